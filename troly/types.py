@@ -1,0 +1,86 @@
+"""Domain types shared by ingest, storage and retrieval (plain dataclasses inside the pipeline)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+__all__ = ["ExtractedText", "DocumentMeta", "Chunk", "Passage", "Hit", "DateSource"]
+
+DateSource = Literal["header", "body", "filename", "none"]
+
+
+@dataclass(slots=True)
+class ExtractedText:
+    """What a loader read from one file, before cleaning.
+
+    ``text`` is paragraphs separated by newlines (tables rendered one cell per line, row by row);
+    ``ocr`` says the text came from Tesseract, so callers can warn about recognition errors.
+    """
+
+    text: str
+    source_format: str
+    pages: int | None = None
+    ocr: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class DocumentMeta:
+    """Header facts of an administrative document. Blank fields stay ``None``, never guessed."""
+
+    doc_type: str | None = None  # "Thông báo", "Kế hoạch", "Báo cáo", …
+    number: str | None = None  # "174/TB-UBND"; "/BC-VPUBND" when the number is left blank
+    issuer: str | None = None  # "UBND tỉnh Gia Lai"
+    place: str | None = None  # "Gia Lai"
+    date: dt.date | None = None
+    date_source: DateSource = "none"  # header, body (meeting date), filename, none
+    date_precision: Literal["day", "month", "year"] | None = None
+    title: str | None = None  # trích yếu
+    signer: str | None = None
+    signer_title: str | None = None
+    recipients: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. "date taken from the meeting date in the body"
+
+
+@dataclass(slots=True)
+class Chunk:
+    """A passage as the chunker cuts it: text plus the outline headings it sits under."""
+
+    text: str
+    heading_path: list[str]
+    section: str  # compact outline label, e.g. "2 > d)" or "Điều 5 > Khoản 2"
+
+
+@dataclass(slots=True)
+class Passage:
+    """A stored, citable passage of one document."""
+
+    id: str
+    doc_id: str
+    ordinal: int
+    text: str
+    heading_path: list[str]
+    section: str
+    doc_type: str | None = None
+    number: str | None = None
+    date: dt.date | None = None
+    title: str | None = None
+    source_path: Path | None = None
+
+    @property
+    def heading(self) -> str:
+        """Heading path joined for display ("2. … > d) Về phát triển khoa học…")."""
+        return " > ".join(self.heading_path)
+
+
+@dataclass(slots=True)
+class Hit:
+    """A retrieved passage. ``score``: higher is better; ``retrievers`` names who found it."""
+
+    passage: Passage
+    score: float
+    retrievers: list[str] = field(default_factory=list)
+    scores: dict[str, float] = field(default_factory=dict)
