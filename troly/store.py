@@ -1,0 +1,108 @@
+"""Data functions over documents and passages (keyword-only, the caller owns the transaction)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import Session
+
+from troly.models import DocumentRow, PassageRow
+from troly.types import Passage
+
+__all__ = [
+    "get_document_by_path",
+    "find_document",
+    "list_documents",
+    "passage_ids",
+    "passages_by_ids",
+    "all_passages",
+    "replace_passages",
+    "delete_document",
+    "to_passage",
+]
+
+
+def get_document_by_path(*, session: Session, source_path: str) -> DocumentRow | None:
+    return session.scalars(select(DocumentRow).where(DocumentRow.source_path == source_path)).first()
+
+
+def find_document(*, session: Session, ref: str) -> list[DocumentRow]:
+    """Documents matching an id, a number ("174/TB-UBND"), a file name or a source path."""
+    stmt = select(DocumentRow).where(
+        or_(
+            DocumentRow.id == ref,
+            DocumentRow.number == ref,
+            DocumentRow.file_name == ref,
+            DocumentRow.source_path == ref,
+        )
+    )
+    return list(session.scalars(stmt))
+
+
+def list_documents(*, session: Session) -> list[DocumentRow]:
+    return list(session.scalars(select(DocumentRow).order_by(DocumentRow.date.desc().nulls_last(), DocumentRow.id)))
+
+
+def passage_counts(*, session: Session) -> dict[str, int]:
+    rows = session.execute(select(PassageRow.doc_id, func.count()).group_by(PassageRow.doc_id))
+    return {doc_id: n for doc_id, n in rows}
+
+
+def passage_ids(*, session: Session, doc_id: str | None = None) -> set[str]:
+    stmt = select(PassageRow.id)
+    if doc_id is not None:
+        stmt = stmt.where(PassageRow.doc_id == doc_id)
+    return set(session.scalars(stmt))
+
+
+def to_passage(row: PassageRow, doc: DocumentRow) -> Passage:
+    return Passage(
+        id=row.id,
+        doc_id=row.doc_id,
+        ordinal=row.ordinal,
+        text=row.text,
+        heading_path=list(row.heading_path or []),
+        section=row.section or "",
+        doc_type=doc.doc_type,
+        number=doc.number,
+        date=doc.date,
+        title=doc.title,
+    )
+
+
+def passages_by_ids(*, session: Session, ids: Sequence[str]) -> dict[str, Passage]:
+    """Passages for ids that still exist in SQL (ids only in an index are orphans and dropped)."""
+    if not ids:
+        return {}
+    out: dict[str, Passage] = {}
+    chunk = 500
+    for start in range(0, len(ids), chunk):
+        rows = session.execute(
+            select(PassageRow, DocumentRow)
+            .join(DocumentRow, PassageRow.doc_id == DocumentRow.id)
+            .where(PassageRow.id.in_(list(ids[start : start + chunk])))
+        )
+        for prow, drow in rows:
+            out[prow.id] = to_passage(prow, drow)
+    return out
+
+
+def all_passages(*, session: Session) -> list[Passage]:
+    rows = session.execute(
+        select(PassageRow, DocumentRow)
+        .join(DocumentRow, PassageRow.doc_id == DocumentRow.id)
+        .order_by(PassageRow.doc_id, PassageRow.ordinal)
+    )
+    return [to_passage(p, d) for p, d in rows]
+
+
+def replace_passages(*, session: Session, doc_id: str, passages: Iterable[PassageRow]) -> None:
+    """Swap a document's passages in the caller's transaction (old ones vanish at commit)."""
+    session.execute(delete(PassageRow).where(PassageRow.doc_id == doc_id))
+    session.add_all(list(passages))
+
+
+def delete_document(*, session: Session, doc_id: str) -> None:
+    session.execute(delete(PassageRow).where(PassageRow.doc_id == doc_id))
+    session.execute(delete(DocumentRow).where(DocumentRow.id == doc_id))
