@@ -1,0 +1,97 @@
+"""Turn an uploaded or watched file into text: the first step of ingestion.
+
+One entry point, :func:`load`, for every format troly accepts. The format is decided by the file's
+bytes (see ``_sniff``), not its name, because chat uploads are often mislabelled. Each format has
+its own private module; this one adds what they share: the size cap, the empty-document check
+and the final normalisation (NFC, ``\\n`` line ends). Problems that do not stop reading go into
+``ExtractedText.warnings`` (English) so nothing is lost silently; the rest raise ``IngestError``
+subclasses whose messages name the file.
+
+Formats: PDF (pypdfium2, OCR for scanned pages), DOCX (python-docx), DOC (antiword), TXT/MD,
+HTML (selectolax) and images (Tesseract OCR). System tools: ``tesseract-ocr`` +
+``tesseract-ocr-vie`` for OCR, ``antiword`` for ``.doc``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from troly.config import Settings
+from troly.errors import EmptyDocumentError, FileTooLargeError
+from troly.types import ExtractedText
+
+from ._common import finish_text
+from ._sniff import HTML_SUFFIXES, IMAGE_SUFFIXES, TEXT_SUFFIXES, Sniffed, sniff
+
+__all__ = ["load", "SUPPORTED_SUFFIXES"]
+
+logger = logging.getLogger(__name__)
+
+#: File name extensions troly accepts (lower case, with the dot). Content is still sniffed.
+SUPPORTED_SUFFIXES: frozenset[str] = (
+    frozenset({".pdf", ".docx", ".doc"}) | TEXT_SUFFIXES | HTML_SUFFIXES | IMAGE_SUFFIXES
+)
+
+_MB = 1024 * 1024
+
+
+def _read(path: Path, data: bytes, sniffed: Sniffed, settings: Settings) -> ExtractedText:
+    # Format modules are imported on first use: a text upload need not load PDFium or python-docx.
+    if sniffed.format == "pdf":
+        from ._pdf import read_pdf
+
+        return read_pdf(path, settings=settings)
+    if sniffed.format == "docx":
+        from ._docx import read_docx
+
+        return read_docx(path)
+    if sniffed.format == "doc":
+        from ._doc import read_doc
+
+        return read_doc(path)
+    if sniffed.format == "image":
+        from ._ocr import read_image
+
+        return read_image(path, settings=settings)
+    if sniffed.format == "html":
+        from ._html import read_html
+
+        return read_html(path, data)
+    from ._plain import read_plain
+
+    return read_plain(path, data, flavour="md" if sniffed.format == "md" else "txt")
+
+
+def load(path: Path, *, settings: Settings) -> ExtractedText:
+    """Extract the text of ``path``.
+
+    Returns NFC text with ``\\n`` line ends; PDF pages and TIFF frames are separated by a
+    ``"\\n\\f\\n"`` line. Raises FileTooLargeError, EmptyDocumentError, UnsupportedFormatError,
+    CorruptFileError, EncryptedFileError or MissingToolError (all ``IngestError``), and
+    FileNotFoundError when ``path`` does not exist.
+    """
+    path = Path(path)
+    size = path.stat().st_size
+    if size > settings.max_file_mb * _MB:
+        raise FileTooLargeError(f"{path} is {size / _MB:.1f} MB, over the {settings.max_file_mb:g} MB limit")
+    if size == 0:
+        raise EmptyDocumentError(f"{path} is empty (0 bytes)")
+
+    started = time.perf_counter()
+    data = path.read_bytes()
+    sniffed = sniff(data, name=path.name, suffix=path.suffix.lower())
+    extracted = _read(path, data, sniffed, settings)
+    if sniffed.note:
+        extracted.warnings.insert(0, sniffed.note)
+    extracted.text = finish_text(extracted.text)
+    if not extracted.text.strip():
+        detail = " even after OCR" if extracted.ocr or sniffed.format == "image" else ""
+        raise EmptyDocumentError(f"{path}: no text could be extracted{detail}")
+    logger.info(
+        "loaded %s as %s: %d chars%s in %.2f s",
+        path.name, extracted.source_format, len(extracted.text), " (OCR)" if extracted.ocr else "",
+        time.perf_counter() - started,
+    )
+    return extracted

@@ -1,0 +1,131 @@
+"""OCR with Tesseract (pytesseract) for scanned PDF pages and image files.
+
+Many provincial documents reach troly as scans or phone photos. Tesseract's configuration is
+spelled out here (LSTM engine, automatic page segmentation, the resolution we rendered at) so
+results do not depend on a machine's defaults. A missing binary or language model is an
+installation problem: it raises MissingToolError naming the Debian packages to install.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import time
+from pathlib import Path
+
+from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+
+from troly.config import Settings
+from troly.errors import CorruptFileError, FileTooLargeError, MissingToolError
+from troly.types import ExtractedText
+
+__all__ = ["ensure_tesseract", "ocr_image", "prepare_for_ocr", "read_image"]
+
+logger = logging.getLogger(__name__)
+
+PAGE_SEGMENTATION = 3  # --psm 3: fully automatic page segmentation, no OSD
+ENGINE_LSTM = 1  # --oem 1: the neural (LSTM) engine, the one every shipped model supports
+OCR_TIMEOUT_S = 180  # per page; a stuck Tesseract must not hang an upload
+
+
+@functools.lru_cache(maxsize=8)
+def _installed_languages(tesseract_cmd: str) -> frozenset[str]:
+    """Models Tesseract lists; ``tesseract_cmd`` (pytesseract reads its own global) keys the cache."""
+    import pytesseract
+
+    try:
+        return frozenset(pytesseract.get_languages(config=""))
+    except pytesseract.TesseractNotFoundError as e:
+        raise MissingToolError(
+            "tesseract is not installed or not on PATH; install the Debian packages "
+            "'tesseract-ocr' and 'tesseract-ocr-vie' to read scanned PDFs and images"
+        ) from e
+
+
+def ensure_tesseract(languages: str) -> None:
+    """Raise MissingToolError unless Tesseract and every model in ``languages`` ("vie+eng") exist."""
+    import pytesseract
+
+    command = str(pytesseract.pytesseract.tesseract_cmd)
+    wanted = [lang for lang in languages.split("+") if lang]
+    installed = _installed_languages(command)
+    if any(lang not in installed for lang in wanted):
+        _installed_languages.cache_clear()  # a model may have been installed since: look again
+        installed = _installed_languages(command)
+    missing = [lang for lang in wanted if lang not in installed]
+    if missing:
+        packages = " ".join(f"'tesseract-ocr-{lang.lower().replace('_', '-')}'" for lang in missing)
+        raise MissingToolError(
+            f"Tesseract language model(s) {', '.join(missing)} not installed "
+            f"(found: {', '.join(sorted(installed)) or 'none'}); install the Debian package(s) {packages}"
+        )
+
+
+def prepare_for_ocr(image: Image.Image) -> Image.Image:
+    """A grayscale copy of ``image`` with any transparency flattened onto white."""
+    if image.mode in {"RGBA", "LA", "PA"} or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, "white")
+        background.alpha_composite(rgba)
+        return background.convert("L")
+    if image.mode in {"I;16", "I;16B", "I;16L", "I"}:
+        return image.point(lambda v: v / 256).convert("L")
+    return image.convert("L")
+
+
+def ocr_image(image: Image.Image, *, languages: str, dpi: int | None = None) -> str:
+    """Recognise the text of one image.
+
+    Raises RuntimeError on timeout, TesseractError (a RuntimeError) when Tesseract fails, and
+    MissingToolError when the binary is gone.
+    """
+    import pytesseract
+
+    config = f"--oem {ENGINE_LSTM} --psm {PAGE_SEGMENTATION}"
+    if dpi:
+        config += f" --dpi {dpi}"
+    started = time.perf_counter()
+    try:
+        text: str = pytesseract.image_to_string(image, lang=languages, config=config, timeout=OCR_TIMEOUT_S)
+    except pytesseract.TesseractNotFoundError as e:  # removed since ensure_tesseract() looked
+        raise MissingToolError(f"tesseract disappeared while OCRing ({e}); reinstall 'tesseract-ocr'") from e
+    logger.debug("OCR of a %dx%d image took %.1f s", image.width, image.height, time.perf_counter() - started)
+    return text
+
+
+def _image_dpi(image: Image.Image) -> int | None:
+    dpi = image.info.get("dpi")
+    try:
+        value = round(float(dpi[0])) if dpi else 0
+    except (TypeError, ValueError, IndexError):
+        return None
+    return value if value >= 70 else None  # 1 or 72 "dpi" is a placeholder, not a scan resolution
+
+
+def read_image(path: Path, *, settings: Settings) -> ExtractedText:
+    """OCR an image file; every frame of a multi-page TIFF becomes a page (joined with form feeds)."""
+    warnings: list[str] = []
+    pages: list[str] = []
+    try:
+        with Image.open(path) as image:
+            ensure_tesseract(settings.ocr_languages)  # after the decode check: corrupt files fail first
+            for index, frame in enumerate(ImageSequence.Iterator(image), start=1):
+                if index == 1:
+                    frame = ImageOps.exif_transpose(frame)  # phone photos are stored sideways
+                gray = prepare_for_ocr(frame)
+                try:
+                    text = ocr_image(gray, languages=settings.ocr_languages, dpi=_image_dpi(image))
+                except RuntimeError as e:  # pytesseract's timeout
+                    warnings.append(f"OCR of frame {index} of {path.name} failed ({e}); its text is missing")
+                    text = ""
+                if not text.strip():
+                    warnings.append(f"OCR found no text in frame {index} of {path.name}")
+                pages.append(text.strip("\n"))
+    except Image.DecompressionBombError as e:
+        raise FileTooLargeError(f"{path}: image has too many pixels to OCR safely ({e})") from e
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
+        raise CorruptFileError(f"{path}: the image could not be decoded ({e})") from e
+    warnings.append("text was recognised by OCR from an image; recognition errors are possible")
+    return ExtractedText(
+        text="\n\f\n".join(pages), source_format="image", pages=len(pages), ocr=True, warnings=warnings
+    )

@@ -1,0 +1,144 @@
+"""PDF text with pypdfium2 (Apache-2.0/BSD; PyMuPDF is avoided because it is AGPL).
+
+Pages are read one by one and joined with a form-feed line ("\\n\\f\\n") so that the cleaner can
+spot running headers and page numbers. A page that has (almost) no text layer but does draw
+something is a scan: it is rendered at ``settings.ocr_dpi`` and OCRed, so mixed PDFs (a typed
+letter with a scanned annex) OCR only the pages that need it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_raw
+from PIL import Image
+
+from troly.config import Settings
+from troly.errors import CorruptFileError, EmptyDocumentError, EncryptedFileError
+from troly.types import ExtractedText
+
+from ._ocr import ensure_tesseract, ocr_image
+
+__all__ = ["read_pdf", "MIN_TEXT_CHARS", "PAGE_SEPARATOR"]
+
+logger = logging.getLogger(__name__)
+
+PAGE_SEPARATOR = "\n\f\n"
+MIN_TEXT_CHARS = 20  # fewer non-space characters than this on a page: treat it as a scan
+_MAX_RENDER_PIXELS = 60_000_000  # a 300 dpi A2 page; larger pages are rendered at a lower dpi
+
+_DRAWING_OBJECTS = (pdfium_raw.FPDF_PAGEOBJ_IMAGE, pdfium_raw.FPDF_PAGEOBJ_PATH, pdfium_raw.FPDF_PAGEOBJ_SHADING)
+
+# PDFium is not thread-safe: every call into it goes through this lock (OCR runs outside it).
+_PDFIUM_LOCK = threading.Lock()
+
+
+def _non_space(text: str) -> int:
+    return sum(1 for ch in text if not ch.isspace())
+
+
+def _open(path: Path) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(path, password="")
+    except pdfium.PdfiumError as e:
+        if getattr(e, "err_code", None) == pdfium_raw.FPDF_ERR_PASSWORD:
+            raise EncryptedFileError(f"{path}: the PDF needs a password to open") from e
+        raise CorruptFileError(f"{path}: PDFium could not open the PDF ({e})") from e
+
+
+def _page_text(pdf: pdfium.PdfDocument, index: int) -> tuple[str, bool]:
+    """The text layer of page ``index`` and whether the page needs OCR.
+
+    A page needs OCR when its text layer is (almost) empty but it draws something: a scanned
+    image, or text converted to outlines. Blank pages are left alone.
+    """
+    page = pdf[index]
+    try:
+        textpage = page.get_textpage()
+        try:
+            text = textpage.get_text_range()
+        finally:
+            textpage.close()
+        needs_ocr = _non_space(text) < MIN_TEXT_CHARS and any(
+            obj.type in _DRAWING_OBJECTS for obj in page.get_objects()
+        )
+    finally:
+        page.close()
+    return text, needs_ocr
+
+
+def _render_gray(pdf: pdfium.PdfDocument, index: int, dpi: int) -> tuple[Image.Image, int]:
+    """Page ``index`` as a grayscale PIL image (detached from PDFium memory) and the dpi used."""
+    page = pdf[index]
+    try:
+        width_pt, height_pt = page.get_size()
+        scale = dpi / 72
+        pixels = width_pt * scale * height_pt * scale
+        if pixels > _MAX_RENDER_PIXELS:
+            scale *= (_MAX_RENDER_PIXELS / pixels) ** 0.5
+        bitmap = page.render(scale=scale, grayscale=True)
+        try:
+            image = bitmap.to_pil().copy()  # detach from PDFium's buffer
+        finally:
+            bitmap.close()
+    finally:
+        page.close()
+    return image, round(scale * 72)
+
+
+def read_pdf(path: Path, *, settings: Settings) -> ExtractedText:
+    """Extract a PDF page by page, OCRing pages without a usable text layer."""
+    warnings: list[str] = []
+    with _PDFIUM_LOCK:
+        pdf = _open(path)
+    try:
+        with _PDFIUM_LOCK:
+            try:
+                n_pages = len(pdf)
+                layers = [_page_text(pdf, i) for i in range(n_pages)]
+            except pdfium.PdfiumError as e:
+                raise CorruptFileError(f"{path}: PDFium failed while reading pages ({e})") from e
+        if n_pages == 0:
+            raise EmptyDocumentError(f"{path}: the PDF has no pages")
+
+        texts = [text for text, _ in layers]
+        to_ocr = [i for i, (_, needs_ocr) in enumerate(layers) if needs_ocr]
+        ocred: list[int] = []
+        if to_ocr:
+            ensure_tesseract(settings.ocr_languages)
+        for i in to_ocr:
+            with _PDFIUM_LOCK:
+                try:
+                    image, dpi = _render_gray(pdf, i, settings.ocr_dpi)
+                except pdfium.PdfiumError as e:
+                    warnings.append(f"page {i + 1} could not be rendered for OCR ({e}); its text may be missing")
+                    continue
+            if dpi < settings.ocr_dpi:
+                warnings.append(f"page {i + 1} is very large; it was OCRed at {dpi} dpi instead of {settings.ocr_dpi}")
+            try:
+                recognised = ocr_image(image, languages=settings.ocr_languages, dpi=dpi)
+            except RuntimeError as e:  # TesseractError or pytesseract's timeout
+                warnings.append(f"OCR of page {i + 1} failed ({e}); its text may be missing")
+                continue
+            logger.info("%s: OCRed page %d/%d", path.name, i + 1, n_pages)
+            if _non_space(recognised) > _non_space(texts[i]):
+                texts[i] = recognised
+                ocred.append(i)
+            elif not texts[i].strip():
+                warnings.append(f"page {i + 1} has no text layer and OCR found no text on it")
+    finally:
+        with _PDFIUM_LOCK:
+            pdf.close()
+
+    if ocred:
+        shown = ", ".join(str(i + 1) for i in ocred)
+        warnings.append(
+            f"page(s) {shown} of {n_pages} had no text layer and were read by OCR; recognition errors are possible"
+        )
+    pages = [text.replace("\r\n", "\n").strip("\n") for text in texts]
+    return ExtractedText(
+        text=PAGE_SEPARATOR.join(pages), source_format="pdf", pages=n_pages, ocr=bool(ocred), warnings=warnings
+    )

@@ -1,0 +1,349 @@
+"""Build real test documents at test time (DOCX, PDF, scanned PDF, images, OLE files).
+
+Tests never check binaries in: every fixture document is generated here from plain text, so a
+reader can see exactly what a test feeds the loaders. The helpers are shared by the loader,
+ingest-pipeline and chat-upload tests; they return the path they wrote so calls chain nicely.
+
+Fonts: DejaVu Sans (Debian ``fonts-dejavu-core``) has every Vietnamese glyph; text PDFs embed it
+and the "scanned" images are drawn with it in a large, clean size so Tesseract reads them reliably.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+__all__ = [
+    "DEJAVU_SANS",
+    "HEADER_LEFT",
+    "HEADER_RIGHT",
+    "DEFAULT_PARAGRAPHS",
+    "DEFAULT_TABLE",
+    "make_docx",
+    "make_text_pdf",
+    "render_text_image",
+    "make_scanned_pdf",
+    "make_mixed_pdf",
+    "make_image",
+    "make_multipage_tiff",
+    "make_encrypted_pdf",
+    "make_ole_file",
+    "make_encrypted_docx",
+    "make_doc",
+    "encode_cp1258",
+]
+
+DEJAVU_SANS = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+#: The two cells of the header table that opens a Vietnamese official document.
+HEADER_LEFT: tuple[str, ...] = ("ỦY BAN NHÂN DÂN", "TỈNH GIA LAI", "Số: 174/TB-UBND")
+HEADER_RIGHT: tuple[str, ...] = (
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    "Độc lập - Tự do - Hạnh phúc",
+    "Gia Lai, ngày 05 tháng 7 năm 2025",
+)
+DEFAULT_PARAGRAPHS: tuple[str, ...] = (
+    "THÔNG BÁO",
+    "Kết luận của Phó Chủ tịch UBND tỉnh tại cuộc họp về công tác chuyển đổi số",
+    "Tỉnh đoàn chịu trách nhiệm phối hợp với Sở Tư pháp triển khai thực hiện.",
+)
+DEFAULT_TABLE: tuple[tuple[str, ...], ...] = (
+    ("STT", "Nội dung", "Thời hạn"),
+    ("1", "Sở Tư pháp rà soát văn bản", "Trước ngày 30/7/2025"),
+)
+
+
+# --------------------------------------------------------------------------- DOCX
+
+
+def make_docx(
+    path: Path,
+    *,
+    header_table: bool = True,
+    paragraphs: Sequence[str] = DEFAULT_PARAGRAPHS,
+    table: Sequence[Sequence[str]] | None = DEFAULT_TABLE,
+    numbered_items: Sequence[str] = (),
+    nested_table_text: str | None = None,
+    page_header_text: str | None = None,
+) -> Path:
+    """Write a DOCX shaped like a provincial document and return ``path``.
+
+    Order in the body: the 2-column header table (``HEADER_LEFT`` / ``HEADER_RIGHT``, one
+    paragraph per line), ``paragraphs``, ``numbered_items`` in Word's auto-numbered "List Number"
+    style, then ``table`` (first row is the header row). ``nested_table_text`` puts a 1x1 table
+    holding that text inside the last cell of ``table``; ``page_header_text`` goes in the page
+    header (furniture the loader must skip).
+    """
+    import docx  # python-docx; imported lazily so non-DOCX tests do not pay for it
+
+    document = docx.Document()
+    if page_header_text is not None:
+        document.sections[0].header.paragraphs[0].text = page_header_text
+    if header_table:
+        head = document.add_table(rows=1, cols=2)
+        for cell, lines in zip(head.rows[0].cells, (HEADER_LEFT, HEADER_RIGHT), strict=True):
+            _fill_cell(cell, lines)
+    for text in paragraphs:
+        document.add_paragraph(text)
+    for text in numbered_items:
+        document.add_paragraph(text, style="List Number")
+    if table:
+        n_cols = max(len(row) for row in table)
+        body = document.add_table(rows=len(table), cols=n_cols)
+        for row, values in zip(body.rows, table, strict=True):
+            for cell, value in zip(row.cells, values, strict=False):  # short rows leave cells empty
+                cell.text = value
+        if nested_table_text is not None:
+            inner = body.rows[-1].cells[-1].add_table(rows=1, cols=1)
+            inner.rows[0].cells[0].text = nested_table_text
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document.save(str(path))
+    return path
+
+
+def _fill_cell(cell: object, lines: Sequence[str]) -> None:
+    """Put one paragraph per line into a python-docx table cell (which starts with one empty paragraph)."""
+    first, *rest = lines
+    cell.paragraphs[0].text = first  # type: ignore[attr-defined]
+    for line in rest:
+        cell.add_paragraph(line)  # type: ignore[attr-defined]
+
+
+# --------------------------------------------------------------------------- PDF
+
+
+def make_text_pdf(path: Path, lines: Sequence[str], *, pages: int = 1, font_size: int = 12) -> Path:
+    """Write a PDF with a real text layer (fpdf2 + embedded DejaVu Sans).
+
+    ``lines`` are written on every one of ``pages`` pages (page *n* also gets a "Trang n" footer
+    line so pages differ).
+    """
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.add_font("DejaVu", fname=str(DEJAVU_SANS))
+    pdf.set_font("DejaVu", size=font_size)
+    for number in range(1, pages + 1):
+        pdf.add_page()
+        for line in lines:
+            pdf.multi_cell(0, font_size * 0.6, line, new_x="LMARGIN", new_y="NEXT")
+        if pages > 1:
+            pdf.multi_cell(0, font_size * 0.6, f"Trang {number}", new_x="LMARGIN", new_y="NEXT")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pdf.output(str(path))
+    return path
+
+
+def render_text_image(lines: Sequence[str], *, font_size: int = 40, margin: int = 60) -> Image.Image:
+    """Draw ``lines`` black on white in DejaVu Sans; the image is cropped to the text (fast OCR)."""
+    font = ImageFont.truetype(str(DEJAVU_SANS), font_size)
+    line_height = int(font_size * 1.6)
+    widths = [int(font.getlength(line)) for line in lines] or [0]
+    width = max(widths) + 2 * margin
+    height = line_height * max(len(lines), 1) + 2 * margin
+    image = Image.new("L", (width, height), color=255)
+    draw = ImageDraw.Draw(image)
+    for index, line in enumerate(lines):
+        draw.text((margin, margin + index * line_height), line, font=font, fill=0)
+    return image
+
+
+def make_scanned_pdf(
+    path: Path, lines: Sequence[str], *, pages: int = 1, dpi: int = 200, font_size: int = 40
+) -> Path:
+    """Write an image-only PDF (no text layer), as a scanner would; each page shows ``lines``."""
+    image = render_text_image(lines, font_size=font_size)
+    frames = [image.copy() for _ in range(pages)]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frames[0].save(path, "PDF", resolution=float(dpi), save_all=True, append_images=frames[1:])
+    return path
+
+
+def make_mixed_pdf(
+    path: Path, *, text_lines: Sequence[str], scanned_lines: Sequence[str], dpi: int = 200
+) -> Path:
+    """Write a 2-page PDF: page 1 has a text layer, page 2 is a scan of ``scanned_lines``."""
+    from pypdf import PdfWriter
+
+    text_pdf = make_text_pdf(path.with_suffix(".text-part.pdf"), text_lines)
+    scan_pdf = make_scanned_pdf(path.with_suffix(".scan-part.pdf"), scanned_lines, dpi=dpi)
+    writer = PdfWriter()
+    writer.append(str(text_pdf))
+    writer.append(str(scan_pdf))
+    with path.open("wb") as handle:
+        writer.write(handle)
+    text_pdf.unlink()
+    scan_pdf.unlink()
+    return path
+
+
+def make_encrypted_pdf(path: Path, lines: Sequence[str] = DEFAULT_PARAGRAPHS, *, password: str = "matkhau") -> Path:
+    """Write a text PDF that needs ``password`` to open (pypdf, RC4-128: no crypto library needed)."""
+    from pypdf import PdfReader, PdfWriter
+
+    buffer = io.BytesIO()
+    plain = make_text_pdf(path.with_suffix(".plain.pdf"), lines)
+    writer = PdfWriter(clone_from=PdfReader(str(plain)))
+    writer.encrypt(user_password=password, owner_password=password + "-owner", algorithm="RC4-128")
+    writer.write(buffer)
+    plain.unlink()
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+# --------------------------------------------------------------------------- images
+
+
+def make_image(path: Path, lines: Sequence[str], *, font_size: int = 40, dpi: int = 200) -> Path:
+    """Write ``lines`` as an image; the format follows the suffix (.png, .jpg, .tiff, .bmp, .webp)."""
+    image = render_text_image(lines, font_size=font_size)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix.lower() in {".jpg", ".jpeg"}:
+        image.save(path, quality=95, dpi=(dpi, dpi))
+    else:
+        image.save(path, dpi=(dpi, dpi))
+    return path
+
+
+def make_multipage_tiff(path: Path, pages: Sequence[Sequence[str]], *, font_size: int = 40) -> Path:
+    """Write a multi-frame TIFF, one frame per entry of ``pages``."""
+    frames = [render_text_image(lines, font_size=font_size) for lines in pages]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frames[0].save(path, format="TIFF", save_all=True, append_images=frames[1:], compression="tiff_lzw")
+    return path
+
+
+# --------------------------------------------------------------------------- OLE (CFB) files
+
+_SECTOR = 512
+_FREESECT = 0xFFFFFFFF
+_ENDOFCHAIN = 0xFFFFFFFE
+_FATSECT = 0xFFFFFFFD
+_NOSTREAM = 0xFFFFFFFF
+_MINI_CUTOFF = 4096
+
+
+def make_ole_file(path: Path, streams: dict[str, bytes]) -> Path:
+    """Write a minimal but well-formed OLE compound file (CFB v3) holding ``streams``.
+
+    Enough for sniffing and for tools such as antiword to open it: one FAT sector, one directory
+    sector (at most three streams), every stream in regular sectors (streams are padded up to the
+    4096-byte mini-stream cutoff so no mini FAT is needed).
+    """
+    if not 1 <= len(streams) <= 3:
+        raise ValueError("make_ole_file writes between one and three streams")
+    # Directory siblings must be ordered by (name length, upper-case name); a right-leaning chain is fine.
+    names = sorted(streams, key=lambda name: (len(name), name.upper()))
+    payloads = [streams[name].ljust(_MINI_CUTOFF, b"\0") for name in names]
+
+    fat: list[int] = [_FATSECT, _ENDOFCHAIN]  # sector 0: FAT, sector 1: directory
+    starts: list[int] = []
+    data = bytearray()
+    for payload in payloads:
+        n_sectors = -(-len(payload) // _SECTOR)
+        start = len(fat)
+        starts.append(start)
+        fat.extend(range(start + 1, start + n_sectors))
+        fat.append(_ENDOFCHAIN)
+        data += payload.ljust(n_sectors * _SECTOR, b"\0")
+    if len(fat) > _SECTOR // 4:
+        raise ValueError("streams too large for a single FAT sector")
+    fat_sector = struct.pack(f"<{_SECTOR // 4}I", *(fat + [_FREESECT] * (_SECTOR // 4 - len(fat))))
+
+    entries = [_dir_entry("Root Entry", 5, child=1, start=_ENDOFCHAIN, size=0)]
+    for index, (name, start, payload) in enumerate(zip(names, starts, payloads, strict=True), start=1):
+        right = index + 1 if index < len(names) else _NOSTREAM
+        entries.append(_dir_entry(name, 2, right=right, start=start, size=len(payload)))
+    while len(entries) < 4:
+        entries.append(_dir_entry("", 0, start=0, size=0))
+    directory = b"".join(entries)
+
+    header = bytearray(_SECTOR)
+    header[0:8] = bytes.fromhex("D0CF11E0A1B11AE1")
+    struct.pack_into("<HHHHH", header, 24, 0x003E, 0x0003, 0xFFFE, 9, 6)
+    struct.pack_into("<IIIIIIIII", header, 40, 0, 1, 1, 0, _MINI_CUTOFF, _ENDOFCHAIN, 0, _ENDOFCHAIN, 0)
+    struct.pack_into("<109I", header, 76, 0, *([_FREESECT] * 108))
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(bytes(header) + fat_sector + directory + bytes(data))
+    return path
+
+
+def _dir_entry(
+    name: str, kind: int, *, left: int = _NOSTREAM, right: int = _NOSTREAM, child: int = _NOSTREAM,
+    start: int, size: int,
+) -> bytes:
+    """One 128-byte CFB directory entry (kind: 0 unused, 2 stream, 5 root storage)."""
+    encoded = (name.encode("utf-16-le") + b"\0\0") if name else b""
+    entry = bytearray(128)
+    entry[0 : len(encoded)] = encoded
+    struct.pack_into("<HBB", entry, 64, len(encoded), kind, 1)
+    struct.pack_into("<III", entry, 68, left, right, child)
+    struct.pack_into("<IQ", entry, 116, start, size)
+    return bytes(entry)
+
+
+def make_encrypted_docx(path: Path) -> Path:
+    """Write what Word saves for a password-protected DOCX: an OLE file with an ``EncryptedPackage``.
+
+    The streams hold placeholder bytes, not real ECMA-376 encryption; the loader only needs to
+    recognise the container, which is the same.
+    """
+    return make_ole_file(
+        path,
+        {
+            "EncryptionInfo": struct.pack("<HHI", 4, 4, 0x40),  # "agile encryption" version header
+            "EncryptedPackage": struct.pack("<Q", 1024) + bytes(range(256)) * 4,
+        },
+    )
+
+
+_FIB_SIZE = 1024  # room for the Word 97 FIB; the text follows it in the WordDocument stream
+
+
+def make_doc(path: Path, paragraphs: Sequence[str] = DEFAULT_PARAGRAPHS, *, encrypted: bool = False) -> Path:
+    """Write a minimal real Word 97-2003 ``.doc``: a FIB, UTF-16 text and a one-piece piece table.
+
+    No formatting, styles or tables; just what antiword needs to find the text (FIB magic and
+    version, ccpText, the 1Table stream's CLX). ``encrypted`` sets the FIB's fEncrypted flag,
+    as Word does for a password-protected file.
+    """
+    text = "".join(paragraph + "\r" for paragraph in paragraphs)  # \r is Word's paragraph mark
+    encoded = text.encode("utf-16-le")
+    fib = bytearray(_FIB_SIZE)
+    flags = 0x0200 | (0x0100 if encrypted else 0)  # fWhichTblStm (text tables in 1Table), fEncrypted
+    struct.pack_into("<HHH", fib, 0x00, 0xA5EC, 0x00C1, 0)  # wIdent, nFib (Word 97), unused
+    struct.pack_into("<H", fib, 0x0A, flags)
+    struct.pack_into("<II", fib, 0x18, _FIB_SIZE, _FIB_SIZE + len(encoded))  # fcMin, fcMac
+    struct.pack_into("<I", fib, 0x4C, len(text))  # ccpText
+    # CLX = Pcdt: clxt 2, lcb, PlcPcd with CPs [0, ccpText] and one PCD pointing at the UTF-16 text.
+    plc_pcd = struct.pack("<II", 0, len(text)) + struct.pack("<HIH", 0, _FIB_SIZE, 0)
+    clx = bytes([2]) + struct.pack("<I", len(plc_pcd)) + plc_pcd
+    # An empty style sheet: cbStshi = 18, then an STSHI with cstd = 0 and cbSTDBaseInFile = 10.
+    stsh = struct.pack("<HHH", 18, 0, 10) + bytes(14)
+    table = clx + stsh
+    struct.pack_into("<II", fib, 0x1A2, 0, len(clx))  # fcClx, lcbClx (offsets in 1Table)
+    struct.pack_into("<II", fib, 0xA2, len(clx), len(stsh))  # fcStshf, lcbStshf
+    return make_ole_file(path, {"WordDocument": bytes(fib) + encoded, "1Table": table})
+
+
+# --------------------------------------------------------------------------- legacy encodings
+
+_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
+
+
+def encode_cp1258(text: str) -> bytes:
+    """Encode Vietnamese ``text`` the way Windows-1258 stores it: base letters precomposed
+    (ă, ê, ơ, ư, đ …) and tone marks as separate combining characters."""
+    out: list[str] = []
+    for char in unicodedata.normalize("NFC", text):
+        decomposed = unicodedata.normalize("NFD", char)
+        tones = [c for c in decomposed if c in _TONE_MARKS]
+        base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONE_MARKS))
+        out.append(base + "".join(tones))
+    return "".join(out).encode("cp1258")
