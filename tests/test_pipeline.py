@@ -156,7 +156,7 @@ def test_cli_ingest_docs_search(cli_env, corpus_copy: Path) -> None:
 def test_cli_exit_code_one_when_a_file_fails(cli_env, tmp_path: Path) -> None:
     from troly.cli import app
 
-    (tmp_path / "broken.pdf").write_bytes(b"not a pdf at all")
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.7\n\x00\x9f\x92 truncated")
     res = CliRunner().invoke(app, ["ingest", str(tmp_path / "broken.pdf")])
     assert res.exit_code == 1
     assert "failed" in res.output

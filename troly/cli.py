@@ -30,7 +30,8 @@ _STATUS_STYLE = {"added": "green", "updated": "cyan", "unchanged": "dim", "faile
 
 def _context() -> Context:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # request URLs carry bot tokens
+    for noisy in ("httpx", "bm25s", "chromadb"):  # httpx: request URLs carry bot tokens
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     return Context(Settings())
 
 
@@ -132,19 +133,62 @@ def remove(doc: Annotated[str, typer.Argument(help="Document id, number, file na
     console.print(f"Đã xóa: {', '.join(removed)}")
 
 
+def _filters(doc_type: list[str] | None, issuer: str | None, date_from: str | None, date_to: str | None):  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from retrieval.search import SearchFilters
+
+    try:
+        start = dt.date.fromisoformat(date_from) if date_from else None
+        end = dt.date.fromisoformat(date_to) if date_to else None
+    except ValueError as e:
+        raise typer.BadParameter("dates are YYYY-MM-DD") from e
+    return SearchFilters(doc_types=tuple(doc_type) if doc_type else None, issuer_contains=issuer,
+                         date_from=start, date_to=end)
+
+
 @app.command()
 def search(
-    query: Annotated[str, typer.Argument(help="Question or keywords, in Vietnamese.")],
+    query: Annotated[str | None, typer.Argument(help="Question or keywords, in Vietnamese.")] = None,
     k: Annotated[int, typer.Option("-k", "--top", min=1, max=100)] = 5,
+    queries: Annotated[Path | None, typer.Option("--queries", help="JSONL batch: {id, question|query}.")] = None,
+    mode: Annotated[str, typer.Option(help="hybrid | dense | bm25")] = "hybrid",
+    doc_type: Annotated[list[str] | None, typer.Option("--type", help="Only this document type (repeatable).")] = None,
+    issuer: Annotated[str | None, typer.Option(help="Issuer contains this text.")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="Documents dated on/after YYYY-MM-DD.")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Documents dated on/before YYYY-MM-DD.")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Find the passages that best answer a question."""
+    """Find the passages that best answer a question (hybrid dense + BM25 by default)."""
     from retrieval.search import Searcher
     from troly.schemas import HitPublic
 
+    if mode not in ("hybrid", "dense", "bm25"):
+        raise typer.BadParameter("mode is hybrid, dense or bm25")
+    if (query is None) == (queries is None):
+        raise typer.BadParameter("give either QUERY or --queries FILE")
+    filters = _filters(doc_type, issuer, date_from, date_to)
     ctx = _context()
+    searcher = Searcher(ctx)
+    if queries is not None:
+        lines = [json.loads(line) for line in queries.read_text(encoding="utf-8").splitlines() if line.strip()]
+        texts = [str(item.get("question") or item.get("query") or "") for item in lines]
+        try:
+            results = searcher.batch_search(texts, k=k, mode=mode, filters=filters)  # type: ignore[arg-type]
+        except TrolyError as e:
+            _fail(e)
+            return
+        for item, text, hits in zip(lines, texts, results):
+            sys.stdout.write(json.dumps({"id": item.get("id"), "query": text,
+                                         "hits": [HitPublic.from_hit(h, rank=i + 1).model_dump(mode="json")
+                                                  for i, h in enumerate(hits)]}, ensure_ascii=False) + "\n")
+        return
+    assert query is not None
+    if not query.strip():
+        err_console.print("Vui lòng nhập câu hỏi.")
+        raise typer.Exit(2)
     try:
-        hits = Searcher(ctx).search(query, k=k)
+        hits = searcher.search(query, k=k, mode=mode, filters=filters)  # type: ignore[arg-type]
     except TrolyError as e:
         _fail(e)
         return
@@ -156,8 +200,47 @@ def search(
         console.print("Không tìm thấy đoạn văn bản phù hợp.")
     for h in public:
         cite = " ".join(x for x in (h.type, h.number, h.date.strftime("%d/%m/%Y") if h.date else None) if x)
-        console.print(f"[bold]{h.rank}.[/bold] [cyan]{cite}[/cyan] [dim]{h.heading}[/dim] ({h.score:.3f})")
+        console.print(f"[bold]{h.rank}.[/bold] [cyan]{cite}[/cyan] [dim]{h.heading}[/dim] "
+                      f"({h.score:.3f}; {', '.join(h.retrievers)})")
         console.print(f"   {h.text[:400]}")
+
+
+eval_app = typer.Typer(help="Measure retrieval and extraction against gold files.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+
+@eval_app.command("retrieval")
+def eval_retrieval(
+    qa: Annotated[Path, typer.Option("--qa", help="JSONL: {id, question, gold: [...]}.", exists=True)],
+    k: Annotated[int, typer.Option("--k", min=1, max=100)] = 10,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Recall@1/5/10 and MRR@10 for BM25 only, dense only and hybrid."""
+    from retrieval.evaluate import evaluate_retrieval, load_qa, reports_json
+    from retrieval.search import Searcher
+
+    ctx = _context()
+    try:
+        items = load_qa(qa)
+        reports = evaluate_retrieval(Searcher(ctx), items, k=k)
+    except TrolyError as e:
+        _fail(e)
+        return
+    if as_json:
+        sys.stdout.write(reports_json(reports) + "\n")
+        return
+    table = Table(title=f"Retrieval on {qa.name} ({len(items)} questions)")
+    keys = [key for key in reports[0].as_dict() if key.startswith("recall@")] + ["mrr@10"]
+    table.add_column("retriever")
+    for key in keys:
+        table.add_column(key, justify="right")
+    for r in reports:
+        d = r.as_dict()
+        table.add_row(r.mode, *[f"{d[key]:.3f}" for key in keys])
+    console.print(table)
+    misses = [qid for qid, rank in reports[-1].ranks.items() if rank is None or rank > 1]
+    if misses:
+        console.print(f"[dim]hybrid not at rank 1: {', '.join(misses)}[/dim]")
 
 
 if __name__ == "__main__":  # pragma: no cover

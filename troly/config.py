@@ -42,6 +42,16 @@ class Settings(BaseSettings):
     chunk_max_chars: int = Field(default=1200, ge=200, description="Upper size of a passage, in characters.")
     chunk_min_chars: int = Field(default=200, ge=0, description="Smaller sibling passages are merged.")
 
+    # Retrieval
+    fusion: str = Field(default="convex", pattern="^(convex|rrf)$", description="Rank fusion of dense + BM25.")
+    fusion_dense_weight: float = Field(default=0.4, ge=0, le=1, description="Dense share in convex fusion.")
+    rrf_k: int = Field(default=60, ge=1)
+    retrieval_candidates: int = Field(default=50, ge=5, description="Candidates per retriever before fusion.")
+    reranker: str | None = Field(
+        default=None, description="Optional sentence-transformers CrossEncoder model name or path."
+    )
+    abbreviations_file: Path | None = Field(default=None, description="Admin's abbreviation table (TSV).")
+
     @computed_field  # type: ignore[prop-decorator]
     @property
     def resolved_database_url(self) -> str:
@@ -51,6 +61,10 @@ class Settings(BaseSettings):
     @property
     def chroma_path(self) -> Path:
         return self.home / "chroma"
+
+    @property
+    def lexical_path(self) -> Path:
+        return self.home / "bm25"
 
     @property
     def files_dir(self) -> Path:

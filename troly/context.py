@@ -16,6 +16,7 @@ from troly.db import Database
 if TYPE_CHECKING:
     from retrieval.dense import DenseIndex
     from retrieval.embeddings import Embedder
+    from retrieval.sparse import LexicalIndex
 
 __all__ = ["Context"]
 
@@ -32,6 +33,7 @@ class Context:
         self._embedder = embedder
         self._chroma: Any = None
         self._dense: DenseIndex | None = None
+        self._lexical: LexicalIndex | None = None
 
     def embedder(self) -> Embedder:
         if self._embedder is None:
@@ -89,5 +91,24 @@ class Context:
         s = self.settings
         return f"{self.collection_name()}|chunk{s.chunk_max_chars}-{s.chunk_min_chars}|v{PIPELINE_VERSION}"
 
+    def lexical(self) -> LexicalIndex:
+        """The BM25 index, brought up to date with SQL's passage-set generation (cheap when fresh)."""
+        from retrieval.sparse import LexicalIndex
+        from troly.store import all_passage_rows, passages_generation
+
+        if self._lexical is None:
+            self._lexical = LexicalIndex(self.settings.lexical_path)
+        with self.db.session() as session:
+            generation = passages_generation(session=session)
+
+        def fetch() -> list[tuple[str, str, list[str]]]:
+            with self.db.session() as session:
+                return all_passage_rows(session=session)
+
+        self._lexical.ensure(generation, fetch)
+        return self._lexical
+
     def after_index_change(self) -> None:
-        """Hook run after an ingest or removal changed the passage set (lexical index refresh)."""
+        """Run after an ingest or removal changed the passage set: rebuild BM25 now, in the writer,
+        rather than in the first reader's query."""
+        self.lexical()

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-__all__ = ["Base", "DocumentRow", "PassageRow"]
+__all__ = ["Base", "DocumentRow", "PassageRow", "IndexState"]
 
 
 class Base(DeclarativeBase):
@@ -65,3 +65,16 @@ class PassageRow(Base):
     section: Mapped[str] = mapped_column(Text, default="")
 
     document: Mapped[DocumentRow] = relationship(back_populates="passages")
+
+
+class IndexState(Base):
+    """A counter bumped in the same transaction as any passage change.
+
+    Readers (bot workers, the web app) compare it with the generation their lexical index was
+    built from: one cheap query tells them whether to reload, across processes and machines.
+    """
+
+    __tablename__ = "index_state"
+
+    key: Mapped[str] = mapped_column(String(50), primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer, default=0)

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from troly.models import DocumentRow, PassageRow
+from troly.models import DocumentRow, IndexState, PassageRow
 from troly.types import Passage
 
 __all__ = [
@@ -17,10 +17,30 @@ __all__ = [
     "passage_ids",
     "passages_by_ids",
     "all_passages",
+    "all_passage_rows",
     "replace_passages",
     "delete_document",
     "to_passage",
+    "passages_generation",
+    "bump_passages_generation",
 ]
+
+_PASSAGES = "passages"
+
+
+def passages_generation(*, session: Session) -> int:
+    """The current passage-set generation (0 before any ingest)."""
+    row = session.get(IndexState, _PASSAGES)
+    return row.generation if row else 0
+
+
+def bump_passages_generation(*, session: Session) -> None:
+    """Mark the passage set as changed, in the caller's transaction."""
+    row = session.get(IndexState, _PASSAGES, with_for_update=True)
+    if row is None:
+        session.add(IndexState(key=_PASSAGES, generation=1))
+    else:
+        row.generation += 1
 
 
 def get_document_by_path(*, session: Session, source_path: str) -> DocumentRow | None:
@@ -97,12 +117,22 @@ def all_passages(*, session: Session) -> list[Passage]:
     return [to_passage(p, d) for p, d in rows]
 
 
+def all_passage_rows(*, session: Session) -> list[tuple[str, str, list[str]]]:
+    """(id, text, heading path) of every passage, in a stable order (for the lexical index)."""
+    rows = session.execute(
+        select(PassageRow.id, PassageRow.text, PassageRow.heading_path).order_by(PassageRow.doc_id, PassageRow.ordinal)
+    )
+    return [(pid, text, list(headings or [])) for pid, text, headings in rows]
+
+
 def replace_passages(*, session: Session, doc_id: str, passages: Iterable[PassageRow]) -> None:
     """Swap a document's passages in the caller's transaction (old ones vanish at commit)."""
     session.execute(delete(PassageRow).where(PassageRow.doc_id == doc_id))
     session.add_all(list(passages))
+    bump_passages_generation(session=session)
 
 
 def delete_document(*, session: Session, doc_id: str) -> None:
     session.execute(delete(PassageRow).where(PassageRow.doc_id == doc_id))
     session.execute(delete(DocumentRow).where(DocumentRow.id == doc_id))
+    bump_passages_generation(session=session)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = ["nfc", "canonical", "canonical_syllable", "fold", "match_key", "collapse_ws"]
 
@@ -71,6 +72,7 @@ def _tone_position(base: str) -> int | None:
     return first  # open syllable: hòa, khỏe, thủy, mía, múa
 
 
+@lru_cache(maxsize=65536)
 def canonical_syllable(word: str) -> str:
     """Place the tone mark of one word by the traditional convention, keeping its letter case."""
     lower = word.lower()

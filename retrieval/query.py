@@ -1,0 +1,81 @@
+"""Query understanding without an LLM: abbreviations, document codes, accent-free input.
+
+Officials type "Sở KH&CN", "TTHC", "ĐA06" where documents spell words out (and vice versa), quote
+codes exactly ("Kế hoạch 570/KH-VPUBND"), and often type without diacritics ("tinh doan giao gi").
+The expansion table is data (``abbreviations.tsv``) so it can grow without code changes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from retrieval.tokenize import find_codes, has_diacritics
+from troly.text import canonical, collapse_ws
+
+__all__ = ["AnalyzedQuery", "analyze", "load_abbreviations"]
+
+
+@dataclass(slots=True, frozen=True)
+class AnalyzedQuery:
+    """A question prepared for the retrievers."""
+
+    original: str
+    text: str  # canonical form plus expansions: what BM25 and the dense model see
+    codes: list[str] = field(default_factory=list)  # exact document codes, lowercased
+    folded: bool = False  # typed without diacritics: use the accent-free lexical index
+    expansions: list[str] = field(default_factory=list)
+
+
+@lru_cache(maxsize=4)
+def load_abbreviations(path: str | None = None) -> tuple[tuple[str, str], ...]:
+    """(abbreviation, expansion) pairs from the packaged table or an admin's file."""
+    if path is None:
+        raw = resources.files("retrieval").joinpath("abbreviations.tsv").read_text(encoding="utf-8")
+    else:
+        with open(path, encoding="utf-8") as fh:
+            raw = fh.read()
+    pairs = []
+    for line in raw.splitlines():
+        if not line.strip() or line.lstrip().startswith("#") or "\t" not in line:
+            continue
+        abbr, expansion = line.split("\t", 1)
+        pairs.append((canonical(abbr.strip()), canonical(expansion.strip()).lower()))
+    return tuple(pairs)
+
+
+_CODE_MASK = re.compile(r"\S*\d\S*/\S+")
+
+
+def _word_re(phrase: str, *, ignore_case: bool) -> re.Pattern[str]:
+    flags = re.IGNORECASE if ignore_case else 0
+    return re.compile(r"(?<![\w&])" + re.escape(phrase) + r"(?![\w&])", flags)
+
+
+def analyze(question: str, *, abbreviations: tuple[tuple[str, str], ...] | None = None) -> AnalyzedQuery:
+    """Canonicalise a question, expand abbreviations both ways, and pick out exact codes."""
+    text = collapse_ws(canonical(question))
+    pairs = abbreviations if abbreviations is not None else load_abbreviations()
+    codes = find_codes(text)
+    # Abbreviations inside a code ("570/KH-VPUBND") are part of the code, not words to expand.
+    masked = _CODE_MASK.sub(" ", text)
+    lower = masked.lower()
+    extra: list[str] = []
+    for abbr, expansion in pairs:
+        # Short abbreviations ("SOC", "CĐS") count only in capitals, as documents write them.
+        found = _word_re(abbr, ignore_case=len(abbr) > 3).search(masked)
+        if found and expansion not in lower:
+            if expansion not in extra:
+                extra.append(expansion)
+        elif len(expansion.split()) >= 2 and expansion in lower and abbr not in masked and abbr not in extra:
+            extra.append(abbr)
+    expanded = f"{text} {' '.join(extra)}".strip() if extra else text
+    return AnalyzedQuery(
+        original=question,
+        text=expanded,
+        codes=codes,
+        folded=not has_diacritics(text) and len(text.split()) >= 2,
+        expansions=extra,
+    )

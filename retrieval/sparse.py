@@ -1,0 +1,181 @@
+"""BM25 beside Chroma (embedded Chroma has no lexical search), kept consistent with SQL.
+
+Two ``bm25s`` indexes over the same passages: exact tokens (canonical syllables + bigrams + codes)
+and accent-folded tokens for questions typed without diacritics. Layout in ``TROLY_HOME/bm25``:
+
+    tokens.sqlite           per-passage token cache: only new passages are tokenised on refresh
+    gen-<N>/exact, folded   bm25s matrices for passage-set generation N, plus ids.json
+
+SQL's passage-set generation (bumped in the same transaction as any passage change) decides
+freshness: a reader whose loaded generation differs reloads, or rebuilds if no one has yet. A build
+is written to a temporary folder and renamed, so a crash never leaves a half-written index, and a
+missing or stale index is simply rebuilt from SQL.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import logging
+import shutil
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from retrieval.tokenize import TOKENIZER_VERSION, tokenize, tokenize_both
+
+__all__ = ["LexicalIndex", "passage_index_text"]
+
+logger = logging.getLogger(__name__)
+
+
+def passage_index_text(text: str, heading_path: Sequence[str]) -> str:
+    """What BM25 indexes for a passage: its headings (they name the topic) and its text."""
+    return "\n".join([*heading_path, text])
+
+
+@dataclass(slots=True)
+class _Loaded:
+    generation: int
+    ids: list[str]
+    exact: object  # bm25s.BM25
+    folded: object
+
+
+class LexicalIndex:
+    """BM25 search over the passage set of one TROLY_HOME. Scores: higher is better."""
+
+    def __init__(self, directory: Path) -> None:
+        self.dir = directory
+        self._loaded: _Loaded | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def generation(self) -> int | None:
+        return self._loaded.generation if self._loaded else None
+
+    # ---- freshness ----------------------------------------------------------------------------
+
+    def ensure(self, generation: int, fetch: callable) -> None:  # type: ignore[valid-type]
+        """Make the loaded index match ``generation``; ``fetch()`` returns [(id, text, headings)].
+
+        Loads a build of that generation from disk when one exists, else builds it (once, under a
+        file lock, so concurrent workers do not race).
+        """
+        if self._loaded and self._loaded.generation == generation:
+            return
+        with self._lock:
+            if self._loaded and self._loaded.generation == generation:
+                return
+            target = self.dir / f"gen-{generation}-t{TOKENIZER_VERSION}"
+            if not self._try_load(target, generation):
+                with self._file_lock():
+                    if not self._try_load(target, generation):
+                        self._build(target, generation, fetch())
+                        self._try_load(target, generation)
+            self._prune(keep=target)
+
+    def _try_load(self, target: Path, generation: int) -> bool:
+        if not (target / "ids.json").exists():
+            return False
+        import bm25s
+
+        try:
+            ids = json.loads((target / "ids.json").read_text(encoding="utf-8"))
+            exact = bm25s.BM25.load(str(target / "exact"), mmap=False, load_vocab=True, show_progress=False)
+            folded = bm25s.BM25.load(str(target / "folded"), mmap=False, load_vocab=True, show_progress=False)
+        except Exception:  # a damaged build: rebuild it
+            logger.warning("lexical index at %s is unreadable; rebuilding", target, exc_info=True)
+            shutil.rmtree(target, ignore_errors=True)
+            return False
+        self._loaded = _Loaded(generation, ids, exact, folded)
+        return True
+
+    def _build(self, target: Path, generation: int, rows: list[tuple[str, str, Sequence[str]]]) -> None:
+        import bm25s
+
+        ids = [r[0] for r in rows]
+        exact_tokens, folded_tokens = self._tokens_for(rows)
+        tmp = target.with_name(target.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        for name, tokens in (("exact", exact_tokens), ("folded", folded_tokens)):
+            model = bm25s.BM25()
+            # bm25s cannot index an empty corpus; one empty document keeps the code path uniform.
+            model.index(tokens or [[""]], show_progress=False)
+            model.save(str(tmp / name), show_progress=False)
+        (tmp / "ids.json").write_text(json.dumps(ids), encoding="utf-8")
+        shutil.rmtree(target, ignore_errors=True)
+        tmp.rename(target)
+        logger.info("built lexical index generation %d over %d passages", generation, len(ids))
+
+    def _prune(self, *, keep: Path) -> None:
+        for old in self.dir.glob("gen-*"):
+            if old != keep and not old.name.endswith(".tmp"):
+                shutil.rmtree(old, ignore_errors=True)
+
+    @contextlib.contextmanager
+    def _file_lock(self) -> Iterator[None]:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        with (self.dir / "build.lock").open("w") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    # ---- token cache --------------------------------------------------------------------------
+
+    def _tokens_for(self, rows: list[tuple[str, str, Sequence[str]]]) -> tuple[list[list[str]], list[list[str]]]:
+        """Tokens for every row, tokenising only passages the cache has not seen (ids are immutable:
+        a passage id embeds its file's content hash, so a cached id never changes text)."""
+        self.dir.mkdir(parents=True, exist_ok=True)
+        con = sqlite3.connect(self.dir / "tokens.sqlite")
+        try:
+            con.execute("CREATE TABLE IF NOT EXISTS tokens (id TEXT PRIMARY KEY, version TEXT, exact TEXT, folded TEXT)")
+            cached = {
+                pid: (exact, folded)
+                for pid, version, exact, folded in con.execute("SELECT id, version, exact, folded FROM tokens")
+                if version == TOKENIZER_VERSION
+            }
+            fresh = []
+            for pid, text, headings in rows:
+                if pid not in cached:
+                    exact, folded = tokenize_both(passage_index_text(text, headings))
+                    cached[pid] = (" ".join(exact), " ".join(folded))
+                    fresh.append((pid, TOKENIZER_VERSION, *cached[pid]))
+            live = {r[0] for r in rows}
+            stale = [(pid,) for pid in cached if pid not in live]
+            with con:
+                con.executemany("INSERT OR REPLACE INTO tokens VALUES (?, ?, ?, ?)", fresh)
+                con.executemany("DELETE FROM tokens WHERE id = ?", stale)
+            logger.info("lexical tokens: %d new, %d cached, %d dropped", len(fresh), len(rows) - len(fresh), len(stale))
+        finally:
+            con.close()
+        exact_tokens = [cached[r[0]][0].split(" ") for r in rows]
+        folded_tokens = [cached[r[0]][1].split(" ") for r in rows]
+        return exact_tokens, folded_tokens
+
+    # ---- search -------------------------------------------------------------------------------
+
+    def search(self, query: str, *, k: int, folded: bool = False) -> list[tuple[str, float]]:
+        """Top-``k`` passages for ``query`` as ``(id, bm25 score)``, best first, scores > 0 only."""
+        loaded = self._loaded
+        if loaded is None or not loaded.ids:
+            return []
+        model = loaded.folded if folded else loaded.exact
+        tokens = tokenize(query, folded=folded)
+        vocab = model.vocab_dict  # type: ignore[attr-defined]
+        known = [t for t in tokens if t in vocab]
+        if not known:
+            return []
+        scores = np.asarray(model.get_scores(known), dtype=np.float32)  # type: ignore[attr-defined]
+        n = min(k, len(loaded.ids))
+        top = np.argpartition(-scores, n - 1)[:n]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(loaded.ids[i], float(scores[i])) for i in top if scores[i] > 0]
