@@ -1,0 +1,782 @@
+"""Assignment extraction: who must do what, by when, from a directive's passages.
+
+Why: the question civil servants ask most is "what does my unit have to do (this month)?". The
+answer sits in conclusion notices and plans as numbered items and bullets ("4. Giao Sở Tư pháp:"
+followed by "- …" bullets; "Giao Công an tỉnh chủ trì, phối hợp với Sở KH&CN …"; "Tỉnh đoàn chịu
+trách nhiệm …"), surrounded by text that is *not* a task: the meeting preamble, results and
+shortcomings ("đã hoàn thành 32/32 nhiệm vụ", "tồn tại, hạn chế"), the closing "… thông báo để …
+thực hiện./." line, the recipients list. This module walks the passages in reading order as an
+outline, tracks which unit each lead-in assigns, and emits one task per bullet/paragraph with
+its assignees (lead / cooperating / responsible / assigned / requested), deadline, recurrence and
+quota.
+
+Rules (general to the genre, not to any sample):
+
+* A unit is an *assignee* when it is the grammatical subject of a directive: after "Giao",
+  "Yêu cầu", "Đề nghị" or at a clause start (optionally after a title such as "Thủ trưởng",
+  "Người đứng đầu"), and followed by a directive verb ("chủ trì", "chịu trách nhiệm", "tổ chức",
+  "cần", "phải", "tiếp tục", …) or by ":" (a lead-in). "chủ trì" makes it the lead; units after
+  "phối hợp (chặt chẽ) với" cooperate; vague cooperators ("các cơ quan liên quan") are dropped.
+* A lead-in ("2. Giao Sở Nội vụ:", "… đề nghị Sở KH&CN triển khai một số nhiệm vụ như sau:")
+  assigns every deeper item below it until the outline returns to its level; an item naming its
+  own subject overrides the inherited one (keeping its own cooperators).
+* Items under result/shortcoming headings, or past-tense items with no directive, yield nothing;
+  items with no unit yield an *unassigned* task only inside directive parts and when they start
+  with a directive verb.
+* News articles (doc_type "Tin tức") yield nothing. Reports (Báo cáo) yield only their
+  "Kiến nghị, đề xuất" part and "Đề nghị …" sentences, with role "requested": they ask other
+  bodies (often ministries) for something, they do not assign. ``report_plans=True`` also keeps
+  the report's own "Phương hướng, nhiệm vụ" items, with role "self".
+* The issuer side (UBND tỉnh, HĐND, Tỉnh ủy, the steering committee) is never an assignee.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from troly.dates import (
+    Due,
+    Quota,
+    Recurrence,
+    find_dues,
+    parse_due,
+    parse_quota,
+    parse_recurrence,
+)
+from troly.text import canonical, collapse_ws, fold, match_key, nfc
+from troly.types import Chunk, DocumentMeta
+from troly.units import Mention, Unit, UnitCatalogue
+
+__all__ = ["Assignee", "ExtractedTask", "extract_tasks", "AssigneeRole"]
+
+AssigneeRole = Literal["lead", "responsible", "assigned", "requested", "self", "cooperate"]
+TaskRole = Literal["lead", "responsible", "assigned", "requested", "self", "cooperate", "unassigned"]
+Zone = Literal["retro", "directive", "request"]
+
+# Stronger roles win when one unit is named twice in an item.
+_ROLE_RANK: dict[str, int] = {"lead": 5, "responsible": 4, "assigned": 3, "requested": 3, "self": 3, "cooperate": 1}
+# Bodies on the issuing side: they direct, they are not assigned (UBND tỉnh "cam kết" is not a task).
+_ISSUER_KINDS = frozenset({"ubnd", "hđnd", "đảng", "ban chỉ đạo"})
+_CENTRAL_KIND = "trung ương"
+_BODY = 9.0  # outline level of a paragraph without a marker (deeper than any bullet)
+
+
+@dataclass(slots=True)
+class Assignee:
+    """A unit named by a task, as written, with its catalogue id when known."""
+
+    name: str
+    unit_id: str | None
+    role: AssigneeRole
+
+
+@dataclass(slots=True)
+class ExtractedTask:
+    """One assignment: a whole bullet or paragraph with who, when, how often and how many."""
+
+    assignees: list[Assignee]
+    role: TaskRole
+    text: str
+    due: Due | None
+    recurrence: Recurrence | None
+    quota: Quota | None
+    section: str
+    heading_path: list[str]
+    passage: str
+    ordinal: int
+    dues: list[Due] = field(default_factory=list)  # every deadline expression of the text
+    due_inherited: bool = False  # due taken from the heading / lead-in above the item
+    chunk_index: int = 0
+    unknown_units: list[str] = field(default_factory=list)  # unit-like names not in the catalogue
+
+    @property
+    def unit_ids(self) -> list[str]:
+        return [a.unit_id for a in self.assignees if a.unit_id]
+
+    def primary(self) -> list[Assignee]:
+        """Assignees that must do the task (everyone but cooperating units)."""
+        return [a for a in self.assignees if a.role != "cooperate"]
+
+
+# --------------------------------------------------------------------------------------------
+# Outline markers and items
+# --------------------------------------------------------------------------------------------
+
+# Outline markers at a paragraph start, shallowest first: "I.", "Điều 5.", "1.", "1.2.", "a)", "-", "+".
+_MARKERS: tuple[tuple[re.Pattern[str], float], ...] = (
+    (re.compile(r"^(?:PHẦN|Phần|CHƯƠNG|Chương)\s+[IVXLC\d]+\b[.:]?\s*"), 0.8),
+    (re.compile(r"^[IVXLC]{1,6}[.)]\s+"), 1.0),
+    (re.compile(r"^Điều\s+\d+[.:]?\s+"), 1.5),
+    (re.compile(r"^\d{1,2}\.\d{1,2}\.?\s+"), 2.5),
+    (re.compile(r"^\d{1,2}[.)]\s+"), 2.0),
+    (re.compile(r"^[a-zđ][)]\s+"), 3.0),
+    (re.compile(r"^[-–—•·]\s*"), 4.0),
+    (re.compile(r"^\+\s*"), 5.0),
+)
+_MD_HEADING = re.compile(r"^#{1,6}\s*")
+_TERMINAL_END = re.compile(r"[.:;!?…\"”)\]*]\s*$")
+# Footnote bodies left in the flow ("1 Quyết định số 4935/QĐ-UBND …", "[1] Kế hoạch số …").
+_FOOTNOTE_RE = re.compile(
+    r"^(?:\[\d{1,2}\]|\d{1,2}|\(\d{1,2}\))\s+(?:Quyết\s+định|Kế\s+hoạch|Công\s+văn|Nghị\s+quyết|Thông\s+báo|"
+    r"Chỉ\s+thị|Nghị\s+định|Thông\s+tư|Luật|Báo\s+cáo|Văn\s+bản|Tờ\s+trình)\b"
+)
+_BULLET_STRIP = re.compile(r"^(?:[-–—•·+]\s*)")
+
+# Paragraphs that end the directive body or are never tasks.
+_STOP_RE = re.compile(r"^(?:Nơi\s+nhận|Ghi\s+chú)\s*:?|^(?:PHỤ\s+LỤC|Phụ\s+lục)\b", re.IGNORECASE)
+_CLOSING_RE = re.compile(
+    r"thông\s+báo\s+(?:để|cho|đến)\b|^Trên\s+đây\s+là|^Thừa\s+lệnh|\./\.\s*$|^Kính\s+gửi|^Nơi\s+gửi", re.IGNORECASE
+)
+_SIGNATURE_RE = re.compile(r"^(?:TL\.|KT\.|TM\.|Q\.|TUQ\.)|^(?:CHỦ TỊCH|CHÁNH VĂN PHÒNG|GIÁM ĐỐC)\b")
+
+# Boilerplate that names many units but assigns nothing new ("… chịu trách nhiệm thi hành Quyết định này").
+_BOILERPLATE_RE = re.compile(
+    r"chịu\s+trách\s+nhiệm\s+thi\s+hành|có\s+hiệu\s+lực\s+(?:thi\s+hành\s+)?(?:kể\s+)?từ", re.IGNORECASE
+)
+# Lines that complete the previous task: its deadline or its lead/cooperating units.
+_ATTACH_RE = re.compile(
+    r"^(?P<what>thời\s+hạn(?:\s+(?:hoàn\s+thành|thực\s+hiện|báo\s+cáo))?|thời\s+gian\s+(?:hoàn\s+thành|thực\s+hiện)|"
+    r"(?:cơ\s+quan|đơn\s+vị)\s+(?:chủ\s+trì|phối\s+hợp|thực\s+hiện))\s*:",
+    re.IGNORECASE,
+)
+# What may surround unit names in a table cell ("Các sở, ngành liên quan; UBND các xã, phường").
+_CELL_FILLER = re.compile(
+    r"[\W\d_]+|\b(?:và|các|liên\s+quan|có|theo\s+chức\s+năng|tỉnh|chủ\s+trì|phối\s+hợp)\b", re.IGNORECASE
+)
+# An appendix after the signature, usually a task table ("PHỤ LỤC", "Phụ lục I").
+_APPENDIX_RE = re.compile(r"^(?:PHỤ\s+LỤC|Phụ\s+lục)\b")
+_REQUEST_START = re.compile(r"^(?:đề\s+nghị|kiến\s+nghị|đề\s+xuất)\b", re.IGNORECASE)
+
+# Section headings that say what kind of text follows (results vs directives vs requests).
+_RETRO_HEADING = re.compile(
+    r"kết\s+quả|tồn\s+tại|hạn\s+chế|nguyên\s+nhân|tình\s+hình|đánh\s+giá|công\s+tác\s+lãnh\s+đạo|bài\s+học|"
+    r"khó\s+khăn|vướng\s+mắc|đặt\s+vấn\s+đề|căn\s+cứ",
+    re.IGNORECASE,
+)
+_REQUEST_HEADING = re.compile(r"kiến\s+nghị|đề\s+xuất|đề\s+nghị", re.IGNORECASE)
+_DIRECTIVE_HEADING = re.compile(
+    r"nhiệm\s+vụ|giải\s+pháp|phương\s+hướng|tổ\s+chức\s+thực\s+hiện|chỉ\s+đạo|kết\s+luận|yêu\s+cầu|phân\s+công",
+    re.IGNORECASE,
+)
+# Directive verbs that start a predicate ("Sở X <verb> …") or an imperative bullet ("- Tập trung …").
+_DIRECTIVE_VERBS = (
+    "chủ trì|phối hợp|chịu trách nhiệm|có trách nhiệm|tổ chức|triển khai|thực hiện|tham mưu|cần|phải|tiếp tục|"
+    "tập trung|chủ động|khẩn trương|rà soát|xây dựng|đẩy mạnh|đẩy nhanh|tăng cường|theo dõi|hướng dẫn|đôn đốc|"
+    "nghiên cứu|sớm|kịp thời|nghiêm túc|quán triệt|báo cáo|tổng hợp|đề xuất|kiểm tra|bố trí|hoàn thành|hoàn thiện|"
+    "nâng cao|ban hành|cập nhật|quan tâm|huy động|thường xuyên|khắc phục|bảo đảm|đảm bảo|xác định|phát huy|"
+    "lãnh đạo|chỉ đạo|giám sát|hỗ trợ|cung cấp|thống nhất|phổ biến|tuyên truyền|phấn đấu|duy trì|ưu tiên|"
+    "đóng vai trò|làm đầu mối|là cơ quan|là đầu mối|được giao|kiên quyết|chấn chỉnh|ứng dụng|vận hành|số hóa|"
+    "chuẩn bị|trình|gửi|thẩm định|đánh giá|tìm kiếm|giới thiệu|phát động|mở rộng|thúc đẩy|tích cực|"
+    "nghiêm|khảo sát|kết nối|tiếp nhận|giải quyết|xử lý|tiến hành|lập|rà|đẩy|nắm|bám sát|điều chỉnh|"
+    "bổ sung|sửa đổi|hoàn tất|tuân thủ|tạo|phát triển|đầu tư|áp dụng|quản lý|kiện toàn|sắp xếp|"
+    "chuyển|thu hút|củng cố|vận động|theo chức năng"
+)
+_VERB_START = re.compile(rf"^(?:{_DIRECTIVE_VERBS})\b", re.IGNORECASE)
+# Openers that may precede the subject or the verb of a directive sentence.
+_OPENER = re.compile(
+    r"^(?:(?:đồng\s+thời|trước\s+mắt|bên\s+cạnh\s+đó|ngoài\s+ra|mặt\s+khác|trong\s+thời\s+gian\s+tới|"
+    r"từ\s+nay|trong\s+năm\s+\d{4}|kể\s+từ\s+năm\s+\d{4}|để\s+[^,]{0,80})\s*,\s*)+",
+    re.IGNORECASE,
+)
+# Past tense and result wording that make an item retrospective, not a directive.
+_RETRO_TEXT = re.compile(
+    r"\bđã\s+(?!và\b|được\s+(?:giao|phân\s+công)|đề\s+ra)\w+|\b\d+/\d+\s+(?:nhiệm\s+vụ|chỉ\s+tiêu|TTHC|thủ\s+tục|mô\s+hình)|"
+    r"(?:những|một\s+số)\s+tồn\s+tại,\s+hạn\s+chế|kết\s+quả\s+(?:đạt\s+được|tích\s+cực)|ghi\s+nhận\s+và\s+biểu\s+dương|"
+    r"đánh\s+giá\s+cao",
+    re.IGNORECASE,
+)
+
+# Words that keep an item forward-looking even if it mentions a past fact ("thôn đã có điện lưới").
+_FUTURE_TEXT = re.compile(
+    r"\b(?:phấn\s+đấu|cần|phải|đề\s+nghị|yêu\s+cầu|giao|chủ\s+trì|khẩn\s+trương|sẽ|sớm)\b", re.IGNORECASE
+)
+
+# Subject detection around a mention.
+_ROLE_PREFIX_TAIL = re.compile(
+    r"(?:(?:các|mỗi|một\s+số|toàn\s+thể)\s+)?(?:thủ\s+trưởng|người\s+đứng\s+đầu|lãnh\s+đạo|giám\s+đốc|ban\s+giám\s+đốc|"
+    r"tập\s+thể\s+lãnh\s+đạo|các\s+thành\s+viên|thành\s+viên|cán\s+bộ,?\s+công\s+chức(?:,?\s+viên\s+chức)?|"
+    r"chủ\s+tịch|bí\s+thư|đồng\s+chí|cấp\s+ủy,?\s+chính\s+quyền|chính\s+quyền)\s*$",
+    re.IGNORECASE,
+)
+_TRIGGER_TAIL = re.compile(
+    r"(?:^|[\s,;:(])(?P<t>giao(?:\s+cho)?|yêu\s+cầu|đề\s+nghị|phân\s+công(?:\s+cho)?|giao\s+nhiệm\s+vụ\s+cho)\s*$",
+    re.IGNORECASE,
+)
+_NOT_TRIGGER_TAIL = re.compile(
+    r"(?:theo|đúng|các|những|với|có|đáp\s+ứng)\s+(?:yêu\s+cầu|đề\s+nghị|chỉ\s+đạo)\s*$|(?:bàn|chuyển|được|đã|tiếp)\s+giao\s*$",
+    re.IGNORECASE,
+)
+# "Đối với Sở Y tế:" / "Riêng UBND các xã, phường:" introduce a unit's items.
+_FOR_UNIT_TAIL = re.compile(r"(?:^|[\s,;.])(?:đối\s+với|riêng|về\s+phía)\s*$", re.IGNORECASE)
+_BOUNDARY_TAIL = re.compile(r"(?:^|[,;:.!?(]|\.\s)\s*$")
+_COOPERATE_TAIL = re.compile(
+    r"phối\s+hợp(?:\s+chặt\s+chẽ|\s+thường\s+xuyên)?\s+(?:với|cùng)(?:\s+các\s+đơn\s+vị\s+là)?\s*$", re.IGNORECASE
+)
+_QUALIFIERS = re.compile(
+    r"^(?:\s*,?\s*(?:tỉnh|thuộc\s+tỉnh|trên\s+địa\s+bàn(?:\s+tỉnh)?|liên\s+quan|có\s+liên\s+quan|các\s+cấp|"
+    r"(?:theo|trong\s+phạm\s+vi)\s+chức\s+năng,?\s+nhiệm\s+vụ(?:,?\s+quyền\s+hạn)?(?:\s+được\s+(?:giao|phân\s+công))?|"
+    r"căn\s+cứ(?:\s+vào)?\s+chức\s+năng,?\s+nhiệm\s+vụ(?:,?\s+quyền\s+hạn)?(?:\s+được\s+(?:giao|phân\s+công))?|"
+    r"trong\s+phạm\s+vi\s+(?:quản\s+lý|phụ\s+trách)|theo\s+lĩnh\s+vực\s+(?:được\s+giao|phụ\s+trách|quản\s+lý)|"
+    r"theo\s+thẩm\s+quyền|Gia\s+Lai|trong\s+tỉnh))+",
+    re.IGNORECASE,
+)
+_VAGUE_TAIL = re.compile(r"^\s*(?:có\s+)?liên\s+quan", re.IGNORECASE)
+_CONNECTOR = re.compile(r"^\s*(?:,|và|cùng\s+với|cùng|với|;)?\s*$", re.IGNORECASE)
+_LEAD_VERB = re.compile(r"^\s*,?\s*(?:(?:tiếp\s+tục|khẩn\s+trương|chủ\s+động)\s+)?chủ\s+trì", re.IGNORECASE)
+_RESP_VERB = re.compile(r"^\s*,?\s*(?:(?:phải|có|chịu|phải\s+chịu)\s+)?(?:chịu\s+)?trách\s+nhiệm", re.IGNORECASE)
+_NEG_VERB = re.compile(r"^\s*,?\s*(?:đã|vẫn|chưa|đang|từng|sẽ\s+được|được\s+(?!giao))\b", re.IGNORECASE)
+_COLON_AFTER = re.compile(r"^\s*:")
+# At a paragraph start any lowercase predicate will do, except words that continue a noun phrase.
+_ANY_PREDICATE = re.compile(
+    r"^\s*,?\s*(?!(?:của|về|trong|tại|với|và|cho|là|thì|được|đã|vẫn|chưa|đang|từng|cũng|này|đó|nhằm|năm|tháng|ngày|"
+    r"trên|dưới|theo|từ|đến|các|những|một|mỗi|như|gồm|bao\s+gồm)\b)[a-zà-ỹđ]",
+)
+_PREDICATE = re.compile(rf"^\s*,?\s*(?:{_DIRECTIVE_VERBS})\b", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class _Item:
+    text: str  # canonical, emphasis removed, whitespace folded, marker kept
+    body: str  # text without the outline marker
+    level: float
+    marked: bool
+    chunk_index: int
+    from_heading: bool = False
+    md_heading: bool = False
+
+
+@dataclass(slots=True)
+class _Frame:
+    level: float
+    kind: Literal["heading", "leadin", "item"]
+    assignees: list[Assignee]
+    zone: Zone | None
+    due: Due | None
+    text: str
+
+
+def _fold_key(text: str) -> str:
+    return collapse_ws(fold(text))
+
+
+def _clean(text: str) -> str:
+    return collapse_ws(canonical(nfc(text)).replace("**", "").replace("__", "").replace("\u00a0", " "))
+
+
+def _marker(text: str) -> tuple[float, str, bool]:
+    """(outline level, text after the marker, has a marker) of one paragraph."""
+    md = _MD_HEADING.match(text)
+    s = text[md.end() :] if md else text
+    s = s.lstrip("*_ ")
+    for rx, level in _MARKERS:
+        m = rx.match(s)
+        if m:
+            return level, s[m.end() :].strip(), True
+    if md:
+        return float(len(md.group(0).strip())) * 0.9, s.strip(), True
+    return _BODY, s.strip(), False
+
+
+def _paragraphs(text: str) -> list[str]:
+    """Paragraphs of a passage: one a line, except wrapped lines (raw PDF text) joined back.
+
+    A line continues the previous one when it starts in lowercase, or when the previous line is a
+    long unfinished line (no closing punctuation) and this one has no outline marker.
+    """
+    out: list[str] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        if out and not _marker(line)[2]:
+            prev = out[-1]
+            wrapped = len(prev) >= 60 and not _TERMINAL_END.search(prev) and not prev.isupper()
+            if line[0].islower() or wrapped:
+                out[-1] = f"{prev} {line}"
+                continue
+        out.append(line)
+    return out
+
+
+def _stream(chunks: list[Chunk]) -> list[_Item]:
+    """Document-order items from the chunks: new headings of each path first, then its paragraphs.
+
+    A heading that is both in a path and in the text is read once; paragraphs that open a chunk
+    and repeat the end of the previous one (overlapping chunks) are read once. Identical
+    paragraphs elsewhere (the same bullet under two units) are kept.
+    """
+    items: list[_Item] = []
+    seen: set[str] = set()  # every paragraph and heading key read so far
+    heading_keys: set[str] = set()  # keys of headings that came from heading paths
+    prev_path: list[str] = []
+    prev_keys: set[str] = set()  # paragraph keys of the previous chunk
+    for ci, chunk in enumerate(chunks):
+        path = list(chunk.heading_path or [])
+        k = 0
+        while k < min(len(path), len(prev_path)) and match_key(path[k]) == match_key(prev_path[k]):
+            k += 1
+        for depth, heading in enumerate(path[k:], start=k):
+            text = _clean(heading)
+            key = match_key(text)
+            if key in seen:
+                continue
+            seen.add(key)
+            heading_keys.add(key)
+            level, body, marked = _marker(text)
+            if not marked:
+                level = 1.0 + 0.5 * depth
+            items.append(_Item(text, body, level, True, ci, from_heading=True))
+        prev_path = path
+        keys: set[str] = set()
+        leading = True  # still inside a possible overlap with the previous chunk
+        for para in _paragraphs(chunk.text):
+            text = _clean(para)
+            if not text:
+                continue
+            key = match_key(text)
+            keys.add(key)
+            if key in heading_keys or (leading and key in prev_keys):
+                continue
+            if leading and items and items[-1].chunk_index == ci - 1 and key.startswith(match_key(items[-1].text)):
+                # the previous passage ended inside this paragraph, and this one repeats its start
+                last = items[-1]
+                last.text = text
+                last.level, last.body, last.marked = _marker(text)
+                leading = False
+                continue
+            leading = False
+            seen.add(key)
+            level, body, marked = _marker(text)
+            if items and not marked and body[:1].islower():
+                # a paragraph cut across chunks (or by a footnote left in the flow) continues
+                prev = next((it for it in reversed(items) if not _FOOTNOTE_RE.match(it.text)), items[-1])
+                if not prev.from_heading:
+                    prev.text, prev.body = f"{prev.text} {text}", f"{prev.body} {text}"
+                    continue
+            items.append(_Item(text, body, level, marked, ci, md_heading=bool(_MD_HEADING.match(para.strip()))))
+        prev_keys = keys
+    return items
+
+
+# --------------------------------------------------------------------------------------------
+# Subjects of one item
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Analysis:
+    subjects: list[Assignee]  # units that must act
+    cooperators: list[Assignee]
+    triggered: bool  # a "Giao/Yêu cầu/Đề nghị X" construction
+    unknown: list[str]
+
+
+def _is_central(unit: Unit | None) -> bool:
+    if unit is None:
+        return False
+    if unit.kind == _CENTRAL_KIND:
+        return True
+    return unit.is_group and _CENTRAL_KIND in unit.member_kinds
+
+
+def _chains(s: str, mentions: list[Mention]) -> list[list[Mention]]:
+    """Mentions joined by ",", "và", "cùng" (optionally with a title: ", Thủ trưởng các sở …") form one chain."""
+    chains: list[list[Mention]] = []
+    for m in mentions:
+        if chains:
+            prev = chains[-1][-1]
+            between = s[prev.end : m.start]
+            q = _QUALIFIERS.match(between)
+            rest = between[q.end() :] if q else between
+            rest = _ROLE_PREFIX_TAIL.sub("", rest)
+            if _CONNECTOR.match(rest) and not re.search(r"[.;:]", between):
+                chains[-1].append(m)
+                continue
+        chains.append([m])
+    return chains
+
+
+def _after(s: str, end: int) -> str:
+    post = s[end:]
+    q = _QUALIFIERS.match(post)
+    return post[q.end() :] if q else post
+
+
+def _analyse(body: str, catalogue: UnitCatalogue, *, is_report: bool) -> _Analysis:
+    """Find the acting units (subjects) and cooperating units of one paragraph."""
+    mentions = catalogue.find_mentions(body)
+    unknown = [m.text for m in mentions if m.status == "unknown"]
+    subjects: list[Assignee] = []
+    cooperators: list[Assignee] = []
+    triggered = False
+    for chain in _chains(body, mentions):
+        first, last = chain[0], chain[-1]
+        pre = body[: first.start]
+        pre_core = _ROLE_PREFIX_TAIL.sub("", pre)
+        post = _after(body, last.end)
+        trig = _TRIGGER_TAIL.search(pre_core)
+        if trig and _NOT_TRIGGER_TAIL.search(pre_core):
+            trig = None
+        role: AssigneeRole | None = None
+        if _COOPERATE_TAIL.search(pre_core):
+            role = "cooperate"
+        elif trig:
+            triggered = True
+            word = trig.group("t").lower()
+            role = "lead" if _LEAD_VERB.match(post) else ("responsible" if _RESP_VERB.match(post) else "assigned")
+            if word.startswith("đề") and (is_report or _is_central(first.unit)):
+                role = "requested"
+        elif _FOR_UNIT_TAIL.search(pre_core) and _COLON_AFTER.match(post):
+            role = "assigned"
+        elif _BOUNDARY_TAIL.search(pre_core) or _OPENER.fullmatch(pre_core.strip()) is not None:
+            if _NEG_VERB.match(post):
+                role = None
+            elif _LEAD_VERB.match(post):
+                role = "lead"
+            elif _RESP_VERB.match(post):
+                role = "responsible"
+            elif _PREDICATE.match(post) or _COLON_AFTER.match(post):
+                role = "assigned"
+            elif not pre_core.strip(" ,") and _ANY_PREDICATE.match(post):
+                role = "assigned"  # a paragraph that opens with the unit: "UBND xã X thí điểm …"
+        if role is None:
+            continue
+        for m in chain:
+            if m.unit is not None and m.unit.kind in _ISSUER_KINDS:
+                continue
+            if role != "requested" and _is_central(m.unit) and not trig:
+                continue
+            vague = m.unit is not None and m.unit.is_group and _VAGUE_TAIL.match(body[m.end :])
+            if role == "cooperate" and (
+                vague or (m.unit is not None and m.unit.is_group and "liên quan" in m.text.lower())
+            ):
+                continue
+            # Uncatalogued communes keep their pattern id ("xa-ba-to"); unknown names have none.
+            a = Assignee(name=m.text, unit_id=m.unit.id if m.unit else None, role=role)
+            (cooperators if role == "cooperate" else subjects).append(a)
+    return _Analysis(_merge(subjects), _merge(cooperators), triggered, unknown)
+
+
+def _merge(assignees: list[Assignee]) -> list[Assignee]:
+    """One entry per unit, keeping the strongest role and first spelling."""
+    out: dict[str, Assignee] = {}
+    for a in assignees:
+        key = a.unit_id or match_key(a.name)
+        old = out.get(key)
+        if old is None:
+            out[key] = Assignee(a.name, a.unit_id, a.role)
+        elif _ROLE_RANK[a.role] > _ROLE_RANK[old.role]:
+            old.role = a.role
+    return list(out.values())
+
+
+# --------------------------------------------------------------------------------------------
+# Walking the outline
+# --------------------------------------------------------------------------------------------
+
+
+def _heading_zone(text: str) -> Zone | None:
+    if _RETRO_HEADING.search(text):
+        return "retro"
+    if _REQUEST_HEADING.search(text):
+        return "request"
+    if _DIRECTIVE_HEADING.search(text):
+        return "directive"
+    return None
+
+
+def _imperative(body: str) -> bool:
+    b = _OPENER.sub("", body.strip())
+    return bool(_VERB_START.match(b))
+
+
+def _is_heading(item: _Item, analysis: _Analysis) -> bool:
+    if item.from_heading or item.md_heading:
+        return not analysis.subjects
+    body = item.body
+    letters = [c for c in body if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) / len(letters) > 0.8 and len(letters) > 3:
+        return True  # "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ TRỌNG TÂM"
+    if not item.marked or item.level >= 4.0:
+        return False
+    if analysis.subjects or body.endswith((".", ";", ":", "./.")):
+        return False
+    return len(body.split()) <= 30 and not _imperative(body)
+
+
+def _is_leadin(item: _Item) -> bool:
+    return item.body.rstrip().endswith(":") and not item.body.rstrip().endswith("./.")
+
+
+def _directive_sentence_before_last(body: str, catalogue: UnitCatalogue, is_report: bool) -> bool:
+    """A long lead-in paragraph may hold a task before its "… như sau:" sentence."""
+    parts = re.split(r"(?<=[.;])\s+(?=[A-ZĐÀ-Ỹ])", body)
+    if len(parts) < 2:
+        return False
+    head = " ".join(parts[:-1])
+    return bool(_analyse(head, catalogue, is_report=is_report).subjects) or _imperative(head)
+
+
+def _inherited(frames: list[_Frame]) -> list[Assignee]:
+    for f in reversed(frames):
+        if f.assignees:
+            return [Assignee(a.name, a.unit_id, a.role) for a in f.assignees]
+    return []
+
+
+def _inherited_due(frames: list[_Frame]) -> Due | None:
+    for f in reversed(frames):
+        if f.due is not None and f.kind in ("heading", "leadin") and f.level < _BODY - 1:
+            return f.due
+    return None
+
+
+def _zone(frames: list[_Frame], doc_zone: Zone | None) -> Zone | None:
+    for f in reversed(frames):
+        if f.zone is not None:
+            return f.zone
+    return doc_zone
+
+
+def _is_news(meta: DocumentMeta) -> bool:
+    t = (meta.doc_type or "").lower()
+    return "tin" in t.split() or t.startswith("tin") or "bài báo" in t or "tin tức" in t
+
+
+def _is_report(meta: DocumentMeta) -> bool:
+    return (meta.doc_type or "").lower().startswith("báo cáo")
+
+
+def extract_tasks(
+    chunks: list[Chunk],
+    meta: DocumentMeta,
+    *,
+    catalogue: UnitCatalogue,
+    report_plans: bool = False,
+) -> list[ExtractedTask]:
+    """The assignments of one document, in reading order (see the module docstring for the rules).
+
+    ``chunks`` are the document's passages in order; headings may be inline in ``chunk.text`` or
+    only in ``chunk.heading_path``. Deadlines are read with ``meta.date`` as reference.
+    """
+    if not chunks or _is_news(meta):
+        return []
+    return _Walker(chunks, meta, catalogue, report_plans).run()
+
+
+@dataclass(slots=True)
+class _Walker:
+    """One pass over a document's outline; holds the lead-in stack while it walks."""
+
+    chunks: list[Chunk]
+    meta: DocumentMeta
+    catalogue: UnitCatalogue
+    report_plans: bool
+    frames: list[_Frame] = field(default_factory=list)
+    doc_zone: Zone | None = None
+    tasks: list[ExtractedTask] = field(default_factory=list)
+    fresh: bool = False  # the previous paragraph produced the last task (table cells may follow)
+
+    @property
+    def is_report(self) -> bool:
+        return _is_report(self.meta)
+
+    def run(self) -> list[ExtractedTask]:
+        in_body = True
+        for item in _stream(self.chunks):
+            if not in_body:  # after the signature only an appendix (task tables) is read
+                if _APPENDIX_RE.match(item.body):
+                    in_body, self.frames, self.doc_zone = True, [], "directive"
+                continue
+            in_body = self._step(item)
+        return self.tasks
+
+    def _step(self, item: _Item) -> bool:
+        """Handle one paragraph; False once the body of the document is over."""
+        body = item.body
+        fresh, self.fresh = self.fresh, False
+        if _STOP_RE.match(body) and not item.from_heading:
+            return False
+        if not item.marked and _CLOSING_RE.search(body):
+            return not body.rstrip().endswith("./.")
+        if _SIGNATURE_RE.match(body) or _FOOTNOTE_RE.match(item.text) or _BOILERPLATE_RE.search(body) or len(body) < 4:
+            return True
+        cell = fresh and not item.marked and not body.endswith(":")
+        if self._attach(body) or (cell and self._attach_cell(body)):
+            self.fresh = fresh
+            return True
+        if len(body) < 12:
+            return True
+        while self.frames and self.frames[-1].level >= item.level:
+            self.frames.pop()
+        analysis = _analyse(body, self.catalogue, is_report=self.is_report)
+        if _is_heading(item, analysis):
+            self.frames.append(
+                _Frame(item.level, "heading", [], _heading_zone(body), parse_due(body, ref=self.meta.date), body)
+            )
+            return True
+        if _is_leadin(item):
+            self._push_leadin(item, analysis)
+            if not (analysis.subjects and _directive_sentence_before_last(body, self.catalogue, self.is_report)):
+                return True
+        elif not item.marked and analysis.triggered and self._new_subjects(analysis):
+            self._end_paragraph_leadins()
+        task = self._task(item, analysis)
+        if task is not None:
+            self.tasks.append(task)
+            self.fresh = True
+        if item.marked and item.level < _BODY and analysis.subjects and not _is_leadin(item):
+            self.frames.append(_Frame(item.level, "item", analysis.subjects, None, None, body))
+        return not body.rstrip().endswith("./.")
+
+    # ---- outline state ------------------------------------------------------------------------
+
+    def _push_leadin(self, item: _Item, analysis: _Analysis) -> None:
+        zone = _zone(self.frames, self.doc_zone)
+        if item.marked:
+            level = item.level
+            lead_zone = _heading_zone(item.body)
+            due = parse_due(item.body, ref=self.meta.date)
+        else:  # a paragraph lead-in governs the rest of its section: half a level below the section
+            self._end_paragraph_leadins(all_=True)
+            level = (self.frames[-1].level if self.frames else 0.0) + 0.5
+            lead_zone = None
+            due = None
+            if zone != "retro":
+                self.doc_zone = self.doc_zone or "directive"
+                lead_zone = _heading_zone(item.body) if self.is_report else "directive"
+        self.frames.append(_Frame(level, "leadin", analysis.subjects, lead_zone, due, item.body))
+
+    def _new_subjects(self, analysis: _Analysis) -> bool:
+        """The paragraph assigns units other than those of the open lead-in."""
+        current = {a.unit_id or a.name for a in _inherited(self.frames)}
+        return bool(current) and not ({a.unit_id or a.name for a in analysis.subjects} & current)
+
+    def _end_paragraph_leadins(self, all_: bool = False) -> None:
+        """A new paragraph-level subject ends the list a previous paragraph lead-in opened."""
+        while self.frames and self.frames[-1].kind == "leadin" and self.frames[-1].level % 1 == 0.5:
+            if not all_ and not self.frames[-1].assignees:
+                break
+            self.frames.pop()
+
+    def _attach(self, body: str) -> bool:
+        """Fold "Thời hạn hoàn thành: …" / "Cơ quan chủ trì: …" lines into the previous task."""
+        m = _ATTACH_RE.match(body)
+        if m is None or not self.tasks:
+            return False
+        task = self.tasks[-1]
+        task.text = f"{task.text} {body}"
+        what = _fold_key(m.group("what"))
+        if what.startswith(("thoi han", "thoi gian")):
+            due = parse_due(body, ref=self.meta.date)
+            if due is not None and (task.due is None or task.due_inherited):
+                task.due, task.due_inherited = due, False
+            task.dues.extend(find_dues(body, ref=self.meta.date))
+        else:
+            role: AssigneeRole = "cooperate" if "phoi hop" in what else "lead"
+            for m2 in self.catalogue.find_mentions(body[m.end() :]):
+                if m2.unit is not None and m2.unit.kind not in _ISSUER_KINDS:
+                    task.assignees.append(Assignee(m2.text, m2.unit.id, role))
+            task.assignees = _merge(task.assignees)
+            primary = task.primary()
+            task.role = primary[0].role if primary else "unassigned"
+        return True
+
+    def _attach_cell(self, body: str) -> bool:
+        """Table rows come one cell a line: a bare unit list or a bare period right after a task is
+        that task's lead unit (then cooperating units) or its deadline."""
+        task = self.tasks[-1] if self.tasks else None
+        if task is None:
+            return False
+        due = parse_due(body, ref=self.meta.date)
+        if due is not None and len(body) - len(due.text) <= 8:
+            if task.due is None or task.due_inherited:
+                task.due, task.due_inherited = due, False
+            task.dues.append(due)
+            return True
+        mentions = [m for m in self.catalogue.find_mentions(body) if m.unit is not None]
+        rest = body
+        for m in sorted(mentions, key=lambda m: -m.start):
+            rest = rest[: m.start] + rest[m.end :]
+        if not mentions or len(_CELL_FILLER.sub("", rest)) > 3:
+            return False
+        role: AssigneeRole = "cooperate" if task.primary() else "lead"
+        task.assignees = _merge(
+            task.assignees
+            + [Assignee(m.text, m.unit.id, role) for m in mentions if m.unit and m.unit.kind not in _ISSUER_KINDS]
+        )
+        primary = task.primary()
+        task.role = primary[0].role if primary else "unassigned"
+        return True
+
+    # ---- one task ---------------------------------------------------------------------------
+
+    def _assignees(self, body: str, analysis: _Analysis, zone: Zone | None) -> list[Assignee] | None:
+        """Acting units of a paragraph (own or inherited); None when the paragraph is not a task."""
+        own = analysis.subjects
+        inherited = [] if own else _inherited(self.frames)
+        if inherited and _LEAD_VERB.match(_OPENER.sub("", body)):
+            for a in inherited:  # "- Chủ trì, phối hợp với …" under "3. Giao Sở X:"
+                a.role = "lead" if a.role in ("assigned", "responsible") else a.role
+        assignees = own or inherited
+        retro = zone == "retro" or (
+            not _imperative(body) and bool(_RETRO_TEXT.search(body)) and not _FUTURE_TEXT.search(body)
+        )
+        if self.is_report:
+            return self._report_assignees(body, assignees, zone)
+        if own:
+            return own if (zone != "retro" or analysis.triggered) else None
+        if inherited:
+            return None if retro else inherited
+        if retro or zone not in ("directive", "request") or not _imperative(body):
+            return None
+        return []
+
+    def _report_assignees(self, body: str, assignees: list[Assignee], zone: Zone | None) -> list[Assignee] | None:
+        """Reports: requests of the "Kiến nghị" part (and, optionally, the issuer's own plans)."""
+        starts_request = bool(_REQUEST_START.match(body))
+        if zone == "request" or starts_request:
+            role: AssigneeRole = "requested"
+        elif self.report_plans and zone == "directive":
+            role = "self"
+            if not assignees and self.meta.issuer:
+                hit = self.catalogue.resolve(self.meta.issuer)
+                if hit is not None:
+                    assignees = [Assignee(self.meta.issuer, hit.unit.id, "self")]
+        else:
+            return None
+        return [Assignee(a.name, a.unit_id, role) for a in assignees]
+
+    def _task(self, item: _Item, analysis: _Analysis) -> ExtractedTask | None:
+        body = item.body
+        zone = _zone(self.frames, self.doc_zone)
+        assignees = self._assignees(body, analysis, zone)
+        if assignees is None:
+            return None
+        everyone = _merge(assignees + analysis.cooperators)
+        primary = [a for a in everyone if a.role != "cooperate"]
+        ref = self.meta.date
+        due = parse_due(body, ref=ref)
+        due_inherited = False
+        if due is None:
+            due = _inherited_due(self.frames)
+            due_inherited = due is not None
+        chunk = self.chunks[item.chunk_index]
+        return ExtractedTask(
+            assignees=everyone,
+            role=primary[0].role if primary else "unassigned",
+            text=_BULLET_STRIP.sub("", _MD_HEADING.sub("", item.text)).strip(),
+            due=due,
+            recurrence=parse_recurrence(body, ref=ref),
+            quota=parse_quota(body),
+            section=chunk.section,
+            heading_path=list(chunk.heading_path) or [f.text for f in self.frames if f.kind == "heading"],
+            passage=chunk.text,
+            ordinal=len(self.tasks),
+            dues=find_dues(body, ref=ref),
+            due_inherited=due_inherited,
+            chunk_index=item.chunk_index,
+            unknown_units=analysis.unknown,
+        )

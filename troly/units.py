@@ -1,0 +1,657 @@
+"""Catalogue of the bodies that directives assign tasks to, and matching of their names.
+
+Why: a directive writes "Sở KH&CN", "Sở Khoa học và Công nghệ" or "các sở, ban, ngành"; a user
+types "so khcn" or "UBND xã Tây Sơn". troly must see that these name the same body, that a commune
+is a member of "UBND các xã, phường", and that tasks given to Sở Thông tin và Truyền thông before
+the 2025 mergers now concern Sở Khoa học và Công nghệ. The facts live in an admin-editable YAML
+file (``troly/data/units.yaml``); this module only loads and matches.
+
+Matching works on word tokens: NFC with one tone convention, lowercased, punctuation and "và"
+ignored, "Ủy ban nhân dân" == "UBND". Documents are matched accent-sensitively (an accent-free
+key would read "cá tính" as "CA tỉnh"); user queries and accent-free text also fall back to the
+folded key. All-caps abbreviation tokens of an alias ("CA", "SYT") must be capitals in documents.
+
+Any "xã X" / "phường X" is accepted as a commune/ward member of the commune-ward group even when
+the file does not list it (``catalogued=False``), and unit-looking names that match nothing
+("Sở …", "Trung tâm …", "Ban …") come back as ``unknown`` mentions for an admin to review.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import yaml
+
+from troly.text import canonical, collapse_ws, fold, nfc
+
+__all__ = ["Unit", "UnitMatch", "Mention", "UnitCatalogue", "DEFAULT_PATH", "COMMUNE_GROUP"]
+
+DEFAULT_PATH = Path(__file__).parent / "data" / "units.yaml"
+#: Group that every commune and ward belongs to (also those recognised by pattern only).
+COMMUNE_GROUP = "g-xa-phuong"
+#: Group of the former districts (dissolved 1-7-2025).
+DISTRICT_GROUP = "g-huyen"
+
+GROUP_KIND = "nhóm"
+COMMUNE_KINDS = frozenset({"xã", "phường", "đặc khu", "thị trấn"})
+
+MatchHow = Literal["name", "alias", "folded", "pattern", "prefix", "mention"]
+MentionStatus = Literal["known", "uncatalogued", "unknown"]
+
+
+# --------------------------------------------------------------------------------------------
+# Data types
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One body or group. Groups have ``kind == "nhóm"`` and list members by kind or sub-group."""
+
+    id: str
+    name: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()
+    successors: tuple[str, ...] = ()
+    note: str | None = None
+    valid_until: dt.date | None = None
+    catalogued: bool = True
+    member_kinds: tuple[str, ...] = ()
+    includes: tuple[str, ...] = ()
+
+    @property
+    def is_group(self) -> bool:
+        return self.kind == GROUP_KIND
+
+    @property
+    def defunct(self) -> bool:
+        """The body no longer exists (merged, dissolved)."""
+        return bool(self.successors)
+
+
+@dataclass(frozen=True, slots=True)
+class UnitMatch:
+    """Result of :meth:`UnitCatalogue.resolve`.
+
+    ``successors`` are the direct successors of a defunct unit, ``current`` the units that exist
+    today at the end of the successor chain; both are empty for a live unit.
+    """
+
+    unit: Unit
+    how: MatchHow
+    query: str
+    successors: tuple[Unit, ...] = ()
+    current: tuple[Unit, ...] = ()
+
+    @property
+    def note(self) -> str | None:
+        return self.unit.note
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A unit name found in text. Spans index ``canonical(nfc(text))`` (same length as NFC input)."""
+
+    start: int
+    end: int
+    text: str
+    unit: Unit | None
+    status: MentionStatus
+    alias: str | None = None
+
+    @property
+    def unit_id(self) -> str | None:
+        return self.unit.id if self.unit else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Alias:
+    unit_id: str
+    source: str
+    caps: tuple[int, ...]  # token positions that must be capitals in documents
+
+
+@dataclass(slots=True)
+class _Tok:
+    key: str
+    fkey: str
+    start: int
+    end: int
+    upper: bool
+
+
+# --------------------------------------------------------------------------------------------
+# Tokenising
+# --------------------------------------------------------------------------------------------
+
+_TOKEN_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+# Multi-word spellings folded to one token so "Ủy ban nhân dân" == "UBND" etc.
+_PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("ủy", "ban", "nhân", "dân"), "ubnd"),
+    (("hội", "đồng", "nhân", "dân"), "hđnd"),
+    (("mặt", "trận", "tổ", "quốc"), "mttq"),
+    (("thị", "xã"), "tx"),
+    (("thành", "phố"), "tp"),
+    (("trung", "ương"), "tw"),
+)
+_DROP = frozenset({"và", "va"})  # "và" (also typed without accents) joins name parts
+_RUN_TOGETHER = re.compile(r"(?<=[A-ZĐ])[&\-](?=[A-ZĐ])")
+_BAD_INSIDE = re.compile(r"[;:()\n\[\]]|\.\s")
+
+
+def _tokens(text: str) -> tuple[str, list[_Tok]]:
+    """(canonical text, normalised tokens with spans in it)."""
+    base = canonical(nfc(text))
+    raw = [(m.group(0), m.start(), m.end()) for m in _TOKEN_RE.finditer(base)]
+    out: list[_Tok] = []
+    i = 0
+    while i < len(raw):
+        low = raw[i][0].lower()
+        for words, repl in _PHRASES:
+            n = len(words)
+            if tuple(w[0].lower() for w in raw[i : i + n]) == words:
+                out.append(_Tok(repl, fold(repl), raw[i][1], raw[i + n - 1][2], True))
+                i += n
+                break
+        else:
+            if low not in _DROP:
+                out.append(_Tok(low, fold(low), raw[i][1], raw[i][2], raw[i][0].isupper() and len(raw[i][0]) > 1))
+            i += 1
+    return base, out
+
+
+def _key(text: str) -> tuple[str, ...]:
+    return tuple(t.key for t in _tokens(text)[1])
+
+
+def _fkey(text: str) -> tuple[str, ...]:
+    return tuple(t.fkey for t in _tokens(text)[1])
+
+
+def _caps_positions(alias: str) -> tuple[int, ...]:
+    toks = _tokens(alias)[1]
+    base = canonical(nfc(alias))
+    out = []
+    for i, t in enumerate(toks):
+        word = base[t.start : t.end]
+        if len(word) > 1 and word.isupper() and t.key not in ("ubnd", "hđnd", "mttq", "tx", "tp", "tw"):
+            out.append(i)
+    return tuple(out)
+
+
+def _has_diacritics(text: str) -> bool:
+    return fold(text) != nfc(text).lower()
+
+
+def _slug(text: str) -> str:
+    return "-".join(_fkey(text))
+
+
+# Commune/ward and former district names written in documents ("xã Tây Sơn", "UBND phường An Nhơn Đông").
+_UPPER = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
+_NAME_WORD_RE = rf"(?:[{_UPPER}][\w'’\-]*|\d{{1,2}})"
+_COMMUNE_RE = re.compile(
+    r"(?:(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|Chủ tịch UBND)\s+)?"
+    r"(?P<kind>[Tt]hị\s+xã|[Tt]hị\s+trấn|[Đđ]ặc\s+khu|[Xx]ã|[Pp]hường|[Hh]uyện|[Tt]hành\s+phố)"
+    rf"\s+(?P<name>{_NAME_WORD_RE}(?:\s+{_NAME_WORD_RE}){{0,4}})"
+)
+# Heads of unit-looking names that should be reviewed when unknown ("Sở Ngoại vụ", "Trung tâm …").
+_UNKNOWN_HEAD = re.compile(
+    r"(?<![\w])(?P<head>Sở|Ban|Trung tâm|Cục|Chi cục|Bộ|Văn phòng|Hội|Đài|Công ty|Tổng công ty|Tập đoàn|"
+    r"Bệnh viện|Trường|Viện|Ngân hàng|Kho bạc|Quỹ)\s+"
+)
+_NAME_WORD = re.compile(r"(?P<gap>[\s,\-–;:.()“”\"]*)(?P<w>[^\W_][\w'’]*)")
+_NAME_STOP = frozenset(
+    "của cho với về tại theo trong để là được đã đang sẽ các những này đó khi thì mà nhằm trên dưới từ đến có "
+    "chủ phối tổ triển thực tham chịu cần phải tiếp tập khẩn rà xây đẩy tăng theo hướng đôn nghiên kiểm báo "
+    "đề sớm bảo đảm hoàn quán ban đóng thường trực ngày năm tháng".split()
+)
+
+
+def _capitalised(word: str) -> bool:
+    return bool(word) and word[0].isupper()
+
+
+# --------------------------------------------------------------------------------------------
+# Catalogue
+# --------------------------------------------------------------------------------------------
+
+
+def _as_tuple(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(v) for v in value)  # type: ignore[union-attr]
+
+
+def _as_date(value: object) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value  # type: ignore[return-value]
+    return dt.date.fromisoformat(str(value))
+
+
+@dataclass(slots=True)
+class UnitCatalogue:
+    """Units and groups with name matching and group logic. Build with :meth:`load`."""
+
+    units: dict[str, Unit]
+    province: str | None = None
+    _index: dict[tuple[str, ...], list[_Alias]] = field(default_factory=dict, repr=False)
+    _findex: dict[tuple[str, ...], list[_Alias]] = field(default_factory=dict, repr=False)
+    _maxlen: int = field(default=1, repr=False)
+
+    # ---- construction -------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> UnitCatalogue:
+        """Read the YAML catalogue (the packaged one unless an admin file is given)."""
+        p = Path(path) if path is not None else DEFAULT_PATH
+        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+        return cls.from_dict(data)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> UnitCatalogue:
+        units: dict[str, Unit] = {}
+        for entry in list(data.get("groups") or []) + list(data.get("units") or []):
+            unit = Unit(
+                id=str(entry["id"]),
+                name=nfc(str(entry["name"])),
+                kind=str(entry.get("kind") or GROUP_KIND),
+                aliases=tuple(nfc(a) for a in _as_tuple(entry.get("aliases"))),
+                groups=_as_tuple(entry.get("groups")),
+                successors=_as_tuple(entry.get("successor") or entry.get("successors")),
+                note=entry.get("note"),
+                valid_until=_as_date(entry.get("valid_until")),
+                member_kinds=_as_tuple(entry.get("member_kinds")),
+                includes=_as_tuple(entry.get("includes")),
+            )
+            if unit.id in units:
+                raise ValueError(f"duplicate unit id {unit.id!r} in the unit catalogue")
+            units[unit.id] = unit
+        cat = cls(units=units, province=data.get("province"))
+        cat._check()
+        cat._build_index()
+        return cat
+
+    def _check(self) -> None:
+        for u in self.units.values():
+            for ref in (*u.groups, *u.successors, *u.includes):
+                if ref not in self.units:
+                    raise ValueError(f"unit {u.id!r} refers to unknown id {ref!r}")
+
+    def _spellings(self, unit: Unit) -> Iterable[str]:
+        names = [unit.name, *unit.aliases]
+        for n in list(names):
+            joined = _RUN_TOGETHER.sub("", n)  # "Sở KH&CN" -> "Sở KHCN"
+            if joined != n:
+                names.append(joined)
+        if unit.kind in COMMUNE_KINDS:
+            for n in list(names):
+                names.append(f"UBND {n}")
+        return names
+
+    def _build_index(self) -> None:
+        self._index.clear()
+        self._findex.clear()
+        for unit in self.units.values():
+            for spelling in self._spellings(unit):
+                key, fkey = _key(spelling), _fkey(spelling)
+                if not key:
+                    continue
+                alias = _Alias(unit.id, spelling, _caps_positions(spelling))
+                for idx, k in ((self._index, key), (self._findex, fkey)):
+                    bucket = idx.setdefault(k, [])
+                    if all(a.unit_id != unit.id for a in bucket):
+                        bucket.append(alias)
+                self._maxlen = max(self._maxlen, len(key))
+
+    def ambiguous_aliases(self) -> dict[str, list[str]]:
+        """Spellings that name more than one unit (for an admin to fix; the first listed wins)."""
+        out: dict[str, list[str]] = {}
+        for index in (self._index, self._findex):
+            for aliases in index.values():
+                ids = list(dict.fromkeys(a.unit_id for a in aliases))
+                if len(ids) > 1:
+                    out.setdefault(aliases[0].source, ids)
+        return out
+
+    # ---- lookups --------------------------------------------------------------------------
+
+    def get(self, unit_id: str) -> Unit | None:
+        return self.units.get(unit_id)
+
+    def __contains__(self, unit_id: str) -> bool:
+        return unit_id in self.units
+
+    def __iter__(self):
+        return iter(self.units.values())
+
+    def commune(self, kind_word: str, name: str) -> Unit:
+        """The unit for "xã/phường/huyện … <name>": the catalogued one or an uncatalogued stand-in."""
+        kind = self._kind_of(kind_word)
+        full = f"{kind} {collapse_ws(name)}"
+        cid = f"{_slug(kind)}-{_slug(name)}"
+        hit = self.units.get(cid) or self._lookup_exact(full)
+        if hit is not None and hit.kind == kind:
+            return hit
+        groups = (
+            (COMMUNE_GROUP,) if kind in COMMUNE_KINDS else ((DISTRICT_GROUP,) if DISTRICT_GROUP in self.units else ())
+        )
+        if kind == "huyện":
+            return Unit(
+                id=cid,
+                name=full,
+                kind="huyện",
+                groups=groups,
+                catalogued=False,
+                successors=(COMMUNE_GROUP,),
+                valid_until=dt.date(2025, 6, 30),
+                note="District-level unit, dissolved on 1-7-2025 (two-tier local government).",
+            )
+        return Unit(id=cid, name=full, kind=kind, groups=groups, catalogued=False)
+
+    @staticmethod
+    def _kind_of(word: str) -> str:
+        f = fold(collapse_ws(word))
+        if f in ("thi xa", "thanh pho", "huyen", "tx", "tp"):
+            return "huyện"
+        if f == "thi tran":
+            return "thị trấn"
+        if f == "dac khu":
+            return "đặc khu"
+        return "phường" if f == "phuong" else "xã"
+
+    def _lookup_exact(self, text: str) -> Unit | None:
+        aliases = self._index.get(_key(text)) or self._findex.get(_fkey(text))
+        return self.units[aliases[0].unit_id] if aliases else None
+
+    def _with_successors(self, unit: Unit, how: MatchHow, query: str) -> UnitMatch:
+        direct = tuple(self.units[s] for s in unit.successors if s in self.units)
+        return UnitMatch(unit=unit, how=how, query=query, successors=direct, current=self.current(unit.id))
+
+    def current(self, unit_id: str) -> tuple[Unit, ...]:
+        """Live units at the end of the successor chain of ``unit_id`` (empty when it is live)."""
+        unit = self.units.get(unit_id)
+        if unit is None or not unit.successors:
+            return ()
+        out: list[Unit] = []
+        seen = {unit_id}
+        stack = list(unit.successors)
+        while stack:
+            sid = stack.pop(0)
+            if sid in seen or sid not in self.units:
+                continue
+            seen.add(sid)
+            s = self.units[sid]
+            if s.successors:
+                stack.extend(s.successors)
+            else:
+                out.append(s)
+        return tuple(out)
+
+    _ROLE_PREFIX = re.compile(
+        r"^(?:(?:các|mỗi)\s+)?(?:thủ trưởng|người đứng đầu|lãnh đạo|giám đốc|chánh văn phòng|chánh thanh tra|"
+        r"chủ tịch|bí thư|trưởng ban|tập thể lãnh đạo|đồng chí|cán bộ)\s+",
+        re.IGNORECASE,
+    )
+    _PROVINCE_TAIL = re.compile(r"\s+(?:tỉnh\s+)?(?:gia lai|bình định)$|\s+tỉnh$", re.IGNORECASE)
+    _COMMUNE_QUERY = re.compile(
+        r"^(?:ubnd\s+|uy ban nhan dan\s+)?(?P<kind>thi xa|thi tran|dac khu|xa|phuong|huyen|thanh pho)\s+(?P<name>.+)$"
+    )
+
+    def resolve(self, name: str) -> UnitMatch | None:
+        """The unit a user or document means by ``name``, or None.
+
+        Tries the exact spelling, any alias, the accent-free form, then without a leading title
+        ("Giám đốc Sở Y tế") or a trailing province ("… tỉnh Gia Lai"), a commune/ward pattern
+        ("UBND xã Tây Sơn", catalogued or not), a unit named inside a longer phrase, and finally a
+        unique prefix ("Sở Khoa học"). Defunct units come with their successors.
+        """
+        query = collapse_ws(canonical(nfc(name)).replace("*", ""))
+        if not query:
+            return None
+        variants = [query]
+        stripped = self._ROLE_PREFIX.sub("", query)
+        if stripped != query:
+            variants.append(stripped)
+        for v in list(variants):
+            tail = self._PROVINCE_TAIL.sub("", v)
+            if tail != v and tail:
+                variants.append(tail)
+        for v in variants:
+            key = _key(v)
+            aliases = self._index.get(key)
+            if aliases:
+                unit = self.units[aliases[0].unit_id]
+                how: MatchHow = "name" if key == _key(unit.name) else "alias"
+                return self._with_successors(unit, how, name)
+        for v in variants if not _has_diacritics(query) else ():  # accents typed = accents meant
+            aliases = self._findex.get(_fkey(v))
+            if aliases:
+                return self._with_successors(self.units[aliases[0].unit_id], "folded", name)
+        for v in variants:
+            f = " ".join(_fkey(v))
+            m = self._COMMUNE_QUERY.match(f)
+            if m:
+                unit = self.commune(m.group("kind"), self._original_name(v, m.group("name")))
+                if unit.catalogued:
+                    return self._with_successors(unit, "alias", name)
+                succ = tuple(self.units[s] for s in unit.successors if s in self.units)
+                return UnitMatch(unit=unit, how="pattern", query=name, successors=succ, current=succ)
+        mentions = [mm for mm in self.find_mentions(query) if mm.unit is not None]
+        if mentions:
+            best = max(mentions, key=lambda mm: mm.end - mm.start)
+            return self._with_successors(best.unit, "mention", name)  # type: ignore[arg-type]
+        accented = _has_diacritics(query)
+        for v in variants:
+            fk = _key(v) if accented else _fkey(v)
+            if len(fk) < 2:
+                continue
+            idx = self._index if accented else self._findex
+            hits = {a.unit_id for k, al in idx.items() if k[: len(fk)] == fk for a in al}
+            if len(hits) == 1:
+                return self._with_successors(self.units[hits.pop()], "prefix", name)
+        return None
+
+    @staticmethod
+    def _original_name(text: str, folded_name: str) -> str:
+        """The accented words of ``text`` that fold to ``folded_name`` (its last words)."""
+        words = text.split()
+        n = len(folded_name.split())
+        tail = words[-n:] if n <= len(words) else words
+        return " ".join(w[:1].upper() + w[1:] for w in tail)
+
+    # ---- mentions ---------------------------------------------------------------------------
+
+    def find_mentions(self, text: str, *, accents: bool | None = None) -> list[Mention]:
+        """Every unit or group named in ``text``, longest match first, in reading order.
+
+        Catalogued names come back ``known``; "xã/phường X" not in the file ``uncatalogued`` (with a
+        stand-in unit in the commune-ward group); other unit-looking names ("Sở …", "Trung tâm …")
+        ``unknown`` with no unit. ``accents``: match accent-sensitively (default: when the text
+        has any diacritics, as documents do).
+        """
+        base, toks = _tokens(text)
+        use_accents = _has_diacritics(base) if accents is None else accents
+        index = self._index if use_accents else self._findex
+        out: list[Mention] = []
+        i = 0
+        while i < len(toks):
+            found = None
+            for n in range(min(self._maxlen, len(toks) - i), 0, -1):
+                window = toks[i : i + n]
+                key = tuple(t.key if use_accents else t.fkey for t in window)
+                for alias in index.get(key, ()):
+                    if use_accents and any(not window[c].upper for c in alias.caps if c < n):
+                        continue
+                    a, b = window[0].start, window[-1].end
+                    if n > 1 and _BAD_INSIDE.search(base[a:b]):
+                        continue
+                    found = Mention(a, b, base[a:b], self.units[alias.unit_id], "known", alias.source)
+                    break
+                if found:
+                    i += n
+                    break
+            if found:
+                out.append(found)
+            else:
+                i += 1
+        out.extend(self._pattern_mentions(base, out))
+        out.sort(key=lambda m: (m.start, -(m.end - m.start)))
+        return out
+
+    def _pattern_mentions(self, base: str, known: list[Mention]) -> list[Mention]:
+        taken = [(m.start, m.end) for m in known]
+
+        def free(a: int, b: int) -> bool:
+            return all(b <= x or a >= y for x, y in taken)
+
+        out: list[Mention] = []
+        for m in _COMMUNE_RE.finditer(base):
+            kept = m.group("name").split()
+            a, b = m.start(), m.end()
+            if not free(a, b):
+                continue
+            unit = self.commune(m.group("kind"), " ".join(kept))
+            taken.append((a, b))
+            out.append(Mention(a, b, base[a:b], unit, "known" if unit.catalogued else "uncatalogued"))
+        for m in _UNKNOWN_HEAD.finditer(base):
+            a = m.start()
+            if not free(a, m.end()):
+                continue
+            b = self._unknown_name_end(base, m.end())
+            if b is None or not free(a, b):
+                continue
+            taken.append((a, b))
+            out.append(Mention(a, b, base[a:b], None, "unknown"))
+        return out
+
+    @staticmethod
+    def _unknown_name_end(base: str, pos: int) -> int | None:
+        """End of a name starting at ``pos`` (first word capitalised), or None when not a name."""
+        end = None
+        count = 0
+        p = pos
+        while count < 10:
+            m = _NAME_WORD.match(base, p)
+            if m is None:
+                break
+            word, gap = m.group("w"), m.group("gap")
+            if count == 0 and not _capitalised(word):
+                return None
+            if count and (re.search(r"[;:.()\n“”\"]", gap) or ("," in gap and not _capitalised(word))):
+                break
+            if word.lower() in _NAME_STOP and not _capitalised(word):
+                break
+            p = m.end()
+            count += 1
+            if word.lower() != "và":
+                end = m.end()
+        return end
+
+    # ---- groups ------------------------------------------------------------------------------
+
+    def members(self, group_id: str) -> list[Unit]:
+        """Catalogued members of a group (through kinds and sub-groups); communes not in the file are not listed."""
+        group = self.units.get(group_id)
+        if group is None:
+            return []
+        ids: dict[str, Unit] = {}
+        seen: set[str] = set()
+        stack = [group_id]
+        while stack:
+            gid = stack.pop()
+            if gid in seen:
+                continue
+            seen.add(gid)
+            g = self.units[gid]
+            for u in self.units.values():
+                if u.is_group:
+                    continue
+                if gid in u.groups or u.kind in g.member_kinds:
+                    ids[u.id] = u
+            stack.extend(g.includes)
+        return sorted(ids.values(), key=lambda u: u.name)
+
+    def groups_of(self, unit: str | Unit) -> list[Unit]:
+        """Every group ``unit`` belongs to, directly, by kind, or through a group that includes another."""
+        u = self.units.get(unit) if isinstance(unit, str) else unit
+        if u is None:
+            return []
+        direct = set(u.groups)
+        for g in self.units.values():
+            if g.is_group and u.kind in g.member_kinds:
+                direct.add(g.id)
+        if u.is_group:
+            direct.add(u.id)
+        result: set[str] = set()
+        stack = list(direct)
+        while stack:
+            gid = stack.pop()
+            if gid in result:
+                continue
+            result.add(gid)
+            for g in self.units.values():
+                if g.is_group and gid in g.includes:
+                    stack.append(g.id)
+        result.discard(u.id)
+        return sorted((self.units[g] for g in result if g in self.units), key=lambda g: g.id)
+
+    def predecessors(self, unit_id: str) -> list[Unit]:
+        """Units whose successor chain leads to ``unit_id`` (Sở KH&CN <- Sở TT&TT)."""
+        out: list[Unit] = []
+        seen = {unit_id}
+        stack = [unit_id]
+        while stack:
+            target = stack.pop()
+            for u in self.units.values():
+                if target in u.successors and u.id not in seen:
+                    seen.add(u.id)
+                    out.append(u)
+                    stack.append(u.id)
+        return out
+
+    def expand_for_query(self, unit: str | Unit | UnitMatch) -> set[str]:
+        """Unit ids whose tasks concern ``unit``: itself, its groups, and predecessors/successors."""
+        return set(self.expand_for_query_detailed(unit))
+
+    def expand_for_query_detailed(self, unit: str | Unit | UnitMatch) -> dict[str, str]:
+        """Like :meth:`expand_for_query`, with why each id is there.
+
+        Reasons: "self", "group" (tasks given to a group the unit belongs to), "predecessor" (a
+        body it replaced, e.g. Sở TT&TT for Sở KH&CN — tasks from before the merger, to be shown
+        flagged), "predecessor-group" (a dissolved group its group replaced: UBND các huyện for a
+        commune), "successor" (for a defunct unit: who does its work now).
+        """
+        if isinstance(unit, UnitMatch):
+            u: Unit | None = unit.unit
+        elif isinstance(unit, str):
+            u = self.units.get(unit)
+            if u is None:
+                m = self.resolve(unit)
+                u = m.unit if m else None
+        else:
+            u = unit
+        if u is None:
+            return {}
+        out: dict[str, str] = {u.id: "self"}
+        groups = self.groups_of(u)
+        for g in groups:
+            out.setdefault(g.id, "group")
+        for p in self.predecessors(u.id):
+            out.setdefault(p.id, "predecessor")
+            for g in self.groups_of(p):
+                out.setdefault(g.id, "group")
+        for g in list(groups):
+            for p in self.predecessors(g.id):
+                out.setdefault(p.id, "predecessor-group")
+        for s in self.current(u.id):
+            out.setdefault(s.id, "successor")
+        return out
