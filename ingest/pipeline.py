@@ -33,7 +33,15 @@ from ingest.metadata import extract_metadata
 from troly.context import Context
 from troly.errors import FileTooLargeError, IngestError, TrolyError
 from troly.models import DocumentRow, PassageRow
-from troly.store import delete_document, find_document, get_document_by_path, list_documents, replace_passages
+from ingest.tasks import ExtractedTask, extract_tasks
+from troly.store import (
+    delete_document,
+    find_document,
+    get_document_by_path,
+    list_documents,
+    replace_passages,
+    replace_tasks,
+)
 from troly.text import fold
 from troly.types import Chunk, DocumentMeta
 
@@ -43,6 +51,9 @@ logger = logging.getLogger(__name__)
 
 # Bump when cleaning/chunking changes in a way that should re-process unchanged files.
 PIPELINE_VERSION = "1"
+# Bump when task extraction changes: unchanged files get their tasks re-extracted from the stored
+# passages, without re-reading or re-embedding anything.
+TASKS_VERSION = "1"
 
 Status = Literal["added", "updated", "unchanged", "failed", "removed"]
 
@@ -55,6 +66,7 @@ class FileResult:
     status: Status
     doc_id: str | None = None
     passages: int = 0
+    tasks: int = 0
     reason: str | None = None  # English, for logs and the admin's summary table
     user_reason: str | None = None  # Vietnamese, for chat replies
     seconds: float = 0.0
@@ -120,6 +132,15 @@ def context_header(meta: DocumentMeta, heading_path: list[str]) -> str:
     return head.strip()
 
 
+def _meta_of(row: DocumentRow) -> DocumentMeta:
+    """The stored metadata of a document, as the extractor takes it."""
+    return DocumentMeta(
+        doc_type=row.doc_type, number=row.number, issuer=row.issuer, place=row.place, date=row.date,
+        date_source=row.date_source, date_precision=row.date_precision, title=row.title,  # type: ignore[arg-type]
+        signer=row.signer, signer_title=row.signer_title, recipients=list(row.recipients or []),
+    )
+
+
 @dataclass(slots=True)
 class Prepared:
     """A file read, cleaned and cut into passages, ready to embed."""
@@ -129,6 +150,7 @@ class Prepared:
     source_format: str
     ocr: bool
     warnings: list[str]
+    tasks: list[ExtractedTask]
 
 
 class Ingestor:
@@ -221,8 +243,9 @@ class Ingestor:
             with self.ctx.db.session() as session:
                 existing = get_document_by_path(session=session, source_path=source_path)
                 if existing is not None and existing.file_sha256 == sha and existing.index_key == index_key:
+                    n_tasks = self._refresh_tasks(existing.id) if existing.tasks_key != TASKS_VERSION else None
                     return FileResult(shown, "unchanged", existing.id, len(existing.passages),
-                                      seconds=time.perf_counter() - t0)
+                                      tasks=n_tasks or 0, seconds=time.perf_counter() - t0)
                 doc_id = existing.id if existing else self._new_doc_id(session, path)
                 old_ids = [p.id for p in existing.passages] if existing else []
 
@@ -250,12 +273,14 @@ class Ingestor:
                         for i, (pid, c) in enumerate(zip(new_ids, prepared.chunks))
                     ],
                 )
+                replace_tasks(session=session, doc_id=doc_id, tasks=prepared.tasks, passage_ids=new_ids)
+                row.tasks_key = TASKS_VERSION
             stale = sorted(set(old_ids) - set(new_ids))
             if stale:
                 self.ctx.dense().delete(stale)
             status: Status = "updated" if existing else "added"
             reason = "; ".join(prepared.warnings) or None
-            return FileResult(shown, status, doc_id, len(new_ids), reason=reason,
+            return FileResult(shown, status, doc_id, len(new_ids), tasks=len(prepared.tasks), reason=reason,
                               seconds=time.perf_counter() - t0, embed_seconds=embed_seconds)
         except TrolyError as e:
             logger.warning("ingest failed for %s: %s", path, e)
@@ -282,7 +307,21 @@ class Ingestor:
             from troly.errors import EmptyDocumentError
 
             raise EmptyDocumentError(f"{path}: no passages after chunking")
-        return Prepared(meta, chunks, extracted.source_format, extracted.ocr, list(extracted.warnings))
+        tasks = extract_tasks(chunks, meta, catalogue=self.ctx.catalogue())
+        return Prepared(meta, chunks, extracted.source_format, extracted.ocr, list(extracted.warnings), tasks)
+
+    def _refresh_tasks(self, doc_id: str) -> int:
+        """Re-extract a document's tasks from its stored passages (the extractor changed)."""
+        with self.ctx.db.transaction() as session:
+            row = session.get(DocumentRow, doc_id)
+            if row is None:
+                return 0
+            chunks = [Chunk(text=p.text, heading_path=list(p.heading_path or []), section=p.section or "")
+                      for p in row.passages]
+            tasks = extract_tasks(chunks, _meta_of(row), catalogue=self.ctx.catalogue())
+            replace_tasks(session=session, doc_id=doc_id, tasks=tasks, passage_ids=[p.id for p in row.passages])
+            row.tasks_key = TASKS_VERSION
+            return len(tasks)
 
     def _embed_and_upsert(self, doc_id: str, sha: str, prepared: Prepared, ids: list[str]) -> None:
         meta = prepared.meta

@@ -87,3 +87,67 @@ def evaluate_retrieval(searcher: Searcher, items: Sequence[QAItem], *, k: int = 
 
 def reports_json(reports: Sequence[RetrievalReport]) -> str:
     return json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2)
+
+
+# ---- tasks and deadlines ----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class GoldResult:
+    id: str
+    passed: bool
+    reason: str
+    listed: int
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "passed": self.passed, "reason": self.reason, "listed": self.listed}
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip():
+            try:
+                out.append(json.loads(line))
+            except json.JSONDecodeError as e:
+                raise UserInputError(f"{path}:{n}: invalid JSON: {e}", user_message="Tệp đánh giá không đúng định dạng JSONL.") from e
+    return out
+
+
+def _missing(groups: list[list[str]], texts: list[str]) -> list[list[str]]:
+    """Inner lists of ``groups`` none of whose alternatives appears in any of ``texts``."""
+    keys = [match_key(t) for t in texts]
+    return [alts for alts in groups if not any(match_key(a) in k for a in alts for k in keys)]
+
+
+def evaluate_tasks(finder, path: Path) -> list[GoldResult]:  # type: ignore[no-untyped-def]
+    """Score ``{id, unit, month, must_include}`` lines against ``TaskFinder.tasks``."""
+    results = []
+    for item in _read_jsonl(path):
+        listing = finder.tasks(unit=item["unit"], month=item.get("month"))
+        texts = [f"{t.text}\n{t.source['passage']}" for t in listing.tasks]
+        missing = _missing(item.get("must_include", []), texts)
+        reason = "ok" if not missing else f"no listed task contains any of {missing}"
+        results.append(GoldResult(item["id"], not missing, reason, len(listing.tasks)))
+    return results
+
+
+def evaluate_deadlines(finder, path: Path) -> list[GoldResult]:  # type: ignore[no-untyped-def]
+    """Score ``{id, from, to, must_include, must_exclude}`` lines against ``TaskFinder.deadlines``."""
+    import datetime as dt
+
+    results = []
+    for item in _read_jsonl(path):
+        listing = finder.deadlines(start=dt.date.fromisoformat(item["from"]), end=dt.date.fromisoformat(item["to"]),
+                                   unit=item.get("unit"))
+        texts = [f"{t.text}\n{t.source['passage']}" for t in listing.tasks]
+        missing = _missing(item.get("must_include", []), texts)
+        own = [match_key(t.text) for t in listing.tasks]
+        leaked = [a for alts in item.get("must_exclude", []) for a in alts if any(match_key(a) in o for o in own)]
+        problems = []
+        if missing:
+            problems.append(f"missing {missing}")
+        if leaked:
+            problems.append(f"listed excluded {leaked}")
+        results.append(GoldResult(item["id"], not problems, "; ".join(problems) or "ok", len(listing.tasks)))
+    return results

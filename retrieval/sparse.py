@@ -34,6 +34,14 @@ __all__ = ["LexicalIndex", "passage_index_text"]
 logger = logging.getLogger(__name__)
 
 
+def _bm25s():  # type: ignore[no-untyped-def]
+    """Import bm25s, whose package forces its logger to DEBUG at import time."""
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
+
+
 def passage_index_text(text: str, heading_path: Sequence[str]) -> str:
     """What BM25 indexes for a passage: its headings (they name the topic) and its text."""
     return "\n".join([*heading_path, text])
@@ -83,8 +91,7 @@ class LexicalIndex:
     def _try_load(self, target: Path, generation: int) -> bool:
         if not (target / "ids.json").exists():
             return False
-        import bm25s
-
+        bm25s = _bm25s()
         try:
             ids = json.loads((target / "ids.json").read_text(encoding="utf-8"))
             exact = bm25s.BM25.load(str(target / "exact"), mmap=False, load_vocab=True, show_progress=False)
@@ -97,8 +104,7 @@ class LexicalIndex:
         return True
 
     def _build(self, target: Path, generation: int, rows: list[tuple[str, str, Sequence[str]]]) -> None:
-        import bm25s
-
+        bm25s = _bm25s()
         ids = [r[0] for r in rows]
         exact_tokens, folded_tokens = self._tokens_for(rows)
         tmp = target.with_name(target.name + ".tmp")

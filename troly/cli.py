@@ -243,5 +243,154 @@ def eval_retrieval(
         console.print(f"[dim]hybrid not at rank 1: {', '.join(misses)}[/dim]")
 
 
+def _print_gold(results, title: str, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+    passed = sum(r.passed for r in results)
+    if as_json:
+        _print_json({"passed": passed, "failed": len(results) - passed, "results": [r.as_dict() for r in results]})
+    else:
+        table = Table(title=title)
+        for col in ("id", "kết quả", "số mục", "lý do"):
+            table.add_column(col)
+        for r in results:
+            table.add_row(r.id, "[green]PASS[/green]" if r.passed else "[red]FAIL[/red]", str(r.listed), r.reason)
+        console.print(table)
+        console.print(f"{passed} passed, {len(results) - passed} failed")
+    if passed != len(results):
+        raise typer.Exit(1)
+
+
+@eval_app.command("tasks")
+def eval_tasks(
+    gold: Annotated[Path, typer.Option("--gold", exists=True, help="JSONL: {id, unit, month, must_include}.")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Check a gold file of unit/month task expectations (pass/fail per line with the reason)."""
+    from retrieval.directives import TaskFinder
+    from retrieval.evaluate import evaluate_tasks
+
+    try:
+        results = evaluate_tasks(TaskFinder(_context()), gold)
+    except TrolyError as e:
+        _fail(e)
+        return
+    _print_gold(results, f"Tasks: {gold.name}", as_json)
+
+
+@eval_app.command("deadlines")
+def eval_deadlines(
+    gold: Annotated[Path, typer.Option("--gold", exists=True, help="JSONL: {id, from, to, must_include, must_exclude}.")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Check a gold file of deadline-range expectations (pass/fail per line with the reason)."""
+    from retrieval.directives import TaskFinder
+    from retrieval.evaluate import evaluate_deadlines
+
+    try:
+        results = evaluate_deadlines(TaskFinder(_context()), gold)
+    except TrolyError as e:
+        _fail(e)
+        return
+    _print_gold(results, f"Deadlines: {gold.name}", as_json)
+
+
+def _fmt_due(task: dict) -> str:
+    due, rec = task.get("due"), task.get("recurrence")
+    parts = []
+    if due:
+        parts.append(due.get("text") or f"{due['start']}..{due['end']}")
+    if rec:
+        parts.append(rec.get("text") or rec.get("period", ""))
+    return "; ".join(parts) or "—"
+
+
+def _print_listing(listing, as_json: bool, title: str) -> None:  # type: ignore[no-untyped-def]
+    if as_json:
+        _print_json(listing.as_dict())
+        return
+    if listing.note:
+        console.print(f"[yellow]{listing.note}[/yellow]")
+    table = Table(title=title, show_lines=True)
+    for col in ("Đơn vị", "Nhiệm vụ", "Thời hạn", "Nguồn"):
+        table.add_column(col, overflow="fold")
+    for t in listing.tasks:
+        src = t.source
+        cite = " ".join(x for x in (src.get("type"), src.get("number"), src.get("date")) if x)
+        who = ", ".join(f"{a['name']}" + (" (phối hợp)" if a["role"] == "cooperate" else "") for a in t.assignees)
+        table.add_row(who, t.text[:500], _fmt_due(t.as_dict()), f"{cite}\n{src.get('section') or ''}")
+    console.print(table)
+    console.print(f"{len(listing.tasks)} nhiệm vụ")
+
+
+@app.command()
+def tasks(
+    unit: Annotated[str | None, typer.Option("--unit", help="Unit, any spelling: 'Tỉnh đoàn', 'Sở KH&CN'.")] = None,
+    month: Annotated[str | None, typer.Option("--month", help="YYYY-MM: tasks active that month.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """List assignments extracted from directives, by unit and month."""
+    from retrieval.directives import TaskFinder
+
+    try:
+        listing = TaskFinder(_context()).tasks(unit=unit, month=month)
+    except TrolyError as e:
+        _fail(e)
+        return
+    title = f"Nhiệm vụ của {listing.resolved_unit or 'mọi đơn vị'}" + (f" — tháng {month}" if month else "")
+    _print_listing(listing, as_json, title)
+
+
+@app.command()
+def deadlines(
+    date_from: Annotated[str, typer.Option("--from", help="YYYY-MM-DD")],
+    date_to: Annotated[str, typer.Option("--to", help="YYYY-MM-DD")],
+    unit: Annotated[str | None, typer.Option("--unit")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """List deadlines (and recurring duties) that fall in a date range."""
+    import datetime as dt
+
+    from retrieval.directives import TaskFinder
+
+    try:
+        start, end = dt.date.fromisoformat(date_from), dt.date.fromisoformat(date_to)
+    except ValueError as e:
+        raise typer.BadParameter("dates are YYYY-MM-DD") from e
+    try:
+        listing = TaskFinder(_context()).deadlines(start=start, end=end, unit=unit)
+    except TrolyError as e:
+        _fail(e)
+        return
+    _print_listing(listing, as_json, f"Hạn từ {start:%d/%m/%Y} đến {end:%d/%m/%Y}")
+
+
+@app.command("units")
+def units_cmd(
+    unknown: Annotated[bool, typer.Option("--unknown", help="Unit names documents use that the catalogue lacks.")] = False,
+) -> None:
+    """Show the unit catalogue, or the unknown unit names found in documents (for an admin to map)."""
+    from sqlalchemy import func, select
+
+    from troly.models import UnknownUnitRow
+
+    ctx = _context()
+    if unknown:
+        with ctx.db.session() as session:
+            rows = session.execute(select(UnknownUnitRow.name, func.count()).group_by(UnknownUnitRow.name)
+                                   .order_by(func.count().desc())).all()
+        table = Table(title="Tên đơn vị chưa có trong danh mục")
+        table.add_column("Tên")
+        table.add_column("Số văn bản", justify="right")
+        for name, n in rows:
+            table.add_row(name, str(n))
+        console.print(table)
+        return
+    table = Table(title="Danh mục đơn vị")
+    for col in ("Mã", "Tên", "Loại", "Ghi chú"):
+        table.add_column(col)
+    for u in ctx.catalogue():
+        table.add_row(u.id, u.name, u.kind, u.note or "")
+    console.print(table)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     chunk_max_chars: int = Field(default=1200, ge=200, description="Upper size of a passage, in characters.")
     chunk_min_chars: int = Field(default=200, ge=0, description="Smaller sibling passages are merged.")
 
+    units_file: Path | None = Field(default=None, description="Admin's unit catalogue (YAML); default: packaged.")
+
     # Retrieval
     fusion: str = Field(default="convex", pattern="^(convex|rrf)$", description="Rank fusion of dense + BM25.")
     fusion_dense_weight: float = Field(default=0.4, ge=0, le=1, description="Dense share in convex fusion.")

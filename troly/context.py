@@ -34,6 +34,7 @@ class Context:
         self._chroma: Any = None
         self._dense: DenseIndex | None = None
         self._lexical: LexicalIndex | None = None
+        self._catalogue: Any = None
 
     def embedder(self) -> Embedder:
         if self._embedder is None:
@@ -90,6 +91,14 @@ class Context:
 
         s = self.settings
         return f"{self.collection_name()}|chunk{s.chunk_max_chars}-{s.chunk_min_chars}|v{PIPELINE_VERSION}"
+
+    def catalogue(self):  # type: ignore[no-untyped-def]
+        """The unit catalogue: the admin's file (TROLY_UNITS_FILE) or the packaged one."""
+        if self._catalogue is None:
+            from troly.units import UnitCatalogue
+
+            self._catalogue = UnitCatalogue.load(self.settings.units_file)
+        return self._catalogue
 
     def lexical(self) -> LexicalIndex:
         """The BM25 index, brought up to date with SQL's passage-set generation (cheap when fresh)."""

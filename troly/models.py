@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-__all__ = ["Base", "DocumentRow", "PassageRow", "IndexState"]
+__all__ = ["Base", "DocumentRow", "PassageRow", "IndexState", "TaskRow", "TaskAssigneeRow", "UnknownUnitRow"]
 
 
 class Base(DeclarativeBase):
@@ -41,6 +41,7 @@ class DocumentRow(Base):
     signer_title: Mapped[str | None] = mapped_column(String(300))
     recipients: Mapped[list] = mapped_column(JSON, default=list)
     notes: Mapped[list] = mapped_column(JSON, default=list)
+    tasks_key: Mapped[str | None] = mapped_column(String(50))  # extractor version the tasks came from
 
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[dt.datetime] = mapped_column(
@@ -78,3 +79,54 @@ class IndexState(Base):
 
     key: Mapped[str] = mapped_column(String(50), primary_key=True)
     generation: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class TaskRow(Base):
+    """One assignment extracted from a directive, with its source passage."""
+
+    __tablename__ = "tasks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    doc_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    passage_id: Mapped[str | None] = mapped_column(String(300))
+    ordinal: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(30))
+    section: Mapped[str] = mapped_column(Text, default="")
+    heading_path: Mapped[list] = mapped_column(JSON, default=list)
+    passage: Mapped[str] = mapped_column(Text, default="")
+    due: Mapped[dict | None] = mapped_column(JSON)
+    due_start: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    due_end: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    due_inherited: Mapped[bool] = mapped_column(Boolean, default=False)
+    recurrence: Mapped[dict | None] = mapped_column(JSON)
+    quota: Mapped[dict | None] = mapped_column(JSON)
+
+    assignees: Mapped[list[TaskAssigneeRow]] = relationship(
+        back_populates="task", cascade="all, delete-orphan", order_by="TaskAssigneeRow.position"
+    )
+
+
+class TaskAssigneeRow(Base):
+    """A unit named by a task (indexed by unit id so "tasks of unit X" is one indexed query)."""
+
+    __tablename__ = "task_assignees"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(300))
+    unit_id: Mapped[str | None] = mapped_column(String(120), index=True)
+    role: Mapped[str] = mapped_column(String(30))
+
+    task: Mapped[TaskRow] = relationship(back_populates="assignees")
+
+
+class UnknownUnitRow(Base):
+    """A unit-like name a document uses that the catalogue does not know: listed for an admin."""
+
+    __tablename__ = "unknown_units"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(300), index=True)
+    doc_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)

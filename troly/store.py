@@ -7,7 +7,8 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from troly.models import DocumentRow, IndexState, PassageRow
+from troly.dates import to_json
+from troly.models import DocumentRow, IndexState, PassageRow, TaskAssigneeRow, TaskRow, UnknownUnitRow
 from troly.types import Passage
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "delete_document",
     "to_passage",
     "passages_generation",
+    "replace_tasks",
     "bump_passages_generation",
 ]
 
@@ -136,3 +138,26 @@ def delete_document(*, session: Session, doc_id: str) -> None:
     session.execute(delete(PassageRow).where(PassageRow.doc_id == doc_id))
     session.execute(delete(DocumentRow).where(DocumentRow.id == doc_id))
     bump_passages_generation(session=session)
+
+
+def replace_tasks(*, session: Session, doc_id: str, tasks: Sequence, passage_ids: Sequence[str]) -> int:  # type: ignore[type-arg]
+    """Swap a document's extracted tasks (``ingest.tasks.ExtractedTask``) and unknown unit names."""
+    session.execute(delete(TaskRow).where(TaskRow.doc_id == doc_id))
+    session.execute(delete(UnknownUnitRow).where(UnknownUnitRow.doc_id == doc_id))
+    unknown: set[str] = set()
+    for t in tasks:
+        due = to_json(t.due)
+        row = TaskRow(
+            doc_id=doc_id,
+            passage_id=passage_ids[t.chunk_index] if 0 <= t.chunk_index < len(passage_ids) else None,
+            ordinal=t.ordinal, text=t.text, role=t.role, section=t.section,
+            heading_path=list(t.heading_path), passage=t.passage, due=due,
+            due_start=t.due.start if t.due else None, due_end=t.due.end if t.due else None,
+            due_inherited=bool(t.due_inherited), recurrence=to_json(t.recurrence), quota=to_json(t.quota),
+        )
+        row.assignees = [TaskAssigneeRow(position=i, name=a.name, unit_id=a.unit_id, role=a.role)
+                         for i, a in enumerate(t.assignees)]
+        session.add(row)
+        unknown.update(t.unknown_units)
+    session.add_all(UnknownUnitRow(name=name, doc_id=doc_id) for name in sorted(unknown))
+    return len(tasks)

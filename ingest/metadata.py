@@ -1,0 +1,1023 @@
+"""Header facts of a Vietnamese administrative document, read from its cleaned text.
+
+A state document (Decree 30/2020/NĐ-CP layout) opens with a header block: the issuing agency
+("ỦY BAN NHÂN DÂN / TỈNH GIA LAI"), "Số: 174/TB-UBND", the national motto, "Gia Lai, ngày …",
+then the ALL-CAPS type line ("THÔNG BÁO") and the trích yếu (title). It ends with the
+"Nơi nhận:" list and the signature block ("TL. CHỦ TỊCH / CHÁNH VĂN PHÒNG / Lê Ngọc An").
+Copies found in the wild lose parts of that frame: a PDF extract may start in the middle of the
+body, a portal copy keeps only the type line, a draft leaves the number and the day blank. So
+every field has a fallback taken from the text itself (the meeting date in the opening sentence,
+the number suffix, "UBND tỉnh thông báo", the signature titles, the province named most often),
+and every fallback says so in ``notes``. A field that cannot be found stays ``None``: a day is
+never invented.
+
+The layout helpers (:func:`locate_front_matter`, :func:`locate_furniture`) are shared with the
+chunker, which skips the same header and signature blocks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from troly.text import canonical, collapse_ws, fold
+from troly.types import DocumentMeta
+
+__all__ = [
+    "extract_metadata",
+    "FrontMatter",
+    "locate_front_matter",
+    "locate_furniture",
+    "is_person_name",
+]
+
+# --- vocabularies ----------------------------------------------------------------------------
+
+# ALL-CAPS type lines, longest first so "THÔNG TƯ LIÊN TỊCH" wins over "THÔNG TƯ".
+_TYPE_WORDS: tuple[tuple[str, str], ...] = tuple(
+    sorted(
+        {
+            "thong tu lien tich": "Thông tư liên tịch",
+            "nghi quyet lien tich": "Nghị quyết liên tịch",
+            "thong bao": "Thông báo",
+            "ke hoach": "Kế hoạch",
+            "bao cao": "Báo cáo",
+            "quyet dinh": "Quyết định",
+            "cong van": "Công văn",
+            "to trinh": "Tờ trình",
+            "chi thi": "Chỉ thị",
+            "nghi quyet": "Nghị quyết",
+            "bo luat": "Bộ luật",
+            "luat": "Luật",
+            "phap lenh": "Pháp lệnh",
+            "hien phap": "Hiến pháp",
+            "lenh": "Lệnh",
+            "nghi dinh": "Nghị định",
+            "thong tu": "Thông tư",
+            "huong dan": "Hướng dẫn",
+            "chuong trinh": "Chương trình",
+            "de an": "Đề án",
+            "quy che": "Quy chế",
+            "quy dinh": "Quy định",
+            "cong dien": "Công điện",
+            "giay moi": "Giấy mời",
+            "bien ban": "Biên bản",
+            "ket luan": "Kết luận",
+            "phuong an": "Phương án",
+            "thong cao": "Thông cáo",
+        }.items(),
+        key=lambda kv: -len(kv[0]),
+    )
+)
+# Type codes in document numbers: "174/TB-UBND", "63/2024/NĐ-CP", "45/2019/QH14".
+_NUMBER_CODES = {
+    "TB": "Thông báo", "KH": "Kế hoạch", "BC": "Báo cáo", "QĐ": "Quyết định", "QD": "Quyết định",
+    "CV": "Công văn", "TTr": "Tờ trình", "TTR": "Tờ trình", "CT": "Chỉ thị", "NQ": "Nghị quyết",
+    "NĐ": "Nghị định", "ND": "Nghị định", "TT": "Thông tư", "TTLT": "Thông tư liên tịch",
+    "HD": "Hướng dẫn", "HĐ": "Hướng dẫn", "CTr": "Chương trình", "CTR": "Chương trình",
+    "ĐA": "Đề án", "DA": "Đề án", "QC": "Quy chế", "QyĐ": "Quy định", "CĐ": "Công điện",
+    "GM": "Giấy mời", "BB": "Biên bản", "KL": "Kết luận", "PA": "Phương án", "QH": "Luật",
+    "L": "Lệnh",
+}
+# Agency codes after the type code ("TB-UBND"): who issued a document without a header block.
+_ISSUER_CODES = {"UBND": "UBND", "VPUBND": "Văn phòng UBND", "HĐND": "HĐND", "HDND": "HĐND"}
+# Agency head words: the word after them starts the proper name ("Sở Khoa học và Công nghệ").
+_AGENCY_HEADS = (
+    "bo chi huy", "van phong", "chi cuc", "tong cuc", "trung tam", "cong an",
+    "kho bac", "thanh tra", "benh vien", "uy ban", "hoi dong", "so", "bo", "cuc", "ban", "vu",
+    "vien", "truong", "dai", "bao", "phong", "hoi", "toa an", "cong ty", "doan",
+)
+_AGENCY_KEYWORDS = re.compile(
+    r"\b(?:uy ban|ubnd|hdnd|hoi dong|so|bo|ban|van phong|cuc|chi cuc|trung tam|tinh|thanh pho|"
+    r"huyen|xa|phuong|quan|thi xa|quoc hoi|chinh phu|thu tuong|tinh uy|dang|cong an|kho bac|"
+    r"bao hiem|cong ty|truong|benh vien|dai|hoi|lien doan|toa an|vien|mat tran|doan)\b"
+)
+# Four-word council names written as abbreviations in issuer names.
+_COUNCILS = (("uy ban nhan dan", "UBND"), ("hoi dong nhan dan", "HĐND"))
+_FIELD_HEADS = frozenset({"so", "bo", "cuc", "chi cuc", "tong cuc", "vu"})
+_PLACE_WORDS = ("thanh pho", "thi xa", "thi tran", "tinh", "huyen", "xa", "phuong", "quan")
+# "XÃ HỘI", "TỈNH ỦY", "QUẬN SỰ" …: a place word followed by these is not a place.
+_NOT_PLACES = ("xa hoi", "tinh uy", "thanh pho thong minh")
+_ACRONYMS = {"UBND", "HĐND", "MTTQ", "VNPT", "TW", "CP", "TP", "TP.", "CNTT", "KH&CN"}
+_SPECIAL_AGENCIES = {
+    "quoc hoi": "Quốc hội", "chinh phu": "Chính phủ", "thu tuong chinh phu": "Thủ tướng Chính phủ",
+    "chu tich nuoc": "Chủ tịch nước", "uy ban thuong vu quoc hoi": "Ủy ban Thường vụ Quốc hội",
+}
+# Provinces (the 63 before the 2025 merger cover the 34 after it) and the five/six cities.
+_PROVINCES = (
+    "An Giang", "Bà Rịa - Vũng Tàu", "Bắc Giang", "Bắc Kạn", "Bạc Liêu", "Bắc Ninh", "Bến Tre",
+    "Bình Định", "Bình Dương", "Bình Phước", "Bình Thuận", "Cà Mau", "Cao Bằng", "Đắk Lắk",
+    "Đắk Nông", "Điện Biên", "Đồng Nai", "Đồng Tháp", "Gia Lai", "Hà Giang", "Hà Nam", "Hà Tĩnh",
+    "Hải Dương", "Hậu Giang", "Hòa Bình", "Hưng Yên", "Khánh Hòa", "Kiên Giang", "Kon Tum",
+    "Lai Châu", "Lâm Đồng", "Lạng Sơn", "Lào Cai", "Long An", "Nam Định", "Nghệ An", "Ninh Bình",
+    "Ninh Thuận", "Phú Thọ", "Phú Yên", "Quảng Bình", "Quảng Nam", "Quảng Ngãi", "Quảng Ninh",
+    "Quảng Trị", "Sóc Trăng", "Sơn La", "Tây Ninh", "Thái Bình", "Thái Nguyên", "Thanh Hóa",
+    "Thừa Thiên Huế", "Tiền Giang", "Trà Vinh", "Tuyên Quang", "Vĩnh Long", "Vĩnh Phúc", "Yên Bái",
+    "Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Huế",
+)
+_CITIES = {"Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Huế"}
+# News agencies' leads "(GLO)- …": a few well-known codes; unknown ones leave the issuer blank.
+_NEWS_AGENCIES = {
+    "GLO": "Báo Gia Lai", "BĐ": "Báo Bình Định", "BĐO": "Báo Bình Định", "TTXVN": "TTXVN",
+    "CHINHPHU.VN": "Cổng TTĐT Chính phủ", "VOV": "VOV", "VTV": "VTV", "QĐND": "Báo Quân đội nhân dân",
+    "ND": "Báo Nhân Dân", "NDO": "Báo Nhân Dân",
+}
+_SURNAMES = frozenset(
+    """nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly dinh lam truong mai
+    cao luu ta doan chau ha to kieu tu thai quach luong trieu chu la kim dao tang hua lai nong
+    trinh van au diep giang khuc lo luc mac ong quan son tieu thach y ksor rah siu kpa nay ro""".split()
+)
+# Syllables of signature titles (with their accents: "Trương" is a surname, "Trưởng" a title).
+_TITLE_SYLLABLES = frozenset(
+    """chủ tịch phó giám đốc chánh phòng trưởng ủy uỷ nhân dân bộ sở thủ tướng quốc hội bí thư ký
+    tm. kt. tl. tuq. q. thừa lệnh thay mặt viện hội đồng huy tổng cục""".split()
+)
+
+# Phrases that give away the type of a document copied without its header.
+_TYPE_CUES = tuple(
+    (re.compile(pattern, re.M), name)
+    for pattern, name in (
+        (r"\bthông báo để\b|\bkết luận (?:chỉ đạo )?như sau\s*:", "Thông báo"),
+        (r"^Trên đây là (?:báo cáo|Báo cáo)\b|\bbáo cáo (?:cụ thể )?như sau\s*:", "Báo cáo"),
+        (r"^Trên đây là (?:kế hoạch|Kế hoạch)\b", "Kế hoạch"),
+        (r"^Trên đây là (?:tờ trình|Tờ trình)\b|\bkính trình\b", "Tờ trình"),
+        (r"^Kính gửi\b", "Công văn"),
+    )
+)
+
+# --- regular expressions ---------------------------------------------------------------------
+
+# "Số: 174/TB-UBND", "Số:174/TB-UBND", "Số 174 / TB - UBND" (OCR), "Số: /BC-VPUBND" (blank),
+# "Luật số: 45/2019/QH14".
+_NUMBER_RE = re.compile(
+    r"(?:^|\b(?:Luật|Bộ luật|Lệnh)\s+|(?<=\s))[Ss]ố\s*:?\s*"
+    r"(?P<num>\d*\s*/\s*(?:\d{4}\s*/\s*)?[A-ZĐ][A-Za-zĐđ0-9&]*(?:\s*-\s*[A-ZĐ][A-Za-zĐđ0-9&]*)*"
+    # Party documents: "Số 12-KL/TU", "Số 57-NQ/TW".
+    r"|\d+\s*-\s*[A-ZĐ][A-Za-zĐđ]*\s*/\s*[A-ZĐ][A-Za-zĐđ0-9]*)"
+)
+_VV_RE = re.compile(r"^(?:V/v|Về việc)\b\s*:?\s*", re.I)
+# The national motto (and the Party's) in the header block.
+_MOTTO_RE = re.compile(
+    r"cong hoa xa hoi chu nghia viet nam|doc lap\s*[-–—,]\s*tu do\s*[-–—,]\s*hanh phuc"
+    r"|^dang cong san viet nam$"
+)
+# "Gia Lai, ngày 05 tháng 7 năm 2025", "Hà Nội, ngày    tháng    năm 2026".
+_PLACE_DATE_RE = re.compile(r"^(?P<place>[^\d,.;:]{2,40}),\s*(?P<date>ngày\b.{0,60}năm\s*\d{4})\s*$", re.I)
+_PLACE_DATE_IN_LINE_RE = re.compile(r"(?P<place>[^\d,.;:/]{2,40}?),\s*(?P<date>ngày\b.{0,60}?năm\s*\d{4})", re.I)
+_MOTTO_TEXT_RE = re.compile(
+    r"c[ộo]ng\s+h[òo][aà]?\s+x[ãa]\s+h[ộo]i\s+ch[ủu]\s+ngh[ĩi]a\s+vi[ệe]t\s+nam"
+    r"|đ[ộo]c\s+l[ậa]p\s*[-–—,]\s*t[ựu]\s+do\s*[-–—,]\s*h[ạa]nh\s+ph[úu]c",
+    re.I,
+)
+# Where the motto starts on a line shared with the agency name (two PDF columns read as one line).
+_MOTTO_START_RE = re.compile(
+    r"c[ộo]ng\s+h[òo][aà]?\s+x[ãa]\s+h[ộo]i|đ[ộo]c\s+l[ậa]p\s*[-–—,]|đ[ảa]ng\s+c[ộo]ng\s+s[ảa]n", re.I
+)
+# Confidentiality/urgency marks and draft labels printed in the header.
+_MARK_LINE_RE = re.compile(r"^\(?(?:dự thảo|mật|tối mật|khẩn|thượng khẩn|hỏa tốc|hẹn giờ)\b.*", re.I)
+# Date shapes for ``_parse_vn_date``.
+_DATE_WORDS_RE = re.compile(
+    r"(?:ngày\s*)?(?P<d>\d{1,2})\s*tháng\s*(?P<m>\d{1,2})\s*(?:,\s*)?năm\s*(?P<y>\d{4})", re.I
+)
+_DATE_NUMERIC_RE = re.compile(
+    r"(?<![\d/.\-])(?P<d>\d{1,2})\s*[/.\-]\s*(?P<m>\d{1,2})\s*[/.\-]\s*(?P<y>\d{4})(?!\d)"
+)
+_DATE_MONTH_ONLY_RE = re.compile(r"ngày[\s._…]*tháng\s*(?P<m>\d{1,2})\s*năm\s*(?P<y>\d{4})", re.I)
+_DATE_YEAR_ONLY_RE = re.compile(r"ngày[\s._…/]*tháng[\s._…/]*năm\s*(?P<y>\d{4})", re.I)
+_DATE_DAY_MONTH_RE = re.compile(r"(?<![\d/.\-])(?P<d>\d{1,2})\s*[/\-]\s*(?P<m>\d{1,2})(?![\d/\-])")
+# Opening of a meeting report: "Ngày 19 tháng 9 năm 2024, tại…", "Chiều ngày 05/7/2025, tại…",
+# "Sáng 3-3, …", "Vào lúc 14 giờ ngày …" is not handled (rare in notices).
+_MEETING_OPEN_RE = re.compile(
+    r"^(?:vào\s+)?(?:(?:buổi\s+)?(?:sáng|chiều|trưa|tối)\s+)?(?:(?:thứ\s+\w+|chủ\s+nhật)\s*,?\s*)?"
+    r"(?:ngày\s+)?(?P<date>\d{1,2}\s*(?:tháng\s*\d{1,2}(?:\s*,?\s*năm\s*\d{4})?"
+    r"|[/\-.]\s*\d{1,2}(?:\s*[/\-.]\s*\d{4})?))"
+    r"\s*(?:,|\s+tại\b|\s+\()",
+    re.I,
+)
+# "Luật này đã được Quốc hội … thông qua ngày 29 tháng 6 năm 2024": the adoption date of a law.
+_ADOPTED_RE = re.compile(
+    r"\bthông qua ngày\s+(?P<date>\d{1,2}\s*tháng\s*\d{1,2}\s*năm\s*\d{4}|\d{1,2}/\d{1,2}/\d{4})"
+)
+# The publication line of a news page: "Thứ Ba, 03/03/2026 - 17:30", "03/03/2026 17:30 (GMT+7)".
+_PUBLISHED_RE = re.compile(r"^(?:(?:thứ\s+\S+|chủ\s+nhật)\s*,?\s*)?(\d{1,2}/\d{1,2}/\d{4})\b(?!.{80})", re.I)
+# A news agency's lead: "(GLO)- Chiều 3-3, …", "(Chinhphu.vn) - …".
+_NEWS_LEAD_RE = re.compile(r"^\((?P<code>[A-ZĐa-z][\w.]{1,15})\)\s*[-–—]+\s*")
+# "2026-03_…", "2024-09-19_…" in file names.
+_FILENAME_DATE_RE = re.compile(
+    r"(?<!\d)(?P<y>(?:19|20)\d{2})[-_.](?P<m>\d{1,2})(?:[-_.](?P<d>\d{1,2}))?(?!\d)"
+)
+_YEAR_RE = re.compile(r"\bnăm\s+((?:19|20)\d{2})\b")
+# Signature-block prefixes: "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "TL. CHỦ TỊCH", "Q. GIÁM ĐỐC".
+_SIGN_PREFIX_RE = re.compile(r"^(?:TM|KT|TL|TUQ|Q|QUYỀN|THỪA LỆNH|THAY MẶT|KÝ THAY)\.?\s+\S", re.I)
+_SIGN_PREFIX_DOT_RE = re.compile(r"^(?:TM|KT|TL|TUQ|Q)\.\s*\S")
+# Lines in and around signatures that carry no information: stamps, "(Đã ký)", OCR debris.
+_SIGN_NOISE_RE = re.compile(
+    r"^(?:\(?\s*(?:đã\s+ký|đã\s+ký\s+và\s+đóng\s+dấu|ký\s+tên|đóng\s+dấu|chữ\s+ký)[^)]*\)?|\[[^\]]*\]|"
+    r"(?:ký\s+bởi|người\s+ký|email|cơ\s+quan|thời\s+gian\s+ký)\s*:.*|\S{1,12})$",
+    re.I,
+)
+_RECIPIENTS_RE = re.compile(r"^Nơi\s+nhận\s*:?\s*(?P<rest>.*)$", re.I)
+_BULLET_RE = re.compile(r"^[-+–—•]\s*")
+# The footnote block the cleaner appends: "Ghi chú:" then "[1] …" lines.
+_FOOTNOTE_BLOCK_RE = re.compile(r"^Ghi chú\s*:?$")
+_FOOTNOTE_ITEM_RE = re.compile(r"^\[\d{1,3}\]\s")
+# Outline items: they end the header zone and never belong to a title or signature.
+_ITEM_RE = re.compile(
+    r"^(?:[IVXLC]{1,6}[.)]\s|[A-ZĐ][.)]\s|\d{1,2}(?:\.\d{1,2})*[.)]\s|[a-zđ]\)\s|[-+]\s"
+    r"|(?:Điều|ĐIỀU|Chương|CHƯƠNG|Mục|MỤC|Phần|PHẦN)\s+[\dIVXLC])"
+)
+# Lines that open the body after the title.
+_BODY_OPEN_RE = re.compile(
+    r"^(?:Căn cứ|Kính gửi|Thực hiện|Theo đề nghị|Xét đề nghị|Tại\s|Ngày\s+\d|Vào\s|Sáng|Chiều|Trưa|Tối|"
+    r"Hôm nay|Trên cơ sở|Để\s|Nhằm\s|Qua\s|Sau khi|Ủy ban|UBND|Thừa lệnh)",
+)
+# The closing formula ends the body: "… triển khai thực hiện./.", "Trên đây là báo cáo …".
+_CLOSING_RE = re.compile(r"\./\.\s*$|^Trên đây là\b")
+
+
+# --- small text helpers ----------------------------------------------------------------------
+
+
+def _is_caps(text: str) -> bool:
+    """An ALL-CAPS line of heading length."""
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) < 2 or len(text) > 200:
+        return False
+    return sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+
+
+def _key(text: str) -> str:
+    """Accent-free, lowercase, single-spaced form for vocabulary matching."""
+    return collapse_ws(re.sub(r"[^\w\s&/-]", " ", fold(canonical(text))))
+
+
+def _cap(word: str) -> str:
+    return word[:1].upper() + word[1:].lower()
+
+
+def _sentence_case(text: str) -> str:
+    """"ĐẦU TƯ CÔNG" -> "Đầu tư công" (law names and caps titles)."""
+    low = text.lower()
+    return low[:1].upper() + low[1:]
+
+
+def is_person_name(text: str) -> bool:
+    """A personal name line: 2–5 capitalised syllables ("Lê Ngọc An", "Rah Lan Chung")."""
+    text = text.strip().strip(".,;")
+    words = text.split()
+    if not 2 <= len(words) <= 5 or any(ch.isdigit() for ch in text):
+        return False
+    keys = [_key(w) for w in words]
+    if _is_titlecase(words):
+        return keys[0] not in {"noi", "luu", "kinh", "nhu", "ghi", "trang", "anh", "da", "ky", "so"}
+    # ALL-CAPS names only with a known surname and no title syllable ("NGUYỄN VĂN AN").
+    lowered = {w.lower() for w in words}
+    return all(w.isupper() for w in words) and keys[0] in _SURNAMES and not lowered & _TITLE_SYLLABLES
+
+
+def _is_titlecase(words: list[str]) -> bool:
+    for word in words:
+        core = word.replace("'", "").replace("’", "")
+        if not core or not core[0].isupper():
+            return False
+        rest = core[1:]
+        if rest and not rest.islower():
+            return False
+    return True
+
+
+# --- dates -----------------------------------------------------------------------------------
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _parse_vn_date(text: str, year_hint: int | None = None) -> tuple[dt.date | None, str | None]:
+    """Parse one header or meeting date; return (date, precision) with precision day/month/year.
+
+    Handles "ngày 05 tháng 7 năm 2025", "05/7/2025", "5-7-2025", a blank day
+    ("ngày   tháng 7 năm 2025" -> month) or blank day and month ("ngày … tháng … năm 2026" ->
+    year), and "3-3" / "03/3" when ``year_hint`` supplies the year. Never invents a day.
+    """
+    for pattern in (_DATE_WORDS_RE, _DATE_NUMERIC_RE):
+        match = pattern.search(text)
+        if match:
+            date = _safe_date(int(match["y"]), int(match["m"]), int(match["d"]))
+            if date:
+                return date, "day"
+    match = _DATE_MONTH_ONLY_RE.search(text)
+    if match and 1 <= int(match["m"]) <= 12:
+        return dt.date(int(match["y"]), int(match["m"]), 1), "month"
+    match = _DATE_YEAR_ONLY_RE.search(text)
+    if match:
+        return dt.date(int(match["y"]), 1, 1), "year"
+    if year_hint is not None:
+        match = _DATE_DAY_MONTH_RE.search(text) or re.search(
+            r"(?P<d>\d{1,2})\s*tháng\s*(?P<m>\d{1,2})(?!\s*năm)", text, re.I
+        )
+        if match:
+            date = _safe_date(year_hint, int(match["m"]), int(match["d"]))
+            if date:
+                return date, "day"
+    return None, None
+
+
+# --- layout ----------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class FrontMatter:
+    """Where the header block, type line and title sit in a list of cleaned lines."""
+
+    body_start: int = 0
+    header: list[int] = field(default_factory=list)  # agency, Số, motto, date, marks
+    type_index: int | None = None
+    doc_type: str | None = None
+    title: list[int] = field(default_factory=list)  # trích yếu lines (or the V/v line)
+    type_rest: str = ""  # title text on the type line itself ("LUẬT ĐẦU TƯ CÔNG")
+
+
+def _type_of_line(line: str) -> tuple[str, str] | None:
+    """("Thông báo", rest) when ``line`` is an ALL-CAPS type line; None otherwise."""
+    if not _is_caps(line) or line.rstrip().endswith(":") or _ITEM_RE.match(line):
+        return None
+    key = _key(line)
+    for word, name in _TYPE_WORDS:
+        if key == word or key.startswith(word + " "):
+            rest = " ".join(collapse_ws(line).split()[len(word.split()) :])
+            return name, rest
+    return None
+
+
+def _is_header_line(line: str) -> bool:
+    """Lines of the header block: agency names, "Số:", "V/v", motto, place-date, marks."""
+    folded = _key(line)
+    return bool(
+        (_is_caps(line) and not _ITEM_RE.match(line) and len(line) <= 120)
+        or _MOTTO_RE.search(folded)
+        or _PLACE_DATE_RE.match(line)
+        or _NUMBER_RE.match(line)
+        or _VV_RE.match(line)
+        or _MARK_LINE_RE.match(line)
+    )
+
+
+def _vv_continues(line: str) -> bool:
+    """A second line of a "V/v …" subject: short, unterminated, not a header or body line."""
+    return (
+        len(line) <= 150
+        and not _is_header_line(line)
+        and not _BODY_OPEN_RE.match(line)
+        and not _ITEM_RE.match(line)
+        and not line.endswith((".", ":"))
+    )
+
+
+def _first_type_line(lines: list[str], start: int, end: int) -> int | None:
+    """Index of the type line when only short header-like lines stand above it."""
+    for i in range(start, min(end, start + 14)):
+        if _type_of_line(lines[i]):
+            return i
+        line = lines[i]
+        if len(line) > 120 or _BODY_OPEN_RE.match(line) or _ITEM_RE.match(line):
+            return None
+        if line.endswith(".") and not _is_header_line(line) and len(line) > 40:
+            return None
+    return None
+
+
+def locate_front_matter(lines: list[str], start: int = 0, limit: int = 30) -> FrontMatter:
+    """Find the header block, the type line and the title at the top of ``lines[start:]``."""
+    front = FrontMatter(body_start=start)
+    i = start
+    end = min(len(lines), start + limit)
+    type_at = _first_type_line(lines, start, end)
+    while i < end:
+        line = lines[i]
+        if type_at is not None and i < type_at and not _type_of_line(line):
+            # Everything above the type line is header, OCR debris included ("cizñ RWA2mwn…").
+            if _VV_RE.match(line) or (front.title and front.title[-1] == i - 1 and _vv_continues(line)):
+                front.title.append(i)
+            else:
+                front.header.append(i)
+            i += 1
+            continue
+        if front.type_index is None:
+            typed = _type_of_line(line)
+            if typed:
+                front.type_index, (front.doc_type, front.type_rest) = i, typed
+            elif _VV_RE.match(line):
+                front.title = [i]
+            elif front.title and front.title[-1] == i - 1 and _vv_continues(line):
+                front.title.append(i)  # "V/v triển khai thực hiện" + "Nghị quyết số 57-NQ/TW"
+            elif _is_header_line(line):
+                front.header.append(i)
+            else:
+                break
+            i += 1
+            continue
+        # After the type line: title lines, then caps authority lines, then the body.
+        if _BODY_OPEN_RE.match(line) or _ITEM_RE.match(line) or _MEETING_OPEN_RE.match(line):
+            break
+        if _is_caps(line):
+            if front.type_rest or (front.title and not _is_caps(lines[front.title[-1]])):
+                front.header.append(i)  # "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH GIA LAI"
+            elif len(front.title) < 3:
+                front.title.append(i)  # a caps title ("ĐẦU TƯ CÔNG")
+            else:
+                break
+            i += 1
+            continue
+        long_line = len(line) > 400 or (line.endswith(".") and len(line) > 150) or line.endswith(":")
+        if long_line or len(front.title) >= 3 or (front.title and _is_caps(lines[front.title[-1]])):
+            break
+        if _is_header_line(line) and not _VV_RE.match(line):
+            front.header.append(i)  # a date line below the type line
+        else:
+            front.title.append(i)  # "Về việc …", "Kết luận của …", "(Ban hành kèm theo …)"
+        i += 1
+    front.body_start = i
+    return front
+
+
+def _is_signature_line(line: str) -> bool:
+    """Lines a signature block is made of: caps titles, names, stamps and noise."""
+    return bool(
+        (_is_caps(line) and len(line) <= 80 and not _ITEM_RE.match(line))
+        or _SIGN_PREFIX_RE.match(line)
+        or is_person_name(line)
+        or _SIGN_NOISE_RE.match(line)
+    )
+
+
+def _signature_end(lines: list[str], start: int, stop: int) -> int | None:
+    """Index after the signer's name when ``lines[start:stop]`` opens a signature block."""
+    j = start
+    while j < stop and j - start < 10 and _is_signature_line(lines[j]):
+        if is_person_name(lines[j]) and any(_is_caps(lines[k]) for k in range(start, j)):
+            return j + 1
+        j += 1
+    return None
+
+
+def locate_furniture(lines: list[str], start: int = 0) -> list[tuple[int, int]]:
+    """Ranges [a, b) of "Nơi nhận" lists and signature blocks (and the footnote block) to skip.
+
+    The footnote block appended by the cleaner ("Ghi chú:" + "[1] …" lines) is returned last, as
+    its own range, so callers can keep it apart from the body.
+    """
+    n = len(lines)
+    notes_at = _footnote_block(lines)
+    stop = notes_at if notes_at is not None else n
+    ranges: list[tuple[int, int]] = []
+    i = start
+    while i < stop:
+        match = _RECIPIENTS_RE.match(lines[i])
+        if not match:
+            i += 1
+            continue
+        a = i
+        # A signature placed before the list (two-column tables read right cell first).
+        while a - 1 >= start and _is_signature_line(lines[a - 1]) and not _CLOSING_RE.search(lines[a - 1]):
+            a -= 1
+        if a < i and not any(is_person_name(lines[k]) for k in range(a, i)):
+            a = i
+        j = i + 1
+        while j < stop and (_BULLET_RE.match(lines[j]) and len(lines[j]) <= 200):
+            j += 1
+        end = _signature_end(lines, j, stop)
+        if end is None:
+            # No name: still skip the caps titles and stamps that follow the list.
+            while j < stop and _is_signature_line(lines[j]) and not _type_of_line(lines[j]):
+                j += 1
+            end = j
+        ranges.append((a, end))
+        i = end
+    # A trailing signature without a "Nơi nhận" list (laws, some letters).
+    if not ranges or ranges[-1][1] < stop:
+        tail_from = ranges[-1][1] if ranges else start
+        tail = _trailing_signature(lines, tail_from, stop)
+        if tail is not None:
+            ranges.append(tail)
+    if notes_at is not None:
+        ranges.append((notes_at, n))
+    return ranges
+
+
+def _trailing_signature(lines: list[str], lo: int, hi: int) -> tuple[int, int] | None:
+    """A signature block at the end of ``lines[lo:hi]``: caps titles then a name."""
+    j = hi
+    while j - 1 >= lo and _SIGN_NOISE_RE.match(lines[j - 1]) and not is_person_name(lines[j - 1]):
+        j -= 1
+    if j - 1 < lo or not is_person_name(lines[j - 1]):
+        return None
+    a = j - 1
+    while a - 1 >= lo and hi - a < 12 and _is_signature_line(lines[a - 1]) and not _CLOSING_RE.search(lines[a - 1]):
+        a -= 1
+    if not any(_is_caps(lines[k]) for k in range(a, j - 1)):
+        return None
+    return a, hi
+
+
+def _footnote_block(lines: list[str]) -> int | None:
+    """Index of the cleaner's trailing "Ghi chú:" line when every line after it is "[n] …"."""
+    for i in range(len(lines) - 2, -1, -1):
+        if _FOOTNOTE_BLOCK_RE.match(lines[i]):
+            if all(_FOOTNOTE_ITEM_RE.match(line) for line in lines[i + 1 :]):
+                return i
+            return None
+    return None
+
+
+# --- field extraction ------------------------------------------------------------------------
+
+
+def _find_number(lines: list[str], front: FrontMatter) -> str | None:
+    """The document's own number, from the header block only (body numbers cite other documents)."""
+    for i in sorted(set(front.header) | set(range(min(front.body_start, len(lines))))):
+        match = _NUMBER_RE.search(lines[i])
+        if match:
+            return re.sub(r"\s+", "", match["num"])
+    return None
+
+
+def _type_from_number(number: str | None) -> str | None:
+    if not number:
+        return None
+    party = re.fullmatch(r"\d+-([A-ZĐa-zđ]+)/\w+", number)
+    if party:
+        return _NUMBER_CODES.get(party.group(1))
+    last = number.rsplit("/", 1)[-1]
+    code = re.sub(r"\d+$", "", last.split("-")[0])
+    if code in _NUMBER_CODES:
+        return _NUMBER_CODES[code]
+    if code.upper() in _NUMBER_CODES:
+        return _NUMBER_CODES[code.upper()]
+    # "2210/UBND-NC", "7753/BKH-CN": the slot holds an agency, not a type: an official letter.
+    return "Công văn" if code else None
+
+
+def _news_lead(lines: list[str], front: FrontMatter) -> re.Match[str] | None:
+    for line in lines[front.body_start : front.body_start + 4]:
+        match = _NEWS_LEAD_RE.match(line)
+        if match:
+            return match
+    return None
+
+
+def _byline_only(lines: list[str], front: FrontMatter) -> bool:
+    """A news article opens with the reporter's name in capitals, not an agency block."""
+    if len(front.header) != 1 or front.title:
+        return False
+    line = lines[front.header[0]]
+    return _is_caps(line) and len(line.split()) <= 5 and not _AGENCY_KEYWORDS.search(_key(line))
+
+
+def _doc_type(
+    lines: list[str], front: FrontMatter, number: str | None, furniture: bool
+) -> tuple[str | None, str]:
+    """(type, how it was found): type line, number code, "V/v", news layout, then text cues."""
+    if front.doc_type:
+        return front.doc_type, "type line"
+    from_number = _type_from_number(number)
+    if from_number:
+        return from_number, "number"
+    if front.title and _VV_RE.match(lines[front.title[0]]):
+        return "Công văn", "V/v line"
+    newsy = not number and not furniture
+    if newsy and _news_lead(lines, front):
+        return "Tin tức", "news layout"
+    body = "\n".join(lines[front.body_start :])
+    for pattern, name in _TYPE_CUES:
+        if pattern.search(body):
+            return name, "text cue"
+    if newsy and _byline_only(lines, front):
+        return "Tin tức", "news layout"
+    return None, ""
+
+
+def _place_word_at(key: str) -> str | None:
+    """The administrative-unit word ("tinh", "xa" …) opening ``key``, if it names a place."""
+    if key.startswith(_NOT_PLACES):
+        return None
+    return next((p for p in _PLACE_WORDS if key.startswith(p + " ")), None)
+
+
+def _has_place(name: str) -> bool:
+    words = _key(name).split()
+    return any(_place_word_at(" ".join(words[k:])) for k in range(len(words)))
+
+
+def _agency_title(caps: str) -> str:
+    """Title-case an ALL-CAPS agency name the way Vietnamese spells it.
+
+    "SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH" -> "Sở Văn hóa, Thể thao và Du lịch" (the fields a Sở/Bộ is
+    named after are each capitalised); "BAN CHỈ ĐẠO PHÁT TRIỂN …" -> "Ban Chỉ đạo phát triển …";
+    "ỦY BAN NHÂN DÂN TỈNH GIA LAI" -> "UBND tỉnh Gia Lai".
+    """
+    key = _key(caps)
+    if key in _SPECIAL_AGENCIES:
+        return _SPECIAL_AGENCIES[key]
+    words = collapse_ws(caps).split()
+    out: list[str] = []
+    i = 0
+    cap_next = True  # the next word starts a proper name
+    fields = False  # a Sở/Bộ/Cục name: every field after "," / "và" / "-" is capitalised
+    place = False  # inside a place name: every syllable is capitalised
+    while i < len(words):
+        rest_key = " ".join(_key(w) for w in words[i:])
+        short = next((v for k, v in _COUNCILS if rest_key.startswith(k)), None)
+        if short:
+            out.append(short)
+            i += 4
+            cap_next = False
+            continue
+        word = words[i]
+        place_word = _place_word_at(rest_key)
+        if word.isupper() and word.upper().rstrip(",") in _ACRONYMS:
+            out.append(word)
+        elif place:
+            out.append(_cap(word))
+        elif place_word and out:
+            n = len(place_word.split())
+            out.extend(w.lower() for w in words[i : i + n])
+            i += n
+            place = True
+            continue
+        elif cap_next:
+            out.append(_cap(word))
+            cap_next = False
+            head = next((h for h in _AGENCY_HEADS if rest_key == h or rest_key.startswith(h + " ")), None)
+            if head and not out[:-1]:
+                fields = head in _FIELD_HEADS
+                n = len(head.split())
+                out.extend(w.lower() for w in words[i + 1 : i + n])
+                i += n
+                cap_next = True
+                continue
+        else:
+            out.append(word.lower())
+        if fields and (_key(word) == "va" or word.endswith(",") or word in {"-", "–"}):
+            cap_next = True
+        i += 1
+    return _fix_place_names(" ".join(out))
+
+
+def _fix_place_names(text: str) -> str:
+    """Restore the capitals of province names lowercased by the title-caser ("Tỉnh ủy Gia Lai")."""
+    for name in _PROVINCES:
+        text = re.sub(rf"(?<!\w){re.escape(name.lower())}(?!\w)", name, text)
+    return text
+
+
+def _agency_units(lines: list[str], front: FrontMatter) -> list[str]:
+    """The ALL-CAPS agency lines of the header, a place line merged into the line above it."""
+    units: list[str] = []
+    for i in front.header:
+        if front.type_index is not None and i > front.type_index:
+            break  # "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH …" under the title is the signing authority
+        line = lines[i]
+        for cut in (_NUMBER_RE.search(line), _MOTTO_START_RE.search(line)):
+            if cut:
+                line = line[: cut.start()].strip()
+        if not line or not _is_caps(line) or _MOTTO_RE.search(_key(line)) or _MARK_LINE_RE.match(line):
+            continue
+        key = _key(line)
+        if not _AGENCY_KEYWORDS.search(key) or _type_of_line(line):
+            continue
+        if units and _place_word_at(key) and not _has_place(units[-1]):
+            units[-1] = f"{units[-1]} {line}"
+        else:
+            units.append(line)
+    return units
+
+
+def _issuer_from_header(units: list[str]) -> str | None:
+    if not units:
+        return None
+    names = [_trim_after_province(_agency_title(u)) for u in units]
+    if len(names) == 1:
+        return names[0]
+    parent, child = names[0], names[-1]
+    if _key(child).startswith("van phong") and len(child.split()) <= 2:
+        return f"{child} {parent}"
+    place = re.search(r"\b(?:tỉnh|thành phố)\s+.+$", parent)
+    if place and not re.search(r"\b(?:tỉnh|thành phố)\b", child):
+        return f"{child} {place.group(0)}"
+    return child if re.search(r"\b(?:tỉnh|thành phố|huyện|xã|phường)\b", child) else f"{child}, {parent}"
+
+
+def _trim_after_province(name: str) -> str:
+    """"UBND tỉnh Gia Lai Nam" (the motto's "NAM" read into the agency column) -> "UBND tỉnh Gia Lai"."""
+    for province in _PROVINCES:
+        match = re.search(rf"\b(?:tỉnh|thành phố)\s+{re.escape(province)}(?!\w)", name)
+        if match:
+            return name[: match.end()]
+    return name
+
+
+def _province_in(text: str) -> str | None:
+    """The province/city named in one header line ("TỈNH GIA LAI" -> "Gia Lai")."""
+    key = f" {_key(text)} "
+    for name in _PROVINCES:
+        if f" {_key(name)} " in key:
+            return name
+    return None
+
+
+def _province_counts(text: str) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    key = f" {_key(text)} "
+    for name in _PROVINCES:
+        n = key.count(f" {_key(name)} ")
+        if n:
+            counts[name] += n
+    # "Huế" inside "Thừa Thiên Huế" is the same province.
+    if counts.get("Thừa Thiên Huế"):
+        counts["Huế"] -= counts["Thừa Thiên Huế"]
+        if counts["Huế"] <= 0:
+            del counts["Huế"]
+    return counts
+
+
+def _province(lines: list[str], front: FrontMatter, place: str | None, default: str) -> tuple[str, str]:
+    """(province, how): header agency, then the place line, then the most named, then default."""
+    for unit in _agency_units(lines, front):
+        found = _province_in(unit)
+        if found:
+            return found, "header"
+    if place:
+        found = _province_in(place)
+        if found:
+            return found, "place"
+    counts = _province_counts("\n".join(lines))
+    if counts:
+        best = max(counts.items(), key=lambda kv: (kv[1], -_PROVINCES.index(kv[0])))
+        return best[0], "text"
+    return default, "default"
+
+
+def _with_province(level_name: str, province: str) -> str:
+    """"UBND tỉnh" + "Gia Lai" -> "UBND tỉnh Gia Lai" (cities get "thành phố")."""
+    unit = "thành phố" if province in _CITIES else "tỉnh"
+    name = "Thành phố Hồ Chí Minh" if province == "Hồ Chí Minh" else province
+    return f"{level_name} {unit} {name}".replace(f"{unit} Thành phố", "Thành phố")
+
+
+def _issuer_code(number: str | None) -> str | None:
+    if not number or "-" not in number:
+        return None
+    tail = number.rsplit("/", 1)[-1].split("-", 1)[1]
+    return _ISSUER_CODES.get(tail.split("-")[0])
+
+
+def _issuer_from_text(
+    lines: list[str], front: FrontMatter, number: str | None, signer_title: str | None
+) -> str | None:
+    """"UBND" / "Văn phòng UBND" / "HĐND" inferred without a header block (no province yet)."""
+    code = _issuer_code(number)
+    if code:
+        return code
+    title = _key(signer_title or "")
+    if title:
+        if "quoc hoi" in title:
+            return "Quốc hội"
+        if "hoi dong nhan dan" in title:
+            return "HĐND"
+        if "uy ban nhan dan" in title or re.search(r"\bchu tich\b", title):
+            return "UBND"
+        if "chanh van phong" in title:
+            return "Văn phòng UBND"
+    body = _key("\n".join(lines[front.body_start :]))
+    if re.search(r"thua lenh chu tich (?:ubnd|uy ban nhan dan)", body):
+        return "UBND"
+    if re.search(r"van phong (?:ubnd|uy ban nhan dan) tinh (?:thong bao|bao cao)", body):
+        return "Văn phòng UBND"
+    if re.search(r"(?:ubnd|uy ban nhan dan) tinh (?:thong bao|bao cao|ban hanh)", body):
+        return "UBND"
+    return None
+
+
+def _signature(lines: list[str], ranges: list[tuple[int, int]]) -> tuple[str | None, str | None]:
+    """(signer, signer_title) from the first signature block that names someone."""
+    for a, b in ranges:
+        if _FOOTNOTE_BLOCK_RE.match(lines[a]):
+            continue
+        names = [k for k in range(a, b) if is_person_name(lines[k]) and not _BULLET_RE.match(lines[k])]
+        if not names:
+            continue
+        name_at = names[-1]
+        titles: list[str] = []
+        k = name_at - 1
+        while k >= a:
+            line = lines[k]
+            if _is_title_line(line):
+                titles.insert(0, line)
+            elif not _SIGN_NOISE_RE.match(line):
+                break
+            k -= 1
+        starts = [i for i, t in enumerate(titles) if _SIGN_PREFIX_DOT_RE.match(t)]
+        if starts:
+            titles = titles[starts[0] :]
+        else:
+            titles = titles[-3:]
+        title = " / ".join(collapse_ws(t) for t in titles) or None
+        return collapse_ws(lines[name_at]).strip(".,;"), title
+    return None, None
+
+
+def _is_title_line(line: str) -> bool:
+    """A signature title: capitals, mostly letters ("KT. CHÁNH VĂN PHÒNG"), not OCR debris."""
+    letters = sum(c.isalpha() for c in line)
+    clean = line[:1].isalpha() and letters >= 0.7 * len(line.replace(" ", "").replace(".", ""))
+    return clean and (_is_caps(line) or bool(_SIGN_PREFIX_RE.match(line)))
+
+
+def _recipients(lines: list[str], ranges: list[tuple[int, int]]) -> list[str]:
+    out: list[str] = []
+    for a, b in ranges:
+        for i in range(a, b):
+            match = _RECIPIENTS_RE.match(lines[i])
+            if not match:
+                continue
+            items = [match["rest"]] if match["rest"] else []
+            j = i + 1
+            while j < b and _BULLET_RE.match(lines[j]):
+                items.append(lines[j])
+                j += 1
+            for item in items:
+                for piece in re.split(r"(?:^|;)\s*[-–—•+]\s+", item):
+                    piece = _BULLET_RE.sub("", piece).strip().rstrip(";.,").strip()
+                    # Signature titles read into the same line by OCR are not recipients.
+                    if piece and not _SIGN_PREFIX_DOT_RE.match(piece) and any(c.isalpha() for c in piece):
+                        out.append(piece)
+            break
+    return out
+
+
+def _title(lines: list[str], front: FrontMatter, doc_type: str | None) -> str | None:
+    parts: list[str] = []
+    if front.type_rest:
+        parts.append(front.type_rest)
+    parts.extend(lines[i] for i in front.title)
+    if not parts and doc_type == "Tin tức":
+        # A headline above the byline: sentence-case, no final full stop.
+        for line in lines[: front.body_start + 1]:
+            if not _is_caps(line) and not _NEWS_LEAD_RE.match(line) and not line.endswith("."):
+                parts.append(line)
+                break
+    if not parts:
+        return None
+    title = collapse_ws(" ".join(parts))
+    if _is_caps(title):
+        title = _sentence_case(title)
+    if len(title) > 300:
+        cut = title[:300].rsplit(" ", 1)[0]
+        title = cut.rstrip(",;:") + "…"
+    return title
+
+
+def _header_date(
+    lines: list[str], front: FrontMatter, ranges: list[tuple[int, int]]
+) -> tuple[str | None, str | None]:
+    """(place, date text) from the place-date line of the header (or above the signature)."""
+    for i in front.header:
+        # PDF extracts put both header columns on one line: "Số: 174/TB-UBND Gia Lai, ngày …".
+        line = _MOTTO_TEXT_RE.sub(" ", _NUMBER_RE.sub(" ", lines[i]))
+        match = _PLACE_DATE_RE.match(line.strip()) or _PLACE_DATE_IN_LINE_RE.search(line)
+        if match:
+            return _place_name(match["place"]), match["date"]
+    others = [k for a, b in ranges for k in range(a, b)] + list(range(min(len(lines), 15)))
+    for i in others:
+        match = _PLACE_DATE_RE.match(lines[i])
+        if match:
+            return _place_name(match["place"]), match["date"]
+    return None, None
+
+
+def _place_name(raw: str) -> str:
+    place = collapse_ws(raw)
+    return _agency_title(place) if _is_caps(place) else place
+
+
+def _meeting_date(lines: list[str], front: FrontMatter, year_hint: int | None) -> dt.date | None:
+    """The meeting date that opens the body ("Ngày 19 tháng 9 năm 2024, tại …")."""
+    for line in lines[front.body_start : front.body_start + 3]:
+        line = _NEWS_LEAD_RE.sub("", line)
+        match = _MEETING_OPEN_RE.match(line)
+        if not match:
+            continue
+        hint = year_hint
+        if hint is None:
+            years = [int(y) for y in _YEAR_RE.findall(" ".join(lines[front.body_start : front.body_start + 3]))]
+            hint = max(years) if years else None
+        date, precision = _parse_vn_date(match["date"], hint)
+        if date and precision == "day":
+            return date
+    return None
+
+
+def _filename_date(file_name: str) -> tuple[dt.date | None, str | None]:
+    stem = Path(file_name).name
+    match = _FILENAME_DATE_RE.search(stem)
+    if not match:
+        return None, None
+    year, month = int(match["y"]), int(match["m"])
+    if not 1 <= month <= 12:
+        return None, None
+    if match["d"]:
+        date = _safe_date(year, month, int(match["d"]))
+        if date:
+            return date, "day"
+    return dt.date(year, month, 1), "month"
+
+
+def _fill_date(
+    meta: DocumentMeta, lines: list[str], front: FrontMatter, date_text: str | None, file_name: str
+) -> None:
+    """Header date, else the meeting date, else the file name, else the header's bare year."""
+    if date_text is None and meta.doc_type == "Tin tức":
+        # A portal's publication line: "Thứ Ba, 03/03/2026 - 17:30".
+        date_text = next((m.group(1) for line in lines[:6] if (m := _PUBLISHED_RE.match(line))), None)
+    header_date, header_precision = _parse_vn_date(date_text) if date_text else (None, None)
+    if header_date and header_precision == "day":
+        meta.date, meta.date_source, meta.date_precision = header_date, "header", "day"
+        return
+    header_state = "header date blank" if date_text else "no header date"
+    header_year = header_date.year if header_date else None
+    file_date, file_precision = _filename_date(file_name)
+    hint = header_year or (file_date.year if file_date else None)
+    meeting = _meeting_date(lines, front, hint)
+    if meeting:
+        meta.date, meta.date_source, meta.date_precision = meeting, "body", "day"
+        meta.notes.append(f"date taken from the meeting date in the body ({header_state})")
+        return
+    adopted = list(_ADOPTED_RE.finditer("\n".join(lines[front.body_start :])))
+    if adopted:
+        date, precision = _parse_vn_date(adopted[-1]["date"])
+        if date and precision == "day":
+            meta.date, meta.date_source, meta.date_precision = date, "body", "day"
+            meta.notes.append(f"date taken from the adoption date in the closing ({header_state})")
+            return
+    if header_date and header_precision == "month":
+        meta.date, meta.date_source, meta.date_precision = header_date, "header", "month"
+        meta.notes.append("only the month and year are given in the header date")
+        return
+    if file_date and (header_year is None or file_date.year == header_year):
+        meta.date, meta.date_source, meta.date_precision = file_date, "filename", file_precision
+        what = "date" if file_precision == "day" else "year and month"
+        meta.notes.append(f"{what} taken from the file name ({header_state})")
+        return
+    if header_date:
+        meta.date, meta.date_source, meta.date_precision = header_date, "header", "year"
+        meta.notes.append("only the year is given in the header date")
+
+
+def extract_metadata(text: str, *, file_name: str = "", default_province: str = "Gia Lai") -> DocumentMeta:
+    """Read the header facts of one cleaned document (see the module docstring for the fallbacks)."""
+    lines = [collapse_ws(line) for line in text.split("\n")]
+    lines = [line for line in lines if line]
+    meta = DocumentMeta()
+    if not lines:
+        return meta
+    front = locate_front_matter(lines)
+    ranges = locate_furniture(lines, front.body_start)
+    body_ranges = [r for r in ranges if not _FOOTNOTE_BLOCK_RE.match(lines[r[0]])]
+
+    meta.number = _find_number(lines, front)
+    meta.signer, meta.signer_title = _signature(lines, body_ranges)
+    meta.recipients = _recipients(lines, body_ranges)
+    meta.doc_type, how = _doc_type(lines, front, meta.number, bool(body_ranges))
+    if how in {"number", "text cue", "V/v line"}:
+        meta.notes.append(f"document type inferred from the {how}")
+    meta.title = _title(lines, front, meta.doc_type)
+
+    place, date_text = _header_date(lines, front, body_ranges)
+    meta.place = place
+    _fill_date(meta, lines, front, date_text, file_name)
+
+    province, province_how = _province(lines, front, place, default_province)
+    units = _agency_units(lines, front)
+    issuer = _issuer_from_header(units)
+    if issuer and re.fullmatch(r"(?:Văn phòng )?(?:UBND|HĐND)", issuer):
+        meta.issuer = _with_province(issuer, province)  # "ỦY BAN NHÂN DÂN" without its place line
+    elif issuer:
+        meta.issuer = issuer
+    elif meta.doc_type == "Tin tức":
+        lead = _news_lead(lines, front)
+        meta.issuer = _NEWS_AGENCIES.get(lead["code"].upper()) if lead else None
+    else:
+        level = _issuer_from_text(lines, front, meta.number, meta.signer_title)
+        if level in {"UBND", "Văn phòng UBND", "HĐND"}:
+            meta.issuer = _with_province(level, province)
+            meta.notes.append(f"issuer inferred from the text (province from the {province_how})")
+        elif level:
+            meta.issuer = level
+    return meta

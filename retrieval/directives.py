@@ -1,0 +1,144 @@
+"""Who is assigned what, by when: queries over the tasks extracted at ingest.
+
+Matching rules (``examples/eval/README.md``):
+- a unit is found under any spelling or abbreviation (the catalogue resolves it), and a member of a
+  group also gets the group's tasks ("UBND xã Tây Sơn" gets those of "UBND các xã, phường");
+  tasks of a unit's predecessors (merged in 2025) are shown and flagged;
+- a month lists the tasks *active* in it: due in or after it since the document date, recurring in
+  it, or (without a deadline) within ``OPEN_TASK_HORIZON_DAYS`` of the document date;
+- a date range lists the *deadlines* falling in it: "trong tháng 11 năm 2024" falls on every day of
+  that month, "trước ngày 15/5/2026" on 15/5/2026, "hằng tháng" in every month after the document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from troly.context import Context
+from troly.dates import active_in, due_from_json, month_range, occurs_in, recurrence_from_json
+from troly.errors import UserInputError
+from troly.models import DocumentRow, TaskAssigneeRow, TaskRow
+
+__all__ = ["TaskView", "TaskListing", "TaskFinder", "OPEN_TASK_HORIZON_DAYS"]
+
+# A task with neither deadline nor recurrence ("tiếp tục triển khai …") stays on a unit's list this
+# long after its document: long enough for a year's directives, short enough to drop stale ones.
+OPEN_TASK_HORIZON_DAYS = 365
+
+
+@dataclass(slots=True)
+class TaskView:
+    """A task as users and scripts see it, with its source."""
+
+    id: int
+    assignees: list[dict]
+    role: str
+    text: str
+    due: dict | None
+    recurrence: dict | None
+    quota: dict | None
+    source: dict
+    match: str = "self"  # why it is listed for the asked unit: self, group, predecessor, …
+    unit_role: str | None = None  # the asked unit's own role in it (lead, cooperate, …)
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "assignees": self.assignees, "role": self.role, "text": self.text,
+                "due": self.due, "recurrence": self.recurrence, "quota": self.quota, "source": self.source,
+                "match": self.match, "unit_role": self.unit_role}
+
+
+@dataclass(slots=True)
+class TaskListing:
+    unit: str | None
+    resolved_unit: str | None
+    tasks: list[TaskView] = field(default_factory=list)
+    note: str | None = None  # e.g. the unit was merged into another
+
+    def as_dict(self) -> dict:
+        return {"unit": self.unit, "resolved_unit": self.resolved_unit, "note": self.note,
+                "tasks": [t.as_dict() for t in self.tasks]}
+
+
+def _due_sort_key(view: TaskView) -> tuple:
+    due = view.due or {}
+    return (due.get("end") or "9999", view.source.get("date") or "", view.id)
+
+
+class TaskFinder:
+    """Answers "what is assigned to X in month M" and "which deadlines fall in [a, b]"."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def resolve_unit(self, unit: str) -> tuple[str, dict[str, str], str | None]:
+        """(display name, {unit id: reason}, note) for a user's unit name; unknown names raise."""
+        catalogue = self.ctx.catalogue()
+        match = catalogue.resolve(unit)
+        if match is None:
+            raise UserInputError(f"unknown unit {unit!r}",
+                                 user_message=f"Chưa nhận ra đơn vị “{unit}”. Vui lòng ghi rõ tên, ví dụ: Sở Tư pháp, Tỉnh đoàn, UBND xã Tây Sơn.")
+        note = None
+        if match.current:
+            note = f"{match.unit.name} đã hợp nhất vào {', '.join(u.name for u in match.current)}."
+        return match.unit.name, catalogue.expand_for_query_detailed(match), note
+
+    def tasks(self, *, unit: str | None = None, month: str | None = None, include_cooperating: bool = True) -> TaskListing:
+        """Tasks of ``unit`` (all units when None) active in ``month`` ("YYYY-MM", all time when None)."""
+        start = end = None
+        if month:
+            try:
+                start, end = month_range(month)
+            except (ValueError, TypeError) as e:
+                raise UserInputError(f"bad month {month!r}", user_message="Tháng không hợp lệ, hãy nhập dạng YYYY-MM, ví dụ 2026-11.") from e
+        return self._list(unit=unit, include_cooperating=include_cooperating,
+                          keep=(lambda due, rec, since: active_in(due, rec, start=start, end=end, since=since,
+                                                                  horizon_days=OPEN_TASK_HORIZON_DAYS))
+                          if start and end else None)
+
+    def deadlines(self, *, start: dt.date, end: dt.date, unit: str | None = None) -> TaskListing:
+        """Tasks whose deadline or recurrence falls in the closed range [start, end]."""
+        if end < start:
+            raise UserInputError(f"empty range {start}..{end}", user_message="Khoảng thời gian không hợp lệ: ngày bắt đầu sau ngày kết thúc.")
+        listing = self._list(unit=unit, include_cooperating=True,
+                             keep=lambda due, rec, since: (due is not None or rec is not None)
+                             and occurs_in(due, rec, start=start, end=end, since=since))
+        return listing
+
+    def _list(self, *, unit: str | None, include_cooperating: bool, keep) -> TaskListing:  # type: ignore[no-untyped-def]
+        reasons: dict[str, str] = {}
+        name = note = None
+        if unit:
+            name, reasons, note = self.resolve_unit(unit)
+        with self.ctx.db.session() as session:
+            stmt = select(TaskRow, DocumentRow).join(DocumentRow, TaskRow.doc_id == DocumentRow.id).options(
+                selectinload(TaskRow.assignees))
+            if unit:
+                stmt = stmt.where(TaskRow.id.in_(
+                    select(TaskAssigneeRow.task_id).where(TaskAssigneeRow.unit_id.in_(list(reasons)))))
+            rows = session.execute(stmt.order_by(DocumentRow.date, TaskRow.ordinal)).all()
+            views = []
+            for task, doc in rows:
+                due, rec = due_from_json(task.due), recurrence_from_json(task.recurrence)
+                if keep is not None and not keep(due, rec, doc.date):
+                    continue
+                mine = [a for a in task.assignees if a.unit_id in reasons] if unit else []
+                if unit and not include_cooperating and all(a.role == "cooperate" for a in mine):
+                    continue
+                best = min(mine, key=lambda a: list(reasons).index(a.unit_id)) if mine else None
+                views.append(TaskView(
+                    id=task.id,
+                    assignees=[{"name": a.name, "unit_id": a.unit_id, "role": a.role} for a in task.assignees],
+                    role=task.role, text=task.text, due=task.due, recurrence=task.recurrence, quota=task.quota,
+                    source={"doc_id": doc.id, "number": doc.number, "type": doc.doc_type,
+                            "date": doc.date.isoformat() if doc.date else None, "title": doc.title,
+                            "section": task.section, "heading": " > ".join(task.heading_path or []),
+                            "passage": task.passage, "passage_id": task.passage_id},
+                    match=reasons.get(best.unit_id, "self") if best and best.unit_id else "self",
+                    unit_role=best.role if best else None,
+                ))
+        views.sort(key=_due_sort_key)
+        return TaskListing(unit=unit, resolved_unit=name, tasks=views, note=note)
