@@ -54,6 +54,36 @@ class Settings(BaseSettings):
     )
     abbreviations_file: Path | None = Field(default=None, description="Admin's abbreviation table (TSV).")
 
+    # Optional LLM (any OpenAI-compatible endpoint: vLLM, Ollama, llama.cpp server, hosted APIs)
+    llm_base_url: str | None = Field(default=None, description="e.g. http://127.0.0.1:11434/v1; unset = extractive answers.")
+    llm_model: str | None = Field(default=None, description="Model name the endpoint serves.")
+    llm_api_key: str | None = Field(default=None, description="API key, if the endpoint needs one.")
+    llm_timeout: float = Field(default=30.0, gt=0, description="Seconds before falling back to the extractive answer.")
+    llm_temperature: float = Field(default=0.1, ge=0, le=2)
+
+    # Chat channels and the web server
+    admins: str = Field(default="", description="Admin accounts, e.g. 'telegram:12345,zalo:8f3a…'.")
+    telegram_token: str | None = None
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    telegram_webhook_secret: str | None = None
+    telegram_webhook_url: str | None = Field(default=None, description="Public URL of /webhooks/telegram.")
+    zalo_token: str | None = None
+    zalo_base_url: str = "https://bot-api.zaloplatforms.com"
+    zalo_webhook_secret: str | None = None
+    zalo_webhook_url: str | None = Field(default=None, description="Public URL of /webhooks/zalo.")
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+    max_message_chars: int = Field(default=4000, ge=1, description="Longer user messages are refused politely.")
+
+    @property
+    def llm_enabled(self) -> bool:
+        return bool(self.llm_base_url and self.llm_model)
+
+    @property
+    def admin_keys(self) -> frozenset[str]:
+        """Admin accounts as "channel:user_id" keys."""
+        return frozenset(part.strip() for part in self.admins.split(",") if ":" in part)
+
     @computed_field  # type: ignore[prop-decorator]
     @property
     def resolved_database_url(self) -> str:

@@ -7,7 +7,10 @@ import datetime as dt
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-__all__ = ["Base", "DocumentRow", "PassageRow", "IndexState", "TaskRow", "TaskAssigneeRow", "UnknownUnitRow"]
+__all__ = [
+    "Base", "DocumentRow", "PassageRow", "IndexState", "TaskRow", "TaskAssigneeRow", "UnknownUnitRow",
+    "UserProfileRow", "ConversationRow", "ProcessedUpdateRow", "FeedbackRow",
+]
 
 
 class Base(DeclarativeBase):
@@ -130,3 +133,55 @@ class UnknownUnitRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(String(300), index=True)
     doc_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+
+
+class UserProfileRow(Base):
+    """A chat user (channel + platform id) and the unit they bound with /donvi."""
+
+    __tablename__ = "user_profiles"
+
+    user_key: Mapped[str] = mapped_column(String(200), primary_key=True)  # "telegram:12345"
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    unit_id: Mapped[str | None] = mapped_column(String(120))
+    unit_name: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+
+
+class ConversationRow(Base):
+    """Per-user conversation state: the last intent (for follow-ups) and an open form, if any."""
+
+    __tablename__ = "conversations"
+
+    user_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    last_intent: Mapped[str | None] = mapped_column(String(30))
+    last_params: Mapped[dict] = mapped_column(JSON, default=dict)
+    form: Mapped[str | None] = mapped_column(String(50))  # e.g. "idea"
+    form_state: Mapped[dict] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+
+
+class ProcessedUpdateRow(Base):
+    """Platform updates already handled: re-delivered webhooks are answered once."""
+
+    __tablename__ = "processed_updates"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)  # "zalo:message.text.received:<id>"
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class FeedbackRow(Base):
+    """👍/👎 on an answer."""
+
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_key: Mapped[str] = mapped_column(String(200), index=True)
+    value: Mapped[int] = mapped_column(Integer)  # +1 / -1
+    question: Mapped[str | None] = mapped_column(Text)
+    answer_ref: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

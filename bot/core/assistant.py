@@ -1,0 +1,58 @@
+"""The conversation core: ``Assistant.handle(IncomingMessage) -> Reply``, the same for every channel.
+
+Routing is rule-based (intent words, the unit catalogue, date words) so troly works without an LLM;
+answers are extractive with citations by default and generative when ``TROLY_LLM_*`` is set. Per-user
+state (last intent for follow-ups, the unit bound with /donvi, an open form) lives in SQL so every
+worker and channel shares it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
+
+from bot.core.messages import IncomingMessage, Reply
+from troly.context import Context
+from troly.errors import TrolyError
+
+__all__ = ["Assistant", "Clock"]
+
+logger = logging.getLogger(__name__)
+
+Clock = Callable[[], dt.datetime]
+
+
+class Assistant:
+    """Channel-agnostic conversation core. Synchronous: async adapters call it in a thread."""
+
+    def __init__(self, ctx: Context, *, clock: Clock | None = None) -> None:
+        self.ctx = ctx
+        self.tz = ZoneInfo(ctx.settings.timezone)
+        self._clock = clock or (lambda: dt.datetime.now(self.tz))
+        from bot.core.conversation import Conversation
+
+        self._conversation = Conversation(self)
+
+    def now(self) -> dt.datetime:
+        """Current time in Asia/Ho_Chi_Minh (tests set the clock)."""
+        now = self._clock()
+        return now.astimezone(self.tz) if now.tzinfo else now.replace(tzinfo=self.tz)
+
+    def today(self) -> dt.date:
+        return self.now().date()
+
+    def is_admin(self, msg: IncomingMessage) -> bool:
+        return msg.user_key in self.ctx.settings.admin_keys
+
+    def handle(self, msg: IncomingMessage) -> Reply:
+        """Answer one message. Never raises for user input: errors become a polite Vietnamese reply."""
+        try:
+            return self._conversation.handle(msg)
+        except TrolyError as e:
+            logger.warning("handled error for %s: %s", msg.user_key, e)
+            return Reply(text=e.user_message, intent="error")
+        except Exception:
+            logger.exception("unexpected error while handling a message from %s", msg.user_key)
+            return Reply(text="Xin lỗi, hệ thống đang gặp sự cố. Vui lòng thử lại sau ít phút.", intent="error")
