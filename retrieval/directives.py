@@ -86,9 +86,10 @@ class TaskFinder:
             note = f"{match.unit.name} đã hợp nhất vào {', '.join(u.name for u in match.current)}."
         return match.unit.name, catalogue.expand_for_query_detailed(match), note
 
-    def tasks(self, *, unit: str | None = None, month: str | None = None, include_cooperating: bool = True) -> TaskListing:
-        """Tasks of ``unit`` (all units when None) active in ``month`` ("YYYY-MM", all time when None)."""
-        start = end = None
+    def tasks(self, *, unit: str | None = None, month: str | None = None, start: dt.date | None = None,
+              end: dt.date | None = None, include_cooperating: bool = True) -> TaskListing:
+        """Tasks of ``unit`` (all units when None) active in ``month`` ("YYYY-MM") or in [start, end];
+        all time when neither is given."""
         if month:
             try:
                 start, end = month_range(month)

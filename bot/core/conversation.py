@@ -1,0 +1,353 @@
+"""One message in, one reply out: validation, state, routing, and the handler for each intent."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from typing import TYPE_CHECKING
+
+from bot.core.extractive import NOT_FOUND, citation_of, extract_answer, lead_unit_answer
+from bot.core.messages import Button, Citation, IncomingMessage, Reply
+from bot.core.router import Intent, route
+from troly.errors import UserInputError
+from troly.models import ConversationRow, UserProfileRow
+
+if TYPE_CHECKING:
+    from bot.core.assistant import Assistant
+    from retrieval.directives import TaskListing
+
+__all__ = ["Conversation", "HELP_TEXT"]
+
+logger = logging.getLogger(__name__)
+
+HELP_TEXT = """Xin chào, tôi là Trợ lý văn bản chỉ đạo. Tôi trả lời dựa trên các văn bản đã được nạp, kèm trích dẫn số văn bản, ngày và mục.
+
+Bạn có thể hỏi trực tiếp, ví dụ:
+• Tháng này Tỉnh đoàn được giao nhiệm vụ gì?
+• Hạn nào rơi vào tuần này?
+• Ai chủ trì triển khai Trung tâm giám sát an toàn thông tin SOC?
+
+Các lệnh:
+/hoi <câu hỏi> — hỏi về nội dung văn bản
+/nhiemvu [đơn vị] — nhiệm vụ được giao (mặc định: đơn vị của bạn)
+/hanchot [tuần này | tháng này | dd/mm] — các hạn sắp tới
+/donvi <tên đơn vị> — đặt đơn vị của bạn để hỏi "nhiệm vụ của tôi"
+/ytuong — gửi ý tưởng đổi mới sáng tạo; /chitieu [tháng] — tiến độ chỉ tiêu ý tưởng
+/tailieu, /reindex — dành cho quản trị viên; quản trị viên có thể gửi tệp PDF/DOCX để thêm văn bản."""
+
+_MAX_LISTED = 12
+_OUTLINE_MARK = re.compile(r"^\s*(?:[-+•]|[IVXLC]+\.|\d+(?:\.\d+)*[.)]|[a-zđ]\))\s*")
+
+
+def _vn_date(d: dt.date | str | None) -> str:
+    if d is None:
+        return ""
+    if isinstance(d, str):
+        d = dt.date.fromisoformat(d)
+    return f"{d.day:02d}/{d.month:02d}/{d.year}"
+
+
+def _period_label(period: tuple[dt.date, dt.date] | None, text: str | None) -> str:
+    if period is None:
+        return ""
+    start, end = period
+    if start.day == 1 and (end + dt.timedelta(days=1)).day == 1 and start.month == end.month:
+        return f"tháng {start.month:02d}/{start.year}"
+    if start == end:
+        return f"ngày {_vn_date(start)}"
+    return f"từ {_vn_date(start)} đến {_vn_date(end)}"
+
+
+def _due_label(task: dict) -> str:
+    due, rec = task.get("due"), task.get("recurrence")
+    parts = []
+    if rec:
+        parts.append(rec.get("text") or "định kỳ")
+    if due:
+        parts.append(due.get("text") or f"đến {_vn_date(due['end'])}")
+    return "; ".join(parts) or "không nêu thời hạn"
+
+
+def _last_heading(source: dict) -> str:
+    heading = (source.get("heading") or "").split(" > ")[-1]
+    return (heading or source.get("section") or "")[:160]
+
+
+class Conversation:
+    """The dispatcher behind ``Assistant.handle``."""
+
+    def __init__(self, assistant: Assistant) -> None:
+        self.a = assistant
+        self.ctx = assistant.ctx
+        self._searcher = None
+        self._finder = None
+        self._llm = None
+        self._ideas = None
+
+    # ---- lazily built services ---------------------------------------------------------------
+
+    def searcher(self):  # type: ignore[no-untyped-def]
+        if self._searcher is None:
+            from retrieval.search import Searcher
+
+            self._searcher = Searcher(self.ctx)
+        return self._searcher
+
+    def finder(self):  # type: ignore[no-untyped-def]
+        if self._finder is None:
+            from retrieval.directives import TaskFinder
+
+            self._finder = TaskFinder(self.ctx)
+        return self._finder
+
+    def ideas(self):  # type: ignore[no-untyped-def]
+        if self._ideas is None:
+            try:
+                from bot.core.ideas_flow import IdeasFlow
+            except ImportError:
+                return None
+            self._ideas = IdeasFlow(self.a)
+        return self._ideas
+
+    # ---- entry point --------------------------------------------------------------------------
+
+    def handle(self, msg: IncomingMessage) -> Reply:
+        text = (msg.text or "").strip()
+        if msg.attachments:
+            return self._upload(msg)
+        if not text:
+            return Reply("Bạn chưa nhập nội dung. Hãy gõ câu hỏi, ví dụ: “Tháng này Tỉnh đoàn được giao gì?”", intent="help")
+        if len(text) > self.ctx.settings.max_message_chars:
+            return Reply(f"Tin nhắn quá dài (tối đa {self.ctx.settings.max_message_chars} ký tự). "
+                         "Vui lòng rút gọn câu hỏi.", intent="error")
+        state = self._load_state(msg)
+        ideas = self.ideas()
+        if ideas is not None and (state["form"] == "idea" or ideas.wants(text)):
+            reply, form = ideas.handle(msg, state["form_state"] if state["form"] == "idea" else None)
+            self._save_state(msg, last_intent="ideas", params=state["params"], form="idea" if form else None,
+                             form_state=form or {})
+            return reply
+        intent = route(text, today=self.a.today(), catalogue=self.ctx.catalogue(), previous=state["intent"])
+        if intent.follow_up:
+            intent = self._merge_follow_up(intent, state["params"])
+        reply = self._dispatch(msg, intent)
+        if reply.intent in ("tasks", "deadlines", "qa"):
+            params = {"unit": intent.unit, "period": [d.isoformat() for d in intent.period] if intent.period else None,
+                      "period_text": intent.period_text}
+            self._save_state(msg, last_intent=reply.intent, params=params)
+        return reply
+
+    def _dispatch(self, msg: IncomingMessage, intent: Intent) -> Reply:
+        handlers = {
+            "help": lambda: Reply(HELP_TEXT, intent="help"),
+            "tasks": lambda: self._tasks(msg, intent),
+            "deadlines": lambda: self._deadlines(msg, intent),
+            "qa": lambda: self._qa(intent.text or msg.text),
+            "bind_unit": lambda: self._bind_unit(msg, intent.text),
+            "admin_reindex": lambda: self._reindex(msg),
+            "admin_docs": lambda: self._docs(msg),
+            "ideas": lambda: self._ideas_unavailable(),
+            "quota": lambda: self._quota(msg, intent.text),
+            "unknown_command": lambda: Reply("Lệnh không hợp lệ. Gõ /help để xem các lệnh.", intent="help"),
+        }
+        return handlers.get(intent.kind, handlers["qa"])()
+
+    # ---- state --------------------------------------------------------------------------------
+
+    def _load_state(self, msg: IncomingMessage) -> dict:
+        with self.ctx.db.session() as session:
+            row = session.get(ConversationRow, msg.user_key)
+            if row is None:
+                return {"intent": None, "params": {}, "form": None, "form_state": {}}
+            return {"intent": row.last_intent, "params": dict(row.last_params or {}), "form": row.form,
+                    "form_state": dict(row.form_state or {})}
+
+    def _save_state(self, msg: IncomingMessage, *, last_intent: str, params: dict, form: str | None = None,
+                    form_state: dict | None = None) -> None:
+        with self.ctx.db.transaction() as session:
+            row = session.get(ConversationRow, msg.user_key) or ConversationRow(user_key=msg.user_key)
+            row.last_intent = last_intent
+            row.last_params = params
+            row.form = form
+            row.form_state = form_state or {}
+            session.add(row)
+
+    def _merge_follow_up(self, intent: Intent, params: dict) -> Intent:
+        """"Còn Sở Nội vụ thì sao?": the previous question with the new unit (or period)."""
+        if intent.period is None and params.get("period"):
+            start, end = (dt.date.fromisoformat(d) for d in params["period"])
+            intent.period, intent.period_text = (start, end), params.get("period_text")
+        if intent.unit is None and params.get("unit"):
+            intent.unit = params["unit"]
+        return intent
+
+    def _profile(self, msg: IncomingMessage) -> UserProfileRow | None:
+        with self.ctx.db.session() as session:
+            return session.get(UserProfileRow, msg.user_key)
+
+    # ---- intents ------------------------------------------------------------------------------
+
+    def _qa(self, question: str) -> Reply:
+        question = question.strip()
+        if not question:
+            return Reply("Bạn muốn hỏi gì? Ví dụ: /hoi Ai chủ trì triển khai SOC?", intent="help")
+        hits = self.searcher().search(question, k=5)
+        extractive = extract_answer(question, hits)
+        if not extractive.found:
+            return Reply(NOT_FOUND, intent="qa", data={"found": False})
+        if self.ctx.settings.llm_enabled:
+            generated = self._generate(question, hits)
+            if generated is not None:
+                return generated
+        text = extractive.text
+        lead = lead_unit_answer(question, extractive.best_sentence, self.ctx.catalogue())
+        if lead:
+            text = f"{lead}\n\n{text}"
+        return Reply(text, citations=extractive.citations, intent="qa", data={"found": True, "mode": "extractive"})
+
+    def _generate(self, question: str, hits) -> Reply | None:  # type: ignore[no-untyped-def]
+        """Generative answer through the configured LLM; None (→ extractive) on timeout or error."""
+        from bot.core.llm import LLMAnswerer, LLMUnavailable
+
+        try:
+            if self._llm is None:
+                self._llm = LLMAnswerer(self.ctx.settings)
+            answer = self._llm.answer(question, hits)
+        except LLMUnavailable as e:
+            logger.warning("LLM unavailable, falling back to the extractive answer: %s", e)
+            return None
+        if not answer.cited:
+            return Reply(NOT_FOUND, intent="qa", data={"found": False, "mode": "llm"})
+        citations = [citation_of(hits[n - 1], hits[n - 1].passage.text[:300]) for n in answer.cited if 0 < n <= len(hits)]
+        # Renumber [n] so markers follow the citation list order.
+        text = answer.text
+        for new, old in enumerate(answer.cited, start=1):
+            text = text.replace(f"[{old}]", f"[#{new}]")
+        return Reply(text.replace("[#", "["), citations=citations, intent="qa", data={"found": True, "mode": "llm"})
+
+    def _resolve_unit_for(self, msg: IncomingMessage, intent: Intent) -> str | None:
+        if intent.unit:
+            return intent.unit
+        profile = self._profile(msg)
+        if profile and profile.unit_name and (intent.mine or intent.kind == "tasks"):
+            return profile.unit_name
+        return None
+
+    def _tasks(self, msg: IncomingMessage, intent: Intent) -> Reply:
+        unit = self._resolve_unit_for(msg, intent)
+        if unit is None:
+            return Reply("Bạn muốn xem nhiệm vụ của đơn vị nào? Ví dụ: “/nhiemvu Tỉnh đoàn”. "
+                         "Bạn cũng có thể đặt đơn vị của mình bằng /donvi <tên đơn vị>.", intent="help")
+        today = self.a.today()
+        period = intent.period or (today.replace(day=1), (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1))
+        listing = self.finder().tasks(unit=unit, start=period[0], end=period[1])
+        label = _period_label(period, intent.period_text)
+        header = f"Nhiệm vụ của {listing.resolved_unit} ({label}): {len(listing.tasks)} nhiệm vụ."
+        if not listing.tasks:
+            header = f"Không có nhiệm vụ nào của {listing.resolved_unit} còn hiệu lực trong {label}."
+        return self._task_reply(listing, header, intent="tasks")
+
+    def _deadlines(self, msg: IncomingMessage, intent: Intent) -> Reply:
+        today = self.a.today()
+        period = intent.period or (today, today + dt.timedelta(days=14))
+        unit = intent.unit or (self._resolve_unit_for(msg, intent) if intent.mine else None)
+        listing = self.finder().deadlines(start=period[0], end=period[1], unit=unit)
+        scope = f" của {listing.resolved_unit}" if listing.resolved_unit else ""
+        label = _period_label(period, intent.period_text)
+        header = f"Các hạn{scope} {label}: {len(listing.tasks)} nhiệm vụ."
+        if not listing.tasks:
+            header = f"Không có hạn nào{scope} {label}."
+        return self._task_reply(listing, header, intent="deadlines")
+
+    def _task_reply(self, listing: TaskListing, header: str, *, intent: str) -> Reply:
+        lines = [header]
+        if listing.note:
+            lines.append(listing.note)
+        citations: list[Citation] = []
+        for n, task in enumerate(listing.tasks[:_MAX_LISTED], start=1):
+            t = task.as_dict()
+            role = " (phối hợp)" if task.unit_role == "cooperate" else ""
+            who = "" if listing.resolved_unit else f"{', '.join(a['name'] for a in t['assignees']) or 'Chưa rõ đơn vị'}: "
+            text = _OUTLINE_MARK.sub("", task.text)
+            text = text if len(text) <= 400 else text[:400].rsplit(" ", 1)[0] + " …"
+            lines.append(f"{n}. {who}{text}{role}\n   ⏰ {_due_label(t)} [{n}]")
+            src = task.source
+            citations.append(Citation(doc_id=src["doc_id"], number=src.get("number"),
+                                      date=dt.date.fromisoformat(src["date"]) if src.get("date") else None,
+                                      title=src.get("title"), section=_last_heading(src),
+                                      quote=task.text[:300], doc_type=src.get("type")))
+        if len(listing.tasks) > _MAX_LISTED:
+            lines.append(f"… và {len(listing.tasks) - _MAX_LISTED} nhiệm vụ khác (xem đầy đủ: troly tasks).")
+        return Reply("\n\n".join(lines), citations=citations, intent=intent, data=listing.as_dict())
+
+    def _bind_unit(self, msg: IncomingMessage, name: str) -> Reply:
+        if not name:
+            profile = self._profile(msg)
+            if profile and profile.unit_name:
+                return Reply(f"Đơn vị của bạn: {profile.unit_name}. Đổi bằng /donvi <tên đơn vị>.", intent="bind_unit")
+            return Reply("Hãy gõ /donvi kèm tên đơn vị, ví dụ: /donvi Tỉnh đoàn hoặc /donvi UBND xã Tây Sơn.", intent="bind_unit")
+        match = self.ctx.catalogue().resolve(name)
+        if match is None:
+            raise UserInputError(f"unknown unit {name!r}", user_message=f"Chưa nhận ra đơn vị “{name}”. Vui lòng ghi rõ tên, ví dụ: Sở Tư pháp, Tỉnh đoàn, UBND xã Tây Sơn.")
+        with self.ctx.db.transaction() as session:
+            row = session.get(UserProfileRow, msg.user_key) or UserProfileRow(user_key=msg.user_key)
+            row.unit_id, row.unit_name, row.display_name = match.unit.id, match.unit.name, msg.display_name
+            session.add(row)
+        return Reply(f"Đã đặt đơn vị của bạn là {match.unit.name}. Giờ bạn có thể hỏi “nhiệm vụ của tôi tháng này”.",
+                     intent="bind_unit")
+
+    def _refuse_non_admin(self, msg: IncomingMessage, action: str) -> Reply:
+        logger.warning("non-admin %s tried %s", msg.user_key, action)
+        return Reply("Xin lỗi, chức năng này chỉ dành cho quản trị viên.", intent="denied")
+
+    def _reindex(self, msg: IncomingMessage) -> Reply:
+        if not self.a.is_admin(msg):
+            return self._refuse_non_admin(msg, "/reindex")
+        from ingest.pipeline import Ingestor
+        from troly.store import list_documents
+
+        with self.ctx.db.session() as session:
+            sources = [__import__("pathlib").Path(d.source_path) for d in list_documents(session=session)]
+        stats = Ingestor(self.ctx).ingest([p for p in sources if p.exists()], sync=True)
+        counts = {s: sum(1 for r in stats.results if r.status == s) for s in ("added", "updated", "unchanged", "failed", "removed")}
+        return Reply("Đã lập lại chỉ mục: " + ", ".join(f"{k} {v}" for k, v in counts.items()) + ".", intent="admin")
+
+    def _docs(self, msg: IncomingMessage) -> Reply:
+        if not self.a.is_admin(msg):
+            return self._refuse_non_admin(msg, "/tailieu")
+        from troly.store import list_documents
+
+        with self.ctx.db.session() as session:
+            docs = list_documents(session=session)
+            lines = [f"{i}. {d.doc_type or 'Văn bản'} {d.number or ''} {_vn_date(d.date)} — {(d.title or d.file_name)[:100]}"
+                     for i, d in enumerate(docs, start=1)]
+        return Reply(f"Có {len(docs)} văn bản:\n" + "\n".join(lines), intent="admin")
+
+    def _upload(self, msg: IncomingMessage) -> Reply:
+        if not self.a.is_admin(msg):
+            return self._refuse_non_admin(msg, "upload")
+        from ingest.pipeline import Ingestor
+
+        stats = Ingestor(self.ctx).ingest([a.path for a in msg.attachments])
+        lines = []
+        for att, r in zip(msg.attachments, stats.results):
+            if r.status == "failed":
+                lines.append(f"❌ {att.file_name}: {r.user_reason or 'không xử lý được.'}")
+            elif r.status == "unchanged":
+                lines.append(f"ℹ️ {att.file_name}: đã có trong hệ thống, không thay đổi.")
+            else:
+                lines.append(f"✅ {att.file_name}: đã thêm {r.passages} đoạn, {r.tasks} nhiệm vụ.")
+        return Reply("\n".join(lines), intent="admin", data={"results": [r.status for r in stats.results]})
+
+    def _ideas_unavailable(self) -> Reply:
+        return Reply("Chức năng gửi ý tưởng chưa sẵn sàng.", intent="ideas")
+
+    def _quota(self, msg: IncomingMessage, arg: str) -> Reply:
+        ideas = self.ideas()
+        if ideas is None:
+            return self._ideas_unavailable()
+        return ideas.quota(msg, arg)
+
+    # Silence "unused" for Button (kept in the public reply vocabulary of this module).
+    _ = Button

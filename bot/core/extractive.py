@@ -1,0 +1,136 @@
+"""Extractive answers: the sentences of the top passages that answer, grouped by document, cited.
+
+Without an LLM troly must still be useful and must never quote noise. A relevance gate compares the
+question's content words with the best passages; below it, the honest reply is "không tìm thấy".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.core.messages import Citation
+from retrieval.tokenize import has_diacritics, tokenize
+from troly.text import fold
+from troly.types import Hit
+
+__all__ = ["ExtractiveAnswer", "extract_answer", "content_terms", "citation_of", "NOT_FOUND"]
+
+NOT_FOUND = ("Không tìm thấy thông tin này trong các văn bản hiện có. Bạn có thể hỏi cụ thể hơn "
+             "(tên đơn vị, số văn bản, lĩnh vực) hoặc gõ /help để xem hướng dẫn.")
+
+# Question and function words that carry no topic (accent-folded).
+_STOP = set("""
+ai gi nao dau sao the bao nhieu may khi nao lam duoc bi la co khong chua da dang se cua cho voi va
+hay hoac thi ma nhung cac mot nhieu it nay kia do ay o tai trong ngoai tren duoi ve theo tu den
+toi ban minh chung ta em anh chi hoi xin vui long giup cam on nhe a u oi roi viec nhiem vu
+hom nay ngay thang nam tuan quy gio hien hien nay moi
+""".split())
+_SENTENCE_SPLIT = re.compile(r"(?<=[.;!?])\s+(?=[A-ZĐÀ-Ỹ\"“(-])|\n+")
+_MARKER = re.compile(r"^\s*(?:[-+•]|[IVXLC]+\.|\d+(?:\.\d+)*[.)]|[a-zđ]\))\s*")
+
+
+@dataclass(slots=True)
+class ExtractiveAnswer:
+    text: str
+    citations: list[Citation]
+    found: bool
+    best_sentence: str = ""  # the single best-matching sentence of the top passage
+
+
+@dataclass(slots=True, frozen=True)
+class _Terms:
+    """Topic syllables and adjacent-syllable pairs of a question, accent-folded only when the
+    question was typed without diacritics (folding "giá vàng" would match "Gia Lai", "vững vàng")."""
+
+    words: frozenset[str]
+    pairs: frozenset[str]
+    folded: bool
+
+
+def content_terms(question: str) -> _Terms:
+    """Topic words of a question (question words, pronouns and time words removed)."""
+    folded = not has_diacritics(question)
+    tokens = tokenize(question, folded=folded, bigrams=False)
+    keep = [t for t in tokens if fold(t) not in _STOP and len(t) > 1]
+    pairs = {f"{a}_{b}" for a, b in zip(keep, keep[1:])}
+    return _Terms(frozenset(keep), frozenset(pairs), folded)
+
+
+def _coverage(terms: _Terms, text: str) -> float:
+    """Share of the question's topic words in ``text``; one word alone (without a matching pair
+    of adjacent words) is weak evidence, so such matches count only when most words are there."""
+    if not terms.words:
+        return 0.0
+    have = set(tokenize(text, folded=terms.folded, bigrams=True))
+    share = len(terms.words & have) / len(terms.words)
+    if terms.pairs and not (terms.pairs & have) and share < 0.67:
+        return share / 2
+    return share
+
+
+def citation_of(hit: Hit, quote: str) -> Citation:
+    p = hit.passage
+    section = p.heading_path[-1] if p.heading_path else (p.section or "")
+    return Citation(doc_id=p.doc_id, number=p.number, date=p.date, title=p.title,
+                    section=section[:160], quote=quote[:400], doc_type=p.doc_type)
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_SPLIT.split(text) if len(s.strip()) > 15]
+
+
+def extract_answer(question: str, hits: list[Hit], *, max_passages: int = 3, max_sentences: int = 2,
+                   min_coverage: float = 0.5) -> ExtractiveAnswer:
+    """Pick answering sentences from the best hits; say plainly when nothing relevant was found."""
+    terms = content_terms(question)
+    scored = []
+    for rank, hit in enumerate(hits[: max_passages + 2]):
+        context = f"{hit.passage.heading}\n{hit.passage.text}"
+        cov = _coverage(terms, context)
+        if rank == 0 and cov < min_coverage:
+            return ExtractiveAnswer(NOT_FOUND, [], False)
+        if cov >= min_coverage:
+            scored.append(hit)
+    if not scored:
+        return ExtractiveAnswer(NOT_FOUND, [], False)
+    blocks: list[str] = []
+    citations: list[Citation] = []
+    best = ""
+    for hit in scored[:max_passages]:
+        sentences = _sentences(hit.passage.text) or [hit.passage.text.strip()]
+        ranked = sorted(
+            range(len(sentences)),
+            key=lambda i: (-_coverage(terms, sentences[i]), i),
+        )
+        chosen = sorted(i for i in ranked[:max_sentences] if _coverage(terms, sentences[i]) > 0) or [ranked[0]]
+        quote = " … ".join(_MARKER.sub("", sentences[i]) for i in chosen)
+        best = best or _MARKER.sub("", sentences[ranked[0]])
+        citations.append(citation_of(hit, quote))
+        n = len(citations)
+        blocks.append(f"[{n}] {quote}")
+    return ExtractiveAnswer("\n\n".join(blocks), citations, True, best)
+
+
+def lead_unit_answer(question: str, quote: str, catalogue) -> str | None:  # type: ignore[no-untyped-def]
+    """For "Ai chủ trì …?" questions, the unit the quoted sentence assigns as lead, if any."""
+    folded_q = fold(question)
+    if not re.search(r"\b(ai|don vi nao|co quan nao)\b", folded_q):
+        return None
+    folded = fold(quote)
+    pos = folded.find("chu tri")
+    mentions = [m for m in catalogue.find_mentions(quote) if m.unit is not None]
+    if not mentions:
+        return None
+    if pos >= 0:
+        before = [m for m in mentions if m.start < pos]
+        if before:
+            lead = before[-1]
+            coop_at = folded.find("phoi hop", pos)
+            window_end = folded.find(",", folded.find("voi", coop_at) + 40) if coop_at >= 0 else -1
+            cooperating = [m.unit.name for m in mentions
+                           if coop_at >= 0 and coop_at < m.start and (window_end < 0 or m.start < window_end)
+                           and m.unit.name != lead.unit.name]
+            extra = f", phối hợp với {', '.join(dict.fromkeys(cooperating))}" if cooperating else ""
+            return f"{lead.unit.name} chủ trì{extra}."
+    return f"{mentions[0].unit.name}."

@@ -1,0 +1,304 @@
+"""Optional generative answers from any OpenAI-compatible endpoint (vLLM, Ollama, llama.cpp, hosted).
+
+Why this module exists: troly answers extractively by default; when ``TROLY_LLM_BASE_URL`` and
+``TROLY_LLM_MODEL`` are set, the conversation core asks an LLM to phrase the answer from the
+retrieved passages instead. The LLM is never trusted blindly:
+
+* it only sees numbered passages wrapped in ``<tai_lieu>…</tai_lieu>``; passage text is
+  neutralised so it cannot close (or reopen) that delimiter, and the system prompt says the
+  passages are data, never instructions (prompt injection from an uploaded document);
+* every ``[n]`` marker in the reply is checked against the passages actually sent; markers that
+  point nowhere are removed, and the cited numbers are returned so citations stay real;
+* the honest refusal sentence is recognised, so the caller can show its own not-found reply;
+* any failure (timeout, connection refused, HTTP 5xx, malformed reply, missing package) becomes
+  :class:`LLMUnavailable`, and the caller falls back to the extractive answer.
+
+langchain is imported lazily so ``import bot.core.llm`` works without the ``llm`` extra.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from prompts import load_prompt
+from troly.errors import TrolyError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from troly.config import Settings
+    from troly.types import Hit, Passage
+
+__all__ = [
+    "LLMUnavailable",
+    "LLMAnswer",
+    "LLMAnswerer",
+    "NOT_FOUND_TEXT",
+    "ROUTE_INTENTS",
+    "render_passages",
+    "build_answer_messages",
+    "parse_answer",
+    "neutralise",
+]
+
+logger = logging.getLogger(__name__)
+
+#: The exact sentence the system prompt asks for when the passages do not hold the answer.
+NOT_FOUND_TEXT = "Không tìm thấy thông tin này trong các văn bản hiện có."
+
+#: Intents ``route()`` may return.
+ROUTE_INTENTS = frozenset({"tasks", "deadlines", "ideas", "qa", "help"})
+
+_INSTALL_HINT = "pip install 'troly[llm]'"
+
+# Any opening or closing form of our delimiters (<tai_lieu>, </ tai_lieu >, <TAI_LIEU x=1>, …),
+# plus the question / route-message delimiters, so untrusted text cannot forge a boundary.
+_DELIMITER_RE = re.compile(r"<\s*/?\s*(?:tai_lieu|cau_hoi|tin_nhan)\b[^>]*>", re.IGNORECASE)
+# [1], [2, 3], [1;4], [ 2 ] — citation markers in the model's reply.
+_MARKER_RE = re.compile(r"\[\s*(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\s*\]")
+_THINK_RE = re.compile(r"<think>.*?</think>\s*", re.DOTALL | re.IGNORECASE)
+_JSON_OBJECT_RE = re.compile(r"\{.*\}", re.DOTALL)
+
+
+class LLMUnavailable(TrolyError):
+    """The LLM could not produce an answer (not configured, timeout, connection or bad response)."""
+
+    user_message = "Mô hình ngôn ngữ tạm thời không phản hồi, hệ thống sẽ trả lời theo trích dẫn văn bản."
+
+
+@dataclass(slots=True)
+class LLMAnswer:
+    """The model's answer. ``cited``: 1-based numbers of the passages the text cites, in order.
+
+    ``cited == []`` means the model refused (not-found sentence) or cited nothing it was given:
+    either way the caller should not present the text as a grounded answer.
+    """
+
+    text: str
+    cited: list[int] = field(default_factory=list)
+
+    @property
+    def not_found(self) -> bool:
+        """True when the model gave the honest refusal sentence."""
+        return _is_refusal(self.text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Prompt building (pure functions, testable without any server)
+# ---------------------------------------------------------------------------------------------
+
+
+def neutralise(text: str) -> str:
+    """Remove anything that looks like one of our delimiters from untrusted text."""
+    return _DELIMITER_RE.sub(" ", text)
+
+
+def _passage_header(n: int, passage: Passage) -> str:
+    """``[n] <doc type> <number> ngày <date> — <section/heading>``; blank parts are left out."""
+    parts = [passage.doc_type or "Văn bản"]
+    if passage.number:
+        parts.append(passage.number)
+    if passage.date:
+        parts.append(f"ngày {passage.date.day:02d}/{passage.date.month:02d}/{passage.date.year}")
+    header = f"[{n}] " + " ".join(parts)
+    where = passage.heading or passage.section
+    if where:
+        header += f" — {where}"
+    return neutralise(" ".join(header.split()))
+
+
+def render_passages(hits: Sequence[Hit]) -> str:
+    """Render hits as numbered passages, each ``[n] header`` then its text; delimiters neutralised."""
+    blocks = []
+    for n, hit in enumerate(hits, start=1):
+        body = neutralise(hit.passage.text).strip()
+        blocks.append(f"{_passage_header(n, hit.passage)}\n{body}")
+    return "\n\n".join(blocks)
+
+
+def build_answer_messages(question: str, hits: Sequence[Hit]) -> tuple[str, str]:
+    """(system prompt, user prompt) for one question and its retrieved passages."""
+    system = load_prompt("answer_system")
+    user = load_prompt("answer_user").format(
+        question=neutralise(question).strip(), passages=render_passages(hits)
+    )
+    return system, user
+
+
+# ---------------------------------------------------------------------------------------------
+# Reply parsing
+# ---------------------------------------------------------------------------------------------
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().replace("*", "").split()).strip(" .\"'“”")
+
+
+def _is_refusal(text: str) -> bool:
+    return _norm(text).startswith(_norm(NOT_FOUND_TEXT))
+
+
+def parse_answer(text: str, n_passages: int) -> LLMAnswer:
+    """Check ``[n]`` markers against the ``n_passages`` sent; drop invalid ones; detect refusals.
+
+    Public so a streaming caller can post-process the joined deltas the same way ``answer`` does.
+    """
+    text = _THINK_RE.sub("", text).strip()
+    if _is_refusal(text):
+        return LLMAnswer(text=NOT_FOUND_TEXT, cited=[])
+
+    cited: list[int] = []
+
+    def fix(match: re.Match[str]) -> str:
+        numbers = [int(x) for x in re.split(r"[,;]", match.group(1))]
+        valid = [x for x in numbers if 1 <= x <= n_passages]
+        for x in valid:
+            if x not in cited:
+                cited.append(x)
+        # One marker per number ("[1, 2]" -> "[1][2]") so callers can renumber markers one by one.
+        return "".join(f"[{x}]" for x in dict.fromkeys(valid))
+
+    fixed = _MARKER_RE.sub(fix, text)
+    # Tidy the gaps removed markers leave behind ("SOC [9]." -> "SOC.").
+    fixed = re.sub(r"[ \t]+([.,;:!?])", r"\1", fixed)
+    fixed = re.sub(r"[ \t]{2,}", " ", fixed)
+    fixed = "\n".join(line.rstrip() for line in fixed.splitlines()).strip()
+    return LLMAnswer(text=fixed, cited=cited)
+
+
+def _parse_route(content: str) -> dict[str, Any] | None:
+    """``{"intent", "unit", "time"}`` from the router's reply, or ``None`` for anything malformed."""
+    content = _THINK_RE.sub("", content)
+    match = _JSON_OBJECT_RE.search(content)
+    if not match:
+        return None
+    try:
+        data = json.loads(match.group(0))
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    intent = data.get("intent")
+    if not isinstance(intent, str) or intent.strip().lower() not in ROUTE_INTENTS:
+        return None
+
+    def phrase(key: str) -> str | None:
+        value = data.get(key)
+        if not isinstance(value, str):
+            return None
+        value = value.strip()
+        return None if not value or value.lower() in {"null", "none"} else value
+
+    return {"intent": intent.strip().lower(), "unit": phrase("unit"), "time": phrase("time")}
+
+
+def _content_text(content: Any) -> str:
+    """Message content as text (langchain may hand back a string or a list of content blocks)."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(
+            part if isinstance(part, str) else str(part.get("text", "")) if isinstance(part, dict) else ""
+            for part in content
+        )
+    return ""
+
+
+# ---------------------------------------------------------------------------------------------
+# The client
+# ---------------------------------------------------------------------------------------------
+
+
+class LLMAnswerer:
+    """Answers a question from retrieved passages through an OpenAI-compatible chat endpoint.
+
+    Construction is cheap and raises :class:`LLMUnavailable` when the LLM is not configured or the
+    ``llm`` extra is missing; ``answer`` and ``stream`` raise it on any failure; ``route`` never raises.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        if not settings.llm_base_url or not settings.llm_model:
+            raise LLMUnavailable("LLM is not configured (set TROLY_LLM_BASE_URL and TROLY_LLM_MODEL)")
+        try:
+            from langchain_core.messages import HumanMessage, SystemMessage
+            from langchain_openai import ChatOpenAI
+        except ImportError as e:
+            raise LLMUnavailable(f"the LLM packages are not installed ({e}); run: {_INSTALL_HINT}") from e
+        self._system_cls = SystemMessage
+        self._human_cls = HumanMessage
+        self.settings = settings
+        self.model = settings.llm_model
+        try:
+            self._chat = ChatOpenAI(
+                base_url=settings.llm_base_url,
+                model=settings.llm_model,
+                api_key=settings.llm_api_key or "not-needed",
+                timeout=settings.llm_timeout,
+                max_retries=0,
+                temperature=settings.llm_temperature,
+            )
+        except Exception as e:  # pydantic validation of odd settings, client construction
+            raise LLMUnavailable(f"could not set up the LLM client: {e}") from e
+
+    # -- public API -------------------------------------------------------------------------
+
+    def answer(self, question: str, hits: Sequence[Hit]) -> LLMAnswer:
+        """Answer ``question`` from ``hits`` (numbered 1..len(hits) in the prompt)."""
+        if not hits:
+            return LLMAnswer(text=NOT_FOUND_TEXT, cited=[])
+        messages = self._answer_messages(question, hits)
+        try:
+            result = self._chat.invoke(messages)
+        except Exception as e:
+            self._fail("answer", e)
+        text = _content_text(getattr(result, "content", None))
+        if not text.strip():
+            logger.warning("LLM %s returned an empty answer", self.model)
+            raise LLMUnavailable(f"LLM {self.model} returned an empty answer")
+        return parse_answer(text, len(hits))
+
+    def stream(self, question: str, hits: Sequence[Hit]) -> Iterator[str]:
+        """Yield the answer's text deltas as they arrive.
+
+        Markers are not checked on the fly: join the deltas and pass them to :func:`parse_answer`
+        (with ``len(hits)``) to get the checked text and citations. A failure raises
+        :class:`LLMUnavailable`, possibly after some deltas were already yielded.
+        """
+        if not hits:
+            yield NOT_FOUND_TEXT
+            return
+        messages = self._answer_messages(question, hits)
+        try:
+            for chunk in self._chat.stream(messages):
+                delta = _content_text(getattr(chunk, "content", None))
+                if delta:
+                    yield delta
+        except Exception as e:
+            self._fail("stream", e)
+
+    def route(self, text: str) -> dict[str, Any] | None:
+        """Classify a user message: ``{"intent", "unit", "time"}`` or ``None`` (never raises)."""
+        try:
+            messages = [
+                self._system_cls(content=load_prompt("route_system")),
+                self._human_cls(content=load_prompt("route_user").format(text=neutralise(text).strip())),
+            ]
+            result = self._chat.invoke(messages)
+            return _parse_route(_content_text(getattr(result, "content", None)))
+        except Exception as e:
+            logger.warning("LLM routing failed (%s): %s", type(e).__name__, e)
+            return None
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _answer_messages(self, question: str, hits: Sequence[Hit]) -> list[Any]:
+        system, user = build_answer_messages(question, hits)
+        return [self._system_cls(content=system), self._human_cls(content=user)]
+
+    def _fail(self, what: str, e: Exception) -> NoReturn:
+        kind = type(e).__name__
+        logger.warning("LLM %s via %s failed (%s): %s", what, self.settings.llm_base_url, kind, e)
+        raise LLMUnavailable(f"LLM {what} failed ({kind}): {e}") from e
