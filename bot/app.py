@@ -1,0 +1,114 @@
+"""The ASGI app factory: wires settings, the conversation core and the channels; holds no logic.
+
+``uvicorn --factory bot.app:create_app_from_env`` or ``troly serve`` runs it. Everything heavy
+(database, indexes, the embedding model) is built once in the lifespan, not at import time, so
+importing this module is free and tests can inject a ready ``Assistant``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import importlib.util
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from types import ModuleType
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from bot.channels.web import STATIC_DIR
+from bot.channels.web import router as web_router
+from bot.core.assistant import Assistant
+from troly.config import Settings
+
+__all__ = ["create_app", "create_app_from_env", "load_channel"]
+
+logger = logging.getLogger(__name__)
+
+Hook = Callable[[], Awaitable[None]]
+
+
+def load_channel(name: str, *, package: str = "bot.channels") -> ModuleType | None:
+    """Import ``<package>.<name>`` if it exists, else None.
+
+    A module that exists but fails to import (or lacks ``make_router``) raises: a configured bot
+    silently not answering is worse than a server that refuses to start.
+    """
+    full = f"{package}.{name}"
+    if importlib.util.find_spec(full) is None:
+        return None
+    module = importlib.import_module(full)
+    if not callable(getattr(module, "make_router", None)):
+        raise RuntimeError(f"{full} exists but has no make_router(settings, assistant)")
+    return module
+
+
+def _enabled_channels(settings: Settings) -> list[ModuleType]:
+    """Chat channels whose token is configured; an enabled channel with no adapter fails loudly."""
+    modules = []
+    for name, token in (("telegram", settings.telegram_token), ("zalo", settings.zalo_token)):
+        if not token:
+            continue
+        module = load_channel(name)
+        if module is None:
+            logger.warning("TROLY_%s_TOKEN is set but bot.channels.%s is not installed", name.upper(), name)
+            continue
+        modules.append(module)
+    return modules
+
+
+def create_app(settings: Settings, *, assistant: Assistant | None = None) -> FastAPI:
+    """Build the FastAPI app. ``assistant`` is for tests; otherwise it is built in the lifespan.
+
+    Channel modules are imported here (so a broken adapter fails at startup, before the port
+    opens); their routers are created in the lifespan because they need the built assistant.
+    """
+    channels = _enabled_channels(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        core = assistant
+        if core is None:
+            from troly.context import Context
+
+            core = await asyncio.to_thread(lambda: Assistant(Context(settings)))
+        app.state.settings = settings
+        app.state.assistant = core
+        shutdowns: list[Hook] = []
+        first_channel_route = len(app.router.routes)
+        try:
+            for module in channels:
+                app.include_router(module.make_router(settings, core))
+                hooks = getattr(module, "lifespan_hooks", None)
+                if hooks is not None:
+                    startup, shutdown = hooks(settings, core)
+                    await startup()
+                    shutdowns.append(shutdown)
+                logger.info("channel enabled: %s", module.__name__)
+            yield
+        finally:
+            for shutdown in reversed(shutdowns):
+                try:
+                    await shutdown()
+                except Exception:  # one channel failing to stop must not hide the others
+                    logger.exception("channel shutdown failed")
+            # A restarted lifespan (tests, reloads) builds fresh channel routers; drop the stale ones.
+            del app.router.routes[first_channel_route:]
+
+    app = FastAPI(title="troly", summary="Trợ lý văn bản chỉ đạo", lifespan=lifespan)
+    app.include_router(web_router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        """Liveness for load balancers and systemd; deliberately touches no index."""
+        return {"status": "ok"}
+
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """Factory for ``uvicorn --factory bot.app:create_app_from_env`` (settings from TROLY_*)."""
+    return create_app(Settings())
