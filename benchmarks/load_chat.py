@@ -1,0 +1,235 @@
+"""Benchmark (not a test): chat load through the real webhook app against a fake Zalo Bot API.
+
+Indexes the sample corpus into a fresh TROLY_HOME, starts the fake Zalo server (tests/fake_zalo.py)
+and the troly app (``bot.app.create_app``, uvicorn on 127.0.0.1), then lets N concurrent users
+each send M questions as webhook POSTs (one after the other, like a person waiting for the answer;
+a share of POSTs is re-delivered concurrently, as the platform does). Prints p50/p95 reply latency
+(webhook POST sent → first sendMessage of the answer received by the fake) and the counts of lost
+and duplicated replies.
+
+    python benchmarks/load_chat.py [--users 200] [--messages 2] [--timeout 120] [--redeliver 0.2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import shutil
+import socket
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+import httpx  # noqa: E402
+import uvicorn  # noqa: E402
+
+from bot.channels.render import render_plain, split_message  # noqa: E402
+from bot.channels.zalo import SECRET_HEADER, WEBHOOK_PATH  # noqa: E402
+from bot.channels.zalo_client import MAX_TEXT_CHARS  # noqa: E402
+from bot.core.assistant import Assistant  # noqa: E402
+from bot.core.messages import IncomingMessage  # noqa: E402
+from tests.fake_zalo import FakeZalo  # noqa: E402
+from troly.config import Settings  # noqa: E402
+from troly.context import Context  # noqa: E402
+
+SECRET = "bench-webhook-secret"
+QUESTIONS = [
+    "Ai chủ trì triển khai Trung tâm giám sát an toàn thông tin SOC?",
+    "Sở Khoa học và Công nghệ có những nhiệm vụ gì?",
+    "Nhiệm vụ của Văn phòng UBND tỉnh về Đề án 06?",
+    "Kết luận phiên họp Ban chỉ đạo chuyển đổi số năm 2026",
+    "Hạn báo cáo sơ kết Nghị quyết 57 là khi nào?",
+    "Công an tỉnh được giao nhiệm vụ gì?",
+]
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    k = (len(values) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+class AppServer:
+    """The troly ASGI app under uvicorn in a background thread."""
+
+    def __init__(self, app) -> None:  # type: ignore[no-untyped-def]
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        config = uvicorn.Config(app, log_level="warning", access_log=False, backlog=2048, lifespan="on")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
+
+    def __enter__(self) -> AppServer:
+        self.thread.start()
+        deadline = time.monotonic() + 60
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("troly app did not start")
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=60)
+
+
+def build_app(settings: Settings, assistant: Assistant):  # type: ignore[no-untyped-def]
+    """The real app factory when present; else a minimal app with the Zalo router and hooks."""
+    try:
+        from bot.app import create_app
+
+        return create_app(settings, assistant=assistant)
+    except ImportError:
+        from contextlib import asynccontextmanager
+
+        from fastapi import FastAPI
+
+        from bot.channels import zalo
+
+        @asynccontextmanager
+        async def lifespan(app):  # type: ignore[no-untyped-def]
+            app.include_router(zalo.make_router(settings, assistant))
+            startup, shutdown = zalo.lifespan_hooks(settings, assistant)
+            await startup()
+            yield
+            await shutdown()
+
+        return FastAPI(lifespan=lifespan)
+
+
+async def simulate_zalo(fake: FakeZalo, base_url: str, users: int, messages: int, timeout: float,
+                        redeliver: float, expected_parts: dict[str, int]) -> dict:
+    latencies: list[float] = []
+    lost: list[tuple[str, str]] = []
+    statuses: Counter[int] = Counter()
+    rng = random.Random(7)
+    limits = httpx.Limits(max_connections=users * 2, max_keepalive_connections=users * 2)
+
+    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=30) as http:
+
+        async def post(update: dict) -> None:
+            try:
+                r = await http.post(WEBHOOK_PATH, json=update, headers={SECRET_HEADER: SECRET})
+                statuses[r.status_code] += 1
+            except httpx.HTTPError as e:
+                statuses[-1] += 1
+                print(f"  webhook POST failed: {type(e).__name__}", file=sys.stderr)
+
+        async def user(i: int) -> None:
+            uid = f"bench-user-{i}"
+            seen = 0  # messages this chat has received before the current question
+            for j in range(messages):
+                question = QUESTIONS[(i + j) % len(QUESTIONS)]
+                update = fake.text_update(question, user_id=uid, message_id=f"bench-{i}-{j}")
+                t0 = time.monotonic()
+                if rng.random() < redeliver:  # the platform re-delivers, concurrently
+                    await asyncio.gather(post(update), post(update))
+                else:
+                    await post(update)
+                while len(fake.by_chat.get(uid, ())) <= seen:
+                    if time.monotonic() - t0 > timeout:
+                        lost.append((uid, question))
+                        return
+                    await asyncio.sleep(0.05)
+                latencies.append(fake.by_chat[uid][seen].at - t0)
+                # wait for the rest of this answer's parts before asking the next question
+                want = seen + expected_parts[question]
+                while len(fake.by_chat.get(uid, ())) < want and time.monotonic() - t0 < timeout:
+                    await asyncio.sleep(0.05)
+                seen = len(fake.by_chat.get(uid, ()))
+
+        t_start = time.monotonic()
+        await asyncio.gather(*(user(i) for i in range(users)))
+        wall = time.monotonic() - t_start
+    await asyncio.sleep(1.0)  # let late duplicates show up
+    # duplicates: the same text delivered twice to one chat (each user's questions differ)
+    dup_messages = 0
+    for uid, sent in list(fake.by_chat.items()):
+        counts = Counter(s.text for s in sent)
+        dup_messages += sum(c - 1 for c in counts.values())
+    expected_total = sum(expected_parts[QUESTIONS[(i + j) % len(QUESTIONS)]]
+                         for i in range(users) for j in range(messages))
+    got_total = sum(len(v) for v in fake.by_chat.values())
+    return {"latencies": latencies, "lost": lost, "dup_messages": dup_messages, "wall": wall,
+            "statuses": dict(statuses), "expected_messages": expected_total, "got_messages": got_total}
+
+
+# --- Telegram hook point ------------------------------------------------------------------------
+# The Telegram engineer adds `simulate_telegram(...)` here: start a fake Telegram Bot API (like
+# tests/fake_zalo.py), configure TROLY_TELEGRAM_TOKEN / _BASE_URL / _WEBHOOK_SECRET in `settings`,
+# POST Update objects to /webhooks/telegram with X-Telegram-Bot-Api-Secret-Token, and return the
+# same dict as simulate_zalo so `report` prints it. `--telegram` selects it.
+async def simulate_telegram(*args, **kwargs) -> dict:  # type: ignore[no-untyped-def]
+    raise NotImplementedError("Telegram load simulation is not written yet (see the comment above)")
+
+
+def report(name: str, res: dict, users: int, messages: int) -> None:
+    lat = res["latencies"]
+    asked = users * messages
+    print(f"\n== {name}: {users} users × {messages} messages = {asked} questions in {res['wall']:.1f}s "
+          f"({asked / res['wall']:.1f} q/s)")
+    print(f"webhook statuses: {res['statuses']}")
+    print(f"reply latency: p50 {percentile(lat, .5):.2f}s  p95 {percentile(lat, .95):.2f}s  "
+          f"max {max(lat) if lat else float('nan'):.2f}s  (n={len(lat)})")
+    print(f"lost replies: {len(res['lost'])}   duplicated messages: {res['dup_messages']}   "
+          f"messages sent {res['got_messages']} / expected {res['expected_messages']}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--messages", type=int, default=2, help="questions per user, asked one after another")
+    parser.add_argument("--timeout", type=float, default=120.0, help="seconds a user waits for an answer")
+    parser.add_argument("--redeliver", type=float, default=0.2, help="share of webhooks delivered twice")
+    parser.add_argument("--latency", type=float, default=0.0, help="fake sendMessage latency, seconds")
+    parser.add_argument("--corpus", type=Path, default=REPO / "examples" / "corpus")
+    parser.add_argument("--telegram", action="store_true", help="load the Telegram webhook instead (hook point)")
+    args = parser.parse_args()
+
+    home = Path(tempfile.mkdtemp(prefix="troly-load-"))
+    try:
+        with FakeZalo(latency=args.latency) as fake:
+            settings = Settings(home=home, zalo_token=fake.token, zalo_base_url=fake.base_url,
+                                zalo_webhook_secret=SECRET, zalo_webhook_url="https://bench.invalid/webhooks/zalo")
+            from ingest.pipeline import Ingestor
+
+            t0 = time.perf_counter()
+            ctx = Context(settings)
+            Ingestor(ctx).ingest([args.corpus])
+            print(f"indexed {args.corpus} in {time.perf_counter() - t0:.1f}s")
+            assistant = Assistant(ctx)
+            expected: dict[str, int] = {}
+            for q in QUESTIONS:  # warm-up (model, caches) and the number of parts of each answer
+                t1 = time.perf_counter()
+                reply = assistant.handle(IncomingMessage(channel="zalo", user_id="warmup", text=q))
+                expected[q] = len(split_message(render_plain(reply), MAX_TEXT_CHARS))
+                print(f"  warm-up {time.perf_counter() - t1:.2f}s, {expected[q]} part(s): {q}")
+            with AppServer(build_app(settings, assistant)) as server:
+                base = f"http://127.0.0.1:{server.port}"
+                if args.telegram:
+                    res = asyncio.run(simulate_telegram(base, args))
+                    report("telegram", res, args.users, args.messages)
+                else:
+                    assert fake.webhook is not None, "startup did not register the Zalo webhook"
+                    res = asyncio.run(simulate_zalo(fake, base, args.users, args.messages, args.timeout,
+                                                    args.redeliver, expected))
+                    report("zalo", res, args.users, args.messages)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
