@@ -392,5 +392,84 @@ def units_cmd(
     console.print(table)
 
 
+def _assistant(ctx: Context, today: str | None = None):  # type: ignore[no-untyped-def]
+    """The conversation core; ``today`` (YYYY-MM-DD) pins its clock to midday local time so
+    "this month" / "this week" questions are reproducible."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from bot.core.assistant import Assistant
+
+    if today is None:
+        return Assistant(ctx)
+    fixed = dt.datetime.combine(_parse_today(today), dt.time(12), tzinfo=ZoneInfo(ctx.settings.timezone))
+    return Assistant(ctx, clock=lambda: fixed)
+
+
+def _parse_today(today: str):  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(today)
+    except ValueError as e:
+        raise typer.BadParameter("--today is YYYY-MM-DD", param_hint="--today") from e
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address (default TROLY_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port (default TROLY_PORT).")] = None,
+) -> None:
+    """Run the web chat (/) and the chat webhooks configured by TROLY_TELEGRAM_*/TROLY_ZALO_*."""
+    import uvicorn
+
+    from bot.app import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("httpx", "bm25s", "chromadb"):  # httpx: request URLs carry bot tokens
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    settings = Settings()
+    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+
+
+@app.command()
+def chat() -> None:
+    """Chat with the assistant in the terminal ("thoát" or /quit to leave)."""
+    from bot.channels.cli_chat import run_repl
+
+    run_repl(_assistant(_context()))
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="Question, in Vietnamese.")],
+    today: Annotated[str | None, typer.Option("--today", help="Pretend today is YYYY-MM-DD.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Ask one question and print the answer with its citations (exit 1 if it failed)."""
+    from bot.channels.cli_chat import format_reply
+    from bot.core.messages import IncomingMessage
+
+    if today is not None:
+        _parse_today(today)  # reject a bad date before loading anything
+    if not question.strip():
+        raise typer.BadParameter("Vui lòng nhập câu hỏi.", param_hint="QUESTION")
+    reply = _assistant(_context(), today).handle(IncomingMessage(channel="cli", user_id="ask", text=question))
+    if as_json:
+        _print_json({"intent": reply.intent, "answer": reply.text,
+                     "citations": [{"doc_id": c.doc_id, "number": c.number,
+                                    "date": c.date.isoformat() if c.date else None, "title": c.title,
+                                    "section": c.section, "quote": c.quote} for c in reply.citations]})
+    else:
+        sys.stdout.write(format_reply(reply) + "\n")
+    if reply.intent == "error":
+        raise typer.Exit(1)
+
+
+from troly.cli_ideas import ideas_app  # noqa: E402
+
+app.add_typer(ideas_app, name="ideas")
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -75,6 +75,13 @@ class Settings(BaseSettings):
     port: int = Field(default=8080, ge=1, le=65535)
     max_message_chars: int = Field(default=4000, ge=1, description="Longer user messages are refused politely.")
 
+    # Ideas
+    ideas_rules_file: Path | None = Field(default=None, description="Admin's idea quota rules (YAML); default: packaged.")
+    ideas_reminder_day: int = Field(default=25, ge=1, le=31, description="Day of month from which units behind quota are reminded.")
+    ideas_duplicate_threshold: float = Field(default=0.93, gt=0, le=1, description="Cosine similarity that flags a near-duplicate idea.")
+    ideas_max_description: int = Field(default=3000, ge=100, description="Longest idea description accepted, in characters.")
+    ideas_form_timeout_minutes: int = Field(default=30, ge=1, description="Silence after which an open idea form asks to resume.")
+
     @property
     def llm_enabled(self) -> bool:
         return bool(self.llm_base_url and self.llm_model)

@@ -33,6 +33,7 @@ def make_engine(url: str) -> Engine:
 def init_db(engine: Engine) -> None:
     """Create missing tables (idempotent)."""
     from troly import models  # noqa: F401  (registers the tables)
+    from troly import ideas_models  # noqa: F401
     from troly.models import Base
 
     Base.metadata.create_all(engine)
