@@ -18,6 +18,7 @@ run: install
 	$(BIN)/troly ingest examples/corpus
 	$(BIN)/troly docs
 	$(BIN)/troly search "Tỉnh đoàn giới thiệu bao nhiêu ý tưởng mỗi tháng" -k 3
+	$(BIN)/troly serve
 
 # Everything the tests and benchmarks use. The CPU build of torch is installed first so that
 # sentence-transformers does not pull a multi-GB CUDA build.
