@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -28,7 +29,8 @@ def _free_port() -> int:
 
 @pytest.fixture
 def chroma_server(tmp_path: Path):
-    exe = shutil.which("chroma")
+    # The CLI sits beside the interpreter in a venv that is not activated (``make test``).
+    exe = shutil.which("chroma") or shutil.which("chroma", path=str(Path(sys.executable).parent))
     if exe is None:
         pytest.skip("the chroma CLI (from the chromadb package) is not on PATH")
     port = _free_port()
