@@ -39,7 +39,7 @@ class Settings(BaseSettings):
     ocr_dpi: int = Field(default=300, ge=72)
     province: str = Field(default="Gia Lai", description="Default province when a document names none.")
     timezone: str = Field(default="Asia/Ho_Chi_Minh")
-    chunk_max_chars: int = Field(default=1200, ge=200, description="Upper size of a passage, in characters.")
+    chunk_max_chars: int = Field(default=900, ge=200, description="Upper size of a passage, in characters.")
     chunk_min_chars: int = Field(default=200, ge=0, description="Smaller sibling passages are merged.")
 
     units_file: Path | None = Field(default=None, description="Admin's unit catalogue (YAML); default: packaged.")
