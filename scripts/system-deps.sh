@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Debian packages troly needs beyond Python: OCR (Tesseract + Vietnamese model), .doc (antiword),
-# a font with Vietnamese glyphs (tests render PDFs and scans), Chromium (web chat browser test).
+# a font with Vietnamese glyphs (tests render PDFs and scans), Chromium (web chat browser test),
+# PostgreSQL (tests/test_postgres.py starts a throwaway server from its binaries).
 # Installs what is missing when run as root; otherwise says what to install and carries on.
 set -u
-pkgs=(tesseract-ocr tesseract-ocr-vie antiword fonts-dejavu-core chromium)
+pkgs=(tesseract-ocr tesseract-ocr-vie antiword fonts-dejavu-core chromium postgresql)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -14,7 +15,7 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else
-  echo "NOTE: missing system packages (OCR/browser tests will be skipped): ${missing[*]}" >&2
+  echo "NOTE: missing system packages (OCR/browser/PostgreSQL tests will be skipped): ${missing[*]}" >&2
   echo "      install them with: sudo apt-get install ${missing[*]}" >&2
 fi
 exit 0
