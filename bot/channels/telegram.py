@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import hmac
 import html
 import logging
@@ -70,6 +71,7 @@ __all__ = [
     "lifespan_hooks",
     "run_polling",
     "render_reply",
+    "send_due_reminders",
     "split_html",
 ]
 
@@ -470,6 +472,41 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 # --------------------------------------------------------------------------- application
 
 
+REMINDER_JOB = "idea-quota-reminders"
+
+
+async def send_due_reminders(context: ContextTypes.DEFAULT_TYPE) -> int:
+    """The daily job: remind Telegram users of units behind idea quota, and admins; returns the count sent.
+
+    Each (user, day) is claimed durably before sending, so a second run the same day (another
+    worker, a restart, a manual run) sends nothing twice; a failed send releases its claim.
+    """
+    from bot.core.reminders import claim_reminder, collect_reminders, for_channel, release_reminder
+
+    assistant = _state(context).assistant
+    ctx = getattr(assistant, "ctx", None)
+    if ctx is None:
+        return 0
+    today = assistant.today()
+    items = await asyncio.to_thread(collect_reminders, assistant, today)
+    sent = 0
+    for user_id, body in for_channel(items, "telegram"):
+        key = f"telegram:{user_id}"
+        if not await asyncio.to_thread(claim_reminder, ctx, key, today):
+            continue
+        try:
+            for chunk in render_reply(Reply(text=body, intent="reminder")):
+                await context.bot.send_message(chat_id=int(user_id), text=chunk)  # private chat id == user id
+        except (TelegramError, ValueError) as e:
+            logger.warning("reminder to %s not sent: %s", key, e)
+            await asyncio.to_thread(release_reminder, ctx, key, today)
+            continue
+        sent += 1
+    if sent:
+        logger.info("sent %d idea-quota reminder(s) on Telegram", sent)
+    return sent
+
+
 def _file_url(base_url: str) -> str:
     """The file-download base matching an API base: ".../bot" -> ".../file/bot"."""
     if "/file/bot" in base_url:
@@ -507,6 +544,13 @@ def build_application(settings: Settings, assistant: Assistant, *, base_url: str
     application.add_handler(CallbackQueryHandler(feedback, pattern=r"^fb:[+-]1$"))
     application.add_handler(CallbackQueryHandler(quick_reply))
     application.add_error_handler(on_error)
+    if application.job_queue is not None:  # python-telegram-bot[job-queue] installed
+        from bot.core.reminders import REMINDER_HOUR, REMINDER_MINUTE
+
+        application.job_queue.run_daily(
+            send_due_reminders, time=dt.time(REMINDER_HOUR, REMINDER_MINUTE, tzinfo=ZoneInfo(TIMEZONE)),
+            name=REMINDER_JOB, job_kwargs={"misfire_grace_time": 3600, "coalesce": True},
+        )
     return application
 
 

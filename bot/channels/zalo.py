@@ -32,6 +32,7 @@ from troly.models import ProcessedUpdateRow
 __all__ = [
     "ZaloAPIError", "ZaloClient", "ZaloAdapter", "ZaloPoller", "parse_update", "to_incoming",
     "make_router", "lifespan_hooks", "WEBHOOK_PATH", "SECRET_HEADER", "UNSUPPORTED_TEXT",
+    "send_zalo_reminders", "reminder_loop",
 ]
 
 logger = logging.getLogger(__name__)
@@ -277,6 +278,57 @@ class ZaloPoller:
                 logger.exception("zalo: could not record an update")
 
 
+# --- daily idea-quota reminders ------------------------------------------------------------------
+
+REMINDER_TZ = "Asia/Ho_Chi_Minh"
+
+
+async def send_zalo_reminders(client: ZaloClient, assistant: Any, today: dt.date) -> int:
+    """Remind Zalo users of units behind idea quota, and Zalo admins; returns how many users were sent one.
+
+    Each (user, day) is claimed durably first (``ProcessedUpdateRow``), so the reminder goes out
+    once a day across workers and restarts; a failed send releases the claim. Private chat id == user id.
+    """
+    from bot.core.reminders import claim_reminder, collect_reminders, for_channel, release_reminder
+
+    ctx = assistant.ctx
+    items = await asyncio.to_thread(collect_reminders, assistant, today)
+    sent = 0
+    for user_id, body in for_channel(items, "zalo"):
+        key = f"zalo:{user_id}"
+        if not await asyncio.to_thread(claim_reminder, ctx, key, today):
+            continue
+        try:
+            for part in split_message(body, MAX_TEXT_CHARS):
+                await client.send_message(user_id, part)
+        except (ZaloAPIError, ValueError) as e:
+            logger.warning("zalo reminder to %s not sent: %s", key, e)
+            await asyncio.to_thread(release_reminder, ctx, key, today)
+            continue
+        sent += 1
+    if sent:
+        logger.info("sent %d idea-quota reminder(s) on Zalo", sent)
+    return sent
+
+
+async def reminder_loop(client: ZaloClient, assistant: Any) -> None:
+    """Forever: sleep until the next 08:30 Vietnam time, then send the day's reminders."""
+    from zoneinfo import ZoneInfo
+
+    from bot.core.reminders import seconds_until_next
+
+    tz = ZoneInfo(REMINDER_TZ)
+    while True:
+        await asyncio.sleep(seconds_until_next(dt.datetime.now(tz)))
+        try:
+            await send_zalo_reminders(client, assistant, assistant.today())
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.exception("zalo: daily reminders failed")
+        await asyncio.sleep(60)  # never twice within the same minute
+
+
 # --- app wiring --------------------------------------------------------------------------------
 
 class _Channel:
@@ -288,6 +340,7 @@ class _Channel:
         self.client = ZaloClient(settings.zalo_token, base_url=settings.zalo_base_url)
         self.adapter = ZaloAdapter(self.client, assistant, assistant.ctx.db)
         self.poller: ZaloPoller | None = None
+        self.reminders: asyncio.Task[None] | None = None
 
 
 _channels: weakref.WeakKeyDictionary[Any, _Channel] = weakref.WeakKeyDictionary()
@@ -356,8 +409,16 @@ def lifespan_hooks(settings: Settings, assistant: Any) -> tuple[Hook, Hook]:
             channel.poller = ZaloPoller(channel.client, assistant, assistant.ctx.db, adapter=channel.adapter)
             channel.poller.start()
             logger.info("zalo long polling started")
+        channel.reminders = asyncio.create_task(reminder_loop(channel.client, assistant), name="zalo-reminders")
 
     async def shutdown() -> None:
+        if channel.reminders is not None:
+            channel.reminders.cancel()
+            try:
+                await channel.reminders
+            except asyncio.CancelledError:
+                pass
+            channel.reminders = None
         try:
             if channel.poller is not None:
                 await channel.poller.stop()

@@ -1,0 +1,90 @@
+"""End-of-month idea-quota reminders, shared by the Telegram and Zalo schedulers.
+
+``collect_reminders`` decides *what* to send to *whom* (pure reads: the quota report and the users
+bound to each unit with /donvi, plus one summary per admin); ``claim_reminder`` makes each
+(recipient, day) pair go out at most once, across workers and restarts, by inserting a
+``ProcessedUpdateRow`` in its own transaction. The channels only filter by their prefix and send.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.exc import IntegrityError
+
+from troly.models import ProcessedUpdateRow
+
+if TYPE_CHECKING:
+    from bot.core.assistant import Assistant
+
+__all__ = ["REMINDER_HOUR", "REMINDER_MINUTE", "claim_reminder", "collect_reminders", "for_channel",
+           "release_reminder", "reminder_key", "seconds_until_next"]
+
+logger = logging.getLogger(__name__)
+
+#: Local time (Asia/Ho_Chi_Minh) at which the daily reminder run happens.
+REMINDER_HOUR, REMINDER_MINUTE = 8, 30
+
+
+def collect_reminders(assistant: Assistant, today: dt.date) -> list[tuple[str, str]]:
+    """(user_key, text) for every user bound to a unit behind quota, then one summary per admin.
+
+    Nothing before ``ideas_reminder_day`` (admins get nothing either). A user bound to a unit gets
+    that unit's text; each admin key gets ``admin_summary``; a user who is both gets one message
+    with both parts, so the per-(user, day) claim below covers everything they receive.
+    """
+    from troly.ideas_report import admin_summary, due_reminders, reminder_recipients
+
+    ctx = assistant.ctx
+    if today.day < ctx.settings.ideas_reminder_day:
+        return []
+    texts: dict[str, list[str]] = {}  # user_key -> texts, in order; one message per user and day
+    for unit_id, text in due_reminders(ctx, today):
+        for user_key in reminder_recipients(ctx, unit_id):
+            if text not in texts.setdefault(user_key, []):
+                texts[user_key].append(text)
+    admins = sorted(ctx.settings.admin_keys)
+    if admins:
+        summary = admin_summary(ctx, today)
+        for key in admins:
+            texts.setdefault(key, []).append(summary)
+    return [(key, "\n\n".join(parts)) for key, parts in texts.items()]
+
+
+def reminder_key(user_key: str, today: dt.date) -> str:
+    return f"reminder:{user_key}:{today.isoformat()}"[:300]
+
+
+def claim_reminder(ctx: Any, user_key: str, today: dt.date) -> bool:
+    """Record that ``user_key`` is reminded on ``today``; False when that was already recorded."""
+    try:
+        with ctx.db.transaction() as session:
+            session.add(ProcessedUpdateRow(key=reminder_key(user_key, today)))
+    except IntegrityError:
+        return False
+    return True
+
+
+def release_reminder(ctx: Any, user_key: str, today: dt.date) -> None:
+    """Undo a claim whose message could not be sent, so a later run (or worker) may retry it."""
+    with ctx.db.transaction() as session:
+        row = session.get(ProcessedUpdateRow, reminder_key(user_key, today))
+        if row is not None:
+            session.delete(row)
+
+
+def for_channel(items: Iterable[tuple[str, str]], channel: str) -> list[tuple[str, str]]:
+    """(user_id, text) for the keys of ``channel`` ("telegram:123" -> "123")."""
+    prefix = f"{channel}:"
+    return [(key[len(prefix):], text) for key, text in items if key.startswith(prefix) and len(key) > len(prefix)]
+
+
+def seconds_until_next(now: dt.datetime, hour: int = REMINDER_HOUR, minute: int = REMINDER_MINUTE) -> float:
+    """Seconds from ``now`` (aware, local) to the next ``hour:minute`` local time (tomorrow if passed)."""
+    target = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    if target <= now:
+        target = (now + dt.timedelta(days=1)).replace(hour=hour, minute=minute, second=0, microsecond=0)
+    return max(0.0, (target - now).total_seconds())
