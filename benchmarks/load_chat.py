@@ -8,12 +8,15 @@ a share of POSTs is re-delivered concurrently, as the platform does). Prints p50
 and duplicated replies.
 
     python benchmarks/load_chat.py [--users 200] [--messages 2] [--timeout 120] [--redeliver 0.2]
+    python benchmarks/load_chat.py --telegram ...   # the Telegram webhook against tests/fake_telegram.py
+    python benchmarks/load_chat.py --both ...       # Zalo, then Telegram, in one app
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import random
 import shutil
 import socket
@@ -58,6 +61,17 @@ def percentile(values: list[float], q: float) -> float:
     k = (len(values) - 1) * q
     lo, hi = int(k), min(int(k) + 1, len(values) - 1)
     return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def client_limits(users: int) -> httpx.Limits:
+    """Connection limits of the simulated platform.
+
+    Idle keep-alive connections expire well before uvicorn's 5 s ``timeout_keep_alive``: with
+    httpx's default (also 5 s) a user who waited ~5 s for an answer may reuse a connection at the
+    moment the server closes it, and the POST fails with ReadError (a client/server keep-alive
+    race, seen as status -1 and a "lost" reply that was in fact never delivered).
+    """
+    return httpx.Limits(max_connections=users * 2, max_keepalive_connections=users * 2, keepalive_expiry=1.0)
 
 
 class AppServer:
@@ -116,7 +130,7 @@ async def simulate_zalo(fake: FakeZalo, base_url: str, users: int, messages: int
     lost: list[tuple[str, str]] = []
     statuses: Counter[int] = Counter()
     rng = random.Random(7)
-    limits = httpx.Limits(max_connections=users * 2, max_keepalive_connections=users * 2)
+    limits = client_limits(users)
 
     async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=30) as http:
 
@@ -167,13 +181,131 @@ async def simulate_zalo(fake: FakeZalo, base_url: str, users: int, messages: int
             "statuses": dict(statuses), "expected_messages": expected_total, "got_messages": got_total}
 
 
-# --- Telegram hook point ------------------------------------------------------------------------
-# The Telegram engineer adds `simulate_telegram(...)` here: start a fake Telegram Bot API (like
-# tests/fake_zalo.py), configure TROLY_TELEGRAM_TOKEN / _BASE_URL / _WEBHOOK_SECRET in `settings`,
-# POST Update objects to /webhooks/telegram with X-Telegram-Bot-Api-Secret-Token, and return the
-# same dict as simulate_zalo so `report` prints it. `--telegram` selects it.
-async def simulate_telegram(*args, **kwargs) -> dict:  # type: ignore[no-untyped-def]
-    raise NotImplementedError("Telegram load simulation is not written yet (see the comment above)")
+# --- Telegram ------------------------------------------------------------------------------------
+TG_USER_BASE = 710_000_000  # Telegram user ids of the simulated users (private chats: chat id == user id)
+
+
+class SentIndex:
+    """sendMessage calls recorded by FakeTelegram, grouped by chat id, built incrementally.
+
+    Chat actions ("typing…") and other methods are skipped. One scan of the new calls per tick
+    instead of every user filtering the whole call log on each poll.
+    """
+
+    def __init__(self, fake) -> None:  # type: ignore[no-untyped-def]
+        self.fake = fake
+        self.cursor = 0
+        self.by_chat: dict[int, list] = {}
+
+    def refresh(self) -> None:
+        calls = self.fake.calls
+        end = len(calls)
+        for call in calls[self.cursor:end]:
+            if call.method.lower() == "sendmessage":
+                self.by_chat.setdefault(int(call.params["chat_id"]), []).append(call)
+        self.cursor = end
+
+
+async def simulate_telegram(fake, base_url: str, users: int, messages: int, timeout: float,  # type: ignore[no-untyped-def]
+                            redeliver: float, expected_parts: dict[str, int]) -> dict:
+    """Like ``simulate_zalo``, against POST /webhooks/telegram and a FakeTelegram.
+
+    Replies are matched to questions by chat id and order (the adapter does not set
+    reply_to_message_id; one chat's updates are handled strictly in order): the first sendMessage
+    after question j's POST is its latency; the messages a question got before the next
+    question's first message (or the end) are its parts. Duplicated = parts beyond what the split
+    of the warm-up answer produced; a short answer (fewer parts) is reported separately.
+    """
+    from bot.channels.telegram import SECRET_HEADER as TG_SECRET_HEADER
+    from bot.channels.telegram import WEBHOOK_PATH as TG_WEBHOOK_PATH
+
+    latencies: list[float] = []
+    lost: list[tuple[str, str]] = []
+    statuses: Counter[int] = Counter()
+    rng = random.Random(7)
+    index = SentIndex(fake)
+    limits = client_limits(users)
+    # per user: [(question, index of its first message in the chat's sendMessage list or None)]
+    asked: dict[int, list[tuple[str, int | None]]] = {}
+
+    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=30) as http:
+
+        async def post(update: dict) -> None:
+            try:
+                r = await http.post(TG_WEBHOOK_PATH, json=update, headers={TG_SECRET_HEADER: SECRET})
+                statuses[r.status_code] += 1
+            except httpx.HTTPError as e:
+                statuses[-1] += 1
+                print(f"  webhook POST failed: {type(e).__name__}", file=sys.stderr)
+
+        def received(chat: int) -> int:
+            return len(index.by_chat.get(chat, ()))
+
+        async def user(i: int) -> None:
+            uid = TG_USER_BASE + i
+            mine = asked.setdefault(uid, [])
+            seen = 0  # sendMessage calls this chat has received before the current question
+            for j in range(messages):
+                question = QUESTIONS[(i + j) % len(QUESTIONS)]
+                update = fake.make_text_update(uid, question)
+                t0 = time.monotonic()
+                if rng.random() < redeliver:  # the platform re-delivers the same update_id, concurrently
+                    await asyncio.gather(post(update), post(update))
+                else:
+                    await post(update)
+                while received(uid) <= seen:
+                    if time.monotonic() - t0 > timeout:
+                        lost.append((str(uid), question))
+                        mine.append((question, None))
+                        return
+                    await asyncio.sleep(0.05)
+                mine.append((question, seen))
+                latencies.append(index.by_chat[uid][seen].at - t0)
+                # wait for the rest of this answer's parts before asking the next question
+                want = seen + expected_parts[question]
+                while received(uid) < want and time.monotonic() - t0 < timeout:
+                    await asyncio.sleep(0.05)
+                seen = received(uid)
+
+        async def indexer(stop: asyncio.Event) -> None:
+            while not stop.is_set():
+                index.refresh()
+                await asyncio.sleep(0.02)
+
+        stop = asyncio.Event()
+        scan = asyncio.create_task(indexer(stop))
+        t_start = time.monotonic()
+        try:
+            await asyncio.gather(*(user(i) for i in range(users)))
+        finally:
+            wall = time.monotonic() - t_start
+            await asyncio.sleep(1.0)  # let late duplicates show up
+            stop.set()
+            await scan
+    index.refresh()
+
+    dup_messages = short_answers = 0
+    for uid, questions in asked.items():
+        sent = index.by_chat.get(uid, [])
+        starts = [s for _, s in questions if s is not None]
+        for question, start in questions:
+            if start is None:
+                continue
+            nxt = starts[starts.index(start) + 1] if starts.index(start) + 1 < len(starts) else len(sent)
+            parts = nxt - start
+            dup_messages += max(0, parts - expected_parts[question])
+            short_answers += parts < expected_parts[question]
+    # messages to chats that asked nothing, or before a chat's first question (should be none)
+    stray = sum(len(v) for c, v in index.by_chat.items() if c not in asked)
+    stray += sum(next((s for _, s in q if s is not None), len(index.by_chat.get(c, [])))
+                 for c, q in asked.items())
+    expected_total = sum(expected_parts[QUESTIONS[(i + j) % len(QUESTIONS)]]
+                         for i in range(users) for j in range(messages))
+    got_total = sum(len(v) for v in index.by_chat.values())
+    return {"latencies": latencies, "lost": lost, "dup_messages": dup_messages + stray, "wall": wall,
+            "statuses": dict(statuses), "expected_messages": expected_total, "got_messages": got_total,
+            "short_answers": short_answers,
+            "chat_actions": len([c for c in list(fake.calls) if c.method.lower() == "sendchataction"])}
 
 
 def report(name: str, res: dict, users: int, messages: int) -> None:
@@ -186,6 +318,9 @@ def report(name: str, res: dict, users: int, messages: int) -> None:
           f"max {max(lat) if lat else float('nan'):.2f}s  (n={len(lat)})")
     print(f"lost replies: {len(res['lost'])}   duplicated messages: {res['dup_messages']}   "
           f"messages sent {res['got_messages']} / expected {res['expected_messages']}")
+    if "short_answers" in res:
+        print(f"answers with fewer parts than expected: {res['short_answers']}   "
+              f"typing actions sent: {res['chat_actions']}")
 
 
 def main() -> None:
@@ -194,16 +329,34 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=2, help="questions per user, asked one after another")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds a user waits for an answer")
     parser.add_argument("--redeliver", type=float, default=0.2, help="share of webhooks delivered twice")
-    parser.add_argument("--latency", type=float, default=0.0, help="fake sendMessage latency, seconds")
+    parser.add_argument("--latency", type=float, default=0.0, help="fake sendMessage latency, seconds (Zalo)")
     parser.add_argument("--corpus", type=Path, default=REPO / "examples" / "corpus")
-    parser.add_argument("--telegram", action="store_true", help="load the Telegram webhook instead (hook point)")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--telegram", action="store_true", help="load the Telegram webhook instead of Zalo")
+    which.add_argument("--both", action="store_true", help="load Zalo, then Telegram (one app, both channels)")
     args = parser.parse_args()
+    run_zalo = not args.telegram
+    run_telegram = args.telegram or args.both
+
+    from bot.channels.telegram import render_reply
+    from tests.fake_telegram import FakeTelegram
 
     home = Path(tempfile.mkdtemp(prefix="troly-load-"))
     try:
-        with FakeZalo(latency=args.latency) as fake:
-            settings = Settings(home=home, zalo_token=fake.token, zalo_base_url=fake.base_url,
-                                zalo_webhook_secret=SECRET, zalo_webhook_url="https://bench.invalid/webhooks/zalo")
+        with contextlib.ExitStack() as stack:
+            channel_settings: dict = {}
+            zfake = tfake = None
+            if run_zalo:
+                zfake = stack.enter_context(FakeZalo(latency=args.latency))
+                channel_settings.update(zalo_token=zfake.token, zalo_base_url=zfake.base_url,
+                                        zalo_webhook_secret=SECRET,
+                                        zalo_webhook_url="https://bench.invalid/webhooks/zalo")
+            if run_telegram:
+                tfake = stack.enter_context(FakeTelegram())
+                channel_settings.update(telegram_token=tfake.token, telegram_base_url=tfake.base_url,
+                                        telegram_webhook_secret=SECRET,
+                                        telegram_webhook_url="https://bench.invalid/webhooks/telegram")
+            settings = Settings(home=home, **channel_settings)
             from ingest.pipeline import Ingestor
 
             t0 = time.perf_counter()
@@ -212,21 +365,33 @@ def main() -> None:
             print(f"indexed {args.corpus} in {time.perf_counter() - t0:.1f}s")
             assistant = Assistant(ctx)
             expected: dict[str, int] = {}
+            expected_tg: dict[str, int] = {}
             for q in QUESTIONS:  # warm-up (model, caches) and the number of parts of each answer
-                t1 = time.perf_counter()
-                reply = assistant.handle(IncomingMessage(channel="zalo", user_id="warmup", text=q))
-                expected[q] = len(split_message(render_plain(reply), MAX_TEXT_CHARS))
-                print(f"  warm-up {time.perf_counter() - t1:.2f}s, {expected[q]} part(s): {q}")
+                if run_zalo:
+                    t1 = time.perf_counter()
+                    reply = assistant.handle(IncomingMessage(channel="zalo", user_id="warmup", text=q))
+                    expected[q] = len(split_message(render_plain(reply), MAX_TEXT_CHARS))
+                    print(f"  warm-up {time.perf_counter() - t1:.2f}s, {expected[q]} part(s): {q}")
+                if run_telegram:
+                    t1 = time.perf_counter()
+                    reply = assistant.handle(IncomingMessage(channel="telegram", user_id="1", chat_id="1", text=q))
+                    expected_tg[q] = len(render_reply(reply))
+                    print(f"  warm-up (telegram) {time.perf_counter() - t1:.2f}s, {expected_tg[q]} part(s): {q}")
             with AppServer(build_app(settings, assistant)) as server:
                 base = f"http://127.0.0.1:{server.port}"
-                if args.telegram:
-                    res = asyncio.run(simulate_telegram(base, args))
-                    report("telegram", res, args.users, args.messages)
-                else:
-                    assert fake.webhook is not None, "startup did not register the Zalo webhook"
-                    res = asyncio.run(simulate_zalo(fake, base, args.users, args.messages, args.timeout,
+                if run_zalo:
+                    assert zfake is not None and zfake.webhook is not None, \
+                        "startup did not register the Zalo webhook"
+                    res = asyncio.run(simulate_zalo(zfake, base, args.users, args.messages, args.timeout,
                                                     args.redeliver, expected))
                     report("zalo", res, args.users, args.messages)
+                if run_telegram:
+                    assert tfake is not None and tfake.webhook is not None, \
+                        "startup did not register the Telegram webhook (webhook mode not active)"
+                    assert tfake.webhook.get("secret_token") == SECRET, tfake.webhook
+                    res = asyncio.run(simulate_telegram(tfake, base, args.users, args.messages, args.timeout,
+                                                        args.redeliver, expected_tg))
+                    report("telegram", res, args.users, args.messages)
     finally:
         shutil.rmtree(home, ignore_errors=True)
 
