@@ -58,6 +58,8 @@ def test_tinh_doan_this_month_lists_two_duties_with_citations(assistant) -> None
     assert "ít nhất 02 ý tưởng" in reply.text and "Tổ công nghệ số cộng đồng" in reply.text
     assert len(reply.citations) == 2
     assert all(c.doc_id.startswith("2026-03") for c in reply.citations)
+    # The notice gives only "tháng 3/2026": the label must not invent a day.
+    assert reply.citations[0].label() == "Thông báo tháng 03/2026"
 
 
 def test_soc_lead_is_cong_an_tinh_citing_the_2025_notice(assistant) -> None:
@@ -65,6 +67,9 @@ def test_soc_lead_is_cong_an_tinh_citing_the_2025_notice(assistant) -> None:
     assert reply.text.startswith("Công an tỉnh chủ trì")
     assert reply.citations[0].date == dt.date(2025, 7, 5)
     assert "SOC" in reply.citations[0].quote
+    # Passages that share only common words ("chủ trì", "thông tin") with the question are noise.
+    assert all("SOC" in c.quote for c in reply.citations), [c.quote[:80] for c in reply.citations]
+    assert "Văn phòng UBND tỉnh" not in reply.citations[0].quote
 
 
 @pytest.mark.parametrize("question", ["Giá vàng hôm nay?", "gia vang hom nay", "Thời tiết Pleiku ngày mai thế nào?"])

@@ -90,6 +90,7 @@ def to_passage(row: PassageRow, doc: DocumentRow) -> Passage:
         number=doc.number,
         date=doc.date,
         title=doc.title,
+        date_precision=doc.date_precision or "day",
     )
 
 

@@ -69,6 +69,7 @@ class Passage:
     date: dt.date | None = None
     title: str | None = None
     source_path: Path | None = None
+    date_precision: str = "day"  # "month" when only "tháng 3/2026" is known: never shown as a day
 
     @property
     def heading(self) -> str:

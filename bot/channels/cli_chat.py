@@ -17,7 +17,8 @@ EXIT_WORDS = frozenset({"thoát", "thoat", "/quit", "/exit"})
 
 def format_citations(reply: Reply) -> list[str]:
     """One line per citation, numbered from 1 like the web page's list."""
-    return [f"[{i}] {c.label()} — {c.section}" for i, c in enumerate(reply.citations, start=1)]
+    return [f"[{i}] {c.label()}" + (f" — {c.section}" if c.section.strip() else "")
+            for i, c in enumerate(reply.citations, start=1)]
 
 
 def format_reply(reply: Reply) -> str:

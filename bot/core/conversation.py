@@ -276,7 +276,8 @@ class Conversation:
             citations.append(Citation(doc_id=src["doc_id"], number=src.get("number"),
                                       date=dt.date.fromisoformat(src["date"]) if src.get("date") else None,
                                       title=src.get("title"), section=_last_heading(src),
-                                      quote=task.text[:300], doc_type=src.get("type")))
+                                      quote=task.text[:300], doc_type=src.get("type"),
+                                      date_precision=src.get("date_precision") or "day"))
         if len(listing.tasks) > _MAX_LISTED:
             lines.append(f"… và {len(listing.tasks) - _MAX_LISTED} nhiệm vụ khác (xem đầy đủ: troly tasks).")
         return Reply("\n\n".join(lines), citations=citations, intent=intent, data=listing.as_dict())

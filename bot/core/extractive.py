@@ -19,15 +19,20 @@ __all__ = ["ExtractiveAnswer", "extract_answer", "content_terms", "citation_of",
 NOT_FOUND = ("Không tìm thấy thông tin này trong các văn bản hiện có. Bạn có thể hỏi cụ thể hơn "
              "(tên đơn vị, số văn bản, lĩnh vực) hoặc gõ /help để xem hướng dẫn.")
 
-# Question and function words that carry no topic (accent-folded).
-_STOP = set("""
-ai gi nao dau sao the bao nhieu may khi nao lam duoc bi la co khong chua da dang se cua cho voi va
-hay hoac thi ma nhung cac mot nhieu it nay kia do ay o tai trong ngoai tren duoi ve theo tu den
-toi ban minh chung ta em anh chi hoi xin vui long giup cam on nhe a u oi roi viec nhiem vu
-hom nay ngay thang nam tuan quy gio hien hien nay moi
-""".split())
+# Question and function words that carry no topic. Kept with their diacritics: folded, "bạn"
+# would also drop "ban hành" and "quý" would drop "quy chế".
+_STOP_WORDS = """
+ai gì nào đâu sao thế bao nhiêu mấy khi làm được bị là có không chưa đã đang sẽ của cho với và
+hay hoặc thì mà những các một nhiều ít này kia đó ấy ở tại trong ngoài trên dưới về theo từ đến
+tôi bạn mình chúng ta em anh chị hỏi xin vui lòng giúp cảm ơn nhé à ạ ừ ơi rồi việc nhiệm vụ
+hôm nay ngày tháng năm tuần quý giờ hiện mọi mỗi
+"""
 _SENTENCE_SPLIT = re.compile(r"(?<=[.;!?])\s+(?=[A-ZĐÀ-Ỹ\"“(-])|\n+")
 _MARKER = re.compile(r"^\s*(?:[-+•]|[IVXLC]+\.|\d+(?:\.\d+)*[.)]|[a-zđ]\))\s*")
+
+
+_STOP = frozenset(tokenize(_STOP_WORDS, folded=False, bigrams=False))
+_STOP_FOLDED = frozenset(fold(w) for w in _STOP)
 
 
 @dataclass(slots=True)
@@ -52,7 +57,8 @@ def content_terms(question: str) -> _Terms:
     """Topic words of a question (question words, pronouns and time words removed)."""
     folded = not has_diacritics(question)
     tokens = tokenize(question, folded=folded, bigrams=False)
-    keep = [t for t in tokens if fold(t) not in _STOP and len(t) > 1]
+    stop = _STOP_FOLDED if folded else _STOP
+    keep = [t for t in tokens if t not in stop and len(t) > 1]
     pairs = {f"{a}_{b}" for a, b in zip(keep, keep[1:])}
     return _Terms(frozenset(keep), frozenset(pairs), folded)
 
@@ -73,7 +79,8 @@ def citation_of(hit: Hit, quote: str) -> Citation:
     p = hit.passage
     section = p.heading_path[-1] if p.heading_path else (p.section or "")
     return Citation(doc_id=p.doc_id, number=p.number, date=p.date, title=p.title,
-                    section=section[:160], quote=quote[:400], doc_type=p.doc_type)
+                    section=section[:160], quote=quote[:400], doc_type=p.doc_type,
+                    date_precision=p.date_precision)
 
 
 def _sentences(text: str) -> list[str]:
@@ -81,8 +88,13 @@ def _sentences(text: str) -> list[str]:
 
 
 def extract_answer(question: str, hits: list[Hit], *, max_passages: int = 3, max_sentences: int = 2,
-                   min_coverage: float = 0.5) -> ExtractiveAnswer:
-    """Pick answering sentences from the best hits; say plainly when nothing relevant was found."""
+                   min_coverage: float = 0.5, keep_ratio: float = 0.7) -> ExtractiveAnswer:
+    """Pick answering sentences from the best hits; say plainly when nothing relevant was found.
+
+    Words like "chủ trì", "triển khai", "thông tin" occur in almost every passage, so a passage or
+    sentence that matches only some of the question is noise next to one that matches all of it:
+    further passages and sentences are kept only when they come within ``keep_ratio`` of the best.
+    """
     terms = content_terms(question)
     scored = []
     for rank, hit in enumerate(hits[: max_passages + 2]):
@@ -97,18 +109,26 @@ def extract_answer(question: str, hits: list[Hit], *, max_passages: int = 3, max
     blocks: list[str] = []
     citations: list[Citation] = []
     best = ""
-    for hit in scored[:max_passages]:
+    top_cover = 0.0
+    for hit in scored:
+        if len(citations) == max_passages:
+            break
         sentences = _sentences(hit.passage.text) or [hit.passage.text.strip()]
-        ranked = sorted(
-            range(len(sentences)),
-            key=lambda i: (-_coverage(terms, sentences[i]), i),
-        )
-        chosen = sorted(i for i in ranked[:max_sentences] if _coverage(terms, sentences[i]) > 0) or [ranked[0]]
+        # A parent heading such as "3. Giao Sở Thông tin và Truyền thông:" belongs to every bullet
+        # under it, so it earns half credit; the sentence's own words still decide between bullets.
+        parent = hit.passage.heading_path[-1] if hit.passage.heading_path else ""
+        cover = [(_coverage(terms, sentence) + _coverage(terms, f"{parent}\n{sentence}")) / 2
+                 for sentence in sentences]
+        ranked = sorted(range(len(sentences)), key=lambda i: (-cover[i], i))
+        if citations and cover[ranked[0]] < keep_ratio * top_cover:
+            continue
+        top_cover = max(top_cover, cover[ranked[0]])
+        floor = max(keep_ratio * cover[ranked[0]], 1e-9)
+        chosen = sorted(i for i in ranked[:max_sentences] if cover[i] >= floor) or [ranked[0]]
         quote = " … ".join(_MARKER.sub("", sentences[i]) for i in chosen)
         best = best or _MARKER.sub("", sentences[ranked[0]])
         citations.append(citation_of(hit, quote))
-        n = len(citations)
-        blocks.append(f"[{n}] {quote}")
+        blocks.append(f"[{len(citations)}] {quote}")
     return ExtractiveAnswer("\n\n".join(blocks), citations, True, best)
 
 

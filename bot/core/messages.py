@@ -55,13 +55,19 @@ class Citation:
     section: str
     quote: str
     doc_type: str | None = None
+    date_precision: str = "day"
 
     def label(self) -> str:
-        """Short Vietnamese label: "Thông báo 174/TB-UBND ngày 05/7/2025"."""
+        """Short Vietnamese label: "Thông báo 174/TB-UBND ngày 05/7/2025" ("tháng 03/2026" when the
+        document gives only a month, so no day is invented)."""
         parts = [self.doc_type or "Văn bản"]
         if self.number and not self.number.startswith("/"):
             parts.append(f"số {self.number}")
-        if self.date:
+        if self.date and self.date_precision == "year":
+            parts.append(f"năm {self.date.year}")
+        elif self.date and self.date_precision == "month":
+            parts.append(f"tháng {self.date.month:02d}/{self.date.year}")
+        elif self.date:
             parts.append(f"ngày {self.date.day:02d}/{self.date.month:02d}/{self.date.year}")
         return " ".join(parts)
 
