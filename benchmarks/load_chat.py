@@ -19,11 +19,8 @@ import asyncio
 import contextlib
 import random
 import shutil
-import socket
-import statistics
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -32,7 +29,6 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 import httpx  # noqa: E402
-import uvicorn  # noqa: E402
 
 from bot.channels.render import render_plain, split_message  # noqa: E402
 from bot.channels.zalo import SECRET_HEADER, WEBHOOK_PATH  # noqa: E402
@@ -40,6 +36,7 @@ from bot.channels.zalo_client import MAX_TEXT_CHARS  # noqa: E402
 from bot.core.assistant import Assistant  # noqa: E402
 from bot.core.messages import IncomingMessage  # noqa: E402
 from tests.fake_zalo import FakeZalo  # noqa: E402
+from tests.local_server import LocalServer  # noqa: E402
 from troly.config import Settings  # noqa: E402
 from troly.context import Context  # noqa: E402
 
@@ -74,30 +71,9 @@ def client_limits(users: int) -> httpx.Limits:
     return httpx.Limits(max_connections=users * 2, max_keepalive_connections=users * 2, keepalive_expiry=1.0)
 
 
-class AppServer:
-    """The troly ASGI app under uvicorn in a background thread."""
-
-    def __init__(self, app) -> None:  # type: ignore[no-untyped-def]
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        config = uvicorn.Config(app, log_level="warning", access_log=False, backlog=2048, lifespan="on")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
-
-    def __enter__(self) -> AppServer:
-        self.thread.start()
-        deadline = time.monotonic() + 60
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("troly app did not start")
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=60)
+def app_server(app) -> LocalServer:  # type: ignore[no-untyped-def]
+    """The troly ASGI app under uvicorn in a background thread, with a backlog for 200 users."""
+    return LocalServer(app, name="troly-app", lifespan="on", start_timeout=60, backlog=2048)
 
 
 def build_app(settings: Settings, assistant: Assistant):  # type: ignore[no-untyped-def]
@@ -377,7 +353,7 @@ def main() -> None:
                     reply = assistant.handle(IncomingMessage(channel="telegram", user_id="1", chat_id="1", text=q))
                     expected_tg[q] = len(render_reply(reply))
                     print(f"  warm-up (telegram) {time.perf_counter() - t1:.2f}s, {expected_tg[q]} part(s): {q}")
-            with AppServer(build_app(settings, assistant)) as server:
+            with app_server(build_app(settings, assistant)) as server:
                 base = f"http://127.0.0.1:{server.port}"
                 if run_zalo:
                     assert zfake is not None and zfake.webhook is not None, \

@@ -25,8 +25,6 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,9 +32,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, StreamingResponse
+
+from tests.local_server import LocalServer
 
 __all__ = [
     "FakeOpenAI",
@@ -222,28 +221,9 @@ def build_app(fake: FakeOpenAI) -> FastAPI:
 def serve_fake_openai() -> Iterator[FakeOpenAI]:
     """Run the fake server on 127.0.0.1 at a free port in a background thread, for the block."""
     fake = FakeOpenAI()
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        build_app(fake), log_level="warning", lifespan="off", access_log=False, timeout_graceful_shutdown=1
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="fake-openai")
-    thread.start()
-    started = time.monotonic()
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() - started > 10:
-            raise RuntimeError("the fake OpenAI server did not start")
-        time.sleep(0.01)
-    fake.base_url = f"http://127.0.0.1:{port}/v1"
-    try:
+    with LocalServer(build_app(fake), name="fake-openai", start_timeout=10) as server:
+        fake.base_url = f"{server.url}/v1"
         yield fake
-    finally:
-        server.should_exit = True
-        thread.join(timeout=5)
-        sock.close()
 
 
 @pytest.fixture(scope="module")

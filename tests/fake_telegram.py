@@ -14,16 +14,16 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import socket
 import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
-import uvicorn
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+
+from tests.local_server import LocalServer
 
 __all__ = ["FakeTelegram", "Call", "BOT_USER"]
 
@@ -60,8 +60,7 @@ class FakeTelegram:
         self._lock = threading.Lock()
         self._update_ids = itertools.count(1000)
         self._message_ids = itertools.count(1)
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
+        self._runner: LocalServer | None = None
         self.port = 0
         self.app = self._make_app()
 
@@ -81,26 +80,13 @@ class FakeTelegram:
         return f"{self.root}/file/bot"
 
     def start(self) -> FakeTelegram:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
-        config = uvicorn.Config(self.app, log_level="warning", lifespan="off")
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("fake Telegram server did not start")
-            time.sleep(0.01)
+        self._runner = LocalServer(self.app, name="fake-telegram", start_timeout=10).start()
+        self.port = self._runner.port
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=10)
+        if self._runner is not None:
+            self._runner.stop()
 
     def __enter__(self) -> FakeTelegram:
         return self.start()

@@ -17,15 +17,15 @@ from __future__ import annotations
 import asyncio
 import itertools
 import queue
-import socket
 import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+
+from tests.local_server import LocalServer
 
 __all__ = ["FakeZalo", "Sent"]
 
@@ -60,8 +60,7 @@ class FakeZalo:
         self._cond = threading.Condition()
         self._failures: list[tuple[int, str | None]] = []  # (status, only this method or None)
         self._ids = itertools.count(1)
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
+        self._runner: LocalServer | None = None
         self.port = 0
         self.app = self._build_app()
 
@@ -139,27 +138,13 @@ class FakeZalo:
     # --- lifecycle -----------------------------------------------------------------------------
 
     def start(self) -> FakeZalo:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
-        config = uvicorn.Config(self.app, log_level="warning", lifespan="off", access_log=False)
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, daemon=True,
-                                        name="fake-zalo")
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("fake Zalo server did not start")
-            time.sleep(0.01)
+        self._runner = LocalServer(self.app, name="fake-zalo", start_timeout=10).start()
+        self.port = self._runner.port
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=10)
+        if self._runner is not None:
+            self._runner.stop()
 
     def __enter__(self) -> FakeZalo:
         return self.start()

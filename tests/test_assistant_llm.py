@@ -7,7 +7,6 @@ import logging
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
 
 from bot.core.assistant import Assistant
 from bot.core.messages import IncomingMessage

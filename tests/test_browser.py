@@ -7,14 +7,13 @@ This is the only test that proves the JS, the CSS and the API agree with each ot
 from __future__ import annotations
 
 import datetime as dt
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+
+from tests.local_server import LocalServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -32,31 +31,13 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def base_url(indexed_corpus) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """The real app on 127.0.0.1, on a socket bound before the server starts (no port race)."""
-    import uvicorn
-
     from bot.app import create_app
     from bot.core.assistant import Assistant
 
     clock = dt.datetime(2026, 3, 16, 12, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
     app = create_app(indexed_corpus.settings, assistant=Assistant(indexed_corpus, clock=lambda: clock))
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    with LocalServer(app, name="troly-web", lifespan="on") as server:
+        yield f"{server.url}/"
 
 
 def _screenshot(page, path: Path, *, width: int) -> None:  # type: ignore[no-untyped-def]
