@@ -27,30 +27,13 @@ from bot.channels.zalo import SECRET_HEADER, ZaloAdapter, ZaloClient, make_route
 from bot.core.assistant import Assistant
 from tests.fake_telegram import FakeTelegram
 from tests.fake_zalo import FakeZalo
+from tests.chat_servers import clean_servers, tg, zl  # noqa: F401 (fixtures)
 from troly.config import Settings
 from troly.context import Context
 from troly.ideas_models import IdeaRow
 
 SECRET = "webhook-secret-123"
 ACK = re.compile(r"Đã gửi ý tưởng thành công\. Mã ý tưởng: (YT-\d{4}-\d{6})\.")
-
-
-@pytest.fixture(scope="module")
-def tg() -> FakeTelegram:
-    with FakeTelegram() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def zl() -> FakeZalo:
-    with FakeZalo(idle_wait=0.2) as server:
-        yield server
-
-
-@pytest.fixture(autouse=True)
-def _clean(tg: FakeTelegram, zl: FakeZalo) -> None:
-    tg.reset()
-    zl.reset()
 
 
 @pytest.fixture

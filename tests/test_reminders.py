@@ -23,6 +23,7 @@ from bot.core.messages import IncomingMessage
 from bot.core.reminders import claim_reminder, collect_reminders, for_channel, release_reminder, seconds_until_next
 from tests.fake_telegram import FakeTelegram
 from tests.fake_zalo import FakeZalo
+from tests.chat_servers import clean_servers, tg, zl  # noqa: F401 (fixtures)
 from troly.config import Settings
 from troly.context import Context
 from troly.models import ProcessedUpdateRow
@@ -31,24 +32,6 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DAY = dt.date(2026, 11, 26)
 TG_USER, TG_ADMIN = 5001, 7007
 ZL_USER, ZL_ADMIN = "zu-tinhdoan", "za-admin"
-
-
-@pytest.fixture(scope="module")
-def tg() -> FakeTelegram:
-    with FakeTelegram() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def zl() -> FakeZalo:
-    with FakeZalo(idle_wait=0.2) as server:
-        yield server
-
-
-@pytest.fixture(autouse=True)
-def _clean(tg: FakeTelegram, zl: FakeZalo) -> None:
-    tg.reset()
-    zl.reset()
 
 
 def make_settings(home: Path, tg: FakeTelegram, zl: FakeZalo, **extra: object) -> Settings:

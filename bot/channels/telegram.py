@@ -476,35 +476,17 @@ REMINDER_JOB = "idea-quota-reminders"
 
 
 async def send_due_reminders(context: ContextTypes.DEFAULT_TYPE) -> int:
-    """The daily job: remind Telegram users of units behind idea quota, and admins; returns the count sent.
-
-    Each (user, day) is claimed durably before sending, so a second run the same day (another
-    worker, a restart, a manual run) sends nothing twice; a failed send releases its claim.
-    """
-    from bot.core.reminders import claim_reminder, collect_reminders, for_channel, release_reminder
+    """The daily job: remind Telegram users of units behind idea quota, and admins; returns the count
+    sent (once per user and day across workers and restarts: see ``deliver_reminders``)."""
+    from bot.core.reminders import deliver_reminders
 
     assistant = _state(context).assistant
-    ctx = getattr(assistant, "ctx", None)
-    if ctx is None:
-        return 0
-    today = assistant.today()
-    items = await asyncio.to_thread(collect_reminders, assistant, today)
-    sent = 0
-    for user_id, body in for_channel(items, "telegram"):
-        key = f"telegram:{user_id}"
-        if not await asyncio.to_thread(claim_reminder, ctx, key, today):
-            continue
-        try:
-            for chunk in render_reply(Reply(text=body, intent="reminder")):
-                await context.bot.send_message(chat_id=int(user_id), text=chunk)  # private chat id == user id
-        except (TelegramError, ValueError) as e:
-            logger.warning("reminder to %s not sent: %s", key, e)
-            await asyncio.to_thread(release_reminder, ctx, key, today)
-            continue
-        sent += 1
-    if sent:
-        logger.info("sent %d idea-quota reminder(s) on Telegram", sent)
-    return sent
+
+    async def send(user_id: str, body: str) -> None:
+        for chunk in render_reply(Reply(text=body, intent="reminder")):
+            await context.bot.send_message(chat_id=int(user_id), text=chunk)  # private chat id == user id
+
+    return await deliver_reminders(assistant, "telegram", assistant.today(), send, (TelegramError, ValueError))
 
 
 def _file_url(base_url: str) -> str:

@@ -284,31 +284,15 @@ REMINDER_TZ = "Asia/Ho_Chi_Minh"
 
 
 async def send_zalo_reminders(client: ZaloClient, assistant: Any, today: dt.date) -> int:
-    """Remind Zalo users of units behind idea quota, and Zalo admins; returns how many users were sent one.
+    """Remind Zalo users of units behind idea quota, and Zalo admins; returns how many users were sent
+    one (once per user and day across workers and restarts: see ``deliver_reminders``)."""
+    from bot.core.reminders import deliver_reminders
 
-    Each (user, day) is claimed durably first (``ProcessedUpdateRow``), so the reminder goes out
-    once a day across workers and restarts; a failed send releases the claim. Private chat id == user id.
-    """
-    from bot.core.reminders import claim_reminder, collect_reminders, for_channel, release_reminder
+    async def send(user_id: str, body: str) -> None:
+        for part in split_message(body, MAX_TEXT_CHARS):
+            await client.send_message(user_id, part)  # private chat id == user id
 
-    ctx = assistant.ctx
-    items = await asyncio.to_thread(collect_reminders, assistant, today)
-    sent = 0
-    for user_id, body in for_channel(items, "zalo"):
-        key = f"zalo:{user_id}"
-        if not await asyncio.to_thread(claim_reminder, ctx, key, today):
-            continue
-        try:
-            for part in split_message(body, MAX_TEXT_CHARS):
-                await client.send_message(user_id, part)
-        except (ZaloAPIError, ValueError) as e:
-            logger.warning("zalo reminder to %s not sent: %s", key, e)
-            await asyncio.to_thread(release_reminder, ctx, key, today)
-            continue
-        sent += 1
-    if sent:
-        logger.info("sent %d idea-quota reminder(s) on Zalo", sent)
-    return sent
+    return await deliver_reminders(assistant, "zalo", today, send, (ZaloAPIError, ValueError))
 
 
 async def reminder_loop(client: ZaloClient, assistant: Any) -> None:

@@ -8,9 +8,10 @@ bound to each unit with /donvi, plus one summary per admin); ``claim_reminder`` 
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
@@ -20,7 +21,7 @@ from troly.models import ProcessedUpdateRow
 if TYPE_CHECKING:
     from bot.core.assistant import Assistant
 
-__all__ = ["REMINDER_HOUR", "REMINDER_MINUTE", "claim_reminder", "collect_reminders", "for_channel",
+__all__ = ["REMINDER_HOUR", "REMINDER_MINUTE", "claim_reminder", "collect_reminders", "deliver_reminders", "for_channel",
            "release_reminder", "reminder_key", "seconds_until_next"]
 
 logger = logging.getLogger(__name__)
@@ -88,3 +89,31 @@ def seconds_until_next(now: dt.datetime, hour: int = REMINDER_HOUR, minute: int 
     if target <= now:
         target = (now + dt.timedelta(days=1)).replace(hour=hour, minute=minute, second=0, microsecond=0)
     return max(0.0, (target - now).total_seconds())
+
+
+async def deliver_reminders(assistant: Assistant, channel: str, today: dt.date,
+                            send: Callable[[str, str], Awaitable[None]],
+                            errors: tuple[type[BaseException], ...]) -> int:
+    """Send today's reminders for ``channel`` through ``send(user_id, body)``; returns how many users
+    got one. Each (user, day) is claimed durably before sending, so a second run the same day
+    (another worker, a restart, a manual run) sends nothing twice; a send failing with one of
+    ``errors`` releases its claim for the next run."""
+    ctx = getattr(assistant, "ctx", None)
+    if ctx is None:
+        return 0
+    items = await asyncio.to_thread(collect_reminders, assistant, today)
+    sent = 0
+    for user_id, body in for_channel(items, channel):
+        key = f"{channel}:{user_id}"
+        if not await asyncio.to_thread(claim_reminder, ctx, key, today):
+            continue
+        try:
+            await send(user_id, body)
+        except errors as e:
+            logger.warning("%s reminder to %s not sent: %s", channel, key, e)
+            await asyncio.to_thread(release_reminder, ctx, key, today)
+            continue
+        sent += 1
+    if sent:
+        logger.info("sent %d idea-quota reminder(s) on %s", sent, channel)
+    return sent
