@@ -75,3 +75,67 @@ def test_cli_tasks_json_shape(indexed_corpus, monkeypatch: pytest.MonkeyPatch) -
     assert set(task["source"]) >= {"doc_id", "number", "date", "title", "section", "passage"}
     res = CliRunner().invoke(app, ["deadlines", "--from", "2024-11-01", "--to", "2024-11-30", "--json"])
     assert res.exit_code == 0 and json.loads(res.stdout)["tasks"]
+
+
+OTHER_PROVINCE_HEADER = (["ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NGÃI", "Số: 312/TB-UBND"],
+                         ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                          "Quảng Ngãi, ngày 12 tháng 8 năm 2025"])
+OTHER_PROVINCE_BODY = [
+    "THÔNG BÁO",
+    "Kết luận của Chủ tịch UBND tỉnh tại cuộc họp nghe báo cáo tiến độ giải ngân vốn đầu tư công năm 2025",
+    "Ngày 08/8/2025, Chủ tịch UBND tỉnh chủ trì cuộc họp nghe báo cáo tiến độ giải ngân vốn đầu tư công "
+    "năm 2025. Chủ tịch UBND tỉnh kết luận như sau:",
+    "1. Đến nay, tỉnh đã giải ngân được 45% kế hoạch vốn, cao hơn cùng kỳ năm trước.",
+    "2. Nhiệm vụ thời gian tới",
+    "a) Sở Tài chính chủ trì, phối hợp với Sở Xây dựng và UBND các xã, phường rà soát, tham mưu điều "
+    "chuyển vốn của các dự án chậm giải ngân, báo cáo UBND tỉnh trước ngày 25/8/2025.",
+    "b) Giao Ban Quản lý Khu kinh tế Dung Quất và các Khu công nghiệp Quảng Ngãi:",
+    "- Đẩy nhanh công tác bồi thường, giải phóng mặt bằng các dự án trọng điểm; hoàn thành trong "
+    "tháng 9 năm 2025.",
+    "- Định kỳ hằng tháng báo cáo kết quả giải ngân về Sở Tài chính.",
+    "c) Yêu cầu Chủ tịch UBND các xã, phường chịu trách nhiệm về tiến độ giải ngân trên địa bàn; định "
+    "kỳ hằng quý báo cáo kết quả.",
+    "d) Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh phối hợp tuyên truyền, vận động người dân.",
+    "đ) Công an tỉnh, Văn phòng UBND tỉnh phối hợp tham mưu xử lý các trường hợp chây ì, chống đối.",
+    "Văn phòng UBND tỉnh thông báo để các cơ quan, đơn vị, địa phương biết, thực hiện./.",
+    "Nơi nhận:", "- Như trên;", "- Lưu: VT, KTTH.",
+    "TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG", "Trần Văn Mười",
+]
+
+
+def test_docx_notice_of_another_province(ctx, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A DOCX conclusion notice from another province: header table metadata, every phrase family,
+    units resolved by their generic names, past-tense results left out."""
+    from ingest.pipeline import Ingestor
+    from tests import docfactory
+
+    monkeypatch.setattr(docfactory, "HEADER_LEFT", OTHER_PROVINCE_HEADER[0])
+    monkeypatch.setattr(docfactory, "HEADER_RIGHT", OTHER_PROVINCE_HEADER[1])
+    path = docfactory.make_docx(tmp_path / "in" / "tb-312.docx", paragraphs=OTHER_PROVINCE_BODY, table=None)
+    run = Ingestor(ctx).ingest([path])
+    assert [r.status for r in run.results] == ["added"]
+    finder = TaskFinder(ctx)
+    tasks = finder.tasks().tasks
+    texts = [t.text for t in tasks]
+    assert not any("đã giải ngân được 45%" in t for t in texts)  # a result, not a task
+    assert tasks[0].source["number"] == "312/TB-UBND" and tasks[0].source["date"] == "2025-08-12"
+
+    def one(fragment: str):  # type: ignore[no-untyped-def]
+        found = [t for t in tasks if fragment in t.text]
+        assert len(found) == 1, (fragment, texts)
+        return found[0]
+
+    lead = one("điều chuyển vốn")
+    roles = {a["unit_id"]: a["role"] for a in lead.assignees}
+    assert roles["so-tai-chinh"] == "lead" and roles["so-xay-dung"] == "cooperate"
+    assert lead.due["start"] == "2025-08-25"
+    clearance = one("giải phóng mặt bằng")
+    assert clearance.assignees and clearance.due["kind"] == "month" and clearance.due["start"] == "2025-09-01"
+    assert one("Định kỳ hằng tháng").recurrence["period"] == "month"
+    communes = one("tiến độ giải ngân trên địa bàn")
+    assert communes.recurrence["period"] == "quarter"
+    assert one("tuyên truyền, vận động").assignees
+    assert {a["unit_id"] for a in one("chây ì").assignees} >= {"cong-an-tinh", "vp-ubnd"}
+    # a commune asks by its own name and gets the group's tasks
+    mine = finder.tasks(unit="UBND xã Bình Sơn").tasks
+    assert any("tiến độ giải ngân trên địa bàn" in t.text for t in mine)
