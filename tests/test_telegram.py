@@ -144,14 +144,16 @@ async def test_deadline_command_is_answered(fake, indexed_corpus, tmp_path) -> N
     assert "sự cố" not in shown and "lỗi" not in shown.lower()
 
 
-async def test_reindex_by_non_admin_is_refused_politely(fake, indexed_corpus, tmp_path) -> None:
+async def test_reindex_by_non_admin_is_refused_politely(fake, indexed_corpus, tmp_path, caplog) -> None:
     settings = bot_settings(fake, tmp_path / "bot")
-    async with polling(settings, Assistant(indexed_corpus), fake):
-        fake.push(fake.make_text_update(USER, "/reindex"))
-        [answer] = await fake.wait_for_messages(USER, 1)
+    with caplog.at_level("WARNING", logger="bot.core.conversation"):
+        async with polling(settings, Assistant(indexed_corpus), fake):
+            fake.push(fake.make_text_update(USER, "/reindex"))
+            [answer] = await fake.wait_for_messages(USER, 1)
     shown = visible_text(answer["text"])
     assert "quản trị" in shown.lower()
     assert "xin lỗi" in shown.lower()
+    assert f"non-admin telegram:{USER} tried" in caplog.text  # the attempt is logged
 
 
 async def test_admin_uploads_docx_then_asks_about_it(fake, embedder, tmp_path) -> None:
