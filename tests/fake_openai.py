@@ -73,12 +73,14 @@ class FakeOpenAI:
     delay: float = 0.0
     status: int | None = None
     raw_body: str | None = None
+    drop_stream_after: int | None = None  # streamed answers: close the connection after N pieces
+    stream_delay: float = 0.0  # streamed answers: seconds between pieces (a model writing slowly)
     answers: dict[str, str] = field(default_factory=_default_answers)
     requests: list[dict[str, Any]] = field(default_factory=list)
 
     def reset(self) -> None:
         self.mode, self.reply, self.delay = "echo", "", 0.0
-        self.status, self.raw_body = None, None
+        self.status, self.raw_body, self.drop_stream_after, self.stream_delay = None, None, None, 0.0
         self.answers = _default_answers()
         self.requests.clear()
 
@@ -171,7 +173,8 @@ def _completion(body: dict[str, Any], text: str, n: int) -> dict[str, Any]:
     }
 
 
-def _sse(body: dict[str, Any], text: str, n: int) -> Iterator[str]:
+def _sse(body: dict[str, Any], text: str, n: int, drop_after: int | None = None,
+         pause: float = 0.0) -> Iterator[str]:
     base = {"id": f"chatcmpl-fake-{n}", "object": "chat.completion.chunk", "created": int(time.time()),
             "model": body.get("model", "fake")}
 
@@ -180,7 +183,11 @@ def _sse(body: dict[str, Any], text: str, n: int) -> Iterator[str]:
         return f"data: {json.dumps(payload, ensure_ascii=False)}\n\n"
 
     yield chunk({"role": "assistant", "content": ""})
-    for piece in re.findall(r"\S+\s*|\s+", text):
+    for i, piece in enumerate(re.findall(r"\S+\s*|\s+", text)):
+        if drop_after is not None and i >= drop_after:
+            raise ConnectionAbortedError("fake: the server dropped the stream")  # uvicorn closes the socket
+        if pause:
+            time.sleep(pause)  # a sync generator: Starlette iterates it in a worker thread
         yield chunk({"content": piece})
     yield chunk({}, "stop")
     if (body.get("stream_options") or {}).get("include_usage"):
@@ -211,7 +218,7 @@ def build_app(fake: FakeOpenAI) -> FastAPI:
             return PlainTextResponse(fake.raw_body, status_code=200)
         text = fake.decide(body)
         if body.get("stream"):
-            return StreamingResponse(_sse(body, text, n), media_type="text/event-stream")
+            return StreamingResponse(_sse(body, text, n, fake.drop_stream_after, fake.stream_delay), media_type="text/event-stream")
         return JSONResponse(_completion(body, text, n))
 
     return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -68,3 +69,32 @@ def test_prompt_injection_in_a_document_changes_nothing(ctx, corpus_copy: Path, 
     assert "Bỏ qua mọi hướng dẫn" in fake_openai.last_user  # the hostile passage reached the model…
     assert PIRATE_REPLY not in reply.text and "cướp biển" not in reply.text  # …and did not steer it
     assert "Công an tỉnh" in reply.text and reply.citations
+
+
+def test_streamed_answer_reaches_the_web_page_piece_by_piece(indexed_corpus, fake_openai) -> None:
+    """The web channel streams what the LLM writes, then sends the checked, cited answer."""
+    from fastapi.testclient import TestClient
+
+    from bot.app import create_app
+
+    assistant = _assistant(indexed_corpus, fake_openai.base_url)
+    with TestClient(create_app(assistant.ctx.settings, assistant=assistant)) as client:
+        response = client.post("/api/chat/stream", json={"user_id": "stream-1", "text": SOC})
+    lines = [json.loads(line) for line in response.text.splitlines() if line.strip()]
+    deltas = [item["delta"] for item in lines if "delta" in item]
+    assert len(deltas) > 3 and "Công an tỉnh" in "".join(deltas)
+    assert fake_openai.last_request.get("stream") is True
+    final = lines[-1]["reply"]
+    assert final["text"].startswith("Công an tỉnh") and "[1]" in final["text"]
+    assert final["citations"][0]["date"] == "2025-07-05"
+
+
+def test_stream_dropped_midway_falls_back_to_the_extractive_answer(indexed_corpus, fake_openai, caplog) -> None:
+    fake_openai.drop_stream_after = 2
+    pieces: list[str] = []
+    with caplog.at_level(logging.WARNING):
+        reply = _assistant(indexed_corpus, fake_openai.base_url).handle(
+            IncomingMessage(channel="web", user_id="stream-2", text=SOC), pieces.append)
+    assert len(pieces) == 2  # what the user saw before the drop is replaced by the final reply
+    assert reply.data["mode"] == "extractive" and reply.text.startswith("Công an tỉnh chủ trì") and reply.citations
+    assert any("falling back" in r.getMessage() for r in caplog.records)

@@ -7,6 +7,7 @@ This is the only test that proves the JS, the CSS and the API agree with each ot
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -82,10 +83,29 @@ def test_ask_in_the_browser(base_url: str) -> None:
             assert not console_errors, console_errors
 
             # A failed request shows a Vietnamese error instead of hanging on the loader.
-            page.route("**/api/chat", lambda route: route.fulfill(status=500, body="boom"))
+            page.route("**/api/chat/stream", lambda route: route.fulfill(status=500, body="boom"))
             box.fill("câu hỏi thứ hai")
             box.press("Enter")
             expect(page.locator(".msg.error")).to_contain_text("Máy chủ đang gặp sự cố")
+
+            # A streamed answer (LLM configured): the draft is replaced by the checked, cited reply.
+            streamed = "\n".join(json.dumps(item, ensure_ascii=False) for item in (
+                {"delta": "Công an "}, {"delta": "tỉnh chủ trì [1]."},
+                {"reply": {"text": "Công an tỉnh chủ trì triển khai SOC [1].", "intent": "qa", "buttons": [],
+                           "citations": [{"doc_id": "d", "number": None, "date": "2025-07-05", "title": "t",
+                                          "section": "II", "quote": "q", "label": "Thông báo ngày 05/07/2025"}]}},
+            )) + "\n"
+            console_errors.clear()  # the 500 above is logged by the browser, as it should be
+            page.unroute("**/api/chat/stream")
+            page.route("**/api/chat/stream", lambda route: route.fulfill(
+                status=200, body=streamed, headers={"Content-Type": "application/x-ndjson"}))
+            box.fill("câu hỏi thứ ba")
+            box.press("Enter")
+            last = page.locator(".msg.bot:not(.loading)").last
+            expect(last.locator(".answer")).to_have_text("Công an tỉnh chủ trì triển khai SOC [1].")
+            expect(last.locator(".citation-label")).to_have_text("Thông báo ngày 05/07/2025")
+            expect(page.locator(".msg.bot.live")).to_have_count(0)
+            assert not console_errors, console_errors
         finally:
             browser.close()
     assert not external, external

@@ -21,6 +21,7 @@ from bot.channels.telegram import SECRET_HEADER, WEBHOOK_PATH, build_application
 from bot.core.assistant import Assistant
 from bot.core.messages import Button, Citation, IncomingMessage, Reply
 from tests.docfactory import make_docx
+from tests.fake_openai import fake_openai, fake_openai_server  # noqa: F401  (fixtures)
 from tests.fake_telegram import FakeTelegram
 from troly.config import Settings
 from troly.context import Context
@@ -68,7 +69,7 @@ class EchoAssistant(Assistant):
         self.seen: list[IncomingMessage] = []
         self.next_reply: Reply | None = None
 
-    def handle(self, msg: IncomingMessage) -> Reply:
+    def handle(self, msg: IncomingMessage, on_delta=None) -> Reply:  # type: ignore[no-untyped-def]
         self.seen.append(msg)
         if self.next_reply is not None:
             return self.next_reply
@@ -323,3 +324,33 @@ async def test_wrong_secret_processes_nothing(fake, stub_ctx, tmp_path) -> None:
     finally:
         await shutdown()
     assert not fake.sent() and not assistant.seen
+
+
+async def test_llm_answer_streams_as_a_draft_then_becomes_the_cited_reply(
+        fake, indexed_corpus, fake_openai, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """With an LLM, the user watches the answer being written (one message, edited), and that
+    message ends as the checked reply with its sources and feedback buttons."""
+    import asyncio
+
+    import bot.channels.telegram as telegram_channel
+
+    monkeypatch.setattr(telegram_channel, "DRAFT_EDIT_SECONDS", 0.05)
+    fake_openai.stream_delay = 0.03
+    core = indexed_corpus.settings.model_copy(update={"llm_base_url": fake_openai.base_url, "llm_model": "fake"})
+    assistant = Assistant(Context(core, embedder=indexed_corpus.embedder()))
+    async with polling(bot_settings(fake, tmp_path / "bot"), assistant, fake):
+        fake.push(fake.make_text_update(USER, "Ai chủ trì triển khai Trung tâm giám sát an toàn thông tin SOC?"))
+        for _ in range(400):
+            edits = [c.params for c in fake.calls_to("editMessageText")]
+            if edits and "Nguồn" in edits[-1].get("text", ""):
+                break
+            await asyncio.sleep(0.05)
+    drafts = [c.params for c in fake.calls_to("sendMessage") if int(c.params["chat_id"]) == USER]
+    assert len(drafts) == 1 and drafts[0]["text"].endswith(" …") and "parse_mode" not in drafts[0]
+    edits = [c.params for c in fake.calls_to("editMessageText")]
+    assert len(edits) >= 2  # the draft grew, then became the answer
+    final = edits[-1]
+    assert len({str(e["message_id"]) for e in edits}) == 1  # always the draft message
+    shown = visible_text(final["text"])
+    assert "Công an tỉnh" in shown and "Nguồn" in shown and final.get("parse_mode") == "HTML"
+    assert "👍" in str(final.get("reply_markup"))

@@ -34,8 +34,11 @@ class StubAssistant:
         self.reply = reply or Reply(text="Xin chào")
         self.messages: list[IncomingMessage] = []
 
-    def handle(self, msg: IncomingMessage) -> Reply:
+    def handle(self, msg: IncomingMessage, on_delta=None) -> Reply:  # type: ignore[no-untyped-def]
         self.messages.append(msg)
+        if on_delta is not None:
+            for piece in ("Dòng ", "1"):
+                on_delta(piece)
         return self.reply
 
 
@@ -256,3 +259,27 @@ def test_ask_rejects_bad_today(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
     result = CliRunner().invoke(app, ["ask", "xin chào", "--today", "16/03/2026"])
     assert result.exit_code == 2
     assert "YYYY-MM-DD" in result.output
+
+
+def _ndjson(response) -> list[dict]:  # type: ignore[no-untyped-def]
+    assert response.headers["content-type"].startswith("application/x-ndjson")
+    return [json.loads(line) for line in response.text.splitlines() if line.strip()]
+
+
+def test_stream_sends_deltas_then_the_reply(web_settings: Settings) -> None:
+    stub = StubAssistant(_stub_reply())
+    with TestClient(create_app(web_settings, assistant=stub)) as client:
+        response = client.post("/api/chat/stream", json={"user_id": "u-1", "text": "Hỏi"})
+        assert response.status_code == 200
+        items = _ndjson(response)
+        assert [i["delta"] for i in items[:-1]] == ["Dòng ", "1"]
+        final = items[-1]["reply"]
+        assert final["text"].startswith("Dòng 1") and final["citations"][0]["label"] == "Thông báo số 174/TB-UBND ngày 05/07/2025"
+        assert client.post("/api/chat/stream", json={"user_id": "u-1", "text": "  "}).status_code == 422
+
+
+@pytest.mark.slow
+def test_stream_without_llm_is_one_reply_line(real_client: TestClient) -> None:
+    response = real_client.post("/api/chat/stream", json={"user_id": "s-1", "text": "Ai chủ trì triển khai SOC?"})
+    items = _ndjson(response)
+    assert len(items) == 1 and items[0]["reply"]["text"].startswith("Công an tỉnh chủ trì")

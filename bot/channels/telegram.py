@@ -87,6 +87,7 @@ TIMEZONE = "Asia/Ho_Chi_Minh"
 
 #: Answers of these intents get 👍/👎 buttons.
 FEEDBACK_INTENTS = frozenset({"qa", "tasks", "deadlines"})
+DRAFT_EDIT_SECONDS = 1.2  # a streamed draft is edited at most this often (Telegram limits edits)
 FEEDBACK_UP, FEEDBACK_DOWN = "fb:+1", "fb:-1"
 QUICK_PREFIX = "q:"  # indirection for quick-reply data longer than Telegram's 64-byte limit
 CALLBACK_DATA_MAX = 64
@@ -282,16 +283,66 @@ def _markup(state: _State, reply: Reply) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(rows) if rows else None
 
 
+class _Draft:
+    """A plain-text message that grows while an LLM writes the answer, edited every
+    ``DRAFT_EDIT_SECONDS``; the checked, rendered reply then replaces its text."""
+
+    def __init__(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+        self.context, self.chat_id = context, chat_id
+        self.pieces: list[str] = []  # appended by the core's thread, read by the event loop
+        self.message_id: int | None = None
+        self._shown = ""
+
+    def on_delta(self, piece: str) -> None:
+        self.pieces.append(piece)
+
+    async def refresh_until_cancelled(self) -> None:
+        while True:
+            await asyncio.sleep(DRAFT_EDIT_SECONDS)
+            await self.show()
+
+    async def show(self) -> None:
+        text = "".join(self.pieces).strip()
+        if not text or text == self._shown:
+            return
+        text = text if len(text) <= MessageLimit.MAX_TEXT_LENGTH - 2 else text[: MessageLimit.MAX_TEXT_LENGTH - 2]
+        try:
+            if self.message_id is None:
+                sent = await self.context.bot.send_message(self.chat_id, text + " …", parse_mode=None)
+                self.message_id = sent.message_id
+            else:
+                await self.context.bot.edit_message_text(text + " …", chat_id=self.chat_id,
+                                                         message_id=self.message_id, parse_mode=None)
+            self._shown = text
+        except TelegramError as e:  # a draft is a courtesy: the final reply is sent regardless
+            logger.info("draft update failed: %s", e)
+
+
 async def _ask_core(context: ContextTypes.DEFAULT_TYPE, msg: IncomingMessage) -> None:
-    """Run the synchronous core in a thread (showing "typing…") and send its reply."""
+    """Run the synchronous core in a thread (showing "typing…") and send its reply. While an LLM
+    writes, the answer is shown as a growing draft, which the final reply then replaces."""
     state = _state(context)
     chat_id = int(msg.chat_id or msg.user_id)
-    async with _typing(context, chat_id):
-        reply = await asyncio.to_thread(state.assistant.handle, msg)
+    draft = _Draft(context, chat_id)
+    refresher = asyncio.create_task(draft.refresh_until_cancelled())
+    try:
+        async with _typing(context, chat_id):
+            reply = await asyncio.to_thread(state.assistant.handle, msg, draft.on_delta)
+    finally:
+        refresher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await refresher
     chunks = render_reply(reply)
     markup = _markup(state, reply)
     for i, chunk in enumerate(chunks):
         last = i == len(chunks) - 1
+        if i == 0 and draft.message_id is not None:
+            try:
+                sent = await context.bot.edit_message_text(chunk, chat_id=chat_id, message_id=draft.message_id,
+                                                           reply_markup=markup if last else None)
+                continue
+            except TelegramError as e:
+                logger.info("could not turn the draft into the answer (%s); sending it anew", e)
         sent = await context.bot.send_message(chat_id, chunk, reply_markup=markup if last else None)
     if markup is not None and reply.intent in FEEDBACK_INTENTS:
         state.questions.remember((chat_id, sent.message_id), msg.text)

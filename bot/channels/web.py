@@ -1,4 +1,4 @@
-"""The web channel: ``POST /api/chat`` and the chat page at ``/``.
+"""The web channel: ``POST /api/chat``, ``POST /api/chat/stream`` and the chat page at ``/``.
 
 A thin adapter: it validates the HTTP payload, turns it into an ``IncomingMessage``, and maps the
 core's ``Reply`` to pydantic models. All conversation logic lives in ``bot.core``.
@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
 from bot.core.assistant import Assistant
@@ -100,6 +102,41 @@ async def chat(body: ChatRequest, request: Request) -> ChatResponse:
                           received_at=dt.datetime.now(dt.UTC))
     reply = await asyncio.to_thread(assistant.handle, msg)
     return ChatResponse.from_reply(reply)
+
+
+@router.post("/api/chat/stream", response_class=StreamingResponse,
+             responses={200: {"content": {"application/x-ndjson": {}}}})
+async def chat_stream(body: ChatRequest, request: Request) -> StreamingResponse:
+    """Answer one message as NDJSON: ``{"delta": "…"}`` lines while an LLM writes the answer (none
+    without an LLM), then one ``{"reply": ChatResponse}`` line, the checked answer with its
+    citations, which replaces the deltas (after an LLM failure it is the extractive answer)."""
+    if not body.text.strip():
+        raise HTTPException(status_code=422, detail="Vui lòng nhập câu hỏi.")
+    assistant: Assistant = request.app.state.assistant
+    msg = IncomingMessage(channel="web", user_id=body.user_id, text=body.text,
+                          received_at=dt.datetime.now(dt.UTC))
+    loop = asyncio.get_running_loop()
+    lines: asyncio.Queue[str | None] = asyncio.Queue()
+
+    def on_delta(piece: str) -> None:  # called in the worker thread; FIFO with the final line
+        loop.call_soon_threadsafe(lines.put_nowait, json.dumps({"delta": piece}, ensure_ascii=False))
+
+    async def answer() -> None:
+        try:
+            reply = await asyncio.to_thread(assistant.handle, msg, on_delta)
+            final = ChatResponse.from_reply(reply).model_dump(mode="json")
+            await lines.put(json.dumps({"reply": final}, ensure_ascii=False))
+        finally:
+            await lines.put(None)
+
+    async def body_lines() -> AsyncIterator[str]:
+        task = asyncio.create_task(answer())
+        while (line := await lines.get()) is not None:
+            yield line + "\n"
+        await task
+
+    return StreamingResponse(body_lines(), media_type="application/x-ndjson",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 
 @router.get("/", include_in_schema=False)

@@ -17,11 +17,15 @@ from bot.core.messages import IncomingMessage, Reply
 from troly.context import Context
 from troly.errors import TrolyError
 
-__all__ = ["Assistant", "Clock"]
+__all__ = ["Assistant", "Clock", "DeltaSink"]
 
 logger = logging.getLogger(__name__)
 
 Clock = Callable[[], dt.datetime]
+
+
+DeltaSink = Callable[[str], None]
+"""Receives pieces of an answer as the LLM writes them."""
 
 
 class Assistant:
@@ -46,10 +50,15 @@ class Assistant:
     def is_admin(self, msg: IncomingMessage) -> bool:
         return msg.user_key in self.ctx.settings.admin_keys
 
-    def handle(self, msg: IncomingMessage) -> Reply:
-        """Answer one message. Never raises for user input: errors become a polite Vietnamese reply."""
+    def handle(self, msg: IncomingMessage, on_delta: DeltaSink | None = None) -> Reply:
+        """Answer one message. Never raises for user input: errors become a polite Vietnamese reply.
+
+        ``on_delta`` (for channels that can show text as it is written) receives the generated
+        answer's text pieces while an LLM writes it; the returned ``Reply`` is still the whole,
+        checked answer and replaces them (after a failure mid-stream it is the extractive answer).
+        """
         try:
-            return self._conversation.handle(msg)
+            return self._conversation.handle(msg, on_delta)
         except TrolyError as e:
             logger.warning("handled error for %s: %s", msg.user_key, e)
             return Reply(text=e.user_message, intent="error")

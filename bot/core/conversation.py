@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bot.core.extractive import NOT_FOUND, citation_of, extract_answer, lead_unit_answer
@@ -112,7 +113,7 @@ class Conversation:
 
     # ---- entry point --------------------------------------------------------------------------
 
-    def handle(self, msg: IncomingMessage) -> Reply:
+    def handle(self, msg: IncomingMessage, on_delta: Callable[[str], None] | None = None) -> Reply:
         text = (msg.text or "").strip()
         if msg.attachments:
             return self._upload(msg)
@@ -131,19 +132,19 @@ class Conversation:
         intent = route(text, today=self.a.today(), catalogue=self.ctx.catalogue(), previous=state["intent"])
         if intent.follow_up:
             intent = self._merge_follow_up(intent, state["params"])
-        reply = self._dispatch(msg, intent)
+        reply = self._dispatch(msg, intent, on_delta)
         if reply.intent in ("tasks", "deadlines", "qa"):
             params = {"unit": intent.unit, "period": [d.isoformat() for d in intent.period] if intent.period else None,
                       "period_text": intent.period_text}
             self._save_state(msg, last_intent=reply.intent, params=params)
         return reply
 
-    def _dispatch(self, msg: IncomingMessage, intent: Intent) -> Reply:
+    def _dispatch(self, msg: IncomingMessage, intent: Intent, on_delta: Callable[[str], None] | None = None) -> Reply:
         handlers = {
             "help": lambda: Reply(HELP_TEXT, intent="help"),
             "tasks": lambda: self._tasks(msg, intent),
             "deadlines": lambda: self._deadlines(msg, intent),
-            "qa": lambda: self._qa(intent.text or msg.text),
+            "qa": lambda: self._qa(intent.text or msg.text, on_delta),
             "bind_unit": lambda: self._bind_unit(msg, intent.text),
             "admin_reindex": lambda: self._reindex(msg),
             "admin_docs": lambda: self._docs(msg),
@@ -188,7 +189,7 @@ class Conversation:
 
     # ---- intents ------------------------------------------------------------------------------
 
-    def _qa(self, question: str) -> Reply:
+    def _qa(self, question: str, on_delta: Callable[[str], None] | None = None) -> Reply:
         question = question.strip()
         if not question:
             return Reply("Bạn muốn hỏi gì? Ví dụ: /hoi Ai chủ trì triển khai SOC?", intent="help")
@@ -197,7 +198,7 @@ class Conversation:
         if not extractive.found:
             return Reply(NOT_FOUND, intent="qa", data={"found": False})
         if self.ctx.settings.llm_enabled:
-            generated = self._generate(question, hits)
+            generated = self._generate(question, hits, on_delta)
             if generated is not None:
                 return generated
         text = extractive.text
@@ -206,14 +207,27 @@ class Conversation:
             text = f"{lead}\n\n{text}"
         return Reply(text, citations=extractive.citations, intent="qa", data={"found": True, "mode": "extractive"})
 
-    def _generate(self, question: str, hits) -> Reply | None:  # type: ignore[no-untyped-def]
-        """Generative answer through the configured LLM; None (→ extractive) on timeout or error."""
-        from bot.core.llm import LLMAnswerer, LLMUnavailable
+    def _generate(self, question: str, hits, on_delta: Callable[[str], None] | None = None) -> Reply | None:  # type: ignore[no-untyped-def]
+        """Generative answer through the configured LLM; None (→ extractive) on timeout or error.
+
+        With ``on_delta`` the answer is streamed: pieces go to the channel as they arrive, and the
+        joined text is checked exactly like a whole answer (markers, refusal) for the final reply.
+        """
+        from bot.core.llm import LLMAnswerer, LLMUnavailable, parse_answer
 
         try:
             if self._llm is None:
                 self._llm = LLMAnswerer(self.ctx.settings)
-            answer = self._llm.answer(question, hits)
+            if on_delta is None:
+                answer = self._llm.answer(question, hits)
+            else:
+                pieces: list[str] = []
+                for delta in self._llm.stream(question, hits):
+                    pieces.append(delta)
+                    on_delta(delta)
+                if not "".join(pieces).strip():
+                    raise LLMUnavailable("the LLM streamed an empty answer")
+                answer = parse_answer("".join(pieces), len(hits))
         except LLMUnavailable as e:
             logger.warning("LLM unavailable, falling back to the extractive answer: %s", e)
             return None

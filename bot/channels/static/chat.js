@@ -117,6 +117,56 @@
     scrollToEnd();
   }
 
+  // A bot bubble that grows while the answer is being written (LLM streaming).
+  function addLiveMessage() {
+    const li = el("li", "msg bot live");
+    li.appendChild(el("span", "visually-hidden", "Trợ lý: "));
+    const bubble = el("div", "bubble");
+    const answer = el("div", "answer", "");
+    bubble.appendChild(answer);
+    li.appendChild(bubble);
+    messages.appendChild(li);
+    return { li: li, append: (piece) => { answer.textContent += piece; scrollToEnd(); } };
+  }
+
+  // Read NDJSON lines: {"delta": "..."} while the answer is written, then {"reply": {...}}.
+  async function readAnswer(response, loading) {
+    let live = null;
+    let reply = null;
+    const handle = (line) => {
+      if (!line.trim()) return;
+      const item = JSON.parse(line);
+      if (typeof item.delta === "string") {
+        if (!live) { loading.remove(); live = addLiveMessage(); }
+        live.append(item.delta);
+      } else if (item.reply) {
+        reply = item.reply;
+      }
+    };
+    if (response.body && response.body.getReader) {
+      const reader = response.body.getReader();
+      const decoder = new TextDecoder("utf-8");
+      let buffer = "";
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += decoder.decode(value, { stream: true });
+        let cut;
+        while ((cut = buffer.indexOf("\n")) >= 0) {
+          handle(buffer.slice(0, cut));
+          buffer = buffer.slice(cut + 1);
+        }
+      }
+      handle(buffer + decoder.decode());
+    } else {
+      (await response.text()).split("\n").forEach(handle);
+    }
+    loading.remove();
+    if (live) live.li.remove();  // the checked answer, with citations, replaces the draft
+    if (!reply) throw new Error("no reply in the stream");
+    addBotMessage(reply);
+  }
+
   function addError(text) {
     const li = el("li", "msg error");
     li.setAttribute("role", "alert");
@@ -152,19 +202,20 @@
     addUserMessage(shown || question);
     const loading = addLoading();
     try {
-      const response = await fetch("api/chat", {
+      const response = await fetch("api/chat/stream", {
         method: "POST",
-        headers: { "Content-Type": "application/json", "Accept": "application/json" },
+        headers: { "Content-Type": "application/json", "Accept": "application/x-ndjson" },
         body: JSON.stringify({ user_id: USER_ID, text: question }),
       });
-      loading.remove();
       if (!response.ok) {
+        loading.remove();
         addError(await errorText(response));
         return;
       }
-      addBotMessage(await response.json());
+      await readAnswer(response, loading);
     } catch (e) {
       loading.remove();
+      messages.querySelectorAll("li.live").forEach((node) => node.remove());
       addError("Không kết nối được với máy chủ. Vui lòng kiểm tra mạng và thử lại.");
     } finally {
       setBusy(false);
