@@ -22,12 +22,11 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from telegram.ext import AIORateLimiter
 
-from bot.channels.telegram import build_application
 from bot.channels.zalo import SECRET_HEADER, ZaloAdapter, ZaloClient, make_router
 from bot.core.assistant import Assistant
 from tests.fake_telegram import FakeTelegram
 from tests.fake_zalo import FakeZalo
-from tests.chat_servers import clean_servers, tg, zl  # noqa: F401 (fixtures)
+from tests.chat_servers import clean_servers, telegram_polling, tg, zl  # noqa: F401 (fixtures)
 from troly.config import Settings
 from troly.context import Context
 from troly.ideas_models import IdeaRow
@@ -135,17 +134,8 @@ class ZaloUser:
         return self.received()[-1].text
 
 
-@contextlib.asynccontextmanager
-async def telegram_bot(ctx: Context, assistant: Assistant, fake: FakeTelegram) -> AsyncIterator[None]:
-    application = build_application(ctx.settings, assistant, base_url=fake.base_url)
-    async with application:
-        await application.start()
-        await application.updater.start_polling(timeout=1)
-        try:
-            yield
-        finally:
-            await application.updater.stop()
-            await application.stop()
+def telegram_bot(ctx: Context, assistant: Assistant, fake: FakeTelegram):  # type: ignore[no-untyped-def]
+    return telegram_polling(ctx.settings, assistant, fake)
 
 
 @contextlib.asynccontextmanager

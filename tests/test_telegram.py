@@ -7,9 +7,7 @@ Only the long-reply and button tests use a stub core; the others talk to the rea
 
 from __future__ import annotations
 
-import contextlib
 import re
-from collections.abc import AsyncIterator
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -17,11 +15,12 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from bot.channels.telegram import SECRET_HEADER, WEBHOOK_PATH, build_application, lifespan_hooks, make_router
+from bot.channels.telegram import SECRET_HEADER, WEBHOOK_PATH, lifespan_hooks, make_router
 from bot.core.assistant import Assistant
 from bot.core.messages import Button, Citation, IncomingMessage, Reply
 from tests.docfactory import make_docx
 from tests.fake_openai import fake_openai, fake_openai_server  # noqa: F401  (fixtures)
+from tests.chat_servers import telegram_polling
 from tests.fake_telegram import FakeTelegram
 from troly.config import Settings
 from troly.context import Context
@@ -47,18 +46,9 @@ def bot_settings(fake: FakeTelegram, home: Path, **extra: object) -> Settings:
                     telegram_token=fake.token, telegram_base_url=fake.base_url, **extra)
 
 
-@contextlib.asynccontextmanager
-async def polling(settings: Settings, assistant: Assistant, fake: FakeTelegram) -> AsyncIterator[None]:
+def polling(settings: Settings, assistant: Assistant, fake: FakeTelegram):  # type: ignore[no-untyped-def]
     """The bot built by ``build_application``, long-polling the fake for the duration of the block."""
-    application = build_application(settings, assistant, base_url=fake.base_url)
-    async with application:
-        await application.start()
-        await application.updater.start_polling(timeout=1)
-        try:
-            yield
-        finally:
-            await application.updater.stop()
-            await application.stop()
+    return telegram_polling(settings, assistant, fake)
 
 
 class EchoAssistant(Assistant):
