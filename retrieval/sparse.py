@@ -169,6 +169,20 @@ class LexicalIndex:
 
     # ---- search -------------------------------------------------------------------------------
 
+    def containing(self, token: str, *, folded: bool = False) -> list[str]:
+        """Ids of the passages whose tokens include ``token`` (a whole document code such as
+        "570/kh-vpubnd"), read from the index's token→passage postings: no scan of the text."""
+        loaded = self._loaded
+        if loaded is None or not loaded.ids:
+            return []
+        model = loaded.folded if folded else loaded.exact
+        column = model.vocab_dict.get(token)  # type: ignore[attr-defined]
+        if column is None:
+            return []
+        postings = model.scores  # type: ignore[attr-defined]  # CSC: token column -> passage rows
+        rows = postings["indices"][postings["indptr"][column]:postings["indptr"][column + 1]]
+        return [loaded.ids[int(i)] for i in rows if int(i) < len(loaded.ids)]
+
     def search(self, query: str, *, k: int, folded: bool = False) -> list[tuple[str, float]]:
         """Top-``k`` passages for ``query`` as ``(id, bm25 score)``, best first, scores > 0 only."""
         loaded = self._loaded

@@ -72,6 +72,9 @@ def test_exact_document_code_is_found(indexed_corpus) -> None:
     hits = Searcher(indexed_corpus).search("Kế hoạch 678/KH-VPUBND", k=3)
     assert "678/KH-VPUBND" in hits[0].passage.text
     assert "exact" in hits[0].retrievers
+    # typed without the Đ, the code still matches exactly (through the folded index's postings)
+    hits = Searcher(indexed_corpus).search("quyet dinh 961/QD-UBND", k=3)
+    assert "961/QĐ-UBND" in hits[0].passage.text and "exact" in hits[0].retrievers
 
 
 def test_filters_restrict_by_type_and_date(indexed_corpus) -> None:
