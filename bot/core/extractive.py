@@ -27,12 +27,10 @@ hay hoặc thì mà những các một nhiều ít này kia đó ấy ở tại 
 tôi bạn mình chúng ta em anh chị hỏi xin vui lòng giúp cảm ơn nhé à ạ ừ ơi rồi việc nhiệm vụ
 hôm nay ngày tháng năm tuần quý giờ hiện mọi mỗi
 """
-_SENTENCE_SPLIT = re.compile(r"(?<=[.;!?])\s+(?=[A-ZĐÀ-Ỹ\"“(-])|\n+")
-_MARKER = re.compile(r"^\s*(?:[-+•]|[IVXLC]+\.|\d+(?:\.\d+)*[.)]|[a-zđ]\))\s*")
-
-
 _STOP = frozenset(tokenize(_STOP_WORDS, folded=False, bigrams=False))
 _STOP_FOLDED = frozenset(fold(w) for w in _STOP)
+_SENTENCE_SPLIT = re.compile(r"(?<=[.;!?])\s+(?=[A-ZĐÀ-Ỹ\"“(-])|\n+")
+_MARKER = re.compile(r"^\s*(?:[-+•]|[IVXLC]+\.|\d+(?:\.\d+)*[.)]|[a-zđ]\))\s*")
 
 
 @dataclass(slots=True)
