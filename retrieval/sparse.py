@@ -169,6 +169,10 @@ class LexicalIndex:
 
     # ---- search -------------------------------------------------------------------------------
 
+    def ids(self) -> set[str]:
+        """Passage ids of the loaded index (what consistency checks compare with SQL and Chroma)."""
+        return set(self._loaded.ids) if self._loaded else set()
+
     def containing(self, token: str, *, folded: bool = False) -> list[str]:
         """Ids of the passages whose tokens include ``token`` (a whole document code such as
         "570/kh-vpubnd"), read from the index's token→passage postings: no scan of the text."""

@@ -103,3 +103,4 @@ def test_sigkill_mid_ingest_keeps_index_answering_and_rerun_completes(tmp_path: 
         sql = passage_ids(session=session)
     dense = final.dense().ids()
     assert sql == dense, (len(sql - dense), len(dense - sql))  # no orphan, no duplicate
+    assert final.lexical().ids() == sql  # BM25 follows SQL's passage set too

@@ -101,7 +101,7 @@ def test_remove_and_reingest_keep_bm25_and_chroma_identical(ctx, corpus_copy) ->
         with ctx.db.session() as session:
             sql = passage_ids(session=session)
         lexical = ctx.lexical()
-        return sql, ctx.dense().ids(), set(lexical._loaded.ids if lexical._loaded else [])
+        return sql, ctx.dense().ids(), lexical.ids()
 
     ingestor.ingest([corpus_copy])
     sql, dense, bm25 = sets()
