@@ -39,11 +39,15 @@ class SearchFilters:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     doc_ids: tuple[str, ...] | None = None
+    # Unit ids that concern the asked unit (itself, its groups, predecessors: the catalogue's
+    # ``expand_for_query``); a passage passes when its heading path or text names one of them.
+    unit_ids: frozenset[str] | None = None
 
     def active(self) -> bool:
-        return any(v is not None for v in (self.doc_types, self.issuer_contains, self.date_from, self.date_to, self.doc_ids))
+        return any(v is not None for v in (self.doc_types, self.issuer_contains, self.date_from, self.date_to,
+                                           self.doc_ids, self.unit_ids))
 
-    def allows(self, p: Passage, issuer: str | None) -> bool:
+    def allows(self, p: Passage, issuer: str | None, mentioned: set[str] | None = None) -> bool:
         if self.doc_types is not None and (p.doc_type or "") not in self.doc_types:
             return False
         if self.doc_ids is not None and p.doc_id not in self.doc_ids:
@@ -53,6 +57,8 @@ class SearchFilters:
         if self.date_from and (p.date is None or p.date < self.date_from):
             return False
         if self.date_to and (p.date is None or p.date > self.date_to):
+            return False
+        if self.unit_ids is not None and not (mentioned or set()) & self.unit_ids:
             return False
         return True
 
@@ -96,7 +102,7 @@ class Searcher:
                 hits = []
                 for pid, score in fused:
                     p = found.get(pid)
-                    if p is None or (filters and not filters.allows(p, issuers.get(p.doc_id))):
+                    if p is None or (filters and not filters.allows(p, issuers.get(p.doc_id), self._units_in(p, filters))):
                         continue  # an orphan left by a crash, or filtered out
                     scores = {name: s for name, ranked in lists.items() for q, s in ranked if q == pid}
                     hits.append(Hit(passage=p, score=score, retrievers=sorted(scores), scores=scores))
@@ -149,6 +155,13 @@ class Searcher:
                 rows.sort(key=lambda r: (r[1], r[0]))
                 out.append([(pid, 1.0 / (1 + i)) for i, (pid, _) in enumerate(rows[: self.candidates])])
         return out
+
+    def _units_in(self, p: Passage, filters: SearchFilters) -> set[str] | None:
+        """Catalogued units named in a passage's headings or text (only when a unit filter is set)."""
+        if filters.unit_ids is None:
+            return None
+        mentions = self.ctx.catalogue().find_mentions(f"{p.heading}\n{p.text}")
+        return {m.unit_id for m in mentions if m.unit_id}
 
     @staticmethod
     def _issuers(session, passages) -> dict[str, str | None]:  # type: ignore[no-untyped-def]

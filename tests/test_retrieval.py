@@ -87,6 +87,19 @@ def test_filters_restrict_by_type_and_date(indexed_corpus) -> None:
     assert hits and all(h.passage.date and h.passage.date.year == 2024 for h in hits)
 
 
+def test_unit_filter_keeps_passages_naming_the_unit_or_its_groups(indexed_corpus) -> None:
+    catalogue = indexed_corpus.catalogue()
+    concerned = frozenset(catalogue.expand_for_query("Tỉnh đoàn"))
+    hits = Searcher(indexed_corpus).search("ý tưởng đổi mới sáng tạo", k=5,
+                                           filters=SearchFilters(unit_ids=concerned))
+    assert hits and any("Tỉnh đoàn chịu trách nhiệm" in h.passage.text for h in hits)
+    for h in hits:
+        named = {m.unit_id for m in catalogue.find_mentions(f"{h.passage.heading}\n{h.passage.text}")}
+        assert named & concerned, h.passage.text[:80]
+    # a unit no passage names filters everything out rather than ignoring the filter
+    assert not Searcher(indexed_corpus).search("ý tưởng", k=5, filters=SearchFilters(unit_ids=frozenset({"no-such-unit"})))
+
+
 def test_hits_carry_citation_fields(indexed_corpus) -> None:
     hit = Searcher(indexed_corpus).search("Ai chủ trì triển khai SOC?", k=1)[0]
     p = hit.passage

@@ -133,7 +133,8 @@ def remove(doc: Annotated[str, typer.Argument(help="Document id, number, file na
     console.print(f"Đã xóa: {', '.join(removed)}")
 
 
-def _filters(doc_type: list[str] | None, issuer: str | None, date_from: str | None, date_to: str | None):  # type: ignore[no-untyped-def]
+def _filters(doc_type: list[str] | None, issuer: str | None, date_from: str | None, date_to: str | None,  # type: ignore[no-untyped-def]
+             unit: str | None = None, ctx=None):
     import datetime as dt
 
     from retrieval.search import SearchFilters
@@ -143,8 +144,15 @@ def _filters(doc_type: list[str] | None, issuer: str | None, date_from: str | No
         end = dt.date.fromisoformat(date_to) if date_to else None
     except ValueError as e:
         raise typer.BadParameter("dates are YYYY-MM-DD") from e
+    unit_ids = None
+    if unit:
+        match = ctx.catalogue().resolve(unit)
+        if match is None:
+            err_console.print(f"Không nhận ra đơn vị '{unit}'. Xem danh mục: troly units.")
+            raise typer.Exit(2)
+        unit_ids = frozenset(ctx.catalogue().expand_for_query(match))
     return SearchFilters(doc_types=tuple(doc_type) if doc_type else None, issuer_contains=issuer,
-                         date_from=start, date_to=end)
+                         date_from=start, date_to=end, unit_ids=unit_ids)
 
 
 @app.command()
@@ -157,6 +165,7 @@ def search(
     issuer: Annotated[str | None, typer.Option(help="Issuer contains this text.")] = None,
     date_from: Annotated[str | None, typer.Option("--from", help="Documents dated on/after YYYY-MM-DD.")] = None,
     date_to: Annotated[str | None, typer.Option("--to", help="Documents dated on/before YYYY-MM-DD.")] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="Passages naming this unit (or a group it belongs to).")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Find the passages that best answer a question (hybrid dense + BM25 by default)."""
@@ -167,8 +176,8 @@ def search(
         raise typer.BadParameter("mode is hybrid, dense or bm25")
     if (query is None) == (queries is None):
         raise typer.BadParameter("give either QUERY or --queries FILE")
-    filters = _filters(doc_type, issuer, date_from, date_to)
     ctx = _context()
+    filters = _filters(doc_type, issuer, date_from, date_to, unit, ctx)
     searcher = Searcher(ctx)
     if queries is not None:
         lines = [json.loads(line) for line in queries.read_text(encoding="utf-8").splitlines() if line.strip()]
