@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from starlette.requests import ClientDisconnect
 
 from tests.local_server import LocalServer
 
@@ -211,7 +212,10 @@ class FakeTelegram:
         async def api(token: str, method: str, request: Request) -> Response:
             if token != self.token:
                 return JSONResponse({"ok": False, "error_code": 401, "description": "Unauthorized"}, 401)
-            params = await _params(request)
+            try:
+                params = await _params(request)
+            except ClientDisconnect:  # the bot cancelled it (a "typing…" call once the answer is ready)
+                return Response(status_code=499)
             self.calls.append(Call(method, params))
             result = await self._dispatch(method, params)
             if isinstance(result, Response):
