@@ -100,6 +100,17 @@ def build_app(settings: Settings, assistant: Assistant):  # type: ignore[no-unty
         return FastAPI(lifespan=lifespan)
 
 
+async def post_webhook(http: httpx.AsyncClient, path: str, headers: dict[str, str], update: dict,
+                       statuses: Counter[int]) -> None:
+    """Deliver one update as the platform would; count the status (-1: the POST itself failed)."""
+    try:
+        r = await http.post(path, json=update, headers=headers)
+        statuses[r.status_code] += 1
+    except httpx.HTTPError as e:
+        statuses[-1] += 1
+        print(f"  webhook POST failed: {type(e).__name__}", file=sys.stderr)
+
+
 async def simulate_zalo(fake: FakeZalo, base_url: str, users: int, messages: int, timeout: float,
                         redeliver: float, expected_parts: dict[str, int]) -> dict:
     latencies: list[float] = []
@@ -111,12 +122,7 @@ async def simulate_zalo(fake: FakeZalo, base_url: str, users: int, messages: int
     async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=30) as http:
 
         async def post(update: dict) -> None:
-            try:
-                r = await http.post(WEBHOOK_PATH, json=update, headers={SECRET_HEADER: SECRET})
-                statuses[r.status_code] += 1
-            except httpx.HTTPError as e:
-                statuses[-1] += 1
-                print(f"  webhook POST failed: {type(e).__name__}", file=sys.stderr)
+            await post_webhook(http, WEBHOOK_PATH, {SECRET_HEADER: SECRET}, update, statuses)
 
         async def user(i: int) -> None:
             uid = f"bench-user-{i}"
@@ -207,12 +213,7 @@ async def simulate_telegram(fake, base_url: str, users: int, messages: int, time
     async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=30) as http:
 
         async def post(update: dict) -> None:
-            try:
-                r = await http.post(TG_WEBHOOK_PATH, json=update, headers={TG_SECRET_HEADER: SECRET})
-                statuses[r.status_code] += 1
-            except httpx.HTTPError as e:
-                statuses[-1] += 1
-                print(f"  webhook POST failed: {type(e).__name__}", file=sys.stderr)
+            await post_webhook(http, TG_WEBHOOK_PATH, {TG_SECRET_HEADER: SECRET}, update, statuses)
 
         def received(chat: int) -> int:
             return len(index.by_chat.get(chat, ()))
