@@ -324,14 +324,17 @@ async def _ask_core(context: ContextTypes.DEFAULT_TYPE, msg: IncomingMessage) ->
     state = _state(context)
     chat_id = int(msg.chat_id or msg.user_id)
     draft = _Draft(context, chat_id)
-    refresher = asyncio.create_task(draft.refresh_until_cancelled())
+    # Only a configured LLM streams; without one there is nothing to draft and no task to run.
+    streams = state.assistant.ctx.settings.llm_enabled
+    refresher = asyncio.create_task(draft.refresh_until_cancelled()) if streams else None
     try:
         async with _typing(context, chat_id):
-            reply = await asyncio.to_thread(state.assistant.handle, msg, draft.on_delta)
+            reply = await asyncio.to_thread(state.assistant.handle, msg, draft.on_delta if streams else None)
     finally:
-        refresher.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await refresher
+        if refresher is not None:
+            refresher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await refresher
     chunks = render_reply(reply)
     markup = _markup(state, reply)
     for i, chunk in enumerate(chunks):
