@@ -3,8 +3,16 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 ARCH := $(shell uname -s)-$(shell uname -m)
+PYTEST := $(BIN)/python -m pytest -q -rs -p no:cacheprovider
 
-.PHONY: run test install install-dev bench clean
+# Odd instants for the moved-clock runs (UTC, given to libfaketime; the clock keeps ticking):
+# 23:59 in Viet Nam on the last day of a month, a leap day, and New Year in Viet Nam while it is
+# still the old year in UTC; each with a machine time zone far from Viet Nam's.
+CLOCK_CI := "2028-02-29 16:59:30"
+CLOCK_TZ_CI := America/Los_Angeles
+CLOCKS := "2027-01-31 16:59:30|Pacific/Kiritimati" "2028-02-29 16:59:30|America/Los_Angeles" "2026-12-31 17:30:00|UTC"
+
+.PHONY: run test test-clock lint install install-dev bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,15 +28,37 @@ run: install
 	$(BIN)/troly search "Tỉnh đoàn giới thiệu bao nhiêu ý tưởng mỗi tháng" -k 3
 	$(BIN)/troly serve
 
-# Everything the tests and benchmarks use. The CPU build of torch is installed first so that
-# sentence-transformers does not pull a multi-GB CUDA build.
-install-dev: $(BIN)/python
+# Everything the tests and benchmarks use, reinstalled only when pyproject.toml or the system
+# package list changes. The CPU build of torch is installed first so that sentence-transformers
+# does not pull a multi-GB CUDA build.
+$(VENV)/.dev-installed: $(BIN)/python pyproject.toml scripts/system-deps.sh
 	./scripts/system-deps.sh
 	@if [ "$(ARCH)" = "Linux-x86_64" ]; then $(BIN)/pip install -q "torch==2.13.0"; fi
 	$(BIN)/pip install -q -e ".[all]"
+	touch $@
 
+install-dev: $(VENV)/.dev-installed
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+# The suite, then the whole suite again with the clock moved (see CLOCK_CI).
 test: install-dev
-	$(BIN)/python -m pytest -q -rs
+	$(PYTEST)
+	@if command -v faketime >/dev/null; then \
+	  echo "== the suite again at $(CLOCK_CI) UTC, TZ=$(CLOCK_TZ_CI)"; \
+	  TZ=$(CLOCK_TZ_CI) FAKETIME_DONT_FAKE_MONOTONIC=1 faketime $(CLOCK_CI) $(PYTEST); \
+	else echo "NOTE: faketime missing: the moved-clock run is skipped" >&2; fi
+
+# The suite at each instant of CLOCKS (slow: one full run each).
+test-clock: install-dev
+	@for c in $(CLOCKS); do \
+	  t=$${c%|*}; z=$${c#*|}; echo "== suite at $$t UTC, TZ=$$z"; \
+	  TZ=$$z FAKETIME_DONT_FAKE_MONOTONIC=1 faketime "$$t" $(PYTEST) || exit 1; \
+	done
 
 bench: install-dev
 	$(BIN)/python benchmarks/ingest_throughput.py

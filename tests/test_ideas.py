@@ -41,7 +41,7 @@ def at(month: int, day: int, hour: int = 9) -> dt.datetime:
 
 @pytest.fixture
 def ctx(tmp_path: Path, embedder) -> Context:
-    return Context(Settings(home=tmp_path / "home", admins="telegram:admin1"), embedder=embedder)
+    return Context(Settings(home=tmp_path / "home", admins="telegram:admin1"), embedder=embedder, clock=lambda: NOW)
 
 
 @pytest.fixture
@@ -336,7 +336,7 @@ def test_import_xlsx_with_bad_rows(svc: IdeaService, tmp_path: Path) -> None:
 
 
 def test_500_concurrent_submissions(ctx: Context) -> None:
-    flow = IdeasFlow(Assistant(ctx, clock=lambda: dt.datetime.now(TZ)))
+    flow = IdeasFlow(Assistant(ctx))
     svc = flow.service
     units = ["xã Tây Sơn", "phường Pleiku", "Tỉnh đoàn", "xã Chư Sê", "phường An Khê"]
     acks: list[str] = []

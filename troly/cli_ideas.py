@@ -128,7 +128,7 @@ def list_cmd(
     filters: dict[str, Any] = {}
     try:
         if month:
-            filters["month"] = parse_month(month, dt.date.today())
+            filters["month"] = parse_month(month, svc.now().date())
         if unit:
             filters["unit_ids"] = [resolve_unit(svc.catalogue, unit).id]
         if status:
@@ -238,7 +238,7 @@ def report_cmd(
 
     ctx = _context()
     try:
-        year, mon = parse_month(month, dt.date.today())
+        year, mon = parse_month(month, ctx.today())
     except ValueError as e:
         raise typer.BadParameter(str(e)) from e
     try:

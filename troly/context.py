@@ -10,6 +10,10 @@ import importlib.util
 import logging
 from typing import TYPE_CHECKING, Any
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from troly.clock import Clock, local_now, system_clock
 from troly.config import Settings
 from troly.db import Database
 
@@ -24,10 +28,14 @@ logger = logging.getLogger(__name__)
 
 
 class Context:
-    """Settings + database + (lazy) embedder and vector index."""
+    """Settings + clock + database + (lazy) embedder and vector index."""
 
-    def __init__(self, settings: Settings, *, embedder: Embedder | None = None) -> None:
+    def __init__(
+        self, settings: Settings, *, embedder: Embedder | None = None, clock: Clock | None = None
+    ) -> None:
         self.settings = settings
+        self.tz = ZoneInfo(settings.timezone)
+        self.clock: Clock = clock or system_clock
         settings.ensure_home()
         self.db = Database(settings)
         self._embedder = embedder
@@ -35,6 +43,13 @@ class Context:
         self._dense: DenseIndex | None = None
         self._lexical: LexicalIndex | None = None
         self._catalogue: Any = None
+
+    def now(self) -> dt.datetime:
+        """The current time in the configured zone, from the injected clock."""
+        return local_now(self.clock, self.tz)
+
+    def today(self) -> dt.date:
+        return self.now().date()
 
     def embedder(self) -> Embedder:
         if self._embedder is None:

@@ -34,6 +34,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from troly.clock import Clock, local_now
 from troly.errors import UserInputError
 from troly.ideas_models import IdeaRow, IdeaStatusRow
 from troly.text import collapse_ws, fold, nfc
@@ -647,17 +648,14 @@ def import_hash(unit_id: str, title: str, description: str, date: dt.date | None
 class IdeaService:
     """What the CLI and the chat flow call; each method is one transaction."""
 
-    def __init__(self, ctx: Context, *, clock: Any = None) -> None:
+    def __init__(self, ctx: Context, *, clock: Clock | None = None) -> None:
         self.ctx = ctx
         self.settings = ctx.settings
         self.tz = ZoneInfo(ctx.settings.timezone)
-        self._clock = clock
+        self._clock: Clock = clock or ctx.clock
 
     def now(self) -> dt.datetime:
-        if self._clock is not None:
-            n = self._clock()
-            return n.astimezone(self.tz) if n.tzinfo else n.replace(tzinfo=self.tz)
-        return dt.datetime.now(self.tz)
+        return local_now(self._clock, self.tz)
 
     @property
     def catalogue(self) -> UnitCatalogue:

@@ -14,14 +14,14 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from bot.core.messages import IncomingMessage, Reply
+from troly.clock import Clock, local_now
 from troly.context import Context
 from troly.errors import TrolyError
 
-__all__ = ["Assistant", "Clock", "DeltaSink"]
+__all__ = ["Assistant", "DeltaSink"]
 
 logger = logging.getLogger(__name__)
 
-Clock = Callable[[], dt.datetime]
 
 
 DeltaSink = Callable[[str], None]
@@ -34,15 +34,14 @@ class Assistant:
     def __init__(self, ctx: Context, *, clock: Clock | None = None) -> None:
         self.ctx = ctx
         self.tz = ZoneInfo(ctx.settings.timezone)
-        self._clock = clock or (lambda: dt.datetime.now(self.tz))
+        self._clock = clock or ctx.clock
         from bot.core.conversation import Conversation
 
         self._conversation = Conversation(self)
 
     def now(self) -> dt.datetime:
         """Current time in Asia/Ho_Chi_Minh (tests set the clock)."""
-        now = self._clock()
-        return now.astimezone(self.tz) if now.tzinfo else now.replace(tzinfo=self.tz)
+        return local_now(self._clock, self.tz)
 
     def today(self) -> dt.date:
         return self.now().date()
