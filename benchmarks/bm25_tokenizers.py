@@ -84,7 +84,9 @@ def main() -> None:
             scores = np.asarray(model.get_scores(query), dtype=np.float32) if query else np.zeros(len(rows))
             order = np.argsort(-scores, kind="stable")[:10]
             gold = [match_key(g) for g in item.gold]
-            rank = next((r for r, i in enumerate(order, start=1) if scores[i] > 0 and any(g in keys[i] for g in gold)), None)
+            rank = next(
+                (r for r, i in enumerate(order, start=1) if scores[i] > 0 and any(g in keys[i] for g in gold)), None
+            )
             ranks.append(rank)
         n = len(ranks)
         r1 = sum(1 for r in ranks if r == 1) / n

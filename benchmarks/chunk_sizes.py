@@ -30,13 +30,21 @@ def main() -> None:
     items = load_qa(args.qa)
     print(f"{'max_chars':>9} {'passages':>8} {'retriever':>9} {'R@1':>5} {'R@5':>5} {'MRR@10':>7}")
     for size in args.sizes:
-        settings = Settings(home=Path(tempfile.mkdtemp(prefix="troly-chunks-")), embedding=args.embedding,
-                            chunk_max_chars=size, chunk_min_chars=min(200, size // 3), chroma_url=None, database_url=None)
+        settings = Settings(
+            home=Path(tempfile.mkdtemp(prefix="troly-chunks-")),
+            embedding=args.embedding,
+            chunk_max_chars=size,
+            chunk_min_chars=min(200, size // 3),
+            chroma_url=None,
+            database_url=None,
+        )
         ctx = Context(settings, embedder=embedder)
         stats = Ingestor(ctx).ingest([REPO / "examples" / "corpus"])
         for r in evaluate_retrieval(Searcher(ctx), items, k=10):
-            print(f"{size:>9} {stats.passages_embedded:>8} {r.mode:>9} {r.recall[1]:>5.2f} {r.recall[5]:>5.2f} {r.mrr10:>7.3f}",
-                  flush=True)
+            print(
+                f"{size:>9} {stats.passages_embedded:>8} {r.mode:>9} {r.recall[1]:>5.2f} {r.recall[5]:>5.2f} {r.mrr10:>7.3f}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

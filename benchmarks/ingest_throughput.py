@@ -33,11 +33,12 @@ def main() -> None:
     load_s = time.perf_counter() - load_t0
     print(f"model: {embedder.name} ({embedder.dim}-d), load {load_s:.2f}s")
     rows = []
-    for i in range(args.repeat):
+    for _i in range(args.repeat):
         home = Path(tempfile.mkdtemp(prefix="troly-bench-"))
         try:
-            ctx = Context(Settings(home=home, embedding=args.embedding, chroma_url=None, database_url=None),
-                          embedder=embedder)
+            ctx = Context(
+                Settings(home=home, embedding=args.embedding, chroma_url=None, database_url=None), embedder=embedder
+            )
             stats = Ingestor(ctx).ingest([args.folder])
             t0 = time.perf_counter()
             again = Ingestor(ctx).ingest([args.folder])
@@ -45,16 +46,26 @@ def main() -> None:
             failed = [r for r in stats.results if r.status == "failed"]
             if failed:
                 raise SystemExit(f"failed files: {[(r.path, r.reason) for r in failed]}")
-            rows.append((stats.passages_embedded, stats.total_seconds, stats.embed_seconds, unchanged_s,
-                         len(stats.results), sum(r.status == "unchanged" for r in again.results)))
+            rows.append(
+                (
+                    stats.passages_embedded,
+                    stats.total_seconds,
+                    stats.embed_seconds,
+                    unchanged_s,
+                    len(stats.results),
+                    sum(r.status == "unchanged" for r in again.results),
+                )
+            )
         finally:
             shutil.rmtree(home, ignore_errors=True)
-    passages, total, embed, unchanged, files, unchanged_files = (sum(c) / len(rows) for c in zip(*rows))
+    passages, total, embed, unchanged, files, unchanged_files = (sum(c) / len(rows) for c in zip(*rows, strict=False))
     print(f"files: {files:.0f}, passages: {passages:.0f}, runs: {len(rows)}")
     print(f"full ingest: {total:.2f}s  -> {passages / total:.1f} passages/s end to end")
     print(f"embedding:   {embed:.2f}s  -> {passages / embed:.1f} passages/s in the model")
-    print(f"outside embedding: {total - embed:.2f}s = {100 * (total - embed) / total:.1f}% of the run "
-          "(load, clean, chunk, SQL, Chroma, BM25)")
+    print(
+        f"outside embedding: {total - embed:.2f}s = {100 * (total - embed) / total:.1f}% of the run "
+        "(load, clean, chunk, SQL, Chroma, BM25)"
+    )
     print(f"second run: {unchanged_files:.0f}/{files:.0f} unchanged in {unchanged:.2f}s, 0 passages embedded")
 
 

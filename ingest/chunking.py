@@ -51,8 +51,18 @@ _PLUS_RE = re.compile(r"^\+\s+\S")
 
 # Fixed levels: a new item closes every open item whose rank is >= its own.
 _RANK = {
-    "appendix": -1.0, "part": 0.0, "chapter": 1.0, "section": 2.0, "article": 3.0, "upper": 3.5,
-    "roman": 4.0, "arabic": 5.0, "letter": 6.0, "arabic_paren": 6.5, "dash": 7.0, "plus": 8.0,
+    "appendix": -1.0,
+    "part": 0.0,
+    "chapter": 1.0,
+    "section": 2.0,
+    "article": 3.0,
+    "upper": 3.5,
+    "roman": 4.0,
+    "arabic": 5.0,
+    "letter": 6.0,
+    "arabic_paren": 6.5,
+    "dash": 7.0,
+    "plus": 8.0,
 }
 _BULLET_RANK = 7.0
 # Vietnamese list letters (no f, j, w, z; đ after d).
@@ -65,7 +75,34 @@ _TERMINAL_RE = re.compile(r"[.!?;…][\"”’»)\]]*$")
 _CLOSING_RE = re.compile(r"\./\.\s*$|^Trên đây là\b|^Luật này (?:đã )?được Quốc hội\b")
 # Sentence boundaries for splitting long paragraphs; abbreviations that end in "." are skipped.
 _SENTENCE_END_RE = re.compile(r"(?:[.!?…]+|\./\.)[\"”’»)\]]*\s+")
-_ABBREVIATIONS = frozenset("tp ts ths pgs gs bs ks ls th st v.v tr kt tl tm tuq q p mr ms dr no tt vd".split())
+_ABBREVIATIONS = frozenset(
+    [
+        "tp",
+        "ts",
+        "ths",
+        "pgs",
+        "gs",
+        "bs",
+        "ks",
+        "ls",
+        "th",
+        "st",
+        "v.v",
+        "tr",
+        "kt",
+        "tl",
+        "tm",
+        "tuq",
+        "q",
+        "p",
+        "mr",
+        "ms",
+        "dr",
+        "no",
+        "tt",
+        "vd",
+    ]
+)
 # A leading outline marker, whose "." is not a sentence end.
 _LEADING_MARKER_RE = re.compile(
     r"^(?:Điều\s+\d+[a-zđ]?\s*[.:]|[IVXLC]{1,6}[.)]|[A-ZĐ][.)]|\d{1,2}(?:\.\d{1,2})*[.)]?|[a-zđ][.)]|[-+])\s*"
@@ -207,7 +244,7 @@ def _letter(letter: str, state: _State) -> _Marker:
 
 
 def _roman_or_upper(token: str, state: _State) -> _Marker:
-    """"I." is a roman section or the ninth upper-case part; "C." a part, "II." roman."""
+    """ "I." is a roman section or the ninth upper-case part; "C." a part, "II." roman."""
     value = _roman_value(token)
     if value is None:
         return _Marker("upper", token, ord(token))
@@ -248,7 +285,7 @@ def _is_heading(line: str, marker: _Marker) -> bool:
 
 
 def _label_only(line: str, marker: _Marker) -> bool:
-    """"Chương I" / "Mục 2" / "PHỤ LỤC" alone on its line: its name is on the next line."""
+    """ "Chương I" / "Mục 2" / "PHỤ LỤC" alone on its line: its name is on the next line."""
     return marker.kind in {"appendix", "part", "chapter", "section"} and len(line.split()) <= 3
 
 
@@ -270,7 +307,7 @@ def _sentences(text: str) -> list[str]:
         if match.start() < skip:
             continue
         following = text[match.end() : match.end() + 1]
-        if not following or not (following.isupper() or following.isdigit() or following in "“\"‘(-+"):
+        if not following or not (following.isupper() or following.isdigit() or following in '“"‘(-+'):
             continue
         word = re.search(r"(\S+)$", text[start : match.start()])
         token = word.group(1).lower().lstrip("(") if word else ""

@@ -49,9 +49,7 @@ _INVISIBLE_RE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
 _SUPERSCRIPT_VALUE = str.maketrans(_SUPERSCRIPTS, "1234567890")
 # Superscript digits used as footnote marks; "m²", "km³" keep theirs.
-_SUPERSCRIPT_MARK_RE = re.compile(
-    rf"(?<![\s\d]m)(?<![\s\d]km)(?<![\s\d]cm)(?<![\s\d]mm)[{_SUPERSCRIPTS}]+"
-)
+_SUPERSCRIPT_MARK_RE = re.compile(rf"(?<![\s\d]m)(?<![\s\d]km)(?<![\s\d]cm)(?<![\s\d]mm)[{_SUPERSCRIPTS}]+")
 
 # --- Markdown / HTML residue -----------------------------------------------------------------
 
@@ -135,8 +133,48 @@ _ELLIPSIS_END_RE = re.compile(r"(?:\.\.\.|…)[\"”’»)\]]*$")
 _FULL_STOP_END_RE = re.compile(r"[.!?][\"”’»)\]]*$")
 # Function words that cannot end a sentence or a heading: the line after them continues it.
 _CONNECTORS = frozenset(
-    """và của các những với cho tại theo trong để là về từ đến được bị do khi nếu thì mà như hoặc
-    hay cùng vào khoản điểm điều mục chương phần nhằm bằng giữa đối gồm một mỗi thuộc""".split()
+    [
+        "và",
+        "của",
+        "các",
+        "những",
+        "với",
+        "cho",
+        "tại",
+        "theo",
+        "trong",
+        "để",
+        "là",
+        "về",
+        "từ",
+        "đến",
+        "được",
+        "bị",
+        "do",
+        "khi",
+        "nếu",
+        "thì",
+        "mà",
+        "như",
+        "hoặc",
+        "hay",
+        "cùng",
+        "vào",
+        "khoản",
+        "điểm",
+        "điều",
+        "mục",
+        "chương",
+        "phần",
+        "nhằm",
+        "bằng",
+        "giữa",
+        "đối",
+        "gồm",
+        "một",
+        "mỗi",
+        "thuộc",
+    ]
 )
 _WORD_RE = re.compile(r"[^\W\d_]+$")
 # The closing formula of a document: never glued to the paragraph above it.
@@ -345,9 +383,7 @@ def _footnote_start(line: _Line, expected: int, before: str) -> tuple[int, str] 
 def _glued_mark_re(number: int) -> re.Pattern[str]:
     """A footnote number glued to the word before it: "hiện1;", "20241;" (year 2024 + mark 1)."""
     n = str(number)
-    return re.compile(
-        rf"(?:(?<=[a-zà-ỹđ”\"’)])(?<!\bm)(?<!\bkm){n}|(?<=\b(?:19|20)\d\d){n})(?=[\s.,;:)]|$)"
-    )
+    return re.compile(rf"(?:(?<=[a-zà-ỹđ”\"’)])(?<!\bm)(?<!\bkm){n}|(?<=\b(?:19|20)\d\d){n})(?=[\s.,;:)]|$)")
 
 
 def _find_glued_mark(text: str, number: int) -> int | None:
@@ -448,7 +484,7 @@ def _continues(prev: _Line, nxt: _Line, width: int | None) -> bool:
     if _INLINE_ENUM_RE.match(b):
         return a.endswith((";", ",")) or (width is not None and not _FULL_STOP_END_RE.search(a))
     first = b[:1]
-    lower_start = first.islower() or first.isdigit() or (first in "“\"‘(" and b[1:2].islower())
+    lower_start = first.islower() or first.isdigit() or (first in '“"‘(' and b[1:2].islower())
     if lower_start:
         # Lowercase after anything but a full stop continues the sentence ("…như:\nnền tảng").
         return not _FULL_STOP_END_RE.search(a) or bool(_ELLIPSIS_END_RE.search(a))

@@ -27,11 +27,11 @@ from troly.text import canonical, collapse_ws, fold
 from troly.types import DocumentMeta
 
 __all__ = [
-    "extract_metadata",
     "FrontMatter",
+    "extract_metadata",
+    "is_person_name",
     "locate_front_matter",
     "locate_furniture",
-    "is_person_name",
 ]
 
 # --- vocabularies ----------------------------------------------------------------------------
@@ -74,21 +74,65 @@ _TYPE_WORDS: tuple[tuple[str, str], ...] = tuple(
 )
 # Type codes in document numbers: "174/TB-UBND", "63/2024/NĐ-CP", "45/2019/QH14".
 _NUMBER_CODES = {
-    "TB": "Thông báo", "KH": "Kế hoạch", "BC": "Báo cáo", "QĐ": "Quyết định", "QD": "Quyết định",
-    "CV": "Công văn", "TTr": "Tờ trình", "TTR": "Tờ trình", "CT": "Chỉ thị", "NQ": "Nghị quyết",
-    "NĐ": "Nghị định", "ND": "Nghị định", "TT": "Thông tư", "TTLT": "Thông tư liên tịch",
-    "HD": "Hướng dẫn", "HĐ": "Hướng dẫn", "CTr": "Chương trình", "CTR": "Chương trình",
-    "ĐA": "Đề án", "DA": "Đề án", "QC": "Quy chế", "QyĐ": "Quy định", "CĐ": "Công điện",
-    "GM": "Giấy mời", "BB": "Biên bản", "KL": "Kết luận", "PA": "Phương án", "QH": "Luật",
+    "TB": "Thông báo",
+    "KH": "Kế hoạch",
+    "BC": "Báo cáo",
+    "QĐ": "Quyết định",
+    "QD": "Quyết định",
+    "CV": "Công văn",
+    "TTr": "Tờ trình",
+    "TTR": "Tờ trình",
+    "CT": "Chỉ thị",
+    "NQ": "Nghị quyết",
+    "NĐ": "Nghị định",
+    "ND": "Nghị định",
+    "TT": "Thông tư",
+    "TTLT": "Thông tư liên tịch",
+    "HD": "Hướng dẫn",
+    "HĐ": "Hướng dẫn",
+    "CTr": "Chương trình",
+    "CTR": "Chương trình",
+    "ĐA": "Đề án",
+    "DA": "Đề án",
+    "QC": "Quy chế",
+    "QyĐ": "Quy định",
+    "CĐ": "Công điện",
+    "GM": "Giấy mời",
+    "BB": "Biên bản",
+    "KL": "Kết luận",
+    "PA": "Phương án",
+    "QH": "Luật",
     "L": "Lệnh",
 }
 # Agency codes after the type code ("TB-UBND"): who issued a document without a header block.
 _ISSUER_CODES = {"UBND": "UBND", "VPUBND": "Văn phòng UBND", "HĐND": "HĐND", "HDND": "HĐND"}
 # Agency head words: the word after them starts the proper name ("Sở Khoa học và Công nghệ").
 _AGENCY_HEADS = (
-    "bo chi huy", "van phong", "chi cuc", "tong cuc", "trung tam", "cong an",
-    "kho bac", "thanh tra", "benh vien", "uy ban", "hoi dong", "so", "bo", "cuc", "ban", "vu",
-    "vien", "truong", "dai", "bao", "phong", "hoi", "toa an", "cong ty", "doan",
+    "bo chi huy",
+    "van phong",
+    "chi cuc",
+    "tong cuc",
+    "trung tam",
+    "cong an",
+    "kho bac",
+    "thanh tra",
+    "benh vien",
+    "uy ban",
+    "hoi dong",
+    "so",
+    "bo",
+    "cuc",
+    "ban",
+    "vu",
+    "vien",
+    "truong",
+    "dai",
+    "bao",
+    "phong",
+    "hoi",
+    "toa an",
+    "cong ty",
+    "doan",
 )
 _AGENCY_KEYWORDS = re.compile(
     r"\b(?:uy ban|ubnd|hdnd|hoi dong|so|bo|ban|van phong|cuc|chi cuc|trung tam|tinh|thanh pho|"
@@ -103,37 +147,199 @@ _PLACE_WORDS = ("thanh pho", "thi xa", "thi tran", "tinh", "huyen", "xa", "phuon
 _NOT_PLACES = ("xa hoi", "tinh uy", "thanh pho thong minh")
 _ACRONYMS = {"UBND", "HĐND", "MTTQ", "VNPT", "TW", "CP", "TP", "TP.", "CNTT", "KH&CN"}
 _SPECIAL_AGENCIES = {
-    "quoc hoi": "Quốc hội", "chinh phu": "Chính phủ", "thu tuong chinh phu": "Thủ tướng Chính phủ",
-    "chu tich nuoc": "Chủ tịch nước", "uy ban thuong vu quoc hoi": "Ủy ban Thường vụ Quốc hội",
+    "quoc hoi": "Quốc hội",
+    "chinh phu": "Chính phủ",
+    "thu tuong chinh phu": "Thủ tướng Chính phủ",
+    "chu tich nuoc": "Chủ tịch nước",
+    "uy ban thuong vu quoc hoi": "Ủy ban Thường vụ Quốc hội",
 }
 # Provinces (the 63 before the 2025 merger cover the 34 after it) and the five/six cities.
 _PROVINCES = (
-    "An Giang", "Bà Rịa - Vũng Tàu", "Bắc Giang", "Bắc Kạn", "Bạc Liêu", "Bắc Ninh", "Bến Tre",
-    "Bình Định", "Bình Dương", "Bình Phước", "Bình Thuận", "Cà Mau", "Cao Bằng", "Đắk Lắk",
-    "Đắk Nông", "Điện Biên", "Đồng Nai", "Đồng Tháp", "Gia Lai", "Hà Giang", "Hà Nam", "Hà Tĩnh",
-    "Hải Dương", "Hậu Giang", "Hòa Bình", "Hưng Yên", "Khánh Hòa", "Kiên Giang", "Kon Tum",
-    "Lai Châu", "Lâm Đồng", "Lạng Sơn", "Lào Cai", "Long An", "Nam Định", "Nghệ An", "Ninh Bình",
-    "Ninh Thuận", "Phú Thọ", "Phú Yên", "Quảng Bình", "Quảng Nam", "Quảng Ngãi", "Quảng Ninh",
-    "Quảng Trị", "Sóc Trăng", "Sơn La", "Tây Ninh", "Thái Bình", "Thái Nguyên", "Thanh Hóa",
-    "Thừa Thiên Huế", "Tiền Giang", "Trà Vinh", "Tuyên Quang", "Vĩnh Long", "Vĩnh Phúc", "Yên Bái",
-    "Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Huế",
+    "An Giang",
+    "Bà Rịa - Vũng Tàu",
+    "Bắc Giang",
+    "Bắc Kạn",
+    "Bạc Liêu",
+    "Bắc Ninh",
+    "Bến Tre",
+    "Bình Định",
+    "Bình Dương",
+    "Bình Phước",
+    "Bình Thuận",
+    "Cà Mau",
+    "Cao Bằng",
+    "Đắk Lắk",
+    "Đắk Nông",
+    "Điện Biên",
+    "Đồng Nai",
+    "Đồng Tháp",
+    "Gia Lai",
+    "Hà Giang",
+    "Hà Nam",
+    "Hà Tĩnh",
+    "Hải Dương",
+    "Hậu Giang",
+    "Hòa Bình",
+    "Hưng Yên",
+    "Khánh Hòa",
+    "Kiên Giang",
+    "Kon Tum",
+    "Lai Châu",
+    "Lâm Đồng",
+    "Lạng Sơn",
+    "Lào Cai",
+    "Long An",
+    "Nam Định",
+    "Nghệ An",
+    "Ninh Bình",
+    "Ninh Thuận",
+    "Phú Thọ",
+    "Phú Yên",
+    "Quảng Bình",
+    "Quảng Nam",
+    "Quảng Ngãi",
+    "Quảng Ninh",
+    "Quảng Trị",
+    "Sóc Trăng",
+    "Sơn La",
+    "Tây Ninh",
+    "Thái Bình",
+    "Thái Nguyên",
+    "Thanh Hóa",
+    "Thừa Thiên Huế",
+    "Tiền Giang",
+    "Trà Vinh",
+    "Tuyên Quang",
+    "Vĩnh Long",
+    "Vĩnh Phúc",
+    "Yên Bái",
+    "Hà Nội",
+    "Hồ Chí Minh",
+    "Hải Phòng",
+    "Đà Nẵng",
+    "Cần Thơ",
+    "Huế",
 )
 _CITIES = {"Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Huế"}
 # News agencies' leads "(GLO)- …": a few well-known codes; unknown ones leave the issuer blank.
 _NEWS_AGENCIES = {
-    "GLO": "Báo Gia Lai", "BĐ": "Báo Bình Định", "BĐO": "Báo Bình Định", "TTXVN": "TTXVN",
-    "CHINHPHU.VN": "Cổng TTĐT Chính phủ", "VOV": "VOV", "VTV": "VTV", "QĐND": "Báo Quân đội nhân dân",
-    "ND": "Báo Nhân Dân", "NDO": "Báo Nhân Dân",
+    "GLO": "Báo Gia Lai",
+    "BĐ": "Báo Bình Định",
+    "BĐO": "Báo Bình Định",
+    "TTXVN": "TTXVN",
+    "CHINHPHU.VN": "Cổng TTĐT Chính phủ",
+    "VOV": "VOV",
+    "VTV": "VTV",
+    "QĐND": "Báo Quân đội nhân dân",
+    "ND": "Báo Nhân Dân",
+    "NDO": "Báo Nhân Dân",
 }
 _SURNAMES = frozenset(
-    """nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly dinh lam truong mai
-    cao luu ta doan chau ha to kieu tu thai quach luong trieu chu la kim dao tang hua lai nong
-    trinh van au diep giang khuc lo luc mac ong quan son tieu thach y ksor rah siu kpa nay ro""".split()
+    [
+        "nguyen",
+        "tran",
+        "le",
+        "pham",
+        "hoang",
+        "huynh",
+        "phan",
+        "vu",
+        "vo",
+        "dang",
+        "bui",
+        "do",
+        "ho",
+        "ngo",
+        "duong",
+        "ly",
+        "dinh",
+        "lam",
+        "truong",
+        "mai",
+        "cao",
+        "luu",
+        "ta",
+        "doan",
+        "chau",
+        "ha",
+        "to",
+        "kieu",
+        "tu",
+        "thai",
+        "quach",
+        "luong",
+        "trieu",
+        "chu",
+        "la",
+        "kim",
+        "dao",
+        "tang",
+        "hua",
+        "lai",
+        "nong",
+        "trinh",
+        "van",
+        "au",
+        "diep",
+        "giang",
+        "khuc",
+        "lo",
+        "luc",
+        "mac",
+        "ong",
+        "quan",
+        "son",
+        "tieu",
+        "thach",
+        "y",
+        "ksor",
+        "rah",
+        "siu",
+        "kpa",
+        "nay",
+        "ro",
+    ]
 )
 # Syllables of signature titles (with their accents: "Trương" is a surname, "Trưởng" a title).
 _TITLE_SYLLABLES = frozenset(
-    """chủ tịch phó giám đốc chánh phòng trưởng ủy uỷ nhân dân bộ sở thủ tướng quốc hội bí thư ký
-    tm. kt. tl. tuq. q. thừa lệnh thay mặt viện hội đồng huy tổng cục""".split()
+    [
+        "chủ",
+        "tịch",
+        "phó",
+        "giám",
+        "đốc",
+        "chánh",
+        "phòng",
+        "trưởng",
+        "ủy",
+        "uỷ",
+        "nhân",
+        "dân",
+        "bộ",
+        "sở",
+        "thủ",
+        "tướng",
+        "quốc",
+        "hội",
+        "bí",
+        "thư",
+        "ký",
+        "tm.",
+        "kt.",
+        "tl.",
+        "tuq.",
+        "q.",
+        "thừa",
+        "lệnh",
+        "thay",
+        "mặt",
+        "viện",
+        "hội",
+        "đồng",
+        "huy",
+        "tổng",
+        "cục",
+    ]
 )
 
 # Phrases that give away the type of a document copied without its header.
@@ -179,12 +385,8 @@ _MOTTO_START_RE = re.compile(
 # Confidentiality/urgency marks and draft labels printed in the header.
 _MARK_LINE_RE = re.compile(r"^\(?(?:dự thảo|mật|tối mật|khẩn|thượng khẩn|hỏa tốc|hẹn giờ)\b.*", re.I)
 # Date shapes for ``_parse_vn_date``.
-_DATE_WORDS_RE = re.compile(
-    r"(?:ngày\s*)?(?P<d>\d{1,2})\s*tháng\s*(?P<m>\d{1,2})\s*(?:,\s*)?năm\s*(?P<y>\d{4})", re.I
-)
-_DATE_NUMERIC_RE = re.compile(
-    r"(?<![\d/.\-])(?P<d>\d{1,2})\s*[/.\-]\s*(?P<m>\d{1,2})\s*[/.\-]\s*(?P<y>\d{4})(?!\d)"
-)
+_DATE_WORDS_RE = re.compile(r"(?:ngày\s*)?(?P<d>\d{1,2})\s*tháng\s*(?P<m>\d{1,2})\s*(?:,\s*)?năm\s*(?P<y>\d{4})", re.I)
+_DATE_NUMERIC_RE = re.compile(r"(?<![\d/.\-])(?P<d>\d{1,2})\s*[/.\-]\s*(?P<m>\d{1,2})\s*[/.\-]\s*(?P<y>\d{4})(?!\d)")
 _DATE_MONTH_ONLY_RE = re.compile(r"ngày[\s._…]*tháng\s*(?P<m>\d{1,2})\s*năm\s*(?P<y>\d{4})", re.I)
 _DATE_YEAR_ONLY_RE = re.compile(r"ngày[\s._…/]*tháng[\s._…/]*năm\s*(?P<y>\d{4})", re.I)
 _DATE_DAY_MONTH_RE = re.compile(r"(?<![\d/.\-])(?P<d>\d{1,2})\s*[/\-]\s*(?P<m>\d{1,2})(?![\d/\-])")
@@ -198,17 +400,13 @@ _MEETING_OPEN_RE = re.compile(
     re.I,
 )
 # "Luật này đã được Quốc hội … thông qua ngày 29 tháng 6 năm 2024": the adoption date of a law.
-_ADOPTED_RE = re.compile(
-    r"\bthông qua ngày\s+(?P<date>\d{1,2}\s*tháng\s*\d{1,2}\s*năm\s*\d{4}|\d{1,2}/\d{1,2}/\d{4})"
-)
+_ADOPTED_RE = re.compile(r"\bthông qua ngày\s+(?P<date>\d{1,2}\s*tháng\s*\d{1,2}\s*năm\s*\d{4}|\d{1,2}/\d{1,2}/\d{4})")
 # The publication line of a news page: "Thứ Ba, 03/03/2026 - 17:30", "03/03/2026 17:30 (GMT+7)".
 _PUBLISHED_RE = re.compile(r"^(?:(?:thứ\s+\S+|chủ\s+nhật)\s*,?\s*)?(\d{1,2}/\d{1,2}/\d{4})\b(?!.{80})", re.I)
 # A news agency's lead: "(GLO)- Chiều 3-3, …", "(Chinhphu.vn) - …".
 _NEWS_LEAD_RE = re.compile(r"^\((?P<code>[A-ZĐa-z][\w.]{1,15})\)\s*[-–—]+\s*")
 # "2026-03_…", "2024-09-19_…" in file names.
-_FILENAME_DATE_RE = re.compile(
-    r"(?<!\d)(?P<y>(?:19|20)\d{2})[-_.](?P<m>\d{1,2})(?:[-_.](?P<d>\d{1,2}))?(?!\d)"
-)
+_FILENAME_DATE_RE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})[-_.](?P<m>\d{1,2})(?:[-_.](?P<d>\d{1,2}))?(?!\d)")
 _YEAR_RE = re.compile(r"\bnăm\s+((?:19|20)\d{2})\b")
 # Signature-block prefixes: "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "TL. CHỦ TỊCH", "Q. GIÁM ĐỐC".
 _SIGN_PREFIX_RE = re.compile(r"^(?:TM|KT|TL|TUQ|Q|QUYỀN|THỪA LỆNH|THAY MẶT|KÝ THAY)\.?\s+\S", re.I)
@@ -259,7 +457,7 @@ def _cap(word: str) -> str:
 
 
 def _sentence_case(text: str) -> str:
-    """"ĐẦU TƯ CÔNG" -> "Đầu tư công" (law names and caps titles)."""
+    """ "ĐẦU TƯ CÔNG" -> "Đầu tư công" (law names and caps titles)."""
     low = text.lower()
     return low[:1].upper() + low[1:]
 
@@ -580,9 +778,7 @@ def _byline_only(lines: list[str], front: FrontMatter) -> bool:
     return _is_caps(line) and len(line.split()) <= 5 and not _AGENCY_KEYWORDS.search(_key(line))
 
 
-def _doc_type(
-    lines: list[str], front: FrontMatter, number: str | None, furniture: bool
-) -> tuple[str | None, str]:
+def _doc_type(lines: list[str], front: FrontMatter, number: str | None, furniture: bool) -> tuple[str | None, str]:
     """(type, how it was found): type line, number code, "V/v", news layout, then text cues."""
     if front.doc_type:
         return front.doc_type, "type line"
@@ -715,7 +911,7 @@ def _issuer_from_header(units: list[str]) -> str | None:
 
 
 def _trim_after_province(name: str) -> str:
-    """"UBND tỉnh Gia Lai Nam" (the motto's "NAM" read into the agency column) -> "UBND tỉnh Gia Lai"."""
+    """ "UBND tỉnh Gia Lai Nam" (the motto's "NAM" read into the agency column) -> "UBND tỉnh Gia Lai"."""
     for province in _PROVINCES:
         match = re.search(rf"\b(?:tỉnh|thành phố)\s+{re.escape(province)}(?!\w)", name)
         if match:
@@ -765,7 +961,7 @@ def _province(lines: list[str], front: FrontMatter, place: str | None, default: 
 
 
 def _with_province(level_name: str, province: str) -> str:
-    """"UBND tỉnh" + "Gia Lai" -> "UBND tỉnh Gia Lai" (cities get "thành phố")."""
+    """ "UBND tỉnh" + "Gia Lai" -> "UBND tỉnh Gia Lai" (cities get "thành phố")."""
     unit = "thành phố" if province in _CITIES else "tỉnh"
     name = "Thành phố Hồ Chí Minh" if province == "Hồ Chí Minh" else province
     return f"{level_name} {unit} {name}".replace(f"{unit} Thành phố", "Thành phố")
@@ -778,10 +974,8 @@ def _issuer_code(number: str | None) -> str | None:
     return _ISSUER_CODES.get(tail.split("-")[0])
 
 
-def _issuer_from_text(
-    lines: list[str], front: FrontMatter, number: str | None, signer_title: str | None
-) -> str | None:
-    """"UBND" / "Văn phòng UBND" / "HĐND" inferred without a header block (no province yet)."""
+def _issuer_from_text(lines: list[str], front: FrontMatter, number: str | None, signer_title: str | None) -> str | None:
+    """ "UBND" / "Văn phòng UBND" / "HĐND" inferred without a header block (no province yet)."""
     code = _issuer_code(number)
     if code:
         return code
@@ -884,9 +1078,7 @@ def _title(lines: list[str], front: FrontMatter, doc_type: str | None) -> str | 
     return title
 
 
-def _header_date(
-    lines: list[str], front: FrontMatter, ranges: list[tuple[int, int]]
-) -> tuple[str | None, str | None]:
+def _header_date(lines: list[str], front: FrontMatter, ranges: list[tuple[int, int]]) -> tuple[str | None, str | None]:
     """(place, date text) from the place-date line of the header (or above the signature)."""
     for i in front.header:
         # PDF extracts put both header columns on one line: "Số: 174/TB-UBND Gia Lai, ngày …".
@@ -939,9 +1131,7 @@ def _filename_date(file_name: str) -> tuple[dt.date | None, str | None]:
     return dt.date(year, month, 1), "month"
 
 
-def _fill_date(
-    meta: DocumentMeta, lines: list[str], front: FrontMatter, date_text: str | None, file_name: str
-) -> None:
+def _fill_date(meta: DocumentMeta, lines: list[str], front: FrontMatter, date_text: str | None, file_name: str) -> None:
     """Header date, else the meeting date, else the file name, else the header's bare year."""
     if date_text is None and meta.doc_type == "Tin tức":
         # A portal's publication line: "Thứ Ba, 03/03/2026 - 17:30".

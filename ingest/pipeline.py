@@ -30,10 +30,10 @@ from ingest.chunking import chunk_document
 from ingest.clean import clean_text
 from ingest.loaders import SUPPORTED_SUFFIXES, load
 from ingest.metadata import extract_metadata
+from ingest.tasks import ExtractedTask, extract_tasks
 from troly.context import Context
 from troly.errors import FileTooLargeError, IngestError, TrolyError
 from troly.models import DocumentRow, PassageRow
-from ingest.tasks import ExtractedTask, extract_tasks
 from troly.store import (
     delete_document,
     find_document,
@@ -45,7 +45,7 @@ from troly.store import (
 from troly.text import fold
 from troly.types import Chunk, DocumentMeta
 
-__all__ = ["FileResult", "Ingestor", "collect_files", "PIPELINE_VERSION"]
+__all__ = ["PIPELINE_VERSION", "FileResult", "Ingestor", "collect_files"]
 
 logger = logging.getLogger(__name__)
 
@@ -91,9 +91,9 @@ def collect_files(paths: Sequence[Path]) -> list[Path]:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
                 rel = child.relative_to(path)
-                if child.is_file() and not any(part.startswith(".") for part in rel.parts):
-                    if child.suffix.lower() in SUPPORTED_SUFFIXES:
-                        out.append(child)
+                hidden = any(part.startswith(".") for part in rel.parts)
+                if child.is_file() and not hidden and child.suffix.lower() in SUPPORTED_SUFFIXES:
+                    out.append(child)
         else:
             out.append(path)
     seen: set[Path] = set()
@@ -135,9 +135,17 @@ def context_header(meta: DocumentMeta, heading_path: list[str]) -> str:
 def _meta_of(row: DocumentRow) -> DocumentMeta:
     """The stored metadata of a document, as the extractor takes it."""
     return DocumentMeta(
-        doc_type=row.doc_type, number=row.number, issuer=row.issuer, place=row.place, date=row.date,
-        date_source=row.date_source, date_precision=row.date_precision, title=row.title,  # type: ignore[arg-type]
-        signer=row.signer, signer_title=row.signer_title, recipients=list(row.recipients or []),
+        doc_type=row.doc_type,
+        number=row.number,
+        issuer=row.issuer,
+        place=row.place,
+        date=row.date,
+        date_source=row.date_source,
+        date_precision=row.date_precision,
+        title=row.title,  # type: ignore[arg-type]
+        signer=row.signer,
+        signer_title=row.signer_title,
+        recipients=list(row.recipients or []),
     )
 
 
@@ -234,9 +242,7 @@ class Ingestor:
                 raise IngestError(f"{path}: no such file", user_message="Không tìm thấy tệp.")
             size = path.stat().st_size
             if size > self.settings.max_file_mb * 1024 * 1024:
-                raise FileTooLargeError(
-                    f"{path}: {size / 1e6:.1f} MB exceeds the {self.settings.max_file_mb:g} MB cap"
-                )
+                raise FileTooLargeError(f"{path}: {size / 1e6:.1f} MB exceeds the {self.settings.max_file_mb:g} MB cap")
             source_path = str(path.resolve())
             sha = file_sha256(path)
             index_key = self.ctx.index_key()
@@ -244,8 +250,14 @@ class Ingestor:
                 existing = get_document_by_path(session=session, source_path=source_path)
                 if existing is not None and existing.file_sha256 == sha and existing.index_key == index_key:
                     n_tasks = self._refresh_tasks(existing.id) if existing.tasks_key != TASKS_VERSION else None
-                    return FileResult(shown, "unchanged", existing.id, len(existing.passages),
-                                      tasks=n_tasks or 0, seconds=time.perf_counter() - t0)
+                    return FileResult(
+                        shown,
+                        "unchanged",
+                        existing.id,
+                        len(existing.passages),
+                        tasks=n_tasks or 0,
+                        seconds=time.perf_counter() - t0,
+                    )
                 doc_id = existing.id if existing else self._new_doc_id(session, path)
                 old_ids = [p.id for p in existing.passages] if existing else []
 
@@ -268,9 +280,15 @@ class Ingestor:
                     session=session,
                     doc_id=doc_id,
                     passages=[
-                        PassageRow(id=pid, doc_id=doc_id, ordinal=i, text=c.text,
-                                   heading_path=c.heading_path, section=c.section)
-                        for i, (pid, c) in enumerate(zip(new_ids, prepared.chunks))
+                        PassageRow(
+                            id=pid,
+                            doc_id=doc_id,
+                            ordinal=i,
+                            text=c.text,
+                            heading_path=c.heading_path,
+                            section=c.section,
+                        )
+                        for i, (pid, c) in enumerate(zip(new_ids, prepared.chunks, strict=False))
                     ],
                 )
                 replace_tasks(session=session, doc_id=doc_id, tasks=prepared.tasks, passage_ids=new_ids)
@@ -280,17 +298,30 @@ class Ingestor:
                 self.ctx.dense().delete(stale)
             status: Status = "updated" if existing else "added"
             reason = "; ".join(prepared.warnings) or None
-            return FileResult(shown, status, doc_id, len(new_ids), tasks=len(prepared.tasks), reason=reason,
-                              seconds=time.perf_counter() - t0, embed_seconds=embed_seconds)
+            return FileResult(
+                shown,
+                status,
+                doc_id,
+                len(new_ids),
+                tasks=len(prepared.tasks),
+                reason=reason,
+                seconds=time.perf_counter() - t0,
+                embed_seconds=embed_seconds,
+            )
         except TrolyError as e:
             logger.warning("ingest failed for %s: %s", path, e)
-            return FileResult(shown, "failed", reason=str(e), user_reason=e.user_message,
-                              seconds=time.perf_counter() - t0)
+            return FileResult(
+                shown, "failed", reason=str(e), user_reason=e.user_message, seconds=time.perf_counter() - t0
+            )
         except Exception as e:  # a bug or an unexpected library error: still never stop the batch
             logger.exception("unexpected error while ingesting %s", path)
-            return FileResult(shown, "failed", reason=f"{type(e).__name__}: {e}",
-                              user_reason="Không xử lý được tệp này do lỗi hệ thống.",
-                              seconds=time.perf_counter() - t0)
+            return FileResult(
+                shown,
+                "failed",
+                reason=f"{type(e).__name__}: {e}",
+                user_reason="Không xử lý được tệp này do lỗi hệ thống.",
+                seconds=time.perf_counter() - t0,
+            )
 
     def _prepare(self, path: Path) -> Prepared:
         extracted = load(path, settings=self.settings)
@@ -300,9 +331,7 @@ class Ingestor:
 
             raise EmptyDocumentError(f"{path}: no text after cleaning")
         meta = extract_metadata(text, file_name=path.name, default_province=self.settings.province)
-        chunks = chunk_document(
-            text, max_chars=self.settings.chunk_max_chars, min_chars=self.settings.chunk_min_chars
-        )
+        chunks = chunk_document(text, max_chars=self.settings.chunk_max_chars, min_chars=self.settings.chunk_min_chars)
         if not chunks:
             from troly.errors import EmptyDocumentError
 
@@ -316,8 +345,10 @@ class Ingestor:
             row = session.get(DocumentRow, doc_id)
             if row is None:
                 return 0
-            chunks = [Chunk(text=p.text, heading_path=list(p.heading_path or []), section=p.section or "")
-                      for p in row.passages]
+            chunks = [
+                Chunk(text=p.text, heading_path=list(p.heading_path or []), section=p.section or "")
+                for p in row.passages
+            ]
             tasks = extract_tasks(chunks, _meta_of(row), catalogue=self.ctx.catalogue())
             replace_tasks(session=session, doc_id=doc_id, tasks=tasks, passage_ids=[p.id for p in row.passages])
             row.tasks_key = TASKS_VERSION
@@ -334,14 +365,14 @@ class Ingestor:
         matrix = np.vstack(vectors)
         date_int = int(meta.date.strftime("%Y%m%d")) if meta.date else 0
         metadatas = [
-            {"doc_id": doc_id, "ordinal": i, "sha": sha[:10], "doc_type": meta.doc_type or "",
-             "date": date_int}
+            {"doc_id": doc_id, "ordinal": i, "sha": sha[:10], "doc_type": meta.doc_type or "", "date": date_int}
             for i in range(len(ids))
         ]
         self.ctx.dense().upsert(ids, matrix, metadatas)
 
-    def _fill_row(self, row: DocumentRow, path: Path, sha: str, size: int, stored: Path | None,
-                  prepared: Prepared, index_key: str) -> None:
+    def _fill_row(
+        self, row: DocumentRow, path: Path, sha: str, size: int, stored: Path | None, prepared: Prepared, index_key: str
+    ) -> None:
         meta = prepared.meta
         row.file_name = path.name
         row.file_sha256 = sha
@@ -362,7 +393,7 @@ class Ingestor:
         row.signer_title = meta.signer_title
         row.recipients = list(meta.recipients)
         row.notes = list(meta.notes) + list(prepared.warnings)
-        row.updated_at = dt.datetime.now(dt.timezone.utc)
+        row.updated_at = dt.datetime.now(dt.UTC)
 
     def _keep_copy(self, path: Path, sha: str) -> Path | None:
         """Content-addressed copy in TROLY_HOME/files, so a moved or edited original loses nothing."""

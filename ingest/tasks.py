@@ -49,7 +49,7 @@ from troly.text import canonical, collapse_ws, fold, match_key, nfc
 from troly.types import Chunk, DocumentMeta
 from troly.units import Mention, Unit, UnitCatalogue
 
-__all__ = ["Assignee", "ExtractedTask", "extract_tasks", "AssigneeRole"]
+__all__ = ["Assignee", "AssigneeRole", "ExtractedTask", "extract_tasks"]
 
 AssigneeRole = Literal["lead", "responsible", "assigned", "requested", "self", "cooperate"]
 TaskRole = Literal["lead", "responsible", "assigned", "requested", "self", "cooperate", "unassigned"]

@@ -7,13 +7,13 @@ They are read with :mod:`importlib.resources`, which works from a source checkou
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 __all__ = ["load_prompt"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_prompt(name: str) -> str:
     """Return the text of ``prompts/<name>.txt`` (``name`` may include the ``.txt`` suffix).
 

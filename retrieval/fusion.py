@@ -12,12 +12,14 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
-__all__ = ["rrf", "convex_z", "fuse"]
+__all__ = ["convex_z", "fuse", "rrf"]
 
 Ranked = Sequence[tuple[str, float]]
 
 
-def rrf(lists: Mapping[str, Ranked], *, weights: Mapping[str, float] | None = None, k: int = 60) -> list[tuple[str, float]]:
+def rrf(
+    lists: Mapping[str, Ranked], *, weights: Mapping[str, float] | None = None, k: int = 60
+) -> list[tuple[str, float]]:
     """Reciprocal rank fusion; returns ``(id, fused score)`` best first."""
     fused: dict[str, float] = {}
     for name, ranked in lists.items():
@@ -45,7 +47,7 @@ def convex_z(lists: Mapping[str, Ranked], *, weights: Mapping[str, float] | None
         if not ranked:
             continue
         zs = _z([score for _, score in ranked])
-        per_list[name] = {pid: z for (pid, _), z in zip(ranked, zs)}
+        per_list[name] = {pid: z for (pid, _), z in zip(ranked, zs, strict=False)}
         floors[name] = min(zs)
     candidates = {pid for scores in per_list.values() for pid in scores}
     fused = {
@@ -55,8 +57,9 @@ def convex_z(lists: Mapping[str, Ranked], *, weights: Mapping[str, float] | None
     return sorted(fused.items(), key=lambda item: (-item[1], item[0]))
 
 
-def fuse(lists: Mapping[str, Ranked], *, method: str, weights: Mapping[str, float] | None = None,
-         rrf_k: int = 60) -> list[tuple[str, float]]:
+def fuse(
+    lists: Mapping[str, Ranked], *, method: str, weights: Mapping[str, float] | None = None, rrf_k: int = 60
+) -> list[tuple[str, float]]:
     """Dispatch to ``convex`` or ``rrf``."""
     if method == "rrf":
         return rrf(lists, weights=weights, k=rrf_k)

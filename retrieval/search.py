@@ -23,7 +23,7 @@ from troly.store import passages_by_ids
 from troly.text import fold
 from troly.types import Hit, Passage
 
-__all__ = ["Searcher", "SearchFilters", "Mode"]
+__all__ = ["Mode", "SearchFilters", "Searcher"]
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +44,10 @@ class SearchFilters:
     unit_ids: frozenset[str] | None = None
 
     def active(self) -> bool:
-        return any(v is not None for v in (self.doc_types, self.issuer_contains, self.date_from, self.date_to,
-                                           self.doc_ids, self.unit_ids))
+        return any(
+            v is not None
+            for v in (self.doc_types, self.issuer_contains, self.date_from, self.date_to, self.doc_ids, self.unit_ids)
+        )
 
     def allows(self, p: Passage, issuer: str | None, mentioned: set[str] | None = None) -> bool:
         if self.doc_types is not None and (p.doc_type or "") not in self.doc_types:
@@ -58,9 +60,7 @@ class SearchFilters:
             return False
         if self.date_to and (p.date is None or p.date > self.date_to):
             return False
-        if self.unit_ids is not None and not (mentioned or set()) & self.unit_ids:
-            return False
-        return True
+        return not (self.unit_ids is not None and not (mentioned or set()) & self.unit_ids)
 
 
 class Searcher:
@@ -75,7 +75,9 @@ class Searcher:
         self._abbreviations = load_abbreviations(str(s.abbreviations_file) if s.abbreviations_file else None)
         self._reranker = None
 
-    def search(self, query: str, *, k: int = 5, mode: Mode = "hybrid", filters: SearchFilters | None = None) -> list[Hit]:
+    def search(
+        self, query: str, *, k: int = 5, mode: Mode = "hybrid", filters: SearchFilters | None = None
+    ) -> list[Hit]:
         return self.batch_search([query], k=k, mode=mode, filters=filters)[0]
 
     def batch_search(
@@ -91,7 +93,7 @@ class Searcher:
         exact = self._exact(analyzed) if mode == "hybrid" else [[] for _ in analyzed]
         out = []
         with self.ctx.db.session() as session:
-            for aq, d, b, e in zip(analyzed, dense, lexical, exact):
+            for aq, d, b, e in zip(analyzed, dense, lexical, exact, strict=False):
                 lists = {name: ranked for name, ranked in (("dense", d), ("bm25", b), ("exact", e)) if ranked}
                 if mode == "hybrid":
                     fused = fuse(lists, method=self.method, weights=self.weights, rrf_k=self.ctx.settings.rrf_k)
@@ -102,7 +104,9 @@ class Searcher:
                 hits = []
                 for pid, score in fused:
                     p = found.get(pid)
-                    if p is None or (filters and not filters.allows(p, issuers.get(p.doc_id), self._units_in(p, filters))):
+                    if p is None or (
+                        filters and not filters.allows(p, issuers.get(p.doc_id), self._units_in(p, filters))
+                    ):
                         continue  # an orphan left by a crash, or filtered out
                     scores = {name: s for name, ranked in lists.items() for q, s in ranked if q == pid}
                     hits.append(Hit(passage=p, score=score, retrievers=sorted(scores), scores=scores))
@@ -142,7 +146,9 @@ class Searcher:
                 for code in aq.codes:
                     ids.update(lexical.containing(code))
                     ids.update(lexical.containing(fold(code), folded=True))
-                numbered = select(DocumentRow.id).where(or_(*[func.lower(DocumentRow.number) == code for code in aq.codes]))
+                numbered = select(DocumentRow.id).where(
+                    or_(*[func.lower(DocumentRow.number) == code for code in aq.codes])
+                )
                 ids.update(session.scalars(select(PassageRow.id).where(PassageRow.doc_id.in_(numbered))))
                 if not ids:
                     out.append([])
@@ -150,8 +156,9 @@ class Searcher:
                 rows = []
                 id_list = sorted(ids)
                 for start in range(0, len(id_list), 500):  # keep IN lists short for every database
-                    rows += session.execute(select(PassageRow.id, PassageRow.ordinal)
-                                            .where(PassageRow.id.in_(id_list[start:start + 500]))).all()
+                    rows += session.execute(
+                        select(PassageRow.id, PassageRow.ordinal).where(PassageRow.id.in_(id_list[start : start + 500]))
+                    ).all()
                 rows.sort(key=lambda r: (r[1], r[0]))
                 out.append([(pid, 1.0 / (1 + i)) for i, (pid, _) in enumerate(rows[: self.candidates])])
         return out
@@ -181,7 +188,7 @@ class Searcher:
 
             self._reranker = CrossEncoderReranker(name)
         scores = self._reranker.score(aq.original, [h.passage.text for h in hits])
-        for hit, score in zip(hits, scores):
+        for hit, score in zip(hits, scores, strict=False):
             hit.scores["rerank"] = score
             hit.retrievers = sorted(set(hit.retrievers) | {"rerank"})
             hit.score = score

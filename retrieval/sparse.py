@@ -143,7 +143,9 @@ class LexicalIndex:
         self.dir.mkdir(parents=True, exist_ok=True)
         con = sqlite3.connect(self.dir / "tokens.sqlite")
         try:
-            con.execute("CREATE TABLE IF NOT EXISTS tokens (id TEXT PRIMARY KEY, version TEXT, exact TEXT, folded TEXT)")
+            con.execute(
+                "CREATE TABLE IF NOT EXISTS tokens (id TEXT PRIMARY KEY, version TEXT, exact TEXT, folded TEXT)"
+            )
             cached = {
                 pid: (exact, folded)
                 for pid, version, exact, folded in con.execute("SELECT id, version, exact, folded FROM tokens")
@@ -184,7 +186,7 @@ class LexicalIndex:
         if column is None:
             return []
         postings = model.scores  # type: ignore[attr-defined]  # CSC: token column -> passage rows
-        rows = postings["indices"][postings["indptr"][column]:postings["indptr"][column + 1]]
+        rows = postings["indices"][postings["indptr"][column] : postings["indptr"][column + 1]]
         return [loaded.ids[int(i)] for i in rows if int(i) < len(loaded.ids)]
 
     def search(self, query: str, *, k: int, folded: bool = False) -> list[tuple[str, float]]:

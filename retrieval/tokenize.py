@@ -10,12 +10,13 @@ accent-free variant used for queries typed without diacritics.
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
 
 from troly.text import canonical, fold
 
-__all__ = ["tokenize", "tokenize_both", "find_codes", "has_diacritics", "TOKENIZER_VERSION"]
+__all__ = ["TOKENIZER_VERSION", "find_codes", "has_diacritics", "tokenize", "tokenize_both"]
 
 TOKENIZER_VERSION = "1"
 
@@ -46,7 +47,7 @@ def _fold_token(token: str) -> str:
 def _with_bigrams(codes: list[str], syllables: list[str], bigrams: bool) -> list[str]:
     tokens = codes + syllables
     if bigrams:
-        tokens.extend(f"{a}_{b}" for a, b in zip(syllables, syllables[1:]))
+        tokens.extend(f"{a}_{b}" for a, b in itertools.pairwise(syllables))
     return tokens
 
 
@@ -69,5 +70,5 @@ def tokenize(text: str, *, folded: bool = False, bigrams: bool = True) -> list[s
     syllables = _SYLLABLE_RE.findall(norm)
     tokens.extend(syllables)
     if bigrams:
-        tokens.extend(f"{a}_{b}" for a, b in zip(syllables, syllables[1:]))
+        tokens.extend(f"{a}_{b}" for a, b in itertools.pairwise(syllables))
     return tokens

@@ -15,7 +15,7 @@ import pytest
 from tests.fake_telegram import FakeTelegram
 from tests.fake_zalo import FakeZalo
 
-__all__ = ["tg", "zl", "clean_servers", "telegram_polling"]
+__all__ = ["clean_servers", "telegram_polling", "tg", "zl"]
 
 
 @pytest.fixture(scope="module")

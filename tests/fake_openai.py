@@ -38,14 +38,14 @@ from fastapi.responses import JSONResponse, PlainTextResponse, StreamingResponse
 from tests.local_server import LocalServer
 
 __all__ = [
-    "FakeOpenAI",
-    "serve_fake_openai",
-    "fake_openai_server",
-    "fake_openai",
+    "INJECTION_TRIGGER",
     "NOT_FOUND_TEXT",
     "PIRATE_REPLY",
-    "INJECTION_TRIGGER",
     "RULE_PHRASES",
+    "FakeOpenAI",
+    "fake_openai",
+    "fake_openai_server",
+    "serve_fake_openai",
 ]
 
 NOT_FOUND_TEXT = "Không tìm thấy thông tin này trong các văn bản hiện có."
@@ -173,10 +173,13 @@ def _completion(body: dict[str, Any], text: str, n: int) -> dict[str, Any]:
     }
 
 
-def _sse(body: dict[str, Any], text: str, n: int, drop_after: int | None = None,
-         pause: float = 0.0) -> Iterator[str]:
-    base = {"id": f"chatcmpl-fake-{n}", "object": "chat.completion.chunk", "created": int(time.time()),
-            "model": body.get("model", "fake")}
+def _sse(body: dict[str, Any], text: str, n: int, drop_after: int | None = None, pause: float = 0.0) -> Iterator[str]:
+    base = {
+        "id": f"chatcmpl-fake-{n}",
+        "object": "chat.completion.chunk",
+        "created": int(time.time()),
+        "model": body.get("model", "fake"),
+    }
 
     def chunk(delta: dict[str, Any], finish: str | None = None) -> str:
         payload = {**base, "choices": [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}]}
@@ -218,7 +221,9 @@ def build_app(fake: FakeOpenAI) -> FastAPI:
             return PlainTextResponse(fake.raw_body, status_code=200)
         text = fake.decide(body)
         if body.get("stream"):
-            return StreamingResponse(_sse(body, text, n, fake.drop_stream_after, fake.stream_delay), media_type="text/event-stream")
+            return StreamingResponse(
+                _sse(body, text, n, fake.drop_stream_after, fake.stream_delay), media_type="text/event-stream"
+            )
         return JSONResponse(_completion(body, text, n))
 
     return app

@@ -26,10 +26,17 @@ from starlette.requests import ClientDisconnect
 
 from tests.local_server import LocalServer
 
-__all__ = ["FakeTelegram", "Call", "BOT_USER"]
+__all__ = ["BOT_USER", "Call", "FakeTelegram"]
 
-BOT_USER = {"id": 424242, "is_bot": True, "first_name": "Trợ lý", "username": "troly_test_bot",
-            "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False}
+BOT_USER = {
+    "id": 424242,
+    "is_bot": True,
+    "first_name": "Trợ lý",
+    "username": "troly_test_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
 
 
 @dataclass
@@ -121,16 +128,18 @@ class FakeTelegram:
 
     def sent(self, chat_id: int | None = None) -> list[dict[str, Any]]:
         """``sendMessage`` parameters, in order, optionally for one chat."""
-        return [c.params for c in self.calls_to("sendMessage")
-                if chat_id is None or int(c.params["chat_id"]) == chat_id]
+        return [
+            c.params for c in self.calls_to("sendMessage") if chat_id is None or int(c.params["chat_id"]) == chat_id
+        ]
 
     async def wait_for(self, predicate: Any, timeout: float = 20.0, what: str = "condition") -> None:
         """Wait (asynchronously, so the bot keeps running) until ``predicate()`` is true."""
         deadline = time.monotonic() + timeout
         while not predicate():
             if time.monotonic() > deadline:
-                raise AssertionError(f"timed out waiting for {what}; calls: "
-                                     f"{[(c.method, c.params.get('text')) for c in self.calls]}")
+                raise AssertionError(
+                    f"timed out waiting for {what}; calls: {[(c.method, c.params.get('text')) for c in self.calls]}"
+                )
             await asyncio.sleep(0.02)
 
     async def wait_for_messages(self, chat_id: int, count: int, timeout: float = 20.0) -> list[dict[str, Any]]:
@@ -158,35 +167,62 @@ class FakeTelegram:
         """A private text message (commands get their ``bot_command`` entity)."""
         return {"update_id": next(self._update_ids), "message": self._message(user_id, chat_id, text)}
 
-    def make_document_update(self, user_id: int, *, file_id: str, file_name: str, mime_type: str,
-                             file_size: int | None = None, caption: str | None = None,
-                             chat_id: int | None = None) -> dict[str, Any]:
+    def make_document_update(
+        self,
+        user_id: int,
+        *,
+        file_id: str,
+        file_name: str,
+        mime_type: str,
+        file_size: int | None = None,
+        caption: str | None = None,
+        chat_id: int | None = None,
+    ) -> dict[str, Any]:
         """A message carrying a document (register its bytes with ``add_file``)."""
         if file_size is None and file_id in self.files:
             file_size = len(self.files[file_id][1])
-        document = {"file_id": file_id, "file_unique_id": f"u-{file_id}", "file_name": file_name,
-                    "mime_type": mime_type, "file_size": file_size}
+        document = {
+            "file_id": file_id,
+            "file_unique_id": f"u-{file_id}",
+            "file_name": file_name,
+            "mime_type": mime_type,
+            "file_size": file_size,
+        }
         extra: dict[str, Any] = {"document": document}
         if caption:
             extra["caption"] = caption
         return {"update_id": next(self._update_ids), "message": self._message(user_id, chat_id, **extra)}
 
-    def make_callback_update(self, user_id: int, data: str, *, message_id: int = 1,
-                             chat_id: int | None = None, message_text: str = "…") -> dict[str, Any]:
+    def make_callback_update(
+        self, user_id: int, data: str, *, message_id: int = 1, chat_id: int | None = None, message_text: str = "…"
+    ) -> dict[str, Any]:
         """A button press on a message the bot sent."""
-        message = {"message_id": message_id, "date": int(time.time()),
-                   "chat": {"id": chat_id or user_id, "type": "private"},
-                   "from": BOT_USER, "text": message_text}
-        return {"update_id": next(self._update_ids),
-                "callback_query": {"id": f"cb{next(self._update_ids)}", "from": _user(user_id),
-                                   "chat_instance": "ci-1", "data": data, "message": message}}
+        message = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": {"id": chat_id or user_id, "type": "private"},
+            "from": BOT_USER,
+            "text": message_text,
+        }
+        return {
+            "update_id": next(self._update_ids),
+            "callback_query": {
+                "id": f"cb{next(self._update_ids)}",
+                "from": _user(user_id),
+                "chat_instance": "ci-1",
+                "data": data,
+                "message": message,
+            },
+        }
 
     # ------------------------------------------------------------------ the server
 
     def _bot_message(self, params: dict[str, Any]) -> dict[str, Any]:
         message: dict[str, Any] = {
-            "message_id": next(self._message_ids), "date": int(time.time()),
-            "chat": {"id": int(params["chat_id"]), "type": "private"}, "from": BOT_USER,
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {"id": int(params["chat_id"]), "type": "private"},
+            "from": BOT_USER,
             "text": params.get("text", ""),
         }
         if isinstance(params.get("reply_markup"), dict):
@@ -250,23 +286,27 @@ class FakeTelegram:
             self.webhook = params
             return True
         if name == "getwebhookinfo":
-            return {"url": (self.webhook or {}).get("url", ""), "has_custom_certificate": False,
-                    "pending_update_count": 0}
+            return {
+                "url": (self.webhook or {}).get("url", ""),
+                "has_custom_certificate": False,
+                "pending_update_count": 0,
+            }
         if name in {"editmessagetext", "editmessagereplymarkup"}:
             return {**self._bot_message(params), "message_id": int(params.get("message_id", 1))}
         if name == "getfile":
             file_id = str(params.get("file_id"))
             if file_id not in self.files:
-                return JSONResponse({"ok": False, "error_code": 400,
-                                     "description": "Bad Request: invalid file_id"}, 400)
+                return JSONResponse(
+                    {"ok": False, "error_code": 400, "description": "Bad Request: invalid file_id"}, 400
+                )
             path, data = self.files[file_id]
-            return {"file_id": file_id, "file_unique_id": f"u-{file_id}", "file_size": len(data),
-                    "file_path": path}
+            return {"file_id": file_id, "file_unique_id": f"u-{file_id}", "file_size": len(data), "file_path": path}
         return JSONResponse({"ok": False, "error_code": 404, "description": f"Not Found: {method}"}, 404)
 
 
-_JSON_KEYS = frozenset({"reply_markup", "allowed_updates", "link_preview_options", "entities",
-                        "reply_parameters", "caption_entities"})
+_JSON_KEYS = frozenset(
+    {"reply_markup", "allowed_updates", "link_preview_options", "entities", "reply_parameters", "caption_entities"}
+)
 
 
 async def _params(request: Request) -> dict[str, Any]:

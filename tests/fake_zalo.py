@@ -47,8 +47,9 @@ class Sent:
 class FakeZalo:
     """The fake server; a context manager that starts/stops uvicorn in a background thread."""
 
-    def __init__(self, token: str = "1234567890:fake-secret-token", *, idle_wait: float = 0.2,
-                 latency: float = 0.0) -> None:
+    def __init__(
+        self, token: str = "1234567890:fake-secret-token", *, idle_wait: float = 0.2, latency: float = 0.0
+    ) -> None:
         self.token = token
         self.idle_wait = idle_wait
         self.latency = latency  # seconds added to every sendMessage (a slow platform)
@@ -96,8 +97,9 @@ class FakeZalo:
         deadline = time.monotonic() + timeout
 
         def count() -> int:
-            return sum(1 for s in self.sent if s.method == "sendMessage"
-                       and (chat_id is None or s.chat_id == str(chat_id)))
+            return sum(
+                1 for s in self.sent if s.method == "sendMessage" and (chat_id is None or s.chat_id == str(chat_id))
+            )
 
         with self._cond:
             while count() < n:
@@ -105,8 +107,9 @@ class FakeZalo:
                 if left <= 0:
                     raise TimeoutError(f"{count()} of {n} messages arrived in {timeout}s")
                 self._cond.wait(left)
-            return [s for s in self.sent if s.method == "sendMessage"
-                    and (chat_id is None or s.chat_id == str(chat_id))]
+            return [
+                s for s in self.sent if s.method == "sendMessage" and (chat_id is None or s.chat_id == str(chat_id))
+            ]
 
     def reset(self) -> None:
         with self._cond:
@@ -118,9 +121,16 @@ class FakeZalo:
             self.updates.get_nowait()
 
     @staticmethod
-    def text_update(text: str, *, user_id: str = "u-1", chat_id: str | None = None, message_id: str | None = None,
-                    event_name: str = "message.text.received", display_name: str = "Cán bộ A",
-                    date_ms: int | None = None) -> dict[str, Any]:
+    def text_update(
+        text: str,
+        *,
+        user_id: str = "u-1",
+        chat_id: str | None = None,
+        message_id: str | None = None,
+        event_name: str = "message.text.received",
+        display_name: str = "Cán bộ A",
+        date_ms: int | None = None,
+    ) -> dict[str, Any]:
         """A realistic update object (as getUpdates returns it and webhooks carry it)."""
         message: dict[str, Any] = {
             "message_id": message_id or f"m-{time.monotonic_ns()}",
@@ -203,8 +213,14 @@ class FakeZalo:
         return app
 
     async def _m_getMe(self, body: dict[str, Any]) -> JSONResponse:
-        return self._ok({"id": self.token.split(":")[0], "account_name": "troly_bot", "account_type": "BASIC",
-                         "can_join_groups": False})
+        return self._ok(
+            {
+                "id": self.token.split(":")[0],
+                "account_name": "troly_bot",
+                "account_type": "BASIC",
+                "can_join_groups": False,
+            }
+        )
 
     async def _m_getUpdates(self, body: dict[str, Any]) -> JSONResponse:
         if self.webhook is not None:

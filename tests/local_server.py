@@ -20,13 +20,19 @@ __all__ = ["LocalServer"]
 class LocalServer:
     """``with LocalServer(app) as server: httpx.get(server.url)``; ``start``/``stop`` for fixtures."""
 
-    def __init__(self, app: Any, *, name: str = "local-server", lifespan: str = "off",
-                 start_timeout: float = 30.0, **config: Any) -> None:
+    def __init__(
+        self, app: Any, *, name: str = "local-server", lifespan: str = "off", start_timeout: float = 30.0, **config: Any
+    ) -> None:
         self.app = app
         self.name = name
         self.start_timeout = start_timeout
-        self._config = {"log_level": "warning", "access_log": False, "lifespan": lifespan,
-                        "timeout_graceful_shutdown": 1, **config}
+        self._config = {
+            "log_level": "warning",
+            "access_log": False,
+            "lifespan": lifespan,
+            "timeout_graceful_shutdown": 1,
+            **config,
+        }
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._sock: socket.socket | None = None
@@ -42,8 +48,9 @@ class LocalServer:
         sock.bind(("127.0.0.1", 0))
         self._sock, self.port = sock, sock.getsockname()[1]
         self._server = uvicorn.Server(uvicorn.Config(self.app, **self._config))
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, daemon=True,
-                                        name=self.name)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [sock]}, daemon=True, name=self.name
+        )
         self._thread.start()
         deadline = time.monotonic() + self.start_timeout
         while not self._server.started:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-__all__ = ["pg_url", "pg_database_url"]
+__all__ = ["pg_database_url", "pg_url"]
 
 DB_NAME = "troly_test"
 
@@ -79,8 +79,10 @@ def pg_url() -> Iterator[str]:
     """``postgresql+psycopg://postgres@127.0.0.1:<port>/troly_test`` on a fresh, private server."""
     bindir = _find_bindir()
     if bindir is None:
-        pytest.skip("PostgreSQL server binaries not found (install the Debian package 'postgresql', "
-                    "e.g. via scripts/system-deps.sh)")
+        pytest.skip(
+            "PostgreSQL server binaries not found (install the Debian package 'postgresql', "
+            "e.g. via scripts/system-deps.sh)"
+        )
     if os.geteuid() == 0:
         try:
             pw = pwd.getpwnam("postgres")
@@ -98,17 +100,41 @@ def pg_url() -> Iterator[str]:
     log = root / "server.log"
     started = False
     try:
-        init = _run([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
-                     "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"])
+        init = _run(
+            [
+                str(bindir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C.UTF-8",
+                "--no-sync",
+            ]
+        )
         if init.returncode != 0:  # an image without the C.UTF-8 locale: let initdb pick
             shutil.rmtree(data, ignore_errors=True)
-            init = _run([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
-                         "--encoding=UTF8", "--no-sync"])
+            init = _run(
+                [
+                    str(bindir / "initdb"),
+                    "-D",
+                    str(data),
+                    "-U",
+                    "postgres",
+                    "--auth=trust",
+                    "--encoding=UTF8",
+                    "--no-sync",
+                ]
+            )
         assert init.returncode == 0, f"initdb failed:\n{init.stdout}\n{init.stderr}"
-        options = (f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={sock} "
-                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100")
-        start = _run([str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options, "-w", "-t", "60",
-                      "start"])
+        options = (
+            f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={sock} "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
+        )
+        start = _run(
+            [str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options, "-w", "-t", "60", "start"]
+        )
         started = True
         if start.returncode != 0:
             text = log.read_text(errors="replace") if log.exists() else ""

@@ -31,9 +31,17 @@ def ask(a: Assistant, text: str, user: str = "u1", channel: str = "cli", **kw):
 
 @pytest.mark.parametrize(
     ("text", "kind"),
-    [("Tháng này Tỉnh đoàn được giao nhiệm vụ gì?", "tasks"), ("Hạn nào rơi vào tuần này?", "deadlines"),
-     ("sắp đến hạn", "deadlines"), ("Ai chủ trì SOC?", "qa"), ("xin chào", "help"), ("/nhiemvu Sở Y tế", "tasks"),
-     ("/hanchot tháng này", "deadlines"), ("tinh doan duoc giao gi", "tasks"), ("/lenhla", "unknown_command")],
+    [
+        ("Tháng này Tỉnh đoàn được giao nhiệm vụ gì?", "tasks"),
+        ("Hạn nào rơi vào tuần này?", "deadlines"),
+        ("sắp đến hạn", "deadlines"),
+        ("Ai chủ trì SOC?", "qa"),
+        ("xin chào", "help"),
+        ("/nhiemvu Sở Y tế", "tasks"),
+        ("/hanchot tháng này", "deadlines"),
+        ("tinh doan duoc giao gi", "tasks"),
+        ("/lenhla", "unknown_command"),
+    ],
     ids=lambda v: v if isinstance(v, str) and len(v) < 12 else None,
 )
 def test_router(text: str, kind: str) -> None:
@@ -48,7 +56,9 @@ def test_relative_periods_resolve_in_vietnam_time() -> None:
 
 
 def test_clock_is_asia_ho_chi_minh(indexed_corpus) -> None:
-    late_utc = lambda: dt.datetime(2026, 11, 30, 18, 30, tzinfo=dt.timezone.utc)  # 01:30 on 1/12 in Vietnam
+    def late_utc():
+        return dt.datetime(2026, 11, 30, 18, 30, tzinfo=dt.UTC)  # 01:30 on 1/12 in Vietnam
+
     assert Assistant(indexed_corpus, clock=late_utc).today() == dt.date(2026, 12, 1)
 
 
@@ -101,8 +111,12 @@ def test_bad_input_gets_clear_vietnamese_messages(assistant) -> None:
 def test_admin_only_commands(assistant, indexed_corpus) -> None:
     refused = ask(assistant, "/reindex", user="stranger", channel="telegram")
     assert refused.intent == "denied" and "quản trị viên" in refused.text
-    admin = Assistant(indexed_corpus.__class__(indexed_corpus.settings.model_copy(update={"admins": "telegram:42"}),
-                                               embedder=indexed_corpus.embedder()), clock=_clock(dt.date(2026, 11, 20)))
+    admin = Assistant(
+        indexed_corpus.__class__(
+            indexed_corpus.settings.model_copy(update={"admins": "telegram:42"}), embedder=indexed_corpus.embedder()
+        ),
+        clock=_clock(dt.date(2026, 11, 20)),
+    )
     listed = ask(admin, "/tailieu", user="42", channel="telegram")
     assert listed.intent == "admin" and "Có 5 văn bản" in listed.text
 
@@ -110,11 +124,19 @@ def test_admin_only_commands(assistant, indexed_corpus) -> None:
 def test_admin_upload_is_ingested_and_answerable(tmp_path: Path, ctx) -> None:
     from tests.docfactory import make_docx
 
-    admin = Assistant(ctx.__class__(ctx.settings.model_copy(update={"admins": "zalo:boss"}), embedder=ctx.embedder()),
-                      clock=_clock(dt.date(2026, 11, 20)))
+    admin = Assistant(
+        ctx.__class__(ctx.settings.model_copy(update={"admins": "zalo:boss"}), embedder=ctx.embedder()),
+        clock=_clock(dt.date(2026, 11, 20)),
+    )
     path = tmp_path / "thong-bao-moi.docx"
-    make_docx(path, paragraphs=["THÔNG BÁO", "Kết luận về chuyển đổi số",
-                                "1. Giao Sở Y tế hoàn thành kho dữ liệu tiêm chủng điện tử trước ngày 15/12/2026."])
+    make_docx(
+        path,
+        paragraphs=[
+            "THÔNG BÁO",
+            "Kết luận về chuyển đổi số",
+            "1. Giao Sở Y tế hoàn thành kho dữ liệu tiêm chủng điện tử trước ngày 15/12/2026.",
+        ],
+    )
     msg = IncomingMessage(channel="zalo", user_id="boss", attachments=(Attachment("thong-bao-moi.docx", path),))
     assert "đã thêm" in admin.handle(msg).text
     reply = ask(admin, "Kho dữ liệu tiêm chủng điện tử do ai hoàn thành?", user="boss", channel="zalo")

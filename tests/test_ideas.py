@@ -49,11 +49,26 @@ def svc(ctx: Context) -> IdeaService:
     return IdeaService(ctx, clock=lambda: NOW)
 
 
-def draft(title: str, unit: str, *, desc: str | None = None, contact: str | None = None, when=None,
-          user: str | None = None, channel: str = "cli") -> IdeaDraft:
-    return IdeaDraft(title=title, description=desc or f"Mô tả chi tiết cho ý tưởng: {title}.", unit=unit,
-                     contact=contact, submitter_name="Người gửi" if contact else None, created_at=when,
-                     user_id=user, channel=channel)
+def draft(
+    title: str,
+    unit: str,
+    *,
+    desc: str | None = None,
+    contact: str | None = None,
+    when=None,
+    user: str | None = None,
+    channel: str = "cli",
+) -> IdeaDraft:
+    return IdeaDraft(
+        title=title,
+        description=desc or f"Mô tả chi tiết cho ý tưởng: {title}.",
+        unit=unit,
+        contact=contact,
+        submitter_name="Người gửi" if contact else None,
+        created_at=when,
+        user_id=user,
+        channel=channel,
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -129,15 +144,27 @@ def test_unit_resolution_and_ids(svc: IdeaService) -> None:
 
 
 def test_near_duplicate_flagged_not_rejected(svc: IdeaService) -> None:
-    a = svc.submit(IdeaDraft(title="Ứng dụng tra cứu thủ tục hành chính trên điện thoại",
-                             description="Người dân tra cứu hồ sơ, lệ phí và thời hạn giải quyết qua điện thoại.",
-                             unit="xã Tây Sơn"))
-    other = svc.submit(IdeaDraft(title="Trồng cà phê hữu cơ xen cây ăn quả",
-                                 description="Hướng dẫn nông dân trồng xen sầu riêng trong vườn cà phê để tăng thu nhập.",
-                                 unit="xã Chư Sê"))
-    dup = svc.submit(IdeaDraft(title="Ứng dụng tra cứu các thủ tục hành chính trên điện thoại di động",
-                               description="Người dân xem hồ sơ, lệ phí, thời hạn giải quyết bằng điện thoại.",
-                               unit="phường Pleiku"))  # another unit: compared against everyone's ideas
+    a = svc.submit(
+        IdeaDraft(
+            title="Ứng dụng tra cứu thủ tục hành chính trên điện thoại",
+            description="Người dân tra cứu hồ sơ, lệ phí và thời hạn giải quyết qua điện thoại.",
+            unit="xã Tây Sơn",
+        )
+    )
+    other = svc.submit(
+        IdeaDraft(
+            title="Trồng cà phê hữu cơ xen cây ăn quả",
+            description="Hướng dẫn nông dân trồng xen sầu riêng trong vườn cà phê để tăng thu nhập.",
+            unit="xã Chư Sê",
+        )
+    )
+    dup = svc.submit(
+        IdeaDraft(
+            title="Ứng dụng tra cứu các thủ tục hành chính trên điện thoại di động",
+            description="Người dân xem hồ sơ, lệ phí, thời hạn giải quyết bằng điện thoại.",
+            unit="phường Pleiku",
+        )
+    )  # another unit: compared against everyone's ideas
     assert other.duplicate_of is None
     assert dup.duplicate_of == a.code and dup.duplicate_score >= 0.9 and dup.status == "mới"
     report = monthly_report(svc.ctx, 2026, 11)
@@ -160,21 +187,58 @@ def seed_november(svc: IdeaService) -> dict[str, str]:
         codes[key] = v.code
 
     # xã Tây Sơn: 2 counted in November
-    add("A", "Số hóa hồ sơ đất đai", "xã Tây Sơn", at(10, 20), ("đã sàng lọc", at(10, 25)), ("đang thí điểm", at(11, 3)))
-    add("B", "Chợ nông sản trên Zalo", "xã Tây Sơn", at(11, 5), ("đã sàng lọc", at(11, 6)), ("đã triển khai", at(11, 20)))
+    add(
+        "A", "Số hóa hồ sơ đất đai", "xã Tây Sơn", at(10, 20), ("đã sàng lọc", at(10, 25)), ("đang thí điểm", at(11, 3))
+    )
+    add(
+        "B",
+        "Chợ nông sản trên Zalo",
+        "xã Tây Sơn",
+        at(11, 5),
+        ("đã sàng lọc", at(11, 6)),
+        ("đã triển khai", at(11, 20)),
+    )
     # phường Pleiku: 0 in November (screened only; counted in October; piloted then infeasible)
     add("D", "Bản đồ số điểm du lịch", "phường Pleiku", at(11, 2), ("đã sàng lọc", at(11, 4)))
     add("E", "Camera giao thông", "phường Pleiku", at(10, 1), ("đã sàng lọc", at(10, 5)), ("đang thí điểm", at(10, 15)))
-    add("F", "Thu gom rác thông minh", "phường Pleiku", at(11, 3), ("đã sàng lọc", at(11, 4)),
-        ("đang thí điểm", at(11, 10)), ("không khả thi", at(11, 28)))
+    add(
+        "F",
+        "Thu gom rác thông minh",
+        "phường Pleiku",
+        at(11, 3),
+        ("đã sàng lọc", at(11, 4)),
+        ("đang thí điểm", at(11, 10)),
+        ("không khả thi", at(11, 28)),
+    )
     # xã Ia Hrú (not in the catalogue): 1 counted; one withdrawn
-    add("G", "Tưới nhỏ giọt cho cà phê", "xã Ia Hrú", at(11, 1), ("đã sàng lọc", at(11, 2)), ("đang thí điểm", at(11, 12)))
+    add(
+        "G",
+        "Tưới nhỏ giọt cho cà phê",
+        "xã Ia Hrú",
+        at(11, 1),
+        ("đã sàng lọc", at(11, 2)),
+        ("đang thí điểm", at(11, 12)),
+    )
     add("H", "Ý tưởng đã rút", "xã Ia Hrú", at(11, 1), ("đã rút", at(11, 3)))
     # Tỉnh đoàn: 1 counted (I introduced in Nov); J screened only; K introduced in October
-    add("I", "Thanh niên số hóa di tích", "Tỉnh đoàn", at(11, 2), ("đã sàng lọc", at(11, 3)), ("được giới thiệu", at(11, 9)))
+    add(
+        "I",
+        "Thanh niên số hóa di tích",
+        "Tỉnh đoàn",
+        at(11, 2),
+        ("đã sàng lọc", at(11, 3)),
+        ("được giới thiệu", at(11, 9)),
+    )
     add("J", "Câu lạc bộ khởi nghiệp", "Tỉnh đoàn", at(11, 4), ("đã sàng lọc", at(11, 6)))
-    add("K", "Sổ tay tình nguyện viên", "Tỉnh đoàn", at(10, 20), ("đã sàng lọc", at(10, 22)),
-        ("được giới thiệu", at(10, 28)), ("đang thí điểm", at(11, 5)))
+    add(
+        "K",
+        "Sổ tay tình nguyện viên",
+        "Tỉnh đoàn",
+        at(10, 20),
+        ("đã sàng lọc", at(10, 22)),
+        ("được giới thiệu", at(10, 28)),
+        ("đang thí điểm", at(11, 5)),
+    )
     return codes
 
 
@@ -191,8 +255,14 @@ def test_monthly_report_matches_hand_count(svc: IdeaService, ctx: Context, tmp_p
     assert (td.required, td.maximum, td.counted, td.missing) == (2, None, 1, 1)
     assert [i.code for i in td.ideas] == [codes["I"]]
     # 48 catalogued communes/wards + xã Ia Hrú + Tỉnh đoàn
-    assert r.totals == {"units": 50, "required": 49 * 1 + 2, "counted": 4, "missing": 47 + 1, "behind": 48,
-                        "submitted": 7}
+    assert r.totals == {
+        "units": 50,
+        "required": 49 * 1 + 2,
+        "counted": 4,
+        "missing": 47 + 1,
+        "behind": 48,
+        "submitted": 7,
+    }
     oct_ = monthly_report(ctx, 2026, 10)
     assert oct_.line("phuong-pleiku").counted == 1 and oct_.line("tinh-doan").counted == 1  # E and K
     assert oct_.line("xa-tay-son").counted == 0  # A reached "đang thí điểm" in November
@@ -202,8 +272,15 @@ def test_monthly_report_matches_hand_count(svc: IdeaService, ctx: Context, tmp_p
     wb = load_workbook(xlsx)
     ws = wb.worksheets[0]
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[1] == ("Đơn vị", "Mã đơn vị", "Chỉ tiêu tối thiểu", "Tối đa", "Đã tính", "Còn thiếu",
-                       "Ý tưởng được tính")
+    assert rows[1] == (
+        "Đơn vị",
+        "Mã đơn vị",
+        "Chỉ tiêu tối thiểu",
+        "Tối đa",
+        "Đã tính",
+        "Còn thiếu",
+        "Ý tưởng được tính",
+    )
     by_unit = {row[1]: row for row in rows[2:]}
     assert by_unit["xa-tay-son"][2:6] == (1, 2, 2, 0)
     assert "Số hóa hồ sơ đất đai" in by_unit["xa-tay-son"][6] and "Chợ nông sản trên Zalo" in by_unit["xa-tay-son"][6]
@@ -234,7 +311,9 @@ def test_rules_override_month_by_submitted_and_disable(svc: IdeaService, ctx: Co
     r2 = monthly_report(ctx, 2026, 11, rules=load_rules(override))
     assert r2.line("tinh-doan") is None and r2.line("xa-tay-son").counted == 2
     bad = tmp_path / "bad.yaml"
-    bad.write_text("rules:\n  - id: x\n    applies_to: tinh-doan\n    counted_statuses: [tuyệt vời]\n", encoding="utf-8")
+    bad.write_text(
+        "rules:\n  - id: x\n    applies_to: tinh-doan\n    counted_statuses: [tuyệt vời]\n", encoding="utf-8"
+    )
     with pytest.raises(ValueError, match="unknown status"):
         load_rules(bad)
 
@@ -259,13 +338,25 @@ def test_reminders_from_day_25(svc: IdeaService, ctx: Context) -> None:
 
 def test_contacts_visible_only_to_admin_and_submitter(svc: IdeaService, ctx: Context) -> None:
     flow = IdeasFlow(Assistant(ctx, clock=lambda: NOW))
-    v = svc.submit(IdeaDraft(title="Đèn đường năng lượng mặt trời", description="Lắp đèn ở thôn xa.",
-                             unit="xã Tây Sơn", submitter_name="Lê Văn C", contact="0977 888 999",
-                             channel="zalo", user_id="owner"))
+    v = svc.submit(
+        IdeaDraft(
+            title="Đèn đường năng lượng mặt trời",
+            description="Lắp đèn ở thôn xa.",
+            unit="xã Tây Sơn",
+            submitter_name="Lê Văn C",
+            contact="0977 888 999",
+            channel="zalo",
+            user_id="owner",
+        )
+    )
     public = v.to_dict()
     assert "contact" not in public and "submitter_name" not in public and "user_key" not in public
-    cases = [("zalo", "owner", True), ("telegram", "admin1", True), ("telegram", "owner", False),
-             ("zalo", "stranger", False)]
+    cases = [
+        ("zalo", "owner", True),
+        ("telegram", "admin1", True),
+        ("telegram", "owner", False),
+        ("zalo", "stranger", False),
+    ]
     for channel, user, sees in cases:
         m = IncomingMessage(channel=channel, user_id=user, text=f"/trangthai {v.code}")  # type: ignore[arg-type]
         reply, _ = flow.handle(m, None)
@@ -284,7 +375,15 @@ def test_contacts_visible_only_to_admin_and_submitter(svc: IdeaService, ctx: Con
 
 HEADER = ["Đơn vị", "Tiêu đề", "Mô tả", "Lĩnh vực", "Người gửi", "Liên hệ", "Ngày gửi"]
 ROWS = [
-    ["xã Tây Sơn", "Nhà kính thông minh", "Cảm biến độ ẩm và tưới tự động.", "nông nghiệp", "Phạm D", "0911", "15/11/2026"],
+    [
+        "xã Tây Sơn",
+        "Nhà kính thông minh",
+        "Cảm biến độ ẩm và tưới tự động.",
+        "nông nghiệp",
+        "Phạm D",
+        "0911",
+        "15/11/2026",
+    ],
     ["xã Tây Sơn", "", "Thiếu tiêu đề", "khác", "", "", "16/11/2026"],
     ["Công ty XYZ", "Ý tưởng", "Đơn vị không có trong danh mục", "khác", "", "", "16/11/2026"],
     ["Tỉnh đoàn", "Bản đồ tình nguyện", "Bản đồ số các điểm tình nguyện hè.", "giáo dục", "", "", "2026-11-03"],
@@ -349,8 +448,9 @@ def test_500_concurrent_submissions(ctx: Context) -> None:
         desc = f"Mô tả ý tưởng số {i % 20}: ứng dụng công nghệ số tại cơ sở."
         unit = units[i % len(units)]
         if i % 2 == 0:
-            code = svc.submit(IdeaDraft(title=title, description=desc, unit=unit, channel=channel, user_id=user,
-                                        source="chat")).code
+            code = svc.submit(
+                IdeaDraft(title=title, description=desc, unit=unit, channel=channel, user_id=user, source="chat")
+            ).code
         else:
             form = None
             for t in ("/ytuong", title, desc, "chuyển đổi số", unit, "bỏ qua", f"{user}@example.vn"):
@@ -386,8 +486,11 @@ def test_cli_report_submit_list_status_import(svc: IdeaService, ctx: Context, tm
     seed_november(svc)
     monkeypatch.setattr(cli, "_context", lambda: ctx)
     runner = CliRunner()
-    res = runner.invoke(app, ["ideas", "report", "--month", "2026-11", "--xlsx", str(tmp_path / "r.xlsx"),
-                              "--csv", str(tmp_path / "r.csv")], env={"COLUMNS": "160"})
+    res = runner.invoke(
+        app,
+        ["ideas", "report", "--month", "2026-11", "--xlsx", str(tmp_path / "r.xlsx"), "--csv", str(tmp_path / "r.csv")],
+        env={"COLUMNS": "160"},
+    )
     assert res.exit_code == 0, res.output
     assert "Chỉ tiêu ý tưởng đổi mới sáng tạo tháng 11/2026" in res.output
     assert "xã Tây Sơn" in res.output and "Tỉnh đoàn" in res.output and "Tổng (50 đơn vị, 48 chưa đạt)" in res.output
@@ -397,9 +500,24 @@ def test_cli_report_submit_list_status_import(svc: IdeaService, ctx: Context, tm
     res = runner.invoke(app, ["ideas", "report", "--month", "2026-11", "--json"])
     assert json.loads(res.output)["totals"]["counted"] == 4
 
-    res = runner.invoke(app, ["ideas", "submit", "--unit", "xã Chư Sê", "--title", "Loa thông minh",
-                              "--description", "Loa phát thanh điều khiển từ xa.", "--field", "chuyển đổi số",
-                              "--contact", "0988 777 666", "--json"])
+    res = runner.invoke(
+        app,
+        [
+            "ideas",
+            "submit",
+            "--unit",
+            "xã Chư Sê",
+            "--title",
+            "Loa thông minh",
+            "--description",
+            "Loa phát thanh điều khiển từ xa.",
+            "--field",
+            "chuyển đổi số",
+            "--contact",
+            "0988 777 666",
+            "--json",
+        ],
+    )
     assert res.exit_code == 0, res.output
     code = json.loads(res.output)["code"]
     res = runner.invoke(app, ["ideas", "submit", "--unit", "Công ty XYZ", "--title", "T", "--description", "D"])
@@ -433,13 +551,33 @@ def test_rules_derived_from_extracted_tasks(svc: IdeaService, ctx: Context, tmp_
     from troly.models import DocumentRow, TaskAssigneeRow, TaskRow
 
     with ctx.db.transaction() as s:
-        s.add(DocumentRow(id="tb-2026", source_path="/x/tb.pdf", file_name="tb.pdf", file_sha256="0" * 64,
-                          file_size=1, source_format="pdf", index_key="k"))
+        s.add(
+            DocumentRow(
+                id="tb-2026",
+                source_path="/x/tb.pdf",
+                file_name="tb.pdf",
+                file_sha256="0" * 64,
+                file_size=1,
+                source_format="pdf",
+                index_key="k",
+            )
+        )
         s.flush()
         for i, (unit, mn) in enumerate((("so-khcn", 3), ("tinh-doan", 5))):
-            t = TaskRow(doc_id="tb-2026", ordinal=i, text="…", role="lead",
-                        quota={"min": mn, "max": None, "unit_noun": "ý tưởng mới", "per": "month",
-                               "text": f"ít nhất {mn:02d} ý tưởng mỗi tháng", "subject": None})
+            t = TaskRow(
+                doc_id="tb-2026",
+                ordinal=i,
+                text="…",
+                role="lead",
+                quota={
+                    "min": mn,
+                    "max": None,
+                    "unit_noun": "ý tưởng mới",
+                    "per": "month",
+                    "text": f"ít nhất {mn:02d} ý tưởng mỗi tháng",
+                    "subject": None,
+                },
+            )
             t.assignees = [TaskAssigneeRow(position=0, name=unit, unit_id=unit, role="lead")]
             s.add(t)
     base = load_rules(None)

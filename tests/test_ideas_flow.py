@@ -78,8 +78,15 @@ def fill_to_confirm(chat: Chat, *, unit: str = "xã Tây Sơn") -> None:
 
 
 def test_wants(flow: IdeasFlow) -> None:
-    for t in ("/ytuong", "/ytuong@troly_bot", "/trangthai YT-2026-000001", "tôi muốn gửi ý tưởng",
-              "Gửi ý tưởng", "/ytuong trangthai YT-2026-000123", "tra cứu YT-2026-000001"):
+    for t in (
+        "/ytuong",
+        "/ytuong@troly_bot",
+        "/trangthai YT-2026-000001",
+        "tôi muốn gửi ý tưởng",
+        "Gửi ý tưởng",
+        "/ytuong trangthai YT-2026-000123",
+        "tra cứu YT-2026-000001",
+    ):
         assert flow.wants(t), t
     for t in ("hạn chót tháng này", "nhiệm vụ của Sở Y tế", "ý kiến của tỉnh"):
         assert not flow.wants(t), t

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from ingest.pipeline import Ingestor
-from troly.store import list_documents
 from tests.docfactory import HEADER_LEFT, HEADER_RIGHT, make_docx, make_scanned_pdf, make_text_pdf
+from troly.store import list_documents
 
 BODY = [
     "THÔNG BÁO",

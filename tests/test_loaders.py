@@ -91,7 +91,12 @@ def test_docx_header_table_lines_and_document_order(tmp_path: Path, settings: Se
     assert lines.index("Sở Tư pháp rà soát văn bản") > body  # body table after the paragraphs
     # Table rows row by row, one cell per line.
     assert lines[lines.index("STT") : lines.index("STT") + 6] == [
-        "STT", "Nội dung", "Thời hạn", "1", "Sở Tư pháp rà soát văn bản", "Trước ngày 30/7/2025",
+        "STT",
+        "Nội dung",
+        "Thời hạn",
+        "1",
+        "Sở Tư pháp rà soát văn bản",
+        "Trước ngày 30/7/2025",
     ]
     assert "Tiêu đề trang lặp lại" not in result.text  # page header is furniture
     assert result.text == unicodedata.normalize("NFC", result.text)
@@ -126,29 +131,47 @@ def _make_outline_docx(path: Path, items: list[tuple[int, str]]) -> Path:
     document = docx.Document()
     numbering = document.part.numbering_part.element
     numbering.insert(0, parse_xml(_OUTLINE_NUMBERING))
-    numbering.append(parse_xml(
-        '<w:num xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" w:numId="90">'
-        '<w:abstractNumId w:val="90"/></w:num>'
-    ))
+    numbering.append(
+        parse_xml(
+            '<w:num xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" w:numId="90">'
+            '<w:abstractNumId w:val="90"/></w:num>'
+        )
+    )
     for level, text in items:
         paragraph = document.add_paragraph(text)
-        paragraph._p.get_or_add_pPr().append(parse_xml(
-            '<w:numPr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-            f'<w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'
-        ))
+        paragraph._p.get_or_add_pPr().append(
+            parse_xml(
+                '<w:numPr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+                f'<w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'
+            )
+        )
     document.save(str(path))
     return path
 
 
 def test_docx_multilevel_numbering(tmp_path: Path, settings: Settings) -> None:
     items = [
-        (0, "MỤC ĐÍCH, YÊU CẦU"), (1, "Mục đích"), (1, "Yêu cầu"), (2, "Chỉ tiêu một"), (2, "Chỉ tiêu hai"),
-        (3, "Gạch đầu dòng"), (4, "Ý nhỏ"), (0, "NHIỆM VỤ"), (1, "Nhiệm vụ chung"),
+        (0, "MỤC ĐÍCH, YÊU CẦU"),
+        (1, "Mục đích"),
+        (1, "Yêu cầu"),
+        (2, "Chỉ tiêu một"),
+        (2, "Chỉ tiêu hai"),
+        (3, "Gạch đầu dòng"),
+        (4, "Ý nhỏ"),
+        (0, "NHIỆM VỤ"),
+        (1, "Nhiệm vụ chung"),
     ]
     result = load(_make_outline_docx(tmp_path / "kh.docx", items), settings=settings)
     assert _lines(result.text) == [
-        "I. MỤC ĐÍCH, YÊU CẦU", "1. Mục đích", "2. Yêu cầu", "a) Chỉ tiêu một", "b) Chỉ tiêu hai",
-        "• Gạch đầu dòng", "2.1. Ý nhỏ", "II. NHIỆM VỤ", "1. Nhiệm vụ chung",
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "1. Mục đích",
+        "2. Yêu cầu",
+        "a) Chỉ tiêu một",
+        "b) Chỉ tiêu hai",
+        "• Gạch đầu dòng",
+        "2.1. Ý nhỏ",
+        "II. NHIỆM VỤ",
+        "1. Nhiệm vụ chung",
     ]
 
 
@@ -165,7 +188,7 @@ def test_zip_that_is_not_docx_is_corrupt(tmp_path: Path, settings: Settings) -> 
     path = tmp_path / "fake.docx"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("readme.txt", "không phải văn bản Word")
-    with pytest.raises(CorruptFileError, match="fake.docx"):
+    with pytest.raises(CorruptFileError, match=r"fake\.docx"):
         load(path, settings=settings)
 
 
@@ -184,7 +207,7 @@ def test_docx_with_broken_xml_is_corrupt(tmp_path: Path, settings: Settings) -> 
         for item in src.infolist():
             data = src.read(item.filename)
             dst.writestr(item, b"<w:document" if item.filename == "word/document.xml" else data)
-    with pytest.raises(CorruptFileError, match="broken.docx"):
+    with pytest.raises(CorruptFileError, match=r"broken\.docx"):
         load(path, settings=settings)
 
 
@@ -199,7 +222,7 @@ def test_xlsx_is_unsupported(tmp_path: Path, settings: Settings) -> None:
 
 def test_encrypted_docx(tmp_path: Path, settings: Settings) -> None:
     path = factory.make_encrypted_docx(tmp_path / "mat-khau.docx")
-    with pytest.raises(EncryptedFileError, match="mat-khau.docx"):
+    with pytest.raises(EncryptedFileError, match=r"mat-khau\.docx"):
         load(path, settings=settings)
 
 
@@ -253,7 +276,7 @@ def test_real_doc_through_antiword(tmp_path: Path, settings: Settings) -> None:
 
 @needs_antiword
 def test_encrypted_doc(tmp_path: Path, settings: Settings) -> None:
-    with pytest.raises(EncryptedFileError, match="mat-khau.doc"):
+    with pytest.raises(EncryptedFileError, match=r"mat-khau\.doc"):
         load(factory.make_doc(tmp_path / "mat-khau.doc", encrypted=True), settings=settings)
 
 
@@ -291,21 +314,21 @@ def test_pdf_text_in_nfd_comes_out_nfc(tmp_path: Path, settings: Settings) -> No
 
 def test_encrypted_pdf(tmp_path: Path, settings: Settings) -> None:
     path = factory.make_encrypted_pdf(tmp_path / "khoa.pdf")
-    with pytest.raises(EncryptedFileError, match="khoa.pdf"):
+    with pytest.raises(EncryptedFileError, match=r"khoa\.pdf"):
         load(path, settings=settings)
 
 
 def test_garbage_named_pdf_is_corrupt(tmp_path: Path, settings: Settings) -> None:
     path = tmp_path / "rac.pdf"
     path.write_bytes(random.Random(7).randbytes(4096))
-    with pytest.raises(CorruptFileError, match="rac.pdf"):
+    with pytest.raises(CorruptFileError, match=r"rac\.pdf"):
         load(path, settings=settings)
 
 
 def test_broken_pdf_is_corrupt(tmp_path: Path, settings: Settings) -> None:
     path = tmp_path / "hong.pdf"
     path.write_bytes(b"%PDF-1.7\n" + random.Random(3).randbytes(2048))
-    with pytest.raises(CorruptFileError, match="hong.pdf"):
+    with pytest.raises(CorruptFileError, match=r"hong\.pdf"):
         load(path, settings=settings)
 
 
@@ -347,9 +370,7 @@ def test_pdf_with_only_a_blank_page_is_empty(tmp_path: Path, settings: Settings)
         load(path, settings=settings)
 
 
-def test_text_pdf_does_not_need_tesseract(
-    tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_text_pdf_does_not_need_tesseract(tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     import pytesseract
 
     monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", str(tmp_path / "no-tesseract"))
@@ -372,7 +393,7 @@ def test_scanned_pdf_without_vietnamese_model(
     import pytesseract
 
     fake = tmp_path / "tesseract"
-    fake.write_text('#!/bin/sh\necho \'List of available languages in "/x/" (2):\'\necho eng\necho osd\n')
+    fake.write_text("#!/bin/sh\necho 'List of available languages in \"/x/\" (2):'\necho eng\necho osd\n")
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
     monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", str(fake))
     path = factory.make_scanned_pdf(tmp_path / "scan.pdf", ["THÔNG BÁO"])
@@ -521,7 +542,7 @@ def test_markdown_and_nfd_input(tmp_path: Path, settings: Settings) -> None:
 def test_oversize_file(tmp_path: Path) -> None:
     settings = Settings(home=tmp_path / "home", max_file_mb=0.001)
     path = factory.make_text_pdf(tmp_path / "lon.pdf", factory.DEFAULT_PARAGRAPHS)
-    with pytest.raises(FileTooLargeError, match="lon.pdf"):
+    with pytest.raises(FileTooLargeError, match=r"lon\.pdf"):
         load(path, settings=settings)
 
 

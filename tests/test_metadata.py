@@ -166,12 +166,21 @@ def test_number_spellings(number_line: str, expected: str) -> None:
     ("agency", "number", "issuer", "doc_type"),
     [
         ("UBND TỈNH GIA LAI\nVĂN PHÒNG", "Số: 570/KH-VPUBND", "Văn phòng UBND tỉnh Gia Lai", "Kế hoạch"),
-        ("UBND TỈNH GIA LAI\nSỞ KHOA HỌC VÀ CÔNG NGHỆ", "Số: 45/BC-SKHCN", "Sở Khoa học và Công nghệ tỉnh Gia Lai", "Báo cáo"),
+        (
+            "UBND TỈNH GIA LAI\nSỞ KHOA HỌC VÀ CÔNG NGHỆ",
+            "Số: 45/BC-SKHCN",
+            "Sở Khoa học và Công nghệ tỉnh Gia Lai",
+            "Báo cáo",
+        ),
         ("ỦY BAN NHÂN DÂN TỈNH BÌNH ĐỊNH", "Số: 2210/UBND-NC", "UBND tỉnh Bình Định", "Công văn"),
         ("HỘI ĐỒNG NHÂN DÂN\nTỈNH GIA LAI", "Số: 12/NQ-HĐND", "HĐND tỉnh Gia Lai", "Nghị quyết"),
         ("ỦY BAN NHÂN DÂN\nXÃ TÂY SƠN", "Số: 9/QĐ-UBND", "UBND xã Tây Sơn", "Quyết định"),
-        ("SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI\nTỈNH GIA LAI", "Số: 5/HD-SLĐTBXH",
-         "Sở Lao động - Thương binh và Xã hội tỉnh Gia Lai", "Hướng dẫn"),
+        (
+            "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI\nTỈNH GIA LAI",
+            "Số: 5/HD-SLĐTBXH",
+            "Sở Lao động - Thương binh và Xã hội tỉnh Gia Lai",
+            "Hướng dẫn",
+        ),
         ("BỘ TÀI CHÍNH", "Số: 12/2024/TT-BTC", "Bộ Tài chính", "Thông tư"),
     ],
 )

@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from ingest.pipeline import Ingestor
-from troly.store import list_documents, passage_ids
 from tests.conftest import CORPUS
+from troly.store import list_documents, passage_ids
 
 SAMPLE_FILES = sorted(p.name for p in CORPUS.iterdir())
 
@@ -85,7 +85,7 @@ def test_bad_files_are_reported_and_the_batch_continues(ctx, corpus_copy: Path, 
     (bad / "corrupt.pdf").write_bytes(b"%PDF-1.4\n garbage \x00\x01\x02 not a pdf")
     (bad / "data.xyz").write_bytes(b"whatever")
     (bad / "zip-named.docx").write_bytes(b"PK\x03\x04 not really a docx")
-    run = ingestor.ingest(sorted(bad.iterdir()) + [corpus_copy])
+    run = ingestor.ingest([*sorted(bad.iterdir()), corpus_copy])
     by_name = {Path(r.path).name: r for r in run.results}
     for name in ("empty.txt", "corrupt.pdf", "data.xyz", "zip-named.docx"):
         assert by_name[name].status == "failed", name
@@ -144,7 +144,11 @@ def test_cli_ingest_docs_search(cli_env, corpus_copy: Path) -> None:
     by_file = {d["file"]: d for d in docs}
     d2025 = by_file["2025-07-05_thong-bao-ket-luan_so-khcn-6-thang.md"]
     assert (d2025["type"], d2025["date"], d2025["issuer"], d2025["signer"]) == (
-        "Thông báo", "2025-07-05", "UBND tỉnh Gia Lai", "Nguyễn Xuân Vĩnh")
+        "Thông báo",
+        "2025-07-05",
+        "UBND tỉnh Gia Lai",
+        "Nguyễn Xuân Vĩnh",
+    )
     d2024 = by_file["2024-09-19_thong-bao-ket-luan_ban-chi-dao-cchc-cds-phien-2.txt"]
     assert (d2024["date"], d2024["signer"]) == ("2024-09-19", "Lê Ngọc An")
 

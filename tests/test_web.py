@@ -46,8 +46,17 @@ def _stub_reply() -> Reply:
     return Reply(
         text="Dòng 1\nDòng 2 <b>không phải HTML</b>",
         intent="qa",
-        citations=[Citation(doc_id="d1", number="174/TB-UBND", date=dt.date(2025, 7, 5), title="Kết luận",
-                            section="Mục 2", quote="Giao Công an tỉnh chủ trì", doc_type="Thông báo")],
+        citations=[
+            Citation(
+                doc_id="d1",
+                number="174/TB-UBND",
+                date=dt.date(2025, 7, 5),
+                title="Kết luận",
+                section="Mục 2",
+                quote="Giao Công an tỉnh chủ trì",
+                doc_type="Thông báo",
+            )
+        ],
         buttons=[Button(label="Xem thêm", data="/more")],
     )
 
@@ -89,12 +98,15 @@ def test_empty_text_is_422_in_vietnamese(web_settings: Settings, text: str) -> N
     assert stub.messages == []
 
 
-@pytest.mark.parametrize("payload", [
-    {"user_id": "u1", "text": "x" * 4001},
-    {"user_id": "", "text": "xin chào"},
-    {"user_id": "<script>", "text": "xin chào"},
-    {"text": "xin chào"},
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"user_id": "u1", "text": "x" * 4001},
+        {"user_id": "", "text": "xin chào"},
+        {"user_id": "<script>", "text": "xin chào"},
+        {"text": "xin chào"},
+    ],
+)
 def test_invalid_payloads_are_422(web_settings: Settings, payload: dict) -> None:
     with TestClient(create_app(web_settings, assistant=StubAssistant())) as client:  # type: ignore[arg-type]
         assert client.post("/api/chat", json=payload).status_code == 422
@@ -108,9 +120,17 @@ def test_reply_is_translated_not_interpreted(web_settings: Settings) -> None:
     assert r.json() == {
         "text": "Dòng 1\nDòng 2 <b>không phải HTML</b>",
         "intent": "qa",
-        "citations": [{"doc_id": "d1", "number": "174/TB-UBND", "date": "2025-07-05", "title": "Kết luận",
-                       "section": "Mục 2", "quote": "Giao Công an tỉnh chủ trì",
-                       "label": "Thông báo số 174/TB-UBND ngày 05/07/2025"}],
+        "citations": [
+            {
+                "doc_id": "d1",
+                "number": "174/TB-UBND",
+                "date": "2025-07-05",
+                "title": "Kết luận",
+                "section": "Mục 2",
+                "quote": "Giao Công an tỉnh chủ trì",
+                "label": "Thông báo số 174/TB-UBND ngày 05/07/2025",
+            }
+        ],
         "buttons": [{"label": "Xem thêm", "data": "/more"}],
     }
     (msg,) = stub.messages
@@ -176,8 +196,7 @@ def test_chat_channels_are_wired_when_configured(monkeypatch: pytest.MonkeyPatch
     fake = types.SimpleNamespace(__name__="fake", make_router=make_router, lifespan_hooks=lifespan_hooks)
     monkeypatch.setattr("bot.app.load_channel", lambda name: fake if name == "telegram" else None)
     stub = StubAssistant()
-    app = create_app(Settings(home=tmp_path / "h", telegram_token="123:abc", zalo_token=None),
-                     assistant=stub)  # type: ignore[arg-type]
+    app = create_app(Settings(home=tmp_path / "h", telegram_token="123:abc", zalo_token=None), assistant=stub)  # type: ignore[arg-type]
     base_routes = len(app.router.routes)
     for run in range(2):  # a restarted lifespan must not stack stale channel routes
         with TestClient(app) as client:
@@ -189,8 +208,9 @@ def test_chat_channels_are_wired_when_configured(monkeypatch: pytest.MonkeyPatch
 
     # No token, no channel: the adapter is not even imported.
     monkeypatch.setattr("bot.app.load_channel", lambda name: pytest.fail("imported"))
-    with TestClient(create_app(Settings(home=tmp_path / "h", telegram_token=None, zalo_token=None),
-                               assistant=stub)) as client:  # type: ignore[arg-type]
+    with TestClient(
+        create_app(Settings(home=tmp_path / "h", telegram_token=None, zalo_token=None), assistant=stub)
+    ) as client:  # type: ignore[arg-type]
         assert client.post("/webhooks/fake").status_code in (404, 405)
 
 
@@ -200,10 +220,12 @@ def test_load_channel_skips_absent_and_fails_on_broken(tmp_path: Path, monkeypat
     (pkg / "__init__.py").write_text("")
     (pkg / "broken.py").write_text("import does_not_exist_anywhere\n")
     (pkg / "norouter.py").write_text("X = 1\n")
-    (pkg / "good.py").write_text(textwrap.dedent("""
+    (pkg / "good.py").write_text(
+        textwrap.dedent("""
         def make_router(settings, assistant):
             return None
-    """))
+    """)
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
     try:
         assert load_channel("absent", package="fakechannels") is None
@@ -274,7 +296,10 @@ def test_stream_sends_deltas_then_the_reply(web_settings: Settings) -> None:
         items = _ndjson(response)
         assert [i["delta"] for i in items[:-1]] == ["Dòng ", "1"]
         final = items[-1]["reply"]
-        assert final["text"].startswith("Dòng 1") and final["citations"][0]["label"] == "Thông báo số 174/TB-UBND ngày 05/07/2025"
+        assert (
+            final["text"].startswith("Dòng 1")
+            and final["citations"][0]["label"] == "Thông báo số 174/TB-UBND ngày 05/07/2025"
+        )
         assert client.post("/api/chat/stream", json={"user_id": "u-1", "text": "  "}).status_code == 422
 
 

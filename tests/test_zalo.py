@@ -14,8 +14,16 @@ from fastapi import FastAPI
 
 from bot.channels.render import render_html, render_plain, split_message
 from bot.channels.zalo import (
-    SECRET_HEADER, UNSUPPORTED_TEXT, ZaloAdapter, ZaloAPIError, ZaloClient, ZaloPoller, lifespan_hooks,
-    make_router, parse_update, to_incoming,
+    SECRET_HEADER,
+    UNSUPPORTED_TEXT,
+    ZaloAdapter,
+    ZaloAPIError,
+    ZaloClient,
+    ZaloPoller,
+    lifespan_hooks,
+    make_router,
+    parse_update,
+    to_incoming,
 )
 from bot.core.assistant import Assistant
 from bot.core.messages import Citation, Reply
@@ -72,6 +80,7 @@ def _squash(text: str) -> str:
 
 # --- rendering and splitting --------------------------------------------------------------------
 
+
 def _long_text() -> str:
     paragraphs = []
     for i in range(30):
@@ -117,9 +126,15 @@ def test_split_message_falls_back_to_lines_sentences_words_and_hard_cuts():
 def _citation(n: int = 1) -> Citation:
     import datetime as dt
 
-    return Citation(doc_id=f"d{n}", number="174/TB-UBND", date=dt.date(2025, 7, 5), title="Thông báo kết luận",
-                    section="II. Nhiệm vụ <trọng tâm> & giải pháp:", quote="Giao Công an tỉnh chủ trì …",
-                    doc_type="Thông báo")
+    return Citation(
+        doc_id=f"d{n}",
+        number="174/TB-UBND",
+        date=dt.date(2025, 7, 5),
+        title="Thông báo kết luận",
+        section="II. Nhiệm vụ <trọng tâm> & giải pháp:",
+        quote="Giao Công an tỉnh chủ trì …",
+        doc_type="Thông báo",
+    )
 
 
 def test_render_plain_and_html():
@@ -133,6 +148,7 @@ def test_render_plain_and_html():
 
 
 # --- the client ---------------------------------------------------------------------------------
+
 
 async def test_client_methods_and_envelopes(fake, client):
     me = await client.get_me()
@@ -191,6 +207,7 @@ async def test_transport_errors_retried_and_token_never_logged(fake, caplog):
 
 # --- adapter ------------------------------------------------------------------------------------
 
+
 def test_parse_update_shapes_and_incoming():
     update = FakeZalo.text_update("hỏi", user_id="u9", chat_id="c9", message_id="m9", date_ms=1733800000000)
     assert parse_update({"ok": True, "result": update}) == update == parse_update(update)
@@ -198,8 +215,14 @@ def test_parse_update_shapes_and_incoming():
     assert (msg.channel, msg.user_id, msg.chat_id, msg.text, msg.message_id) == ("zalo", "u9", "c9", "hỏi", "m9")
     assert msg.display_name == "Cán bộ A" and msg.user_key == "zalo:u9"
     assert msg.received_at is not None and msg.received_at.year == 2024
-    for bad in (None, [], {}, {"event_name": "x"}, {"ok": True, "result": {"message": {}}},
-                {"event_name": "message.text.received", "message": {"text": "no sender"}}):
+    for bad in (
+        None,
+        [],
+        {},
+        {"event_name": "x"},
+        {"ok": True, "result": {"message": {}}},
+        {"event_name": "message.text.received", "message": {"text": "no sender"}},
+    ):
         with pytest.raises(ValueError):
             parse_update(bad)
 
@@ -242,6 +265,7 @@ async def test_non_text_event_gets_polite_reply(fake, adapter):
 
 # --- webhook ------------------------------------------------------------------------------------
 
+
 def _webhook_app(settings: Settings, assistant: Assistant, adapter: ZaloAdapter) -> FastAPI:
     app = FastAPI()
     app.include_router(make_router(settings, assistant, adapter=adapter))
@@ -271,8 +295,9 @@ async def test_webhook_rejects_wrong_or_missing_secret(fake, webhook, adapter):
 async def test_webhook_accepts_both_shapes_and_rejects_malformed(fake, webhook):
     a, b = _uid(), _uid()
     headers = {SECRET_HEADER: SECRET}
-    r1 = await webhook.post("/webhooks/zalo", json={"ok": True, "result": fake.text_update("xin chào", user_id=a)},
-                            headers=headers)
+    r1 = await webhook.post(
+        "/webhooks/zalo", json={"ok": True, "result": fake.text_update("xin chào", user_id=a)}, headers=headers
+    )
     r2 = await webhook.post("/webhooks/zalo", json=fake.text_update(QUESTION, user_id=b), headers=headers)
     assert r1.status_code == r2.status_code == 200
     await wait_messages(fake, 1, chat_id=a)
@@ -303,8 +328,9 @@ async def test_redelivery_answered_once(fake, webhook, assistant, client):
 async def test_concurrent_first_delivery_answered_once(fake, webhook):
     chat = _uid()
     update = fake.text_update("xin chào", user_id=chat)
-    rs = await asyncio.gather(*[webhook.post("/webhooks/zalo", json=update, headers={SECRET_HEADER: SECRET})
-                                for _ in range(8)])
+    rs = await asyncio.gather(
+        *[webhook.post("/webhooks/zalo", json=update, headers={SECRET_HEADER: SECRET}) for _ in range(8)]
+    )
     assert all(r.status_code == 200 for r in rs)
     await wait_messages(fake, 1, chat_id=chat)
     await asyncio.sleep(0.5)
@@ -312,6 +338,7 @@ async def test_concurrent_first_delivery_answered_once(fake, webhook):
 
 
 # --- app hooks ----------------------------------------------------------------------------------
+
 
 async def test_lifespan_hooks_webhook_mode_registers(tmp_path, fake, assistant):
     settings = _settings(tmp_path, fake, zalo_webhook_secret=SECRET, zalo_webhook_url="https://troly.example/w")

@@ -20,8 +20,11 @@ from troly.errors import TrolyError
 
 __all__ = ["app"]
 
-app = typer.Typer(help="Trợ lý (troly): văn bản chỉ đạo, nhiệm vụ, hạn chót và ý tưởng đổi mới sáng tạo.",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="Trợ lý (troly): văn bản chỉ đạo, nhiệm vụ, hạn chót và ý tưởng đổi mới sáng tạo.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 console = Console()
 err_console = Console(stderr=True)
 
@@ -57,12 +60,19 @@ def ingest(
     ingestor = Ingestor(ctx)
     try:
         total = len(collect_files(paths))
-        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=err_console, transient=True,
-                      disable=as_json or not err_console.is_terminal) as progress:
+        with Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+            disable=as_json or not err_console.is_terminal,
+        ) as progress:
             task = progress.add_task("Đang lập chỉ mục", total=total)
             stats = ingestor.ingest(
-                paths, sync=sync,
+                paths,
+                sync=sync,
                 on_file=lambda p: progress.update(task, description=f"Đang xử lý {p.name}"),
                 on_result=lambda r: progress.advance(task) if r.status != "removed" else None,
             )
@@ -72,22 +82,32 @@ def ingest(
     results = stats.results
     counts = {s: sum(1 for r in results if r.status == s) for s in _STATUS_STYLE}
     if as_json:
-        _print_json({"counts": counts, "seconds": round(stats.total_seconds, 3),
-                     "embed_seconds": round(stats.embed_seconds, 3),
-                     "passages_embedded": stats.passages_embedded,
-                     "results": [{"path": r.path, "status": r.status, "doc_id": r.doc_id,
-                                  "passages": r.passages, "reason": r.reason} for r in results]})
+        _print_json(
+            {
+                "counts": counts,
+                "seconds": round(stats.total_seconds, 3),
+                "embed_seconds": round(stats.embed_seconds, 3),
+                "passages_embedded": stats.passages_embedded,
+                "results": [
+                    {"path": r.path, "status": r.status, "doc_id": r.doc_id, "passages": r.passages, "reason": r.reason}
+                    for r in results
+                ],
+            }
+        )
     else:
         table = Table(title="Kết quả lập chỉ mục")
         for col in ("Tệp", "Trạng thái", "Mã văn bản", "Đoạn", "Ghi chú"):
             table.add_column(col)
         for r in results:
             style = _STATUS_STYLE[r.status]
-            table.add_row(Path(r.path).name, f"[{style}]{r.status}[/{style}]", r.doc_id or "",
-                          str(r.passages), r.reason or "")
+            table.add_row(
+                Path(r.path).name, f"[{style}]{r.status}[/{style}]", r.doc_id or "", str(r.passages), r.reason or ""
+            )
         console.print(table)
-        console.print(" · ".join(f"{name}: {n}" for name, n in counts.items())
-                      + f" · {stats.passages_embedded} passages embedded in {stats.total_seconds:.1f}s")
+        console.print(
+            " · ".join(f"{name}: {n}" for name, n in counts.items())
+            + f" · {stats.passages_embedded} passages embedded in {stats.total_seconds:.1f}s"
+        )
     if counts["failed"]:
         raise typer.Exit(1)
 
@@ -133,8 +153,14 @@ def remove(doc: Annotated[str, typer.Argument(help="Document id, number, file na
     console.print(f"Đã xóa: {', '.join(removed)}")
 
 
-def _filters(doc_type: list[str] | None, issuer: str | None, date_from: str | None, date_to: str | None,  # type: ignore[no-untyped-def]
-             unit: str | None = None, ctx=None):
+def _filters(
+    doc_type: list[str] | None,
+    issuer: str | None,
+    date_from: str | None,
+    date_to: str | None,  # type: ignore[no-untyped-def]
+    unit: str | None = None,
+    ctx=None,
+):
     import datetime as dt
 
     from retrieval.search import SearchFilters
@@ -151,8 +177,13 @@ def _filters(doc_type: list[str] | None, issuer: str | None, date_from: str | No
             err_console.print(f"Không nhận ra đơn vị '{unit}'. Xem danh mục: troly units.")
             raise typer.Exit(2)
         unit_ids = frozenset(ctx.catalogue().expand_for_query(match))
-    return SearchFilters(doc_types=tuple(doc_type) if doc_type else None, issuer_contains=issuer,
-                         date_from=start, date_to=end, unit_ids=unit_ids)
+    return SearchFilters(
+        doc_types=tuple(doc_type) if doc_type else None,
+        issuer_contains=issuer,
+        date_from=start,
+        date_to=end,
+        unit_ids=unit_ids,
+    )
 
 
 @app.command()
@@ -165,7 +196,9 @@ def search(
     issuer: Annotated[str | None, typer.Option(help="Issuer contains this text.")] = None,
     date_from: Annotated[str | None, typer.Option("--from", help="Documents dated on/after YYYY-MM-DD.")] = None,
     date_to: Annotated[str | None, typer.Option("--to", help="Documents dated on/before YYYY-MM-DD.")] = None,
-    unit: Annotated[str | None, typer.Option("--unit", help="Passages naming this unit (or a group it belongs to).")] = None,
+    unit: Annotated[
+        str | None, typer.Option("--unit", help="Passages naming this unit (or a group it belongs to).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Find the passages that best answer a question (hybrid dense + BM25 by default)."""
@@ -187,10 +220,18 @@ def search(
         except TrolyError as e:
             _fail(e)
             return
-        for item, text, hits in zip(lines, texts, results):
-            sys.stdout.write(json.dumps({"id": item.get("id"), "query": text,
-                                         "hits": [HitPublic.from_hit(h, rank=i + 1).model_dump(mode="json")
-                                                  for i, h in enumerate(hits)]}, ensure_ascii=False) + "\n")
+        for item, text, hits in zip(lines, texts, results, strict=False):
+            sys.stdout.write(
+                json.dumps(
+                    {
+                        "id": item.get("id"),
+                        "query": text,
+                        "hits": [HitPublic.from_hit(h, rank=i + 1).model_dump(mode="json") for i, h in enumerate(hits)],
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
         return
     assert query is not None
     if not query.strip():
@@ -209,8 +250,10 @@ def search(
         console.print("Không tìm thấy đoạn văn bản phù hợp.")
     for h in public:
         cite = " ".join(x for x in (h.type, h.number, h.date.strftime("%d/%m/%Y") if h.date else None) if x)
-        console.print(f"[bold]{h.rank}.[/bold] [cyan]{cite}[/cyan] [dim]{h.heading}[/dim] "
-                      f"({h.score:.3f}; {', '.join(h.retrievers)})")
+        console.print(
+            f"[bold]{h.rank}.[/bold] [cyan]{cite}[/cyan] [dim]{h.heading}[/dim] "
+            f"({h.score:.3f}; {', '.join(h.retrievers)})"
+        )
         console.print(f"   {h.text[:400]}")
 
 
@@ -287,7 +330,9 @@ def eval_tasks(
 
 @eval_app.command("deadlines")
 def eval_deadlines(
-    gold: Annotated[Path, typer.Option("--gold", exists=True, help="JSONL: {id, from, to, must_include, must_exclude}.")],
+    gold: Annotated[
+        Path, typer.Option("--gold", exists=True, help="JSONL: {id, from, to, must_include, must_exclude}.")
+    ],
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Check a gold file of deadline-range expectations (pass/fail per line with the reason)."""
@@ -374,7 +419,9 @@ def deadlines(
 
 @app.command("units")
 def units_cmd(
-    unknown: Annotated[bool, typer.Option("--unknown", help="Unit names documents use that the catalogue lacks.")] = False,
+    unknown: Annotated[
+        bool, typer.Option("--unknown", help="Unit names documents use that the catalogue lacks.")
+    ] = False,
 ) -> None:
     """Show the unit catalogue, or the unknown unit names found in documents (for an admin to map)."""
     from sqlalchemy import func, select
@@ -384,8 +431,9 @@ def units_cmd(
     ctx = _context()
     if unknown:
         with ctx.db.session() as session:
-            rows = session.execute(select(UnknownUnitRow.name, func.count()).group_by(UnknownUnitRow.name)
-                                   .order_by(func.count().desc())).all()
+            rows = session.execute(
+                select(UnknownUnitRow.name, func.count()).group_by(UnknownUnitRow.name).order_by(func.count().desc())
+            ).all()
         table = Table(title="Tên đơn vị chưa có trong danh mục")
         table.add_column("Tên")
         table.add_column("Số văn bản", justify="right")
@@ -465,10 +513,23 @@ def ask(
         raise typer.BadParameter("Vui lòng nhập câu hỏi.", param_hint="QUESTION")
     reply = _assistant(_context(), today).handle(IncomingMessage(channel="cli", user_id="ask", text=question))
     if as_json:
-        _print_json({"intent": reply.intent, "answer": reply.text,
-                     "citations": [{"doc_id": c.doc_id, "number": c.number,
-                                    "date": c.date.isoformat() if c.date else None, "title": c.title,
-                                    "section": c.section, "quote": c.quote} for c in reply.citations]})
+        _print_json(
+            {
+                "intent": reply.intent,
+                "answer": reply.text,
+                "citations": [
+                    {
+                        "doc_id": c.doc_id,
+                        "number": c.number,
+                        "date": c.date.isoformat() if c.date else None,
+                        "title": c.title,
+                        "section": c.section,
+                        "quote": c.quote,
+                    }
+                    for c in reply.citations
+                ],
+            }
+        )
     else:
         sys.stdout.write(format_reply(reply) + "\n")
     if reply.intent == "error":

@@ -8,7 +8,6 @@ JSON output (``--json``) goes through pydantic models so its shape is a stable b
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -24,8 +23,9 @@ from troly.errors import TrolyError
 
 __all__ = ["ideas_app"]
 
-ideas_app = typer.Typer(help="Ý tưởng đổi mới sáng tạo: gửi, danh sách, trạng thái, nhập tệp, báo cáo chỉ tiêu.",
-                        no_args_is_help=True)
+ideas_app = typer.Typer(
+    help="Ý tưởng đổi mới sáng tạo: gửi, danh sách, trạng thái, nhập tệp, báo cáo chỉ tiêu.", no_args_is_help=True
+)
 console = Console()
 err_console = Console(stderr=True)
 
@@ -66,8 +66,11 @@ def _service():  # type: ignore[no-untyped-def]
 
 
 def _out(model: BaseModel | list[BaseModel]) -> None:
-    data = ([m.model_dump(exclude_none=True) for m in model] if isinstance(model, list)
-            else model.model_dump(exclude_none=True))
+    data = (
+        [m.model_dump(exclude_none=True) for m in model]
+        if isinstance(model, list)
+        else model.model_dump(exclude_none=True)
+    )
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
@@ -96,8 +99,18 @@ def submit(
     from troly.ideas import IdeaDraft
 
     try:
-        view = _service().submit(IdeaDraft(title=title, description=description, unit=unit, field=field,
-                                           submitter_name=submitter, contact=contact, channel="cli", source="cli"))
+        view = _service().submit(
+            IdeaDraft(
+                title=title,
+                description=description,
+                unit=unit,
+                field=field,
+                submitter_name=submitter,
+                contact=contact,
+                channel="cli",
+                source="cli",
+            )
+        )
     except TrolyError as e:
         _fail(e)
         return
@@ -108,8 +121,9 @@ def submit(
         return
     console.print(f"Đã ghi nhận ý tưởng [bold]{view.code}[/bold] của {escape(view.unit_name)}.")
     if view.duplicate_of:
-        console.print(f"[yellow]Lưu ý:[/yellow] gần giống ý tưởng {view.duplicate_of} "
-                      f"(độ tương đồng {view.duplicate_score:.2f}).")
+        console.print(
+            f"[yellow]Lưu ý:[/yellow] gần giống ý tưởng {view.duplicate_of} (độ tương đồng {view.duplicate_score:.2f})."
+        )
 
 
 @ideas_app.command("list")
@@ -185,17 +199,26 @@ def status_cmd(
     if as_json:
         sys.stdout.write(json.dumps(view.to_dict(show_contact=True), ensure_ascii=False, indent=2) + "\n")
         return
-    console.print(f"[bold]{view.code}[/bold] {escape(view.title)} — {escape(view.unit_name)}: "
-                  f"[cyan]{view.status}[/cyan]")
+    console.print(
+        f"[bold]{view.code}[/bold] {escape(view.title)} — {escape(view.unit_name)}: [cyan]{view.status}[/cyan]"
+    )
     for h in view.history:
-        console.print(f"  {h.changed_at:%d/%m/%Y %H:%M} {h.from_status or '—'} → {h.to_status} "
-                      f"({escape(h.changed_by)}){': ' + escape(h.note) if h.note else ''}")
+        console.print(
+            f"  {h.changed_at:%d/%m/%Y %H:%M} {h.from_status or '—'} → {h.to_status} "
+            f"({escape(h.changed_by)}){': ' + escape(h.note) if h.note else ''}"
+        )
 
 
 @ideas_app.command("import")
 def import_cmd(
-    path: Annotated[Path, typer.Argument(help="Tệp .xlsx hoặc .csv (cột: đơn vị, tiêu đề, mô tả, lĩnh vực, "
-                                              "người gửi, liên hệ, ngày gửi).", exists=True, dir_okay=False)],
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="Tệp .xlsx hoặc .csv (cột: đơn vị, tiêu đề, mô tả, lĩnh vực, người gửi, liên hệ, ngày gửi).",
+            exists=True,
+            dir_okay=False,
+        ),
+    ],
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Import ideas; bad rows are reported by row number, good rows stored, re-import is idempotent."""
@@ -205,11 +228,17 @@ def import_cmd(
         _fail(e)
         return
     if as_json:
-        _out(ImportOut(imported=res.imported, skipped=[{"row": r, "code": c} for r, c in res.skipped],
-                       errors=[{"row": r, "message": m} for r, m in res.errors]))
+        _out(
+            ImportOut(
+                imported=res.imported,
+                skipped=[{"row": r, "code": c} for r, c in res.skipped],
+                errors=[{"row": r, "message": m} for r, m in res.errors],
+            )
+        )
     else:
-        console.print(f"Đã nhập {len(res.imported)} ý tưởng; {len(res.skipped)} dòng đã có từ trước; "
-                      f"{len(res.errors)} dòng lỗi.")
+        console.print(
+            f"Đã nhập {len(res.imported)} ý tưởng; {len(res.skipped)} dòng đã có từ trước; {len(res.errors)} dòng lỗi."
+        )
         for r, m in res.errors:
             console.print(f"  [red]Dòng {r}:[/red] {escape(m)}")
     if res.errors:
@@ -221,9 +250,15 @@ def report_cmd(
     month: Annotated[str | None, typer.Option("--month", help="YYYY-MM; mặc định tháng này.")] = None,
     xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Xuất Excel (.xlsx).")] = None,
     csv_path: Annotated[Path | None, typer.Option("--csv", help="Xuất CSV.")] = None,
-    behind: Annotated[bool, typer.Option("--behind", help="Bảng chỉ hiện đơn vị chưa đạt (tổng vẫn tính mọi đơn vị).")] = False,
-    from_directives: Annotated[bool, typer.Option(
-        "--from-directives", help="Thêm chỉ tiêu \"… ý tưởng/tháng\" trích từ văn bản (quy định YAML được ưu tiên).")] = False,
+    behind: Annotated[
+        bool, typer.Option("--behind", help="Bảng chỉ hiện đơn vị chưa đạt (tổng vẫn tính mọi đơn vị).")
+    ] = False,
+    from_directives: Annotated[
+        bool,
+        typer.Option(
+            "--from-directives", help='Thêm chỉ tiêu "… ý tưởng/tháng" trích từ văn bản (quy định YAML được ưu tiên).'
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Monthly quota table per unit: required, counted, missing, plus totals (never contacts)."""
@@ -259,8 +294,10 @@ def report_cmd(
         return
     console.print(render_table(report, only_behind=behind))
     if report.flagged_duplicates:
-        console.print(f"[yellow]{len(report.flagged_duplicates)} ý tưởng nghi trùng lặp:[/yellow] " + ", ".join(
-            f"{c}≈{d} ({s:.2f})" for c, d, s in report.flagged_duplicates))
+        console.print(
+            f"[yellow]{len(report.flagged_duplicates)} ý tưởng nghi trùng lặp:[/yellow] "
+            + ", ".join(f"{c}≈{d} ({s:.2f})" for c, d, s in report.flagged_duplicates)
+        )
     for p in (xlsx, csv_path):
         if p:
             console.print(f"Đã xuất: {p}")

@@ -18,9 +18,7 @@ __all__ = ["Settings"]
 class Settings(BaseSettings):
     """troly configuration, from ``TROLY_*`` environment variables and a ``.env`` file."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="TROLY_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
-    )
+    model_config = SettingsConfigDict(env_prefix="TROLY_", env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     home: Path = Field(default=Path("./data"), description="Data directory: Chroma, SQLite, uploaded files.")
     database_url: str | None = Field(
@@ -55,7 +53,9 @@ class Settings(BaseSettings):
     abbreviations_file: Path | None = Field(default=None, description="Admin's abbreviation table (TSV).")
 
     # Optional LLM (any OpenAI-compatible endpoint: vLLM, Ollama, llama.cpp server, hosted APIs)
-    llm_base_url: str | None = Field(default=None, description="e.g. http://127.0.0.1:11434/v1; unset = extractive answers.")
+    llm_base_url: str | None = Field(
+        default=None, description="e.g. http://127.0.0.1:11434/v1; unset = extractive answers."
+    )
     llm_model: str | None = Field(default=None, description="Model name the endpoint serves.")
     llm_api_key: str | None = Field(default=None, description="API key, if the endpoint needs one.")
     llm_timeout: float = Field(default=30.0, gt=0, description="Seconds before falling back to the extractive answer.")
@@ -76,11 +76,21 @@ class Settings(BaseSettings):
     max_message_chars: int = Field(default=4000, ge=1, description="Longer user messages are refused politely.")
 
     # Ideas
-    ideas_rules_file: Path | None = Field(default=None, description="Admin's idea quota rules (YAML); default: packaged.")
-    ideas_reminder_day: int = Field(default=25, ge=1, le=31, description="Day of month from which units behind quota are reminded.")
-    ideas_duplicate_threshold: float = Field(default=0.93, gt=0, le=1, description="Cosine similarity that flags a near-duplicate idea.")
-    ideas_max_description: int = Field(default=3000, ge=100, description="Longest idea description accepted, in characters.")
-    ideas_form_timeout_minutes: int = Field(default=30, ge=1, description="Silence after which an open idea form asks to resume.")
+    ideas_rules_file: Path | None = Field(
+        default=None, description="Admin's idea quota rules (YAML); default: packaged."
+    )
+    ideas_reminder_day: int = Field(
+        default=25, ge=1, le=31, description="Day of month from which units behind quota are reminded."
+    )
+    ideas_duplicate_threshold: float = Field(
+        default=0.93, gt=0, le=1, description="Cosine similarity that flags a near-duplicate idea."
+    )
+    ideas_max_description: int = Field(
+        default=3000, ge=100, description="Longest idea description accepted, in characters."
+    )
+    ideas_form_timeout_minutes: int = Field(
+        default=30, ge=1, description="Silence after which an open idea form asks to resume."
+    )
 
     @property
     def llm_enabled(self) -> bool:

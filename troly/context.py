@@ -6,11 +6,10 @@ only read SQL (``troly docs``) or find every file unchanged never load a model.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import logging
 from typing import TYPE_CHECKING, Any
-
-import datetime as dt
 from zoneinfo import ZoneInfo
 
 from troly.clock import Clock, local_now, system_clock
@@ -30,9 +29,7 @@ logger = logging.getLogger(__name__)
 class Context:
     """Settings + clock + database + (lazy) embedder and vector index."""
 
-    def __init__(
-        self, settings: Settings, *, embedder: Embedder | None = None, clock: Clock | None = None
-    ) -> None:
+    def __init__(self, settings: Settings, *, embedder: Embedder | None = None, clock: Clock | None = None) -> None:
         self.settings = settings
         self.tz = ZoneInfo(settings.timezone)
         self.clock: Clock = clock or system_clock
@@ -55,9 +52,7 @@ class Context:
         if self._embedder is None:
             from retrieval.embeddings import make_embedder
 
-            self._embedder = make_embedder(
-                self.settings.embedding, batch_size=self.settings.embedding_batch_size
-            )
+            self._embedder = make_embedder(self.settings.embedding, batch_size=self.settings.embedding_batch_size)
             logger.info("embedding backend: %s (%d-d)", self._embedder.name, self._embedder.dim)
         return self._embedder
 

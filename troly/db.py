@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from troly.config import Settings
 
-__all__ = ["make_engine", "init_db", "session_scope", "Database"]
+__all__ = ["Database", "init_db", "make_engine", "session_scope"]
 
 
 def make_engine(url: str) -> Engine:
@@ -32,8 +32,10 @@ def make_engine(url: str) -> Engine:
 
 def init_db(engine: Engine) -> None:
     """Create missing tables (idempotent)."""
-    from troly import models  # noqa: F401  (registers the tables)
-    from troly import ideas_models  # noqa: F401
+    from troly import (
+        ideas_models,  # noqa: F401
+        models,  # noqa: F401  (registers the tables)
+    )
     from troly.models import Base
 
     Base.metadata.create_all(engine)

@@ -19,17 +19,17 @@ Logs get ``str(exc)`` (English); users get ``exc.user_message`` (Vietnamese).
 from __future__ import annotations
 
 __all__ = [
-    "TrolyError",
-    "IngestError",
-    "UnsupportedFormatError",
-    "FileTooLargeError",
-    "EmptyDocumentError",
     "CorruptFileError",
-    "EncryptedFileError",
-    "MissingToolError",
-    "IndexError_",
     "EmbeddingBackendError",
+    "EmptyDocumentError",
+    "EncryptedFileError",
+    "FileTooLargeError",
+    "IndexError_",
+    "IngestError",
+    "MissingToolError",
     "StorageError",
+    "TrolyError",
+    "UnsupportedFormatError",
     "UserInputError",
 ]
 

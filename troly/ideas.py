@@ -91,18 +91,40 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 _STATUS_ALIASES = {
-    "moi": NEW, "new": NEW,
-    "da sang loc": SCREENED, "sang loc": SCREENED, "screened": SCREENED,
-    "duoc gioi thieu": INTRODUCED, "gioi thieu": INTRODUCED, "introduced": INTRODUCED,
-    "dang thi diem": PILOT, "thi diem": PILOT, "pilot": PILOT, "piloting": PILOT,
-    "da trien khai": DEPLOYED, "trien khai": DEPLOYED, "deployed": DEPLOYED,
-    "khong kha thi": INFEASIBLE, "infeasible": INFEASIBLE, "rejected": INFEASIBLE,
-    "da rut": WITHDRAWN, "rut": WITHDRAWN, "withdrawn": WITHDRAWN,
+    "moi": NEW,
+    "new": NEW,
+    "da sang loc": SCREENED,
+    "sang loc": SCREENED,
+    "screened": SCREENED,
+    "duoc gioi thieu": INTRODUCED,
+    "gioi thieu": INTRODUCED,
+    "introduced": INTRODUCED,
+    "dang thi diem": PILOT,
+    "thi diem": PILOT,
+    "pilot": PILOT,
+    "piloting": PILOT,
+    "da trien khai": DEPLOYED,
+    "trien khai": DEPLOYED,
+    "deployed": DEPLOYED,
+    "khong kha thi": INFEASIBLE,
+    "infeasible": INFEASIBLE,
+    "rejected": INFEASIBLE,
+    "da rut": WITHDRAWN,
+    "rut": WITHDRAWN,
+    "withdrawn": WITHDRAWN,
 }
 
 FIELDS: tuple[str, ...] = (
-    "chuyển đổi số", "nông nghiệp", "du lịch", "giáo dục", "y tế", "môi trường",
-    "cải cách hành chính", "kinh tế - thương mại", "văn hóa - xã hội", "khác",
+    "chuyển đổi số",
+    "nông nghiệp",
+    "du lịch",
+    "giáo dục",
+    "y tế",
+    "môi trường",
+    "cải cách hành chính",
+    "kinh tế - thương mại",
+    "văn hóa - xã hội",
+    "khác",
 )
 
 CODE_RE = re.compile(r"\bYT[-\s]?(\d{4})[-\s]?(\d{1,9})\b", re.IGNORECASE)
@@ -129,7 +151,7 @@ def _key(text: str) -> str:
 
 
 def normalise_status(text: str) -> str | None:
-    """"đã triển khai", "da-trien-khai", "deployed" -> "đã triển khai"; unknown -> None."""
+    """ "đã triển khai", "da-trien-khai", "deployed" -> "đã triển khai"; unknown -> None."""
     t = nfc(text).strip().lower()
     if t in STATUSES:
         return t
@@ -149,9 +171,17 @@ def normalise_field(text: str) -> str | None:
     for k, f in keys.items():
         if k.startswith(t) or t.startswith(k):
             return f
-    aliases = {"cds": "chuyển đổi số", "so hoa": "chuyển đổi số", "nong nghiep cong nghe cao": "nông nghiệp",
-               "van hoa": "văn hóa - xã hội", "xa hoi": "văn hóa - xã hội", "kinh te": "kinh tế - thương mại",
-               "thuong mai": "kinh tế - thương mại", "hanh chinh": "cải cách hành chính", "khac": "khác"}
+    aliases = {
+        "cds": "chuyển đổi số",
+        "so hoa": "chuyển đổi số",
+        "nong nghiep cong nghe cao": "nông nghiệp",
+        "van hoa": "văn hóa - xã hội",
+        "xa hoi": "văn hóa - xã hội",
+        "kinh te": "kinh tế - thương mại",
+        "thuong mai": "kinh tế - thương mại",
+        "hanh chinh": "cải cách hành chính",
+        "khac": "khác",
+    }
     return aliases.get(t)
 
 
@@ -217,11 +247,15 @@ def validate_title(text: str | None) -> str:
     if not t:
         raise IdeaInputError("empty idea title", user_message="Tiêu đề ý tưởng không được để trống.")
     if not _has_words(t):
-        raise IdeaInputError("title has no letters",
-                             user_message="Tiêu đề cần có chữ hoặc số (không chỉ biểu tượng cảm xúc hay dấu câu).")
+        raise IdeaInputError(
+            "title has no letters",
+            user_message="Tiêu đề cần có chữ hoặc số (không chỉ biểu tượng cảm xúc hay dấu câu).",
+        )
     if len(t) > TITLE_MAX:
-        raise IdeaInputError(f"title too long ({len(t)} chars)",
-                             user_message=f"Tiêu đề quá dài ({len(t)} ký tự); vui lòng rút gọn dưới {TITLE_MAX} ký tự.")
+        raise IdeaInputError(
+            f"title too long ({len(t)} chars)",
+            user_message=f"Tiêu đề quá dài ({len(t)} ký tự); vui lòng rút gọn dưới {TITLE_MAX} ký tự.",
+        )
     return t
 
 
@@ -230,13 +264,15 @@ def validate_description(text: str | None, max_chars: int) -> str:
     if not t:
         raise IdeaInputError("empty description", user_message="Mô tả ý tưởng không được để trống.")
     if not _has_words(t):
-        raise IdeaInputError("description has no letters",
-                             user_message="Mô tả cần có chữ hoặc số (không chỉ biểu tượng cảm xúc hay dấu câu).")
+        raise IdeaInputError(
+            "description has no letters",
+            user_message="Mô tả cần có chữ hoặc số (không chỉ biểu tượng cảm xúc hay dấu câu).",
+        )
     if len(t) > max_chars:
         raise IdeaInputError(
             f"description too long ({len(t)} > {max_chars} chars)",
             user_message=f"Mô tả quá dài ({len(t):,} ký tự; tối đa {max_chars:,} ký tự). "
-                         "Vui lòng tóm tắt ý tưởng; tài liệu chi tiết có thể gửi sau khi được liên hệ.".replace(",", "."),
+            "Vui lòng tóm tắt ý tưởng; tài liệu chi tiết có thể gửi sau khi được liên hệ.".replace(",", "."),
         )
     return t
 
@@ -246,8 +282,7 @@ def validate_optional(text: str | None, max_chars: int, what: str) -> str | None
     if not t or _key(t) in ("bo qua", "skip", "-"):
         return None
     if len(t) > max_chars:
-        raise IdeaInputError(f"{what} too long",
-                             user_message=f"Thông tin {what} quá dài (tối đa {max_chars} ký tự).")
+        raise IdeaInputError(f"{what} too long", user_message=f"Thông tin {what} quá dài (tối đa {max_chars} ký tự).")
     return t
 
 
@@ -256,8 +291,9 @@ def validate_field(text: str | None) -> str:
         return "khác"
     f = normalise_field(text)
     if f is None:
-        raise IdeaInputError(f"unknown field {text!r}",
-                             user_message="Lĩnh vực chưa đúng. Chọn một trong: " + ", ".join(FIELDS) + ".")
+        raise IdeaInputError(
+            f"unknown field {text!r}", user_message="Lĩnh vực chưa đúng. Chọn một trong: " + ", ".join(FIELDS) + "."
+        )
     return f
 
 
@@ -265,7 +301,9 @@ def resolve_unit(catalogue: UnitCatalogue, name: str) -> Unit:
     """The submitting unit: a commune/ward, Tỉnh đoàn or another specific body (never a group)."""
     text = collapse_ws(_clean(name))
     if not text:
-        raise IdeaInputError("empty unit", user_message="Vui lòng cho biết đơn vị gửi ý tưởng (ví dụ: xã Tây Sơn, Tỉnh đoàn).")
+        raise IdeaInputError(
+            "empty unit", user_message="Vui lòng cho biết đơn vị gửi ý tưởng (ví dụ: xã Tây Sơn, Tỉnh đoàn)."
+        )
     unit = catalogue.get(text)
     if unit is None:
         match = catalogue.resolve(text)
@@ -274,16 +312,20 @@ def resolve_unit(catalogue: UnitCatalogue, name: str) -> Unit:
         raise IdeaInputError(
             f"unknown unit {text!r}",
             user_message=f"Không tìm thấy đơn vị “{text[:80]}” trong danh mục. Vui lòng ghi rõ, ví dụ: "
-                         "“xã Tây Sơn”, “phường Pleiku” hoặc “Tỉnh đoàn”.",
+            "“xã Tây Sơn”, “phường Pleiku” hoặc “Tỉnh đoàn”.",
         )
     if unit.is_group:
-        raise IdeaInputError(f"group {unit.id} given as a unit",
-                             user_message=f"“{unit.name}” là một nhóm đơn vị; vui lòng chọn một đơn vị cụ thể.")
+        raise IdeaInputError(
+            f"group {unit.id} given as a unit",
+            user_message=f"“{unit.name}” là một nhóm đơn vị; vui lòng chọn một đơn vị cụ thể.",
+        )
     if unit.defunct:
         names = ", ".join(catalogue.units[s].name for s in unit.successors if s in catalogue.units)
-        raise IdeaInputError(f"defunct unit {unit.id}",
-                             user_message=f"“{unit.name}” không còn tồn tại (nay là: {names or 'đơn vị khác'}). "
-                                          "Vui lòng chọn đơn vị hiện nay.")
+        raise IdeaInputError(
+            f"defunct unit {unit.id}",
+            user_message=f"“{unit.name}” không còn tồn tại (nay là: {names or 'đơn vị khác'}). "
+            "Vui lòng chọn đơn vị hiện nay.",
+        )
     return unit
 
 
@@ -391,7 +433,9 @@ def _view(row: IdeaRow, tz: ZoneInfo, *, with_history: bool = True) -> IdeaView:
         history=[
             HistoryView(h.from_status, h.to_status, h.changed_by, to_local(h.changed_at, tz), h.note)  # type: ignore[arg-type]
             for h in row.history
-        ] if with_history else [],
+        ]
+        if with_history
+        else [],
     )
 
 
@@ -472,22 +516,40 @@ def submit_idea(
             dup_code, dup_score = None, None
     created = (draft.created_at or now).astimezone(tz)
     row = IdeaRow(
-        title=clean.title, description=clean.description, field=clean.field,
-        unit_id=clean.unit_id, unit_name=clean.unit_name,
-        submitter_name=clean.submitter_name, contact=clean.contact,
-        channel=draft.channel, user_key=draft.user_key, source=draft.source,
-        client_token=draft.client_token, content_hash=content_hash,
-        status=NEW, withdrawn=False, created_at=created, updated_at=now.astimezone(tz),
+        title=clean.title,
+        description=clean.description,
+        field=clean.field,
+        unit_id=clean.unit_id,
+        unit_name=clean.unit_name,
+        submitter_name=clean.submitter_name,
+        contact=clean.contact,
+        channel=draft.channel,
+        user_key=draft.user_key,
+        source=draft.source,
+        client_token=draft.client_token,
+        content_hash=content_hash,
+        status=NEW,
+        withdrawn=False,
+        created_at=created,
+        updated_at=now.astimezone(tz),
         status_changed_at=created,
         embedding=vector.astype(np.float32).tobytes() if vector is not None else None,
-        duplicate_of=dup_code, duplicate_score=round(dup_score, 4) if dup_score is not None else None,
+        duplicate_of=dup_code,
+        duplicate_score=round(dup_score, 4) if dup_score is not None else None,
     )
     session.add(row)
     session.flush()  # the autoincrement id makes the code unique under any concurrency
     row.code = format_code(created.year, row.id)
-    session.add(IdeaStatusRow(idea_id=row.id, from_status=None, to_status=NEW,
-                              changed_by=draft.user_key or draft.submitter_name or draft.source,
-                              note="gửi ý tưởng", changed_at=created))
+    session.add(
+        IdeaStatusRow(
+            idea_id=row.id,
+            from_status=None,
+            to_status=NEW,
+            changed_by=draft.user_key or draft.submitter_name or draft.source,
+            note="gửi ý tưởng",
+            changed_at=created,
+        )
+    )
     session.flush()
     session.refresh(row)
     if dup_code:
@@ -547,8 +609,10 @@ def set_status(
     """Move an idea along the workflow and record who did it and when."""
     status = normalise_status(new_status)
     if status is None:
-        raise IdeaInputError(f"unknown status {new_status!r}",
-                             user_message="Trạng thái không hợp lệ. Chọn một trong: " + ", ".join(STATUSES) + ".")
+        raise IdeaInputError(
+            f"unknown status {new_status!r}",
+            user_message="Trạng thái không hợp lệ. Chọn một trong: " + ", ".join(STATUSES) + ".",
+        )
     row = _find_row(session, code)
     if row is None:
         raise IdeaInputError(f"no idea {code!r}", user_message=f"Không tìm thấy ý tưởng mã {code.strip()[:40]}.")
@@ -559,11 +623,19 @@ def set_status(
         raise IdeaInputError(
             f"transition {row.status} -> {status} not allowed",
             user_message=f"Không thể chuyển ý tưởng {row.code} từ “{row.status}” sang “{status}” "
-                         f"(được phép: {allowed}).",
+            f"(được phép: {allowed}).",
         )
     when = now.astimezone(tz)
-    session.add(IdeaStatusRow(idea_id=row.id, from_status=row.status, to_status=status,
-                              changed_by=collapse_ws(by)[:200] or "admin", note=note, changed_at=when))
+    session.add(
+        IdeaStatusRow(
+            idea_id=row.id,
+            from_status=row.status,
+            to_status=status,
+            changed_by=collapse_ws(by)[:200] or "admin",
+            note=note,
+            changed_at=when,
+        )
+    )
     row.status = status
     row.withdrawn = status == WITHDRAWN
     row.status_changed_at = when
@@ -578,8 +650,13 @@ def set_status(
 # ----------------------------------------------------------------------------------------------
 
 _COLUMNS = {
-    "don vi": "unit", "tieu de": "title", "mo ta": "description", "linh vuc": "field",
-    "nguoi gui": "submitter", "lien he": "contact", "ngay gui": "date",
+    "don vi": "unit",
+    "tieu de": "title",
+    "mo ta": "description",
+    "linh vuc": "field",
+    "nguoi gui": "submitter",
+    "lien he": "contact",
+    "ngay gui": "date",
 }
 
 
@@ -619,19 +696,20 @@ def read_import_file(path: Path) -> list[tuple[int, dict[str, Any]]]:
         raw = [list(r) for r in wb.active.iter_rows(values_only=True)]
         wb.close()
     else:
-        raise IdeaInputError(f"unsupported import file {path.name}",
-                             user_message="Chỉ nhập được tệp .csv hoặc .xlsx.")
+        raise IdeaInputError(f"unsupported import file {path.name}", user_message="Chỉ nhập được tệp .csv hoặc .xlsx.")
     if not raw:
         return []
     header = [_COLUMNS.get(_key(str(h or ""))) for h in raw[0]]
     if "title" not in header or "unit" not in header:
-        raise IdeaInputError("import file lacks columns",
-                             user_message="Tệp cần có các cột: đơn vị, tiêu đề, mô tả, lĩnh vực, người gửi, liên hệ, ngày gửi.")
+        raise IdeaInputError(
+            "import file lacks columns",
+            user_message="Tệp cần có các cột: đơn vị, tiêu đề, mô tả, lĩnh vực, người gửi, liên hệ, ngày gửi.",
+        )
     out = []
     for i, r in enumerate(raw[1:], start=2):
         if all(v is None or str(v).strip() == "" for v in r):
             continue
-        out.append((i, {k: v for k, v in zip(header, r) if k}))
+        out.append((i, {k: v for k, v in zip(header, r, strict=False) if k}))
     return out
 
 
@@ -675,9 +753,16 @@ class IdeaService:
         for attempt in range(2):
             try:
                 with self.ctx.db.transaction() as session:
-                    return submit_idea(session=session, draft=draft, catalogue=self.catalogue, now=now, vector=vec,
-                                       duplicate_threshold=self.settings.ideas_duplicate_threshold,
-                                       max_description=self.settings.ideas_max_description, tz=self.tz)
+                    return submit_idea(
+                        session=session,
+                        draft=draft,
+                        catalogue=self.catalogue,
+                        now=now,
+                        vector=vec,
+                        duplicate_threshold=self.settings.ideas_duplicate_threshold,
+                        max_description=self.settings.ideas_max_description,
+                        tz=self.tz,
+                    )
             except IntegrityError:
                 if attempt or not draft.client_token:
                     raise
@@ -692,18 +777,35 @@ class IdeaService:
         with self.ctx.db.session() as session:
             return list_ideas(session=session, tz=self.tz, **filters)
 
-    def set_status(self, code: str, new_status: str, *, by: str, note: str | None = None,
-                   force: bool = False, now: dt.datetime | None = None) -> IdeaView:
+    def set_status(
+        self,
+        code: str,
+        new_status: str,
+        *,
+        by: str,
+        note: str | None = None,
+        force: bool = False,
+        now: dt.datetime | None = None,
+    ) -> IdeaView:
         with self.ctx.db.transaction() as session:
-            return set_status(session=session, code=code, new_status=new_status, by=by, now=now or self.now(),
-                              note=note, force=force, tz=self.tz)
+            return set_status(
+                session=session,
+                code=code,
+                new_status=new_status,
+                by=by,
+                now=now or self.now(),
+                note=note,
+                force=force,
+                tz=self.tz,
+            )
 
     def import_file(self, path: Path, *, by: str = "import") -> ImportResult:
         """Import good rows, report bad ones with their row numbers; re-import skips known rows."""
         return self.import_rows(read_import_file(Path(path)), by=by, source_name=Path(path).name)
 
-    def import_rows(self, rows: list[tuple[int, dict[str, Any]]], *, by: str = "import",
-                    source_name: str = "") -> ImportResult:
+    def import_rows(
+        self, rows: list[tuple[int, dict[str, Any]]], *, by: str = "import", source_name: str = ""
+    ) -> ImportResult:
         result = ImportResult()
         good: list[tuple[int, IdeaDraft, str, CleanIdea]] = []
         for rowno, r in rows:
@@ -711,25 +813,43 @@ class IdeaService:
                 date = _parse_date(r.get("date"))
                 created = dt.datetime.combine(date, dt.time(8, 0), tzinfo=self.tz) if date else None
                 draft = IdeaDraft(
-                    title=str(r.get("title") or ""), description=str(r.get("description") or ""),
-                    unit=str(r.get("unit") or ""), field=str(r["field"]) if r.get("field") else None,
+                    title=str(r.get("title") or ""),
+                    description=str(r.get("description") or ""),
+                    unit=str(r.get("unit") or ""),
+                    field=str(r["field"]) if r.get("field") else None,
                     submitter_name=str(r["submitter"]) if r.get("submitter") else None,
                     contact=str(r["contact"]) if r.get("contact") else None,
-                    channel="import", user_id=None, source="import", created_at=created,
+                    channel="import",
+                    user_id=None,
+                    source="import",
+                    created_at=created,
                 )
-                clean = validate_draft(draft, catalogue=self.catalogue,
-                                       max_description=self.settings.ideas_max_description)
+                clean = validate_draft(
+                    draft, catalogue=self.catalogue, max_description=self.settings.ideas_max_description
+                )
                 good.append((rowno, draft, import_hash(clean.unit_id, clean.title, clean.description, date), clean))
             except IdeaInputError as e:
                 result.errors.append((rowno, e.user_message))
         vectors = self._vectors([idea_text(c.title, c.description) for _, _, _, c in good])
         with self.ctx.db.transaction() as session:
-            for (rowno, draft, h, _clean_row), vec in zip(good, vectors):
-                view = submit_idea(session=session, draft=draft, catalogue=self.catalogue, now=self.now(),
-                                   vector=vec, duplicate_threshold=self.settings.ideas_duplicate_threshold,
-                                   max_description=self.settings.ideas_max_description, content_hash=h,
-                                   tz=self.tz)
+            for (rowno, draft, h, _clean_row), vec in zip(good, vectors, strict=False):
+                view = submit_idea(
+                    session=session,
+                    draft=draft,
+                    catalogue=self.catalogue,
+                    now=self.now(),
+                    vector=vec,
+                    duplicate_threshold=self.settings.ideas_duplicate_threshold,
+                    max_description=self.settings.ideas_max_description,
+                    content_hash=h,
+                    tz=self.tz,
+                )
                 (result.imported.append(view.code) if view.created else result.skipped.append((rowno, view.code)))
-        logger.info("imported %d ideas from %s (%d known, %d bad rows)", len(result.imported), source_name,
-                    len(result.skipped), len(result.errors))
+        logger.info(
+            "imported %d ideas from %s (%d known, %d bad rows)",
+            len(result.imported),
+            source_name,
+            len(result.skipped),
+            len(result.errors),
+        )
         return result

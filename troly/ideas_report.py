@@ -105,17 +105,27 @@ class QuotaReport:
     def to_dict(self) -> dict:
         return {
             "month": f"{self.year}-{self.month:02d}",
-            "lines": [{"unit_id": x.unit_id, "unit_name": x.unit_name, "rule": x.rule_id, "required": x.required,
-                       "max": x.maximum, "counted": x.counted, "missing": x.missing, "submitted": x.submitted,
-                       "ideas": [{"code": i.code, "title": i.title, "status": i.status} for i in x.ideas]}
-                      for x in self.lines],
+            "lines": [
+                {
+                    "unit_id": x.unit_id,
+                    "unit_name": x.unit_name,
+                    "rule": x.rule_id,
+                    "required": x.required,
+                    "max": x.maximum,
+                    "counted": x.counted,
+                    "missing": x.missing,
+                    "submitted": x.submitted,
+                    "ideas": [{"code": i.code, "title": i.title, "status": i.status} for i in x.ideas],
+                }
+                for x in self.lines
+            ],
             "totals": self.totals,
             "duplicates": [{"code": c, "duplicate_of": d, "score": s} for c, d, s in self.flagged_duplicates],
         }
 
 
 def parse_month(text: str | None, today: dt.date) -> tuple[int, int]:
-    """"2026-11", "11/2026", "11-2026", "tháng 11", "11" or empty (this month) -> (year, month)."""
+    """ "2026-11", "11/2026", "11-2026", "tháng 11", "11" or empty (this month) -> (year, month)."""
     import re
 
     t = (text or "").strip().lower()
@@ -154,8 +164,15 @@ def _counted_at(row: IdeaRow, rule: QuotaRule, tz: ZoneInfo) -> dt.datetime | No
     return min(reached) if reached else to_local(row.status_changed_at, tz)  # type: ignore[type-var]
 
 
-def monthly_report(ctx: Context, year: int, month: int, *, rules: RuleSet | None = None,
-                   unit_ids: set[str] | None = None, include: list[Unit] | None = None) -> QuotaReport:
+def monthly_report(
+    ctx: Context,
+    year: int,
+    month: int,
+    *,
+    rules: RuleSet | None = None,
+    unit_ids: set[str] | None = None,
+    include: list[Unit] | None = None,
+) -> QuotaReport:
     """Every unit a rule covers (catalogued members, uncatalogued units that sent ideas, ``include``)."""
     tz = ZoneInfo(ctx.settings.timezone)
     cat = ctx.catalogue()
@@ -179,7 +196,7 @@ def monthly_report(ctx: Context, year: int, month: int, *, rules: RuleSet | None
         target = cat.get(rule.applies_to)
         if target is None:
             continue
-        for u in (cat.members(target.id) if target.is_group else [target]):
+        for u in cat.members(target.id) if target.is_group else [target]:
             if not u.defunct:
                 ensure(u)
     for u in include or []:
@@ -231,17 +248,41 @@ def render_table(report: QuotaReport, *, only_behind: bool = False) -> Table:
             continue
         req = f"{x.required}–{x.maximum}" if x.maximum is not None else f"≥{x.required}"
         style = "red" if x.missing else ("yellow" if x.over else "green")
-        table.add_row(escape(x.unit_name), req, f"[{style}]{x.counted}[/{style}]", str(x.missing) if x.missing else "",
-                      escape(_titles(x)))
+        table.add_row(
+            escape(x.unit_name),
+            req,
+            f"[{style}]{x.counted}[/{style}]",
+            str(x.missing) if x.missing else "",
+            escape(_titles(x)),
+        )
     return table
 
 
 def _rows(report: QuotaReport) -> list[list]:
-    rows: list[list] = [[x.unit_name, x.unit_id, x.required, x.maximum if x.maximum is not None else "",
-                         x.counted, x.missing, _titles(x)] for x in report.lines]
+    rows: list[list] = [
+        [
+            x.unit_name,
+            x.unit_id,
+            x.required,
+            x.maximum if x.maximum is not None else "",
+            x.counted,
+            x.missing,
+            _titles(x),
+        ]
+        for x in report.lines
+    ]
     t = report.totals
-    rows.append(["Tổng cộng", f"{t['units']} đơn vị", t["required"], "", t["counted"], t["missing"],
-                 f"{t['behind']} đơn vị chưa đạt"])
+    rows.append(
+        [
+            "Tổng cộng",
+            f"{t['units']} đơn vị",
+            t["required"],
+            "",
+            t["counted"],
+            t["missing"],
+            f"{t['behind']} đơn vị chưa đạt",
+        ]
+    )
     return rows
 
 
@@ -281,14 +322,22 @@ def export_xlsx(report: QuotaReport, path: Path) -> Path:
         ws.append([_safe_cell(v) for v in r])
     for c in ws[ws.max_row]:
         c.font = Font(bold=True)
-    for col, width in zip("ABCDEFG", (32, 26, 10, 8, 9, 10, 80)):
+    for col, width in zip("ABCDEFG", (32, 26, 10, 8, 9, 10, 80), strict=False):
         ws.column_dimensions[col].width = width
     ws2 = wb.create_sheet("Quy dinh")
     ws2.append(["Quy định", "Áp dụng cho", "Tối thiểu", "Tối đa", "Trạng thái được tính", "Tính theo tháng", "Nguồn"])
     for r in report.rules:
-        ws2.append([r.label, r.applies_to, r.min, r.max if r.max is not None else "",
-                    ", ".join(sorted(r.counted_statuses)),
-                    "tháng đạt trạng thái" if r.month_by == "status_reached" else "tháng gửi", r.source or ""])
+        ws2.append(
+            [
+                r.label,
+                r.applies_to,
+                r.min,
+                r.max if r.max is not None else "",
+                ", ".join(sorted(r.counted_statuses)),
+                "tháng đạt trạng thái" if r.month_by == "status_reached" else "tháng gửi",
+                r.source or "",
+            ]
+        )
     if report.flagged_duplicates:
         ws3 = wb.create_sheet("Nghi trung lap")
         ws3.append(["Mã ý tưởng", "Giống ý tưởng", "Độ tương đồng"])
@@ -303,8 +352,9 @@ def export_xlsx(report: QuotaReport, path: Path) -> Path:
 # ----------------------------------------------------------------------------------------------
 
 
-def due_reminders(ctx: Context, today: dt.date, *, day: int | None = None,
-                  rules: RuleSet | None = None) -> list[tuple[str, str]]:
+def due_reminders(
+    ctx: Context, today: dt.date, *, day: int | None = None, rules: RuleSet | None = None
+) -> list[tuple[str, str]]:
     """(unit_id, Vietnamese text) for each unit behind quota, from ``day`` (default settings, 25) on."""
     start = day if day is not None else ctx.settings.ideas_reminder_day
     if today.day < start:
@@ -314,9 +364,11 @@ def due_reminders(ctx: Context, today: dt.date, *, day: int | None = None,
     for x in report.lines:
         if not x.missing:
             continue
-        text = (f"Nhắc việc: tháng {report.label}, {x.unit_name} mới có {x.counted}/{x.required} ý tưởng "
-                f"được tính theo chỉ tiêu (còn thiếu {x.missing}). Đề nghị đơn vị hoàn thành trước cuối tháng "
-                "và cập nhật kết quả cho Sở Khoa học và Công nghệ.")
+        text = (
+            f"Nhắc việc: tháng {report.label}, {x.unit_name} mới có {x.counted}/{x.required} ý tưởng "
+            f"được tính theo chỉ tiêu (còn thiếu {x.missing}). Đề nghị đơn vị hoàn thành trước cuối tháng "
+            "và cập nhật kết quả cho Sở Khoa học và Công nghệ."
+        )
         out.append((x.unit_id, text))
     return out
 
@@ -325,8 +377,12 @@ def admin_summary(ctx: Context, today: dt.date, *, rules: RuleSet | None = None,
     """One message for admins: totals and the units behind quota this month."""
     report = monthly_report(ctx, today.year, today.month, rules=rules)
     t = report.totals
-    lines = [(f"Tổng hợp ý tưởng tháng {report.label}: {t['counted']}/{t['required']} ý tưởng được tính, "
-              f"{t['behind']}/{t['units']} đơn vị chưa đạt chỉ tiêu; {t['submitted']} ý tưởng gửi trong tháng.")]
+    lines = [
+        (
+            f"Tổng hợp ý tưởng tháng {report.label}: {t['counted']}/{t['required']} ý tưởng được tính, "
+            f"{t['behind']}/{t['units']} đơn vị chưa đạt chỉ tiêu; {t['submitted']} ý tưởng gửi trong tháng."
+        )
+    ]
     cat = ctx.catalogue()
     for rule in report.rules:
         mine = [x for x in report.lines if x.rule_id == rule.id]
@@ -335,8 +391,10 @@ def admin_summary(ctx: Context, today: dt.date, *, rules: RuleSet | None = None,
         if target is not None and target.is_group:
             names = ", ".join(x.unit_name for x in behind[:limit])
             more = f" và {len(behind) - limit} đơn vị khác" if len(behind) > limit else ""
-            lines.append(f"- {target.name}: {len(behind)}/{len(mine)} đơn vị chưa đạt"
-                         + (f" ({names}{more})." if behind else "."))
+            lines.append(
+                f"- {target.name}: {len(behind)}/{len(mine)} đơn vị chưa đạt"
+                + (f" ({names}{more})." if behind else ".")
+            )
         else:
             for x in mine:
                 state = f"thiếu {x.missing}" if x.missing else "đạt"

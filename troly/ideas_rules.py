@@ -101,7 +101,7 @@ def _parse_rule(entry: dict, default_month_by: str) -> QuotaRule:
 def _read(path: Path) -> dict:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(data, dict):
-        raise ValueError(f"{path}: expected a mapping with 'rules'")  # noqa: TRY004 (a file-content error)
+        raise ValueError(f"{path}: expected a mapping with 'rules'")
     return data
 
 
@@ -114,8 +114,10 @@ def load_rules(override: Path | None = None, *, catalogue: UnitCatalogue | None 
         try:
             extra = _read(Path(override))
         except OSError as e:
-            raise UserInputError(f"cannot read idea rules file {override}: {e}",
-                                 user_message="Không đọc được tệp quy định chỉ tiêu ý tưởng.") from e
+            raise UserInputError(
+                f"cannot read idea rules file {override}: {e}",
+                user_message="Không đọc được tệp quy định chỉ tiêu ý tưởng.",
+            ) from e
         default_month_by = str(extra.get("month_by") or default_month_by)
         for e in extra.get("rules") or []:
             rid = str(e.get("id") or "")
@@ -161,16 +163,24 @@ def rules_from_tasks(session, catalogue: UnitCatalogue) -> list[QuotaRule]:  # t
                 continue
             unit = catalogue.get(a.unit_id)
             introduced = a.unit_id == "tinh-doan"
-            statuses = {"được giới thiệu", "đang thí điểm", "đã triển khai"} if introduced else {
-                "đang thí điểm", "đã triển khai"}
+            statuses = (
+                {"được giới thiệu", "đang thí điểm", "đã triển khai"}
+                if introduced
+                else {"đang thí điểm", "đã triển khai"}
+            )
             rid = f"task-{task.id}-{a.unit_id}"
-            out.setdefault(a.unit_id, QuotaRule(
-                id=rid, applies_to=a.unit_id, min=int(q["min"]),
-                max=int(q["max"]) if q.get("max") is not None else None,
-                counted_statuses=frozenset(statuses),
-                label=f"{unit.name if unit else a.unit_id} — {q.get('text') or ''}".strip(" —"),
-                source=f"văn bản {task.doc_id}",
-            ))
+            out.setdefault(
+                a.unit_id,
+                QuotaRule(
+                    id=rid,
+                    applies_to=a.unit_id,
+                    min=int(q["min"]),
+                    max=int(q["max"]) if q.get("max") is not None else None,
+                    counted_statuses=frozenset(statuses),
+                    label=f"{unit.name if unit else a.unit_id} — {q.get('text') or ''}".strip(" —"),
+                    source=f"văn bản {task.doc_id}",
+                ),
+            )
     return list(out.values())
 
 

@@ -8,8 +8,17 @@ from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, Strin
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 __all__ = [
-    "Base", "DocumentRow", "PassageRow", "IndexState", "TaskRow", "TaskAssigneeRow", "UnknownUnitRow",
-    "UserProfileRow", "ConversationRow", "ProcessedUpdateRow", "FeedbackRow",
+    "Base",
+    "ConversationRow",
+    "DocumentRow",
+    "FeedbackRow",
+    "IndexState",
+    "PassageRow",
+    "ProcessedUpdateRow",
+    "TaskAssigneeRow",
+    "TaskRow",
+    "UnknownUnitRow",
+    "UserProfileRow",
 ]
 
 

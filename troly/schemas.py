@@ -35,11 +35,23 @@ class DocumentPublic(BaseModel):
     @classmethod
     def from_row(cls, row: DocumentRow, *, passages: int) -> DocumentPublic:
         return cls(
-            id=row.id, type=row.doc_type, number=row.number, issuer=row.issuer, place=row.place,
-            date=row.date, date_source=row.date_source, date_precision=row.date_precision,
-            title=row.title, signer=row.signer, signer_title=row.signer_title,
-            recipients=list(row.recipients or []), passages=passages, file=row.file_name,
-            source_path=row.source_path, format=row.source_format, ocr=row.ocr,
+            id=row.id,
+            type=row.doc_type,
+            number=row.number,
+            issuer=row.issuer,
+            place=row.place,
+            date=row.date,
+            date_source=row.date_source,
+            date_precision=row.date_precision,
+            title=row.title,
+            signer=row.signer,
+            signer_title=row.signer_title,
+            recipients=list(row.recipients or []),
+            passages=passages,
+            file=row.file_name,
+            source_path=row.source_path,
+            format=row.source_format,
+            ocr=row.ocr,
             notes=list(row.notes or []),
         )
 
@@ -63,8 +75,17 @@ class HitPublic(BaseModel):
     def from_hit(cls, hit: Hit, *, rank: int) -> HitPublic:
         p = hit.passage
         return cls(
-            rank=rank, passage_id=p.id, doc_id=p.doc_id, score=round(hit.score, 6),
-            retrievers=hit.retrievers, scores={k: round(v, 6) for k, v in hit.scores.items()},
-            text=p.text, heading=p.heading, section=p.section, number=p.number, type=p.doc_type,
-            date=p.date, title=p.title,
+            rank=rank,
+            passage_id=p.id,
+            doc_id=p.doc_id,
+            score=round(hit.score, 6),
+            retrievers=hit.retrievers,
+            scores={k: round(v, 6) for k, v in hit.scores.items()},
+            text=p.text,
+            heading=p.heading,
+            section=p.section,
+            number=p.number,
+            type=p.doc_type,
+            date=p.date,
+            title=p.title,
         )

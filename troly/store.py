@@ -12,19 +12,19 @@ from troly.models import DocumentRow, IndexState, PassageRow, TaskAssigneeRow, T
 from troly.types import Passage
 
 __all__ = [
-    "get_document_by_path",
+    "all_passage_rows",
+    "all_passages",
+    "bump_passages_generation",
+    "delete_document",
     "find_document",
+    "get_document_by_path",
     "list_documents",
     "passage_ids",
     "passages_by_ids",
-    "all_passages",
-    "all_passage_rows",
-    "replace_passages",
-    "delete_document",
-    "to_passage",
     "passages_generation",
+    "replace_passages",
     "replace_tasks",
-    "bump_passages_generation",
+    "to_passage",
 ]
 
 _PASSAGES = "passages"
@@ -68,7 +68,7 @@ def list_documents(*, session: Session) -> list[DocumentRow]:
 
 def passage_counts(*, session: Session) -> dict[str, int]:
     rows = session.execute(select(PassageRow.doc_id, func.count()).group_by(PassageRow.doc_id))
-    return {doc_id: n for doc_id, n in rows}
+    return dict(rows)
 
 
 def passage_ids(*, session: Session, doc_id: str | None = None) -> set[str]:
@@ -151,13 +151,22 @@ def replace_tasks(*, session: Session, doc_id: str, tasks: Sequence, passage_ids
         row = TaskRow(
             doc_id=doc_id,
             passage_id=passage_ids[t.chunk_index] if 0 <= t.chunk_index < len(passage_ids) else None,
-            ordinal=t.ordinal, text=t.text, role=t.role, section=t.section,
-            heading_path=list(t.heading_path), passage=t.passage, due=due,
-            due_start=t.due.start if t.due else None, due_end=t.due.end if t.due else None,
-            due_inherited=bool(t.due_inherited), recurrence=to_json(t.recurrence), quota=to_json(t.quota),
+            ordinal=t.ordinal,
+            text=t.text,
+            role=t.role,
+            section=t.section,
+            heading_path=list(t.heading_path),
+            passage=t.passage,
+            due=due,
+            due_start=t.due.start if t.due else None,
+            due_end=t.due.end if t.due else None,
+            due_inherited=bool(t.due_inherited),
+            recurrence=to_json(t.recurrence),
+            quota=to_json(t.quota),
         )
-        row.assignees = [TaskAssigneeRow(position=i, name=a.name, unit_id=a.unit_id, role=a.role)
-                         for i, a in enumerate(t.assignees)]
+        row.assignees = [
+            TaskAssigneeRow(position=i, name=a.name, unit_id=a.unit_id, role=a.role) for i, a in enumerate(t.assignees)
+        ]
         session.add(row)
         unknown.update(t.unknown_units)
     session.add_all(UnknownUnitRow(name=name, doc_id=doc_id) for name in sorted(unknown))

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["nfc", "canonical", "canonical_syllable", "fold", "match_key", "collapse_ws"]
+__all__ = ["canonical", "canonical_syllable", "collapse_ws", "fold", "match_key", "nfc"]
 
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền, sắc, ngã, hỏi, nặng
 _VOWELS = set("aăâeêioôơuưy")
@@ -49,9 +49,9 @@ def _tone_position(base: str) -> int | None:
     """Index in toneless lowercase ``base`` that carries the tone, by the traditional rule."""
     start = 0
     # "qu" and "gi" onsets: their u/i belong to the consonant when another vowel follows.
-    if base.startswith("qu") and len(base) > 2 and base[2] in _VOWELS:
-        start = 2
-    elif base.startswith("gi") and len(base) > 2 and base[2] in _VOWELS:
+    if (base.startswith("qu") and len(base) > 2 and base[2] in _VOWELS) or (
+        base.startswith("gi") and len(base) > 2 and base[2] in _VOWELS
+    ):
         start = 2
     first = next((i for i in range(start, len(base)) if base[i] in _VOWELS), None)
     if first is None:
@@ -85,7 +85,7 @@ def canonical_syllable(word: str) -> str:
     toned = unicodedata.normalize("NFC", base[pos] + tone)
     out = base[:pos] + toned + base[pos + 1 :]
     # Restore the original letter case position by position.
-    return "".join(o.upper() if w.isupper() else o for o, w in zip(out, nfc(word)))
+    return "".join(o.upper() if w.isupper() else o for o, w in zip(out, nfc(word), strict=False))
 
 
 def canonical(text: str) -> str:

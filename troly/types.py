@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-__all__ = ["ExtractedText", "DocumentMeta", "Chunk", "Passage", "Hit", "DateSource"]
+__all__ = ["Chunk", "DateSource", "DocumentMeta", "ExtractedText", "Hit", "Passage"]
 
 DateSource = Literal["header", "body", "filename", "none"]
 

@@ -29,7 +29,7 @@ import yaml
 
 from troly.text import canonical, collapse_ws, fold, nfc
 
-__all__ = ["Unit", "UnitMatch", "Mention", "UnitCatalogue", "DEFAULT_PATH", "COMMUNE_GROUP"]
+__all__ = ["COMMUNE_GROUP", "DEFAULT_PATH", "Mention", "Unit", "UnitCatalogue", "UnitMatch"]
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "units.yaml"
 #: Group that every commune and ward belongs to (also those recognised by pattern only).
@@ -208,9 +208,69 @@ _UNKNOWN_HEAD = re.compile(
 )
 _NAME_WORD = re.compile(r"(?P<gap>[\s,\-–;:.()“”\"]*)(?P<w>[^\W_][\w'’]*)")
 _NAME_STOP = frozenset(
-    "của cho với về tại theo trong để là được đã đang sẽ các những này đó khi thì mà nhằm trên dưới từ đến có "
-    "chủ phối tổ triển thực tham chịu cần phải tiếp tập khẩn rà xây đẩy tăng theo hướng đôn nghiên kiểm báo "
-    "đề sớm bảo đảm hoàn quán ban đóng thường trực ngày năm tháng".split()
+    [
+        "của",
+        "cho",
+        "với",
+        "về",
+        "tại",
+        "theo",
+        "trong",
+        "để",
+        "là",
+        "được",
+        "đã",
+        "đang",
+        "sẽ",
+        "các",
+        "những",
+        "này",
+        "đó",
+        "khi",
+        "thì",
+        "mà",
+        "nhằm",
+        "trên",
+        "dưới",
+        "từ",
+        "đến",
+        "có",
+        "chủ",
+        "phối",
+        "tổ",
+        "triển",
+        "thực",
+        "tham",
+        "chịu",
+        "cần",
+        "phải",
+        "tiếp",
+        "tập",
+        "khẩn",
+        "rà",
+        "xây",
+        "đẩy",
+        "tăng",
+        "theo",
+        "hướng",
+        "đôn",
+        "nghiên",
+        "kiểm",
+        "báo",
+        "đề",
+        "sớm",
+        "bảo",
+        "đảm",
+        "hoàn",
+        "quán",
+        "ban",
+        "đóng",
+        "thường",
+        "trực",
+        "ngày",
+        "năm",
+        "tháng",
+    ]
 )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from bot.core.assistant import Assistant
 from bot.core.messages import IncomingMessage, Reply
 
-__all__ = ["run_repl", "format_reply", "format_citations"]
+__all__ = ["format_citations", "format_reply", "run_repl"]
 
 PROMPT = "Bạn: "
 EXIT_WORDS = frozenset({"thoát", "thoat", "/quit", "/exit"})
@@ -17,8 +17,10 @@ EXIT_WORDS = frozenset({"thoát", "thoat", "/quit", "/exit"})
 
 def format_citations(reply: Reply) -> list[str]:
     """One line per citation, numbered from 1 like the web page's list."""
-    return [f"[{i}] {c.label()}" + (f" — {c.section}" if c.section.strip() else "")
-            for i, c in enumerate(reply.citations, start=1)]
+    return [
+        f"[{i}] {c.label()}" + (f" — {c.section}" if c.section.strip() else "")
+        for i, c in enumerate(reply.citations, start=1)
+    ]
 
 
 def format_reply(reply: Reply) -> str:

@@ -24,8 +24,8 @@ from bot.core.messages import Citation, Reply
 __all__ = [
     "SOURCES_HEADING",
     "format_citation",
-    "render_plain",
     "render_html",
+    "render_plain",
     "split_message",
 ]
 

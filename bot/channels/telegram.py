@@ -64,13 +64,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "COMMANDS",
-    "WEBHOOK_PATH",
     "SECRET_HEADER",
+    "WEBHOOK_PATH",
     "build_application",
-    "make_router",
     "lifespan_hooks",
-    "run_polling",
+    "make_router",
     "render_reply",
+    "run_polling",
     "send_due_reminders",
     "split_html",
 ]
@@ -79,7 +79,16 @@ logger = logging.getLogger(__name__)
 
 #: Commands forwarded verbatim ("/cmd args") to the core, which owns their meaning.
 COMMANDS: tuple[str, ...] = (
-    "start", "help", "hoi", "nhiemvu", "hanchot", "donvi", "ytuong", "chitieu", "reindex", "tailieu",
+    "start",
+    "help",
+    "hoi",
+    "nhiemvu",
+    "hanchot",
+    "donvi",
+    "ytuong",
+    "chitieu",
+    "reindex",
+    "tailieu",
 )
 WEBHOOK_PATH = "/webhooks/telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -239,8 +248,9 @@ def _state(context: ContextTypes.DEFAULT_TYPE) -> _State:
     return context.application.bot_data[_ADAPTER_KEY]
 
 
-def _incoming(user: User, chat_id: int, text: str, message: Message | None = None,
-              attachments: tuple[Attachment, ...] = ()) -> IncomingMessage:
+def _incoming(
+    user: User, chat_id: int, text: str, message: Message | None = None, attachments: tuple[Attachment, ...] = ()
+) -> IncomingMessage:
     return IncomingMessage(
         channel="telegram",
         user_id=str(user.id),
@@ -275,11 +285,19 @@ async def _typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> AsyncIter
 def _markup(state: _State, reply: Reply) -> InlineKeyboardMarkup | None:
     rows: list[list[InlineKeyboardButton]] = []
     for i in range(0, len(reply.buttons), 2):
-        rows.append([InlineKeyboardButton(b.label[:64], callback_data=state.quick_data(b.data))
-                     for b in reply.buttons[i:i + 2]])
+        rows.append(
+            [
+                InlineKeyboardButton(b.label[:64], callback_data=state.quick_data(b.data))
+                for b in reply.buttons[i : i + 2]
+            ]
+        )
     if reply.intent in FEEDBACK_INTENTS:
-        rows.append([InlineKeyboardButton("👍", callback_data=FEEDBACK_UP),
-                     InlineKeyboardButton("👎", callback_data=FEEDBACK_DOWN)])
+        rows.append(
+            [
+                InlineKeyboardButton("👍", callback_data=FEEDBACK_UP),
+                InlineKeyboardButton("👎", callback_data=FEEDBACK_DOWN),
+            ]
+        )
     return InlineKeyboardMarkup(rows) if rows else None
 
 
@@ -311,8 +329,9 @@ class _Draft:
                 sent = await self.context.bot.send_message(self.chat_id, text + " …", parse_mode=None)
                 self.message_id = sent.message_id
             else:
-                await self.context.bot.edit_message_text(text + " …", chat_id=self.chat_id,
-                                                         message_id=self.message_id, parse_mode=None)
+                await self.context.bot.edit_message_text(
+                    text + " …", chat_id=self.chat_id, message_id=self.message_id, parse_mode=None
+                )
             self._shown = text
         except TelegramError as e:  # a draft is a courtesy: the final reply is sent regardless
             logger.info("draft update failed: %s", e)
@@ -341,8 +360,9 @@ async def _ask_core(context: ContextTypes.DEFAULT_TYPE, msg: IncomingMessage) ->
         last = i == len(chunks) - 1
         if i == 0 and draft.message_id is not None:
             try:
-                sent = await context.bot.edit_message_text(chunk, chat_id=chat_id, message_id=draft.message_id,
-                                                           reply_markup=markup if last else None)
+                sent = await context.bot.edit_message_text(
+                    chunk, chat_id=chat_id, message_id=draft.message_id, reply_markup=markup if last else None
+                )
                 continue
             except TelegramError as e:
                 logger.info("could not turn the draft into the answer (%s); sending it anew", e)
@@ -563,11 +583,13 @@ def build_application(settings: Settings, assistant: Assistant, *, base_url: str
         .base_url(api)
         .base_file_url(_file_url(api))
         .rate_limiter(AIORateLimiter())
-        .defaults(Defaults(
-            tzinfo=ZoneInfo(TIMEZONE),
-            parse_mode=ParseMode.HTML,
-            link_preview_options=LinkPreviewOptions(is_disabled=True),
-        ))
+        .defaults(
+            Defaults(
+                tzinfo=ZoneInfo(TIMEZONE),
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
         .concurrent_updates(PerChatUpdateProcessor())
         .build()
     )
@@ -584,8 +606,10 @@ def build_application(settings: Settings, assistant: Assistant, *, base_url: str
         from bot.core.reminders import REMINDER_HOUR, REMINDER_MINUTE
 
         application.job_queue.run_daily(
-            send_due_reminders, time=dt.time(REMINDER_HOUR, REMINDER_MINUTE, tzinfo=ZoneInfo(TIMEZONE)),
-            name=REMINDER_JOB, job_kwargs={"misfire_grace_time": 3600, "coalesce": True},
+            send_due_reminders,
+            time=dt.time(REMINDER_HOUR, REMINDER_MINUTE, tzinfo=ZoneInfo(TIMEZONE)),
+            name=REMINDER_JOB,
+            job_kwargs={"misfire_grace_time": 3600, "coalesce": True},
         )
     return application
 
@@ -626,7 +650,7 @@ def make_router(settings: Settings, assistant: Assistant) -> APIRouter:
         try:
             body = await request.json()
             update = Update.de_json(body, application.bot)
-        except Exception:  # noqa: BLE001 - malformed payloads are the sender's problem
+        except Exception:
             logger.warning("malformed Telegram webhook payload")
             return Response(status_code=400)
         await application.update_queue.put(update)

@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 from bot.core.assistant import Assistant
 from bot.core.messages import Button, Citation, IncomingMessage, Reply
 
-__all__ = ["router", "STATIC_DIR", "ChatRequest", "ChatResponse", "CitationPublic", "ButtonPublic"]
+__all__ = ["STATIC_DIR", "ButtonPublic", "ChatRequest", "ChatResponse", "CitationPublic", "router"]
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -43,8 +43,12 @@ router = APIRouter()
 class ChatRequest(BaseModel):
     """One message typed in the browser."""
 
-    user_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$",
-                         description="Random id the page generates and keeps in localStorage.")
+    user_id: str = Field(
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_.:-]+$",
+        description="Random id the page generates and keeps in localStorage.",
+    )
     text: str = Field(max_length=4000, description="The question, in Vietnamese.")
 
 
@@ -61,8 +65,15 @@ class CitationPublic(BaseModel):
 
     @classmethod
     def from_citation(cls, c: Citation) -> CitationPublic:
-        return cls(doc_id=c.doc_id, number=c.number, date=c.date, title=c.title, section=c.section,
-                   quote=c.quote, label=c.label())
+        return cls(
+            doc_id=c.doc_id,
+            number=c.number,
+            date=c.date,
+            title=c.title,
+            section=c.section,
+            quote=c.quote,
+            label=c.label(),
+        )
 
 
 class ButtonPublic(BaseModel):
@@ -86,9 +97,12 @@ class ChatResponse(BaseModel):
 
     @classmethod
     def from_reply(cls, reply: Reply) -> ChatResponse:
-        return cls(text=reply.text, intent=reply.intent,
-                   citations=[CitationPublic.from_citation(c) for c in reply.citations],
-                   buttons=[ButtonPublic.from_button(b) for b in reply.buttons])
+        return cls(
+            text=reply.text,
+            intent=reply.intent,
+            citations=[CitationPublic.from_citation(c) for c in reply.citations],
+            buttons=[ButtonPublic.from_button(b) for b in reply.buttons],
+        )
 
 
 @router.post("/api/chat", response_model=ChatResponse)
@@ -98,14 +112,14 @@ async def chat(body: ChatRequest, request: Request) -> ChatResponse:
     if not body.text.strip():
         raise HTTPException(status_code=422, detail="Vui lòng nhập câu hỏi.")
     assistant: Assistant = request.app.state.assistant
-    msg = IncomingMessage(channel="web", user_id=body.user_id, text=body.text,
-                          received_at=dt.datetime.now(dt.UTC))
+    msg = IncomingMessage(channel="web", user_id=body.user_id, text=body.text, received_at=dt.datetime.now(dt.UTC))
     reply = await asyncio.to_thread(assistant.handle, msg)
     return ChatResponse.from_reply(reply)
 
 
-@router.post("/api/chat/stream", response_class=StreamingResponse,
-             responses={200: {"content": {"application/x-ndjson": {}}}})
+@router.post(
+    "/api/chat/stream", response_class=StreamingResponse, responses={200: {"content": {"application/x-ndjson": {}}}}
+)
 async def chat_stream(body: ChatRequest, request: Request) -> StreamingResponse:
     """Answer one message as NDJSON: ``{"delta": "…"}`` lines while an LLM writes the answer (none
     without an LLM), then one ``{"reply": ChatResponse}`` line, the checked answer with its
@@ -113,8 +127,7 @@ async def chat_stream(body: ChatRequest, request: Request) -> StreamingResponse:
     if not body.text.strip():
         raise HTTPException(status_code=422, detail="Vui lòng nhập câu hỏi.")
     assistant: Assistant = request.app.state.assistant
-    msg = IncomingMessage(channel="web", user_id=body.user_id, text=body.text,
-                          received_at=dt.datetime.now(dt.UTC))
+    msg = IncomingMessage(channel="web", user_id=body.user_id, text=body.text, received_at=dt.datetime.now(dt.UTC))
     loop = asyncio.get_running_loop()
     lines: asyncio.Queue[str | None] = asyncio.Queue()
 
@@ -135,12 +148,14 @@ async def chat_stream(body: ChatRequest, request: Request) -> StreamingResponse:
             yield line + "\n"
         await task
 
-    return StreamingResponse(body_lines(), media_type="application/x-ndjson",
-                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    return StreamingResponse(
+        body_lines(),
+        media_type="application/x-ndjson",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
 
 
 @router.get("/", include_in_schema=False)
 async def index() -> FileResponse:
     """The chat page (static HTML + JS; no build step, no CDN)."""
-    return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8",
-                        headers=_PAGE_HEADERS)
+    return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8", headers=_PAGE_HEADERS)

@@ -30,9 +30,19 @@ from troly.db import Database
 from troly.models import ProcessedUpdateRow
 
 __all__ = [
-    "ZaloAPIError", "ZaloClient", "ZaloAdapter", "ZaloPoller", "parse_update", "to_incoming",
-    "make_router", "lifespan_hooks", "WEBHOOK_PATH", "SECRET_HEADER", "UNSUPPORTED_TEXT",
-    "send_zalo_reminders", "reminder_loop",
+    "SECRET_HEADER",
+    "UNSUPPORTED_TEXT",
+    "WEBHOOK_PATH",
+    "ZaloAPIError",
+    "ZaloAdapter",
+    "ZaloClient",
+    "ZaloPoller",
+    "lifespan_hooks",
+    "make_router",
+    "parse_update",
+    "reminder_loop",
+    "send_zalo_reminders",
+    "to_incoming",
 ]
 
 logger = logging.getLogger(__name__)
@@ -144,7 +154,7 @@ class ZaloAdapter:
         pending = [t for t in self._tasks if not t.done()]
         if not pending:
             return
-        done, still = await asyncio.wait(pending, timeout=timeout)
+        _done, still = await asyncio.wait(pending, timeout=timeout)
         for task in still:
             task.cancel()
 
@@ -314,6 +324,7 @@ async def reminder_loop(client: ZaloClient, assistant: Any) -> None:
 
 
 # --- app wiring --------------------------------------------------------------------------------
+
 
 class _Channel:
     """What one app shares between its router and its lifespan hooks."""

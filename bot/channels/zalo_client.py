@@ -17,7 +17,7 @@ import httpx
 
 from troly.errors import TrolyError
 
-__all__ = ["ZaloAPIError", "ZaloClient", "MAX_TEXT_CHARS", "DEFAULT_BASE_URL"]
+__all__ = ["DEFAULT_BASE_URL", "MAX_TEXT_CHARS", "ZaloAPIError", "ZaloClient"]
 
 logger = logging.getLogger(__name__)
 logging.getLogger("httpx").setLevel(logging.WARNING)  # httpx logs full URLs, which hold the token
@@ -111,8 +111,14 @@ class ZaloClient:
         for attempt in range(self.max_attempts):
             if attempt:
                 delay = self._delay(attempt - 1)
-                logger.info("zalo %s: retry %d/%d in %.2fs (%s)", method, attempt, self.max_attempts - 1,
-                            delay, last_error.description if last_error else "")
+                logger.info(
+                    "zalo %s: retry %d/%d in %.2fs (%s)",
+                    method,
+                    attempt,
+                    self.max_attempts - 1,
+                    delay,
+                    last_error.description if last_error else "",
+                )
                 await asyncio.sleep(delay)
             try:
                 if throttle:

@@ -23,7 +23,6 @@ __all__ = ["Assistant", "DeltaSink"]
 logger = logging.getLogger(__name__)
 
 
-
 DeltaSink = Callable[[str], None]
 """Receives pieces of an answer as the LLM writes them."""
 

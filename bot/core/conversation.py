@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from bot.core.assistant import Assistant
     from retrieval.directives import TaskListing
 
-__all__ = ["Conversation", "HELP_TEXT"]
+__all__ = ["HELP_TEXT", "Conversation"]
 
 logger = logging.getLogger(__name__)
 
@@ -118,24 +118,32 @@ class Conversation:
         if msg.attachments:
             return self._upload(msg)
         if not text:
-            return Reply("Bạn chưa nhập nội dung. Hãy gõ câu hỏi, ví dụ: “Tháng này Tỉnh đoàn được giao gì?”", intent="help")
+            return Reply(
+                "Bạn chưa nhập nội dung. Hãy gõ câu hỏi, ví dụ: “Tháng này Tỉnh đoàn được giao gì?”", intent="help"
+            )
         if len(text) > self.ctx.settings.max_message_chars:
-            return Reply(f"Tin nhắn quá dài (tối đa {self.ctx.settings.max_message_chars} ký tự). "
-                         "Vui lòng rút gọn câu hỏi.", intent="error")
+            return Reply(
+                f"Tin nhắn quá dài (tối đa {self.ctx.settings.max_message_chars} ký tự). Vui lòng rút gọn câu hỏi.",
+                intent="error",
+            )
         state = self._load_state(msg)
         ideas = self.ideas()
         if ideas is not None and (state["form"] == "idea" or ideas.wants(text)):
             reply, form = ideas.handle(msg, state["form_state"] if state["form"] == "idea" else None)
-            self._save_state(msg, last_intent="ideas", params=state["params"], form="idea" if form else None,
-                             form_state=form or {})
+            self._save_state(
+                msg, last_intent="ideas", params=state["params"], form="idea" if form else None, form_state=form or {}
+            )
             return reply
         intent = route(text, today=self.a.today(), catalogue=self.ctx.catalogue(), previous=state["intent"])
         if intent.follow_up:
             intent = self._merge_follow_up(intent, state["params"])
         reply = self._dispatch(msg, intent, on_delta)
         if reply.intent in ("tasks", "deadlines", "qa"):
-            params = {"unit": intent.unit, "period": [d.isoformat() for d in intent.period] if intent.period else None,
-                      "period_text": intent.period_text}
+            params = {
+                "unit": intent.unit,
+                "period": [d.isoformat() for d in intent.period] if intent.period else None,
+                "period_text": intent.period_text,
+            }
             self._save_state(msg, last_intent=reply.intent, params=params)
         return reply
 
@@ -161,11 +169,22 @@ class Conversation:
             row = session.get(ConversationRow, msg.user_key)
             if row is None:
                 return {"intent": None, "params": {}, "form": None, "form_state": {}}
-            return {"intent": row.last_intent, "params": dict(row.last_params or {}), "form": row.form,
-                    "form_state": dict(row.form_state or {})}
+            return {
+                "intent": row.last_intent,
+                "params": dict(row.last_params or {}),
+                "form": row.form,
+                "form_state": dict(row.form_state or {}),
+            }
 
-    def _save_state(self, msg: IncomingMessage, *, last_intent: str, params: dict, form: str | None = None,
-                    form_state: dict | None = None) -> None:
+    def _save_state(
+        self,
+        msg: IncomingMessage,
+        *,
+        last_intent: str,
+        params: dict,
+        form: str | None = None,
+        form_state: dict | None = None,
+    ) -> None:
         with self.ctx.db.transaction() as session:
             row = session.get(ConversationRow, msg.user_key) or ConversationRow(user_key=msg.user_key)
             row.last_intent = last_intent
@@ -175,7 +194,7 @@ class Conversation:
             session.add(row)
 
     def _merge_follow_up(self, intent: Intent, params: dict) -> Intent:
-        """"Còn Sở Nội vụ thì sao?": the previous question with the new unit (or period)."""
+        """ "Còn Sở Nội vụ thì sao?": the previous question with the new unit (or period)."""
         if intent.period is None and params.get("period"):
             start, end = (dt.date.fromisoformat(d) for d in params["period"])
             intent.period, intent.period_text = (start, end), params.get("period_text")
@@ -233,7 +252,9 @@ class Conversation:
             return None
         if not answer.cited:
             return Reply(NOT_FOUND, intent="qa", data={"found": False, "mode": "llm"})
-        citations = [citation_of(hits[n - 1], hits[n - 1].passage.text[:300]) for n in answer.cited if 0 < n <= len(hits)]
+        citations = [
+            citation_of(hits[n - 1], hits[n - 1].passage.text[:300]) for n in answer.cited if 0 < n <= len(hits)
+        ]
         # Renumber [n] so markers follow the citation list order.
         text = answer.text
         for new, old in enumerate(answer.cited, start=1):
@@ -251,10 +272,16 @@ class Conversation:
     def _tasks(self, msg: IncomingMessage, intent: Intent) -> Reply:
         unit = self._resolve_unit_for(msg, intent)
         if unit is None:
-            return Reply("Bạn muốn xem nhiệm vụ của đơn vị nào? Ví dụ: “/nhiemvu Tỉnh đoàn”. "
-                         "Bạn cũng có thể đặt đơn vị của mình bằng /donvi <tên đơn vị>.", intent="help")
+            return Reply(
+                "Bạn muốn xem nhiệm vụ của đơn vị nào? Ví dụ: “/nhiemvu Tỉnh đoàn”. "
+                "Bạn cũng có thể đặt đơn vị của mình bằng /donvi <tên đơn vị>.",
+                intent="help",
+            )
         today = self.a.today()
-        period = intent.period or (today.replace(day=1), (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1))
+        period = intent.period or (
+            today.replace(day=1),
+            (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1),
+        )
         listing = self.finder().tasks(unit=unit, start=period[0], end=period[1])
         label = _period_label(period, intent.period_text)
         header = f"Nhiệm vụ của {listing.resolved_unit} ({label}): {len(listing.tasks)} nhiệm vụ."
@@ -282,16 +309,25 @@ class Conversation:
         for n, task in enumerate(listing.tasks[:_MAX_LISTED], start=1):
             t = task.as_dict()
             role = " (phối hợp)" if task.unit_role == "cooperate" else ""
-            who = "" if listing.resolved_unit else f"{', '.join(a['name'] for a in t['assignees']) or 'Chưa rõ đơn vị'}: "
+            who = (
+                "" if listing.resolved_unit else f"{', '.join(a['name'] for a in t['assignees']) or 'Chưa rõ đơn vị'}: "
+            )
             text = _OUTLINE_MARK.sub("", task.text)
             text = text if len(text) <= 400 else text[:400].rsplit(" ", 1)[0] + " …"
             lines.append(f"{n}. {who}{text}{role}\n   ⏰ {_due_label(t)} [{n}]")
             src = task.source
-            citations.append(Citation(doc_id=src["doc_id"], number=src.get("number"),
-                                      date=dt.date.fromisoformat(src["date"]) if src.get("date") else None,
-                                      title=src.get("title"), section=_last_heading(src),
-                                      quote=task.text[:300], doc_type=src.get("type"),
-                                      date_precision=src.get("date_precision") or "day"))
+            citations.append(
+                Citation(
+                    doc_id=src["doc_id"],
+                    number=src.get("number"),
+                    date=dt.date.fromisoformat(src["date"]) if src.get("date") else None,
+                    title=src.get("title"),
+                    section=_last_heading(src),
+                    quote=task.text[:300],
+                    doc_type=src.get("type"),
+                    date_precision=src.get("date_precision") or "day",
+                )
+            )
         if len(listing.tasks) > _MAX_LISTED:
             lines.append(f"… và {len(listing.tasks) - _MAX_LISTED} nhiệm vụ khác (xem đầy đủ: troly tasks).")
         return Reply("\n\n".join(lines), citations=citations, intent=intent, data=listing.as_dict())
@@ -301,16 +337,23 @@ class Conversation:
             profile = self._profile(msg)
             if profile and profile.unit_name:
                 return Reply(f"Đơn vị của bạn: {profile.unit_name}. Đổi bằng /donvi <tên đơn vị>.", intent="bind_unit")
-            return Reply("Hãy gõ /donvi kèm tên đơn vị, ví dụ: /donvi Tỉnh đoàn hoặc /donvi UBND xã Tây Sơn.", intent="bind_unit")
+            return Reply(
+                "Hãy gõ /donvi kèm tên đơn vị, ví dụ: /donvi Tỉnh đoàn hoặc /donvi UBND xã Tây Sơn.", intent="bind_unit"
+            )
         match = self.ctx.catalogue().resolve(name)
         if match is None:
-            raise UserInputError(f"unknown unit {name!r}", user_message=f"Chưa nhận ra đơn vị “{name}”. Vui lòng ghi rõ tên, ví dụ: Sở Tư pháp, Tỉnh đoàn, UBND xã Tây Sơn.")
+            raise UserInputError(
+                f"unknown unit {name!r}",
+                user_message=f"Chưa nhận ra đơn vị “{name}”. Vui lòng ghi rõ tên, ví dụ: Sở Tư pháp, Tỉnh đoàn, UBND xã Tây Sơn.",
+            )
         with self.ctx.db.transaction() as session:
             row = session.get(UserProfileRow, msg.user_key) or UserProfileRow(user_key=msg.user_key)
             row.unit_id, row.unit_name, row.display_name = match.unit.id, match.unit.name, msg.display_name
             session.add(row)
-        return Reply(f"Đã đặt đơn vị của bạn là {match.unit.name}. Giờ bạn có thể hỏi “nhiệm vụ của tôi tháng này”.",
-                     intent="bind_unit")
+        return Reply(
+            f"Đã đặt đơn vị của bạn là {match.unit.name}. Giờ bạn có thể hỏi “nhiệm vụ của tôi tháng này”.",
+            intent="bind_unit",
+        )
 
     def _refuse_non_admin(self, msg: IncomingMessage, action: str) -> Reply:
         logger.warning("non-admin %s tried %s", msg.user_key, action)
@@ -325,7 +368,10 @@ class Conversation:
         with self.ctx.db.session() as session:
             sources = [__import__("pathlib").Path(d.source_path) for d in list_documents(session=session)]
         stats = Ingestor(self.ctx).ingest([p for p in sources if p.exists()], sync=True)
-        counts = {s: sum(1 for r in stats.results if r.status == s) for s in ("added", "updated", "unchanged", "failed", "removed")}
+        counts = {
+            s: sum(1 for r in stats.results if r.status == s)
+            for s in ("added", "updated", "unchanged", "failed", "removed")
+        }
         return Reply("Đã lập lại chỉ mục: " + ", ".join(f"{k} {v}" for k, v in counts.items()) + ".", intent="admin")
 
     def _docs(self, msg: IncomingMessage) -> Reply:
@@ -335,8 +381,10 @@ class Conversation:
 
         with self.ctx.db.session() as session:
             docs = list_documents(session=session)
-            lines = [f"{i}. {d.doc_type or 'Văn bản'} {d.number or ''} {_vn_date(d.date)} — {(d.title or d.file_name)[:100]}"
-                     for i, d in enumerate(docs, start=1)]
+            lines = [
+                f"{i}. {d.doc_type or 'Văn bản'} {d.number or ''} {_vn_date(d.date)} — {(d.title or d.file_name)[:100]}"
+                for i, d in enumerate(docs, start=1)
+            ]
         return Reply(f"Có {len(docs)} văn bản:\n" + "\n".join(lines), intent="admin")
 
     def _upload(self, msg: IncomingMessage) -> Reply:
@@ -346,7 +394,7 @@ class Conversation:
 
         stats = Ingestor(self.ctx).ingest([a.path for a in msg.attachments])
         lines = []
-        for att, r in zip(msg.attachments, stats.results):
+        for att, r in zip(msg.attachments, stats.results, strict=False):
             if r.status == "failed":
                 lines.append(f"❌ {att.file_name}: {r.user_reason or 'không xử lý được.'}")
             elif r.status == "unchanged":

@@ -6,6 +6,7 @@ question's content words with the best passages; below it, the honest reply is "
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -14,10 +15,12 @@ from retrieval.tokenize import has_diacritics, tokenize
 from troly.text import fold
 from troly.types import Hit
 
-__all__ = ["ExtractiveAnswer", "extract_answer", "content_terms", "citation_of", "NOT_FOUND"]
+__all__ = ["NOT_FOUND", "ExtractiveAnswer", "citation_of", "content_terms", "extract_answer"]
 
-NOT_FOUND = ("Không tìm thấy thông tin này trong các văn bản hiện có. Bạn có thể hỏi cụ thể hơn "
-             "(tên đơn vị, số văn bản, lĩnh vực) hoặc gõ /help để xem hướng dẫn.")
+NOT_FOUND = (
+    "Không tìm thấy thông tin này trong các văn bản hiện có. Bạn có thể hỏi cụ thể hơn "
+    "(tên đơn vị, số văn bản, lĩnh vực) hoặc gõ /help để xem hướng dẫn."
+)
 
 # Question and function words that carry no topic. Kept with their diacritics: folded, "bạn"
 # would also drop "ban hành" and "quý" would drop "quy chế".
@@ -57,7 +60,7 @@ def content_terms(question: str) -> _Terms:
     tokens = tokenize(question, folded=folded, bigrams=False)
     stop = _STOP_FOLDED if folded else _STOP
     keep = [t for t in tokens if t not in stop and len(t) > 1]
-    pairs = {f"{a}_{b}" for a, b in zip(keep, keep[1:])}
+    pairs = {f"{a}_{b}" for a, b in itertools.pairwise(keep)}
     return _Terms(frozenset(keep), frozenset(pairs), folded)
 
 
@@ -76,17 +79,31 @@ def _coverage(terms: _Terms, text: str) -> float:
 def citation_of(hit: Hit, quote: str) -> Citation:
     p = hit.passage
     section = p.heading_path[-1] if p.heading_path else (p.section or "")
-    return Citation(doc_id=p.doc_id, number=p.number, date=p.date, title=p.title,
-                    section=section[:160], quote=quote[:400], doc_type=p.doc_type,
-                    date_precision=p.date_precision)
+    return Citation(
+        doc_id=p.doc_id,
+        number=p.number,
+        date=p.date,
+        title=p.title,
+        section=section[:160],
+        quote=quote[:400],
+        doc_type=p.doc_type,
+        date_precision=p.date_precision,
+    )
 
 
 def _sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_SPLIT.split(text) if len(s.strip()) > 15]
 
 
-def extract_answer(question: str, hits: list[Hit], *, max_passages: int = 3, max_sentences: int = 2,
-                   min_coverage: float = 0.5, keep_ratio: float = 0.7) -> ExtractiveAnswer:
+def extract_answer(
+    question: str,
+    hits: list[Hit],
+    *,
+    max_passages: int = 3,
+    max_sentences: int = 2,
+    min_coverage: float = 0.5,
+    keep_ratio: float = 0.7,
+) -> ExtractiveAnswer:
     """Pick answering sentences from the best hits; say plainly when nothing relevant was found.
 
     Words like "chủ trì", "triển khai", "thông tin" occur in almost every passage, so a passage or
@@ -115,8 +132,7 @@ def extract_answer(question: str, hits: list[Hit], *, max_passages: int = 3, max
         # A parent heading such as "3. Giao Sở Thông tin và Truyền thông:" belongs to every bullet
         # under it, so it earns half credit; the sentence's own words still decide between bullets.
         parent = hit.passage.heading_path[-1] if hit.passage.heading_path else ""
-        cover = [(_coverage(terms, sentence) + _coverage(terms, f"{parent}\n{sentence}")) / 2
-                 for sentence in sentences]
+        cover = [(_coverage(terms, sentence) + _coverage(terms, f"{parent}\n{sentence}")) / 2 for sentence in sentences]
         ranked = sorted(range(len(sentences)), key=lambda i: (-cover[i], i))
         if citations and cover[ranked[0]] < keep_ratio * top_cover:
             continue
@@ -146,9 +162,14 @@ def lead_unit_answer(question: str, quote: str, catalogue) -> str | None:  # typ
             lead = before[-1]
             coop_at = folded.find("phoi hop", pos)
             window_end = folded.find(",", folded.find("voi", coop_at) + 40) if coop_at >= 0 else -1
-            cooperating = [m.unit.name for m in mentions
-                           if coop_at >= 0 and coop_at < m.start and (window_end < 0 or m.start < window_end)
-                           and m.unit.name != lead.unit.name]
+            cooperating = [
+                m.unit.name
+                for m in mentions
+                if coop_at >= 0
+                and coop_at < m.start
+                and (window_end < 0 or m.start < window_end)
+                and m.unit.name != lead.unit.name
+            ]
             extra = f", phối hợp với {', '.join(dict.fromkeys(cooperating))}" if cooperating else ""
             return f"{lead.unit.name} chủ trì{extra}."
     return f"{mentions[0].unit.name}."

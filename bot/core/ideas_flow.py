@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
-from enum import Enum
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
@@ -48,7 +48,7 @@ logger = logging.getLogger(__name__)
 FORM_NAME = "idea"
 
 
-class FormState(str, Enum):
+class FormState(StrEnum):
     TITLE = "title"
     DESCRIPTION = "description"
     FIELD = "field"
@@ -67,13 +67,20 @@ _EDIT = {"sua", "/sua", "chinh sua", "sua lai"}
 _CONTINUE = {"tiep tuc", "/tieptuc", "co", "continue", "ok"}
 _START_PHRASES = ("gui y tuong", "nop y tuong", "de xuat y tuong", "gop y tuong", "y tuong moi")
 _EDITABLE = {
-    FormState.TITLE: "Tiêu đề", FormState.DESCRIPTION: "Mô tả", FormState.FIELD: "Lĩnh vực",
-    FormState.UNIT: "Đơn vị", FormState.SUBMITTER: "Người gửi", FormState.CONTACT: "Liên hệ",
+    FormState.TITLE: "Tiêu đề",
+    FormState.DESCRIPTION: "Mô tả",
+    FormState.FIELD: "Lĩnh vực",
+    FormState.UNIT: "Đơn vị",
+    FormState.SUBMITTER: "Người gửi",
+    FormState.CONTACT: "Liên hệ",
 }
 _NEXT = {
-    FormState.TITLE: FormState.DESCRIPTION, FormState.DESCRIPTION: FormState.FIELD,
-    FormState.FIELD: FormState.UNIT, FormState.UNIT: FormState.SUBMITTER,
-    FormState.SUBMITTER: FormState.CONTACT, FormState.CONTACT: FormState.CONFIRM,
+    FormState.TITLE: FormState.DESCRIPTION,
+    FormState.DESCRIPTION: FormState.FIELD,
+    FormState.FIELD: FormState.UNIT,
+    FormState.UNIT: FormState.SUBMITTER,
+    FormState.SUBMITTER: FormState.CONTACT,
+    FormState.CONTACT: FormState.CONFIRM,
 }
 CANCEL_BUTTON = Button("Hủy", "/huy")
 RESUME_QUESTION = "Bạn muốn tiếp tục gửi ý tưởng đang dở không?"
@@ -128,15 +135,16 @@ class IdeasFlow:
             return self._start(msg)
         if state is not FormState.RESUME and self._timed_out(form, now):
             new = {**form, "state": FormState.RESUME.value, "resume_state": state.value, "updated_at": now.isoformat()}
-            return Reply(text=RESUME_QUESTION, buttons=[Button("Tiếp tục", "tiếp tục"), CANCEL_BUTTON],
-                         intent="idea"), new
+            return Reply(
+                text=RESUME_QUESTION, buttons=[Button("Tiếp tục", "tiếp tục"), CANCEL_BUTTON], intent="idea"
+            ), new
         if cmd in ("/ytuong", "/y_tuong") and state is not FormState.RESUME:
             return self._prompt(state, form, msg, prefix="Bạn đang gửi ý tưởng dở dang.\n"), self._touch(form, state)
         handler = getattr(self, f"_on_{state.value}")
         return handler(msg, text, form)
 
     def quota(self, msg: IncomingMessage, arg: str) -> Reply:
-        """"/chitieu [tháng]": the user's unit progress, or every unit behind quota for admins."""
+        """ "/chitieu [tháng]": the user's unit progress, or every unit behind quota for admins."""
         from troly.ideas_report import admin_summary, monthly_report, parse_month
 
         today = self.assistant.today()
@@ -151,8 +159,10 @@ class IdeasFlow:
             return Reply(text=text, intent="idea_quota", data=report.to_dict())
         unit_id, unit_name = self._profile_unit(msg)
         if not unit_id:
-            return Reply(text="Bạn chưa chọn đơn vị. Gõ /donvi <tên đơn vị> (ví dụ: /donvi xã Tây Sơn) "
-                              "rồi thử lại /chitieu.", intent="idea_quota")
+            return Reply(
+                text="Bạn chưa chọn đơn vị. Gõ /donvi <tên đơn vị> (ví dụ: /donvi xã Tây Sơn) rồi thử lại /chitieu.",
+                intent="idea_quota",
+            )
         try:
             unit = resolve_unit(self.ctx.catalogue(), self._unit_ref({"unit_id": unit_id, "unit_name": unit_name}))
         except IdeaInputError:
@@ -160,17 +170,26 @@ class IdeasFlow:
         report = monthly_report(self.ctx, year, month, unit_ids={unit_id}, include=[unit] if unit else None)
         line = report.line(unit_id)
         if line is None:
-            return Reply(text=f"{unit_name} không có chỉ tiêu ý tưởng hằng tháng theo quy định hiện hành.",
-                         intent="idea_quota")
+            return Reply(
+                text=f"{unit_name} không có chỉ tiêu ý tưởng hằng tháng theo quy định hiện hành.", intent="idea_quota"
+            )
         need = f"{line.required}–{line.maximum}" if line.maximum is not None else f"ít nhất {line.required}"
         parts = [f"Tháng {report.label}, {line.unit_name}: {line.counted} ý tưởng được tính / chỉ tiêu {need}."]
         parts.append(f"Còn thiếu {line.missing} ý tưởng." if line.missing else "Đơn vị đã đạt chỉ tiêu tháng.")
         parts.append(f"Số ý tưởng gửi trong tháng: {line.submitted}.")
         for i in line.ideas:
             parts.append(f"- {i.code}: {i.title} ({i.status})")
-        return Reply(text="\n".join(parts), intent="idea_quota",
-                     data={"unit_id": unit_id, "month": f"{year}-{month:02d}", "required": line.required,
-                           "counted": line.counted, "missing": line.missing})
+        return Reply(
+            text="\n".join(parts),
+            intent="idea_quota",
+            data={
+                "unit_id": unit_id,
+                "month": f"{year}-{month:02d}",
+                "required": line.required,
+                "counted": line.counted,
+                "missing": line.missing,
+            },
+        )
 
     # ---- helpers ------------------------------------------------------------------------------
 
@@ -203,8 +222,14 @@ class IdeasFlow:
                 with self.ctx.db.transaction() as session:
                     row = session.get(UserProfileRow, msg.user_key)
                     if row is None:
-                        session.add(UserProfileRow(user_key=msg.user_key, display_name=msg.display_name,
-                                                   unit_id=unit_id, unit_name=unit_name))
+                        session.add(
+                            UserProfileRow(
+                                user_key=msg.user_key,
+                                display_name=msg.display_name,
+                                unit_id=unit_id,
+                                unit_name=unit_name,
+                            )
+                        )
                     else:
                         row.unit_id, row.unit_name = unit_id, unit_name
                 return
@@ -212,9 +237,15 @@ class IdeasFlow:
                 continue
 
     def _start(self, msg: IncomingMessage) -> tuple[Reply, dict]:
-        form = {"form": FORM_NAME, "state": FormState.TITLE.value, "data": {}, "token": uuid.uuid4().hex,
-                "editing": False, "updated_at": self.assistant.now().isoformat()}
-        intro = ("Gửi ý tưởng đổi mới sáng tạo (gõ /huy để hủy bất cứ lúc nào).\n")
+        form = {
+            "form": FORM_NAME,
+            "state": FormState.TITLE.value,
+            "data": {},
+            "token": uuid.uuid4().hex,
+            "editing": False,
+            "updated_at": self.assistant.now().isoformat(),
+        }
+        intro = "Gửi ý tưởng đổi mới sáng tạo (gõ /huy để hủy bất cứ lúc nào).\n"
         return self._prompt(FormState.TITLE, form, msg, prefix=intro), form
 
     def _prompt(self, state: FormState, form: dict, msg: IncomingMessage, *, prefix: str = "") -> Reply:
@@ -223,11 +254,14 @@ class IdeasFlow:
         if state is FormState.TITLE:
             text = "Bước 1/6 — Tiêu đề ý tưởng là gì? (ngắn gọn, dưới 200 ký tự)"
         elif state is FormState.DESCRIPTION:
-            text = (f"Bước 2/6 — Mô tả ý tưởng: vấn đề cần giải quyết, cách làm, lợi ích "
-                    f"(tối đa {self.ctx.settings.ideas_max_description} ký tự).")
+            text = (
+                f"Bước 2/6 — Mô tả ý tưởng: vấn đề cần giải quyết, cách làm, lợi ích "
+                f"(tối đa {self.ctx.settings.ideas_max_description} ký tự)."
+            )
         elif state is FormState.FIELD:
             text = "Bước 3/6 — Lĩnh vực của ý tưởng? Chọn một nút hoặc gõ số thứ tự:\n" + "\n".join(
-                f"{i}. {f}" for i, f in enumerate(FIELDS, 1))
+                f"{i}. {f}" for i, f in enumerate(FIELDS, 1)
+            )
             buttons = [Button(f, f) for f in FIELDS]
         elif state is FormState.UNIT:
             _uid, uname = self._profile_unit(msg)
@@ -242,13 +276,16 @@ class IdeasFlow:
                 buttons.append(Button(msg.display_name[:40], msg.display_name[:NAME_MAX]))
             buttons.append(Button("Bỏ qua", "bỏ qua"))
         elif state is FormState.CONTACT:
-            text = ("Bước 6/6 — Số điện thoại hoặc email để liên hệ? (không bắt buộc; chỉ quản trị viên và "
-                    "bạn xem được)")
+            text = "Bước 6/6 — Số điện thoại hoặc email để liên hệ? (không bắt buộc; chỉ quản trị viên và bạn xem được)"
             buttons.append(Button("Bỏ qua", "bỏ qua"))
         elif state is FormState.CONFIRM:
             text = "Vui lòng kiểm tra lại ý tưởng:\n" + self._summary(data) + "\nGửi ý tưởng này?"
-            return Reply(text=prefix + text, intent="idea", data={"form_state": state.value},
-                         buttons=[Button("Xác nhận", "xác nhận"), Button("Sửa", "sửa"), CANCEL_BUTTON])
+            return Reply(
+                text=prefix + text,
+                intent="idea",
+                data={"form_state": state.value},
+                buttons=[Button("Xác nhận", "xác nhận"), Button("Sửa", "sửa"), CANCEL_BUTTON],
+            )
         elif state is FormState.EDIT:
             text = "Bạn muốn sửa mục nào?"
             buttons = [Button(label, f"sửa:{s.value}") for s, label in _EDITABLE.items()]
@@ -262,14 +299,16 @@ class IdeasFlow:
     def _summary(data: dict) -> str:
         desc = data.get("description") or ""
         short = desc if len(desc) <= 500 else desc[:500] + "…"
-        return "\n".join([
-            f"• Tiêu đề: {data.get('title', '')}",
-            f"• Mô tả: {short}",
-            f"• Lĩnh vực: {data.get('field', 'khác')}",
-            f"• Đơn vị: {data.get('unit_name', '')}",
-            f"• Người gửi: {data.get('submitter') or '(không ghi)'}",
-            f"• Liên hệ: {data.get('contact') or '(không ghi)'}",
-        ])
+        return "\n".join(
+            [
+                f"• Tiêu đề: {data.get('title', '')}",
+                f"• Mô tả: {short}",
+                f"• Lĩnh vực: {data.get('field', 'khác')}",
+                f"• Đơn vị: {data.get('unit_name', '')}",
+                f"• Người gửi: {data.get('submitter') or '(không ghi)'}",
+                f"• Liên hệ: {data.get('contact') or '(không ghi)'}",
+            ]
+        )
 
     def _advance(self, msg: IncomingMessage, form: dict, state: FormState, **changes: Any) -> tuple[Reply, dict]:
         """Store the answer and ask the next question (or go back to the summary after an edit)."""
@@ -317,8 +356,9 @@ class IdeasFlow:
 
     def _on_submitter(self, msg: IncomingMessage, text: str, form: dict) -> tuple[Reply, dict]:
         try:
-            return self._advance(msg, form, FormState.SUBMITTER,
-                                 submitter=validate_optional(text, NAME_MAX, "người gửi"))
+            return self._advance(
+                msg, form, FormState.SUBMITTER, submitter=validate_optional(text, NAME_MAX, "người gửi")
+            )
         except IdeaInputError as e:
             return self._retry(msg, form, FormState.SUBMITTER, e)
 
@@ -340,22 +380,33 @@ class IdeasFlow:
             return reply, new
         data = form.get("data", {})
         draft = IdeaDraft(
-            title=data.get("title", ""), description=data.get("description", ""),
-            unit=self._unit_ref(data), field=data.get("field"),
-            submitter_name=data.get("submitter"), contact=data.get("contact"),
-            channel=msg.channel, user_id=msg.user_id, source="chat", client_token=form.get("token"),
+            title=data.get("title", ""),
+            description=data.get("description", ""),
+            unit=self._unit_ref(data),
+            field=data.get("field"),
+            submitter_name=data.get("submitter"),
+            contact=data.get("contact"),
+            channel=msg.channel,
+            user_id=msg.user_id,
+            source="chat",
+            client_token=form.get("token"),
         )
         try:
             view = self.service.submit(draft)
         except IdeaInputError as e:
             return self._retry(msg, form, FormState.CONFIRM, e)
-        lines = [f"Đã gửi ý tưởng thành công. Mã ý tưởng: {view.code}.",
-                 f"Tra cứu trạng thái: /trangthai {view.code}",
-                 "Sở Khoa học và Công nghệ sẽ tiếp nhận và sàng lọc ý tưởng."]
+        lines = [
+            f"Đã gửi ý tưởng thành công. Mã ý tưởng: {view.code}.",
+            f"Tra cứu trạng thái: /trangthai {view.code}",
+            "Sở Khoa học và Công nghệ sẽ tiếp nhận và sàng lọc ý tưởng.",
+        ]
         if view.duplicate_of:
             lines.append(f"Lưu ý: ý tưởng gần giống ý tưởng đã gửi trước ({view.duplicate_of}); cán bộ sẽ xem xét.")
-        return Reply(text="\n".join(lines), intent="idea",
-                     data={"code": view.code, "created": view.created, "duplicate_of": view.duplicate_of}), None
+        return Reply(
+            text="\n".join(lines),
+            intent="idea",
+            data={"code": view.code, "created": view.created, "duplicate_of": view.duplicate_of},
+        ), None
 
     def _on_edit(self, msg: IncomingMessage, text: str, form: dict) -> tuple[Reply, dict]:
         k = _key(text)
@@ -391,8 +442,11 @@ class IdeasFlow:
             new.pop("resume_state", None)
             return self._prompt(back, new, msg, prefix="Tiếp tục gửi ý tưởng.\n"), new
         new = {**form, "updated_at": self.assistant.now().isoformat()}
-        return Reply(text=RESUME_QUESTION + " (bấm “Tiếp tục” hoặc “Hủy”)",
-                     buttons=[Button("Tiếp tục", "tiếp tục"), CANCEL_BUTTON], intent="idea"), new
+        return Reply(
+            text=RESUME_QUESTION + " (bấm “Tiếp tục” hoặc “Hủy”)",
+            buttons=[Button("Tiếp tục", "tiếp tục"), CANCEL_BUTTON],
+            intent="idea",
+        ), new
 
     # ---- status -------------------------------------------------------------------------------
 
@@ -414,11 +468,17 @@ class IdeasFlow:
         if code is None:
             mine = self.service.list(user_key=msg.user_key)[-10:]
             if not mine:
-                return Reply(text="Bạn chưa gửi ý tưởng nào. Gõ /trangthai YT-2026-000123 để tra cứu theo mã, "
-                                  "hoặc /ytuong để gửi ý tưởng mới.", intent="idea_status")
+                return Reply(
+                    text="Bạn chưa gửi ý tưởng nào. Gõ /trangthai YT-2026-000123 để tra cứu theo mã, "
+                    "hoặc /ytuong để gửi ý tưởng mới.",
+                    intent="idea_status",
+                )
             lines = ["Ý tưởng bạn đã gửi:"] + [f"- {v.code}: {v.title} — {v.status}" for v in mine]
-            return Reply(text="\n".join(lines), intent="idea_status",
-                         data={"ideas": [v.to_dict(show_contact=True, with_description=False) for v in mine]})
+            return Reply(
+                text="\n".join(lines),
+                intent="idea_status",
+                data={"ideas": [v.to_dict(show_contact=True, with_description=False) for v in mine]},
+            )
         view = self.service.get(code)
         if view is None:
             return Reply(text=f"Không tìm thấy ý tưởng mã {code}. Vui lòng kiểm tra lại mã.", intent="idea_status")
@@ -426,10 +486,12 @@ class IdeasFlow:
 
     def _render_status(self, view: IdeaView, msg: IncomingMessage, admin: bool) -> Reply:
         private = view.visible_to(msg.user_key, is_admin=admin)
-        lines = [f"Ý tưởng {view.code}: {view.title}",
-                 f"Đơn vị: {view.unit_name} — Lĩnh vực: {view.field}",
-                 f"Gửi ngày: {view.created_at:%d/%m/%Y}",
-                 f"Trạng thái: {view.status} (cập nhật {view.status_changed_at:%d/%m/%Y %H:%M})"]
+        lines = [
+            f"Ý tưởng {view.code}: {view.title}",
+            f"Đơn vị: {view.unit_name} — Lĩnh vực: {view.field}",
+            f"Gửi ngày: {view.created_at:%d/%m/%Y}",
+            f"Trạng thái: {view.status} (cập nhật {view.status_changed_at:%d/%m/%Y %H:%M})",
+        ]
         if private:
             lines.append(f"Người gửi: {view.submitter_name or '(không ghi)'}; liên hệ: {view.contact or '(không ghi)'}")
         if len(view.history) > 1:
@@ -439,8 +501,7 @@ class IdeasFlow:
                 lines.append(f"- {h.changed_at:%d/%m/%Y}: {h.from_status} → {h.to_status}{who}")
         if private and view.duplicate_of:
             lines.append(f"Ghi chú: gần giống ý tưởng {view.duplicate_of} (độ tương đồng {view.duplicate_score:.2f}).")
-        return Reply(text="\n".join(lines), intent="idea_status",
-                     data={"idea": view.to_dict(show_contact=private)})
+        return Reply(text="\n".join(lines), intent="idea_status", data={"idea": view.to_dict(show_contact=private)})
 
     # ---- reminders (plain functions for the channel schedulers) --------------------------------
 
@@ -453,4 +514,3 @@ class IdeasFlow:
         from troly.ideas_report import admin_summary
 
         return admin_summary(self.ctx, today or self.assistant.today())
-

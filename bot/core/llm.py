@@ -33,15 +33,15 @@ if TYPE_CHECKING:  # pragma: no cover
     from troly.types import Hit, Passage
 
 __all__ = [
-    "LLMUnavailable",
-    "LLMAnswer",
-    "LLMAnswerer",
     "NOT_FOUND_TEXT",
     "ROUTE_INTENTS",
-    "render_passages",
+    "LLMAnswer",
+    "LLMAnswerer",
+    "LLMUnavailable",
     "build_answer_messages",
-    "parse_answer",
     "neutralise",
+    "parse_answer",
+    "render_passages",
 ]
 
 logger = logging.getLogger(__name__)
@@ -122,9 +122,7 @@ def render_passages(hits: Sequence[Hit]) -> str:
 def build_answer_messages(question: str, hits: Sequence[Hit]) -> tuple[str, str]:
     """(system prompt, user prompt) for one question and its retrieved passages."""
     system = load_prompt("answer_system")
-    user = load_prompt("answer_user").format(
-        question=neutralise(question).strip(), passages=render_passages(hits)
-    )
+    user = load_prompt("answer_user").format(question=neutralise(question).strip(), passages=render_passages(hits))
     return system, user
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-__all__ = ["Attachment", "IncomingMessage", "Citation", "Button", "Reply", "Channel"]
+__all__ = ["Attachment", "Button", "Channel", "Citation", "IncomingMessage", "Reply"]
 
 Channel = Literal["telegram", "zalo", "cli", "web"]
 

@@ -21,8 +21,17 @@ from troly.models import ProcessedUpdateRow
 if TYPE_CHECKING:
     from bot.core.assistant import Assistant
 
-__all__ = ["REMINDER_HOUR", "REMINDER_MINUTE", "claim_reminder", "collect_reminders", "deliver_reminders", "for_channel",
-           "release_reminder", "reminder_key", "seconds_until_next"]
+__all__ = [
+    "REMINDER_HOUR",
+    "REMINDER_MINUTE",
+    "claim_reminder",
+    "collect_reminders",
+    "deliver_reminders",
+    "for_channel",
+    "release_reminder",
+    "reminder_key",
+    "seconds_until_next",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +89,7 @@ def release_reminder(ctx: Any, user_key: str, today: dt.date) -> None:
 def for_channel(items: Iterable[tuple[str, str]], channel: str) -> list[tuple[str, str]]:
     """(user_id, text) for the keys of ``channel`` ("telegram:123" -> "123")."""
     prefix = f"{channel}:"
-    return [(key[len(prefix):], text) for key, text in items if key.startswith(prefix) and len(key) > len(prefix)]
+    return [(key[len(prefix) :], text) for key, text in items if key.startswith(prefix) and len(key) > len(prefix)]
 
 
 def seconds_until_next(now: dt.datetime, hour: int = REMINDER_HOUR, minute: int = REMINDER_MINUTE) -> float:
@@ -91,9 +100,13 @@ def seconds_until_next(now: dt.datetime, hour: int = REMINDER_HOUR, minute: int 
     return max(0.0, (target - now).total_seconds())
 
 
-async def deliver_reminders(assistant: Assistant, channel: str, today: dt.date,
-                            send: Callable[[str, str], Awaitable[None]],
-                            errors: tuple[type[BaseException], ...]) -> int:
+async def deliver_reminders(
+    assistant: Assistant,
+    channel: str,
+    today: dt.date,
+    send: Callable[[str, str], Awaitable[None]],
+    errors: tuple[type[BaseException], ...],
+) -> int:
     """Send today's reminders for ``channel`` through ``send(user_id, body)``; returns how many users
     got one. Each (user, day) is claimed durably before sending, so a second run the same day
     (another worker, a restart, a manual run) sends nothing twice; a send failing with one of

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from troly.dates import resolve_relative
 from troly.text import collapse_ws, fold
 
-__all__ = ["Intent", "route", "find_period"]
+__all__ = ["Intent", "find_period", "route"]
 
 
 @dataclass(slots=True)
@@ -34,21 +34,50 @@ class Intent:
 
 
 _COMMANDS = {
-    "/start": "help", "/help": "help", "/trogiup": "help", "/hoi": "qa", "/nhiemvu": "tasks",
-    "/hanchot": "deadlines", "/donvi": "bind_unit", "/reindex": "admin_reindex", "/tailieu": "admin_docs",
-    "/ytuong": "ideas", "/trangthai": "ideas", "/chitieu": "quota",
+    "/start": "help",
+    "/help": "help",
+    "/trogiup": "help",
+    "/hoi": "qa",
+    "/nhiemvu": "tasks",
+    "/hanchot": "deadlines",
+    "/donvi": "bind_unit",
+    "/reindex": "admin_reindex",
+    "/tailieu": "admin_docs",
+    "/ytuong": "ideas",
+    "/trangthai": "ideas",
+    "/chitieu": "quota",
 }
 # Folded phrases (no diacritics) that signal an intent.
-_GREETING = re.compile(r"^(xin chao|chao( ban| em| anh| chi)?|hello|hi|alo|tro giup|huong dan|ban lam duoc gi|giup toi)\W*$")
-_TASK_WORDS = re.compile(r"\b(duoc giao|giao (cho|gi)|nhiem vu (cua|gi|nao)|phai lam gi|can lam gi|chiu trach nhiem gi|cong viec cua|nhiem vu cua toi|viec gi)\b")
-_DEADLINE_WORDS = re.compile(r"\b(han chot|han nao|thoi han|sap den han|den han|qua han|het han|deadline|han (trong|cua|vao)|nhung han|cac han)\b|^han\b")
+_GREETING = re.compile(
+    r"^(xin chao|chao( ban| em| anh| chi)?|hello|hi|alo|tro giup|huong dan|ban lam duoc gi|giup toi)\W*$"
+)
+_TASK_WORDS = re.compile(
+    r"\b(duoc giao|giao (cho|gi)|nhiem vu (cua|gi|nao)|phai lam gi|can lam gi|chiu trach nhiem gi|cong viec cua|nhiem vu cua toi|viec gi)\b"
+)
+_DEADLINE_WORDS = re.compile(
+    r"\b(han chot|han nao|thoi han|sap den han|den han|qua han|het han|deadline|han (trong|cua|vao)|nhung han|cac han)\b|^han\b"
+)
 _FOLLOW_UP = re.compile(r"^(con|the con|vay con|thế còn)\b.*\b(thi sao|the nao|sao)\W*$|^(con|vay con)\s")
 _MINE = re.compile(r"\b(cua toi|don vi toi|chung toi|minh)\b")
 _QUOTA_WORDS = re.compile(r"\b(chi tieu y tuong|tien do y tuong|da gui bao nhieu y tuong)\b")
 _IDEA_WORDS = re.compile(r"\b(gui y tuong|nop y tuong|de xuat y tuong|dang ky y tuong)\b")
 _PERIOD_PHRASES = (
-    "hom nay", "ngay mai", "tuan nay", "tuan sau", "tuan toi", "tuan truoc", "thang nay", "thang sau",
-    "thang toi", "thang truoc", "quy nay", "quy sau", "quy toi", "nam nay", "nam sau", "nam toi",
+    "hom nay",
+    "ngay mai",
+    "tuan nay",
+    "tuan sau",
+    "tuan toi",
+    "tuan truoc",
+    "thang nay",
+    "thang sau",
+    "thang toi",
+    "thang truoc",
+    "quy nay",
+    "quy sau",
+    "quy toi",
+    "nam nay",
+    "nam sau",
+    "nam toi",
 )
 _EXPLICIT_PERIOD = re.compile(
     r"(thang\s+\d{1,2}(?:\s*(?:/|-|nam)\s*\d{4})?|quy\s+(?:iv|iii|ii|i|[1-4])(?:\s*(?:/|-|nam)\s*\d{4})?"
@@ -56,10 +85,52 @@ _EXPLICIT_PERIOD = re.compile(
 )
 
 
-_TASK_FILLER = set("""
-ai gi nao duoc giao cho nhiem vu cong viec viec phai lam can chiu trach nhiem cua toi don vi chung minh
-trong thang tuan quy nam nay sau toi truoc hien la co khong nhung cac va voi ve o tai thi sao con the
-""".split())
+_TASK_FILLER = {
+    "ai",
+    "gi",
+    "nao",
+    "duoc",
+    "giao",
+    "cho",
+    "nhiem",
+    "vu",
+    "cong",
+    "viec",
+    "phai",
+    "lam",
+    "can",
+    "chiu",
+    "trach",
+    "cua",
+    "toi",
+    "don",
+    "vi",
+    "chung",
+    "minh",
+    "trong",
+    "thang",
+    "tuan",
+    "quy",
+    "nam",
+    "nay",
+    "sau",
+    "truoc",
+    "hien",
+    "la",
+    "co",
+    "khong",
+    "nhung",
+    "cac",
+    "va",
+    "voi",
+    "ve",
+    "o",
+    "tai",
+    "thi",
+    "sao",
+    "con",
+    "the",
+}
 
 
 def _topic_words(folded: str, mentions, period_text: str | None) -> int:  # type: ignore[no-untyped-def]
@@ -69,7 +140,7 @@ def _topic_words(folded: str, mentions, period_text: str | None) -> int:  # type
         text = text.replace(fold(m.text), " ")
     if period_text:
         text = text.replace(period_text, " ")
-    return sum(1 for w in re.findall(r"[a-z0-9]+", text) if w not in _TASK_FILLER and not w.isdigit() or w == "06")
+    return sum(1 for w in re.findall(r"[a-z0-9]+", text) if (w not in _TASK_FILLER and not w.isdigit()) or w == "06")
 
 
 def find_period(text: str, today: dt.date) -> tuple[tuple[dt.date, dt.date] | None, str | None]:
@@ -102,9 +173,15 @@ def route(text: str, *, today: dt.date, catalogue, previous: str | None = None) 
     mentions = [m for m in catalogue.find_mentions(raw) if m.unit is not None] if raw else []
     unit = mentions[0].unit if mentions else None
     period, period_text = find_period(raw, today) if raw else (None, None)
-    intent = Intent(kind=kind or "qa", text=raw, unit=unit.name if unit else None,
-                    unit_id=unit.id if unit else None, period=period, period_text=period_text,
-                    mine=bool(_MINE.search(folded)))
+    intent = Intent(
+        kind=kind or "qa",
+        text=raw,
+        unit=unit.name if unit else None,
+        unit_id=unit.id if unit else None,
+        period=period,
+        period_text=period_text,
+        mine=bool(_MINE.search(folded)),
+    )
     if kind is not None:
         return intent
     if not folded or _GREETING.match(folded):

@@ -18,14 +18,13 @@ import logging
 import time
 from pathlib import Path
 
+from ingest.loaders._common import finish_text
+from ingest.loaders._sniff import HTML_SUFFIXES, IMAGE_SUFFIXES, TEXT_SUFFIXES, Sniffed, sniff
 from troly.config import Settings
 from troly.errors import EmptyDocumentError, FileTooLargeError
 from troly.types import ExtractedText
 
-from ._common import finish_text
-from ._sniff import HTML_SUFFIXES, IMAGE_SUFFIXES, TEXT_SUFFIXES, Sniffed, sniff
-
-__all__ = ["load", "SUPPORTED_SUFFIXES"]
+__all__ = ["SUPPORTED_SUFFIXES", "load"]
 
 logger = logging.getLogger(__name__)
 
@@ -40,26 +39,26 @@ _MB = 1024 * 1024
 def _read(path: Path, data: bytes, sniffed: Sniffed, settings: Settings) -> ExtractedText:
     # Format modules are imported on first use: a text upload need not load PDFium or python-docx.
     if sniffed.format == "pdf":
-        from ._pdf import read_pdf
+        from ingest.loaders._pdf import read_pdf
 
         return read_pdf(path, settings=settings)
     if sniffed.format == "docx":
-        from ._docx import read_docx
+        from ingest.loaders._docx import read_docx
 
         return read_docx(path)
     if sniffed.format == "doc":
-        from ._doc import read_doc
+        from ingest.loaders._doc import read_doc
 
         return read_doc(path)
     if sniffed.format == "image":
-        from ._ocr import read_image
+        from ingest.loaders._ocr import read_image
 
         return read_image(path, settings=settings)
     if sniffed.format == "html":
-        from ._html import read_html
+        from ingest.loaders._html import read_html
 
         return read_html(path, data)
-    from ._plain import read_plain
+    from ingest.loaders._plain import read_plain
 
     return read_plain(path, data, flavour="md" if sniffed.format == "md" else "txt")
 
@@ -91,7 +90,10 @@ def load(path: Path, *, settings: Settings) -> ExtractedText:
         raise EmptyDocumentError(f"{path}: no text could be extracted{detail}")
     logger.info(
         "loaded %s as %s: %d chars%s in %.2f s",
-        path.name, extracted.source_format, len(extracted.text), " (OCR)" if extracted.ocr else "",
+        path.name,
+        extracted.source_format,
+        len(extracted.text),
+        " (OCR)" if extracted.ocr else "",
         time.perf_counter() - started,
     )
     return extracted

@@ -16,7 +16,7 @@ from pathlib import Path
 from troly.errors import CorruptFileError, EncryptedFileError, MissingToolError
 from troly.types import ExtractedText
 
-__all__ = ["read_doc", "ANTIWORD_TIMEOUT_S"]
+__all__ = ["ANTIWORD_TIMEOUT_S", "read_doc"]
 
 logger = logging.getLogger(__name__)
 

@@ -36,11 +36,30 @@ _P, _TBL, _TR, _TC = f"{_W}p", f"{_W}tbl", f"{_W}tr", f"{_W}tc"
 _SDT, _SDT_CONTENT, _CUSTOM_XML = f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml"
 _ALT, _CHOICE = f"{_MC}AlternateContent", f"{_MC}Choice"
 _TXBX = f"{_W}txbxContent"
-_INLINE_TEXT = {f"{_W}t": None, f"{_W}tab": "\t", f"{_W}ptab": "\t", f"{_W}br": "\n", f"{_W}cr": "\n",
-                f"{_W}noBreakHyphen": "-"}
+_INLINE_TEXT = {
+    f"{_W}t": None,
+    f"{_W}tab": "\t",
+    f"{_W}ptab": "\t",
+    f"{_W}br": "\n",
+    f"{_W}cr": "\n",
+    f"{_W}noBreakHyphen": "-",
+}
 # Elements whose subtree holds no visible text (deleted/moved-away text, field codes, properties).
-_SKIP = {f"{_W}{name}" for name in ("pPr", "rPr", "delText", "instrText", "delInstrText", "moveFrom",
-                                    "footnoteReference", "endnoteReference", "commentReference", "sectPr")}
+_SKIP = {
+    f"{_W}{name}"
+    for name in (
+        "pPr",
+        "rPr",
+        "delText",
+        "instrText",
+        "delInstrText",
+        "moveFrom",
+        "footnoteReference",
+        "endnoteReference",
+        "commentReference",
+        "sectPr",
+    )
+}
 _MAX_LEVELS = 9
 
 
@@ -72,8 +91,21 @@ class _Level:
 
 def _roman(number: int) -> str:
     out = []
-    for value, numeral in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-                           (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+    for value, numeral in (
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ):
         count, number = divmod(number, value)
         out.append(numeral * count)
     return "".join(out)

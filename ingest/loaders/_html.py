@@ -13,12 +13,11 @@ from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from ingest.loaders._common import decode_text
 from troly.errors import CorruptFileError
 from troly.types import ExtractedText
 
-from ._common import decode_text
-
-__all__ = ["read_html", "html_to_text"]
+__all__ = ["html_to_text", "read_html"]
 
 logger = logging.getLogger(__name__)
 
@@ -27,9 +26,51 @@ _ALWAYS_DROP = "script, style, noscript, template, nav, aside, iframe, svg, canv
 _FURNITURE = "header, footer"
 _CONTENT = {"article", "main"}
 _BLOCKS = frozenset(
-    "address article blockquote body caption center dd details dialog div dl dt fieldset figcaption figure "
-    "footer form h1 h2 h3 h4 h5 h6 header hgroup hr legend li main menu ol p pre section summary "
-    "table tbody td tfoot th thead tr ul".split()
+    [
+        "address",
+        "article",
+        "blockquote",
+        "body",
+        "caption",
+        "center",
+        "dd",
+        "details",
+        "dialog",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hgroup",
+        "hr",
+        "legend",
+        "li",
+        "main",
+        "menu",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    ]
 )
 _WS_RE = re.compile(r"\s+")
 _CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)

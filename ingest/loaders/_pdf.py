@@ -16,13 +16,12 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 from PIL import Image
 
+from ingest.loaders._ocr import ensure_tesseract, ocr_image
 from troly.config import Settings
 from troly.errors import CorruptFileError, EmptyDocumentError, EncryptedFileError
 from troly.types import ExtractedText
 
-from ._ocr import ensure_tesseract, ocr_image
-
-__all__ = ["read_pdf", "MIN_TEXT_CHARS", "PAGE_SEPARATOR"]
+__all__ = ["MIN_TEXT_CHARS", "PAGE_SEPARATOR", "read_pdf"]
 
 logger = logging.getLogger(__name__)
 

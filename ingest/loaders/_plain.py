@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
+from ingest.loaders._common import decode_text
 from troly.errors import CorruptFileError
 from troly.types import ExtractedText
-
-from ._common import decode_text
 
 __all__ = ["read_plain"]
 

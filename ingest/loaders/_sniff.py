@@ -14,11 +14,10 @@ import zipfile
 from dataclasses import dataclass
 from typing import Literal
 
+from ingest.loaders._common import looks_like_text
 from troly.errors import CorruptFileError, EncryptedFileError, UnsupportedFormatError
 
-from ._common import looks_like_text
-
-__all__ = ["Format", "Sniffed", "sniff", "TEXT_SUFFIXES", "HTML_SUFFIXES", "IMAGE_SUFFIXES"]
+__all__ = ["HTML_SUFFIXES", "IMAGE_SUFFIXES", "TEXT_SUFFIXES", "Format", "Sniffed", "sniff"]
 
 Format = Literal["pdf", "docx", "doc", "image", "html", "txt", "md"]
 
@@ -96,8 +95,17 @@ def _sniff_ole(data: bytes, name: str, suffix: str) -> Sniffed:
 
 def _mismatch(name: str, suffix: str, found: str) -> str | None:
     """A warning when the suffix promised another format than the content has."""
-    expected = {".jpg": "image", ".jpeg": "image", ".png": "image", ".tif": "image", ".tiff": "image",
-                ".bmp": "image", ".webp": "image", ".htm": "html", ".html": "html"}.get(suffix, suffix[1:])
+    expected = {
+        ".jpg": "image",
+        ".jpeg": "image",
+        ".png": "image",
+        ".tif": "image",
+        ".tiff": "image",
+        ".bmp": "image",
+        ".webp": "image",
+        ".htm": "html",
+        ".html": "html",
+    }.get(suffix, suffix[1:])
     if expected == found or (found in {"txt", "md"} and suffix in TEXT_SUFFIXES):
         return None
     shown = suffix or "no extension"
