@@ -36,7 +36,7 @@ class Settings(BaseSettings):
     ocr_languages: str = Field(default="vie", description="Tesseract languages for scanned PDFs and images.")
     ocr_dpi: int = Field(default=300, ge=72)
     province: str = Field(default="Gia Lai", description="Default province when a document names none.")
-    timezone: str = Field(default="Asia/Ho_Chi_Minh")
+    timezone: str = Field(default="Asia/Ho_Chi_Minh", description="IANA zone of dates, the clock and reminders.")
     chunk_max_chars: int = Field(default=900, ge=200, description="Upper size of a passage, in characters.")
     chunk_min_chars: int = Field(default=200, ge=0, description="Smaller sibling passages are merged.")
 
@@ -82,6 +82,8 @@ class Settings(BaseSettings):
     ideas_reminder_day: int = Field(
         default=25, ge=1, le=31, description="Day of month from which units behind quota are reminded."
     )
+    reminder_hour: int = Field(default=8, ge=0, le=23, description="Local hour of the daily idea-quota reminders.")
+    reminder_minute: int = Field(default=30, ge=0, le=59, description="Minute of the daily idea-quota reminders.")
     ideas_duplicate_threshold: float = Field(
         default=0.93, gt=0, le=1, description="Cosine similarity that flags a near-duplicate idea."
     )

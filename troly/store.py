@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from troly.dates import to_json
 from troly.models import DocumentRow, IndexState, PassageRow, TaskAssigneeRow, TaskRow, UnknownUnitRow
+from troly.schemas import DocumentPublic
 from troly.types import Passage
+
+if TYPE_CHECKING:
+    from troly.db import Database
 
 __all__ = [
     "all_passage_rows",
     "all_passages",
     "bump_passages_generation",
     "delete_document",
+    "document_listing",
     "find_document",
     "get_document_by_path",
     "list_documents",
@@ -64,6 +70,14 @@ def find_document(*, session: Session, ref: str) -> list[DocumentRow]:
 
 def list_documents(*, session: Session) -> list[DocumentRow]:
     return list(session.scalars(select(DocumentRow).order_by(DocumentRow.date.desc().nulls_last(), DocumentRow.id)))
+
+
+def document_listing(*, db: Database) -> list[DocumentPublic]:
+    """Every document as outsiders see it (newest first, with its passage count), read in its own
+    session: for callers above the storage layer (the chat core), which hold no session."""
+    with db.session() as session:
+        counts = passage_counts(session=session)
+        return [DocumentPublic.from_row(d, passages=counts.get(d.id, 0)) for d in list_documents(session=session)]
 
 
 def passage_counts(*, session: Session) -> dict[str, int]:
