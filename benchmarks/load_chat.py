@@ -91,11 +91,11 @@ def build_app(settings: Settings, assistant: Assistant):  # type: ignore[no-unty
 
         @asynccontextmanager
         async def lifespan(app):  # type: ignore[no-untyped-def]
-            app.include_router(zalo.make_router(settings, assistant))
-            startup, shutdown = zalo.lifespan_hooks(settings, assistant)
-            await startup()
+            channel = zalo.open_channel(settings, assistant)
+            app.include_router(channel.router)
+            await channel.startup()
             yield
-            await shutdown()
+            await channel.shutdown()
 
         return FastAPI(lifespan=lifespan)
 

@@ -14,6 +14,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from types import ModuleType
+from typing import Any, Protocol
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -30,18 +31,30 @@ logger = logging.getLogger(__name__)
 Hook = Callable[[], Awaitable[None]]
 
 
+class ChatChannel(Protocol):
+    """What a channel module's ``open_channel(settings, assistant)`` returns: one object holding the
+    platform client or application, its webhook router and its lifespan."""
+
+    @property
+    def router(self) -> Any: ...
+
+    async def startup(self) -> None: ...
+
+    async def shutdown(self) -> None: ...
+
+
 def load_channel(name: str, *, package: str = "bot.channels") -> ModuleType | None:
     """Import ``<package>.<name>`` if it exists, else None.
 
-    A module that exists but fails to import (or lacks ``make_router``) raises: a configured bot
+    A module that exists but fails to import (or lacks ``open_channel``) raises: a configured bot
     silently not answering is worse than a server that refuses to start.
     """
     full = f"{package}.{name}"
     if importlib.util.find_spec(full) is None:
         return None
     module = importlib.import_module(full)
-    if not callable(getattr(module, "make_router", None)):
-        raise RuntimeError(f"{full} exists but has no make_router(settings, assistant)")
+    if not callable(getattr(module, "open_channel", None)):
+        raise RuntimeError(f"{full} exists but has no open_channel(settings, assistant)")
     return module
 
 
@@ -63,7 +76,7 @@ def create_app(settings: Settings, *, assistant: Assistant | None = None) -> Fas
     """Build the FastAPI app. ``assistant`` is for tests; otherwise it is built in the lifespan.
 
     Channel modules are imported here (so a broken adapter fails at startup, before the port
-    opens); their routers are created in the lifespan because they need the built assistant.
+    opens); the channels are opened in the lifespan because they need the built assistant.
     """
     channels = _enabled_channels(settings)
 
@@ -80,12 +93,12 @@ def create_app(settings: Settings, *, assistant: Assistant | None = None) -> Fas
         first_channel_route = len(app.router.routes)
         try:
             for module in channels:
-                app.include_router(module.make_router(settings, core))
-                hooks = getattr(module, "lifespan_hooks", None)
-                if hooks is not None:
-                    startup, shutdown = hooks(settings, core)
-                    await startup()
-                    shutdowns.append(shutdown)
+                channel: ChatChannel | None = module.open_channel(settings, core)
+                if channel is None:
+                    continue
+                app.include_router(channel.router)
+                await channel.startup()
+                shutdowns.append(channel.shutdown)
                 logger.info("channel enabled: %s", module.__name__)
             yield
         finally:

@@ -149,9 +149,9 @@ def telegram_bot(ctx: Context, assistant: Assistant, fake: FakeTelegram):  # typ
 @contextlib.asynccontextmanager
 async def zalo_webhook(ctx: Context, assistant: Assistant, fake: FakeZalo) -> AsyncIterator[httpx.AsyncClient]:
     async with ZaloClient(fake.token, base_url=fake.base_url, backoff=0.01, max_backoff=0.05) as client:
-        adapter = ZaloAdapter(client, assistant, ctx.db)
+        adapter = ZaloAdapter(client, assistant, assistant.store)
         app = FastAPI()
-        app.include_router(make_router(ctx.settings, assistant, adapter=adapter))
+        app.include_router(make_router(ctx.settings, adapter))
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://troly") as http:
             try:
                 yield http
@@ -253,9 +253,9 @@ async def test_500_ideas_from_50_users_over_both_channels(
     # build_application's AIORateLimiter caps the bot at Telegram's 30 requests/s overall (4000+
     # sendMessage/sendChatAction here: >2 min of pure waiting). The fake has no such limit and this
     # test measures our code, so the overall cap is lifted (0 = off, PTB's documented switch).
-    import bot.channels.telegram as telegram_channel
+    import bot.channels.telegram.app as telegram_app
 
-    monkeypatch.setattr(telegram_channel, "AIORateLimiter", lambda: AIORateLimiter(overall_max_rate=0))
+    monkeypatch.setattr(telegram_app, "AIORateLimiter", lambda: AIORateLimiter(overall_max_rate=0))
     assistant = Assistant(ctx)
     inbox = TelegramInbox(tg)
     acks: dict[str, list[str]] = {}

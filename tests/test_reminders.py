@@ -20,10 +20,11 @@ from bot.channels import zalo as zalo_channel
 from bot.channels.telegram import REMINDER_JOB, build_application, send_due_reminders
 from bot.core.assistant import Assistant
 from bot.core.messages import IncomingMessage
-from bot.core.reminders import claim_reminder, collect_reminders, for_channel, release_reminder, seconds_until_next
+from bot.core.reminders import collect_reminders, for_channel, reminder_key, seconds_until_next
 from tests.chat_servers import clean_servers, tg, zl
 from tests.fake_telegram import FakeTelegram
 from tests.fake_zalo import FakeZalo
+from troly.chat_store import ChatStore
 from troly.config import Settings
 from troly.context import Context
 from troly.models import ProcessedUpdateRow
@@ -124,22 +125,24 @@ def test_unit_on_target_is_not_reminded_but_admins_still_are(ctx: Context, assis
 
 
 def test_claim_is_once_per_user_and_day(ctx: Context) -> None:
-    assert claim_reminder(ctx, "telegram:1", DAY) is True
-    assert claim_reminder(ctx, "telegram:1", DAY) is False
-    assert claim_reminder(ctx, "zalo:1", DAY) is True  # another key
-    assert claim_reminder(ctx, "telegram:1", DAY + dt.timedelta(days=1)) is True  # another day
+    store = ChatStore(ctx.db)
+    assert store.claim_once(reminder_key("telegram:1", DAY)) is True
+    assert store.claim_once(reminder_key("telegram:1", DAY)) is False
+    assert store.claim_once(reminder_key("zalo:1", DAY)) is True  # another key
+    assert store.claim_once(reminder_key("telegram:1", DAY + dt.timedelta(days=1))) is True  # another day
     # another worker on the same database sees the same claims
-    other = Context(ctx.settings)
-    assert claim_reminder(other, "telegram:1", DAY) is False
-    release_reminder(ctx, "telegram:1", DAY)
-    assert claim_reminder(other, "telegram:1", DAY) is True
+    other = ChatStore(Context(ctx.settings).db)
+    assert other.claim_once(reminder_key("telegram:1", DAY)) is False
+    store.release(reminder_key("telegram:1", DAY))
+    assert other.claim_once(reminder_key("telegram:1", DAY)) is True
 
 
 def test_seconds_until_next_0830() -> None:
     at = dt.datetime(2026, 11, 26, 8, 0, tzinfo=TZ)
-    assert seconds_until_next(at) == 30 * 60
-    assert seconds_until_next(at.replace(hour=8, minute=30)) == 24 * 3600
-    assert seconds_until_next(at.replace(hour=23)) == 9.5 * 3600
+    at_0830 = {"hour": 8, "minute": 30}  # the default Settings.reminder_hour/reminder_minute
+    assert seconds_until_next(at, **at_0830) == 30 * 60
+    assert seconds_until_next(at.replace(hour=8, minute=30), **at_0830) == 24 * 3600
+    assert seconds_until_next(at.replace(hour=23), **at_0830) == 9.5 * 3600
 
 
 # --------------------------------------------------------------------------- Telegram
@@ -231,13 +234,12 @@ async def test_zalo_lifespan_starts_and_stops_the_scheduler(zl: FakeZalo, ctx: C
     settings = ctx.settings.model_copy(
         update={"zalo_webhook_url": "https://troly.example/w", "zalo_webhook_secret": "webhook-secret-123"}
     )
-    startup, shutdown = zalo_channel.lifespan_hooks(settings, assistant)
-    await startup()
-    channel = zalo_channel._channels[assistant]
+    channel = zalo_channel.open_channel(settings, assistant)
+    await channel.startup()
     task = channel.reminders
     assert task is not None and not task.done()
     await asyncio.sleep(0.05)
     assert not task.done()  # sleeping until 08:30
-    await shutdown()
+    await channel.shutdown()
     assert task.cancelled()
     assert zl.messages == []

@@ -16,7 +16,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from bot.channels.telegram import SECRET_HEADER, WEBHOOK_PATH, lifespan_hooks, make_router
+from bot.channels.telegram import SECRET_HEADER, WEBHOOK_PATH, open_channel
 from bot.core.assistant import Assistant
 from bot.core.messages import Button, Citation, IncomingMessage, Reply
 from tests.chat_servers import telegram_polling
@@ -290,9 +290,9 @@ async def test_webhook_secret_and_redelivery(fake, stub_ctx, tmp_path) -> None:
     )
     assistant = EchoAssistant(stub_ctx)
     app = FastAPI()
-    app.include_router(make_router(settings, assistant))
-    startup, shutdown = lifespan_hooks(settings, assistant)
-    await startup()
+    channel = open_channel(settings, assistant)
+    app.include_router(channel.router)
+    await channel.startup()
     try:
         assert fake.webhook is not None
         assert fake.webhook["url"] == "https://troly.example.vn/webhooks/telegram"
@@ -317,7 +317,7 @@ async def test_webhook_secret_and_redelivery(fake, stub_ctx, tmp_path) -> None:
             bad = await client.post(WEBHOOK_PATH, content=b"{not json", headers=good)
             assert bad.status_code == 400
     finally:
-        await shutdown()
+        await channel.shutdown()
     assert [visible_text(m["text"]) for m in sent] == ["Bạn nói: xin chào", "Bạn nói: câu thứ hai"]
     assert [m.text for m in assistant.seen] == ["xin chào", "câu thứ hai"]  # the re-delivery was dropped
     with stub_ctx.db.session() as session:
@@ -334,16 +334,16 @@ async def test_wrong_secret_processes_nothing(fake, stub_ctx, tmp_path) -> None:
     )
     assistant = EchoAssistant(stub_ctx)
     app = FastAPI()
-    app.include_router(make_router(settings, assistant))
-    startup, shutdown = lifespan_hooks(settings, assistant)
-    await startup()
+    channel = open_channel(settings, assistant)
+    app.include_router(channel.router)
+    await channel.startup()
     try:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
             for headers in ({SECRET_HEADER: "wrong"}, {SECRET_HEADER: "righ"}, {}):
                 response = await client.post(WEBHOOK_PATH, json=fake.make_text_update(USER, "hi"), headers=headers)
                 assert response.status_code == 403
     finally:
-        await shutdown()
+        await channel.shutdown()
     assert not fake.sent() and not assistant.seen
 
 
@@ -354,9 +354,9 @@ async def test_llm_answer_streams_as_a_draft_then_becomes_the_cited_reply(
     message ends as the checked reply with its sources and feedback buttons."""
     import asyncio
 
-    import bot.channels.telegram as telegram_channel
+    import bot.channels.telegram.streaming as telegram_streaming
 
-    monkeypatch.setattr(telegram_channel, "DRAFT_EDIT_SECONDS", 0.05)
+    monkeypatch.setattr(telegram_streaming, "DRAFT_EDIT_SECONDS", 0.05)
     fake_openai.stream_delay = 0.03
     core = indexed_corpus.settings.model_copy(update={"llm_base_url": fake_openai.base_url, "llm_model": "fake"})
     assistant = Assistant(Context(core, embedder=indexed_corpus.embedder()))

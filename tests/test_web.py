@@ -175,25 +175,22 @@ def test_default_lifespan_builds_the_core(web_settings: Settings) -> None:
 def test_chat_channels_are_wired_when_configured(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     events: list[str] = []
 
-    def make_router(settings: Settings, assistant) -> APIRouter:  # type: ignore[no-untyped-def]
+    def open_channel(settings: Settings, assistant):  # type: ignore[no-untyped-def]
         router = APIRouter()
 
         @router.post("/webhooks/fake")
         async def hook() -> dict[str, bool]:
             return {"ok": assistant is stub}
 
-        return router
-
-    def lifespan_hooks(settings: Settings, assistant):  # type: ignore[no-untyped-def]
         async def startup() -> None:
             events.append("start")
 
         async def shutdown() -> None:
             events.append("stop")
 
-        return startup, shutdown
+        return types.SimpleNamespace(router=router, startup=startup, shutdown=shutdown)
 
-    fake = types.SimpleNamespace(__name__="fake", make_router=make_router, lifespan_hooks=lifespan_hooks)
+    fake = types.SimpleNamespace(__name__="fake", open_channel=open_channel)
     monkeypatch.setattr("bot.app.load_channel", lambda name: fake if name == "telegram" else None)
     stub = StubAssistant()
     app = create_app(Settings(home=tmp_path / "h", telegram_token="123:abc", zalo_token=None), assistant=stub)  # type: ignore[arg-type]
@@ -222,7 +219,7 @@ def test_load_channel_skips_absent_and_fails_on_broken(tmp_path: Path, monkeypat
     (pkg / "norouter.py").write_text("X = 1\n")
     (pkg / "good.py").write_text(
         textwrap.dedent("""
-        def make_router(settings, assistant):
+        def open_channel(settings, assistant):
             return None
     """)
     )
@@ -232,7 +229,7 @@ def test_load_channel_skips_absent_and_fails_on_broken(tmp_path: Path, monkeypat
         assert load_channel("good", package="fakechannels") is not None
         with pytest.raises(ModuleNotFoundError):
             load_channel("broken", package="fakechannels")
-        with pytest.raises(RuntimeError, match="make_router"):
+        with pytest.raises(RuntimeError, match="open_channel"):
             load_channel("norouter", package="fakechannels")
     finally:
         for name in [m for m in sys.modules if m.startswith("fakechannels")]:

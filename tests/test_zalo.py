@@ -20,8 +20,8 @@ from bot.channels.zalo import (
     ZaloAPIError,
     ZaloClient,
     ZaloPoller,
-    lifespan_hooks,
     make_router,
+    open_channel,
     parse_update,
     to_incoming,
 )
@@ -59,7 +59,7 @@ async def client(fake):
 
 @pytest.fixture
 def adapter(client, assistant) -> ZaloAdapter:
-    return ZaloAdapter(client, assistant, assistant.ctx.db)
+    return ZaloAdapter(client, assistant, assistant.store)
 
 
 def _settings(tmp_path: Path, fake: FakeZalo, **kw) -> Settings:
@@ -239,7 +239,7 @@ async def test_long_reply_split_and_sent_in_order(fake, adapter):
 
 
 async def test_question_through_polling(fake, client, assistant):
-    poller = ZaloPoller(client, assistant, assistant.ctx.db, poll_timeout=1)
+    poller = ZaloPoller(client, assistant, assistant.store, poll_timeout=1)
     user = _uid()
     poller.start()
     try:
@@ -268,7 +268,7 @@ async def test_non_text_event_gets_polite_reply(fake, adapter):
 
 def _webhook_app(settings: Settings, assistant: Assistant, adapter: ZaloAdapter) -> FastAPI:
     app = FastAPI()
-    app.include_router(make_router(settings, assistant, adapter=adapter))
+    app.include_router(make_router(settings, adapter))
     return app
 
 
@@ -315,7 +315,7 @@ async def test_redelivery_answered_once(fake, webhook, assistant, client):
     rest = await asyncio.gather(*[webhook.post("/webhooks/zalo", json=update, headers=headers) for _ in range(6)])
     assert first.status_code == 200 and all(r.status_code == 200 for r in rest)  # re-deliveries are acknowledged
     # a second "worker" (another adapter over the same database) receiving it concurrently, too
-    other = ZaloAdapter(client, assistant, assistant.ctx.db)
+    other = ZaloAdapter(client, assistant, assistant.store)
     results = await asyncio.gather(*[other.deliver(parse_update(update)) for _ in range(4)])
     assert results == [False] * 4
     await wait_messages(fake, 1, chat_id=chat)
@@ -340,26 +340,25 @@ async def test_concurrent_first_delivery_answered_once(fake, webhook):
 # --- app hooks ----------------------------------------------------------------------------------
 
 
-async def test_lifespan_hooks_webhook_mode_registers(tmp_path, fake, assistant):
+async def test_channel_webhook_mode_registers(tmp_path, fake, assistant):
     settings = _settings(tmp_path, fake, zalo_webhook_secret=SECRET, zalo_webhook_url="https://troly.example/w")
-    startup, shutdown = lifespan_hooks(settings, assistant)
-    await startup()
-    await shutdown()
+    channel = open_channel(settings, assistant)
+    await channel.startup()
+    await channel.shutdown()
     assert fake.webhook is not None and fake.webhook["secret_token"] == SECRET
     fake.webhook = None
 
 
-async def test_lifespan_hooks_polling_mode_answers(tmp_path, fake, assistant):
+async def test_channel_polling_mode_answers(tmp_path, fake, assistant):
     settings = _settings(tmp_path, fake)
     fake.webhook = {"url": "https://old.example", "secret_token": "x" * 8, "updated_at": 0}  # left over
-    router = make_router(settings, assistant)
-    assert any(getattr(r, "path", "") == "/webhooks/zalo" for r in router.routes)
-    startup, shutdown = lifespan_hooks(settings, assistant)
-    await startup()
+    channel = open_channel(settings, assistant)
+    assert any(getattr(r, "path", "") == "/webhooks/zalo" for r in channel.router.routes)
+    await channel.startup()
     try:
         user = _uid()
         fake.push_update({"ok": True, "result": fake.text_update("xin chào", user_id=user)})
         await wait_messages(fake, 1, chat_id=user)
     finally:
-        await shutdown()
+        await channel.shutdown()
     assert fake.webhook is None  # the stale webhook was deleted so polling works

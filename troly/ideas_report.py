@@ -24,7 +24,6 @@ from sqlalchemy.orm import selectinload
 from troly.ideas import to_local
 from troly.ideas_models import IdeaRow
 from troly.ideas_rules import QuotaRule, RuleSet, load_rules
-from troly.models import UserProfileRow
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -41,7 +40,6 @@ __all__ = [
     "export_xlsx",
     "monthly_report",
     "parse_month",
-    "reminder_recipients",
     "render_table",
 ]
 
@@ -402,9 +400,3 @@ def admin_summary(ctx: Context, today: dt.date, *, rules: RuleSet | None = None,
     if report.flagged_duplicates:
         lines.append(f"{len(report.flagged_duplicates)} ý tưởng nghi trùng lặp cần xem xét.")
     return "\n".join(lines)
-
-
-def reminder_recipients(ctx: Context, unit_id: str) -> list[str]:
-    """User keys ("telegram:123") bound to ``unit_id`` with /donvi."""
-    with ctx.db.session() as session:
-        return list(session.execute(select(UserProfileRow.user_key).where(UserProfileRow.unit_id == unit_id)).scalars())

@@ -1,10 +1,10 @@
 """Zalo Bot Platform channel: update adapter, webhook router, long-poll worker and app hooks.
 
-    update (webhook POST or getUpdates) → dedup row (own transaction) → "typing" →
+    update (webhook POST or getUpdates) → claim in the chat store → "typing" →
     Assistant.handle in a thread → plain-text render with numbered sources → ≤ 2000-char messages
 
-``bot.app.create_app`` includes ``make_router(settings, assistant)`` and runs
-``lifespan_hooks(settings, assistant)``: with ``TROLY_ZALO_WEBHOOK_URL`` and
+``bot.app.create_app`` gets a ``ZaloChannel`` from ``open_channel(settings, assistant)``, includes
+its router and runs its ``startup``/``shutdown``: with ``TROLY_ZALO_WEBHOOK_URL`` and
 ``TROLY_ZALO_WEBHOOK_SECRET`` set, startup registers the webhook; otherwise it long-polls.
 Admin rights are decided by the core from ``zalo:<user id>``; this module only passes the id on.
 """
@@ -15,19 +15,16 @@ import asyncio
 import datetime as dt
 import hmac
 import logging
-import weakref
-from collections.abc import Awaitable, Callable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Request
-from sqlalchemy.exc import IntegrityError
 
 from bot.channels.render import render_plain, split_message
 from bot.channels.zalo_client import MAX_TEXT_CHARS, ZaloAPIError, ZaloClient
 from bot.core.messages import IncomingMessage, Reply
+from troly.chat_store import ChatStore
 from troly.config import Settings
-from troly.db import Database
-from troly.models import ProcessedUpdateRow
 
 __all__ = [
     "SECRET_HEADER",
@@ -35,10 +32,11 @@ __all__ = [
     "WEBHOOK_PATH",
     "ZaloAPIError",
     "ZaloAdapter",
+    "ZaloChannel",
     "ZaloClient",
     "ZaloPoller",
-    "lifespan_hooks",
     "make_router",
+    "open_channel",
     "parse_update",
     "reminder_loop",
     "send_zalo_reminders",
@@ -102,32 +100,25 @@ def to_incoming(update: dict[str, Any]) -> IncomingMessage:
 
 
 def dedup_key(update: dict[str, Any]) -> str | None:
+    """The once-only claim of an update ("zalo:<event>:<message id>"); None without a message id."""
     message_id = update["message"].get("message_id")
     if message_id in (None, ""):
         return None
-    return f"zalo:{update['event_name']}:{message_id}"[:300]
+    return f"zalo:{update['event_name']}:{message_id}"
 
 
 class ZaloAdapter:
     """Claims, answers and sends: shared by the webhook and the poller."""
 
-    def __init__(self, client: ZaloClient, assistant: Any, db: Database) -> None:
+    def __init__(self, client: ZaloClient, assistant: Any, store: ChatStore) -> None:
         self.client = client
         self.assistant = assistant
-        self.db = db
+        self.store = store
         self._tasks: set[asyncio.Task[None]] = set()
         self._chat_locks: dict[str, asyncio.Lock] = {}
         self._chat_users: dict[str, int] = {}
 
     # --- dedup ---------------------------------------------------------------------------------
-
-    def _claim_sync(self, key: str) -> bool:
-        try:
-            with self.db.transaction() as session:
-                session.add(ProcessedUpdateRow(key=key))
-            return True
-        except IntegrityError:
-            return False
 
     async def claim(self, update: dict[str, Any]) -> bool:
         """Record the update durably; False when it was already recorded (a re-delivery)."""
@@ -135,7 +126,7 @@ class ZaloAdapter:
         if key is None:
             logger.warning("zalo %s without message_id: handled without dedup", update["event_name"])
             return True
-        claimed = await asyncio.to_thread(self._claim_sync, key)
+        claimed = await asyncio.to_thread(self.store.claim_once, key)
         if not claimed:
             logger.info("zalo re-delivery skipped: %s", update["event_name"])
         return claimed
@@ -214,7 +205,7 @@ class ZaloPoller:
         self,
         client: ZaloClient,
         assistant: Any,
-        db: Database,
+        store: ChatStore,
         *,
         adapter: ZaloAdapter | None = None,
         poll_timeout: int = 30,
@@ -222,7 +213,7 @@ class ZaloPoller:
         drop_webhook: bool = True,
     ) -> None:
         self.client = client
-        self.adapter = adapter or ZaloAdapter(client, assistant, db)
+        self.adapter = adapter or ZaloAdapter(client, assistant, store)
         self.poll_timeout = poll_timeout
         self.max_backoff = max_backoff
         self.drop_webhook = drop_webhook
@@ -290,8 +281,6 @@ class ZaloPoller:
 
 # --- daily idea-quota reminders ------------------------------------------------------------------
 
-REMINDER_TZ = "Asia/Ho_Chi_Minh"
-
 
 async def send_zalo_reminders(client: ZaloClient, assistant: Any, today: dt.date) -> int:
     """Remind Zalo users of units behind idea quota, and Zalo admins; returns how many users were sent
@@ -305,15 +294,15 @@ async def send_zalo_reminders(client: ZaloClient, assistant: Any, today: dt.date
     return await deliver_reminders(assistant, "zalo", today, send, (ZaloAPIError, ValueError))
 
 
-async def reminder_loop(client: ZaloClient, assistant: Any) -> None:
-    """Forever: sleep until the next 08:30 Vietnam time, then send the day's reminders."""
-    from zoneinfo import ZoneInfo
-
+async def reminder_loop(client: ZaloClient, assistant: Any, settings: Settings) -> None:
+    """Forever: sleep until the next ``reminder_hour``:``reminder_minute`` local time (``timezone``),
+    then send the day's reminders."""
     from bot.core.reminders import seconds_until_next
 
-    tz = ZoneInfo(REMINDER_TZ)
+    tz = ZoneInfo(settings.timezone)
     while True:
-        await asyncio.sleep(seconds_until_next(dt.datetime.now(tz)))
+        now = assistant.now().astimezone(tz)
+        await asyncio.sleep(seconds_until_next(now, hour=settings.reminder_hour, minute=settings.reminder_minute))
         try:
             await send_zalo_reminders(client, assistant, assistant.today())
         except asyncio.CancelledError:
@@ -326,39 +315,13 @@ async def reminder_loop(client: ZaloClient, assistant: Any) -> None:
 # --- app wiring --------------------------------------------------------------------------------
 
 
-class _Channel:
-    """What one app shares between its router and its lifespan hooks."""
-
-    def __init__(self, settings: Settings, assistant: Any) -> None:
-        assert settings.zalo_token
-        self.settings = settings
-        self.client = ZaloClient(settings.zalo_token, base_url=settings.zalo_base_url)
-        self.adapter = ZaloAdapter(self.client, assistant, assistant.ctx.db)
-        self.poller: ZaloPoller | None = None
-        self.reminders: asyncio.Task[None] | None = None
-
-
-_channels: weakref.WeakKeyDictionary[Any, _Channel] = weakref.WeakKeyDictionary()
-
-
-def _channel(settings: Settings, assistant: Any) -> _Channel:
-    channel = _channels.get(assistant)
-    if channel is None or channel.settings is not settings:
-        channel = _Channel(settings, assistant)
-        _channels[assistant] = channel
-    return channel
-
-
 def webhook_mode(settings: Settings) -> bool:
     return bool(settings.zalo_webhook_url and settings.zalo_webhook_secret)
 
 
-def make_router(settings: Settings, assistant: Any, *, adapter: ZaloAdapter | None = None) -> APIRouter:
+def make_router(settings: Settings, adapter: ZaloAdapter) -> APIRouter:
     """``POST /webhooks/zalo``: secret check (constant time), parse, durable dedup, 200, answer later."""
     router = APIRouter()
-    if not settings.zalo_token and adapter is None:
-        return router
-    the_adapter = adapter or _channel(settings, assistant).adapter
     secret = (settings.zalo_webhook_secret or "").encode()
 
     @router.post(WEBHOOK_PATH, include_in_schema=False)
@@ -371,7 +334,7 @@ def make_router(settings: Settings, assistant: Any, *, adapter: ZaloAdapter | No
         except ValueError as e:  # includes JSONDecodeError
             raise HTTPException(status_code=400, detail=f"malformed update: {e}") from None
         try:
-            await the_adapter.deliver(update)
+            await adapter.deliver(update)
         except Exception:
             logger.exception("zalo: could not record an update")
             raise HTTPException(status_code=500, detail="not recorded") from None  # the platform retries
@@ -380,48 +343,59 @@ def make_router(settings: Settings, assistant: Any, *, adapter: ZaloAdapter | No
     return router
 
 
-Hook = Callable[[], Awaitable[None]]
+class ZaloChannel:
+    """The Zalo channel of one web server: client, adapter, webhook ``router``, and the poller and
+    daily reminders that ``startup`` starts and ``shutdown`` stops (then drains the answers)."""
 
+    def __init__(self, settings: Settings, assistant: Any) -> None:
+        if not settings.zalo_token:
+            raise ValueError("TROLY_ZALO_TOKEN is not set")
+        self.settings = settings
+        self.assistant = assistant
+        self.client = ZaloClient(settings.zalo_token, base_url=settings.zalo_base_url)
+        self.adapter = ZaloAdapter(self.client, assistant, assistant.store)
+        self.router = make_router(settings, self.adapter)
+        self.poller: ZaloPoller | None = None
+        self.reminders: asyncio.Task[None] | None = None
 
-def lifespan_hooks(settings: Settings, assistant: Any) -> tuple[Hook, Hook]:
-    """(startup, shutdown): register the webhook when configured, else long-poll; drain at shutdown."""
-
-    async def noop() -> None:
-        return None
-
-    if not settings.zalo_token:
-        return noop, noop
-    channel = _channel(settings, assistant)
-
-    async def startup() -> None:
+    async def startup(self) -> None:
+        """Register the webhook when configured, else start long polling; start the daily reminders."""
+        settings = self.settings
         if webhook_mode(settings):
             try:
-                await channel.client.set_webhook(settings.zalo_webhook_url or "", settings.zalo_webhook_secret or "")
+                await self.client.set_webhook(settings.zalo_webhook_url or "", settings.zalo_webhook_secret or "")
                 logger.info("zalo webhook registered")
             except (ZaloAPIError, ValueError) as e:
                 logger.error("zalo webhook registration failed: %s", e)
         else:
-            channel.poller = ZaloPoller(channel.client, assistant, assistant.ctx.db, adapter=channel.adapter)
-            channel.poller.start()
+            self.poller = ZaloPoller(self.client, self.assistant, self.adapter.store, adapter=self.adapter)
+            self.poller.start()
             logger.info("zalo long polling started")
-        channel.reminders = asyncio.create_task(reminder_loop(channel.client, assistant), name="zalo-reminders")
+        self.reminders = asyncio.create_task(
+            reminder_loop(self.client, self.assistant, settings), name="zalo-reminders"
+        )
 
-    async def shutdown() -> None:
-        if channel.reminders is not None:
-            channel.reminders.cancel()
+    async def shutdown(self) -> None:
+        """Stop the reminders and the poller, wait for answers in flight, close the client."""
+        if self.reminders is not None:
+            self.reminders.cancel()
             try:
-                await channel.reminders
+                await self.reminders
             except asyncio.CancelledError:
                 pass
-            channel.reminders = None
+            self.reminders = None
         try:
-            if channel.poller is not None:
-                await channel.poller.stop()
-                channel.poller = None
+            if self.poller is not None:
+                await self.poller.stop()
+                self.poller = None
             else:
-                await channel.adapter.drain()
+                await self.adapter.drain()
         finally:
-            await channel.client.aclose()
-            _channels.pop(assistant, None)
+            await self.client.aclose()
 
-    return startup, shutdown
+
+def open_channel(settings: Settings, assistant: Any) -> ZaloChannel | None:
+    """The Zalo channel for the web server; None without ``TROLY_ZALO_TOKEN``."""
+    if not settings.zalo_token:
+        return None
+    return ZaloChannel(settings, assistant)

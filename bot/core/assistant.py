@@ -14,6 +14,7 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from bot.core.messages import IncomingMessage, Reply
+from troly.chat_store import ChatStore
 from troly.clock import Clock, local_now
 from troly.context import Context
 from troly.errors import TrolyError
@@ -32,6 +33,7 @@ class Assistant:
 
     def __init__(self, ctx: Context, *, clock: Clock | None = None) -> None:
         self.ctx = ctx
+        self.store = ChatStore(ctx.db)  # chat state shared by every channel and the reminder jobs
         self.tz = ZoneInfo(ctx.settings.timezone)
         self._clock = clock or ctx.clock
         from bot.core.conversation import Conversation

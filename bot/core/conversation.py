@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 from bot.core.extractive import NOT_FOUND, citation_of, extract_answer, lead_unit_answer
 from bot.core.messages import Button, Citation, IncomingMessage, Reply
 from bot.core.router import Intent, route
+from troly.chat_store import ConversationState, UserProfile
 from troly.errors import UserInputError
-from troly.models import ConversationRow, UserProfileRow
 
 if TYPE_CHECKING:
     from bot.core.assistant import Assistant
@@ -81,6 +81,7 @@ class Conversation:
     def __init__(self, assistant: Assistant) -> None:
         self.a = assistant
         self.ctx = assistant.ctx
+        self.store = assistant.store
         self._searcher = None
         self._finder = None
         self._llm = None
@@ -126,17 +127,17 @@ class Conversation:
                 f"Tin nhắn quá dài (tối đa {self.ctx.settings.max_message_chars} ký tự). Vui lòng rút gọn câu hỏi.",
                 intent="error",
             )
-        state = self._load_state(msg)
+        state = self.store.load_state(user_key=msg.user_key)
         ideas = self.ideas()
-        if ideas is not None and (state["form"] == "idea" or ideas.wants(text)):
-            reply, form = ideas.handle(msg, state["form_state"] if state["form"] == "idea" else None)
+        if ideas is not None and (state.form == "idea" or ideas.wants(text)):
+            reply, form = ideas.handle(msg, state.form_state if state.form == "idea" else None)
             self._save_state(
-                msg, last_intent="ideas", params=state["params"], form="idea" if form else None, form_state=form or {}
+                msg, last_intent="ideas", params=state.params, form="idea" if form else None, form_state=form or {}
             )
             return reply
-        intent = route(text, today=self.a.today(), catalogue=self.ctx.catalogue(), previous=state["intent"])
+        intent = route(text, today=self.a.today(), catalogue=self.ctx.catalogue(), previous=state.last_intent)
         if intent.follow_up:
-            intent = self._merge_follow_up(intent, state["params"])
+            intent = self._merge_follow_up(intent, state.params)
         reply = self._dispatch(msg, intent, on_delta)
         if reply.intent in ("tasks", "deadlines", "qa"):
             params = {
@@ -164,18 +165,6 @@ class Conversation:
 
     # ---- state --------------------------------------------------------------------------------
 
-    def _load_state(self, msg: IncomingMessage) -> dict:
-        with self.ctx.db.session() as session:
-            row = session.get(ConversationRow, msg.user_key)
-            if row is None:
-                return {"intent": None, "params": {}, "form": None, "form_state": {}}
-            return {
-                "intent": row.last_intent,
-                "params": dict(row.last_params or {}),
-                "form": row.form,
-                "form_state": dict(row.form_state or {}),
-            }
-
     def _save_state(
         self,
         msg: IncomingMessage,
@@ -185,13 +174,8 @@ class Conversation:
         form: str | None = None,
         form_state: dict | None = None,
     ) -> None:
-        with self.ctx.db.transaction() as session:
-            row = session.get(ConversationRow, msg.user_key) or ConversationRow(user_key=msg.user_key)
-            row.last_intent = last_intent
-            row.last_params = params
-            row.form = form
-            row.form_state = form_state or {}
-            session.add(row)
+        state = ConversationState(last_intent=last_intent, params=params, form=form, form_state=form_state or {})
+        self.store.save_state(user_key=msg.user_key, state=state)
 
     def _merge_follow_up(self, intent: Intent, params: dict) -> Intent:
         """ "Còn Sở Nội vụ thì sao?": the previous question with the new unit (or period)."""
@@ -202,9 +186,8 @@ class Conversation:
             intent.unit = params["unit"]
         return intent
 
-    def _profile(self, msg: IncomingMessage) -> UserProfileRow | None:
-        with self.ctx.db.session() as session:
-            return session.get(UserProfileRow, msg.user_key)
+    def _profile(self, msg: IncomingMessage) -> UserProfile | None:
+        return self.store.profile(user_key=msg.user_key)
 
     # ---- intents ------------------------------------------------------------------------------
 
@@ -346,10 +329,9 @@ class Conversation:
                 f"unknown unit {name!r}",
                 user_message=f"Chưa nhận ra đơn vị “{name}”. Vui lòng ghi rõ tên, ví dụ: Sở Tư pháp, Tỉnh đoàn, UBND xã Tây Sơn.",
             )
-        with self.ctx.db.transaction() as session:
-            row = session.get(UserProfileRow, msg.user_key) or UserProfileRow(user_key=msg.user_key)
-            row.unit_id, row.unit_name, row.display_name = match.unit.id, match.unit.name, msg.display_name
-            session.add(row)
+        self.store.bind_unit(
+            user_key=msg.user_key, unit_id=match.unit.id, unit_name=match.unit.name, display_name=msg.display_name
+        )
         return Reply(
             f"Đã đặt đơn vị của bạn là {match.unit.name}. Giờ bạn có thể hỏi “nhiệm vụ của tôi tháng này”.",
             intent="bind_unit",
@@ -363,10 +345,9 @@ class Conversation:
         if not self.a.is_admin(msg):
             return self._refuse_non_admin(msg, "/reindex")
         from ingest.pipeline import Ingestor
-        from troly.store import list_documents
+        from troly.store import document_listing
 
-        with self.ctx.db.session() as session:
-            sources = [__import__("pathlib").Path(d.source_path) for d in list_documents(session=session)]
+        sources = [__import__("pathlib").Path(d.source_path) for d in document_listing(db=self.ctx.db)]
         stats = Ingestor(self.ctx).ingest([p for p in sources if p.exists()], sync=True)
         counts = {
             s: sum(1 for r in stats.results if r.status == s)
@@ -377,14 +358,13 @@ class Conversation:
     def _docs(self, msg: IncomingMessage) -> Reply:
         if not self.a.is_admin(msg):
             return self._refuse_non_admin(msg, "/tailieu")
-        from troly.store import list_documents
+        from troly.store import document_listing
 
-        with self.ctx.db.session() as session:
-            docs = list_documents(session=session)
-            lines = [
-                f"{i}. {d.doc_type or 'Văn bản'} {d.number or ''} {_vn_date(d.date)} — {(d.title or d.file_name)[:100]}"
-                for i, d in enumerate(docs, start=1)
-            ]
+        docs = document_listing(db=self.ctx.db)
+        lines = [
+            f"{i}. {d.type or 'Văn bản'} {d.number or ''} {_vn_date(d.date)} — {(d.title or d.file)[:100]}"
+            for i, d in enumerate(docs, start=1)
+        ]
         return Reply(f"Có {len(docs)} văn bản:\n" + "\n".join(lines), intent="admin")
 
     def _upload(self, msg: IncomingMessage) -> Reply:

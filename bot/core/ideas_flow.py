@@ -16,8 +16,7 @@ import uuid
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.exc import IntegrityError
-
+from bot.core.commands import split_command
 from bot.core.messages import Button, IncomingMessage, Reply
 from troly.errors import TrolyError
 from troly.ideas import (
@@ -35,7 +34,6 @@ from troly.ideas import (
     validate_optional,
     validate_title,
 )
-from troly.models import UserProfileRow
 from troly.text import collapse_ws, fold, nfc
 
 if TYPE_CHECKING:
@@ -90,15 +88,6 @@ def _key(text: str) -> str:
     return collapse_ws(fold(nfc(text or "")).strip().lower())
 
 
-def _command(text: str) -> tuple[str, str]:
-    """("/ytuong", "trangthai YT-…") for "/ytuong@bot trangthai YT-…"; ("", text) for plain text."""
-    t = (text or "").strip()
-    if not t.startswith("/"):
-        return "", t
-    head, _, rest = t.partition(" ")
-    return head.split("@", 1)[0].lower(), rest.strip()
-
-
 class IdeasFlow:
     """Idea submission form, status check and quota progress, for every channel."""
 
@@ -110,7 +99,7 @@ class IdeasFlow:
     # ---- entry points -------------------------------------------------------------------------
 
     def wants(self, text: str) -> bool:
-        cmd, _rest = _command(text)
+        cmd, _rest = split_command(text)
         if cmd in ("/ytuong", "/y_tuong", "/trangthai", "/trang_thai"):
             return True
         k = _key(text)
@@ -120,7 +109,7 @@ class IdeasFlow:
 
     def handle(self, msg: IncomingMessage, form: dict | None) -> tuple[Reply, dict | None]:
         text = (msg.text or "").strip()
-        cmd, rest = _command(text)
+        cmd, rest = split_command(text)
         if self._is_status_request(cmd, rest, text) and (cmd or form is None):
             return self._status_reply(msg, rest if cmd else text), form
         if form is None:
@@ -212,29 +201,13 @@ class IdeasFlow:
         return uid if uid and uid in self.ctx.catalogue() else str(data.get("unit_name") or uid or "")
 
     def _profile_unit(self, msg: IncomingMessage) -> tuple[str | None, str | None]:
-        with self.ctx.db.session() as session:
-            row = session.get(UserProfileRow, msg.user_key)
-            return (row.unit_id, row.unit_name) if row else (None, None)
+        profile = self.assistant.store.profile(user_key=msg.user_key)
+        return (profile.unit_id, profile.unit_name) if profile else (None, None)
 
     def _remember_unit(self, msg: IncomingMessage, unit_id: str, unit_name: str) -> None:
-        for _attempt in range(3):
-            try:
-                with self.ctx.db.transaction() as session:
-                    row = session.get(UserProfileRow, msg.user_key)
-                    if row is None:
-                        session.add(
-                            UserProfileRow(
-                                user_key=msg.user_key,
-                                display_name=msg.display_name,
-                                unit_id=unit_id,
-                                unit_name=unit_name,
-                            )
-                        )
-                    else:
-                        row.unit_id, row.unit_name = unit_id, unit_name
-                return
-            except IntegrityError:  # another worker created the profile meanwhile: update it
-                continue
+        self.assistant.store.bind_unit(
+            user_key=msg.user_key, unit_id=unit_id, unit_name=unit_name, display_name=msg.display_name
+        )
 
     def _start(self, msg: IncomingMessage) -> tuple[Reply, dict]:
         form = {

@@ -1,9 +1,10 @@
 """End-of-month idea-quota reminders, shared by the Telegram and Zalo schedulers.
 
 ``collect_reminders`` decides *what* to send to *whom* (pure reads: the quota report and the users
-bound to each unit with /donvi, plus one summary per admin); ``claim_reminder`` makes each
-(recipient, day) pair go out at most once, across workers and restarts, by inserting a
-``ProcessedUpdateRow`` in its own transaction. The channels only filter by their prefix and send.
+bound to each unit with /donvi, plus one summary per admin); ``deliver_reminders`` makes each
+(recipient, day) pair go out at most once, across workers and restarts, by claiming its
+``reminder_key`` in the chat store. The channels only filter by their prefix, schedule and send
+(daily at ``Settings.reminder_hour``:``reminder_minute`` in ``Settings.timezone``).
 """
 
 from __future__ import annotations
@@ -12,31 +13,20 @@ import asyncio
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable, Iterable
-from typing import TYPE_CHECKING, Any
-
-from sqlalchemy.exc import IntegrityError
-
-from troly.models import ProcessedUpdateRow
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bot.core.assistant import Assistant
 
 __all__ = [
-    "REMINDER_HOUR",
-    "REMINDER_MINUTE",
-    "claim_reminder",
     "collect_reminders",
     "deliver_reminders",
     "for_channel",
-    "release_reminder",
     "reminder_key",
     "seconds_until_next",
 ]
 
 logger = logging.getLogger(__name__)
-
-#: Local time (Asia/Ho_Chi_Minh) at which the daily reminder run happens.
-REMINDER_HOUR, REMINDER_MINUTE = 8, 30
 
 
 def collect_reminders(assistant: Assistant, today: dt.date) -> list[tuple[str, str]]:
@@ -46,14 +36,14 @@ def collect_reminders(assistant: Assistant, today: dt.date) -> list[tuple[str, s
     that unit's text; each admin key gets ``admin_summary``; a user who is both gets one message
     with both parts, so the per-(user, day) claim below covers everything they receive.
     """
-    from troly.ideas_report import admin_summary, due_reminders, reminder_recipients
+    from troly.ideas_report import admin_summary, due_reminders
 
     ctx = assistant.ctx
     if today.day < ctx.settings.ideas_reminder_day:
         return []
     texts: dict[str, list[str]] = {}  # user_key -> texts, in order; one message per user and day
     for unit_id, text in due_reminders(ctx, today):
-        for user_key in reminder_recipients(ctx, unit_id):
+        for user_key in assistant.store.user_keys_for_unit(unit_id=unit_id):
             if text not in texts.setdefault(user_key, []):
                 texts[user_key].append(text)
     admins = sorted(ctx.settings.admin_keys)
@@ -65,25 +55,8 @@ def collect_reminders(assistant: Assistant, today: dt.date) -> list[tuple[str, s
 
 
 def reminder_key(user_key: str, today: dt.date) -> str:
-    return f"reminder:{user_key}:{today.isoformat()}"[:300]
-
-
-def claim_reminder(ctx: Any, user_key: str, today: dt.date) -> bool:
-    """Record that ``user_key`` is reminded on ``today``; False when that was already recorded."""
-    try:
-        with ctx.db.transaction() as session:
-            session.add(ProcessedUpdateRow(key=reminder_key(user_key, today)))
-    except IntegrityError:
-        return False
-    return True
-
-
-def release_reminder(ctx: Any, user_key: str, today: dt.date) -> None:
-    """Undo a claim whose message could not be sent, so a later run (or worker) may retry it."""
-    with ctx.db.transaction() as session:
-        row = session.get(ProcessedUpdateRow, reminder_key(user_key, today))
-        if row is not None:
-            session.delete(row)
+    """The once-only claim of reminding ``user_key`` on ``today``."""
+    return f"reminder:{user_key}:{today.isoformat()}"
 
 
 def for_channel(items: Iterable[tuple[str, str]], channel: str) -> list[tuple[str, str]]:
@@ -92,7 +65,7 @@ def for_channel(items: Iterable[tuple[str, str]], channel: str) -> list[tuple[st
     return [(key[len(prefix) :], text) for key, text in items if key.startswith(prefix) and len(key) > len(prefix)]
 
 
-def seconds_until_next(now: dt.datetime, hour: int = REMINDER_HOUR, minute: int = REMINDER_MINUTE) -> float:
+def seconds_until_next(now: dt.datetime, *, hour: int, minute: int) -> float:
     """Seconds from ``now`` (aware, local) to the next ``hour:minute`` local time (tomorrow if passed)."""
     target = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
     if target <= now:
@@ -111,20 +84,18 @@ async def deliver_reminders(
     got one. Each (user, day) is claimed durably before sending, so a second run the same day
     (another worker, a restart, a manual run) sends nothing twice; a send failing with one of
     ``errors`` releases its claim for the next run."""
-    ctx = getattr(assistant, "ctx", None)
-    if ctx is None:
-        return 0
+    store = assistant.store
     items = await asyncio.to_thread(collect_reminders, assistant, today)
     sent = 0
     for user_id, body in for_channel(items, channel):
         key = f"{channel}:{user_id}"
-        if not await asyncio.to_thread(claim_reminder, ctx, key, today):
+        if not await asyncio.to_thread(store.claim_once, reminder_key(key, today)):
             continue
         try:
             await send(user_id, body)
         except errors as e:
             logger.warning("%s reminder to %s not sent: %s", channel, key, e)
-            await asyncio.to_thread(release_reminder, ctx, key, today)
+            await asyncio.to_thread(store.release, reminder_key(key, today))
             continue
         sent += 1
     if sent:

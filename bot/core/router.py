@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from bot.core.commands import split_command
 from troly.dates import resolve_relative
 from troly.text import collapse_ws, fold
 
@@ -164,11 +165,11 @@ def route(text: str, *, today: dt.date, catalogue, previous: str | None = None) 
     raw = collapse_ws(text)
     kind = None
     if raw.startswith("/"):
-        head, _, rest = raw.partition(" ")
-        kind = _COMMANDS.get(head.lower().split("@")[0])
+        head, rest = split_command(raw)
+        kind = _COMMANDS.get(head)
         if kind is None:
             return Intent(kind="unknown_command", text=raw)
-        raw = rest.strip()
+        raw = rest
     folded = fold(raw)
     mentions = [m for m in catalogue.find_mentions(raw) if m.unit is not None] if raw else []
     unit = mentions[0].unit if mentions else None

@@ -1,0 +1,248 @@
+"""The Telegram application: ``build_application`` (shared by the server, ``run_polling`` and the
+tests) and ``TelegramChannel``, the one object that holds the Application for the web server.
+
+Two ways to receive updates, same handlers:
+
+* webhook: ``TelegramChannel.router`` serves ``POST /webhooks/telegram`` (secret header checked in
+  constant time) and ``startup`` registers the webhook when ``telegram_webhook_url`` and
+  ``telegram_webhook_secret`` are both set;
+* long polling otherwise (``startup`` starts the updater), or ``run_polling`` standalone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hmac
+import logging
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from telegram import LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    BaseUpdateProcessor,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.channels.telegram.handlers import (
+    BOT_STATE_KEY,
+    COMMANDS,
+    UPLOAD_MIME_FILTER,
+    BotState,
+    command,
+    dedup,
+    document,
+    feedback,
+    on_error,
+    quick_reply,
+    send_due_reminders,
+    text,
+    unsupported_document,
+)
+
+if TYPE_CHECKING:
+    from fastapi import APIRouter
+
+    from bot.core.assistant import Assistant
+    from troly.config import Settings
+
+__all__ = [
+    "REMINDER_JOB",
+    "SECRET_HEADER",
+    "WEBHOOK_PATH",
+    "PerChatUpdateProcessor",
+    "TelegramChannel",
+    "build_application",
+    "open_channel",
+    "run_polling",
+]
+
+logger = logging.getLogger(__name__)
+
+WEBHOOK_PATH = "/webhooks/telegram"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+REMINDER_JOB = "idea-quota-reminders"
+
+
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    """Several chats are served at once; one chat's updates run strictly in arrival order."""
+
+    def __init__(self, max_concurrent_updates: int = 32) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._users: dict[int, int] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Run the update's handlers under its chat's lock (asyncio locks are FIFO)."""
+        key = None
+        if isinstance(update, Update):
+            chat, user = update.effective_chat, update.effective_user
+            key = chat.id if chat is not None else (user.id if user is not None else None)
+        if key is None:
+            await coroutine
+            return
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._users[key] = self._users.get(key, 0) + 1
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            self._users[key] -= 1
+            if not self._users[key]:
+                del self._users[key], self._locks[key]
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to tear down."""
+
+
+def _file_url(base_url: str) -> str:
+    """The file-download base matching an API base: ".../bot" -> ".../file/bot"."""
+    if "/file/bot" in base_url:
+        return base_url
+    head, sep, tail = base_url.rpartition("/bot")
+    return f"{head}/file/bot{tail}" if sep else base_url.rstrip("/") + "/file/bot"
+
+
+def build_application(settings: Settings, assistant: Assistant, *, base_url: str | None = None) -> Application:
+    """A PTB Application wired to the core: handlers, rate limiter, HTML defaults, local time.
+
+    The handlers' shared ``BotState`` goes into ``application.bot_data``; the daily idea-quota
+    reminders run at ``settings.reminder_hour``:``reminder_minute`` in ``settings.timezone``.
+    """
+    if not settings.telegram_token:
+        raise ValueError("TROLY_TELEGRAM_TOKEN is not set")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # request URLs contain the token
+    api = base_url or settings.telegram_base_url
+    tz = ZoneInfo(settings.timezone)
+    application = (
+        ApplicationBuilder()
+        .token(settings.telegram_token)
+        .base_url(api)
+        .base_file_url(_file_url(api))
+        .rate_limiter(AIORateLimiter())
+        .defaults(
+            Defaults(
+                tzinfo=tz,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .concurrent_updates(PerChatUpdateProcessor())
+        .build()
+    )
+    application.bot_data[BOT_STATE_KEY] = BotState(settings, assistant)
+    application.add_handler(TypeHandler(Update, dedup), group=-1)
+    application.add_handler(CommandHandler(list(COMMANDS), command))
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, text))
+    application.add_handler(MessageHandler(UPLOAD_MIME_FILTER, document))
+    application.add_handler(MessageHandler(filters.Document.ALL, unsupported_document))
+    application.add_handler(CallbackQueryHandler(feedback, pattern=r"^fb:[+-]1$"))
+    application.add_handler(CallbackQueryHandler(quick_reply))
+    application.add_error_handler(on_error)
+    if application.job_queue is not None:  # python-telegram-bot[job-queue] installed
+        application.job_queue.run_daily(
+            send_due_reminders,
+            time=dt.time(settings.reminder_hour, settings.reminder_minute, tzinfo=tz),
+            name=REMINDER_JOB,
+            job_kwargs={"misfire_grace_time": 3600, "coalesce": True},
+        )
+    return application
+
+
+class TelegramChannel:
+    """One Application for the web server: its webhook ``router`` and its ``startup``/``shutdown``.
+
+    ``bot.app.create_app`` builds one per app through ``open_channel`` and includes the router;
+    both halves share this object's Application, so no registry is needed.
+    """
+
+    def __init__(self, settings: Settings, assistant: Assistant) -> None:
+        self.settings = settings
+        self.application = build_application(settings, assistant)
+        self.router = self._make_router()
+
+    @property
+    def webhook_mode(self) -> bool:
+        return bool(self.settings.telegram_webhook_url and self.settings.telegram_webhook_secret)
+
+    def _make_router(self) -> APIRouter:
+        """``POST /webhooks/telegram``: secret header checked, update queued, 200 at once.
+
+        Without a webhook secret every call is refused (403).
+        """
+        from fastapi import APIRouter, Request, Response
+
+        router = APIRouter()
+        application = self.application
+        secret = (self.settings.telegram_webhook_secret or "").encode("utf-8")
+
+        async def telegram_webhook(request: Request) -> Response:
+            """Accept one update from Telegram."""
+            given = request.headers.get(SECRET_HEADER, "").encode("utf-8")
+            if not secret or not hmac.compare_digest(given, secret):
+                return Response(status_code=403)
+            if not application.running:
+                return Response(status_code=503)  # Telegram retries later
+            try:
+                body = await request.json()
+                update = Update.de_json(body, application.bot)
+            except Exception:
+                logger.warning("malformed Telegram webhook payload")
+                return Response(status_code=400)
+            await application.update_queue.put(update)
+            return Response(status_code=200)
+
+        # fastapi is imported here (optional dependency), so resolve the postponed annotations now
+        telegram_webhook.__annotations__ = {"request": Request, "return": Response}
+        router.add_api_route(WEBHOOK_PATH, telegram_webhook, methods=["POST"], include_in_schema=False)
+        return router
+
+    async def startup(self) -> None:
+        """Start the Application, then set the webhook or start long polling."""
+        application = self.application
+        await application.initialize()
+        await application.start()
+        if self.webhook_mode:
+            await application.bot.set_webhook(
+                self.settings.telegram_webhook_url,
+                secret_token=self.settings.telegram_webhook_secret,
+                allowed_updates=Update.ALL_TYPES,
+            )
+            logger.info("Telegram webhook set")
+        elif application.updater is not None:
+            await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+            logger.info("Telegram long polling started")
+
+    async def shutdown(self) -> None:
+        """Stop polling and the Application."""
+        application = self.application
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+        await application.shutdown()
+
+
+def open_channel(settings: Settings, assistant: Assistant) -> TelegramChannel | None:
+    """The Telegram channel for the web server; None without ``TROLY_TELEGRAM_TOKEN``."""
+    if not settings.telegram_token:
+        return None
+    return TelegramChannel(settings, assistant)
+
+
+def run_polling(settings: Settings, assistant: Assistant) -> None:
+    """Run the bot with long polling until Ctrl+C (no web server needed)."""
+    build_application(settings, assistant).run_polling(allowed_updates=Update.ALL_TYPES)
