@@ -16,7 +16,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from bot.channels.telegram import SECRET_HEADER, WEBHOOK_PATH, open_channel
+from bot.channels.telegram import REMINDER_JOB, SECRET_HEADER, WEBHOOK_PATH, build_application, open_channel
 from bot.core.assistant import Assistant
 from bot.core.messages import Button, Citation, IncomingMessage, Reply
 from tests.chat_servers import telegram_polling
@@ -276,6 +276,17 @@ async def test_oversized_file_is_refused_without_download(fake, stub_ctx, tmp_pa
         [answer] = await fake.wait_for_messages(USER, 1)
     assert "quá lớn" in answer["text"]
     assert not fake.calls_to("getFile") and not assistant.seen
+
+
+def test_time_zone_and_reminder_time_come_from_settings(fake, stub_ctx, tmp_path) -> None:
+    """No hard-coded zone: message dates and the daily reminder job follow ``Settings``."""
+    settings = bot_settings(fake, tmp_path / "bot", timezone="Asia/Bangkok", reminder_hour=7, reminder_minute=5)
+    application = build_application(settings, EchoAssistant(stub_ctx))
+    assert str(application.bot.defaults.tzinfo) == "Asia/Bangkok"
+    [job] = application.job_queue.get_jobs_by_name(REMINDER_JOB)
+    trigger = job.job.trigger
+    fields = {f.name: str(f) for f in trigger.fields}
+    assert (fields["hour"], fields["minute"], str(trigger.timezone)) == ("7", "5", "Asia/Bangkok")
 
 
 # --------------------------------------------------------------------------- webhook mode
