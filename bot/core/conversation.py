@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from bot.core.extractive import NOT_FOUND, citation_of, extract_answer, lead_unit_answer
 from bot.core.messages import Button, Citation, IncomingMessage, Reply
 from bot.core.router import Intent, route
-from troly.chat_store import ConversationState, UserProfile
+from troly.chat_store import ChatStore, ConversationState, UserProfile
 from troly.errors import UserInputError
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ class Conversation:
     def __init__(self, assistant: Assistant) -> None:
         self.a = assistant
         self.ctx = assistant.ctx
-        self.store = assistant.store
+        self.store = ChatStore(self.ctx.db)
         self._searcher = None
         self._finder = None
         self._llm = None

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.core.commands import split_command
 from bot.core.messages import Button, IncomingMessage, Reply
+from troly.chat_store import ChatStore
 from troly.errors import TrolyError
 from troly.ideas import (
     CONTACT_MAX,
@@ -95,6 +96,7 @@ class IdeasFlow:
         self.assistant = assistant
         self.ctx = assistant.ctx
         self.service = IdeaService(assistant.ctx, clock=assistant.now)
+        self.store = ChatStore(self.ctx.db)
 
     # ---- entry points -------------------------------------------------------------------------
 
@@ -201,13 +203,11 @@ class IdeasFlow:
         return uid if uid and uid in self.ctx.catalogue() else str(data.get("unit_name") or uid or "")
 
     def _profile_unit(self, msg: IncomingMessage) -> tuple[str | None, str | None]:
-        profile = self.assistant.store.profile(user_key=msg.user_key)
+        profile = self.store.profile(user_key=msg.user_key)
         return (profile.unit_id, profile.unit_name) if profile else (None, None)
 
     def _remember_unit(self, msg: IncomingMessage, unit_id: str, unit_name: str) -> None:
-        self.assistant.store.bind_unit(
-            user_key=msg.user_key, unit_id=unit_id, unit_name=unit_name, display_name=msg.display_name
-        )
+        self.store.bind_unit(user_key=msg.user_key, unit_id=unit_id, unit_name=unit_name, display_name=msg.display_name)
 
     def _start(self, msg: IncomingMessage) -> tuple[Reply, dict]:
         form = {
