@@ -311,23 +311,6 @@ def _print_gold(results, title: str, as_json: bool) -> None:  # type: ignore[no-
         raise typer.Exit(1)
 
 
-@eval_app.command("tasks")
-def eval_tasks(
-    gold: Annotated[Path, typer.Option("--gold", exists=True, help="JSONL: {id, unit, month, must_include}.")],
-    as_json: Annotated[bool, typer.Option("--json")] = False,
-) -> None:
-    """Check a gold file of unit/month task expectations (pass/fail per line with the reason)."""
-    from retrieval.directives import TaskFinder
-    from retrieval.evaluate import evaluate_tasks
-
-    try:
-        results = evaluate_tasks(TaskFinder(_context()), gold)
-    except TrolyError as e:
-        _fail(e)
-        return
-    _print_gold(results, f"Tasks: {gold.name}", as_json)
-
-
 @eval_app.command("deadlines")
 def eval_deadlines(
     gold: Annotated[
@@ -536,9 +519,11 @@ def ask(
         raise typer.Exit(1)
 
 
+from troly.cli_evals import register_eval_commands  # noqa: E402
 from troly.cli_ideas import ideas_app  # noqa: E402
 
 app.add_typer(ideas_app, name="ideas")
+register_eval_commands(eval_app)
 
 
 if __name__ == "__main__":  # pragma: no cover
