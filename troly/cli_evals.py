@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -17,6 +18,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from troly.errors import TrolyError
+
+if TYPE_CHECKING:
+    from troly.context import Context
 
 __all__ = ["register_eval_commands"]
 
@@ -36,7 +40,7 @@ A case is right when every answer_must group has an alternative in the answer te
 Prints the share right overall and by type, per split; --show-failures lists dev failures only."""
 
 
-def _context():  # type: ignore[no-untyped-def]
+def _context() -> Context:
     from troly.cli import _context as base
 
     return base()
@@ -51,7 +55,7 @@ def _fail(exc: TrolyError) -> None:
     raise typer.Exit(2)
 
 
-def _emit(data: dict, save: Path | None, as_json: bool) -> bool:
+def _emit(data: dict[str, Any], save: Path | None, as_json: bool) -> bool:
     """Write ``data`` to ``save`` if given; print it and return True with ``--json``."""
     if save is not None:
         save.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
@@ -64,7 +68,7 @@ def _cell(right: int, n: int) -> str:
     return f"{right}/{n} ({100 * right / n:.0f}%)" if n else "—"
 
 
-def _progress(label: str):  # type: ignore[no-untyped-def]
+def _progress(label: str) -> Callable[[object], None]:
     """A callback printing one dim line per item on stderr (long runs: OCR takes minutes)."""
 
     def tick(item: object) -> None:

@@ -22,7 +22,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from troly.errors import UserInputError
@@ -120,7 +120,7 @@ class AnswerResult:
     answer: str
     citations: list[str]
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.case.id,
             "split": self.case.split,
@@ -168,7 +168,7 @@ class AnswersReport:
                     out[split][kind] = (right + r.right, n + 1)
         return out
 
-    def as_dict(self, *, failures: bool = True) -> dict:
+    def as_dict(self, *, failures: bool = True) -> dict[str, Any]:
         table = self.table()
         return {
             "default_today": self.default_today.isoformat(),

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from troly.evals.corpus import CorpusDocument, PredictedTask, read_document, read_jsonl
 from troly.text import canonical, collapse_ws, match_key, nfc
@@ -91,7 +91,7 @@ def source_sentence(task: PredictedTask) -> str:
     return "\n".join(dict.fromkeys(keep))
 
 
-def due_agrees(gold_due: str | None, predicted: dict | None) -> bool:
+def due_agrees(gold_due: str | None, predicted: dict[str, Any] | None) -> bool:
     """Whether a predicted deadline (``to_json(Due)``) agrees with a gold ``due_date``."""
     if not gold_due:
         return predicted is None
@@ -128,7 +128,7 @@ class SplitCounts:
     def due_accuracy(self) -> float | None:
         return self._ratio(self.due_with_right + self.due_without_right, self.due_with_n + self.due_without_n)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "documents": self.documents,
             "gold": self.gold,
@@ -150,12 +150,12 @@ class AssignmentReport:
     splits: dict[str, SplitCounts] = field(default_factory=dict)
     unavailable: dict[str, list[str]] = field(default_factory=dict)
     read_errors: dict[str, int] = field(default_factory=dict)
-    dev_failures: list[dict] = field(default_factory=list)  # missed gold, false pairs, wrong dues (dev only)
+    dev_failures: list[dict[str, Any]] = field(default_factory=list)  # missed gold, false pairs, wrong dues (dev only)
 
     def split(self, name: str) -> SplitCounts:
         return self.splits.setdefault(name, SplitCounts())
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "splits": {name: counts.as_dict() for name, counts in self.splits.items()},
             "unavailable": {name: len(ids) for name, ids in self.unavailable.items()},
@@ -167,10 +167,10 @@ class AssignmentReport:
 
 def _score_document(
     units: _Units,
-    gold_entries: list[dict],
+    gold_entries: list[dict[str, Any]],
     tasks: list[PredictedTask],
     counts: SplitCounts,
-    failures: list[dict] | None,
+    failures: list[dict[str, Any]] | None,
 ) -> None:
     pairs = [(t, a) for t in tasks for a in t.assignees]
     texts = [f"{match_key(t.text)}\n{match_key(source_sentence(t))}" for t in tasks]
@@ -234,7 +234,7 @@ def evaluate_assignments(
         stored: use the tasks ``troly ingest`` stored in the home (default), else extract afresh.
         on_document: called with each gold id before it is read (progress).
     """
-    units = _Units(ctx.catalogue())
+    units = _Units(ctx.catalogue())  # type: ignore[no-untyped-call]
     report = AssignmentReport()
     for gold_file in gold_files:
         for gold in read_jsonl(gold_file):
@@ -252,7 +252,7 @@ def evaluate_assignments(
                 report.read_errors[split] = report.read_errors.get(split, 0) + 1
             counts = report.split(split)
             counts.documents += 1
-            failures: list[dict] | None = [] if split == "dev" else None
+            failures: list[dict[str, Any]] | None = [] if split == "dev" else None
             _score_document(units, list(gold.get("assignments") or []), reading.tasks, counts, failures)
             if failures:
                 report.dev_failures.extend({"id": gold["id"], **f} for f in failures)

@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from troly.errors import UserInputError
 from troly.types import DocumentMeta
@@ -35,7 +35,7 @@ __all__ = [
 SCAN_FORMAT = "pdf-scan"
 
 
-def read_jsonl(path: Path) -> list[dict]:
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
     """Every non-blank line of ``path`` as a dict; a bad line raises ``UserInputError`` naming it."""
     out = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
@@ -117,7 +117,7 @@ class PredictedTask:
     text: str
     passage: str
     assignees: list[PredictedAssignee]
-    due: dict | None  # ``troly.dates.to_json(Due)``: kind, start, end, text, precision, bound
+    due: dict[str, Any] | None  # ``troly.dates.to_json(Due)``: kind, start, end, text, precision, bound
 
 
 @dataclass(slots=True)
@@ -156,7 +156,8 @@ def _fresh(ctx: Context, path: Path) -> DocumentReading:
 
 def _stored(ctx: Context, path: Path) -> DocumentReading:
     """The metadata and tasks ``troly ingest`` stored for ``path`` in the current home."""
-    from ingest.pipeline import _meta_of
+    from sqlalchemy import select
+
     from troly.models import TaskRow
     from troly.store import get_document_by_path
 
@@ -164,7 +165,7 @@ def _stored(ctx: Context, path: Path) -> DocumentReading:
         row = get_document_by_path(session=session, source_path=str(path.resolve()))
         if row is None:
             return DocumentReading(DocumentMeta(), error="not ingested in this home")
-        rows = session.query(TaskRow).filter(TaskRow.doc_id == row.id).order_by(TaskRow.ordinal, TaskRow.id).all()
+        rows = session.scalars(select(TaskRow).where(TaskRow.doc_id == row.id).order_by(TaskRow.ordinal, TaskRow.id))
         tasks = [
             PredictedTask(
                 text=t.text,
@@ -174,7 +175,15 @@ def _stored(ctx: Context, path: Path) -> DocumentReading:
             )
             for t in rows
         ]
-        return DocumentReading(_meta_of(row), tasks)
+        meta = DocumentMeta(
+            doc_type=row.doc_type,
+            number=row.number,
+            issuer=row.issuer,
+            date=row.date,
+            date_precision=row.date_precision,  # type: ignore[arg-type]
+            signer=row.signer,
+        )
+        return DocumentReading(meta, tasks)
 
 
 def read_document(ctx: Context, doc: CorpusDocument, *, stored: bool) -> DocumentReading:

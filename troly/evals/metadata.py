@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from troly.evals.corpus import CorpusDocument, read_document, read_jsonl
 from troly.text import canonical, collapse_ws, fold, nfc
@@ -79,8 +79,8 @@ def predicted_value(meta: DocumentMeta, field_name: str) -> str | None:
         if meta.date_precision == "month":
             return f"{meta.date.year:04d}-{meta.date.month:02d}"
         return meta.date.isoformat()
-    attr = "doc_type" if field_name == "type" else field_name
-    return getattr(meta, attr)
+    value = meta.doc_type if field_name == "type" else getattr(meta, field_name)
+    return None if value is None else str(value)
 
 
 @dataclass(slots=True)
@@ -90,7 +90,7 @@ class FieldScore:
     handwritten_right: int = 0
     handwritten_n: int = 0
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "right": self.right,
             "n": self.n,
@@ -108,7 +108,7 @@ class Mismatch:
     got: str | None
     handwritten: bool = False
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "field": self.field, "gold": self.gold, "got": self.got, "handwritten": self.handwritten}
 
 
@@ -137,7 +137,7 @@ class MetadataReport:
                 out.handwritten_n += s.handwritten_n
         return out
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "fields": {
                 f: {
