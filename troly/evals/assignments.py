@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from troly.evals.corpus import CorpusDocument, PredictedTask, read_document, read_jsonl
+from troly.evals.corpus import CorpusDocument, DocumentReading, PredictedTask, read_document, read_jsonl
 from troly.text import canonical, collapse_ws, match_key, nfc
 
 if TYPE_CHECKING:
@@ -224,6 +224,7 @@ def evaluate_assignments(
     *,
     stored: bool = True,
     on_document: Callable[[str], None] | None = None,
+    reader: Callable[[CorpusDocument], DocumentReading] | None = None,
 ) -> AssignmentReport:
     """Score troly's (task, unit) pairs of each gold document against its gold assignments.
 
@@ -233,6 +234,8 @@ def evaluate_assignments(
         documents: gold id → file, from the manifests.
         stored: use the tasks ``troly ingest`` stored in the home (default), else extract afresh.
         on_document: called with each gold id before it is read (progress).
+        reader: reads one document instead of ``read_document`` (lets several evals share one
+            reading of a scan: OCR is the slow part).
     """
     units = _Units(ctx.catalogue())  # type: ignore[no-untyped-call]
     report = AssignmentReport()
@@ -244,7 +247,7 @@ def evaluate_assignments(
             if doc is not None:
                 if on_document:
                     on_document(gold["id"])
-                reading = read_document(ctx, doc, stored=stored)
+                reading = reader(doc) if reader else read_document(ctx, doc, stored=stored)
             if reading is None or not reading.available:
                 report.unavailable.setdefault(split, []).append(gold["id"])
                 continue

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from troly.evals.corpus import CorpusDocument, read_document, read_jsonl
+from troly.evals.corpus import CorpusDocument, DocumentReading, read_document, read_jsonl
 from troly.text import canonical, collapse_ws, fold, nfc
 from troly.types import DocumentMeta
 
@@ -165,6 +165,7 @@ def evaluate_metadata(
     *,
     stored: bool = False,
     on_document: Callable[[str], None] | None = None,
+    reader: Callable[[CorpusDocument], DocumentReading] | None = None,
 ) -> MetadataReport:
     """Read every gold document with troly and score its header fields.
 
@@ -174,6 +175,8 @@ def evaluate_metadata(
         documents: gold id → file, from the manifests.
         stored: score what ``troly ingest`` stored in the home instead of reading the file afresh.
         on_document: called with each gold id before it is read (progress).
+        reader: reads one document instead of ``read_document`` (lets several evals share one
+            reading of a scan: OCR is the slow part).
 
     Returns:
         The report; heldout mismatches are counted but never listed.
@@ -188,7 +191,7 @@ def evaluate_metadata(
                 continue
             if on_document:
                 on_document(gold["id"])
-            reading = read_document(ctx, doc, stored=stored)
+            reading = reader(doc) if reader else read_document(ctx, doc, stored=stored)
             if not reading.available:
                 report.unavailable.setdefault(split, []).append(gold["id"])
                 continue
