@@ -171,6 +171,21 @@ def test_due_agreement_rule() -> None:
     assert due_agrees(None, None) and not due_agrees(None, day)
 
 
+def test_a_task_naming_no_unit_is_one_unmatched_pair() -> None:
+    from troly.evals.assignments import SplitCounts, _score_document, _Units
+    from troly.evals.corpus import PredictedAssignee, PredictedTask
+    from troly.units import UnitCatalogue
+
+    tasks = [
+        PredictedTask("Rà soát các mỏ khoáng sản.", "", [], None),
+        PredictedTask("Sở Xây dựng rà soát quy hoạch.", "", [PredictedAssignee("Sở Xây dựng", None, "lead")], None),
+    ]
+    gold = [{"unit": "Sở Xây dựng", "duty": "rà soát quy hoạch", "due_date": None}]
+    counts = SplitCounts()
+    _score_document(_Units(UnitCatalogue.load()), gold, tasks, counts, None)
+    assert (counts.predicted, counts.matched_predicted, counts.matched_gold) == (2, 1, 1)
+
+
 def test_eval_answers_through_the_assistant(ctx, corpus: Path) -> None:
     Ingestor(ctx).ingest([corpus / "files" / "t"])
     gold = _jsonl(

@@ -8,7 +8,8 @@ Gold line: ``{"id", "split", "assignments": [{"unit", "role", "duty", "due_text"
   form: NFC, ``*`` removed, whitespace folded, casefolded) occurs in the task's text or in its
   source sentence (the passage lines the task text sits in).
 - Precision = matched predicted pairs / predicted pairs; recall = matched gold entries / gold
-  entries. A document whose gold list is empty makes every pair it yields a false positive.
+  entries. A document whose gold list is empty makes every pair it yields a false positive; a
+  task naming no unit counts as one pair that matches nothing.
 - Due dates are judged once per matched gold entry, on the best of the pairs that match it: a gold
   ``due_date`` "2025-10-15" needs a predicted deadline ending that day, "2025-10" one ending in that
   month, "2025" in that year; a gold without a due date needs none (an invented one is wrong).
@@ -22,7 +23,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from troly.evals.corpus import CorpusDocument, DocumentReading, PredictedTask, read_document, read_jsonl
+from troly.evals.corpus import (
+    CorpusDocument,
+    DocumentReading,
+    PredictedAssignee,
+    PredictedTask,
+    read_document,
+    read_jsonl,
+)
 from troly.text import canonical, collapse_ws, match_key, nfc
 
 if TYPE_CHECKING:
@@ -172,7 +180,9 @@ def _score_document(
     counts: SplitCounts,
     failures: list[dict[str, Any]] | None,
 ) -> None:
-    pairs = [(t, a) for t in tasks for a in t.assignees]
+    # A task that names no unit is still listed to users ("Chưa rõ đơn vị"): one pair no gold matches.
+    nobody = PredictedAssignee("", None, "")
+    pairs = [(t, a) for t in tasks for a in (t.assignees or [nobody])]
     texts = [f"{match_key(t.text)}\n{match_key(source_sentence(t))}" for t in tasks]
     text_of = {id(t): text for t, text in zip(tasks, texts, strict=True)}
     matched_pairs: set[int] = set()
@@ -183,7 +193,7 @@ def _score_document(
         hits = [
             i
             for i, (t, a) in enumerate(pairs)
-            if duty in text_of[id(t)] and units.same(entry.get("unit") or "", a.name, a.unit_id)
+            if a.name and duty in text_of[id(t)] and units.same(entry.get("unit") or "", a.name, a.unit_id)
         ]
         matched_pairs.update(hits)
         if not hits:
