@@ -21,15 +21,15 @@ from bot.core.messages import IncomingMessage
 from troly.config import Settings
 from troly.context import Context
 from troly.ideas import IdeaDraft, IdeaInputError, IdeaService, normalise_status
-from troly.ideas_models import IdeaRow, IdeaStatusRow
-from troly.ideas_report import (
+from troly.ideas.models import IdeaRow, IdeaStatusRow
+from troly.ideas.report import (
     admin_summary,
     due_reminders,
     export_csv,
     export_xlsx,
     monthly_report,
 )
-from troly.ideas_rules import load_rules
+from troly.ideas.rules import load_rules
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = dt.datetime(2026, 11, 10, 9, 0, tzinfo=TZ)
@@ -547,7 +547,7 @@ def test_rules_derived_from_extracted_tasks(svc: IdeaService, ctx: Context, tmp_
     """Bonus: a stored task quota "ít nhất 03 ý tưởng mỗi tháng" for Sở KH&CN becomes a rule; YAML wins."""
     from troly import cli
     from troly.cli import app
-    from troly.ideas_rules import rules_from_tasks, with_task_rules
+    from troly.ideas.rules import rules_from_tasks, with_task_rules
     from troly.models import DocumentRow, TaskAssigneeRow, TaskRow
 
     with ctx.db.transaction() as s:

@@ -29,7 +29,7 @@ from tests.fake_telegram import FakeTelegram
 from tests.fake_zalo import FakeZalo
 from troly.config import Settings
 from troly.context import Context
-from troly.ideas_models import IdeaRow
+from troly.ideas.models import IdeaRow
 
 SECRET = "webhook-secret-123"
 ACK = re.compile(r"Đã gửi ý tưởng thành công\. Mã ý tưởng: (YT-\d{4}-\d{6})\.")

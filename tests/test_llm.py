@@ -79,7 +79,6 @@ def test_prompts_are_package_data_with_the_rules() -> None:
     user = load_prompt("answer_user.txt")
     assert "{question}" in user and "{passages}" in user
     assert user.count("<tai_lieu>") == 1 and user.count("</tai_lieu>") == 1
-    assert "tasks" in load_prompt("route_system") and "deadlines" in load_prompt("route_system")
     with pytest.raises(FileNotFoundError):
         load_prompt("../pyproject")
     with pytest.raises(FileNotFoundError):
@@ -245,36 +244,3 @@ def test_passage_cannot_close_the_delimiter(fake_openai: FakeOpenAI, closing: st
     assert user.count("</cau_hoi>") == 1
     start, end = user.index("<tai_lieu>"), user.index("</tai_lieu>")
     assert start < user.index(INJECTION) < end
-
-
-# ---------------------------------------------------------------------------------------------
-# Routing
-# ---------------------------------------------------------------------------------------------
-
-
-def test_route_parses_json_intent(fake_openai: FakeOpenAI) -> None:
-    fake_openai.mode = "fixed"
-    fake_openai.reply = '```json\n{"intent": "deadlines", "unit": "Sở Tài chính", "time": "tháng 8"}\n```'
-    answerer = LLMAnswerer(settings_for(fake_openai))
-    route = answerer.route("Sở Tài chính có việc gì đến hạn trong tháng 8?")
-    assert route == {"intent": "deadlines", "unit": "Sở Tài chính", "time": "tháng 8"}
-    assert fake_openai.last_system == load_prompt("route_system")
-    assert "<tin_nhan>\nSở Tài chính có việc gì đến hạn trong tháng 8?\n</tin_nhan>" in fake_openai.last_user
-
-    fake_openai.reply = '{"intent": "qa", "unit": null, "time": ""}'
-    assert answerer.route("Ai chủ trì SOC?") == {"intent": "qa", "unit": None, "time": None}
-
-
-@pytest.mark.parametrize(
-    "reply", ["Tôi nghĩ đây là câu hỏi về hạn chót.", "{intent: deadlines", '{"intent": "weather"}', "[1, 2]", ""]
-)
-def test_route_returns_none_on_garbage(fake_openai: FakeOpenAI, reply: str) -> None:
-    fake_openai.mode, fake_openai.reply = "fixed", reply
-    assert LLMAnswerer(settings_for(fake_openai)).route("Xin chào") is None
-
-
-def test_route_returns_none_on_failure(fake_openai: FakeOpenAI) -> None:
-    fake_openai.status = 500
-    assert LLMAnswerer(settings_for(fake_openai)).route("Xin chào") is None
-    fake_openai.status, fake_openai.delay = None, 2.0
-    assert LLMAnswerer(settings_for(fake_openai, llm_timeout=0.3)).route("Xin chào") is None

@@ -24,7 +24,7 @@ from tests.pg_server import pg_database_url, pg_url
 from troly.config import Settings
 from troly.context import Context
 from troly.ideas import IdeaDraft, IdeaService
-from troly.ideas_models import IdeaRow, IdeaStatusRow
+from troly.ideas.models import IdeaRow, IdeaStatusRow
 from troly.models import ConversationRow
 from troly.store import passage_ids
 

@@ -136,7 +136,7 @@ def list_cmd(
 ) -> None:
     """List ideas; contacts are hidden unless --contacts."""
     from troly.ideas import normalise_status, resolve_unit
-    from troly.ideas_report import parse_month
+    from troly.ideas.report import parse_month
 
     svc = _service()
     filters: dict[str, Any] = {}
@@ -262,14 +262,14 @@ def report_cmd(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Monthly quota table per unit: required, counted, missing, plus totals (never contacts)."""
-    from troly.ideas_report import (
+    from troly.ideas.report import (
         export_csv,
         export_xlsx,
         monthly_report,
         parse_month,
         render_table,
     )
-    from troly.ideas_rules import load_rules, rules_from_tasks, with_task_rules
+    from troly.ideas.rules import load_rules, rules_from_tasks, with_task_rules
 
     ctx = _context()
     try:

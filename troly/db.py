@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from troly.config import Settings
 
-__all__ = ["Database", "init_db", "make_engine", "session_scope"]
+__all__ = ["Database", "init_db", "make_engine"]
 
 
 def make_engine(url: str) -> Engine:
@@ -31,11 +31,11 @@ def make_engine(url: str) -> Engine:
 
 
 def init_db(engine: Engine) -> None:
-    """Create missing tables (idempotent)."""
-    from troly import (
-        ideas_models,  # noqa: F401
-        models,  # noqa: F401  (registers the tables)
-    )
+    """Create missing tables (idempotent): every table registered on ``Base`` by an imported module.
+
+    The domain's own tables (``troly.ideas.models``) register when their package is imported; the
+    composition root (``troly.context``) imports it before it opens the database.
+    """
     from troly.models import Base
 
     Base.metadata.create_all(engine)
@@ -59,6 +59,3 @@ class Database:
         """A session that commits on success and rolls back on any error."""
         with self._factory() as session, session.begin():
             yield session
-
-
-session_scope = Database.transaction

@@ -18,7 +18,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "all_passage_rows",
-    "all_passages",
     "bump_passages_generation",
     "delete_document",
     "document_listing",
@@ -123,15 +122,6 @@ def passages_by_ids(*, session: Session, ids: Sequence[str]) -> dict[str, Passag
         for prow, drow in rows:
             out[prow.id] = to_passage(prow, drow)
     return out
-
-
-def all_passages(*, session: Session) -> list[Passage]:
-    rows = session.execute(
-        select(PassageRow, DocumentRow)
-        .join(DocumentRow, PassageRow.doc_id == DocumentRow.id)
-        .order_by(PassageRow.doc_id, PassageRow.ordinal)
-    )
-    return [to_passage(p, d) for p, d in rows]
 
 
 def all_passage_rows(*, session: Session) -> list[tuple[str, str, list[str]]]:

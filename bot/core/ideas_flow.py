@@ -136,7 +136,7 @@ class IdeasFlow:
 
     def quota(self, msg: IncomingMessage, arg: str) -> Reply:
         """ "/chitieu [tháng]": the user's unit progress, or every unit behind quota for admins."""
-        from troly.ideas_report import admin_summary, monthly_report, parse_month
+        from troly.ideas.report import admin_summary, monthly_report, parse_month
 
         today = self.assistant.today()
         try:
@@ -479,11 +479,11 @@ class IdeasFlow:
     # ---- reminders (plain functions for the channel schedulers) --------------------------------
 
     def due_reminders(self, today: dt.date | None = None) -> list[tuple[str, str]]:
-        from troly.ideas_report import due_reminders
+        from troly.ideas.report import due_reminders
 
         return due_reminders(self.ctx, today or self.assistant.today())
 
     def admin_summary(self, today: dt.date | None = None) -> str:
-        from troly.ideas_report import admin_summary
+        from troly.ideas.report import admin_summary
 
         return admin_summary(self.ctx, today or self.assistant.today())

@@ -18,7 +18,6 @@ langchain is imported lazily so ``import bot.core.llm`` works without the ``llm`
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Iterator, Sequence
@@ -34,7 +33,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "NOT_FOUND_TEXT",
-    "ROUTE_INTENTS",
     "LLMAnswer",
     "LLMAnswerer",
     "LLMUnavailable",
@@ -49,18 +47,14 @@ logger = logging.getLogger(__name__)
 #: The exact sentence the system prompt asks for when the passages do not hold the answer.
 NOT_FOUND_TEXT = "Không tìm thấy thông tin này trong các văn bản hiện có."
 
-#: Intents ``route()`` may return.
-ROUTE_INTENTS = frozenset({"tasks", "deadlines", "ideas", "qa", "help"})
-
 _INSTALL_HINT = "pip install 'troly[llm]'"
 
 # Any opening or closing form of our delimiters (<tai_lieu>, </ tai_lieu >, <TAI_LIEU x=1>, …),
-# plus the question / route-message delimiters, so untrusted text cannot forge a boundary.
-_DELIMITER_RE = re.compile(r"<\s*/?\s*(?:tai_lieu|cau_hoi|tin_nhan)\b[^>]*>", re.IGNORECASE)
+# plus the question's delimiter, so untrusted text cannot forge a boundary.
+_DELIMITER_RE = re.compile(r"<\s*/?\s*(?:tai_lieu|cau_hoi)\b[^>]*>", re.IGNORECASE)
 # [1], [2, 3], [1;4], [ 2 ] — citation markers in the model's reply.
 _MARKER_RE = re.compile(r"\[\s*(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\s*\]")
 _THINK_RE = re.compile(r"<think>.*?</think>\s*", re.DOTALL | re.IGNORECASE)
-_JSON_OBJECT_RE = re.compile(r"\{.*\}", re.DOTALL)
 
 
 class LLMUnavailable(TrolyError):
@@ -167,32 +161,6 @@ def parse_answer(text: str, n_passages: int) -> LLMAnswer:
     return LLMAnswer(text=fixed, cited=cited)
 
 
-def _parse_route(content: str) -> dict[str, Any] | None:
-    """``{"intent", "unit", "time"}`` from the router's reply, or ``None`` for anything malformed."""
-    content = _THINK_RE.sub("", content)
-    match = _JSON_OBJECT_RE.search(content)
-    if not match:
-        return None
-    try:
-        data = json.loads(match.group(0))
-    except ValueError:
-        return None
-    if not isinstance(data, dict):
-        return None
-    intent = data.get("intent")
-    if not isinstance(intent, str) or intent.strip().lower() not in ROUTE_INTENTS:
-        return None
-
-    def phrase(key: str) -> str | None:
-        value = data.get(key)
-        if not isinstance(value, str):
-            return None
-        value = value.strip()
-        return None if not value or value.lower() in {"null", "none"} else value
-
-    return {"intent": intent.strip().lower(), "unit": phrase("unit"), "time": phrase("time")}
-
-
 def _content_text(content: Any) -> str:
     """Message content as text (langchain may hand back a string or a list of content blocks)."""
     if isinstance(content, str):
@@ -214,7 +182,7 @@ class LLMAnswerer:
     """Answers a question from retrieved passages through an OpenAI-compatible chat endpoint.
 
     Construction is cheap and raises :class:`LLMUnavailable` when the LLM is not configured or the
-    ``llm`` extra is missing; ``answer`` and ``stream`` raise it on any failure; ``route`` never raises.
+    ``llm`` extra is missing; ``answer`` and ``stream`` raise it on any failure.
     """
 
     def __init__(self, settings: Settings) -> None:
@@ -276,19 +244,6 @@ class LLMAnswerer:
                     yield delta
         except Exception as e:
             self._fail("stream", e)
-
-    def route(self, text: str) -> dict[str, Any] | None:
-        """Classify a user message: ``{"intent", "unit", "time"}`` or ``None`` (never raises)."""
-        try:
-            messages = [
-                self._system_cls(content=load_prompt("route_system")),
-                self._human_cls(content=load_prompt("route_user").format(text=neutralise(text).strip())),
-            ]
-            result = self._chat.invoke(messages)
-            return _parse_route(_content_text(getattr(result, "content", None)))
-        except Exception as e:
-            logger.warning("LLM routing failed (%s): %s", type(e).__name__, e)
-            return None
 
     # -- internals --------------------------------------------------------------------------
 

@@ -36,7 +36,7 @@ def collect_reminders(assistant: Assistant, today: dt.date) -> list[tuple[str, s
     that unit's text; each admin key gets ``admin_summary``; a user who is both gets one message
     with both parts, so the per-(user, day) claim below covers everything they receive.
     """
-    from troly.ideas_report import admin_summary, due_reminders
+    from troly.ideas.report import admin_summary, due_reminders
 
     ctx = assistant.ctx
     if today.day < ctx.settings.ideas_reminder_day:

@@ -4,7 +4,7 @@ Why one module: the CLI table, the spreadsheets sent to Sở KH&CN, the ``/chiti
 the end-of-month reminders must agree to the idea, so they all read :func:`monthly_report`.
 Reports carry counts, codes and titles only — never submitter names or contact details.
 
-Month attribution follows each rule's ``month_by`` (see :mod:`troly.ideas_rules`): by default an
+Month attribution follows each rule's ``month_by`` (see :mod:`troly.ideas.rules`): by default an
 idea counts in the month it FIRST reached a counted status, provided its current status still
 counts (a later "không khả thi" or withdrawal removes it from every month).
 """
@@ -15,25 +15,27 @@ import csv
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from troly.ideas import to_local
-from troly.ideas_models import IdeaRow
-from troly.ideas_rules import QuotaRule, RuleSet, load_rules
+from troly.ideas.models import IdeaRow
+from troly.ideas.rules import QuotaRule, RuleSet, load_rules
+from troly.ideas.views import to_local
 
 if TYPE_CHECKING:
     from rich.table import Table
 
-    from troly.context import Context
-    from troly.units import Unit
+    from troly.config import Settings
+    from troly.db import Database
+    from troly.units import Unit, UnitCatalogue
 
 __all__ = [
     "QuotaLine",
     "QuotaReport",
+    "ReportSources",
     "admin_summary",
     "due_reminders",
     "export_csv",
@@ -42,6 +44,20 @@ __all__ = [
     "parse_month",
     "render_table",
 ]
+
+
+class ReportSources(Protocol):
+    """What the report reads: settings (time zone, rules file, reminder day), the database and the
+    unit catalogue. The composition root (``troly.context.Context``) provides them."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def db(self) -> Database: ...
+
+    def catalogue(self) -> UnitCatalogue: ...
+
 
 HEADERS = ["Đơn vị", "Mã đơn vị", "Chỉ tiêu tối thiểu", "Tối đa", "Đã tính", "Còn thiếu", "Ý tưởng được tính"]
 
@@ -143,7 +159,7 @@ def parse_month(text: str | None, today: dt.date) -> tuple[int, int]:
     return y, mo
 
 
-def _unit_of(ctx: Context, unit_id: str, unit_name: str) -> Unit | None:
+def _unit_of(ctx: ReportSources, unit_id: str, unit_name: str) -> Unit | None:
     cat = ctx.catalogue()
     u = cat.get(unit_id)
     if u is None:
@@ -163,7 +179,7 @@ def _counted_at(row: IdeaRow, rule: QuotaRule, tz: ZoneInfo) -> dt.datetime | No
 
 
 def monthly_report(
-    ctx: Context,
+    ctx: ReportSources,
     year: int,
     month: int,
     *,
@@ -351,7 +367,7 @@ def export_xlsx(report: QuotaReport, path: Path) -> Path:
 
 
 def due_reminders(
-    ctx: Context, today: dt.date, *, day: int | None = None, rules: RuleSet | None = None
+    ctx: ReportSources, today: dt.date, *, day: int | None = None, rules: RuleSet | None = None
 ) -> list[tuple[str, str]]:
     """(unit_id, Vietnamese text) for each unit behind quota, from ``day`` (default settings, 25) on."""
     start = day if day is not None else ctx.settings.ideas_reminder_day
@@ -371,7 +387,7 @@ def due_reminders(
     return out
 
 
-def admin_summary(ctx: Context, today: dt.date, *, rules: RuleSet | None = None, limit: int = 30) -> str:
+def admin_summary(ctx: ReportSources, today: dt.date, *, rules: RuleSet | None = None, limit: int = 30) -> str:
     """One message for admins: totals and the units behind quota this month."""
     report = monthly_report(ctx, today.year, today.month, rules=rules)
     t = report.totals

@@ -21,12 +21,12 @@ from typing import Literal
 import yaml
 
 from troly.errors import UserInputError
-from troly.ideas import STATUSES, normalise_status
+from troly.ideas.workflow import STATUSES, normalise_status
 from troly.units import Unit, UnitCatalogue
 
 __all__ = ["DEFAULT_RULES_PATH", "QuotaRule", "RuleSet", "load_rules", "rules_from_tasks", "with_task_rules"]
 
-DEFAULT_RULES_PATH = Path(__file__).parent / "data" / "ideas_rules.yaml"
+DEFAULT_RULES_PATH = Path(__file__).parent.parent / "data" / "ideas_rules.yaml"
 MonthBy = Literal["status_reached", "submitted"]
 
 
