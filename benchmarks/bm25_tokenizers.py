@@ -33,7 +33,6 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=REPO / "examples" / "corpus")
     args = parser.parse_args()
 
-    from ingest.pipeline import Ingestor
     from retrieval.evaluate import load_qa
     from retrieval.sparse import _bm25s, passage_index_text
     from retrieval.tokenize import find_codes, tokenize
@@ -43,7 +42,7 @@ def main() -> None:
     from troly.text import canonical, match_key
 
     ctx = Context(Settings(home=Path(tempfile.mkdtemp(prefix="troly-tok-")), chroma_url=None, database_url=None))
-    Ingestor(ctx).ingest([args.corpus])
+    ctx.ingestor().ingest([args.corpus])
     with ctx.db.session() as session:
         rows = all_passage_rows(session=session)
     texts = [passage_index_text(text, headings) for _, text, headings in rows]

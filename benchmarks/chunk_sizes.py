@@ -10,10 +10,8 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from ingest.pipeline import Ingestor
 from retrieval.embeddings import make_embedder
 from retrieval.evaluate import evaluate_retrieval, load_qa
-from retrieval.search import Searcher
 from troly.config import Settings
 from troly.context import Context
 
@@ -39,8 +37,8 @@ def main() -> None:
             database_url=None,
         )
         ctx = Context(settings, embedder=embedder)
-        stats = Ingestor(ctx).ingest([REPO / "examples" / "corpus"])
-        for r in evaluate_retrieval(Searcher(ctx), items, k=10):
+        stats = ctx.ingestor().ingest([REPO / "examples" / "corpus"])
+        for r in evaluate_retrieval(ctx.searcher(), items, k=10):
             print(
                 f"{size:>9} {stats.passages_embedded:>8} {r.mode:>9} {r.recall[1]:>5.2f} {r.recall[5]:>5.2f} {r.mrr10:>7.3f}",
                 flush=True,

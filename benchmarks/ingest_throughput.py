@@ -12,7 +12,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from ingest.pipeline import Ingestor
 from troly.config import Settings
 from troly.context import Context
 
@@ -39,9 +38,9 @@ def main() -> None:
             ctx = Context(
                 Settings(home=home, embedding=args.embedding, chroma_url=None, database_url=None), embedder=embedder
             )
-            stats = Ingestor(ctx).ingest([args.folder])
+            stats = ctx.ingestor().ingest([args.folder])
             t0 = time.perf_counter()
-            again = Ingestor(ctx).ingest([args.folder])
+            again = ctx.ingestor().ingest([args.folder])
             unchanged_s = time.perf_counter() - t0
             failed = [r for r in stats.results if r.status == "failed"]
             if failed:

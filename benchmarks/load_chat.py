@@ -378,11 +378,10 @@ def main() -> None:
                     telegram_webhook_url="https://bench.invalid/webhooks/telegram",
                 )
             settings = Settings(home=home, **channel_settings)
-            from ingest.pipeline import Ingestor
 
             t0 = time.perf_counter()
             ctx = Context(settings)
-            Ingestor(ctx).ingest([args.corpus])
+            ctx.ingestor().ingest([args.corpus])
             print(f"indexed {args.corpus} in {time.perf_counter() - t0:.1f}s")
             assistant = Assistant(ctx)
             expected: dict[str, int] = {}

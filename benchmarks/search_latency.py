@@ -95,7 +95,6 @@ def main() -> None:
     args = parser.parse_args()
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from ingest.pipeline import Ingestor
     from retrieval.embeddings import make_embedder
     from troly.config import Settings
     from troly.context import Context
@@ -147,7 +146,7 @@ def main() -> None:
     ] or ["Sở Tư pháp"]
     rng = random.Random(7)
     # Seed with the real sample corpus so the questions have their real answers in the index.
-    Ingestor(ctx).ingest([REPO / "examples" / "corpus"])
+    ctx.ingestor().ingest([REPO / "examples" / "corpus"])
     made = 0
     for size in sorted(args.sizes):
         t0 = time.perf_counter()
@@ -159,17 +158,16 @@ def main() -> None:
             n_docs = max(1, (size - have) // 10)
             _generate(corpus, made, n_docs, sentences, units, rng)
             made += n_docs
-            Ingestor(ctx).ingest([corpus])
+            ctx.ingestor().ingest([corpus])
         build = time.perf_counter() - t0
         _measure(settings, ctx, have, build, args.repeat)
 
 
 def _measure(settings, ctx, have: int, build: float | None, repeat: int) -> None:  # type: ignore[no-untyped-def]
     """Time ``repeat`` passes over the questions with a warm searcher and print one table row."""
-    from retrieval.search import Searcher
     from troly.context import Context
 
-    searcher = Searcher(Context(settings, embedder=ctx.embedder()))
+    searcher = Context(settings, embedder=ctx.embedder()).searcher()
     searcher.batch_search(QUESTIONS[:2], k=10)  # warm: model, BM25 load, Chroma segment
     lat = []
     for _ in range(repeat):

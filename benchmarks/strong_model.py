@@ -99,9 +99,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-    from ingest.pipeline import Ingestor
     from retrieval.evaluate import evaluate_retrieval, load_qa
-    from retrieval.search import Searcher
     from troly.config import Settings
     from troly.context import Context
 
@@ -116,9 +114,9 @@ def main() -> None:
         settings = Settings(home=home, embedding=spec, chroma_url=None, database_url=None)
         ctx = Context(settings)
         t1 = time.perf_counter()
-        Ingestor(ctx).ingest([args.corpus])
+        ctx.ingestor().ingest([args.corpus])
         build = time.perf_counter() - t1
-        for r in evaluate_retrieval(Searcher(ctx), items, k=10):
+        for r in evaluate_retrieval(ctx.searcher(), items, k=10):
             print(
                 f"{label:<20} {r.mode:>9} {r.recall[1]:>5.2f} {r.recall[5]:>5.2f} {r.recall[10]:>5.2f} "
                 f"{r.mrr10:>7.3f} {build:>8.0f}",

@@ -86,7 +86,7 @@ def create_app(settings: Settings, *, assistant: Assistant | None = None) -> Fas
         if core is None:
             from troly.context import Context
 
-            core = await asyncio.to_thread(lambda: Assistant(Context(settings)))
+            core = await asyncio.to_thread(lambda: Context(settings).assistant())
         app.state.settings = settings
         app.state.assistant = core
         shutdowns: list[Hook] = []

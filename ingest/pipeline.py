@@ -21,17 +21,16 @@ import logging
 import re
 import shutil
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from ingest.chunking import chunk_document
 from ingest.clean import clean_text
 from ingest.loaders import SUPPORTED_SUFFIXES, load
 from ingest.metadata import extract_metadata
 from ingest.tasks import ExtractedTask, extract_tasks
-from troly.context import Context
 from troly.errors import FileTooLargeError, IngestError, TrolyError
 from troly.models import DocumentRow, PassageRow
 from troly.store import (
@@ -45,7 +44,14 @@ from troly.store import (
 from troly.text import fold
 from troly.types import Chunk, DocumentMeta
 
-__all__ = ["PIPELINE_VERSION", "FileResult", "Ingestor", "collect_files"]
+if TYPE_CHECKING:
+    import numpy as np
+
+    from troly.config import Settings
+    from troly.db import Database
+    from troly.units import UnitCatalogue
+
+__all__ = ["PIPELINE_VERSION", "FileResult", "Ingestor", "PassageEmbedder", "VectorStore", "collect_files"]
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +62,29 @@ PIPELINE_VERSION = "1"
 TASKS_VERSION = "1"
 
 Status = Literal["added", "updated", "unchanged", "failed", "removed"]
+
+
+class PassageEmbedder(Protocol):
+    """What the pipeline needs from an embedding model (``retrieval.embeddings.Embedder`` is one)."""
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray: ...
+
+
+class VectorStore(Protocol):
+    """What the pipeline needs from the vector index (``retrieval.dense.DenseIndex`` is one)."""
+
+    @property
+    def name(self) -> str:
+        """The collection's name; it names the embedding model, so a model change re-embeds."""
+        ...
+
+    def exists(self) -> bool: ...
+
+    def ids(self) -> set[str]: ...
+
+    def upsert(self, ids: Sequence[str], embeddings: np.ndarray, metadatas: Sequence[dict[str, Any]]) -> None: ...
+
+    def delete(self, ids: Iterable[str]) -> int: ...
 
 
 @dataclass(slots=True)
@@ -164,9 +193,36 @@ class Prepared:
 class Ingestor:
     """Adds, updates and removes documents in SQL and the indexes, one file at a time."""
 
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
-        self.settings = ctx.settings
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        db: Database,
+        embedder: PassageEmbedder,
+        dense: VectorStore,
+        catalogue: UnitCatalogue,
+        on_passages_changed: Callable[[], None] | None = None,
+    ) -> None:
+        """Args:
+        settings: file cap, chunk sizes, batch size, province, TROLY_HOME.
+        db: documents, passages and tasks (the source of truth).
+        embedder: embeds passages (a lazy one loads its model only when a file changed).
+        dense: the passage vectors.
+        catalogue: resolves the units tasks are assigned to.
+        on_passages_changed: called after a run or a removal changed the passage set; the
+            composition root points it at the lexical index's ``refresh`` (the writer tells it).
+        """
+        self.settings = settings
+        self.db = db
+        self.embedder = embedder
+        self.dense = dense
+        self.catalogue = catalogue
+        self._on_passages_changed = on_passages_changed or (lambda: None)
+
+    def index_key(self) -> str:
+        """What a stored document's passages were built with; a change re-processes the file."""
+        s = self.settings
+        return f"{self.dense.name}|chunk{s.chunk_max_chars}-{s.chunk_min_chars}|v{PIPELINE_VERSION}"
 
     # ---- public API -------------------------------------------------------------------------
 
@@ -198,31 +254,31 @@ class Ingestor:
                     stats.results.append(result)
                     if on_result:
                         on_result(result)
-            self.ctx.after_index_change()
+            self._on_passages_changed()
         stats.total_seconds = time.perf_counter() - started
         return stats
 
     def remove(self, ref: str) -> list[str]:
         """Remove documents by id, number, file name or path; returns the removed ids."""
         with self._lock():
-            with self.ctx.db.transaction() as session:
+            with self.db.transaction() as session:
                 docs = find_document(session=session, ref=ref)
                 ids = [d.id for d in docs]
                 passage_ids = [p.id for d in docs for p in d.passages]
                 for doc_id in ids:
                     delete_document(session=session, doc_id=doc_id)
             if passage_ids:
-                self.ctx.dense().delete(passage_ids)
+                self.dense.delete(passage_ids)
             if ids:
-                self.ctx.after_index_change()
+                self._on_passages_changed()
         return ids
 
     def collect_garbage(self) -> int:
         """Delete vectors whose passages are not in SQL (left by a crash or a replaced version)."""
-        if not self.ctx.dense_exists():
+        if not self.dense.exists():
             return 0
-        dense = self.ctx.dense()
-        with self.ctx.db.session() as session:
+        dense = self.dense
+        with self.db.session() as session:
             from troly.store import passage_ids
 
             live = passage_ids(session=session)
@@ -245,8 +301,8 @@ class Ingestor:
                 raise FileTooLargeError(f"{path}: {size / 1e6:.1f} MB exceeds the {self.settings.max_file_mb:g} MB cap")
             source_path = str(path.resolve())
             sha = file_sha256(path)
-            index_key = self.ctx.index_key()
-            with self.ctx.db.session() as session:
+            index_key = self.index_key()
+            with self.db.session() as session:
                 existing = get_document_by_path(session=session, source_path=source_path)
                 if existing is not None and existing.file_sha256 == sha and existing.index_key == index_key:
                     n_tasks = self._refresh_tasks(existing.id) if existing.tasks_key != TASKS_VERSION else None
@@ -271,7 +327,7 @@ class Ingestor:
             stats.embed_seconds += embed_seconds
             stats.passages_embedded += len(new_ids)
 
-            with self.ctx.db.transaction() as session:
+            with self.db.transaction() as session:
                 row = session.get(DocumentRow, doc_id) or DocumentRow(id=doc_id, source_path=source_path)
                 self._fill_row(row, path, sha, size, stored, prepared, index_key)
                 session.add(row)
@@ -295,7 +351,7 @@ class Ingestor:
                 row.tasks_key = TASKS_VERSION
             stale = sorted(set(old_ids) - set(new_ids))
             if stale:
-                self.ctx.dense().delete(stale)
+                self.dense.delete(stale)
             status: Status = "updated" if existing else "added"
             reason = "; ".join(prepared.warnings) or None
             return FileResult(
@@ -336,12 +392,12 @@ class Ingestor:
             from troly.errors import EmptyDocumentError
 
             raise EmptyDocumentError(f"{path}: no passages after chunking")
-        tasks = extract_tasks(chunks, meta, catalogue=self.ctx.catalogue())
+        tasks = extract_tasks(chunks, meta, catalogue=self.catalogue)
         return Prepared(meta, chunks, extracted.source_format, extracted.ocr, list(extracted.warnings), tasks)
 
     def _refresh_tasks(self, doc_id: str) -> int:
         """Re-extract a document's tasks from its stored passages (the extractor changed)."""
-        with self.ctx.db.transaction() as session:
+        with self.db.transaction() as session:
             row = session.get(DocumentRow, doc_id)
             if row is None:
                 return 0
@@ -349,7 +405,7 @@ class Ingestor:
                 Chunk(text=p.text, heading_path=list(p.heading_path or []), section=p.section or "")
                 for p in row.passages
             ]
-            tasks = extract_tasks(chunks, _meta_of(row), catalogue=self.ctx.catalogue())
+            tasks = extract_tasks(chunks, _meta_of(row), catalogue=self.catalogue)
             replace_tasks(session=session, doc_id=doc_id, tasks=tasks, passage_ids=[p.id for p in row.passages])
             row.tasks_key = TASKS_VERSION
             return len(tasks)
@@ -357,7 +413,7 @@ class Ingestor:
     def _embed_and_upsert(self, doc_id: str, sha: str, prepared: Prepared, ids: list[str]) -> None:
         meta = prepared.meta
         texts = [f"{context_header(meta, c.heading_path)}\n{c.text}" for c in prepared.chunks]
-        embedder = self.ctx.embedder()
+        embedder = self.embedder
         batch = self.settings.embedding_batch_size
         vectors = [embedder.embed_passages(texts[i : i + batch]) for i in range(0, len(texts), batch)]
         import numpy as np
@@ -368,7 +424,7 @@ class Ingestor:
             {"doc_id": doc_id, "ordinal": i, "sha": sha[:10], "doc_type": meta.doc_type or "", "date": date_int}
             for i in range(len(ids))
         ]
-        self.ctx.dense().upsert(ids, matrix, metadatas)
+        self.dense.upsert(ids, matrix, metadatas)
 
     def _fill_row(
         self, row: DocumentRow, path: Path, sha: str, size: int, stored: Path | None, prepared: Prepared, index_key: str
@@ -416,14 +472,14 @@ class Ingestor:
 
     def _sync_removed(self) -> list[FileResult]:
         results = []
-        with self.ctx.db.session() as session:
+        with self.db.session() as session:
             gone = [d for d in list_documents(session=session) if not Path(d.source_path).exists()]
             targets = [(d.id, d.source_path, [p.id for p in d.passages]) for d in gone]
         for doc_id, source, pids in targets:
-            with self.ctx.db.transaction() as session:
+            with self.db.transaction() as session:
                 delete_document(session=session, doc_id=doc_id)
             if pids:
-                self.ctx.dense().delete(pids)
+                self.dense.delete(pids)
             results.append(FileResult(source, "removed", doc_id, len(pids), reason="source file is gone"))
         return results
 

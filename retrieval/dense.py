@@ -51,22 +51,41 @@ def make_chroma_client(settings: Settings) -> Any:
 
 
 class DenseIndex:
-    """One Chroma collection of passage vectors. Similarities are cosine: higher is closer."""
+    """One Chroma collection of passage vectors. Similarities are cosine: higher is closer.
+
+    The collection is opened (created if missing) on the first write; reads of a collection that
+    does not exist yet answer empty without creating it, so inspecting an empty home changes nothing.
+    """
 
     def __init__(self, client: Any, *, collection: str, dim: int | None = None) -> None:
         self._client = client
         self.name = collection
-        metadata: dict[str, Any] = {"hnsw:space": "cosine"}
+        self._metadata: dict[str, Any] = {"hnsw:space": "cosine"}
         if dim is not None:
-            metadata["dim"] = dim
-        try:
-            self._collection = client.get_or_create_collection(
-                name=collection, metadata=metadata, embedding_function=None
-            )
-        except Exception as e:
-            raise IndexError_(f"cannot open Chroma collection {collection!r}: {e}") from e
+            self._metadata["dim"] = dim
+        self._opened: Any = None
+
+    def exists(self) -> bool:
+        """Whether the collection exists (asks Chroma until it does; then it always will)."""
+        if self._opened is not None:
+            return True
+        names = {getattr(c, "name", c) for c in self._client.list_collections()}
+        return self.name in names
+
+    @property
+    def _collection(self) -> Any:
+        if self._opened is None:
+            try:
+                self._opened = self._client.get_or_create_collection(
+                    name=self.name, metadata=self._metadata, embedding_function=None
+                )
+            except Exception as e:
+                raise IndexError_(f"cannot open Chroma collection {self.name!r}: {e}") from e
+        return self._opened
 
     def count(self) -> int:
+        if not self.exists():
+            return 0
         return int(self._collection.count())
 
     def upsert(
@@ -88,6 +107,8 @@ class DenseIndex:
 
     def delete(self, ids: Iterable[str], *, batch: int = 1000) -> int:
         ids = list(ids)
+        if not ids or not self.exists():
+            return 0
         for start in range(0, len(ids), batch):
             self._collection.delete(ids=ids[start : start + batch])
         return len(ids)
@@ -95,6 +116,8 @@ class DenseIndex:
     def ids(self) -> set[str]:
         """Every id in the collection (paged, so large indexes do not hit Chroma's limits)."""
         out: set[str] = set()
+        if not self.exists():
+            return out
         offset = 0
         while True:
             page = self._collection.get(include=[], limit=_PAGE, offset=offset)

@@ -14,14 +14,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from troly.context import Context
 from troly.dates import active_in, due_from_json, month_range, occurs_in, recurrence_from_json
 from troly.errors import UserInputError
 from troly.models import DocumentRow, TaskAssigneeRow, TaskRow
+
+if TYPE_CHECKING:
+    from troly.db import Database
+    from troly.units import UnitCatalogue
 
 __all__ = ["OPEN_TASK_HORIZON_DAYS", "TaskFinder", "TaskListing", "TaskView"]
 
@@ -84,12 +88,13 @@ def _due_sort_key(view: TaskView) -> tuple:
 class TaskFinder:
     """Answers "what is assigned to X in month M" and "which deadlines fall in [a, b]"."""
 
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
+    def __init__(self, *, db: Database, catalogue: UnitCatalogue) -> None:
+        self.db = db
+        self.catalogue = catalogue
 
     def resolve_unit(self, unit: str) -> tuple[str, dict[str, str], str | None]:
         """(display name, {unit id: reason}, note) for a user's unit name; unknown names raise."""
-        catalogue = self.ctx.catalogue()
+        catalogue = self.catalogue
         match = catalogue.resolve(unit)
         if match is None:
             raise UserInputError(
@@ -152,7 +157,7 @@ class TaskFinder:
         name = note = None
         if unit:
             name, reasons, note = self.resolve_unit(unit)
-        with self.ctx.db.session() as session:
+        with self.db.session() as session:
             stmt = (
                 select(TaskRow, DocumentRow)
                 .join(DocumentRow, TaskRow.doc_id == DocumentRow.id)

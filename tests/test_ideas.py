@@ -15,9 +15,9 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select, text
 from typer.testing import CliRunner
 
-from bot.core.assistant import Assistant
 from bot.core.ideas_flow import IdeasFlow
 from bot.core.messages import IncomingMessage
+from bot.core.services import admin_check
 from troly.config import Settings
 from troly.context import Context
 from troly.ideas import IdeaDraft, IdeaInputError, IdeaService, normalise_status
@@ -46,7 +46,7 @@ def ctx(tmp_path: Path, embedder) -> Context:
 
 @pytest.fixture
 def svc(ctx: Context) -> IdeaService:
-    return IdeaService(ctx, clock=lambda: NOW)
+    return ctx.idea_service(clock=lambda: NOW)
 
 
 def draft(
@@ -143,7 +143,7 @@ def test_unit_resolution_and_ids(svc: IdeaService) -> None:
 # ----------------------------------------------------------------------------------------------
 
 
-def test_near_duplicate_flagged_not_rejected(svc: IdeaService) -> None:
+def test_near_duplicate_flagged_not_rejected(ctx: Context, svc: IdeaService) -> None:
     a = svc.submit(
         IdeaDraft(
             title="Ứng dụng tra cứu thủ tục hành chính trên điện thoại",
@@ -167,7 +167,7 @@ def test_near_duplicate_flagged_not_rejected(svc: IdeaService) -> None:
     )  # another unit: compared against everyone's ideas
     assert other.duplicate_of is None
     assert dup.duplicate_of == a.code and dup.duplicate_score >= 0.9 and dup.status == "mới"
-    report = monthly_report(svc.ctx, 2026, 11)
+    report = monthly_report(ctx, 2026, 11)
     assert (dup.code, a.code) in [(c, d) for c, d, _ in report.flagged_duplicates]
 
 
@@ -337,7 +337,7 @@ def test_reminders_from_day_25(svc: IdeaService, ctx: Context) -> None:
 
 
 def test_contacts_visible_only_to_admin_and_submitter(svc: IdeaService, ctx: Context) -> None:
-    flow = IdeasFlow(Assistant(ctx, clock=lambda: NOW))
+    flow = IdeasFlow(ctx, clock=lambda: NOW, is_admin=admin_check(ctx.settings))
     v = svc.submit(
         IdeaDraft(
             title="Đèn đường năng lượng mặt trời",
@@ -435,7 +435,7 @@ def test_import_xlsx_with_bad_rows(svc: IdeaService, tmp_path: Path) -> None:
 
 
 def test_500_concurrent_submissions(ctx: Context) -> None:
-    flow = IdeasFlow(Assistant(ctx))
+    flow = IdeasFlow(ctx, clock=ctx.clock, is_admin=admin_check(ctx.settings))
     svc = flow.service
     units = ["xã Tây Sơn", "phường Pleiku", "Tỉnh đoàn", "xã Chư Sê", "phường An Khê"]
     acks: list[str] = []

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.core.assistant import Assistant
 from bot.core.ideas_flow import RESUME_QUESTION, FormState, IdeasFlow
 from bot.core.messages import IncomingMessage
+from bot.core.services import admin_check
 from troly.config import Settings
 from troly.context import Context
 from troly.ideas import IdeaService
@@ -39,7 +39,7 @@ def clock() -> Clock:
 @pytest.fixture
 def flow(tmp_path: Path, embedder, clock: Clock) -> IdeasFlow:
     ctx = Context(Settings(home=tmp_path / "home", admins="telegram:admin1"), embedder=embedder)
-    return IdeasFlow(Assistant(ctx, clock=clock))
+    return IdeasFlow(ctx, clock=clock, is_admin=admin_check(ctx.settings))
 
 
 def msg(text: str, user: str = "u1", channel: str = "telegram", name: str | None = "Nguyễn Văn A") -> IncomingMessage:

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import Ingestor
 from tests.docfactory import HEADER_LEFT, HEADER_RIGHT, make_docx, make_scanned_pdf, make_text_pdf
 from troly.store import list_documents
 
@@ -29,7 +28,7 @@ HAS_OCR = shutil.which("tesseract") is not None
 
 
 def _ingest_one(ctx, path: Path):
-    run = Ingestor(ctx).ingest([path])
+    run = ctx.ingestor().ingest([path])
     result = run.results[0]
     assert result.status == "added", result.reason
     with ctx.db.session() as session:

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from ingest.pipeline import Ingestor
 from tests.conftest import CORPUS
 from troly.store import list_documents, passage_ids
 
@@ -24,10 +23,10 @@ def _state(ctx) -> tuple[set[str], set[str]]:
 
 def test_ingest_corpus_then_unchanged_does_no_embedding(ctx, corpus_copy: Path) -> None:
     """A second run over the same files reports every file unchanged and embeds nothing."""
-    first = Ingestor(ctx).ingest([corpus_copy])
+    first = ctx.ingestor().ingest([corpus_copy])
     assert sorted(r.status for r in first.results) == ["added"] * 5
     assert first.passages_embedded > 50
-    second = Ingestor(ctx).ingest([corpus_copy])
+    second = ctx.ingestor().ingest([corpus_copy])
     assert [r.status for r in second.results] == ["unchanged"] * 5
     assert second.passages_embedded == 0 and second.embed_seconds == 0
     sql, dense = _state(ctx)
@@ -36,7 +35,7 @@ def test_ingest_corpus_then_unchanged_does_no_embedding(ctx, corpus_copy: Path) 
 
 def test_changed_file_replaces_its_passages(ctx, corpus_copy: Path) -> None:
     """Editing one file swaps its passages; other documents and the vector index stay consistent."""
-    ingestor = Ingestor(ctx)
+    ingestor = ctx.ingestor()
     ingestor.ingest([corpus_copy])
     before_sql, _ = _state(ctx)
     target = corpus_copy / "2025-07-05_thong-bao-ket-luan_so-khcn-6-thang.md"
@@ -63,7 +62,7 @@ def test_changed_file_replaces_its_passages(ctx, corpus_copy: Path) -> None:
 
 
 def test_sync_removes_documents_whose_files_are_gone(ctx, corpus_copy: Path) -> None:
-    ingestor = Ingestor(ctx)
+    ingestor = ctx.ingestor()
     ingestor.ingest([corpus_copy])
     (corpus_copy / "2026-03-03_tin-bao-gia-lai_phien-hop-ban-chi-dao.txt").unlink()
     run = ingestor.ingest([corpus_copy], sync=True)
@@ -76,7 +75,7 @@ def test_sync_removes_documents_whose_files_are_gone(ctx, corpus_copy: Path) -> 
 
 def test_bad_files_are_reported_and_the_batch_continues(ctx, corpus_copy: Path, tmp_path: Path) -> None:
     """Empty, corrupt, unsupported and oversize files fail with a reason; nothing indexed is lost."""
-    ingestor = Ingestor(ctx)
+    ingestor = ctx.ingestor()
     ingestor.ingest([corpus_copy])
     before, _ = _state(ctx)
     bad = tmp_path / "bad"
@@ -97,7 +96,7 @@ def test_bad_files_are_reported_and_the_batch_continues(ctx, corpus_copy: Path, 
     small = ctx.settings.model_copy(update={"max_file_mb": 0.001})
     from troly.context import Context
 
-    tiny = Ingestor(Context(small, embedder=ctx.embedder()))
+    tiny = Context(small, embedder=ctx.embedder()).ingestor()
     big = tmp_path / "big.txt"
     big.write_text("Thông báo. " * 500, encoding="utf-8")
     result = tiny.ingest([big]).results[0]
@@ -105,7 +104,7 @@ def test_bad_files_are_reported_and_the_batch_continues(ctx, corpus_copy: Path, 
 
 
 def test_remove_by_number_or_id(ctx, corpus_copy: Path) -> None:
-    ingestor = Ingestor(ctx)
+    ingestor = ctx.ingestor()
     run = ingestor.ingest([corpus_copy])
     doc_id = run.results[0].doc_id
     assert ingestor.remove(doc_id) == [doc_id]
@@ -116,7 +115,7 @@ def test_remove_by_number_or_id(ctx, corpus_copy: Path) -> None:
 
 def test_original_bytes_are_kept(ctx, corpus_copy: Path) -> None:
     """Every ingested file is copied, content-addressed, into TROLY_HOME/files."""
-    Ingestor(ctx).ingest([corpus_copy])
+    ctx.ingestor().ingest([corpus_copy])
     with ctx.db.session() as session:
         for doc in list_documents(session=session):
             assert doc.stored_path and Path(doc.stored_path).read_bytes() == Path(doc.source_path).read_bytes()

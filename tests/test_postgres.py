@@ -17,13 +17,11 @@ from sqlalchemy import func, select
 from bot.core.assistant import Assistant
 from bot.core.messages import IncomingMessage
 from ingest.pipeline import Ingestor
-from retrieval.directives import TaskFinder
 from retrieval.evaluate import answer_rank
-from retrieval.search import Searcher
 from tests.pg_server import pg_database_url, pg_url
 from troly.config import Settings
 from troly.context import Context
-from troly.ideas import IdeaDraft, IdeaService
+from troly.ideas import IdeaDraft
 from troly.ideas.models import IdeaRow, IdeaStatusRow
 from troly.models import ConversationRow
 from troly.store import passage_ids
@@ -48,7 +46,7 @@ def _sql_ids(ctx: Context) -> set[str]:
 
 
 def _ingested(ctx: Context, corpus: Path) -> Ingestor:
-    ingestor = Ingestor(ctx)
+    ingestor = ctx.ingestor()
     stats = ingestor.ingest([corpus])
     assert stats.results and all(r.status == "added" for r in stats.results), [
         (r.path, r.status, r.reason) for r in stats.results
@@ -79,7 +77,7 @@ def test_ingest_reingest_and_remove_keep_sql_and_chroma_identical(pg_ctx: Contex
 def test_tasks_and_hybrid_search(pg_ctx: Context, corpus_copy: Path) -> None:
     _ingested(pg_ctx, corpus_copy)
 
-    listing = TaskFinder(pg_ctx).tasks(unit="Tỉnh đoàn", month="2026-11")
+    listing = pg_ctx.task_finder().tasks(unit="Tỉnh đoàn", month="2026-11")
     assert listing.resolved_unit == "Tỉnh đoàn"
     texts = [t.text for t in listing.tasks]
     assert len(texts) == 2, texts
@@ -89,7 +87,7 @@ def test_tasks_and_hybrid_search(pg_ctx: Context, corpus_copy: Path) -> None:
     assert quota["min"] == 2 and quota["per"] == "month"
     assert all(t.source["date"] and t.source["doc_id"].startswith("2026-03") for t in listing.tasks)
 
-    searcher = Searcher(pg_ctx)
+    searcher = pg_ctx.searcher()
     hits = searcher.search("Tỉnh đoàn giới thiệu bao nhiêu ý tưởng mỗi tháng", k=3)
     assert answer_rank(hits, ["ít nhất 02 ý tưởng đổi mới sáng tạo"]) == 1
     code_hits = searcher.search("Kế hoạch 678/KH-VPUBND", k=3)  # the exact-code path (ILIKE on PostgreSQL)
@@ -115,7 +113,7 @@ def test_assistant_answers_and_persists_conversation_state(pg_ctx: Context, corp
 
 
 def test_concurrent_idea_submissions_get_unique_codes(pg_ctx: Context) -> None:
-    svc = IdeaService(pg_ctx, clock=lambda: dt.datetime(2026, 11, 20, 9, 0, tzinfo=TZ))
+    svc = pg_ctx.idea_service(clock=lambda: dt.datetime(2026, 11, 20, 9, 0, tzinfo=TZ))
     units = ["xã Tây Sơn", "phường Pleiku", "Tỉnh đoàn", "xã Chư Sê"]
 
     def worker(w: int) -> list[str]:

@@ -107,9 +107,9 @@ def test_nothing_before_the_reminder_day(ctx: Context) -> None:
 
 
 def test_unit_on_target_is_not_reminded_but_admins_still_are(ctx: Context, assistant: Assistant) -> None:
-    from troly.ideas import IdeaDraft, IdeaService
+    from troly.ideas import IdeaDraft
 
-    svc = IdeaService(ctx, clock=assistant.now)
+    svc = ctx.idea_service(clock=assistant.now)
     for i in range(2):
         code = svc.submit(
             IdeaDraft(

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.pipeline import Ingestor
 from retrieval.evaluate import answer_rank, evaluate_retrieval, load_qa
 from retrieval.fusion import convex_z, rrf
 from retrieval.query import analyze
-from retrieval.search import Searcher, SearchFilters
+from retrieval.search import SearchFilters
 from retrieval.tokenize import find_codes, tokenize
 from tests.conftest import EVAL
 from troly.store import passage_ids
@@ -50,7 +49,7 @@ def test_fusion_functions() -> None:
 def test_sample_qa_hybrid_meets_the_bar_and_beats_each_retriever(indexed_corpus) -> None:
     """Acceptance of the retrieval issue on examples/eval/sample-qa.jsonl."""
     items = load_qa(EVAL / "sample-qa.jsonl")
-    reports = {r.mode: r for r in evaluate_retrieval(Searcher(indexed_corpus), items, k=10)}
+    reports = {r.mode: r for r in evaluate_retrieval(indexed_corpus.searcher(), items, k=10)}
     hybrid = reports["hybrid"]
     assert hybrid.recall[5] == 1.0, hybrid.ranks
     assert hybrid.mrr10 >= 0.85, hybrid.ranks
@@ -61,7 +60,7 @@ def test_sample_qa_hybrid_meets_the_bar_and_beats_each_retriever(indexed_corpus)
 
 
 def test_query_without_diacritics_finds_the_same_passage(indexed_corpus) -> None:
-    searcher = Searcher(indexed_corpus)
+    searcher = indexed_corpus.searcher()
     gold = ["ít nhất 02 ý tưởng đổi mới sáng tạo"]
     with_marks = searcher.search("Tỉnh đoàn giới thiệu bao nhiêu ý tưởng mỗi tháng", k=3)
     without = searcher.search("tinh doan gioi thieu bao nhieu y tuong moi thang", k=3)
@@ -71,18 +70,18 @@ def test_query_without_diacritics_finds_the_same_passage(indexed_corpus) -> None
 
 
 def test_exact_document_code_is_found(indexed_corpus) -> None:
-    hits = Searcher(indexed_corpus).search("Kế hoạch 678/KH-VPUBND", k=3)
+    hits = indexed_corpus.searcher().search("Kế hoạch 678/KH-VPUBND", k=3)
     assert "678/KH-VPUBND" in hits[0].passage.text
     assert "exact" in hits[0].retrievers
     # typed without the Đ, the code still matches exactly (through the folded index's postings)
-    hits = Searcher(indexed_corpus).search("quyet dinh 961/QD-UBND", k=3)
+    hits = indexed_corpus.searcher().search("quyet dinh 961/QD-UBND", k=3)
     assert "961/QĐ-UBND" in hits[0].passage.text and "exact" in hits[0].retrievers
 
 
 def test_filters_restrict_by_type_and_date(indexed_corpus) -> None:
     import datetime as dt
 
-    searcher = Searcher(indexed_corpus)
+    searcher = indexed_corpus.searcher()
     hits = searcher.search("chuyển đổi số", k=10, filters=SearchFilters(doc_types=("Báo cáo",)))
     assert hits and all(h.passage.doc_type == "Báo cáo" for h in hits)
     hits = searcher.search("chuyển đổi số", k=10, filters=SearchFilters(date_to=dt.date(2024, 12, 31)))
@@ -92,26 +91,26 @@ def test_filters_restrict_by_type_and_date(indexed_corpus) -> None:
 def test_unit_filter_keeps_passages_naming_the_unit_or_its_groups(indexed_corpus) -> None:
     catalogue = indexed_corpus.catalogue()
     concerned = frozenset(catalogue.expand_for_query("Tỉnh đoàn"))
-    hits = Searcher(indexed_corpus).search("ý tưởng đổi mới sáng tạo", k=5, filters=SearchFilters(unit_ids=concerned))
+    hits = indexed_corpus.searcher().search("ý tưởng đổi mới sáng tạo", k=5, filters=SearchFilters(unit_ids=concerned))
     assert hits and any("Tỉnh đoàn chịu trách nhiệm" in h.passage.text for h in hits)
     for h in hits:
         named = {m.unit_id for m in catalogue.find_mentions(f"{h.passage.heading}\n{h.passage.text}")}
         assert named & concerned, h.passage.text[:80]
     # a unit no passage names filters everything out rather than ignoring the filter
-    assert not Searcher(indexed_corpus).search(
+    assert not indexed_corpus.searcher().search(
         "ý tưởng", k=5, filters=SearchFilters(unit_ids=frozenset({"no-such-unit"}))
     )
 
 
 def test_hits_carry_citation_fields(indexed_corpus) -> None:
-    hit = Searcher(indexed_corpus).search("Ai chủ trì triển khai SOC?", k=1)[0]
+    hit = indexed_corpus.searcher().search("Ai chủ trì triển khai SOC?", k=1)[0]
     p = hit.passage
     assert p.number is not None or p.date is not None
     assert p.doc_type and p.title and hit.retrievers and hit.scores
 
 
 def test_remove_and_reingest_keep_bm25_and_chroma_identical(ctx, corpus_copy) -> None:
-    ingestor = Ingestor(ctx)
+    ingestor = ctx.ingestor()
 
     def sets() -> tuple[set[str], set[str], set[str]]:
         with ctx.db.session() as session:

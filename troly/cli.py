@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from troly.config import Settings
-from troly.context import Context
+from troly.context import Context, open_context, quiet_logging
 from troly.errors import TrolyError
 
 __all__ = ["app"]
@@ -29,13 +29,6 @@ console = Console()
 err_console = Console(stderr=True)
 
 _STATUS_STYLE = {"added": "green", "updated": "cyan", "unchanged": "dim", "failed": "red", "removed": "yellow"}
-
-
-def _context() -> Context:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "bm25s", "chromadb"):  # httpx: request URLs carry bot tokens
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-    return Context(Settings())
 
 
 def _print_json(data: Any) -> None:
@@ -54,10 +47,10 @@ def ingest(
     as_json: Annotated[bool, typer.Option("--json", help="Print results as JSON.")] = False,
 ) -> None:
     """Index documents (PDF, DOCX, DOC, TXT, MD, HTML, images). Unchanged files are skipped."""
-    from ingest.pipeline import Ingestor, collect_files
+    from ingest.pipeline import collect_files
 
-    ctx = _context()
-    ingestor = Ingestor(ctx)
+    ctx = open_context()
+    ingestor = ctx.ingestor()
     try:
         total = len(collect_files(paths))
         with Progress(
@@ -118,7 +111,7 @@ def docs(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     from troly.schemas import DocumentPublic
     from troly.store import list_documents, passage_counts
 
-    ctx = _context()
+    ctx = open_context()
     with ctx.db.session() as session:
         counts = passage_counts(session=session)
         rows = [DocumentPublic.from_row(d, passages=counts.get(d.id, 0)) for d in list_documents(session=session)]
@@ -139,11 +132,10 @@ def docs(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
 @app.command()
 def remove(doc: Annotated[str, typer.Argument(help="Document id, number, file name or path.")]) -> None:
     """Remove a document and its passages from every index."""
-    from ingest.pipeline import Ingestor
 
-    ctx = _context()
+    ctx = open_context()
     try:
-        removed = Ingestor(ctx).remove(doc)
+        removed = ctx.ingestor().remove(doc)
     except TrolyError as e:
         _fail(e)
         return
@@ -202,16 +194,15 @@ def search(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Find the passages that best answer a question (hybrid dense + BM25 by default)."""
-    from retrieval.search import Searcher
     from troly.schemas import HitPublic
 
     if mode not in ("hybrid", "dense", "bm25"):
         raise typer.BadParameter("mode is hybrid, dense or bm25")
     if (query is None) == (queries is None):
         raise typer.BadParameter("give either QUERY or --queries FILE")
-    ctx = _context()
+    ctx = open_context()
     filters = _filters(doc_type, issuer, date_from, date_to, unit, ctx)
-    searcher = Searcher(ctx)
+    searcher = ctx.searcher()
     if queries is not None:
         lines = [json.loads(line) for line in queries.read_text(encoding="utf-8").splitlines() if line.strip()]
         texts = [str(item.get("question") or item.get("query") or "") for item in lines]
@@ -269,12 +260,11 @@ def eval_retrieval(
 ) -> None:
     """Recall@1/5/10 and MRR@10 for BM25 only, dense only and hybrid."""
     from retrieval.evaluate import evaluate_retrieval, load_qa, reports_json
-    from retrieval.search import Searcher
 
-    ctx = _context()
+    ctx = open_context()
     try:
         items = load_qa(qa)
-        reports = evaluate_retrieval(Searcher(ctx), items, k=k)
+        reports = evaluate_retrieval(ctx.searcher(), items, k=k)
     except TrolyError as e:
         _fail(e)
         return
@@ -319,11 +309,10 @@ def eval_deadlines(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Check a gold file of deadline-range expectations (pass/fail per line with the reason)."""
-    from retrieval.directives import TaskFinder
     from retrieval.evaluate import evaluate_deadlines
 
     try:
-        results = evaluate_deadlines(TaskFinder(_context()), gold)
+        results = evaluate_deadlines(open_context().task_finder(), gold)
     except TrolyError as e:
         _fail(e)
         return
@@ -365,10 +354,9 @@ def tasks(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """List assignments extracted from directives, by unit and month."""
-    from retrieval.directives import TaskFinder
 
     try:
-        listing = TaskFinder(_context()).tasks(unit=unit, month=month)
+        listing = open_context().task_finder().tasks(unit=unit, month=month)
     except TrolyError as e:
         _fail(e)
         return
@@ -386,14 +374,12 @@ def deadlines(
     """List deadlines (and recurring duties) that fall in a date range."""
     import datetime as dt
 
-    from retrieval.directives import TaskFinder
-
     try:
         start, end = dt.date.fromisoformat(date_from), dt.date.fromisoformat(date_to)
     except ValueError as e:
         raise typer.BadParameter("dates are YYYY-MM-DD") from e
     try:
-        listing = TaskFinder(_context()).deadlines(start=start, end=end, unit=unit)
+        listing = open_context().task_finder().deadlines(start=start, end=end, unit=unit)
     except TrolyError as e:
         _fail(e)
         return
@@ -411,7 +397,7 @@ def units_cmd(
 
     from troly.models import UnknownUnitRow
 
-    ctx = _context()
+    ctx = open_context()
     if unknown:
         with ctx.db.session() as session:
             rows = session.execute(
@@ -436,14 +422,11 @@ def _assistant(ctx: Context, today: str | None = None):  # type: ignore[no-untyp
     """The conversation core; ``today`` (YYYY-MM-DD) pins its clock to midday local time so
     "this month" / "this week" questions are reproducible."""
     import datetime as dt
-    from zoneinfo import ZoneInfo
-
-    from bot.core.assistant import Assistant
 
     if today is None:
-        return Assistant(ctx)
-    fixed = dt.datetime.combine(_parse_today(today), dt.time(12), tzinfo=ZoneInfo(ctx.settings.timezone))
-    return Assistant(ctx, clock=lambda: fixed)
+        return ctx.assistant()
+    fixed = dt.datetime.combine(_parse_today(today), dt.time(12), tzinfo=ctx.tz)
+    return ctx.assistant(clock=lambda: fixed)
 
 
 def _parse_today(today: str):  # type: ignore[no-untyped-def]
@@ -465,9 +448,7 @@ def serve(
 
     from bot.app import create_app
 
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "bm25s", "chromadb"):  # httpx: request URLs carry bot tokens
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    quiet_logging(logging.INFO)
     settings = Settings()
     uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
 
@@ -477,7 +458,7 @@ def chat() -> None:
     """Chat with the assistant in the terminal ("thoát" or /quit to leave)."""
     from bot.channels.cli_chat import run_repl
 
-    run_repl(_assistant(_context()))
+    run_repl(_assistant(open_context()))
 
 
 @app.command()
@@ -494,7 +475,7 @@ def ask(
         _parse_today(today)  # reject a bad date before loading anything
     if not question.strip():
         raise typer.BadParameter("Vui lòng nhập câu hỏi.", param_hint="QUESTION")
-    reply = _assistant(_context(), today).handle(IncomingMessage(channel="cli", user_id="ask", text=question))
+    reply = _assistant(open_context(), today).handle(IncomingMessage(channel="cli", user_id="ask", text=question))
     if as_json:
         _print_json(
             {

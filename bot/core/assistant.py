@@ -13,10 +13,11 @@ import logging
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
+from bot.core.conversation import Conversation
 from bot.core.messages import IncomingMessage, Reply
+from bot.core.services import CoreServices, admin_check
 from troly.chat_store import ChatStore
 from troly.clock import Clock, local_now
-from troly.context import Context
 from troly.errors import TrolyError
 
 __all__ = ["Assistant", "DeltaSink"]
@@ -31,14 +32,18 @@ DeltaSink = Callable[[str], None]
 class Assistant:
     """Channel-agnostic conversation core. Synchronous: async adapters call it in a thread."""
 
-    def __init__(self, ctx: Context, *, clock: Clock | None = None) -> None:
-        self.ctx = ctx
-        self.store = ChatStore(ctx.db)  # chat state shared by every channel and the reminder jobs
-        self.tz = ZoneInfo(ctx.settings.timezone)
-        self._clock = clock or ctx.clock
-        from bot.core.conversation import Conversation
-
-        self._conversation = Conversation(self)
+    def __init__(self, services: CoreServices, *, clock: Clock | None = None) -> None:
+        """Args:
+        services: what the core uses, from the composition root (``troly.context.Context``);
+            channels reach its ``settings`` and ``db`` as ``assistant.ctx``.
+        clock: the current instant (default: the services' clock; ``--today`` pins it).
+        """
+        self.ctx = services
+        self.tz = ZoneInfo(services.settings.timezone)
+        self._clock: Clock = clock or services.clock
+        self._is_admin = admin_check(services.settings)
+        self._conversation = Conversation(services, clock=self._clock, is_admin=self.is_admin)
+        self.store = ChatStore(services.db)  # chat state shared by every channel and the reminder jobs
 
     def now(self) -> dt.datetime:
         """Current time in Asia/Ho_Chi_Minh (tests set the clock)."""
@@ -48,7 +53,7 @@ class Assistant:
         return self.now().date()
 
     def is_admin(self, msg: IncomingMessage) -> bool:
-        return msg.user_key in self.ctx.settings.admin_keys
+        return self._is_admin(msg)
 
     def handle(self, msg: IncomingMessage, on_delta: DeltaSink | None = None) -> Reply:
         """Answer one message. Never raises for user input: errors become a polite Vietnamese reply.

@@ -7,16 +7,21 @@ import logging
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from bot.core.extractive import NOT_FOUND, citation_of, extract_answer, lead_unit_answer
 from bot.core.messages import Button, Citation, IncomingMessage, Reply
 from bot.core.router import Intent, route
+from bot.core.services import AdminCheck, CoreServices
 from troly.chat_store import ChatStore, ConversationState, UserProfile
+from troly.clock import Clock, local_now
 from troly.errors import UserInputError
 
 if TYPE_CHECKING:
-    from bot.core.assistant import Assistant
-    from retrieval.directives import TaskListing
+    from bot.core.ideas_flow import IdeasFlow
+    from bot.core.llm import LLMAnswerer
+    from retrieval.directives import TaskFinder, TaskListing
+    from retrieval.search import Searcher
 
 __all__ = ["HELP_TEXT", "Conversation"]
 
@@ -78,38 +83,33 @@ def _last_heading(source: dict) -> str:
 class Conversation:
     """The dispatcher behind ``Assistant.handle``."""
 
-    def __init__(self, assistant: Assistant) -> None:
-        self.a = assistant
-        self.ctx = assistant.ctx
+    def __init__(self, services: CoreServices, *, clock: Clock, is_admin: AdminCheck) -> None:
+        self.ctx = services
+        self.tz = ZoneInfo(services.settings.timezone)
+        self.clock = clock
+        self.is_admin = is_admin
         self.store = ChatStore(self.ctx.db)
-        self._searcher = None
-        self._finder = None
-        self._llm = None
-        self._ideas = None
+        self._llm: LLMAnswerer | None = None
+        self._ideas: IdeasFlow | None = None
 
-    # ---- lazily built services ---------------------------------------------------------------
+    def today(self) -> dt.date:
+        return local_now(self.clock, self.tz).date()
 
-    def searcher(self):  # type: ignore[no-untyped-def]
-        if self._searcher is None:
-            from retrieval.search import Searcher
+    # ---- services -----------------------------------------------------------------------------
 
-            self._searcher = Searcher(self.ctx)
-        return self._searcher
+    def searcher(self) -> Searcher:
+        return self.ctx.searcher()
 
-    def finder(self):  # type: ignore[no-untyped-def]
-        if self._finder is None:
-            from retrieval.directives import TaskFinder
+    def finder(self) -> TaskFinder:
+        return self.ctx.task_finder()
 
-            self._finder = TaskFinder(self.ctx)
-        return self._finder
-
-    def ideas(self):  # type: ignore[no-untyped-def]
+    def ideas(self) -> IdeasFlow | None:
         if self._ideas is None:
             try:
                 from bot.core.ideas_flow import IdeasFlow
             except ImportError:
                 return None
-            self._ideas = IdeasFlow(self.a)
+            self._ideas = IdeasFlow(self.ctx, clock=self.clock, is_admin=self.is_admin)
         return self._ideas
 
     # ---- entry point --------------------------------------------------------------------------
@@ -135,7 +135,7 @@ class Conversation:
                 msg, last_intent="ideas", params=state.params, form="idea" if form else None, form_state=form or {}
             )
             return reply
-        intent = route(text, today=self.a.today(), catalogue=self.ctx.catalogue(), previous=state.last_intent)
+        intent = route(text, today=self.today(), catalogue=self.ctx.catalogue(), previous=state.last_intent)
         if intent.follow_up:
             intent = self._merge_follow_up(intent, state.params)
         reply = self._dispatch(msg, intent, on_delta)
@@ -260,7 +260,7 @@ class Conversation:
                 "Bạn cũng có thể đặt đơn vị của mình bằng /donvi <tên đơn vị>.",
                 intent="help",
             )
-        today = self.a.today()
+        today = self.today()
         period = intent.period or (
             today.replace(day=1),
             (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1),
@@ -273,7 +273,7 @@ class Conversation:
         return self._task_reply(listing, header, intent="tasks")
 
     def _deadlines(self, msg: IncomingMessage, intent: Intent) -> Reply:
-        today = self.a.today()
+        today = self.today()
         period = intent.period or (today, today + dt.timedelta(days=14))
         unit = intent.unit or (self._resolve_unit_for(msg, intent) if intent.mine else None)
         listing = self.finder().deadlines(start=period[0], end=period[1], unit=unit)
@@ -342,13 +342,12 @@ class Conversation:
         return Reply("Xin lỗi, chức năng này chỉ dành cho quản trị viên.", intent="denied")
 
     def _reindex(self, msg: IncomingMessage) -> Reply:
-        if not self.a.is_admin(msg):
+        if not self.is_admin(msg):
             return self._refuse_non_admin(msg, "/reindex")
-        from ingest.pipeline import Ingestor
         from troly.store import document_listing
 
         sources = [__import__("pathlib").Path(d.source_path) for d in document_listing(db=self.ctx.db)]
-        stats = Ingestor(self.ctx).ingest([p for p in sources if p.exists()], sync=True)
+        stats = self.ctx.ingestor().ingest([p for p in sources if p.exists()], sync=True)
         counts = {
             s: sum(1 for r in stats.results if r.status == s)
             for s in ("added", "updated", "unchanged", "failed", "removed")
@@ -356,7 +355,7 @@ class Conversation:
         return Reply("Đã lập lại chỉ mục: " + ", ".join(f"{k} {v}" for k, v in counts.items()) + ".", intent="admin")
 
     def _docs(self, msg: IncomingMessage) -> Reply:
-        if not self.a.is_admin(msg):
+        if not self.is_admin(msg):
             return self._refuse_non_admin(msg, "/tailieu")
         from troly.store import document_listing
 
@@ -368,11 +367,9 @@ class Conversation:
         return Reply(f"Có {len(docs)} văn bản:\n" + "\n".join(lines), intent="admin")
 
     def _upload(self, msg: IncomingMessage) -> Reply:
-        if not self.a.is_admin(msg):
+        if not self.is_admin(msg):
             return self._refuse_non_admin(msg, "upload")
-        from ingest.pipeline import Ingestor
-
-        stats = Ingestor(self.ctx).ingest([a.path for a in msg.attachments])
+        stats = self.ctx.ingestor().ingest([a.path for a in msg.attachments])
         lines = []
         for att, r in zip(msg.attachments, stats.results, strict=False):
             if r.status == "failed":

@@ -14,11 +14,14 @@ import datetime as dt
 import logging
 import uuid
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.core.commands import split_command
 from bot.core.messages import Button, IncomingMessage, Reply
+from bot.core.services import AdminCheck, CoreServices
 from troly.chat_store import ChatStore
+from troly.clock import Clock, local_now
 from troly.errors import TrolyError
 from troly.ideas import (
     CONTACT_MAX,
@@ -36,9 +39,6 @@ from troly.ideas import (
     validate_title,
 )
 from troly.text import collapse_ws, fold, nfc
-
-if TYPE_CHECKING:
-    from bot.core.assistant import Assistant
 
 __all__ = ["FORM_NAME", "FormState", "IdeasFlow"]
 
@@ -92,11 +92,19 @@ def _key(text: str) -> str:
 class IdeasFlow:
     """Idea submission form, status check and quota progress, for every channel."""
 
-    def __init__(self, assistant: Assistant) -> None:
-        self.assistant = assistant
-        self.ctx = assistant.ctx
-        self.service = IdeaService(assistant.ctx, clock=assistant.now)
+    def __init__(self, services: CoreServices, *, clock: Clock, is_admin: AdminCheck) -> None:
+        self.ctx = services
+        self.tz = ZoneInfo(services.settings.timezone)
+        self.clock = clock
+        self.is_admin = is_admin
+        self.service: IdeaService = services.idea_service(clock=clock)
         self.store = ChatStore(self.ctx.db)
+
+    def now(self) -> dt.datetime:
+        return local_now(self.clock, self.tz)
+
+    def today(self) -> dt.date:
+        return self.now().date()
 
     # ---- entry points -------------------------------------------------------------------------
 
@@ -118,7 +126,7 @@ class IdeasFlow:
             return self._start(msg)
         if _key(text) in _CANCEL:
             return Reply(text="Đã hủy gửi ý tưởng. Gõ /ytuong khi bạn muốn gửi lại.", intent="idea"), None
-        now = self.assistant.now()
+        now = self.now()
         try:
             state = FormState(form.get("state"))
         except ValueError:
@@ -138,12 +146,12 @@ class IdeasFlow:
         """ "/chitieu [tháng]": the user's unit progress, or every unit behind quota for admins."""
         from troly.ideas.report import admin_summary, monthly_report, parse_month
 
-        today = self.assistant.today()
+        today = self.today()
         try:
             year, month = parse_month(arg, today)
         except ValueError:
             return Reply(text="Tháng chưa đúng. Ví dụ: /chitieu 11/2026 hoặc /chitieu 2026-11.", intent="idea_quota")
-        if self.assistant.is_admin(msg):
+        if self.is_admin(msg):
             day = dt.date(year, month, 1)
             text = admin_summary(self.ctx, day if (year, month) != (today.year, today.month) else today)
             report = monthly_report(self.ctx, year, month)
@@ -190,12 +198,12 @@ class IdeasFlow:
         except ValueError:
             return False
         if last.tzinfo is None:
-            last = last.replace(tzinfo=self.assistant.tz)
+            last = last.replace(tzinfo=self.tz)
         return now - last > dt.timedelta(minutes=self.ctx.settings.ideas_form_timeout_minutes)
 
     def _touch(self, form: dict, state: FormState, **changes: Any) -> dict:
         data = {**form.get("data", {}), **changes}
-        return {**form, "state": state.value, "data": data, "updated_at": self.assistant.now().isoformat()}
+        return {**form, "state": state.value, "data": data, "updated_at": self.now().isoformat()}
 
     def _unit_ref(self, data: dict) -> str:
         """The unit id when catalogued, else its name ("xã Ia Hrú" resolves by pattern, its slug does not)."""
@@ -216,7 +224,7 @@ class IdeasFlow:
             "data": {},
             "token": uuid.uuid4().hex,
             "editing": False,
-            "updated_at": self.assistant.now().isoformat(),
+            "updated_at": self.now().isoformat(),
         }
         intro = "Gửi ý tưởng đổi mới sáng tạo (gõ /huy để hủy bất cứ lúc nào).\n"
         return self._prompt(FormState.TITLE, form, msg, prefix=intro), form
@@ -414,7 +422,7 @@ class IdeasFlow:
             new = self._touch(form, back)
             new.pop("resume_state", None)
             return self._prompt(back, new, msg, prefix="Tiếp tục gửi ý tưởng.\n"), new
-        new = {**form, "updated_at": self.assistant.now().isoformat()}
+        new = {**form, "updated_at": self.now().isoformat()}
         return Reply(
             text=RESUME_QUESTION + " (bấm “Tiếp tục” hoặc “Hủy”)",
             buttons=[Button("Tiếp tục", "tiếp tục"), CANCEL_BUTTON],
@@ -437,7 +445,7 @@ class IdeasFlow:
 
     def _status_reply(self, msg: IncomingMessage, arg: str) -> Reply:
         code = parse_code(arg)
-        admin = self.assistant.is_admin(msg)
+        admin = self.is_admin(msg)
         if code is None:
             mine = self.service.list(user_key=msg.user_key)[-10:]
             if not mine:
@@ -481,9 +489,9 @@ class IdeasFlow:
     def due_reminders(self, today: dt.date | None = None) -> list[tuple[str, str]]:
         from troly.ideas.report import due_reminders
 
-        return due_reminders(self.ctx, today or self.assistant.today())
+        return due_reminders(self.ctx, today or self.today())
 
     def admin_summary(self, today: dt.date | None = None) -> str:
         from troly.ideas.report import admin_summary
 
-        return admin_summary(self.ctx, today or self.assistant.today())
+        return admin_summary(self.ctx, today or self.today())
