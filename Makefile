@@ -44,6 +44,7 @@ lint: install-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/python scripts/check_cycles.py
 
 # The suite, then the whole suite again with the clock moved (see CLOCK_CI).
 test: install-dev

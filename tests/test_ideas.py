@@ -480,11 +480,11 @@ def test_500_concurrent_submissions(ctx: Context) -> None:
 
 
 def test_cli_report_submit_list_status_import(svc: IdeaService, ctx: Context, tmp_path: Path, monkeypatch) -> None:
-    from troly import cli
+    from troly import context as root
     from troly.cli import app
 
     seed_november(svc)
-    monkeypatch.setattr(cli, "_context", lambda: ctx)
+    monkeypatch.setattr(root, "open_context", lambda: ctx)
     runner = CliRunner()
     res = runner.invoke(
         app,
@@ -545,7 +545,7 @@ def test_cli_report_submit_list_status_import(svc: IdeaService, ctx: Context, tm
 
 def test_rules_derived_from_extracted_tasks(svc: IdeaService, ctx: Context, tmp_path: Path, monkeypatch) -> None:
     """Bonus: a stored task quota "ít nhất 03 ý tưởng mỗi tháng" for Sở KH&CN becomes a rule; YAML wins."""
-    from troly import cli
+    from troly import context as root
     from troly.cli import app
     from troly.ideas.rules import rules_from_tasks, with_task_rules
     from troly.models import DocumentRow, TaskAssigneeRow, TaskRow
@@ -587,7 +587,7 @@ def test_rules_derived_from_extracted_tasks(svc: IdeaService, ctx: Context, tmp_
     merged = with_task_rules(base, derived, ctx.catalogue())
     r = monthly_report(ctx, 2026, 11, rules=merged)
     assert r.line("so-khcn").required == 3 and r.line("tinh-doan").required == 2  # the YAML keeps Tỉnh đoàn
-    monkeypatch.setattr(cli, "_context", lambda: ctx)
+    monkeypatch.setattr(root, "open_context", lambda: ctx)
     res = CliRunner().invoke(app, ["ideas", "report", "--month", "2026-11", "--from-directives", "--json"])
     assert res.exit_code == 0, res.output
     assert any(x["unit_id"] == "so-khcn" for x in json.loads(res.output)["lines"])

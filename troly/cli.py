@@ -14,8 +14,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from troly import context as root
 from troly.config import Settings
-from troly.context import Context, open_context, quiet_logging
+from troly.context import Context, quiet_logging
 from troly.errors import TrolyError
 
 __all__ = ["app"]
@@ -49,7 +50,7 @@ def ingest(
     """Index documents (PDF, DOCX, DOC, TXT, MD, HTML, images). Unchanged files are skipped."""
     from ingest.pipeline import collect_files
 
-    ctx = open_context()
+    ctx = root.open_context()
     ingestor = ctx.ingestor()
     try:
         total = len(collect_files(paths))
@@ -111,7 +112,7 @@ def docs(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     from troly.schemas import DocumentPublic
     from troly.store import list_documents, passage_counts
 
-    ctx = open_context()
+    ctx = root.open_context()
     with ctx.db.session() as session:
         counts = passage_counts(session=session)
         rows = [DocumentPublic.from_row(d, passages=counts.get(d.id, 0)) for d in list_documents(session=session)]
@@ -133,7 +134,7 @@ def docs(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
 def remove(doc: Annotated[str, typer.Argument(help="Document id, number, file name or path.")]) -> None:
     """Remove a document and its passages from every index."""
 
-    ctx = open_context()
+    ctx = root.open_context()
     try:
         removed = ctx.ingestor().remove(doc)
     except TrolyError as e:
@@ -200,7 +201,7 @@ def search(
         raise typer.BadParameter("mode is hybrid, dense or bm25")
     if (query is None) == (queries is None):
         raise typer.BadParameter("give either QUERY or --queries FILE")
-    ctx = open_context()
+    ctx = root.open_context()
     filters = _filters(doc_type, issuer, date_from, date_to, unit, ctx)
     searcher = ctx.searcher()
     if queries is not None:
@@ -261,7 +262,7 @@ def eval_retrieval(
     """Recall@1/5/10 and MRR@10 for BM25 only, dense only and hybrid."""
     from retrieval.evaluate import evaluate_retrieval, load_qa, reports_json
 
-    ctx = open_context()
+    ctx = root.open_context()
     try:
         items = load_qa(qa)
         reports = evaluate_retrieval(ctx.searcher(), items, k=k)
@@ -312,7 +313,7 @@ def eval_deadlines(
     from retrieval.evaluate import evaluate_deadlines
 
     try:
-        results = evaluate_deadlines(open_context().task_finder(), gold)
+        results = evaluate_deadlines(root.open_context().task_finder(), gold)
     except TrolyError as e:
         _fail(e)
         return
@@ -356,7 +357,7 @@ def tasks(
     """List assignments extracted from directives, by unit and month."""
 
     try:
-        listing = open_context().task_finder().tasks(unit=unit, month=month)
+        listing = root.open_context().task_finder().tasks(unit=unit, month=month)
     except TrolyError as e:
         _fail(e)
         return
@@ -379,7 +380,7 @@ def deadlines(
     except ValueError as e:
         raise typer.BadParameter("dates are YYYY-MM-DD") from e
     try:
-        listing = open_context().task_finder().deadlines(start=start, end=end, unit=unit)
+        listing = root.open_context().task_finder().deadlines(start=start, end=end, unit=unit)
     except TrolyError as e:
         _fail(e)
         return
@@ -397,7 +398,7 @@ def units_cmd(
 
     from troly.models import UnknownUnitRow
 
-    ctx = open_context()
+    ctx = root.open_context()
     if unknown:
         with ctx.db.session() as session:
             rows = session.execute(
@@ -458,7 +459,7 @@ def chat() -> None:
     """Chat with the assistant in the terminal ("thoát" or /quit to leave)."""
     from bot.channels.cli_chat import run_repl
 
-    run_repl(_assistant(open_context()))
+    run_repl(_assistant(root.open_context()))
 
 
 @app.command()
@@ -475,7 +476,7 @@ def ask(
         _parse_today(today)  # reject a bad date before loading anything
     if not question.strip():
         raise typer.BadParameter("Vui lòng nhập câu hỏi.", param_hint="QUESTION")
-    reply = _assistant(open_context(), today).handle(IncomingMessage(channel="cli", user_id="ask", text=question))
+    reply = _assistant(root.open_context(), today).handle(IncomingMessage(channel="cli", user_id="ask", text=question))
     if as_json:
         _print_json(
             {

@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from troly.context import open_context
+from troly import context as root
 from troly.errors import TrolyError
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ class ImportOut(BaseModel):
 
 
 def _service() -> IdeaService:
-    return open_context().idea_service()
+    return root.open_context().idea_service()
 
 
 def _out(model: BaseModel | list[BaseModel]) -> None:
@@ -267,7 +267,7 @@ def report_cmd(
     )
     from troly.ideas.rules import load_rules, rules_from_tasks, with_task_rules
 
-    ctx = open_context()
+    ctx = root.open_context()
     try:
         year, mon = parse_month(month, ctx.today())
     except ValueError as e:
