@@ -42,7 +42,7 @@ from troly.store import (
     replace_tasks,
 )
 from troly.text import fold
-from troly.types import Chunk, DocumentMeta
+from troly.types import Chunk, DocumentMeta, PassageEmbedder
 
 if TYPE_CHECKING:
     import numpy as np
@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from troly.db import Database
     from troly.units import UnitCatalogue
 
-__all__ = ["PIPELINE_VERSION", "FileResult", "Ingestor", "PassageEmbedder", "VectorStore", "collect_files"]
+__all__ = ["PIPELINE_VERSION", "FileResult", "Ingestor", "VectorStore", "collect_files"]
 
 logger = logging.getLogger(__name__)
 
@@ -62,12 +62,6 @@ PIPELINE_VERSION = "1"
 TASKS_VERSION = "1"
 
 Status = Literal["added", "updated", "unchanged", "failed", "removed"]
-
-
-class PassageEmbedder(Protocol):
-    """What the pipeline needs from an embedding model (``retrieval.embeddings.Embedder`` is one)."""
-
-    def embed_passages(self, texts: list[str]) -> np.ndarray: ...
 
 
 class VectorStore(Protocol):

@@ -51,8 +51,8 @@ def ingest(
     from ingest.pipeline import collect_files
 
     ctx = root.open_context()
-    ingestor = ctx.ingestor()
     try:
+        ingestor = ctx.ingestor()
         total = len(collect_files(paths))
         with Progress(
             TextColumn("[bold]{task.description}"),
@@ -203,7 +203,11 @@ def search(
         raise typer.BadParameter("give either QUERY or --queries FILE")
     ctx = root.open_context()
     filters = _filters(doc_type, issuer, date_from, date_to, unit, ctx)
-    searcher = ctx.searcher()
+    try:
+        searcher = ctx.searcher()
+    except TrolyError as e:
+        _fail(e)
+        return
     if queries is not None:
         lines = [json.loads(line) for line in queries.read_text(encoding="utf-8").splitlines() if line.strip()]
         texts = [str(item.get("question") or item.get("query") or "") for item in lines]

@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
-__all__ = ["Chunk", "DateSource", "DocumentMeta", "ExtractedText", "Hit", "Passage"]
+if TYPE_CHECKING:
+    import numpy as np
+
+__all__ = ["Chunk", "DateSource", "DocumentMeta", "ExtractedText", "Hit", "Passage", "PassageEmbedder"]
 
 DateSource = Literal["header", "body", "filename", "none"]
 
@@ -85,3 +88,12 @@ class Hit:
     score: float
     retrievers: list[str] = field(default_factory=list)
     scores: dict[str, float] = field(default_factory=dict)
+
+
+class PassageEmbedder(Protocol):
+    """What the ingest pipeline and the idea duplicate check need from an embedding model
+    (``retrieval.embeddings.Embedder`` is one)."""
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        """Embed passages; returns an (n, dim) float32 array."""
+        ...

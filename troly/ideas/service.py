@@ -6,7 +6,7 @@ import datetime as dt
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -21,17 +21,12 @@ from troly.ideas.views import IdeaView
 if TYPE_CHECKING:
     from troly.config import Settings
     from troly.db import Database
+    from troly.types import PassageEmbedder
     from troly.units import UnitCatalogue
 
 __all__ = ["IdeaService"]
 
 logger = logging.getLogger(__name__)
-
-
-class PassageEmbedder(Protocol):
-    """The one thing the duplicate check needs from an embedding model."""
-
-    def embed_passages(self, texts: list[str]) -> np.ndarray: ...
 
 
 class IdeaService:

@@ -7,7 +7,7 @@ import datetime as dt
 import logging
 import threading
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -21,6 +21,7 @@ from troly.ideas.workflow import NEW, STATUSES, TRANSITIONS, WITHDRAWN, format_c
 from troly.text import collapse_ws
 
 if TYPE_CHECKING:
+    from troly.types import PassageEmbedder
     from troly.units import UnitCatalogue
 
 __all__ = [
@@ -40,7 +41,7 @@ VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 _EMBED_LOCK = threading.Lock()  # the model is not guaranteed thread-safe; ideas are few and short
 
 
-def embed_idea_texts(embedder: Any, texts: Sequence[str]) -> list[np.ndarray]:
+def embed_idea_texts(embedder: PassageEmbedder, texts: Sequence[str]) -> list[np.ndarray]:
     """L2-normalised float32 vectors (serialised under a lock: one model, many worker threads)."""
     if not texts:
         return []
