@@ -42,8 +42,13 @@ _ST_PREFIXES = ("sentence-transformers:", "st:")
 class Embedder(Protocol):
     """Turns passages and queries into normalised vectors."""
 
-    name: str  # stable model identity: names the Chroma collection, so models never mix
-    dim: int
+    @property
+    def name(self) -> str:
+        """Stable model identity: names the Chroma collection, so models never mix."""
+        ...
+
+    @property
+    def dim(self) -> int: ...
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         """Embed passages; returns an (n, dim) float32 array."""

@@ -7,7 +7,7 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -18,6 +18,12 @@ from troly import context as root
 from troly.config import Settings
 from troly.context import Context, quiet_logging
 from troly.errors import TrolyError
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from bot.core.assistant import Assistant
+    from retrieval.search import SearchFilters
 
 __all__ = ["app"]
 
@@ -150,10 +156,10 @@ def _filters(
     doc_type: list[str] | None,
     issuer: str | None,
     date_from: str | None,
-    date_to: str | None,  # type: ignore[no-untyped-def]
-    unit: str | None = None,
-    ctx=None,
-):
+    date_to: str | None,
+    unit: str | None,
+    ctx: Context,
+) -> SearchFilters:
     import datetime as dt
 
     from retrieval.search import SearchFilters
@@ -423,7 +429,7 @@ def units_cmd(
     console.print(table)
 
 
-def _assistant(ctx: Context, today: str | None = None):  # type: ignore[no-untyped-def]
+def _assistant(ctx: Context, today: str | None = None) -> Assistant:
     """The conversation core; ``today`` (YYYY-MM-DD) pins its clock to midday local time so
     "this month" / "this week" questions are reproducible."""
     import datetime as dt
@@ -434,7 +440,7 @@ def _assistant(ctx: Context, today: str | None = None):  # type: ignore[no-untyp
     return ctx.assistant(clock=lambda: fixed)
 
 
-def _parse_today(today: str):  # type: ignore[no-untyped-def]
+def _parse_today(today: str) -> dt.date:
     import datetime as dt
 
     try:
