@@ -11,7 +11,6 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.core.messages import Citation, Reply
-from ingest.pipeline import Ingestor
 from tests.docfactory import make_docx
 from troly.evals.answers import evaluate_answers, judge, load_answer_cases
 from troly.evals.assignments import due_agrees, evaluate_assignments, is_assignment_gold
@@ -120,7 +119,7 @@ def test_eval_metadata_scores_each_field_and_keeps_heldout_unlisted(ctx, corpus:
 
 
 def test_eval_assignments_precision_recall_and_dues_over_the_home(ctx, corpus: Path) -> None:
-    Ingestor(ctx).ingest([corpus / "files" / "t"])
+    ctx.ingestor().ingest([corpus / "files" / "t"])
     gold = _jsonl(
         corpus / "gold" / "gold-tasks-t.jsonl",
         [
@@ -187,7 +186,7 @@ def test_a_task_naming_no_unit_is_one_unmatched_pair() -> None:
 
 
 def test_eval_answers_through_the_assistant(ctx, corpus: Path) -> None:
-    Ingestor(ctx).ingest([corpus / "files" / "t"])
+    ctx.ingestor().ingest([corpus / "files" / "t"])
     gold = _jsonl(
         corpus / "gold" / "answers.jsonl",
         [
@@ -241,7 +240,7 @@ def test_cli_eval_commands(ctx, corpus: Path, monkeypatch: pytest.MonkeyPatch) -
     from troly.cli import app
 
     monkeypatch.setenv("TROLY_HOME", str(ctx.settings.home))
-    Ingestor(ctx).ingest([corpus / "files" / "t"])
+    ctx.ingestor().ingest([corpus / "files" / "t"])
     meta = _jsonl(
         corpus / "gold" / "gold-metadata-t.jsonl",
         [{"id": "n1", "split": "dev", "type": "Thông báo", "number": "912/TB-UBND", "date": "2026-11-14",

@@ -296,22 +296,6 @@ def eval_retrieval(
         console.print(f"[dim]hybrid not at rank 1: {', '.join(misses)}[/dim]")
 
 
-def _print_gold(results, title: str, as_json: bool) -> None:  # type: ignore[no-untyped-def]
-    passed = sum(r.passed for r in results)
-    if as_json:
-        _print_json({"passed": passed, "failed": len(results) - passed, "results": [r.as_dict() for r in results]})
-    else:
-        table = Table(title=title)
-        for col in ("id", "kết quả", "số mục", "lý do"):
-            table.add_column(col)
-        for r in results:
-            table.add_row(r.id, "[green]PASS[/green]" if r.passed else "[red]FAIL[/red]", str(r.listed), r.reason)
-        console.print(table)
-        console.print(f"{passed} passed, {len(results) - passed} failed")
-    if passed != len(results):
-        raise typer.Exit(1)
-
-
 @eval_app.command("deadlines")
 def eval_deadlines(
     gold: Annotated[
@@ -327,7 +311,9 @@ def eval_deadlines(
     except TrolyError as e:
         _fail(e)
         return
-    _print_gold(results, f"Deadlines: {gold.name}", as_json)
+    from troly.cli_evals import print_gold
+
+    print_gold(results, f"Deadlines: {gold.name}", as_json)
 
 
 def _fmt_due(task: dict) -> str:

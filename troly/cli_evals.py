@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -20,9 +20,10 @@ from rich.table import Table
 from troly.errors import TrolyError
 
 if TYPE_CHECKING:
+    from retrieval.evaluate import GoldResult
     from troly.context import Context
 
-__all__ = ["register_eval_commands"]
+__all__ = ["print_gold", "register_eval_commands"]
 
 console = Console()
 err_console = Console(stderr=True)
@@ -41,9 +42,9 @@ Prints the share right overall and by type, per split; --show-failures lists dev
 
 
 def _context() -> Context:
-    from troly.cli import _context as base
+    from troly import context as root  # looked up at call time: tests patch open_context
 
-    return base()
+    return root.open_context()
 
 
 def _print_json(data: Any) -> None:
@@ -239,17 +240,15 @@ def eval_tasks(
 
 
 def _sample_tasks(gold: list[Path], as_json: bool) -> None:
-    from retrieval.directives import TaskFinder
     from retrieval.evaluate import evaluate_tasks
-    from troly.cli import _print_gold
 
-    finder = TaskFinder(_context())
+    finder = _context().task_finder()
     try:
         results = [r for g in gold for r in evaluate_tasks(finder, g)]
     except TrolyError as e:
         _fail(e)
         return
-    _print_gold(results, f"Tasks: {', '.join(g.name for g in gold)}", as_json)
+    print_gold(results, f"Tasks: {', '.join(g.name for g in gold)}", as_json)
 
 
 # ---- answers ----------------------------------------------------------------------------------
@@ -305,3 +304,20 @@ def register_eval_commands(eval_app: typer.Typer) -> None:
     eval_app.command("metadata")(eval_metadata)
     eval_app.command("tasks")(eval_tasks)
     eval_app.command("answers", help=ANSWERS_HELP)(eval_answers)
+
+
+def print_gold(results: Sequence[GoldResult], title: str, as_json: bool) -> None:
+    """Pass/fail table of a gold file's lines (exit 1 when any failed)."""
+    passed = sum(r.passed for r in results)
+    if as_json:
+        _print_json({"passed": passed, "failed": len(results) - passed, "results": [r.as_dict() for r in results]})
+    else:
+        table = Table(title=title)
+        for col in ("id", "kết quả", "số mục", "lý do"):
+            table.add_column(col)
+        for r in results:
+            table.add_row(r.id, "[green]PASS[/green]" if r.passed else "[red]FAIL[/red]", str(r.listed), r.reason)
+        console.print(table)
+        console.print(f"{passed} passed, {len(results) - passed} failed")
+    if passed != len(results):
+        raise typer.Exit(1)

@@ -192,13 +192,12 @@ def evaluate_answers(
     on_case: Callable[[AnswerCase], None] | None = None,
 ) -> AnswersReport:
     """Send every case through ``Assistant.handle`` in a fresh chat and judge the last reply."""
-    from bot.core.assistant import Assistant
     from bot.core.messages import IncomingMessage
     from troly.models import ConversationRow, UserProfileRow
 
     tz = ZoneInfo(ctx.settings.timezone)
     pinned = [dt.datetime.combine(default_today, dt.time(12), tzinfo=tz)]
-    assistant = Assistant(ctx, clock=lambda: pinned[0])
+    assistant = ctx.assistant(clock=lambda: pinned[0])
 
     def forget(user_key: str) -> None:
         with ctx.db.transaction() as session:

@@ -247,7 +247,7 @@ def evaluate_assignments(
         reader: reads one document instead of ``read_document`` (lets several evals share one
             reading of a scan: OCR is the slow part).
     """
-    units = _Units(ctx.catalogue())  # type: ignore[no-untyped-call]
+    units = _Units(ctx.catalogue())
     report = AssignmentReport()
     for gold_file in gold_files:
         for gold in read_jsonl(gold_file):

@@ -138,10 +138,9 @@ class DocumentReading:
 def _fresh(ctx: Context, path: Path) -> DocumentReading:
     """Run the ingest pipeline's own reading step (load → clean → metadata → passages → tasks),
     everything ``troly ingest`` stores except the vectors."""
-    from ingest.pipeline import Ingestor
     from troly.dates import to_json
 
-    prepared = Ingestor(ctx)._prepare(path)
+    prepared = ctx.ingestor()._prepare(path)
     tasks = [
         PredictedTask(
             text=t.text,
