@@ -244,8 +244,8 @@ def seed_november(svc: IdeaService) -> dict[str, str]:
 
 def test_monthly_report_matches_hand_count(svc: IdeaService, ctx: Context, tmp_path: Path) -> None:
     codes = seed_november(svc)
-    n_catalogued = len(ctx.catalogue().members("g-xa-phuong"))
-    assert n_catalogued == 48
+    n_live = len([u for u in ctx.catalogue().members("g-xa-phuong") if not u.defunct])
+    assert n_live == 135  # Gia Lai's communes and wards (NQ 1664/NQ-UBTVQH15), xã Ia Hrú among them
     r = monthly_report(ctx, 2026, 11)
     ts, pk, ih, td = (r.line(u) for u in ("xa-tay-son", "phuong-pleiku", "xa-ia-hru", "tinh-doan"))
     assert (ts.required, ts.maximum, ts.counted, ts.missing, ts.submitted) == (1, 2, 2, 0, 1)
@@ -254,13 +254,13 @@ def test_monthly_report_matches_hand_count(svc: IdeaService, ctx: Context, tmp_p
     assert (ih.counted, ih.missing) == (1, 0)
     assert (td.required, td.maximum, td.counted, td.missing) == (2, None, 1, 1)
     assert [i.code for i in td.ideas] == [codes["I"]]
-    # 48 catalogued communes/wards + xã Ia Hrú + Tỉnh đoàn
+    # 135 communes/wards (every one, also those that sent nothing) + Tỉnh đoàn
     assert r.totals == {
-        "units": 50,
-        "required": 49 * 1 + 2,
+        "units": 136,
+        "required": 135 * 1 + 2,
         "counted": 4,
-        "missing": 47 + 1,
-        "behind": 48,
+        "missing": 133 + 1,
+        "behind": 134,
         "submitted": 7,
     }
     oct_ = monthly_report(ctx, 2026, 10)
@@ -286,14 +286,14 @@ def test_monthly_report_matches_hand_count(svc: IdeaService, ctx: Context, tmp_p
     assert "Số hóa hồ sơ đất đai" in by_unit["xa-tay-son"][6] and "Chợ nông sản trên Zalo" in by_unit["xa-tay-son"][6]
     assert by_unit["phuong-pleiku"][4:6] == (0, 1)
     assert by_unit["tinh-doan"][2:6] == (2, None, 1, 1)
-    assert rows[-1][0] == "Tổng cộng" and rows[-1][2] == 51 and rows[-1][4] == 4 and rows[-1][5] == 48
+    assert rows[-1][0] == "Tổng cộng" and rows[-1][2] == 137 and rows[-1][4] == 4 and rows[-1][5] == 134
     everything = " ".join(str(c) for sh in wb.worksheets for row in sh.iter_rows(values_only=True) for c in row)
     assert "000 111" not in everything and "Người gửi" not in everything
 
     out = export_csv(r, tmp_path / "bc.csv")
     with out.open(encoding="utf-8-sig") as f:
         csv_rows = list(csv.reader(f))
-    assert csv_rows[0][0] == "Đơn vị" and len(csv_rows) == 1 + 50 + 1
+    assert csv_rows[0][0] == "Đơn vị" and len(csv_rows) == 1 + 136 + 1
     assert next(x for x in csv_rows if x[1] == "tinh-doan")[4:6] == ["1", "1"]
     assert "000 111" not in out.read_text(encoding="utf-8-sig")
 
@@ -324,10 +324,10 @@ def test_reminders_from_day_25(svc: IdeaService, ctx: Context) -> None:
     rem = dict(due_reminders(ctx, dt.date(2026, 11, 25)))
     assert "xa-tay-son" not in rem and "xa-ia-hru" not in rem
     assert "còn thiếu 1" in rem["phuong-pleiku"] and "1/2" in rem["tinh-doan"]
-    assert len(rem) == 48
-    assert len(due_reminders(ctx, dt.date(2026, 11, 20), day=20)) == 48
+    assert len(rem) == 134
+    assert len(due_reminders(ctx, dt.date(2026, 11, 20), day=20)) == 134
     summary = admin_summary(ctx, dt.date(2026, 11, 25))
-    assert "4/51" in summary and "48/50 đơn vị chưa đạt" in summary and "Tỉnh đoàn: 1/2 (thiếu 1)" in summary
+    assert "4/137" in summary and "134/136 đơn vị chưa đạt" in summary and "Tỉnh đoàn: 1/2 (thiếu 1)" in summary
     assert "000 111" not in summary
 
 
@@ -493,7 +493,7 @@ def test_cli_report_submit_list_status_import(svc: IdeaService, ctx: Context, tm
     )
     assert res.exit_code == 0, res.output
     assert "Chỉ tiêu ý tưởng đổi mới sáng tạo tháng 11/2026" in res.output
-    assert "xã Tây Sơn" in res.output and "Tỉnh đoàn" in res.output and "Tổng (50 đơn vị, 48 chưa đạt)" in res.output
+    assert "xã Tây Sơn" in res.output and "Tỉnh đoàn" in res.output and "Tổng (136 đơn vị, 134 chưa đạt)" in res.output
     assert "000 111" not in res.output
     assert (tmp_path / "r.xlsx").exists() and (tmp_path / "r.csv").exists()
 

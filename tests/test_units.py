@@ -107,7 +107,7 @@ def test_resolve_commune_catalogued_and_not(cat: UnitCatalogue) -> None:
     assert listed.unit.id == "xa-tay-son" and listed.unit.catalogued
     folded = cat.resolve("ubnd xa tay son")
     assert folded.unit.id == "xa-tay-son"
-    unlisted = cat.resolve("UBND xã Ia Hrú")
+    unlisted = cat.resolve("UBND xã Hòa Bình Tây")
     assert unlisted.how == "pattern" and not unlisted.unit.catalogued
     assert unlisted.unit.kind == "xã" and COMMUNE_GROUP in unlisted.unit.groups
     assert cat.resolve("phường Quy Nhơn Đông").unit.id == "phuong-quy-nhon-dong"
@@ -150,7 +150,7 @@ def test_expand_for_query(cat: UnitCatalogue) -> None:
     assert khcn["g-so-nganh"] == "group"
     commune = cat.expand_for_query(cat.resolve("UBND xã Tây Sơn"))
     assert {"xa-tay-son", COMMUNE_GROUP, "g-so-nganh-dia-phuong", "g-co-quan-don-vi-dia-phuong", "g-huyen"} <= commune
-    unlisted = cat.expand_for_query(cat.resolve("xã Ia Hrú").unit)
+    unlisted = cat.expand_for_query(cat.resolve("xã Hòa Bình Tây").unit)
     assert COMMUNE_GROUP in unlisted
     assert cat.expand_for_query("tinh-doan") == {"tinh-doan", "g-doan-the"}
     old = cat.expand_for_query_detailed("so-tttt")
@@ -174,11 +174,11 @@ def test_find_mentions_in_real_sentences(cat: UnitCatalogue) -> None:
 
 
 def test_find_mentions_spans_and_statuses(cat: UnitCatalogue) -> None:
-    text = "UBND xã Tây Sơn, xã Ia Hrú và Sở Ngoại vụ tỉnh Kon Tum; Trung tâm Điều hành đô thị thông minh (IOC)"
+    text = "UBND xã Tây Sơn, xã Hòa Bình Tây và Sở Ngoại vụ tỉnh Kon Tum; Trung tâm Điều hành đô thị thông minh (IOC)"
     mentions = cat.find_mentions(text)
     assert [(m.text, m.status) for m in mentions] == [
         ("UBND xã Tây Sơn", "known"),
-        ("xã Ia Hrú", "uncatalogued"),
+        ("xã Hòa Bình Tây", "uncatalogued"),
         ("Sở Ngoại vụ", "known"),
         ("Trung tâm Điều hành đô thị thông minh", "unknown"),
     ]

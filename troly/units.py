@@ -32,6 +32,7 @@ from troly.text import canonical, collapse_ws, fold, nfc
 __all__ = ["COMMUNE_GROUP", "DEFAULT_PATH", "Mention", "Unit", "UnitCatalogue", "UnitMatch"]
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "units.yaml"
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 #: Group that every commune and ward belongs to (also those recognised by pattern only).
 COMMUNE_GROUP = "g-xa-phuong"
 #: Group of the former districts (dissolved 1-7-2025).
@@ -64,6 +65,7 @@ class Unit:
     catalogued: bool = True
     member_kinds: tuple[str, ...] = ()
     includes: tuple[str, ...] = ()
+    code: str | None = None  # official GSO code (communes, wards, former districts)
 
     @property
     def is_group(self) -> bool:
@@ -310,16 +312,33 @@ class UnitCatalogue:
     # ---- construction -------------------------------------------------------------------------
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> UnitCatalogue:
-        """Read the YAML catalogue (the packaged one unless an admin file is given)."""
+    def load(cls, path: str | Path | None = None, *, province: str | None = None) -> UnitCatalogue:
+        """Read the YAML catalogue (the packaged one unless an admin file is given).
+
+        Args:
+            path: an admin's catalogue file; default ``troly/data/units.yaml``.
+            province: the province whose official communes/wards and data files
+                (``troly/data/provinces/``) are added; default: the file's ``province`` key. A file
+                without one and no ``province`` gives the file alone.
+
+        Raises:
+            ValueError: an unknown province, a duplicate id or a reference to a missing id.
+        """
         p = Path(path) if path is not None else DEFAULT_PATH
-        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+        data = yaml.load(p.read_text(encoding="utf-8"), Loader=_LOADER) or {}
+        prov = province or data.get("province")
+        if prov:
+            from troly.unit_sources import with_province
+
+            data = with_province(data, str(prov))
         return cls.from_dict(data)
 
     @classmethod
     def from_dict(cls, data: dict) -> UnitCatalogue:
         units: dict[str, Unit] = {}
         for entry in list(data.get("groups") or []) + list(data.get("units") or []):
+            if "name" not in entry:
+                raise ValueError(f"unit {entry.get('id')!r} has no name (nor an entry it could merge into)")
             unit = Unit(
                 id=str(entry["id"]),
                 name=nfc(str(entry["name"])),
@@ -331,6 +350,7 @@ class UnitCatalogue:
                 valid_until=_as_date(entry.get("valid_until")),
                 member_kinds=_as_tuple(entry.get("member_kinds")),
                 includes=_as_tuple(entry.get("includes")),
+                code=str(entry["code"]) if entry.get("code") is not None else None,
             )
             if unit.id in units:
                 raise ValueError(f"duplicate unit id {unit.id!r} in the unit catalogue")
