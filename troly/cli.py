@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from troly import context as root
+from troly.cli_units import units_app
 from troly.config import Settings
 from troly.context import Context, quiet_logging
 from troly.errors import TrolyError
@@ -383,36 +384,7 @@ def deadlines(
     _print_listing(listing, as_json, f"Hạn từ {start:%d/%m/%Y} đến {end:%d/%m/%Y}")
 
 
-@app.command("units")
-def units_cmd(
-    unknown: Annotated[
-        bool, typer.Option("--unknown", help="Unit names documents use that the catalogue lacks.")
-    ] = False,
-) -> None:
-    """Show the unit catalogue, or the unknown unit names found in documents (for an admin to map)."""
-    from sqlalchemy import func, select
-
-    from troly.models import UnknownUnitRow
-
-    ctx = root.open_context()
-    if unknown:
-        with ctx.db.session() as session:
-            rows = session.execute(
-                select(UnknownUnitRow.name, func.count()).group_by(UnknownUnitRow.name).order_by(func.count().desc())
-            ).all()
-        table = Table(title="Tên đơn vị chưa có trong danh mục")
-        table.add_column("Tên")
-        table.add_column("Số văn bản", justify="right")
-        for name, n in rows:
-            table.add_row(name, str(n))
-        console.print(table)
-        return
-    table = Table(title="Danh mục đơn vị")
-    for col in ("Mã", "Tên", "Loại", "Ghi chú"):
-        table.add_column(col)
-    for u in ctx.catalogue():
-        table.add_row(u.id, u.name, u.kind, u.note or "")
-    console.print(table)
+app.add_typer(units_app, name="units")
 
 
 def _assistant(ctx: Context, today: str | None = None) -> Assistant:

@@ -61,7 +61,7 @@ class Context:
         self._chroma: Any = None
         self._dense: DenseIndex | None = None
         self._lexical: LexicalIndex | None = None
-        self._catalogue: UnitCatalogue | None = None
+        self._catalogue: tuple[UnitCatalogue, Any, UnitCatalogue | None] | None = None
         self._ingestor: Ingestor | None = None
         self._searcher: Searcher | None = None
         self._finder: TaskFinder | None = None
@@ -109,12 +109,27 @@ class Context:
         return self._lexical
 
     def catalogue(self) -> UnitCatalogue:
-        """The unit catalogue: the admin's file (TROLY_UNITS_FILE) or the packaged one."""
-        if self._catalogue is None:
-            from troly.units import UnitCatalogue
+        """The unit catalogue of TROLY_PROVINCE: the admin's file (TROLY_UNITS_FILE) or the packaged
+        one, the province's official communes/wards and data files, and the unit names indexed
+        documents use with an admin's attachments (SQL). The files are read once; the document layer
+        is rebuilt (cheaply) only after an ingest, a removal or an attachment changed it (one SQL read
+        of a counter per call: no write, nothing rebuilt when nothing changed)."""
+        from troly.unit_store import catalogue_stamp, with_documents
+        from troly.units import UnitCatalogue
 
-            self._catalogue = UnitCatalogue.load(self.settings.units_file)
-        return self._catalogue
+        if self._catalogue is None:
+            self._catalogue = (
+                UnitCatalogue.load(self.settings.units_file, province=self.settings.province),
+                None,
+                None,
+            )
+        base, stamp, full = self._catalogue
+        with self.db.session() as session:
+            now = catalogue_stamp(session=session)
+            if now != stamp:
+                full = with_documents(base, session=session)
+                self._catalogue = (base, now, full)
+        return full if full is not None else base
 
     # ---- services -----------------------------------------------------------------------------
 

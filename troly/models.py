@@ -17,6 +17,7 @@ __all__ = [
     "ProcessedUpdateRow",
     "TaskAssigneeRow",
     "TaskRow",
+    "UnitAttachmentRow",
     "UnknownUnitRow",
     "UserProfileRow",
 ]
@@ -142,6 +143,18 @@ class UnknownUnitRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(String(300), index=True)
     doc_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+
+
+class UnitAttachmentRow(Base):
+    """An admin's decision about a unit name documents use (``troly units attach``): the name is an
+    alias of, a member of, or a former body succeeded by the catalogue unit ``unit_id``."""
+
+    __tablename__ = "unit_attachments"
+
+    name: Mapped[str] = mapped_column(String(300), primary_key=True)  # as written in the documents
+    unit_id: Mapped[str] = mapped_column(String(120))
+    relation: Mapped[str] = mapped_column(String(20), default="alias")  # alias | member-of | successor-of
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 class UserProfileRow(Base):

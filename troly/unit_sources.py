@@ -78,7 +78,7 @@ def _province(name: str) -> dict:
     for p in _divisions():
         if key in (_province_key(p["name"]), p["codename"].replace("_", " ")):
             return p
-    known = ", ".join(sorted(_province_key(p["name"]).title() for p in _divisions()))
+    known = ", ".join(sorted(p["name"].removeprefix("Thành phố ") for p in _divisions()))
     raise ValueError(f"unknown province {name!r}; the official list has: {known}")
 
 

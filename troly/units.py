@@ -19,17 +19,33 @@ the file does not list it (``catalogued=False``), and unit-looking names that ma
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
 import yaml
 
 from troly.text import canonical, collapse_ws, fold, nfc
+from troly.unit_match import FuzzyIndex
 
-__all__ = ["COMMUNE_GROUP", "DEFAULT_PATH", "Mention", "Unit", "UnitCatalogue", "UnitMatch"]
+__all__ = [
+    "ATTACH_RELATIONS",
+    "COMMUNE_GROUP",
+    "DEFAULT_PATH",
+    "DOCUMENT_ID_PREFIX",
+    "DOCUMENT_KIND",
+    "Mention",
+    "Unit",
+    "UnitAttachment",
+    "UnitCatalogue",
+    "UnitMatch",
+    "document_unit_id",
+]
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "units.yaml"
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -40,9 +56,15 @@ DISTRICT_GROUP = "g-huyen"
 
 GROUP_KIND = "nhóm"
 COMMUNE_KINDS = frozenset({"xã", "phường", "đặc khu", "thị trấn"})
+#: Kind of a unit known only because indexed documents name it (not in the catalogue's files).
+DOCUMENT_KIND = "tên trong văn bản"
+#: Id prefix of units named by documents (``document_unit_id``).
+DOCUMENT_ID_PREFIX = "vb-"
 
-MatchHow = Literal["name", "alias", "folded", "pattern", "prefix", "mention"]
+MatchHow = Literal["name", "alias", "folded", "pattern", "prefix", "mention", "fuzzy"]
 MentionStatus = Literal["known", "uncatalogued", "unknown"]
+AttachRelation = Literal["alias", "member-of", "successor-of"]
+ATTACH_RELATIONS: tuple[str, ...] = ("alias", "member-of", "successor-of")
 
 
 # --------------------------------------------------------------------------------------------
@@ -76,6 +98,21 @@ class Unit:
         """The body no longer exists (merged, dissolved)."""
         return bool(self.successors)
 
+    @property
+    def from_documents(self) -> bool:
+        """Known because documents name it (or an admin attached such a name), not from the files."""
+        return self.id.startswith(DOCUMENT_ID_PREFIX)
+
+
+@dataclass(frozen=True, slots=True)
+class UnitAttachment:
+    """An admin's decision about a name documents use: an alias of, a member of (a group), or a
+    former body succeeded by, the catalogue unit ``unit_id``. Stored in SQL, applied at load."""
+
+    name: str
+    unit_id: str
+    relation: AttachRelation = "alias"
+
 
 @dataclass(frozen=True, slots=True)
 class UnitMatch:
@@ -98,7 +135,11 @@ class UnitMatch:
 
 @dataclass(frozen=True, slots=True)
 class Mention:
-    """A unit name found in text. Spans index ``canonical(nfc(text))`` (same length as NFC input)."""
+    """A unit name found in text. Spans index ``canonical(nfc(text))`` (same length as NFC input).
+
+    ``unknown`` mentions have no unit, except names that other indexed documents already use: those
+    carry their document-named unit (``Unit.from_documents``) and stay ``unknown`` for review.
+    """
 
     start: int
     end: int
@@ -193,6 +234,11 @@ def _has_diacritics(text: str) -> bool:
 
 def _slug(text: str) -> str:
     return "-".join(_fkey(text))
+
+
+def document_unit_id(name: str) -> str:
+    """The stable id of a unit known by a name documents use ("vb-trung-tam-xuc-tien-…")."""
+    return DOCUMENT_ID_PREFIX + _slug(name)
 
 
 # Commune/ward and former district names written in documents ("xã Tây Sơn", "UBND phường An Nhơn Đông").
@@ -308,6 +354,10 @@ class UnitCatalogue:
     _index: dict[tuple[str, ...], list[_Alias]] = field(default_factory=dict, repr=False)
     _findex: dict[tuple[str, ...], list[_Alias]] = field(default_factory=dict, repr=False)
     _maxlen: int = field(default=1, repr=False)
+    _fuzzy: FuzzyIndex = field(default_factory=FuzzyIndex, repr=False)
+    # ids of document-named units that an admin attached as an alias -> the unit they name
+    _redirects: dict[str, str] = field(default_factory=dict, repr=False)
+    _documents: dict[str, int] = field(default_factory=dict, repr=False)  # unit id -> documents naming it
 
     # ---- construction -------------------------------------------------------------------------
 
@@ -380,17 +430,107 @@ class UnitCatalogue:
     def _build_index(self) -> None:
         self._index.clear()
         self._findex.clear()
+        self._fuzzy = FuzzyIndex()
         for unit in self.units.values():
-            for spelling in self._spellings(unit):
-                key, fkey = _key(spelling), _fkey(spelling)
-                if not key:
-                    continue
-                alias = _Alias(unit.id, spelling, _caps_positions(spelling))
-                for idx, k in ((self._index, key), (self._findex, fkey)):
-                    bucket = idx.setdefault(k, [])
-                    if all(a.unit_id != unit.id for a in bucket):
-                        bucket.append(alias)
-                self._maxlen = max(self._maxlen, len(key))
+            self._index_unit(unit)
+
+    def _index_unit(self, unit: Unit, spellings: Iterable[str] | None = None) -> None:
+        for spelling in self._spellings(unit) if spellings is None else spellings:
+            key, fkey = _key(spelling), _fkey(spelling)
+            if not key:
+                continue
+            alias = _Alias(unit.id, spelling, _caps_positions(spelling))
+            for idx, k in ((self._index, key), (self._findex, fkey)):
+                bucket = idx.setdefault(k, [])
+                if all(a.unit_id != unit.id for a in bucket):
+                    bucket.append(alias)
+            self._fuzzy.add(key, unit.id)
+            self._maxlen = max(self._maxlen, len(key))
+
+    # ---- names that documents use ---------------------------------------------------------
+
+    def with_document_names(
+        self, names: dict[str, int] | Iterable[str], attachments: Iterable[UnitAttachment] = ()
+    ) -> UnitCatalogue:
+        """A copy that also knows the unit names indexed documents use, and an admin's attachments.
+
+        A name the catalogue does not resolve exactly becomes a unit of kind ``DOCUMENT_KIND`` with
+        the id ``document_unit_id(name)``, so it can be asked about and listed. An attachment makes
+        the name an alias of a catalogue unit, a member of a group, or a former body its unit
+        succeeded; attachments to a missing id are skipped with a warning. This catalogue is not
+        changed; the copy's indexes are built once here.
+
+        Args:
+            names: names as written in documents (or name -> number of documents naming it).
+            attachments: the admin's decisions (``troly units attach``).
+        """
+        counts = dict(names) if isinstance(names, dict) else dict.fromkeys(names, 0)
+        units = dict(self.units)
+        redirects = dict(self._redirects)
+        documents: dict[str, int] = dict(self._documents)
+        seen: set[tuple[str, ...]] = set()
+        for a in attachments:
+            name = collapse_ws(nfc(a.name))
+            target = units.get(redirects.get(a.unit_id, a.unit_id))
+            if not name or target is None:
+                logger.warning("unit attachment %r -> %r skipped: no such unit", a.name, a.unit_id)
+                continue
+            uid = document_unit_id(name)
+            seen.add(_fkey(name))
+            if a.relation == "alias":
+                units[target.id] = replace(target, aliases=(*target.aliases, name))
+                redirects[uid] = target.id
+                units.pop(uid, None)
+                continue
+            how = {"member-of": "groups", "successor-of": "successors"}[a.relation]
+            units[uid] = Unit(id=uid, name=name, kind=DOCUMENT_KIND, **{how: (target.id,)})  # type: ignore[arg-type]
+        for raw, n in counts.items():
+            name = collapse_ws(nfc(raw))
+            fkey = _fkey(name)
+            if not fkey:
+                continue
+            uid = document_unit_id(name)
+            if fkey in seen or uid in redirects:
+                documents[redirects.get(uid, uid)] = documents.get(redirects.get(uid, uid), 0) + n
+                continue
+            seen.add(fkey)
+            if uid not in units and self._lookup_exact(name) is not None:
+                continue  # the catalogue knows this spelling
+            documents[uid] = documents.get(uid, 0) + n
+            if uid not in units:
+                units[uid] = Unit(id=uid, name=name, kind=DOCUMENT_KIND, catalogued=False)
+        cat = UnitCatalogue(
+            units=units,
+            province=self.province,
+            _index={k: list(v) for k, v in self._index.items()},
+            _findex={k: list(v) for k, v in self._findex.items()},
+            _maxlen=self._maxlen,
+            _fuzzy=self._fuzzy.copy(),
+            _redirects=redirects,
+            _documents=documents,
+        )
+        cat._check()
+        for uid, unit in units.items():  # index only what changed: new units, new aliases
+            old = self.units.get(uid)
+            if old is None:
+                cat._index_unit(unit)
+            elif old is not unit:
+                before = set(self._spellings(old))
+                cat._index_unit(unit, [sp for sp in self._spellings(unit) if sp not in before])
+        return cat
+
+    def document_count(self, unit_id: str) -> int:
+        """How many indexed documents name the document-named unit ``unit_id`` (0 if unknown)."""
+        return self._documents.get(unit_id, 0)
+
+    def document_spellings(self, unit_ids: Iterable[str]) -> list[str]:
+        """Names as written in documents of the document-named units among ``unit_ids`` and of those
+        attached to them as aliases (to find task rows stored before the name was known)."""
+        ids = set(unit_ids)
+        out = [self.units[i].name for i in ids if i in self.units and self.units[i].from_documents]
+        for u in (self.units[i] for i in ids if i in self.units):
+            out.extend(a for a in u.aliases if document_unit_id(a) in self._redirects)
+        return sorted(set(out))
 
     def ambiguous_aliases(self) -> dict[str, list[str]]:
         """Spellings that name more than one unit (for an admin to fix; the first listed wins)."""
@@ -405,10 +545,11 @@ class UnitCatalogue:
     # ---- lookups --------------------------------------------------------------------------
 
     def get(self, unit_id: str) -> Unit | None:
-        return self.units.get(unit_id)
+        """The unit with ``unit_id`` (a document-named id attached as an alias gives its unit)."""
+        return self.units.get(unit_id) or self.units.get(self._redirects.get(unit_id, ""))
 
     def __contains__(self, unit_id: str) -> bool:
-        return unit_id in self.units
+        return unit_id in self.units or unit_id in self._redirects
 
     def __iter__(self):
         return iter(self.units.values())
@@ -491,8 +632,9 @@ class UnitCatalogue:
 
         Tries the exact spelling, any alias, the accent-free form, then without a leading title
         ("Giám đốc Sở Y tế") or a trailing province ("… tỉnh Gia Lai"), a commune/ward pattern
-        ("UBND xã Tây Sơn", catalogued or not), a unit named inside a longer phrase, and finally a
-        unique prefix ("Sở Khoa học"). Defunct units come with their successors.
+        ("UBND xã Tây Sơn", catalogued or not), a unit named inside a longer phrase, a unique prefix
+        ("Sở Khoa học"), and finally the one spelling within a typo or two, or whose abbreviation
+        the name is (``troly.unit_match``). Defunct units come with their successors.
         """
         query = collapse_ws(canonical(nfc(name)).replace("*", ""))
         if not query:
@@ -523,6 +665,9 @@ class UnitCatalogue:
                 unit = self.commune(m.group("kind"), self._original_name(v, m.group("name")))
                 if unit.catalogued:
                     return self._with_successors(unit, "alias", name)
+                near = self._fuzzy.find(_key(v), kinds_ok=lambda uid, k=unit.kind: self.units[uid].kind == k)
+                if near is not None:  # "xã Ia Hrúu": a typo of a listed commune
+                    return self._with_successors(self.units[near], "fuzzy", name)
                 succ = tuple(self.units[s] for s in unit.successors if s in self.units)
                 return UnitMatch(unit=unit, how="pattern", query=name, successors=succ, current=succ)
         mentions = [mm for mm in self.find_mentions(query) if mm.unit is not None]
@@ -538,6 +683,10 @@ class UnitCatalogue:
             hits = {a.unit_id for k, al in idx.items() if k[: len(fk)] == fk for a in al}
             if len(hits) == 1:
                 return self._with_successors(self.units[hits.pop()], "prefix", name)
+        for v in variants:
+            near = self._fuzzy.find(_key(v))
+            if near is not None:
+                return self._with_successors(self.units[near], "fuzzy", name)
         return None
 
     @staticmethod
@@ -574,7 +723,9 @@ class UnitCatalogue:
                     a, b = window[0].start, window[-1].end
                     if n > 1 and _BAD_INSIDE.search(base[a:b]):
                         continue
-                    found = Mention(a, b, base[a:b], self.units[alias.unit_id], "known", alias.source)
+                    unit = self.units[alias.unit_id]
+                    status: MentionStatus = "known" if unit.catalogued else "unknown"
+                    found = Mention(a, b, base[a:b], unit, status, alias.source)
                     break
                 if found:
                     i += n
@@ -734,4 +885,7 @@ class UnitCatalogue:
                 out.setdefault(p.id, "predecessor-group")
         for s in self.current(u.id):
             out.setdefault(s.id, "successor")
+        for doc_id, target in self._redirects.items():  # rows stored under a name attached later
+            if target in out:
+                out.setdefault(doc_id, out[target])
         return out
