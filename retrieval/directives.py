@@ -13,10 +13,11 @@ Matching rules (``examples/eval/README.md``):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from troly.dates import active_in, due_from_json, month_range, occurs_in, recurrence_from_json
@@ -88,13 +89,15 @@ def _due_sort_key(view: TaskView) -> tuple:
 class TaskFinder:
     """Answers "what is assigned to X in month M" and "which deadlines fall in [a, b]"."""
 
-    def __init__(self, *, db: Database, catalogue: UnitCatalogue) -> None:
+    def __init__(self, *, db: Database, catalogue: Callable[[], UnitCatalogue]) -> None:
+        """``catalogue`` returns the current catalogue: units named by newly indexed documents and an
+        admin's attachments join it without rebuilding the finder."""
         self.db = db
         self.catalogue = catalogue
 
     def resolve_unit(self, unit: str) -> tuple[str, dict[str, str], str | None]:
         """(display name, {unit id: reason}, note) for a user's unit name; unknown names raise."""
-        catalogue = self.catalogue
+        catalogue = self.catalogue()
         match = catalogue.resolve(unit)
         if match is None:
             raise UserInputError(
@@ -154,9 +157,15 @@ class TaskFinder:
 
     def _list(self, *, unit: str | None, include_cooperating: bool, keep) -> TaskListing:  # type: ignore[no-untyped-def]
         reasons: dict[str, str] = {}
+        named: dict[str, str] = {}  # names documents use, for rows stored without a unit id
         name = note = None
         if unit:
             name, reasons, note = self.resolve_unit(unit)
+            named = self.catalogue().document_spellings(reasons)
+
+        def unit_key(a: TaskAssigneeRow) -> str | None:
+            return a.unit_id if a.unit_id in reasons else (named.get(a.name) if a.unit_id is None else None)
+
         with self.db.session() as session:
             stmt = (
                 select(TaskRow, DocumentRow)
@@ -164,19 +173,20 @@ class TaskFinder:
                 .options(selectinload(TaskRow.assignees))
             )
             if unit:
-                stmt = stmt.where(
-                    TaskRow.id.in_(select(TaskAssigneeRow.task_id).where(TaskAssigneeRow.unit_id.in_(list(reasons))))
-                )
+                cond = TaskAssigneeRow.unit_id.in_(list(reasons))
+                if named:
+                    cond = or_(cond, and_(TaskAssigneeRow.unit_id.is_(None), TaskAssigneeRow.name.in_(list(named))))
+                stmt = stmt.where(TaskRow.id.in_(select(TaskAssigneeRow.task_id).where(cond)))
             rows = session.execute(stmt.order_by(DocumentRow.date, TaskRow.ordinal)).all()
             views = []
             for task, doc in rows:
                 due, rec = due_from_json(task.due), recurrence_from_json(task.recurrence)
                 if keep is not None and not keep(due, rec, doc.date):
                     continue
-                mine = [a for a in task.assignees if a.unit_id in reasons] if unit else []
+                mine = [a for a in task.assignees if unit_key(a) is not None] if unit else []
                 if unit and not include_cooperating and all(a.role == "cooperate" for a in mine):
                     continue
-                best = min(mine, key=lambda a: list(reasons).index(a.unit_id)) if mine else None
+                best = min(mine, key=lambda a: list(reasons).index(unit_key(a))) if mine else None
                 views.append(
                     TaskView(
                         id=task.id,
@@ -198,7 +208,7 @@ class TaskFinder:
                             "passage": task.passage,
                             "passage_id": task.passage_id,
                         },
-                        match=reasons.get(best.unit_id, "self") if best and best.unit_id else "self",
+                        match=reasons.get(unit_key(best) or "", "self") if best else "self",
                         unit_role=best.role if best else None,
                     )
                 )

@@ -166,7 +166,7 @@ class Context:
         if self._finder is None:
             from retrieval.directives import TaskFinder
 
-            self._finder = TaskFinder(db=self.db, catalogue=self.catalogue())
+            self._finder = TaskFinder(db=self.db, catalogue=self.catalogue)
         return self._finder
 
     def idea_service(self, *, clock: Clock | None = None) -> IdeaService:

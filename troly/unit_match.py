@@ -9,7 +9,7 @@ narrowed once per catalogue by the first letter of the name (an index built with
 
 Accents typed are accents meant: a query token with accents must carry the same accents as the
 name's token, or it counts as a typo; accents on a word the name writes without any, and typos in
-words of under 4 letters, do not match ("Cá tính" is not "CA tỉnh").
+words of under 3 letters, do not match ("Cá tính" is not "CA tỉnh").
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from troly.text import fold
 
 __all__ = ["FuzzyIndex"]
 
-_MIN_TYPO_LEN = 4
+_MIN_TYPO_LEN = 3
 _NO_MATCH = 99
 
 

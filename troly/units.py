@@ -358,6 +358,7 @@ class UnitCatalogue:
     # ids of document-named units that an admin attached as an alias -> the unit they name
     _redirects: dict[str, str] = field(default_factory=dict, repr=False)
     _documents: dict[str, int] = field(default_factory=dict, repr=False)  # unit id -> documents naming it
+    _base: UnitCatalogue | None = field(default=None, repr=False)  # the catalogue without the document layer
 
     # ---- construction -------------------------------------------------------------------------
 
@@ -458,16 +459,19 @@ class UnitCatalogue:
         the id ``document_unit_id(name)``, so it can be asked about and listed. An attachment makes
         the name an alias of a catalogue unit, a member of a group, or a former body its unit
         succeeded; attachments to a missing id are skipped with a warning. This catalogue is not
-        changed; the copy's indexes are built once here.
+        changed, and a document layer it has is replaced, not added to; the copy's indexes are the
+        files layer's plus what the names add.
 
         Args:
             names: names as written in documents (or name -> number of documents naming it).
             attachments: the admin's decisions (``troly units attach``).
         """
+        if self._base is not None:
+            return self._base.with_document_names(names, attachments)
         counts = dict(names) if isinstance(names, dict) else dict.fromkeys(names, 0)
         units = dict(self.units)
-        redirects = dict(self._redirects)
-        documents: dict[str, int] = dict(self._documents)
+        redirects: dict[str, str] = {}
+        documents: dict[str, int] = {}
         seen: set[tuple[str, ...]] = set()
         for a in attachments:
             name = collapse_ws(nfc(a.name))
@@ -508,6 +512,7 @@ class UnitCatalogue:
             _fuzzy=self._fuzzy.copy(),
             _redirects=redirects,
             _documents=documents,
+            _base=self,
         )
         cat._check()
         for uid, unit in units.items():  # index only what changed: new units, new aliases
@@ -523,14 +528,17 @@ class UnitCatalogue:
         """How many indexed documents name the document-named unit ``unit_id`` (0 if unknown)."""
         return self._documents.get(unit_id, 0)
 
-    def document_spellings(self, unit_ids: Iterable[str]) -> list[str]:
-        """Names as written in documents of the document-named units among ``unit_ids`` and of those
-        attached to them as aliases (to find task rows stored before the name was known)."""
+    def document_spellings(self, unit_ids: Iterable[str]) -> dict[str, str]:
+        """Names as written in documents of the document-named units among ``unit_ids``, and of names
+        attached to those units as aliases, each with its id in ``unit_ids`` (to find task rows
+        stored without an id, before the name was known)."""
         ids = set(unit_ids)
-        out = [self.units[i].name for i in ids if i in self.units and self.units[i].from_documents]
-        for u in (self.units[i] for i in ids if i in self.units):
-            out.extend(a for a in u.aliases if document_unit_id(a) in self._redirects)
-        return sorted(set(out))
+        out = {self.units[i].name: i for i in ids if i in self.units and self.units[i].from_documents}
+        for i in ids:
+            for a in self.units[i].aliases if i in self.units else ():
+                if document_unit_id(a) in self._redirects:
+                    out.setdefault(a, i)
+        return out
 
     def ambiguous_aliases(self) -> dict[str, list[str]]:
         """Spellings that name more than one unit (for an admin to fix; the first listed wins)."""
@@ -878,8 +886,8 @@ class UnitCatalogue:
             out.setdefault(g.id, "group")
         for p in self.predecessors(u.id):
             out.setdefault(p.id, "predecessor")
-            for g in self.groups_of(p):
-                out.setdefault(g.id, "group")
+            for g in self.groups_of(p):  # a dissolved group (UBND các huyện) is flagged like the body
+                out.setdefault(g.id, "predecessor-group" if g.defunct else "group")
         for g in list(groups):
             for p in self.predecessors(g.id):
                 out.setdefault(p.id, "predecessor-group")
