@@ -55,6 +55,8 @@ def test_document_names_are_units_of_their_own(base: UnitCatalogue, named: UnitC
     assert "vb-so-y-te" not in named  # a name the catalogue knows stays the catalogue's unit
     assert named.resolve("Sở Du lịch").unit.id == "vb-so-du-lich"
     assert named.expand_for_query(XTDT_ID) == {XTDT_ID}
+    other = base.with_document_names(["Sở Khoa học và Công nghệ tỉnh Kon Tum"])
+    assert other.resolve("Sở Khoa học").unit.id == "so-khcn"  # the catalogue's unit keeps its prefix
     # Found in text too: still "unknown" for review, but with its unit (questions can name it).
     [m] = [m for m in named.find_mentions(f"Giao {XTDT} chủ trì, phối hợp Sở Y tế") if m.unit_id == XTDT_ID]
     assert m.status == "unknown" and m.text == XTDT

@@ -35,7 +35,10 @@ class Settings(BaseSettings):
     max_file_mb: float = Field(default=50.0, gt=0, description="Files larger than this are refused.")
     ocr_languages: str = Field(default="vie", description="Tesseract languages for scanned PDFs and images.")
     ocr_dpi: int = Field(default=300, ge=72)
-    province: str = Field(default="Gia Lai", description="Default province when a document names none.")
+    province: str = Field(
+        default="Gia Lai",
+        description="Province: assumed when a document names none; the unit catalogue holds its communes and wards.",
+    )
     timezone: str = Field(default="Asia/Ho_Chi_Minh", description="IANA zone of dates, the clock and reminders.")
     chunk_max_chars: int = Field(default=900, ge=200, description="Upper size of a passage, in characters.")
     chunk_min_chars: int = Field(default=200, ge=0, description="Smaller sibling passages are merged.")

@@ -689,6 +689,8 @@ class UnitCatalogue:
                 continue
             idx = self._index if accented else self._findex
             hits = {a.unit_id for k, al in idx.items() if k[: len(fk)] == fk for a in al}
+            if len(hits) > 1:  # a name documents use does not hide a catalogue unit ("Sở Khoa học")
+                hits = {h for h in hits if not self.units[h].from_documents} or hits
             if len(hits) == 1:
                 return self._with_successors(self.units[hits.pop()], "prefix", name)
         for v in variants:
