@@ -101,6 +101,8 @@ def test_lam_dong_from_the_official_list_alone() -> None:
     assert len(units) == 124 and Counter(u.kind for u in units) == {"xã": 103, "phường": 20, "đặc khu": 1}
     assert len({u.code for u in units}) == 124 and len({u.id for u in units}) == 124
     assert cat.province == "Lâm Đồng" and "so-noi-vu" not in cat and "g-so-nganh" in cat
+    dashed = next(u for u in units if " - " in u.name)  # "phường X - Y": also found as "phường X"
+    assert cat.resolve(dashed.name.split(" - ")[0]).unit.id == dashed.id
     special = next(u for u in units if u.kind == "đặc khu")
     assert cat.resolve(f"UBND {special.name}").unit.id == special.id
 

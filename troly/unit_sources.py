@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -182,10 +183,18 @@ def with_province(data: dict, province: str) -> dict:
     slug = province_slug(province)
     entries = _Entries(data)
     official_ids: dict[str, str] = {}
-    for u in official_units(province):
+    official = official_units(province)
+    # "phường Xuân Hương - Đà Lạt": documents often leave out the part after the dash.
+    short = [u.name.split(" - ")[0] if " - " in u.name else None for u in official]
+    taken = {fold(u.name) for u in official}
+    counts = Counter(fold(s) for s in short if s)
+    for u, alias in zip(official, short, strict=True):
         uid = _unit_id(*_split_kind(u.name))
         official_ids[u.code] = uid
-        entries.add({"id": uid, "name": u.name, "kind": u.kind, "code": u.code})
+        entry: dict = {"id": uid, "name": u.name, "kind": u.kind, "code": u.code}
+        if alias and counts[fold(alias)] == 1 and fold(alias) not in taken:
+            entry["aliases"] = [alias]
+        entries.add(entry)
         entries.by_name[fold(u.name)] = entries.by_id[uid]
     former = read_yaml(PROVINCES_DIR / f"{slug}-former.yaml")
     for entry in _former_entries(former, official_ids):
