@@ -124,11 +124,12 @@ class Context:
                 None,
             )
         base, stamp, full = self._catalogue
-        with self.db.session() as session:
-            now = catalogue_stamp(session=session)
-            if now != stamp:
+        with self.db.engine.connect() as conn:
+            now = catalogue_stamp(session=conn)
+        if now != stamp:
+            with self.db.session() as session:
                 full = with_documents(base, session=session)
-                self._catalogue = (base, now, full)
+            self._catalogue = (base, now, full)
         return full if full is not None else base
 
     # ---- services -----------------------------------------------------------------------------

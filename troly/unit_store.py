@@ -8,7 +8,7 @@ the catalogue only then (``UnitCatalogue.with_document_names`` indexes only what
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Connection, func, or_, select
 from sqlalchemy.orm import Session
 
 from troly.models import IndexState, TaskAssigneeRow, TaskRow, UnitAttachmentRow, UnknownUnitRow
@@ -26,15 +26,15 @@ __all__ = [
 
 _UNITS = "unit_attachments"
 _PASSAGES = "passages"  # the key troly.store bumps on every ingest or removal
+_STAMP = select(IndexState.key, IndexState.generation).where(IndexState.key.in_((_PASSAGES, _UNITS)))
 
 
-def catalogue_stamp(*, session: Session) -> tuple[int, int]:
-    """(passage generation, attachment generation): what the document layer was built from."""
-    rows = dict(
-        session.execute(
-            select(IndexState.key, IndexState.generation).where(IndexState.key.in_((_PASSAGES, _UNITS)))
-        ).all()
-    )
+def catalogue_stamp(*, session: Session | Connection) -> tuple[int, int]:
+    """(passage generation, attachment generation): what the document layer was built from.
+
+    Takes a plain connection too: this runs on every ``Context.catalogue()`` call, and a Core
+    query on a pooled connection costs half of an ORM session's."""
+    rows = dict(session.execute(_STAMP).all())
     return rows.get(_PASSAGES, 0), rows.get(_UNITS, 0)
 
 

@@ -159,8 +159,7 @@ def parse_month(text: str | None, today: dt.date) -> tuple[int, int]:
     return y, mo
 
 
-def _unit_of(ctx: ReportSources, unit_id: str, unit_name: str) -> Unit | None:
-    cat = ctx.catalogue()
+def _unit_of(cat: UnitCatalogue, unit_id: str, unit_name: str) -> Unit | None:
     u = cat.get(unit_id)
     if u is None:
         match = cat.resolve(unit_name)
@@ -217,7 +216,7 @@ def monthly_report(
         ensure(u)
     dups: list[tuple[str, str, float]] = []
     for row in rows:
-        unit = _unit_of(ctx, row.unit_id, row.unit_name)
+        unit = _unit_of(cat, row.unit_id, row.unit_name)
         line = ensure(unit) if unit is not None else None
         created = to_local(row.created_at, tz)
         if created.year == year and created.month == month and row.duplicate_of:  # type: ignore[union-attr]
