@@ -133,7 +133,7 @@ def test_sql_and_html_are_stored_verbatim(svc: IdeaService, ctx: Context) -> Non
 def test_unit_resolution_and_ids(svc: IdeaService) -> None:
     assert svc.submit(draft("A", "UBND xã Tây Sơn")).unit_id == "xa-tay-son"
     assert svc.submit(draft("B", "tinh doan")).unit_id == "tinh-doan"
-    c = svc.submit(draft("C", "xã Ia Hrú"))  # a commune missing from the catalogue still resolves
+    c = svc.submit(draft("C", "xã Ia Hrú"))  # missing from the old hand-made list; the official list has it
     assert c.unit_name == "xã Ia Hrú" and c.unit_id == "xa-ia-hru"
     assert svc.get("yt-2026-3").code == c.code  # lenient code look-up
 
@@ -210,7 +210,7 @@ def seed_november(svc: IdeaService) -> dict[str, str]:
         ("đang thí điểm", at(11, 10)),
         ("không khả thi", at(11, 28)),
     )
-    # xã Ia Hrú (not in the catalogue): 1 counted; one withdrawn
+    # xã Ia Hrú: 1 counted; one withdrawn
     add(
         "G",
         "Tưới nhỏ giọt cho cà phê",
