@@ -125,7 +125,7 @@ def _seed(ctx, doc_id: str = "tb-912") -> None:  # type: ignore[no-untyped-def]
 
 def test_context_catalogue_knows_document_names_and_attachments(ctx, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     from retrieval.directives import TaskFinder
-    from troly import cli
+    from troly import context as root
     from troly.cli import app
 
     assert ctx.catalogue().resolve(XTDT) is None
@@ -136,7 +136,7 @@ def test_context_catalogue_knows_document_names_and_attachments(ctx, monkeypatch
     tasks = ctx.task_finder().tasks(unit="TT XTĐT, TM và DL").tasks
     assert [t.text for t in tasks] == ["Xây dựng kế hoạch xúc tiến đầu tư năm 2026."]
 
-    monkeypatch.setattr(cli, "_context", lambda: ctx)
+    monkeypatch.setattr(root, "open_context", lambda: ctx)
     runner = CliRunner()
     res = runner.invoke(app, ["units", "--json"])
     assert res.exit_code == 0, res.output

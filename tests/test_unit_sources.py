@@ -117,10 +117,10 @@ def test_province_names() -> None:
 
 
 def test_cli_units_lists_a_province(ctx, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    from troly import cli
+    from troly import context as root
     from troly.cli import app
 
-    monkeypatch.setattr(cli, "_context", lambda: ctx)
+    monkeypatch.setattr(root, "open_context", lambda: ctx)
     runner = CliRunner()
     res = runner.invoke(app, ["units", "--province", "Gia Lai", "--json"])
     assert res.exit_code == 0, res.output

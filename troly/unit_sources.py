@@ -25,6 +25,7 @@ from pathlib import Path
 import yaml
 
 from troly.text import fold, nfc
+from troly.unit_keys import slug
 
 __all__ = [
     "ARRANGEMENT_DAY",
@@ -129,8 +130,6 @@ def _split_kind(name: str) -> tuple[str, str]:
 
 
 def _slug(text: str) -> str:
-    from troly.units import _slug as slug
-
     return slug(text)
 
 

@@ -29,6 +29,10 @@ from typing import Literal
 import yaml
 
 from troly.text import canonical, collapse_ws, fold, nfc
+from troly.unit_keys import fold_key as _fkey
+from troly.unit_keys import key as _key
+from troly.unit_keys import slug as _slug
+from troly.unit_keys import tokens as _tokens
 from troly.unit_match import FuzzyIndex
 
 __all__ = [
@@ -160,61 +164,8 @@ class _Alias:
     caps: tuple[int, ...]  # token positions that must be capitals in documents
 
 
-@dataclass(slots=True)
-class _Tok:
-    key: str
-    fkey: str
-    start: int
-    end: int
-    upper: bool
-
-
-# --------------------------------------------------------------------------------------------
-# Tokenising
-# --------------------------------------------------------------------------------------------
-
-_TOKEN_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-# Multi-word spellings folded to one token so "Ủy ban nhân dân" == "UBND" etc.
-_PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("ủy", "ban", "nhân", "dân"), "ubnd"),
-    (("hội", "đồng", "nhân", "dân"), "hđnd"),
-    (("mặt", "trận", "tổ", "quốc"), "mttq"),
-    (("thị", "xã"), "tx"),
-    (("thành", "phố"), "tp"),
-    (("trung", "ương"), "tw"),
-)
-_DROP = frozenset({"và", "va"})  # "và" (also typed without accents) joins name parts
 _RUN_TOGETHER = re.compile(r"(?<=[A-ZĐ])[&\-](?=[A-ZĐ])")
 _BAD_INSIDE = re.compile(r"[;:()\n\[\]]|\.\s")
-
-
-def _tokens(text: str) -> tuple[str, list[_Tok]]:
-    """(canonical text, normalised tokens with spans in it)."""
-    base = canonical(nfc(text))
-    raw = [(m.group(0), m.start(), m.end()) for m in _TOKEN_RE.finditer(base)]
-    out: list[_Tok] = []
-    i = 0
-    while i < len(raw):
-        low = raw[i][0].lower()
-        for words, repl in _PHRASES:
-            n = len(words)
-            if tuple(w[0].lower() for w in raw[i : i + n]) == words:
-                out.append(_Tok(repl, fold(repl), raw[i][1], raw[i + n - 1][2], True))
-                i += n
-                break
-        else:
-            if low not in _DROP:
-                out.append(_Tok(low, fold(low), raw[i][1], raw[i][2], raw[i][0].isupper() and len(raw[i][0]) > 1))
-            i += 1
-    return base, out
-
-
-def _key(text: str) -> tuple[str, ...]:
-    return tuple(t.key for t in _tokens(text)[1])
-
-
-def _fkey(text: str) -> tuple[str, ...]:
-    return tuple(t.fkey for t in _tokens(text)[1])
 
 
 def _caps_positions(alias: str) -> tuple[int, ...]:
@@ -230,10 +181,6 @@ def _caps_positions(alias: str) -> tuple[int, ...]:
 
 def _has_diacritics(text: str) -> bool:
     return fold(text) != nfc(text).lower()
-
-
-def _slug(text: str) -> str:
-    return "-".join(_fkey(text))
 
 
 def document_unit_id(name: str) -> str:
