@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.metadata import locate_front_matter, locate_furniture
+from ingest.layout import locate_front_matter, locate_furniture
 from troly.text import collapse_ws
 from troly.types import Chunk
 

@@ -32,6 +32,7 @@ Rules (general to the genre, not to any sample):
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Literal
@@ -214,14 +215,23 @@ _BOUNDARY_TAIL = re.compile(r"(?:^|[,;:.!?(]|\.\s)\s*$")
 _COOPERATE_TAIL = re.compile(
     r"phối\s+hợp(?:\s+chặt\s+chẽ|\s+thường\s+xuyên)?\s+(?:với|cùng)(?:\s+các\s+đơn\s+vị\s+là)?\s*$", re.IGNORECASE
 )
-_QUALIFIERS = re.compile(
+# "<unit> tỉnh", "<unit> Gia Lai" (the catalogue's province, see ``_qualifiers``), "<unit> liên quan"…
+_QUALIFIERS = (
     r"^(?:\s*,?\s*(?:tỉnh|thuộc\s+tỉnh|trên\s+địa\s+bàn(?:\s+tỉnh)?|liên\s+quan|có\s+liên\s+quan|các\s+cấp|"
     r"(?:theo|trong\s+phạm\s+vi)\s+chức\s+năng,?\s+nhiệm\s+vụ(?:,?\s+quyền\s+hạn)?(?:\s+được\s+(?:giao|phân\s+công))?|"
     r"căn\s+cứ(?:\s+vào)?\s+chức\s+năng,?\s+nhiệm\s+vụ(?:,?\s+quyền\s+hạn)?(?:\s+được\s+(?:giao|phân\s+công))?|"
     r"trong\s+phạm\s+vi\s+(?:quản\s+lý|phụ\s+trách)|theo\s+lĩnh\s+vực\s+(?:được\s+giao|phụ\s+trách|quản\s+lý)|"
-    r"theo\s+thẩm\s+quyền|Gia\s+Lai|trong\s+tỉnh))+",
-    re.IGNORECASE,
+    r"theo\s+thẩm\s+quyền|<PROVINCES>trong\s+tỉnh))+"
 )
+
+
+@functools.cache
+def _qualifiers(provinces: tuple[str, ...]) -> re.Pattern[str]:
+    """Words after a unit name that still belong to it, the province names included."""
+    names = "".join(re.escape(p).replace(r"\ ", r"\s+") + "|" for p in provinces)
+    return re.compile(_QUALIFIERS.replace("<PROVINCES>", names), re.IGNORECASE)
+
+
 _VAGUE_TAIL = re.compile(r"^\s*(?:có\s+)?liên\s+quan", re.IGNORECASE)
 _CONNECTOR = re.compile(r"^\s*(?:,|và|cùng\s+với|cùng|với|;)?\s*$", re.IGNORECASE)
 _LEAD_VERB = re.compile(r"^\s*,?\s*(?:(?:tiếp\s+tục|khẩn\s+trương|chủ\s+động)\s+)?chủ\s+trì", re.IGNORECASE)
@@ -381,14 +391,14 @@ def _is_central(unit: Unit | None) -> bool:
     return unit.is_group and _CENTRAL_KIND in unit.member_kinds
 
 
-def _chains(s: str, mentions: list[Mention]) -> list[list[Mention]]:
+def _chains(s: str, mentions: list[Mention], qualifiers: re.Pattern[str]) -> list[list[Mention]]:
     """Mentions joined by ",", "và", "cùng" (optionally with a title: ", Thủ trưởng các sở …") form one chain."""
     chains: list[list[Mention]] = []
     for m in mentions:
         if chains:
             prev = chains[-1][-1]
             between = s[prev.end : m.start]
-            q = _QUALIFIERS.match(between)
+            q = qualifiers.match(between)
             rest = between[q.end() :] if q else between
             rest = _ROLE_PREFIX_TAIL.sub("", rest)
             if _CONNECTOR.match(rest) and not re.search(r"[.;:]", between):
@@ -398,9 +408,9 @@ def _chains(s: str, mentions: list[Mention]) -> list[list[Mention]]:
     return chains
 
 
-def _after(s: str, end: int) -> str:
+def _after(s: str, end: int, qualifiers: re.Pattern[str]) -> str:
     post = s[end:]
-    q = _QUALIFIERS.match(post)
+    q = qualifiers.match(post)
     return post[q.end() :] if q else post
 
 
@@ -411,11 +421,12 @@ def _analyse(body: str, catalogue: UnitCatalogue, *, is_report: bool) -> _Analys
     subjects: list[Assignee] = []
     cooperators: list[Assignee] = []
     triggered = False
-    for chain in _chains(body, mentions):
+    qualifiers = _qualifiers(catalogue.province_names[:1])  # the current province only
+    for chain in _chains(body, mentions, qualifiers):
         first, last = chain[0], chain[-1]
         pre = body[: first.start]
         pre_core = _ROLE_PREFIX_TAIL.sub("", pre)
-        post = _after(body, last.end)
+        post = _after(body, last.end, qualifiers)
         trig = _TRIGGER_TAIL.search(pre_core)
         if trig and _NOT_TRIGGER_TAIL.search(pre_core):
             trig = None

@@ -17,9 +17,8 @@ from troly.dates import (
     find_dues,
     month_range,
     occurs_in,
-    parse_date,
-    parse_date_parts,
     parse_due,
+    parse_header_date,
     parse_quota,
     parse_quotas,
     parse_recurrence,
@@ -33,7 +32,7 @@ REF_2026 = D(2026, 3, 1)  # the March 2026 notice (month precision)
 
 
 # --------------------------------------------------------------------------------------------
-# parse_date: every single-date form of the sample corpus
+# parse_header_date: the one parser of a document's own date, every form of the sample corpus
 # --------------------------------------------------------------------------------------------
 
 
@@ -59,21 +58,19 @@ REF_2026 = D(2026, 3, 1)  # the March 2026 notice (month precision)
         ("ngày 5, tháng 7, năm 2025", D(2025, 7, 5)),
     ],
 )
-def test_parse_date_forms(text: str, expected: dt.date) -> None:
-    assert parse_date(text) == expected
+def test_parse_header_date_forms(text: str, expected: dt.date) -> None:
+    assert parse_header_date(text) == (expected, "day")
 
 
-def test_parse_date_day_month_needs_a_reference() -> None:
-    assert parse_date("Chiều 3-3, Ban Chỉ đạo …") is None
-    assert parse_date("Chiều 3-3, Ban Chỉ đạo …", ref=D(2026, 3, 3)) == D(2026, 3, 3)
-    assert parse_date("trước 31/12", ref=REF_2024) == D(2024, 12, 31)
-    assert parse_date("ngày 15/01", ref=D(2025, 12, 10)) == D(2026, 1, 15)  # next January
+def test_parse_header_date_day_month_needs_a_year() -> None:
+    assert parse_header_date("Chiều 3-3, Ban Chỉ đạo …") == (None, None)
+    assert parse_header_date("Chiều 3-3, Ban Chỉ đạo …", 2026) == (D(2026, 3, 3), "day")
+    assert parse_header_date("trước 31/12", 2024) == (D(2024, 12, 31), "day")
 
 
 @pytest.mark.parametrize(
     "text",
     [
-        "Gia Lai, ngày tháng năm 2026",  # blank header day and month
         "đã hoàn thành 32/32 nhiệm vụ CCHC",  # ratios are not dates
         "hoàn thành 20/30 nhiệm vụ, 24/59 nhiệm vụ và 28/40 nhiệm vụ",
         "vị trí thứ 2/63 tỉnh",
@@ -81,18 +78,34 @@ def test_parse_date_day_month_needs_a_reference() -> None:
         "ngày 31/02/2026",  # impossible day
     ],
 )
-def test_parse_date_rejects(text: str) -> None:
-    assert parse_date(text) is None
+def test_parse_header_date_rejects(text: str) -> None:
+    assert parse_header_date(text) == (None, None)
 
 
-def test_parse_date_parts_keeps_blank_header_information() -> None:
-    parts = parse_date_parts("Gia Lai, ngày tháng năm 2026")
-    assert (parts.year, parts.month, parts.day) == (2026, None, None)
-    assert parts.to_date() is None
-    parts = parse_date_parts("ngày ... tháng 3 năm 2026")
-    assert (parts.year, parts.month, parts.day) == (2026, 3, None)
-    full = parse_date_parts("Quảng Ngãi, ngày 12 tháng 8 năm 2025")
-    assert full.to_date() == D(2025, 8, 12)
+def test_parse_header_date_keeps_blank_header_information() -> None:
+    """A blank day (or day and month) gives the month (or year) and says so: no day is invented."""
+    assert parse_header_date("Gia Lai, ngày tháng năm 2026") == (D(2026, 1, 1), "year")
+    assert parse_header_date("ngày ... tháng 3 năm 2026") == (D(2026, 3, 1), "month")
+    assert parse_header_date("Quảng Ngãi, ngày 12 tháng 8 năm 2025") == (D(2025, 8, 12), "day")
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "expected"),
+    [
+        ("ngày 05 tháng 7 năm 2025", None, (dt.date(2025, 7, 5), "day")),
+        ("Gia Lai, ngày 5 tháng 07 năm 2025", None, (dt.date(2025, 7, 5), "day")),
+        ("05/7/2025", None, (dt.date(2025, 7, 5), "day")),
+        ("5-7-2025", None, (dt.date(2025, 7, 5), "day")),
+        ("ngày      tháng 7 năm 2025", None, (dt.date(2025, 7, 1), "month")),
+        ("ngày … tháng … năm 2026", None, (dt.date(2026, 1, 1), "year")),
+        ("ngày tháng năm 2026", None, (dt.date(2026, 1, 1), "year")),
+        ("3-3", 2026, (dt.date(2026, 3, 3), "day")),
+        ("3-3", None, (None, None)),
+        ("ngày 31/2/2025", None, (None, None)),
+    ],
+)
+def test_parse_header_date_precision(text: str, hint: int | None, expected: tuple) -> None:
+    assert parse_header_date(text, hint) == expected
 
 
 # --------------------------------------------------------------------------------------------

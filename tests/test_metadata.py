@@ -1,4 +1,4 @@
-"""extract_metadata: header facts with honest fallbacks; _parse_vn_date for header/meeting dates."""
+"""extract_metadata: header facts with honest fallbacks; the header date itself is tested in test_dates."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from ingest.clean import clean_text
-from ingest.metadata import _parse_vn_date, extract_metadata, is_person_name
+from ingest.layout import is_person_name
+from ingest.metadata import extract_metadata
 
 CORPUS = Path(__file__).resolve().parents[1] / "examples" / "corpus"
 NOTICE_2024 = CORPUS / "2024-09-19_thong-bao-ket-luan_ban-chi-dao-cchc-cds-phien-2.txt"
@@ -291,25 +292,6 @@ def test_default_province_when_none_is_named() -> None:
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "hint", "expected"),
-    [
-        ("ngày 05 tháng 7 năm 2025", None, (dt.date(2025, 7, 5), "day")),
-        ("Gia Lai, ngày 5 tháng 07 năm 2025", None, (dt.date(2025, 7, 5), "day")),
-        ("05/7/2025", None, (dt.date(2025, 7, 5), "day")),
-        ("5-7-2025", None, (dt.date(2025, 7, 5), "day")),
-        ("ngày      tháng 7 năm 2025", None, (dt.date(2025, 7, 1), "month")),
-        ("ngày … tháng … năm 2026", None, (dt.date(2026, 1, 1), "year")),
-        ("ngày tháng năm 2026", None, (dt.date(2026, 1, 1), "year")),
-        ("3-3", 2026, (dt.date(2026, 3, 3), "day")),
-        ("3-3", None, (None, None)),
-        ("ngày 31/2/2025", None, (None, None)),
-    ],
-)
-def test_parse_vn_date(text: str, hint: int | None, expected: tuple) -> None:
-    assert _parse_vn_date(text, hint) == expected
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ the file does not list it (``catalogued=False``), and unit-looking names that ma
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import re
 from collections.abc import Iterable
@@ -292,12 +293,22 @@ def _as_date(value: object) -> dt.date | None:
     return dt.date.fromisoformat(str(value))
 
 
+@functools.cache
+def province_tail_re(provinces: tuple[str, ...]) -> re.Pattern[str]:
+    """ "… tỉnh Gia Lai" / "… Bình Định" / "… tỉnh" at the end of a unit name, for the given provinces."""
+    names = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in provinces)
+    named = rf"\s+(?:tỉnh\s+)?(?:{names})$|" if names else ""
+    return re.compile(named + r"\s+tỉnh$", re.IGNORECASE)
+
+
 @dataclass(slots=True)
 class UnitCatalogue:
     """Units and groups with name matching and group logic. Build with :meth:`load`."""
 
     units: dict[str, Unit]
     province: str | None = None
+    #: Provinces merged into ``province`` ("Bình Định" into Gia Lai, 1-7-2025): documents still name them.
+    former_provinces: tuple[str, ...] = ()
     _index: dict[tuple[str, ...], list[_Alias]] = field(default_factory=dict, repr=False)
     _findex: dict[tuple[str, ...], list[_Alias]] = field(default_factory=dict, repr=False)
     _maxlen: int = field(default=1, repr=False)
@@ -353,7 +364,11 @@ class UnitCatalogue:
             if unit.id in units:
                 raise ValueError(f"duplicate unit id {unit.id!r} in the unit catalogue")
             units[unit.id] = unit
-        cat = cls(units=units, province=data.get("province"))
+        cat = cls(
+            units=units,
+            province=data.get("province"),
+            former_provinces=tuple(nfc(str(p)) for p in _as_tuple(data.get("former_provinces"))),
+        )
         cat._check()
         cat._build_index()
         return cat
@@ -577,10 +592,18 @@ class UnitCatalogue:
         r"chủ tịch|bí thư|trưởng ban|tập thể lãnh đạo|đồng chí|cán bộ)\s+",
         re.IGNORECASE,
     )
-    _PROVINCE_TAIL = re.compile(r"\s+(?:tỉnh\s+)?(?:gia lai|bình định)$|\s+tỉnh$", re.IGNORECASE)
     _COMMUNE_QUERY = re.compile(
         r"^(?:ubnd\s+|uy ban nhan dan\s+)?(?P<kind>thi xa|thi tran|dac khu|xa|phuong|huyen|thanh pho)\s+(?P<name>.+)$"
     )
+
+    @property
+    def province_names(self) -> tuple[str, ...]:
+        """The province and the provinces merged into it, as documents name them."""
+        return ((nfc(self.province),) if self.province else ()) + self.former_provinces
+
+    def _province_tail(self) -> re.Pattern[str]:
+        """A trailing "tỉnh <province>" (this or a merged province) or a bare "tỉnh"."""
+        return province_tail_re(self.province_names)
 
     def resolve(self, name: str) -> UnitMatch | None:
         """The unit a user or document means by ``name``, or None.
@@ -599,7 +622,7 @@ class UnitCatalogue:
         if stripped != query:
             variants.append(stripped)
         for v in list(variants):
-            tail = self._PROVINCE_TAIL.sub("", v)
+            tail = self._province_tail().sub("", v)
             if tail != v and tail:
                 variants.append(tail)
         for v in variants:
