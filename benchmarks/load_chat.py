@@ -353,7 +353,7 @@ def main() -> None:
     run_zalo = not args.telegram
     run_telegram = args.telegram or args.both
 
-    from bot.channels.telegram import render_reply
+    from bot.channels.render import render_telegram as render_reply
     from tests.fake_telegram import FakeTelegram
 
     home = Path(tempfile.mkdtemp(prefix="troly-load-"))

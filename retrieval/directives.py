@@ -20,7 +20,15 @@ from typing import TYPE_CHECKING
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
-from troly.dates import active_in, due_from_json, month_range, occurs_in, recurrence_from_json
+from troly.dates import (
+    active_in,
+    date_label,
+    due_from_json,
+    due_label,
+    month_range,
+    occurs_in,
+    recurrence_from_json,
+)
 from troly.errors import UserInputError
 from troly.models import DocumentRow, TaskAssigneeRow, TaskRow
 
@@ -57,6 +65,8 @@ class TaskView:
             "role": self.role,
             "text": self.text,
             "due": self.due,
+            "due_precision": self.due.get("precision") if self.due else None,
+            "due_label": due_label(self.due),
             "recurrence": self.recurrence,
             "quota": self.quota,
             "source": self.source,
@@ -202,6 +212,7 @@ class TaskFinder:
                             "type": doc.doc_type,
                             "date": doc.date.isoformat() if doc.date else None,
                             "date_precision": doc.date_precision or "day",
+                            "date_label": date_label(doc.date, doc.date_precision),
                             "title": doc.title,
                             "section": task.section,
                             "heading": " > ".join(task.heading_path or []),

@@ -127,7 +127,7 @@ async def test_question_gets_html_answer_with_citations(fake, indexed_corpus, tm
     shown = visible_text(answer["text"])
     assert "Công an tỉnh" in shown
     assert "<b>Nguồn:</b>" in answer["text"]
-    assert re.search(r"\n1\. <i>[^<]+</i>", answer["text"])
+    assert re.search(r"\n\[1\] [^<\n]+ — [^<\n]+\n<i>[^<]+</i>", answer["text"])  # label — section, title
     buttons = [b["callback_data"] for row in answer["reply_markup"]["inline_keyboard"] for b in row]
     assert {"fb:+1", "fb:-1"} <= set(buttons)
     assert any(c.params.get("action") == "typing" for c in fake.calls_to("sendChatAction"))

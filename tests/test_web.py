@@ -83,7 +83,17 @@ def test_chat_answers_with_citations(real_client: TestClient) -> None:
     assert "Công an tỉnh" in body["text"]
     assert body["citations"], body
     first = body["citations"][0]
-    assert set(first) == {"doc_id", "number", "date", "title", "section", "quote", "label"}
+    assert set(first) == {
+        "doc_id",
+        "number",
+        "date",
+        "date_precision",
+        "date_label",
+        "title",
+        "section",
+        "quote",
+        "label",
+    }
     assert first["doc_id"] and first["label"]
     assert isinstance(body["buttons"], list) and body["intent"]
 
@@ -125,6 +135,8 @@ def test_reply_is_translated_not_interpreted(web_settings: Settings) -> None:
                 "doc_id": "d1",
                 "number": "174/TB-UBND",
                 "date": "2025-07-05",
+                "date_precision": "day",
+                "date_label": "05/07/2025",
                 "title": "Kết luận",
                 "section": "Mục 2",
                 "quote": "Giao Công an tỉnh chủ trì",
@@ -268,7 +280,17 @@ def test_ask_json(indexed_corpus, monkeypatch: pytest.MonkeyPatch) -> None:  # t
     assert "Công an tỉnh" in data["answer"]
     assert data["citations"]
     for c in data["citations"]:
-        assert set(c) == {"doc_id", "number", "date", "title", "section", "quote"}
+        assert set(c) == {
+            "doc_id",
+            "number",
+            "date",
+            "date_precision",
+            "date_label",
+            "title",
+            "section",
+            "quote",
+            "label",
+        }
 
 
 def test_ask_rejects_bad_today(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from bot.channels.render import render_html, render_plain, split_message
+from bot.channels.render import render_plain, render_telegram, split_message
 from bot.channels.zalo import (
     SECRET_HEADER,
     UNSUPPORTED_TEXT,
@@ -142,7 +142,7 @@ def test_render_plain_and_html():
     text = render_plain(reply)
     assert text.startswith("Công an tỉnh chủ trì [1].\n\nNguồn:\n[1] Thông báo số 174/TB-UBND ngày 05/07/2025")
     assert "\n[2] " in text and "<" in text  # plain text is not escaped
-    html = render_html(Reply(text="a < b & c", citations=[_citation()]))
+    [html] = render_telegram(Reply(text="a < b & c", citations=[_citation()]))
     assert html.startswith("a &lt; b &amp; c\n\n<b>Nguồn:</b>\n[1] ")
     assert "&lt;trọng tâm&gt; &amp; giải pháp" in html and "<trọng" not in html
 
@@ -235,7 +235,7 @@ async def test_long_reply_split_and_sent_in_order(fake, adapter):
     assert len(got) == sent >= 4
     assert all(len(m.text) <= 2000 for m in got)
     assert _squash("".join(m.text for m in got)) == _squash(render_plain(Reply(text=text, citations=[_citation()])))
-    assert got[-1].text.endswith("giải pháp")  # the sources list comes last
+    assert got[-1].text.endswith("giải pháp\n    Thông báo kết luận")  # the sources list comes last
 
 
 async def test_question_through_polling(fake, client, assistant):

@@ -130,10 +130,7 @@ def docs(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     for col in ("Mã", "Loại", "Số", "Ngày", "Cơ quan ban hành", "Người ký", "Đoạn"):
         table.add_column(col)
     for r in rows:
-        date = r.date.strftime("%d/%m/%Y") if r.date else ""
-        if r.date and r.date_precision == "month":
-            date = r.date.strftime("%m/%Y")
-        table.add_row(r.id, r.type or "", r.number or "", date, r.issuer or "", r.signer or "", str(r.passages))
+        table.add_row(r.id, r.type or "", r.number or "", r.date_label, r.issuer or "", r.signer or "", str(r.passages))
     console.print(table)
 
 
@@ -202,6 +199,7 @@ def search(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Find the passages that best answer a question (hybrid dense + BM25 by default)."""
+    from troly.dates import date_label
     from troly.schemas import HitPublic
 
     if mode not in ("hybrid", "dense", "bm25"):
@@ -252,7 +250,7 @@ def search(
     if not public:
         console.print("Không tìm thấy đoạn văn bản phù hợp.")
     for h in public:
-        cite = " ".join(x for x in (h.type, h.number, h.date.strftime("%d/%m/%Y") if h.date else None) if x)
+        cite = " ".join(x for x in (h.type, h.number, date_label(h.date, h.date_precision, phrase=True)) if x)
         console.print(
             f"[bold]{h.rank}.[/bold] [cyan]{cite}[/cyan] [dim]{h.heading}[/dim] "
             f"({h.score:.3f}; {', '.join(h.retrievers)})"
@@ -318,16 +316,21 @@ def eval_deadlines(
 
 
 def _fmt_due(task: dict) -> str:
+    """The deadline as written, with its dates at their precision ("trong tháng 3/2026 (tháng 03/2026)")."""
     due, rec = task.get("due"), task.get("recurrence")
     parts = []
     if due:
-        parts.append(due.get("text") or f"{due['start']}..{due['end']}")
+        label = task.get("due_label") or ""
+        text = due.get("text") or label
+        parts.append(f"{text} ({label})" if label and label != text else text)
     if rec:
         parts.append(rec.get("text") or rec.get("period", ""))
     return "; ".join(parts) or "—"
 
 
 def _print_listing(listing, as_json: bool, title: str) -> None:  # type: ignore[no-untyped-def]
+    from troly.dates import date_label
+
     if as_json:
         _print_json(listing.as_dict())
         return
@@ -338,7 +341,8 @@ def _print_listing(listing, as_json: bool, title: str) -> None:  # type: ignore[
         table.add_column(col, overflow="fold")
     for t in listing.tasks:
         src = t.source
-        cite = " ".join(x for x in (src.get("type"), src.get("number"), src.get("date")) if x)
+        when = date_label(src.get("date"), src.get("date_precision"), phrase=True)
+        cite = " ".join(x for x in (src.get("type"), src.get("number"), when) if x)
         who = ", ".join(f"{a['name']}" + (" (phối hợp)" if a["role"] == "cooperate" else "") for a in t.assignees)
         table.add_row(who, t.text[:500], _fmt_due(t.as_dict()), f"{cite}\n{src.get('section') or ''}")
     console.print(table)
@@ -352,13 +356,16 @@ def tasks(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """List assignments extracted from directives, by unit and month."""
+    from troly.dates import date_label, month_range
 
     try:
         listing = root.open_context().task_finder().tasks(unit=unit, month=month)
     except TrolyError as e:
         _fail(e)
         return
-    title = f"Nhiệm vụ của {listing.resolved_unit or 'mọi đơn vị'}" + (f" — tháng {month}" if month else "")
+    title = f"Nhiệm vụ của {listing.resolved_unit or 'mọi đơn vị'}" + (
+        f" — {date_label(month_range(month)[0], 'month')}" if month else ""
+    )
     _print_listing(listing, as_json, title)
 
 
@@ -372,6 +379,8 @@ def deadlines(
     """List deadlines (and recurring duties) that fall in a date range."""
     import datetime as dt
 
+    from troly.dates import period_label
+
     try:
         start, end = dt.date.fromisoformat(date_from), dt.date.fromisoformat(date_to)
     except ValueError as e:
@@ -381,7 +390,7 @@ def deadlines(
     except TrolyError as e:
         _fail(e)
         return
-    _print_listing(listing, as_json, f"Hạn từ {start:%d/%m/%Y} đến {end:%d/%m/%Y}")
+    _print_listing(listing, as_json, f"Hạn {period_label(start, end)}")
 
 
 app.add_typer(units_app, name="units")
@@ -437,7 +446,7 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Ask one question and print the answer with its citations (exit 1 if it failed)."""
-    from bot.channels.cli_chat import format_reply
+    from bot.channels.render import render_terminal, render_web
     from bot.core.messages import IncomingMessage
 
     if today is not None:
@@ -446,25 +455,10 @@ def ask(
         raise typer.BadParameter("Vui lòng nhập câu hỏi.", param_hint="QUESTION")
     reply = _assistant(root.open_context(), today).handle(IncomingMessage(channel="cli", user_id="ask", text=question))
     if as_json:
-        _print_json(
-            {
-                "intent": reply.intent,
-                "answer": reply.text,
-                "citations": [
-                    {
-                        "doc_id": c.doc_id,
-                        "number": c.number,
-                        "date": c.date.isoformat() if c.date else None,
-                        "title": c.title,
-                        "section": c.section,
-                        "quote": c.quote,
-                    }
-                    for c in reply.citations
-                ],
-            }
-        )
+        web = render_web(reply)
+        _print_json({"intent": reply.intent, "answer": reply.text, "citations": web["citations"]})
     else:
-        sys.stdout.write(format_reply(reply) + "\n")
+        sys.stdout.write(render_terminal(reply) + "\n")
     if reply.intent == "error":
         raise typer.Exit(1)
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
+from troly.dates import date_label
 from troly.models import DocumentRow
 from troly.types import Hit
 
@@ -20,7 +21,8 @@ class DocumentPublic(BaseModel):
     place: str | None
     date: dt.date | None
     date_source: str = Field(description="header | body | filename | none")
-    date_precision: str | None
+    date_precision: str | None = Field(description="day | month | year: how much of the date is known")
+    date_label: str = Field(description='"05/07/2025", "tháng 03/2026", "năm 2026"; "" when unknown')
     title: str | None
     signer: str | None
     signer_title: str | None
@@ -43,6 +45,7 @@ class DocumentPublic(BaseModel):
             date=row.date,
             date_source=row.date_source,
             date_precision=row.date_precision,
+            date_label=date_label(row.date, row.date_precision),
             title=row.title,
             signer=row.signer,
             signer_title=row.signer_title,
@@ -69,6 +72,8 @@ class HitPublic(BaseModel):
     number: str | None
     type: str | None
     date: dt.date | None
+    date_precision: str = Field(description="day | month | year: how much of the document's date is known")
+    date_label: str = Field(description='"05/07/2025", "tháng 03/2026", "năm 2026"; "" when unknown')
     title: str | None
 
     @classmethod
@@ -87,5 +92,7 @@ class HitPublic(BaseModel):
             number=p.number,
             type=p.doc_type,
             date=p.date,
+            date_precision=p.date_precision,
+            date_label=date_label(p.date, p.date_precision),
             title=p.title,
         )

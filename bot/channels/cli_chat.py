@@ -1,37 +1,19 @@
 """The terminal channel (``troly chat``): a REPL over the same core the bots use.
 
-Useful to try questions without a bot token, and as the reference for what every channel
-shows: the answer text, then numbered citations "[n] label — section".
+Useful to try questions without a bot token; replies are rendered by the terminal renderer
+(:mod:`bot.channels.render.terminal`), with the citation format every channel shares.
 """
 
 from __future__ import annotations
 
+from bot.channels.render import render_terminal
 from bot.core.assistant import Assistant
-from bot.core.messages import IncomingMessage, Reply
+from bot.core.messages import IncomingMessage
 
-__all__ = ["format_citations", "format_reply", "run_repl"]
+__all__ = ["run_repl"]
 
 PROMPT = "Bạn: "
 EXIT_WORDS = frozenset({"thoát", "thoat", "/quit", "/exit"})
-
-
-def format_citations(reply: Reply) -> list[str]:
-    """One line per citation, numbered from 1 like the web page's list."""
-    return [
-        f"[{i}] {c.label()}" + (f" — {c.section}" if c.section.strip() else "")
-        for i, c in enumerate(reply.citations, start=1)
-    ]
-
-
-def format_reply(reply: Reply) -> str:
-    """Plain-text rendering of a reply: text, citations, then quick replies the user may type."""
-    lines = [reply.text]
-    citations = format_citations(reply)
-    if citations:
-        lines += ["", "Nguồn:", *citations]
-    if reply.buttons:
-        lines += ["", "Gợi ý: " + " · ".join(b.label for b in reply.buttons)]
-    return "\n".join(lines)
 
 
 def run_repl(assistant: Assistant, *, user_id: str = "cli") -> None:
@@ -55,5 +37,5 @@ def run_repl(assistant: Assistant, *, user_id: str = "cli") -> None:
         text = buttons.get(text.casefold(), text)
         reply = assistant.handle(IncomingMessage(channel="cli", user_id=user_id, text=text))
         buttons = {b.label.casefold(): b.data for b in reply.buttons}
-        print(format_reply(reply))
+        print(render_terminal(reply))
         print()

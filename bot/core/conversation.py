@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -15,7 +14,9 @@ from bot.core.router import Intent, route
 from bot.core.services import AdminCheck, CoreServices
 from troly.chat_store import ChatStore, ConversationState, UserProfile
 from troly.clock import Clock, local_now
+from troly.dates import due_label, period_label
 from troly.errors import UserInputError
+from troly.outline import strip_list_marker
 
 if TYPE_CHECKING:
     from bot.core.ideas_flow import IdeasFlow
@@ -43,35 +44,20 @@ Các lệnh:
 /tailieu, /reindex — dành cho quản trị viên; quản trị viên có thể gửi tệp PDF/DOCX để thêm văn bản."""
 
 _MAX_LISTED = 12
-_OUTLINE_MARK = re.compile(r"^\s*(?:[-+•]|[IVXLC]+\.|\d+(?:\.\d+)*[.)]|[a-zđ]\))\s*")
 
 
-def _vn_date(d: dt.date | str | None) -> str:
-    if d is None:
-        return ""
-    if isinstance(d, str):
-        d = dt.date.fromisoformat(d)
-    return f"{d.day:02d}/{d.month:02d}/{d.year}"
-
-
-def _period_label(period: tuple[dt.date, dt.date] | None, text: str | None) -> str:
-    if period is None:
-        return ""
-    start, end = period
-    if start.day == 1 and (end + dt.timedelta(days=1)).day == 1 and start.month == end.month:
-        return f"tháng {start.month:02d}/{start.year}"
-    if start == end:
-        return f"ngày {_vn_date(start)}"
-    return f"từ {_vn_date(start)} đến {_vn_date(end)}"
+def _period_label(period: tuple[dt.date, dt.date] | None) -> str:
+    return period_label(*period) if period is not None else ""
 
 
 def _due_label(task: dict) -> str:
+    """How a task's timing reads in a list: its recurrence and deadline wording, else its dates."""
     due, rec = task.get("due"), task.get("recurrence")
     parts = []
     if rec:
         parts.append(rec.get("text") or "định kỳ")
     if due:
-        parts.append(due.get("text") or f"đến {_vn_date(due['end'])}")
+        parts.append(due.get("text") or f"đến {due_label(due)}")
     return "; ".join(parts) or "không nêu thời hạn"
 
 
@@ -266,7 +252,7 @@ class Conversation:
             (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1),
         )
         listing = self.finder().tasks(unit=unit, start=period[0], end=period[1])
-        label = _period_label(period, intent.period_text)
+        label = _period_label(period)
         header = f"Nhiệm vụ của {listing.resolved_unit} ({label}): {len(listing.tasks)} nhiệm vụ."
         if not listing.tasks:
             header = f"Không có nhiệm vụ nào của {listing.resolved_unit} còn hiệu lực trong {label}."
@@ -278,7 +264,7 @@ class Conversation:
         unit = intent.unit or (self._resolve_unit_for(msg, intent) if intent.mine else None)
         listing = self.finder().deadlines(start=period[0], end=period[1], unit=unit)
         scope = f" của {listing.resolved_unit}" if listing.resolved_unit else ""
-        label = _period_label(period, intent.period_text)
+        label = _period_label(period)
         header = f"Các hạn{scope} {label}: {len(listing.tasks)} nhiệm vụ."
         if not listing.tasks:
             header = f"Không có hạn nào{scope} {label}."
@@ -295,7 +281,7 @@ class Conversation:
             who = (
                 "" if listing.resolved_unit else f"{', '.join(a['name'] for a in t['assignees']) or 'Chưa rõ đơn vị'}: "
             )
-            text = _OUTLINE_MARK.sub("", task.text)
+            text = strip_list_marker(task.text)
             text = text if len(text) <= 400 else text[:400].rsplit(" ", 1)[0] + " …"
             lines.append(f"{n}. {who}{text}{role}\n   ⏰ {_due_label(t)} [{n}]")
             src = task.source
@@ -361,7 +347,7 @@ class Conversation:
 
         docs = document_listing(db=self.ctx.db)
         lines = [
-            f"{i}. {d.type or 'Văn bản'} {d.number or ''} {_vn_date(d.date)} — {(d.title or d.file)[:100]}"
+            f"{i}. {d.type or 'Văn bản'} {d.number or ''} {d.date_label} — {(d.title or d.file)[:100]}"
             for i, d in enumerate(docs, start=1)
         ]
         return Reply(f"Có {len(docs)} văn bản:\n" + "\n".join(lines), intent="admin")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from bot.core.messages import Citation
 from retrieval.tokenize import has_diacritics, tokenize
+from troly.outline import strip_list_marker
 from troly.text import fold
 from troly.types import Hit
 
@@ -33,7 +34,6 @@ hôm nay ngày tháng năm tuần quý giờ hiện mọi mỗi
 _STOP = frozenset(tokenize(_STOP_WORDS, folded=False, bigrams=False))
 _STOP_FOLDED = frozenset(fold(w) for w in _STOP)
 _SENTENCE_SPLIT = re.compile(r"(?<=[.;!?])\s+(?=[A-ZĐÀ-Ỹ\"“(-])|\n+")
-_MARKER = re.compile(r"^\s*(?:[-+•]|[IVXLC]+\.|\d+(?:\.\d+)*[.)]|[a-zđ]\))\s*")
 
 
 @dataclass(slots=True)
@@ -139,8 +139,8 @@ def extract_answer(
         top_cover = max(top_cover, cover[ranked[0]])
         floor = max(keep_ratio * cover[ranked[0]], 1e-9)
         chosen = sorted(i for i in ranked[:max_sentences] if cover[i] >= floor) or [ranked[0]]
-        quote = " … ".join(_MARKER.sub("", sentences[i]) for i in chosen)
-        best = best or _MARKER.sub("", sentences[ranked[0]])
+        quote = " … ".join(strip_list_marker(sentences[i]) for i in chosen)
+        best = best or strip_list_marker(sentences[ranked[0]])
         citations.append(citation_of(hit, quote))
         blocks.append(f"[{len(citations)}] {quote}")
     return ExtractiveAnswer("\n\n".join(blocks), citations, True, best)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from prompts import load_prompt
+from troly.dates import date_label
 from troly.errors import TrolyError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -91,12 +92,13 @@ def neutralise(text: str) -> str:
 
 
 def _passage_header(n: int, passage: Passage) -> str:
-    """``[n] <doc type> <number> ngày <date> — <section/heading>``; blank parts are left out."""
+    """``[n] <doc type> <number> ngày <date> — <section/heading>``; blank parts are left out (a
+    month-only date reads "tháng 03/2026")."""
     parts = [passage.doc_type or "Văn bản"]
     if passage.number:
         parts.append(passage.number)
     if passage.date:
-        parts.append(f"ngày {passage.date.day:02d}/{passage.date.month:02d}/{passage.date.year}")
+        parts.append(date_label(passage.date, passage.date_precision, phrase=True))
     header = f"[{n}] " + " ".join(parts)
     where = passage.heading or passage.section
     if where:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from troly.dates import date_label
+
 __all__ = ["Attachment", "Button", "Channel", "Citation", "IncomingMessage", "Reply"]
 
 Channel = Literal["telegram", "zalo", "cli", "web"]
@@ -63,12 +65,8 @@ class Citation:
         parts = [self.doc_type or "Văn bản"]
         if self.number and not self.number.startswith("/"):
             parts.append(f"số {self.number}")
-        if self.date and self.date_precision == "year":
-            parts.append(f"năm {self.date.year}")
-        elif self.date and self.date_precision == "month":
-            parts.append(f"tháng {self.date.month:02d}/{self.date.year}")
-        elif self.date:
-            parts.append(f"ngày {self.date.day:02d}/{self.date.month:02d}/{self.date.year}")
+        if self.date:
+            parts.append(date_label(self.date, self.date_precision, phrase=True))
         return " ".join(parts)
 
 

@@ -29,7 +29,7 @@ from troly.dates.calendar import (
 from troly.dates.codec import due_from_json, recurrence_from_json, to_json
 from troly.dates.deadlines import Due, DueKind, find_dues, parse_due
 from troly.dates.header import parse_header_date
-from troly.dates.label import PRECISIONS, date_label, period_label, precision_of
+from troly.dates.label import PRECISIONS, date_label, due_label, period_label, precision_of
 from troly.dates.periods import active_in, occurs_in, resolve_relative
 from troly.dates.quotas import Quota, parse_quota, parse_quotas
 from troly.dates.recurrence import Recurrence, parse_recurrence
@@ -46,6 +46,7 @@ __all__ = [
     "active_in",
     "date_label",
     "due_from_json",
+    "due_label",
     "find_dues",
     "half_range",
     "month_range",

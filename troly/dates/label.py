@@ -7,10 +7,12 @@ document dated only "tháng 3/2026" is never shown with an invented day ("01/03/
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
 from troly.dates.calendar import Precision, half_range, month_range, quarter_range, year_range
 
-__all__ = ["PRECISIONS", "date_label", "period_label", "precision_of"]
+__all__ = ["PRECISIONS", "date_label", "due_label", "period_label", "precision_of"]
 
 #: Every precision a stored date may carry, finest first.
 PRECISIONS: tuple[Precision, ...] = ("day", "month", "quarter", "half", "year")
@@ -74,3 +76,20 @@ def period_label(start: dt.date, end: dt.date) -> str:
     if precision is not None:
         return date_label(start, precision, phrase=True)
     return f"từ {date_label(start)} đến {date_label(end)}"
+
+
+def due_label(due: Mapping[str, Any] | None) -> str:
+    """The dates of a deadline (a stored ``Due`` as JSON) at its precision, without its wording.
+
+    "tháng 03/2026" for "trong tháng 3/2026", "15/05/2026" for "trước ngày 15/5/2026", "quý III/2025",
+    "từ 19/06/2025 đến 30/06/2025" for a range; "" for None.
+    """
+    if not due or not due.get("end"):
+        return ""
+    precision = due.get("precision") or "day"
+    start, end = _as_date(due.get("start") or due["end"]), _as_date(due["end"])
+    if due.get("bound") in ("by", "within") or start == end:
+        return date_label(end, precision)
+    if precision != "day" and precision_of(start, end) == precision:
+        return date_label(start, precision)
+    return f"từ {date_label(start, precision)} đến {date_label(end, precision)}"

@@ -1,10 +1,10 @@
 """Telegram adapter: python-telegram-bot v22 in front of the channel-neutral core.
 
 Every update becomes an ``IncomingMessage``; the synchronous ``Assistant.handle`` runs in a thread
-while the chat shows "typing…"; its ``Reply`` is rendered as Telegram HTML, split at 4096
-characters, with citations as a compact numbered list and 👍/👎 buttons under answers.
+while the chat shows "typing…"; its ``Reply`` is rendered as Telegram HTML by the shared renderer
+(:mod:`bot.channels.render.telegram`: split at 4096 characters, the citation format every channel
+shows), with 👍/👎 buttons under answers.
 
-* ``render``: ``Reply`` → Telegram HTML messages;
 * ``streaming``: "typing…" and the draft an LLM answer grows in;
 * ``handlers``: one handler per kind of update, the dedup claim, feedback, the reminder job;
 * ``app``: ``build_application`` (server, CLI and tests) and ``open_channel`` for the web server.
@@ -22,7 +22,6 @@ from bot.channels.telegram.app import (
     run_polling,
 )
 from bot.channels.telegram.handlers import COMMANDS, send_due_reminders
-from bot.channels.telegram.render import render_reply, split_html
 
 __all__ = [
     "COMMANDS",
@@ -32,8 +31,6 @@ __all__ = [
     "TelegramChannel",
     "build_application",
     "open_channel",
-    "render_reply",
     "run_polling",
     "send_due_reminders",
-    "split_html",
 ]

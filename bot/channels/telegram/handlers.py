@@ -21,7 +21,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes, filters
 
-from bot.channels.telegram.render import _esc, render_reply
+from bot.channels.render.telegram import escape_html as _esc
+from bot.channels.render.telegram import render_telegram
 from bot.channels.telegram.streaming import Draft, typing
 from bot.core.commands import split_command
 from bot.core.messages import Attachment, IncomingMessage, Reply
@@ -179,7 +180,7 @@ async def _ask_core(context: ContextTypes.DEFAULT_TYPE, msg: IncomingMessage) ->
             refresher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await refresher
-    chunks = render_reply(reply)
+    chunks = render_telegram(reply)
     markup = _markup(state, reply)
     for i, chunk in enumerate(chunks):
         last = i == len(chunks) - 1
@@ -321,7 +322,7 @@ async def send_due_reminders(context: ContextTypes.DEFAULT_TYPE) -> int:
     assistant = bot_state(context).assistant
 
     async def send(user_id: str, body: str) -> None:
-        for chunk in render_reply(Reply(text=body, intent="reminder")):
+        for chunk in render_telegram(Reply(text=body, intent="reminder")):
             await context.bot.send_message(chat_id=int(user_id), text=chunk)  # private chat id == user id
 
     return await deliver_reminders(assistant, "telegram", assistant.today(), send, (TelegramError, ValueError))

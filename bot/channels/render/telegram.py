@@ -1,21 +1,31 @@
-"""Telegram HTML rendering of a ``Reply``: every dynamic string escaped, citations as a compact
-numbered list, split at 4096 characters on paragraph boundaries (never inside a tag)."""
+"""Telegram HTML (``parse_mode=HTML``): every dynamic string escaped, messages of at most 4096
+characters cut between self-contained blocks, so no tag ever spans two messages.
+
+The answer's paragraphs come first, then a bold "Nguồn:" and one block per citation in the shared
+format (:mod:`bot.channels.render.citations`), the title in italics under a document's first entry.
+Buttons are left to the channel (Telegram renders them as an inline keyboard).
+"""
 
 from __future__ import annotations
 
 import html
 import re
 
-from telegram.constants import MessageLimit
-
+from bot.channels.render.citations import SOURCES_HEADING, citation_lines
 from bot.core.messages import Reply
 
-__all__ = ["render_reply", "split_html"]
+__all__ = ["MAX_MESSAGE_CHARS", "escape_html", "render_telegram", "split_html"]
+
+#: Telegram's limit on one message's text (``telegram.constants.MessageLimit.MAX_TEXT_LENGTH``).
+MAX_MESSAGE_CHARS = 4096
 
 
-def _esc(text: str) -> str:
+def escape_html(text: str) -> str:
     """Escape a dynamic string for Telegram HTML."""
     return html.escape(text, quote=False)
+
+
+_esc = escape_html
 
 
 def _split_plain(text: str, limit: int) -> list[str]:
@@ -58,24 +68,18 @@ def _blocks(reply: Reply, limit: int) -> list[tuple[str, str]]:
     for para in re.split(r"\n\s*\n", reply.text.strip()):
         if para.strip():
             blocks.extend(("\n\n", _esc(piece)) for piece in _split_plain(para.strip("\n"), limit))
-    seen: set[tuple[str, str]] = set()
-    lines: list[str] = []
-    for cit in reply.citations:
-        key = (cit.label(), cit.section or "")
-        if key in seen:
-            continue
-        seen.add(key)
-        label = key[0] + (f" — {key[1]}" if key[1] else "")
-        if len(label) > 300:
-            label = label[:299] + "…"
-        lines.append(f"{len(lines) + 1}. <i>{_esc(label)}</i>")
+    lines = citation_lines(reply.citations)
     if lines:
-        blocks.append(("\n\n", "<b>Nguồn:</b>"))
-        blocks.extend(("\n", line) for line in lines)
-    return [(joiner, body) for joiner, body in blocks]
+        blocks.append(("\n\n", f"<b>{_esc(SOURCES_HEADING)}</b>"))
+    for line in lines:
+        body = _esc(line.head)
+        if line.title:
+            body += f"\n<i>{_esc(line.title)}</i>"
+        blocks.append(("\n", body))
+    return blocks
 
 
-def split_html(blocks: list[tuple[str, str]], limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
+def split_html(blocks: list[tuple[str, str]], limit: int = MAX_MESSAGE_CHARS) -> list[str]:
     """Pack (joiner, html) blocks into messages of at most ``limit`` characters, in order."""
     messages: list[str] = []
     current = ""
@@ -92,6 +96,6 @@ def split_html(blocks: list[tuple[str, str]], limit: int = MessageLimit.MAX_TEXT
     return messages
 
 
-def render_reply(reply: Reply, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
+def render_telegram(reply: Reply, limit: int = MAX_MESSAGE_CHARS) -> list[str]:
     """The reply as one or more Telegram HTML messages, each at most ``limit`` characters."""
     return split_html(_blocks(reply, limit), limit) or [_esc("…")]
