@@ -194,8 +194,7 @@ class _Line:
 def clean_text(text: str) -> str:
     """Return ``text`` as NFC paragraphs, one per line, with extraction artifacts repaired."""
     text = _normalise_characters(text)
-    pages = text.split("\f")
-    pages = _drop_page_furniture([page.split("\n") for page in pages])
+    pages = _drop_page_furniture([page.split("\n") for page in text.split("\f")])
     lines = _to_lines(pages)
     lines = [line for line in (_clean_markup(line) for line in lines) if line is not None]
     lines = _drop_signature_stamps(lines)

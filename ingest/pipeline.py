@@ -46,6 +46,7 @@ from troly.types import Chunk, DocumentMeta, PassageEmbedder
 
 if TYPE_CHECKING:
     import numpy as np
+    from sqlalchemy.orm import Session
 
     from troly.config import Settings
     from troly.db import Database
@@ -165,7 +166,7 @@ def _meta_of(row: DocumentRow) -> DocumentMeta:
         date=row.date,
         date_source=row.date_source,
         date_precision=row.date_precision,
-        title=row.title,  # type: ignore[arg-type]
+        title=row.title,
         signer=row.signer,
         signer_title=row.signer_title,
         recipients=list(row.recipients or []),
@@ -456,7 +457,7 @@ class Ingestor:
         tmp.replace(target)
         return target
 
-    def _new_doc_id(self, session, path: Path) -> str:  # type: ignore[no-untyped-def]
+    def _new_doc_id(self, session: Session, path: Path) -> str:
         base = _slug(path.stem)
         candidate, n = base, 1
         while session.get(DocumentRow, candidate) is not None:

@@ -15,12 +15,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from troly.dates import (
+    Due,
+    Recurrence,
     active_in,
     date_label,
     due_from_json,
@@ -33,10 +35,15 @@ from troly.errors import UserInputError
 from troly.models import DocumentRow, TaskAssigneeRow, TaskRow
 
 if TYPE_CHECKING:
+    from sqlalchemy import ColumnElement
+
     from troly.db import Database
     from troly.units import UnitCatalogue
 
 __all__ = ["OPEN_TASK_HORIZON_DAYS", "TaskFinder", "TaskListing", "TaskView"]
+
+# Which tasks a listing keeps: (due, recurrence, document date) -> keep it.
+_Keep = Callable[[Due | None, Recurrence | None, dt.date | None], bool]
 
 # A task with neither deadline nor recurrence ("tiếp tục triển khai …") stays on a unit's list this
 # long after its document: long enough for a year's directives, short enough to drop stale ones.
@@ -48,17 +55,17 @@ class TaskView:
     """A task as users and scripts see it, with its source."""
 
     id: int
-    assignees: list[dict]
+    assignees: list[dict[str, Any]]
     role: str
     text: str
-    due: dict | None
-    recurrence: dict | None
-    quota: dict | None
-    source: dict
+    due: dict[str, Any] | None
+    recurrence: dict[str, Any] | None
+    quota: dict[str, Any] | None
+    source: dict[str, Any]
     match: str = "self"  # why it is listed for the asked unit: self, group, predecessor, …
     unit_role: str | None = None  # the asked unit's own role in it (lead, cooperate, …)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "assignees": self.assignees,
@@ -82,7 +89,7 @@ class TaskListing:
     tasks: list[TaskView] = field(default_factory=list)
     note: str | None = None  # e.g. the unit was merged into another
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "unit": self.unit,
             "resolved_unit": self.resolved_unit,
@@ -91,7 +98,7 @@ class TaskListing:
         }
 
 
-def _due_sort_key(view: TaskView) -> tuple:
+def _due_sort_key(view: TaskView) -> tuple[str, str, int]:
     due = view.due or {}
     return (due.get("end") or "9999", view.source.get("date") or "", view.id)
 
@@ -165,7 +172,7 @@ class TaskFinder:
         )
         return listing
 
-    def _list(self, *, unit: str | None, include_cooperating: bool, keep) -> TaskListing:  # type: ignore[no-untyped-def]
+    def _list(self, *, unit: str | None, include_cooperating: bool, keep: _Keep | None) -> TaskListing:
         reasons: dict[str, str] = {}
         named: dict[str, str] = {}  # names documents use, for rows stored without a unit id
         name = note = None
@@ -183,7 +190,7 @@ class TaskFinder:
                 .options(selectinload(TaskRow.assignees))
             )
             if unit:
-                cond = TaskAssigneeRow.unit_id.in_(list(reasons))
+                cond: ColumnElement[bool] = TaskAssigneeRow.unit_id.in_(list(reasons))
                 if named:
                     cond = or_(cond, and_(TaskAssigneeRow.unit_id.is_(None), TaskAssigneeRow.name.in_(list(named))))
                 stmt = stmt.where(TaskRow.id.in_(select(TaskAssigneeRow.task_id).where(cond)))
@@ -196,7 +203,7 @@ class TaskFinder:
                 mine = [a for a in task.assignees if unit_key(a) is not None] if unit else []
                 if unit and not include_cooperating and all(a.role == "cooperate" for a in mine):
                     continue
-                best = min(mine, key=lambda a: list(reasons).index(unit_key(a))) if mine else None
+                best = min(mine, key=lambda a: list(reasons).index(unit_key(a) or "")) if mine else None
                 views.append(
                     TaskView(
                         id=task.id,

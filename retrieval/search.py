@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -23,6 +23,9 @@ from troly.text import fold
 from troly.types import Hit, Passage
 
 if TYPE_CHECKING:
+    from sqlalchemy import Row
+    from sqlalchemy.orm import Session
+
     from retrieval.dense import DenseIndex
     from retrieval.embeddings import Embedder
     from retrieval.rerank import CrossEncoderReranker
@@ -185,7 +188,7 @@ class Searcher:
                 if not ids:
                     out.append([])
                     continue
-                rows = []
+                rows: list[Row[str, int]] = []
                 id_list = sorted(ids)
                 for start in range(0, len(id_list), 500):  # keep IN lists short for every database
                     rows += session.execute(
@@ -203,7 +206,7 @@ class Searcher:
         return {m.unit_id for m in mentions if m.unit_id}
 
     @staticmethod
-    def _issuers(session, passages) -> dict[str, str | None]:  # type: ignore[no-untyped-def]
+    def _issuers(session: Session, passages: Iterable[Passage]) -> dict[str, str | None]:
         ids = {p.doc_id for p in passages}
         rows = session.execute(select(DocumentRow.id, DocumentRow.issuer).where(DocumentRow.id.in_(ids)))
         return dict(rows.all())

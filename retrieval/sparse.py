@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import importlib
 import json
 import logging
 import shutil
@@ -27,7 +28,8 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -44,12 +46,11 @@ PassageRows = list[tuple[str, str, list[str]]]
 logger = logging.getLogger(__name__)
 
 
-def _bm25s():  # type: ignore[no-untyped-def]
+def _bm25s() -> ModuleType:
     """Import bm25s, whose package forces its logger to DEBUG at import time."""
-    import bm25s
-
+    module = importlib.import_module("bm25s")
     logging.getLogger("bm25s").setLevel(logging.WARNING)
-    return bm25s
+    return module
 
 
 def passage_index_text(text: str, heading_path: Sequence[str]) -> str:
@@ -82,12 +83,21 @@ class SqlPassages:
             return all_passage_rows(session=session)
 
 
+class _BM25(Protocol):
+    """The part of ``bm25s.BM25`` used here (bm25s ships no type information)."""
+
+    vocab_dict: dict[str, int]
+    scores: dict[str, Any]  # CSC matrix parts: "data", "indices", "indptr"
+
+    def get_scores(self, query_tokens_single: list[str]) -> np.ndarray[Any, Any]: ...
+
+
 @dataclass(slots=True)
 class _Loaded:
     generation: int
     ids: list[str]
-    exact: object  # bm25s.BM25
-    folded: object
+    exact: _BM25  # bm25s.BM25
+    folded: _BM25
 
 
 class LexicalIndex:
@@ -227,10 +237,10 @@ class LexicalIndex:
         if loaded is None or not loaded.ids:
             return []
         model = loaded.folded if folded else loaded.exact
-        column = model.vocab_dict.get(token)  # type: ignore[attr-defined]
+        column = model.vocab_dict.get(token)
         if column is None:
             return []
-        postings = model.scores  # type: ignore[attr-defined]  # CSC: token column -> passage rows
+        postings = model.scores  # CSC: token column -> passage rows
         rows = postings["indices"][postings["indptr"][column] : postings["indptr"][column + 1]]
         return [loaded.ids[int(i)] for i in rows if int(i) < len(loaded.ids)]
 
@@ -241,11 +251,11 @@ class LexicalIndex:
             return []
         model = loaded.folded if folded else loaded.exact
         tokens = tokenize(query, folded=folded)
-        vocab = model.vocab_dict  # type: ignore[attr-defined]
+        vocab = model.vocab_dict
         known = [t for t in tokens if t in vocab]
         if not known:
             return []
-        scores = np.asarray(model.get_scores(known), dtype=np.float32)  # type: ignore[attr-defined]
+        scores = np.asarray(model.get_scores(known), dtype=np.float32)
         n = min(k, len(loaded.ids))
         top = np.argpartition(-scores, n - 1)[:n]
         top = top[np.argsort(-scores[top], kind="stable")]

@@ -7,7 +7,7 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 from rich.console import Console
@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     import datetime as dt
 
     from bot.core.assistant import Assistant
-    from retrieval.search import SearchFilters
+    from retrieval.directives import TaskListing
+    from retrieval.search import Mode, SearchFilters
 
 __all__ = ["app"]
 
@@ -208,6 +209,8 @@ def search(
         raise typer.BadParameter("give either QUERY or --queries FILE")
     ctx = root.open_context()
     filters = _filters(doc_type, issuer, date_from, date_to, unit, ctx)
+    # Typer hands over a plain str; an unknown mode matches no result list and finds nothing.
+    search_mode = cast("Mode", mode)
     try:
         searcher = ctx.searcher()
     except TrolyError as e:
@@ -217,7 +220,7 @@ def search(
         lines = [json.loads(line) for line in queries.read_text(encoding="utf-8").splitlines() if line.strip()]
         texts = [str(item.get("question") or item.get("query") or "") for item in lines]
         try:
-            results = searcher.batch_search(texts, k=k, mode=mode, filters=filters)  # type: ignore[arg-type]
+            results = searcher.batch_search(texts, k=k, mode=search_mode, filters=filters)
         except TrolyError as e:
             _fail(e)
             return
@@ -239,7 +242,7 @@ def search(
         err_console.print("Vui lòng nhập câu hỏi.")
         raise typer.Exit(2)
     try:
-        hits = searcher.search(query, k=k, mode=mode, filters=filters)  # type: ignore[arg-type]
+        hits = searcher.search(query, k=k, mode=search_mode, filters=filters)
     except TrolyError as e:
         _fail(e)
         return
@@ -315,7 +318,7 @@ def eval_deadlines(
     print_gold(results, f"Deadlines: {gold.name}", as_json)
 
 
-def _fmt_due(task: dict) -> str:
+def _fmt_due(task: dict[str, Any]) -> str:
     """The deadline as written, with its dates at their precision ("trong tháng 3/2026 (tháng 03/2026)")."""
     due, rec = task.get("due"), task.get("recurrence")
     parts = []
@@ -328,7 +331,7 @@ def _fmt_due(task: dict) -> str:
     return "; ".join(parts) or "—"
 
 
-def _print_listing(listing, as_json: bool, title: str) -> None:  # type: ignore[no-untyped-def]
+def _print_listing(listing: TaskListing, as_json: bool, title: str) -> None:
     from troly.dates import date_label
 
     if as_json:

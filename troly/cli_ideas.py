@@ -24,6 +24,7 @@ from troly.errors import TrolyError
 
 if TYPE_CHECKING:
     from troly.ideas import IdeaService
+    from troly.ideas.views import IdeaView
 
 __all__ = ["ideas_app"]
 
@@ -75,7 +76,7 @@ def _fail(exc: TrolyError) -> None:
     raise typer.Exit(2)
 
 
-def _idea_out(view, *, contacts: bool, description: bool = True) -> IdeaOut:  # type: ignore[no-untyped-def]
+def _idea_out(view: IdeaView, *, contacts: bool, description: bool = True) -> IdeaOut:
     d = view.to_dict(show_contact=contacts, with_description=description)
     d.pop("history", None)
     return IdeaOut(**{k: v for k, v in d.items() if k in IdeaOut.model_fields})
@@ -181,6 +182,7 @@ def status_cmd(
 ) -> None:
     """Show an idea's status and history, or move it to NEW_STATUS (recorded with --by and time)."""
     svc = _service()
+    view: IdeaView | None
     try:
         if new_status:
             view = svc.set_status(code, new_status, by=by, note=note, force=force)

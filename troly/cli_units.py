@@ -13,6 +13,7 @@ from rich.table import Table
 
 if TYPE_CHECKING:
     from troly.context import Context
+    from troly.units import UnitCatalogue
 
 __all__ = ["units_app"]
 
@@ -38,7 +39,7 @@ def _context() -> Context:
     return root.open_context()
 
 
-def _catalogue(ctx, province: str | None):  # type: ignore[no-untyped-def]
+def _catalogue(ctx: Context, province: str | None) -> UnitCatalogue:
     """The context's catalogue, or the same layers built for another province."""
     from troly.unit_sources import province_name
     from troly.unit_store import with_documents
@@ -56,11 +57,15 @@ def _catalogue(ctx, province: str | None):  # type: ignore[no-untyped-def]
         return with_documents(base, session=session)
 
 
-def listing(cat, *, former: bool = False) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def listing(cat: UnitCatalogue, *, former: bool = False) -> dict[str, Any]:
     """The catalogue in sections: communes/wards, bodies, groups, former units, document names."""
     from troly.units import COMMUNE_KINDS
 
-    communes, bodies, groups, old, named = [], [], [], [], []
+    communes: list[dict[str, Any]] = []
+    bodies: list[dict[str, Any]] = []
+    groups: list[dict[str, Any]] = []
+    old: list[dict[str, Any] | None] = []  # None: a former commune counted, not listed
+    named: list[dict[str, Any]] = []
     for u in cat:
         row: dict[str, Any] = {"id": u.id, "name": u.name, "kind": u.kind}
         if u.from_documents:
@@ -212,7 +217,8 @@ def attach(
         err_console.print(f"[red]Lỗi:[/red] {escape(str(e))}")
         raise typer.Exit(2) from e
     target = cat.get(a.unit_id)
-    console.print(f"Đã gắn “{escape(a.name)}” là {_RELATION_LABEL[a.relation]} {escape(target.name)} ({a.unit_id}).")
+    target_name = target.name if target is not None else a.unit_id
+    console.print(f"Đã gắn “{escape(a.name)}” là {_RELATION_LABEL[a.relation]} {escape(target_name)} ({a.unit_id}).")
     if a.name not in known:
         console.print("[yellow]Lưu ý:[/yellow] chưa văn bản nào đã lập chỉ mục dùng đúng tên này.")
 

@@ -106,7 +106,7 @@ class Settings(BaseSettings):
         """Admin accounts as "channel:user_id" keys."""
         return frozenset(part.strip() for part in self.admins.split(",") if ":" in part)
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field  # type: ignore[prop-decorator]  # mypy rejects decorated properties; pydantic's documented ignore
     @property
     def resolved_database_url(self) -> str:
         """The database URL actually used (SQLite in ``home`` unless one is configured)."""

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from troly.types import AttachRelation, DatePrecision, DateSource
 
 __all__ = [
     "Base",
@@ -47,13 +50,13 @@ class DocumentRow(Base):
     issuer: Mapped[str | None] = mapped_column(String(300))
     place: Mapped[str | None] = mapped_column(String(100))
     date: Mapped[dt.date | None] = mapped_column(Date)
-    date_source: Mapped[str] = mapped_column(String(20), default="none")
-    date_precision: Mapped[str | None] = mapped_column(String(10))
+    date_source: Mapped[DateSource] = mapped_column(String(20), default="none")
+    date_precision: Mapped[DatePrecision | None] = mapped_column(String(10))
     title: Mapped[str | None] = mapped_column(Text)
     signer: Mapped[str | None] = mapped_column(String(200))
     signer_title: Mapped[str | None] = mapped_column(String(300))
-    recipients: Mapped[list] = mapped_column(JSON, default=list)
-    notes: Mapped[list] = mapped_column(JSON, default=list)
+    recipients: Mapped[list[str]] = mapped_column(JSON, default=list)
+    notes: Mapped[list[str]] = mapped_column(JSON, default=list)
     tasks_key: Mapped[str | None] = mapped_column(String(50))  # extractor version the tasks came from
 
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
@@ -75,7 +78,7 @@ class PassageRow(Base):
     doc_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     ordinal: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
-    heading_path: Mapped[list] = mapped_column(JSON, default=list)
+    heading_path: Mapped[list[str]] = mapped_column(JSON, default=list)
     section: Mapped[str] = mapped_column(Text, default="")
 
     document: Mapped[DocumentRow] = relationship(back_populates="passages")
@@ -106,14 +109,14 @@ class TaskRow(Base):
     text: Mapped[str] = mapped_column(Text)
     role: Mapped[str] = mapped_column(String(30))
     section: Mapped[str] = mapped_column(Text, default="")
-    heading_path: Mapped[list] = mapped_column(JSON, default=list)
+    heading_path: Mapped[list[str]] = mapped_column(JSON, default=list)
     passage: Mapped[str] = mapped_column(Text, default="")
-    due: Mapped[dict | None] = mapped_column(JSON)
+    due: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     due_start: Mapped[dt.date | None] = mapped_column(Date, index=True)
     due_end: Mapped[dt.date | None] = mapped_column(Date, index=True)
     due_inherited: Mapped[bool] = mapped_column(Boolean, default=False)
-    recurrence: Mapped[dict | None] = mapped_column(JSON)
-    quota: Mapped[dict | None] = mapped_column(JSON)
+    recurrence: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    quota: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     assignees: Mapped[list[TaskAssigneeRow]] = relationship(
         back_populates="task", cascade="all, delete-orphan", order_by="TaskAssigneeRow.position"
@@ -153,7 +156,7 @@ class UnitAttachmentRow(Base):
 
     name: Mapped[str] = mapped_column(String(300), primary_key=True)  # as written in the documents
     unit_id: Mapped[str] = mapped_column(String(120))
-    relation: Mapped[str] = mapped_column(String(20), default="alias")  # alias | member-of | successor-of
+    relation: Mapped[AttachRelation] = mapped_column(String(20), default="alias")  # alias | member-of | successor-of
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
@@ -179,9 +182,9 @@ class ConversationRow(Base):
 
     user_key: Mapped[str] = mapped_column(String(200), primary_key=True)
     last_intent: Mapped[str | None] = mapped_column(String(30))
-    last_params: Mapped[dict] = mapped_column(JSON, default=dict)
+    last_params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     form: Mapped[str | None] = mapped_column(String(50))  # e.g. "idea"
-    form_state: Mapped[dict] = mapped_column(JSON, default=dict)
+    form_state: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from troly.dates import to_json
+from troly.dates import Due, Quota, Recurrence, to_json
 from troly.models import DocumentRow, IndexState, PassageRow, TaskAssigneeRow, TaskRow, UnknownUnitRow
 from troly.schemas import DocumentPublic
 from troly.types import Passage
@@ -145,7 +145,49 @@ def delete_document(*, session: Session, doc_id: str) -> None:
     bump_passages_generation(session=session)
 
 
-def replace_tasks(*, session: Session, doc_id: str, tasks: Sequence, passage_ids: Sequence[str]) -> int:  # type: ignore[type-arg]
+class StoredAssignee(Protocol):
+    """What :func:`replace_tasks` reads of an assignee (``ingest.tasks.Assignee``)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def unit_id(self) -> str | None: ...
+    @property
+    def role(self) -> str: ...
+
+
+class StoredTask(Protocol):
+    """What :func:`replace_tasks` reads of a task (``ingest.tasks.ExtractedTask``; store sits below ingest)."""
+
+    @property
+    def assignees(self) -> Sequence[StoredAssignee]: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def due(self) -> Due | None: ...
+    @property
+    def recurrence(self) -> Recurrence | None: ...
+    @property
+    def quota(self) -> Quota | None: ...
+    @property
+    def section(self) -> str: ...
+    @property
+    def heading_path(self) -> Sequence[str]: ...
+    @property
+    def passage(self) -> str: ...
+    @property
+    def ordinal(self) -> int: ...
+    @property
+    def due_inherited(self) -> bool: ...
+    @property
+    def chunk_index(self) -> int: ...
+    @property
+    def unknown_units(self) -> Iterable[str]: ...
+
+
+def replace_tasks(*, session: Session, doc_id: str, tasks: Sequence[StoredTask], passage_ids: Sequence[str]) -> int:
     """Swap a document's extracted tasks (``ingest.tasks.ExtractedTask``) and unknown unit names."""
     session.execute(delete(TaskRow).where(TaskRow.doc_id == doc_id))
     session.execute(delete(UnknownUnitRow).where(UnknownUnitRow.doc_id == doc_id))

@@ -10,9 +10,22 @@ from typing import TYPE_CHECKING, Literal, Protocol
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["Chunk", "DateSource", "DocumentMeta", "ExtractedText", "Hit", "Passage", "PassageEmbedder"]
+__all__ = [
+    "AttachRelation",
+    "Chunk",
+    "DatePrecision",
+    "DateSource",
+    "DocumentMeta",
+    "ExtractedText",
+    "Hit",
+    "Passage",
+    "PassageEmbedder",
+]
 
 DateSource = Literal["header", "body", "filename", "none"]
+DatePrecision = Literal["day", "month", "year"]
+# How a name documents use is attached to a catalogue unit (``troly units attach --as``).
+AttachRelation = Literal["alias", "member-of", "successor-of"]
 
 
 @dataclass(slots=True)
@@ -40,7 +53,7 @@ class DocumentMeta:
     place: str | None = None  # "Gia Lai"
     date: dt.date | None = None
     date_source: DateSource = "none"  # header, body (meeting date), filename, none
-    date_precision: Literal["day", "month", "year"] | None = None
+    date_precision: DatePrecision | None = None
     title: str | None = None  # trích yếu
     signer: str | None = None
     signer_title: str | None = None

@@ -14,7 +14,7 @@ words of under 3 letters, do not match ("Cá tính" is not "CA tỉnh").
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from troly.text import fold
@@ -102,7 +102,7 @@ class FuzzyIndex:
     def copy(self) -> FuzzyIndex:
         return FuzzyIndex({k: list(v) for k, v in self._by_first.items()})
 
-    def find(self, query: tuple[str, ...], *, kinds_ok=None) -> str | None:  # type: ignore[no-untyped-def]
+    def find(self, query: tuple[str, ...], *, kinds_ok: Callable[[str], bool] | None = None) -> str | None:
         """The one unit id ``query`` names with the fewest typos (allowed: 1, plus 1 per 4 tokens).
 
         ``kinds_ok``: optional predicate on a unit id (e.g. "a commune"). None when no spelling is

@@ -21,6 +21,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -67,7 +68,7 @@ def _province_key(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _divisions() -> tuple[dict, ...]:
+def _divisions() -> tuple[dict[str, Any], ...]:
     try:
         from vietnam_provinces import NESTED_DIVISIONS_JSON_PATH
     except ImportError as e:  # pragma: no cover - a declared dependency
@@ -75,7 +76,7 @@ def _divisions() -> tuple[dict, ...]:
     return tuple(json.loads(Path(NESTED_DIVISIONS_JSON_PATH).read_text(encoding="utf-8")))
 
 
-def _province(name: str) -> dict:
+def _province(name: str) -> dict[str, Any]:
     key = _province_key(name)
     for p in _divisions():
         if key in (_province_key(p["name"]), p["codename"].replace("_", " ")):
@@ -90,13 +91,14 @@ def province_name(name: str) -> str:
     Raises:
         ValueError: not one of the 34 provinces after 1-7-2025.
     """
-    full = _province(name)["name"]
+    full: str = _province(name)["name"]
     return full[len("Thành phố ") :] if full.startswith("Thành phố ") else full
 
 
 def province_slug(name: str) -> str:
     """File stem of a province's data files ("Lâm Đồng" -> "lam-dong")."""
-    return _province(name)["codename"].replace("_", "-")
+    codename: str = _province(name)["codename"]
+    return codename.replace("_", "-")
 
 
 def official_units(province: str) -> list[OfficialUnit]:
@@ -116,7 +118,7 @@ def official_units(province: str) -> list[OfficialUnit]:
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def read_yaml(path: Path) -> dict:
+def read_yaml(path: Path) -> dict[str, Any]:
     """A YAML mapping file (empty when the file does not exist)."""
     return (yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}) if path.exists() else {}
 
@@ -139,7 +141,7 @@ def _unit_id(kind_word: str, rest: str) -> str:
     return f"{_slug(kind)}-{_slug(rest)}"
 
 
-def _merge(into: dict, entry: dict) -> None:
+def _merge(into: dict[str, Any], entry: dict[str, Any]) -> None:
     for key, value in entry.items():
         if key in ("aliases", "groups") and into.get(key):
             old = [into[key]] if isinstance(into[key], str) else list(into[key])
@@ -152,13 +154,13 @@ def _merge(into: dict, entry: dict) -> None:
 class _Entries:
     """Entries by id, in insertion order, also found by the accent-free name of official units."""
 
-    def __init__(self, data: dict) -> None:
-        self.groups: list[dict] = [dict(e) for e in data.get("groups") or []]
-        self.units: list[dict] = [dict(e) for e in data.get("units") or []]
-        self.by_id: dict[str, dict] = {str(e["id"]): e for e in self.groups + self.units}
-        self.by_name: dict[str, dict] = {}
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.groups: list[dict[str, Any]] = [dict(e) for e in data.get("groups") or []]
+        self.units: list[dict[str, Any]] = [dict(e) for e in data.get("units") or []]
+        self.by_id: dict[str, dict[str, Any]] = {str(e["id"]): e for e in self.groups + self.units}
+        self.by_name: dict[str, dict[str, Any]] = {}
 
-    def add(self, entry: dict, *, group: bool = False) -> None:
+    def add(self, entry: dict[str, Any], *, group: bool = False) -> None:
         """Add ``entry``, or merge it into the entry with its id or (for communes) its name."""
         target = self.by_id.get(str(entry["id"])) or self.by_name.get(fold(nfc(str(entry.get("name", "")))))
         if target is not None:
@@ -168,11 +170,11 @@ class _Entries:
         (self.groups if group else self.units).append(entry)
         self.by_id[str(entry["id"])] = entry
 
-    def as_dict(self, data: dict) -> dict:
+    def as_dict(self, data: dict[str, Any]) -> dict[str, Any]:
         return {**data, "groups": self.groups, "units": self.units}
 
 
-def with_province(data: dict, province: str) -> dict:
+def with_province(data: dict[str, Any], province: str) -> dict[str, Any]:
     """``data`` (a units.yaml dict) with the official communes/wards of ``province`` and its data files.
 
     Raises:
@@ -190,7 +192,7 @@ def with_province(data: dict, province: str) -> dict:
     for u, alias in zip(official, short, strict=True):
         uid = _unit_id(*_split_kind(u.name))
         official_ids[u.code] = uid
-        entry: dict = {"id": uid, "name": u.name, "kind": u.kind, "code": u.code}
+        entry: dict[str, Any] = {"id": uid, "name": u.name, "kind": u.kind, "code": u.code}
         if alias and counts[fold(alias)] == 1 and fold(alias) not in taken:
             entry["aliases"] = [alias]
         entries.add(entry)
@@ -208,9 +210,9 @@ def with_province(data: dict, province: str) -> dict:
     return entries.as_dict({**data, "province": name})
 
 
-def _former_entries(former: dict, official_ids: dict[str, str]) -> list[dict]:
+def _former_entries(former: dict[str, Any], official_ids: dict[str, str]) -> list[dict[str, Any]]:
     """Defunct districts and communes with the ids of their successors (duplicates merged)."""
-    out: dict[str, dict] = {}
+    out: dict[str, dict[str, Any]] = {}
     for d in former.get("districts") or []:
         kind_word, rest = _split_kind(d["name"])
         succ = [official_ids[c] for c in d.get("successors") or [] if c in official_ids]

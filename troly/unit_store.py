@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from troly.models import IndexState, TaskAssigneeRow, TaskRow, UnitAttachmentRow, UnknownUnitRow
 from troly.text import collapse_ws, nfc
-from troly.units import ATTACH_RELATIONS, DOCUMENT_ID_PREFIX, UnitAttachment, UnitCatalogue
+from troly.units import ATTACH_RELATIONS, DOCUMENT_ID_PREFIX, UnitAttachment, UnitCatalogue, is_attach_relation
 
 __all__ = [
     "attach_unit",
@@ -61,7 +61,7 @@ def document_unit_names(*, session: Session) -> dict[str, int]:
 def unit_attachments(*, session: Session) -> list[UnitAttachment]:
     """Every attachment, oldest first."""
     rows = session.scalars(select(UnitAttachmentRow).order_by(UnitAttachmentRow.created_at, UnitAttachmentRow.name))
-    return [UnitAttachment(r.name, r.unit_id, r.relation) for r in rows]  # type: ignore[arg-type]
+    return [UnitAttachment(r.name, r.unit_id, r.relation) for r in rows]
 
 
 def _bump(session: Session) -> None:
@@ -84,7 +84,7 @@ def attach_unit(
     name = collapse_ws(nfc(name))
     if not name:
         raise ValueError("empty unit name")
-    if relation not in ATTACH_RELATIONS:
+    if not is_attach_relation(relation):
         raise ValueError(f"relation must be one of {', '.join(ATTACH_RELATIONS)}, not {relation!r}")
     target = catalogue.get(unit_id)
     if target is None or target.from_documents:
@@ -97,7 +97,7 @@ def attach_unit(
     else:
         row.unit_id, row.relation = target.id, relation
     _bump(session)
-    return UnitAttachment(name, target.id, relation)  # type: ignore[arg-type]
+    return UnitAttachment(name, target.id, relation)
 
 
 def detach_unit(*, session: Session, name: str) -> bool:

@@ -22,14 +22,15 @@ import datetime as dt
 import functools
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, TypeGuard
 
 import yaml
 
 from troly.text import canonical, collapse_ws, fold, nfc
+from troly.types import AttachRelation
 from troly.unit_keys import fold_key as _fkey
 from troly.unit_keys import key as _key
 from troly.unit_keys import slug as _slug
@@ -48,6 +49,7 @@ __all__ = [
     "UnitCatalogue",
     "UnitMatch",
     "document_unit_id",
+    "is_attach_relation",
 ]
 
 logger = logging.getLogger(__name__)
@@ -68,8 +70,12 @@ DOCUMENT_ID_PREFIX = "vb-"
 
 MatchHow = Literal["name", "alias", "folded", "pattern", "prefix", "mention", "fuzzy"]
 MentionStatus = Literal["known", "uncatalogued", "unknown"]
-AttachRelation = Literal["alias", "member-of", "successor-of"]
-ATTACH_RELATIONS: tuple[str, ...] = ("alias", "member-of", "successor-of")
+ATTACH_RELATIONS: tuple[AttachRelation, ...] = ("alias", "member-of", "successor-of")
+
+
+def is_attach_relation(value: str) -> TypeGuard[AttachRelation]:
+    """Whether ``value`` names a relation ``troly units attach`` records."""
+    return value in ATTACH_RELATIONS
 
 
 # --------------------------------------------------------------------------------------------
@@ -284,12 +290,14 @@ def _as_tuple(value: object) -> tuple[str, ...]:
         return ()
     if isinstance(value, str):
         return (value,)
-    return tuple(str(v) for v in value)  # type: ignore[union-attr]
+    if not isinstance(value, Iterable):
+        raise TypeError(f"expected a string or a list of strings, not {value!r}")
+    return tuple(str(v) for v in value)
 
 
 def _as_date(value: object) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
-        return value  # type: ignore[return-value]
+        return value
     return dt.date.fromisoformat(str(value))
 
 
@@ -343,7 +351,7 @@ class UnitCatalogue:
         return cls.from_dict(data)
 
     @classmethod
-    def from_dict(cls, data: dict) -> UnitCatalogue:
+    def from_dict(cls, data: dict[str, Any]) -> UnitCatalogue:
         units: dict[str, Unit] = {}
         for entry in list(data.get("groups") or []) + list(data.get("units") or []):
             if "name" not in entry:
@@ -448,8 +456,13 @@ class UnitCatalogue:
                 redirects[uid] = target.id
                 units.pop(uid, None)
                 continue
-            how = {"member-of": "groups", "successor-of": "successors"}[a.relation]
-            units[uid] = Unit(id=uid, name=name, kind=DOCUMENT_KIND, **{how: (target.id,)})  # type: ignore[arg-type]
+            link = (target.id,)
+            if a.relation == "member-of":
+                units[uid] = Unit(id=uid, name=name, kind=DOCUMENT_KIND, groups=link)
+            elif a.relation == "successor-of":
+                units[uid] = Unit(id=uid, name=name, kind=DOCUMENT_KIND, successors=link)
+            else:
+                raise KeyError(a.relation)
         for raw, n in counts.items():
             name = collapse_ws(nfc(raw))
             fkey = _fkey(name)
@@ -521,7 +534,7 @@ class UnitCatalogue:
     def __contains__(self, unit_id: str) -> bool:
         return unit_id in self.units or unit_id in self._redirects
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Unit]:
         return iter(self.units.values())
 
     def commune(self, kind_word: str, name: str) -> Unit:
@@ -643,15 +656,15 @@ class UnitCatalogue:
                 unit = self.commune(m.group("kind"), self._original_name(v, m.group("name")))
                 if unit.catalogued:
                     return self._with_successors(unit, "alias", name)
-                near = self._fuzzy.find(_key(v), kinds_ok=lambda uid, k=unit.kind: self.units[uid].kind == k)
+                near = self._fuzzy.find(_key(v), kinds_ok=self._of_kind(unit.kind))
                 if near is not None:  # "xã Ia Hrúu": a typo of a listed commune
                     return self._with_successors(self.units[near], "fuzzy", name)
                 succ = tuple(self.units[s] for s in unit.successors if s in self.units)
                 return UnitMatch(unit=unit, how="pattern", query=name, successors=succ, current=succ)
-        mentions = [mm for mm in self.find_mentions(query) if mm.unit is not None]
-        if mentions:
-            best = max(mentions, key=lambda mm: mm.end - mm.start)
-            return self._with_successors(best.unit, "mention", name)  # type: ignore[arg-type]
+        named = [(mm.end - mm.start, mm.unit) for mm in self.find_mentions(query) if mm.unit is not None]
+        if named:
+            _, best = max(named, key=lambda found: found[0])  # the longest mention, the first on a tie
+            return self._with_successors(best, "mention", name)
         accented = _has_diacritics(query)
         for v in variants:
             fk = _key(v) if accented else _fkey(v)
@@ -737,12 +750,16 @@ class UnitCatalogue:
             a = m.start()
             if not free(a, m.end()):
                 continue
-            b = self._unknown_name_end(base, m.end())
-            if b is None or not free(a, b):
+            end = self._unknown_name_end(base, m.end())
+            if end is None or not free(a, end):
                 continue
-            taken.append((a, b))
-            out.append(Mention(a, b, base[a:b], None, "unknown"))
+            taken.append((a, end))
+            out.append(Mention(a, end, base[a:end], None, "unknown"))
         return out
+
+    def _of_kind(self, kind: str) -> Callable[[str], bool]:
+        """A predicate: the unit with this id is of ``kind``."""
+        return lambda uid: self.units[uid].kind == kind
 
     @staticmethod
     def _unknown_name_end(base: str, pos: int) -> int | None:

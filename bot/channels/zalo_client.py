@@ -93,7 +93,7 @@ class ZaloClient:
         return text.replace(self._token, "<token>")
 
     def _delay(self, attempt: int) -> float:
-        base = min(self.max_backoff, self.backoff * (2**attempt))
+        base = min(self.max_backoff, self.backoff * (2.0**attempt))
         return base * (0.75 + random.random() * 0.5)
 
     async def call(
@@ -155,7 +155,8 @@ class ZaloClient:
     # --- methods -------------------------------------------------------------------------------
 
     async def get_me(self) -> dict[str, Any]:
-        return await self.call("getMe")
+        me: dict[str, Any] = await self.call("getMe")
+        return me
 
     async def get_updates(self, timeout: int = 30) -> dict[str, Any] | None:
         """Long-poll for ONE update; None when the poll was idle (408/504 are normal)."""
@@ -168,20 +169,24 @@ class ZaloClient:
         )
         if isinstance(result, list):  # tolerate a list-shaped answer: take the first update
             return result[0] if result else None
-        return result or None
+        update: dict[str, Any] | None = result or None
+        return update
 
     async def set_webhook(self, url: str, secret_token: str) -> dict[str, Any]:
         if not 8 <= len(secret_token) <= 256:
             raise ValueError("the Zalo webhook secret must be 8–256 characters")
-        return await self.call("setWebhook", {"url": url, "secret_token": secret_token})
+        answer: dict[str, Any] = await self.call("setWebhook", {"url": url, "secret_token": secret_token})
+        return answer
 
     async def delete_webhook(self) -> dict[str, Any]:
-        return await self.call("deleteWebhook")
+        answer: dict[str, Any] = await self.call("deleteWebhook")
+        return answer
 
     async def get_webhook_info(self) -> dict[str, Any] | None:
         """The current webhook, or None when none is set (the API answers HTTP 404)."""
         try:
-            return await self.call("getWebhookInfo")
+            info: dict[str, Any] = await self.call("getWebhookInfo")
+            return info
         except ZaloAPIError as e:
             if e.error_code == 404:
                 return None
@@ -193,7 +198,8 @@ class ZaloClient:
             raise ValueError("empty message")
         if len(text) > MAX_TEXT_CHARS:
             raise ValueError(f"message of {len(text)} characters exceeds Zalo's {MAX_TEXT_CHARS}: split it")
-        return await self.call("sendMessage", {"chat_id": str(chat_id), "text": text})
+        sent: dict[str, Any] = await self.call("sendMessage", {"chat_id": str(chat_id), "text": text})
+        return sent
 
     async def send_chat_action(self, chat_id: str, action: str = "typing") -> Any:
         return await self.call("sendChatAction", {"chat_id": str(chat_id), "action": action})

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from bot.core.extractive import NOT_FOUND, citation_of, extract_answer, lead_unit_answer
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from bot.core.llm import LLMAnswerer
     from retrieval.directives import TaskFinder, TaskListing
     from retrieval.search import Searcher
+    from troly.types import Hit
 
 __all__ = ["HELP_TEXT", "Conversation"]
 
@@ -156,14 +157,14 @@ class Conversation:
         msg: IncomingMessage,
         *,
         last_intent: str,
-        params: dict,
+        params: dict[str, Any],
         form: str | None = None,
-        form_state: dict | None = None,
+        form_state: dict[str, Any] | None = None,
     ) -> None:
         state = ConversationState(last_intent=last_intent, params=params, form=form, form_state=form_state or {})
         self.store.save_state(user_key=msg.user_key, state=state)
 
-    def _merge_follow_up(self, intent: Intent, params: dict) -> Intent:
+    def _merge_follow_up(self, intent: Intent, params: dict[str, Any]) -> Intent:
         """ "Còn Sở Nội vụ thì sao?": the previous question with the new unit (or period)."""
         if intent.period is None and params.get("period"):
             start, end = (dt.date.fromisoformat(d) for d in params["period"])
@@ -195,7 +196,9 @@ class Conversation:
             text = f"{lead}\n\n{text}"
         return Reply(text, citations=extractive.citations, intent="qa", data={"found": True, "mode": "extractive"})
 
-    def _generate(self, question: str, hits, on_delta: Callable[[str], None] | None = None) -> Reply | None:  # type: ignore[no-untyped-def]
+    def _generate(
+        self, question: str, hits: Sequence[Hit], on_delta: Callable[[str], None] | None = None
+    ) -> Reply | None:
         """Generative answer through the configured LLM; None (→ extractive) on timeout or error.
 
         With ``on_delta`` the answer is streamed: pieces go to the channel as they arrive, and the

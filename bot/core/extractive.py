@@ -9,12 +9,16 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.core.messages import Citation
 from retrieval.tokenize import has_diacritics, tokenize
 from troly.outline import strip_list_marker
 from troly.text import fold
 from troly.types import Hit
+
+if TYPE_CHECKING:
+    from troly.units import UnitCatalogue
 
 __all__ = ["NOT_FOUND", "ExtractiveAnswer", "citation_of", "content_terms", "extract_answer"]
 
@@ -146,30 +150,30 @@ def extract_answer(
     return ExtractiveAnswer("\n\n".join(blocks), citations, True, best)
 
 
-def lead_unit_answer(question: str, quote: str, catalogue) -> str | None:  # type: ignore[no-untyped-def]
+def lead_unit_answer(question: str, quote: str, catalogue: UnitCatalogue) -> str | None:
     """For "Ai chủ trì …?" questions, the unit the quoted sentence assigns as lead, if any."""
     folded_q = fold(question)
     if not re.search(r"\b(ai|don vi nao|co quan nao)\b", folded_q):
         return None
     folded = fold(quote)
     pos = folded.find("chu tri")
-    mentions = [m for m in catalogue.find_mentions(quote) if m.unit is not None]
+    mentions = [(m.start, m.unit) for m in catalogue.find_mentions(quote) if m.unit is not None]
     if not mentions:
         return None
     if pos >= 0:
-        before = [m for m in mentions if m.start < pos]
+        before = [unit for start, unit in mentions if start < pos]
         if before:
             lead = before[-1]
             coop_at = folded.find("phoi hop", pos)
             window_end = folded.find(",", folded.find("voi", coop_at) + 40) if coop_at >= 0 else -1
             cooperating = [
-                m.unit.name
-                for m in mentions
+                unit.name
+                for start, unit in mentions
                 if coop_at >= 0
-                and coop_at < m.start
-                and (window_end < 0 or m.start < window_end)
-                and m.unit.name != lead.unit.name
+                and coop_at < start
+                and (window_end < 0 or start < window_end)
+                and unit.name != lead.name
             ]
             extra = f", phối hợp với {', '.join(dict.fromkeys(cooperating))}" if cooperating else ""
-            return f"{lead.unit.name} chủ trì{extra}."
-    return f"{mentions[0].unit.name}."
+            return f"{lead.name} chủ trì{extra}."
+    return f"{mentions[0][1].name}."

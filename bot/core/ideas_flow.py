@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -43,6 +44,9 @@ from troly.text import collapse_ws, fold, nfc
 __all__ = ["FORM_NAME", "FormState", "IdeasFlow"]
 
 logger = logging.getLogger(__name__)
+
+# The handler of one form step: (message, its text, the form) -> (reply, the form to keep).
+_StepHandler = Callable[[IncomingMessage, str, dict[str, Any]], tuple[Reply, dict[str, Any] | None]]
 
 FORM_NAME = "idea"
 
@@ -117,7 +121,7 @@ class IdeasFlow:
             return True
         return bool(parse_code(text)) and ("trang thai" in k or "tra cuu" in k or k.startswith("yt"))
 
-    def handle(self, msg: IncomingMessage, form: dict | None) -> tuple[Reply, dict | None]:
+    def handle(self, msg: IncomingMessage, form: dict[str, Any] | None) -> tuple[Reply, dict[str, Any] | None]:
         text = (msg.text or "").strip()
         cmd, rest = split_command(text)
         if self._is_status_request(cmd, rest, text) and (cmd or form is None):
@@ -128,7 +132,7 @@ class IdeasFlow:
             return Reply(text="Đã hủy gửi ý tưởng. Gõ /ytuong khi bạn muốn gửi lại.", intent="idea"), None
         now = self.now()
         try:
-            state = FormState(form.get("state"))
+            state = FormState(form.get("state") or "")
         except ValueError:
             logger.warning("unknown idea form state %r; restarting", form.get("state"))
             return self._start(msg)
@@ -139,7 +143,7 @@ class IdeasFlow:
             ), new
         if cmd in ("/ytuong", "/y_tuong") and state is not FormState.RESUME:
             return self._prompt(state, form, msg, prefix="Bạn đang gửi ý tưởng dở dang.\n"), self._touch(form, state)
-        handler = getattr(self, f"_on_{state.value}")
+        handler: _StepHandler = getattr(self, f"_on_{state.value}")
         return handler(msg, text, form)
 
     def quota(self, msg: IncomingMessage, arg: str) -> Reply:
@@ -192,7 +196,7 @@ class IdeasFlow:
 
     # ---- helpers ------------------------------------------------------------------------------
 
-    def _timed_out(self, form: dict, now: dt.datetime) -> bool:
+    def _timed_out(self, form: dict[str, Any], now: dt.datetime) -> bool:
         try:
             last = dt.datetime.fromisoformat(str(form.get("updated_at")))
         except ValueError:
@@ -201,11 +205,11 @@ class IdeasFlow:
             last = last.replace(tzinfo=self.tz)
         return now - last > dt.timedelta(minutes=self.ctx.settings.ideas_form_timeout_minutes)
 
-    def _touch(self, form: dict, state: FormState, **changes: Any) -> dict:
+    def _touch(self, form: dict[str, Any], state: FormState, **changes: Any) -> dict[str, Any]:
         data = {**form.get("data", {}), **changes}
         return {**form, "state": state.value, "data": data, "updated_at": self.now().isoformat()}
 
-    def _unit_ref(self, data: dict) -> str:
+    def _unit_ref(self, data: dict[str, Any]) -> str:
         """The unit id when catalogued, else its name ("xã Ia Hrú" resolves by pattern, its slug does not)."""
         uid = data.get("unit_id")
         return uid if uid and uid in self.ctx.catalogue() else str(data.get("unit_name") or uid or "")
@@ -217,7 +221,7 @@ class IdeasFlow:
     def _remember_unit(self, msg: IncomingMessage, unit_id: str, unit_name: str) -> None:
         self.store.bind_unit(user_key=msg.user_key, unit_id=unit_id, unit_name=unit_name, display_name=msg.display_name)
 
-    def _start(self, msg: IncomingMessage) -> tuple[Reply, dict]:
+    def _start(self, msg: IncomingMessage) -> tuple[Reply, dict[str, Any]]:
         form = {
             "form": FORM_NAME,
             "state": FormState.TITLE.value,
@@ -229,7 +233,7 @@ class IdeasFlow:
         intro = "Gửi ý tưởng đổi mới sáng tạo (gõ /huy để hủy bất cứ lúc nào).\n"
         return self._prompt(FormState.TITLE, form, msg, prefix=intro), form
 
-    def _prompt(self, state: FormState, form: dict, msg: IncomingMessage, *, prefix: str = "") -> Reply:
+    def _prompt(self, state: FormState, form: dict[str, Any], msg: IncomingMessage, *, prefix: str = "") -> Reply:
         data = form.get("data", {})
         buttons: list[Button] = []
         if state is FormState.TITLE:
@@ -277,7 +281,7 @@ class IdeasFlow:
         return Reply(text=prefix + text, buttons=buttons, intent="idea", data={"form_state": state.value})
 
     @staticmethod
-    def _summary(data: dict) -> str:
+    def _summary(data: dict[str, Any]) -> str:
         desc = data.get("description") or ""
         short = desc if len(desc) <= 500 else desc[:500] + "…"
         return "\n".join(
@@ -291,14 +295,18 @@ class IdeasFlow:
             ]
         )
 
-    def _advance(self, msg: IncomingMessage, form: dict, state: FormState, **changes: Any) -> tuple[Reply, dict]:
+    def _advance(
+        self, msg: IncomingMessage, form: dict[str, Any], state: FormState, **changes: Any
+    ) -> tuple[Reply, dict[str, Any]]:
         """Store the answer and ask the next question (or go back to the summary after an edit)."""
         nxt = FormState.CONFIRM if form.get("editing") else _NEXT[state]
         new = self._touch(form, nxt, **changes)
         new["editing"] = False
         return self._prompt(nxt, new, msg), new
 
-    def _retry(self, msg: IncomingMessage, form: dict, state: FormState, error: TrolyError) -> tuple[Reply, dict]:
+    def _retry(
+        self, msg: IncomingMessage, form: dict[str, Any], state: FormState, error: TrolyError
+    ) -> tuple[Reply, dict[str, Any]]:
         new = self._touch(form, state)
         reply = self._prompt(state, new, msg)
         reply.text = f"{error.user_message}\n{reply.text}"
@@ -306,20 +314,20 @@ class IdeasFlow:
 
     # ---- one method per state -------------------------------------------------------------------
 
-    def _on_title(self, msg: IncomingMessage, text: str, form: dict) -> tuple[Reply, dict]:
+    def _on_title(self, msg: IncomingMessage, text: str, form: dict[str, Any]) -> tuple[Reply, dict[str, Any]]:
         try:
             return self._advance(msg, form, FormState.TITLE, title=validate_title(text))
         except IdeaInputError as e:
             return self._retry(msg, form, FormState.TITLE, e)
 
-    def _on_description(self, msg: IncomingMessage, text: str, form: dict) -> tuple[Reply, dict]:
+    def _on_description(self, msg: IncomingMessage, text: str, form: dict[str, Any]) -> tuple[Reply, dict[str, Any]]:
         try:
             desc = validate_description(text, self.ctx.settings.ideas_max_description)
             return self._advance(msg, form, FormState.DESCRIPTION, description=desc)
         except IdeaInputError as e:
             return self._retry(msg, form, FormState.DESCRIPTION, e)
 
-    def _on_field(self, msg: IncomingMessage, text: str, form: dict) -> tuple[Reply, dict]:
+    def _on_field(self, msg: IncomingMessage, text: str, form: dict[str, Any]) -> tuple[Reply, dict[str, Any]]:
         try:
             if _key(text) in _SKIP:
                 return self._advance(msg, form, FormState.FIELD, field="khác")
@@ -327,7 +335,7 @@ class IdeasFlow:
         except IdeaInputError as e:
             return self._retry(msg, form, FormState.FIELD, e)
 
-    def _on_unit(self, msg: IncomingMessage, text: str, form: dict) -> tuple[Reply, dict]:
+    def _on_unit(self, msg: IncomingMessage, text: str, form: dict[str, Any]) -> tuple[Reply, dict[str, Any]]:
         try:
             unit = resolve_unit(self.ctx.catalogue(), text)
         except IdeaInputError as e:
@@ -335,7 +343,7 @@ class IdeasFlow:
         self._remember_unit(msg, unit.id, unit.name)
         return self._advance(msg, form, FormState.UNIT, unit_id=unit.id, unit_name=unit.name)
 
-    def _on_submitter(self, msg: IncomingMessage, text: str, form: dict) -> tuple[Reply, dict]:
+    def _on_submitter(self, msg: IncomingMessage, text: str, form: dict[str, Any]) -> tuple[Reply, dict[str, Any]]:
         try:
             return self._advance(
                 msg, form, FormState.SUBMITTER, submitter=validate_optional(text, NAME_MAX, "người gửi")
@@ -343,13 +351,13 @@ class IdeasFlow:
         except IdeaInputError as e:
             return self._retry(msg, form, FormState.SUBMITTER, e)
 
-    def _on_contact(self, msg: IncomingMessage, text: str, form: dict) -> tuple[Reply, dict]:
+    def _on_contact(self, msg: IncomingMessage, text: str, form: dict[str, Any]) -> tuple[Reply, dict[str, Any]]:
         try:
             return self._advance(msg, form, FormState.CONTACT, contact=validate_optional(text, CONTACT_MAX, "liên hệ"))
         except IdeaInputError as e:
             return self._retry(msg, form, FormState.CONTACT, e)
 
-    def _on_confirm(self, msg: IncomingMessage, text: str, form: dict) -> tuple[Reply, dict | None]:
+    def _on_confirm(self, msg: IncomingMessage, text: str, form: dict[str, Any]) -> tuple[Reply, dict[str, Any] | None]:
         k = _key(text)
         if k in _EDIT:
             new = self._touch(form, FormState.EDIT)
@@ -389,7 +397,7 @@ class IdeasFlow:
             data={"code": view.code, "created": view.created, "duplicate_of": view.duplicate_of},
         ), None
 
-    def _on_edit(self, msg: IncomingMessage, text: str, form: dict) -> tuple[Reply, dict]:
+    def _on_edit(self, msg: IncomingMessage, text: str, form: dict[str, Any]) -> tuple[Reply, dict[str, Any]]:
         k = _key(text)
         target: FormState | None = None
         if k.startswith("sua:"):
@@ -413,7 +421,7 @@ class IdeasFlow:
         new["editing"] = True
         return self._prompt(target, new, msg), new
 
-    def _on_resume(self, msg: IncomingMessage, text: str, form: dict) -> tuple[Reply, dict]:
+    def _on_resume(self, msg: IncomingMessage, text: str, form: dict[str, Any]) -> tuple[Reply, dict[str, Any]]:
         if _key(text) in _CONTINUE:
             try:
                 back = FormState(form.get("resume_state") or FormState.TITLE.value)

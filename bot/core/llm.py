@@ -24,6 +24,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from pydantic import SecretStr
+
 from prompts import load_prompt
 from troly.dates import date_label
 from troly.errors import TrolyError
@@ -203,7 +205,7 @@ class LLMAnswerer:
             self._chat = ChatOpenAI(
                 base_url=settings.llm_base_url,
                 model=settings.llm_model,
-                api_key=settings.llm_api_key or "not-needed",
+                api_key=SecretStr(settings.llm_api_key or "not-needed"),
                 timeout=settings.llm_timeout,
                 max_retries=0,
                 temperature=settings.llm_temperature,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from troly.dates import date_label
 
@@ -86,4 +86,4 @@ class Reply:
     citations: list[Citation] = field(default_factory=list)
     buttons: list[Button] = field(default_factory=list)
     intent: str = "qa"
-    data: dict = field(default_factory=dict)  # structured payload (tasks, deadlines) for --json and the web
+    data: dict[str, Any] = field(default_factory=dict)  # structured payload (tasks, deadlines) for --json and the web

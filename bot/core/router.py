@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from bot.core.commands import split_command
 from troly.dates import resolve_relative
 from troly.text import collapse_ws, fold
+
+if TYPE_CHECKING:
+    from troly.units import Mention, UnitCatalogue
 
 __all__ = ["Intent", "find_period", "route"]
 
@@ -31,7 +36,7 @@ class Intent:
     period_text: str | None = None
     mine: bool = False  # "nhiệm vụ của tôi": use the user's bound unit
     follow_up: bool = False
-    extras: dict = field(default_factory=dict)
+    extras: dict[str, Any] = field(default_factory=dict)
 
 
 _COMMANDS = {
@@ -134,7 +139,7 @@ _TASK_FILLER = {
 }
 
 
-def _topic_words(folded: str, mentions, period_text: str | None) -> int:  # type: ignore[no-untyped-def]
+def _topic_words(folded: str, mentions: Iterable[Mention], period_text: str | None) -> int:
     """Words left once the unit, the time phrase and task wording are removed."""
     text = folded
     for m in mentions:
@@ -160,7 +165,7 @@ def find_period(text: str, today: dt.date) -> tuple[tuple[dt.date, dt.date] | No
     return None, None
 
 
-def route(text: str, *, today: dt.date, catalogue, previous: str | None = None) -> Intent:  # type: ignore[no-untyped-def]
+def route(text: str, *, today: dt.date, catalogue: UnitCatalogue, previous: str | None = None) -> Intent:
     """Classify one message. ``previous`` is the last intent kind, for follow-ups."""
     raw = collapse_ws(text)
     kind = None

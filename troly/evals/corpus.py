@@ -179,7 +179,7 @@ def _stored(ctx: Context, path: Path) -> DocumentReading:
             number=row.number,
             issuer=row.issuer,
             date=row.date,
-            date_precision=row.date_precision,  # type: ignore[arg-type]
+            date_precision=row.date_precision,
             signer=row.signer,
         )
         return DocumentReading(meta, tasks)

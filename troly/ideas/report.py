@@ -15,7 +15,7 @@ import csv
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -116,7 +116,7 @@ class QuotaReport:
     def line(self, unit_id: str) -> QuotaLine | None:
         return next((x for x in self.lines if x.unit_id == unit_id), None)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "month": f"{self.year}-{self.month:02d}",
             "lines": [
@@ -174,7 +174,7 @@ def _counted_at(row: IdeaRow, rule: QuotaRule, tz: ZoneInfo) -> dt.datetime | No
     if rule.month_by == "submitted":
         return to_local(row.created_at, tz)
     reached = [to_local(h.changed_at, tz) for h in row.history if h.to_status in rule.counted_statuses]
-    return min(reached) if reached else to_local(row.status_changed_at, tz)  # type: ignore[type-var]
+    return min(reached) if reached else to_local(row.status_changed_at, tz)
 
 
 def monthly_report(
@@ -219,11 +219,11 @@ def monthly_report(
         unit = _unit_of(cat, row.unit_id, row.unit_name)
         line = ensure(unit) if unit is not None else None
         created = to_local(row.created_at, tz)
-        if created.year == year and created.month == month and row.duplicate_of:  # type: ignore[union-attr]
+        if created.year == year and created.month == month and row.duplicate_of:
             dups.append((row.code or "", row.duplicate_of, float(row.duplicate_score or 0)))
         if line is None:
             continue
-        if created.year == year and created.month == month:  # type: ignore[union-attr]
+        if created.year == year and created.month == month:
             line.submitted += 1
         when = _counted_at(row, rule_of[line.unit_id], tz)
         if when is not None and when.year == year and when.month == month:
@@ -271,8 +271,8 @@ def render_table(report: QuotaReport, *, only_behind: bool = False) -> Table:
     return table
 
 
-def _rows(report: QuotaReport) -> list[list]:
-    rows: list[list] = [
+def _rows(report: QuotaReport) -> list[list[object]]:
+    rows: list[list[object]] = [
         [
             x.unit_name,
             x.unit_id,
@@ -339,16 +339,16 @@ def export_xlsx(report: QuotaReport, path: Path) -> Path:
         ws.column_dimensions[col].width = width
     ws2 = wb.create_sheet("Quy dinh")
     ws2.append(["Quy định", "Áp dụng cho", "Tối thiểu", "Tối đa", "Trạng thái được tính", "Tính theo tháng", "Nguồn"])
-    for r in report.rules:
+    for rule in report.rules:
         ws2.append(
             [
-                r.label,
-                r.applies_to,
-                r.min,
-                r.max if r.max is not None else "",
-                ", ".join(sorted(r.counted_statuses)),
-                "tháng đạt trạng thái" if r.month_by == "status_reached" else "tháng gửi",
-                r.source or "",
+                rule.label,
+                rule.applies_to,
+                rule.min,
+                rule.max if rule.max is not None else "",
+                ", ".join(sorted(rule.counted_statuses)),
+                "tháng đạt trạng thái" if rule.month_by == "status_reached" else "tháng gửi",
+                rule.source or "",
             ]
         )
     if report.flagged_duplicates:

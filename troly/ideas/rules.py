@@ -16,13 +16,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 
 from troly.errors import UserInputError
 from troly.ideas.workflow import STATUSES, normalise_status
 from troly.units import Unit, UnitCatalogue
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 __all__ = ["DEFAULT_RULES_PATH", "QuotaRule", "RuleSet", "load_rules", "rules_from_tasks", "with_task_rules"]
 
@@ -68,7 +71,7 @@ class RuleSet:
         return None
 
 
-def _parse_rule(entry: dict, default_month_by: str) -> QuotaRule:
+def _parse_rule(entry: dict[str, Any], default_month_by: str) -> QuotaRule:
     rid = str(entry.get("id") or "").strip()
     if not rid or not entry.get("applies_to"):
         raise ValueError(f"idea quota rule needs 'id' and 'applies_to': {entry!r}")
@@ -78,9 +81,10 @@ def _parse_rule(entry: dict, default_month_by: str) -> QuotaRule:
         if norm is None:
             raise ValueError(f"rule {rid!r}: unknown status {s!r}; known: {', '.join(STATUSES)}")
         statuses.add(norm)
-    month_by = str(entry.get("month_by") or default_month_by)
-    if month_by not in ("status_reached", "submitted"):
-        raise ValueError(f"rule {rid!r}: month_by must be status_reached or submitted, not {month_by!r}")
+    raw_month_by = str(entry.get("month_by") or default_month_by)
+    if raw_month_by not in ("status_reached", "submitted"):
+        raise ValueError(f"rule {rid!r}: month_by must be status_reached or submitted, not {raw_month_by!r}")
+    month_by: MonthBy = "submitted" if raw_month_by == "submitted" else "status_reached"
     per = str(entry.get("per") or "month")
     if per != "month":
         raise ValueError(f"rule {rid!r}: only per: month is supported, not {per!r}")
@@ -92,13 +96,13 @@ def _parse_rule(entry: dict, default_month_by: str) -> QuotaRule:
         max=int(mx) if mx is not None else None,
         per=per,
         counted_statuses=frozenset(statuses),
-        month_by=month_by,  # type: ignore[arg-type]
+        month_by=month_by,
         label=str(entry.get("label") or rid),
         source=entry.get("source"),
     )
 
 
-def _read(path: Path) -> dict:
+def _read(path: Path) -> dict[str, Any]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(data, dict):
         raise ValueError(f"{path}: expected a mapping with 'rules'")
@@ -109,7 +113,7 @@ def load_rules(override: Path | None = None, *, catalogue: UnitCatalogue | None 
     """The packaged rules with the admin's file merged on top (same id replaces, ``disabled`` removes)."""
     base = _read(DEFAULT_RULES_PATH)
     default_month_by = str(base.get("month_by") or "status_reached")
-    entries: dict[str, dict] = {str(e["id"]): dict(e) for e in base.get("rules") or []}
+    entries: dict[str, dict[str, Any]] = {str(e["id"]): dict(e) for e in base.get("rules") or []}
     if override is not None:
         try:
             extra = _read(Path(override))
@@ -119,13 +123,13 @@ def load_rules(override: Path | None = None, *, catalogue: UnitCatalogue | None 
                 user_message="Không đọc được tệp quy định chỉ tiêu ý tưởng.",
             ) from e
         default_month_by = str(extra.get("month_by") or default_month_by)
-        for e in extra.get("rules") or []:
-            rid = str(e.get("id") or "")
-            if e.get("disabled"):
+        for entry in extra.get("rules") or []:
+            rid = str(entry.get("id") or "")
+            if entry.get("disabled"):
                 entries.pop(rid, None)
                 continue
-            entries[rid] = {**entries.get(rid, {}), **dict(e)}
-    rules = [_parse_rule(e, default_month_by) for e in entries.values()]
+            entries[rid] = {**entries.get(rid, {}), **dict(entry)}
+    rules = [_parse_rule(entry, default_month_by) for entry in entries.values()]
     if catalogue is not None:
         for r in rules:
             if r.applies_to not in catalogue:
@@ -141,7 +145,7 @@ _IDEA_NOUN = "ý tưởng"
 _COUNTING_ROLES = ("lead", "responsible", "assigned", "requested", "self")
 
 
-def rules_from_tasks(session, catalogue: UnitCatalogue) -> list[QuotaRule]:  # type: ignore[no-untyped-def]
+def rules_from_tasks(session: Session, catalogue: UnitCatalogue) -> list[QuotaRule]:
     """Monthly "… ý tưởng" quotas the task extractor stored, as rules (one per assigned unit/group).
 
     Tỉnh đoàn's target is about ideas introduced, a commune's about ideas deployed, so the counted

@@ -28,6 +28,9 @@ __all__ = ["IdeaService"]
 
 logger = logging.getLogger(__name__)
 
+# Rows of an import file: (row number, the row's fields).
+ImportRows = list[tuple[int, dict[str, Any]]]
+
 
 class IdeaService:
     """What the CLI and the chat flow call; each method is one transaction."""
@@ -122,9 +125,7 @@ class IdeaService:
         """Import good rows, report bad ones with their row numbers; re-import skips known rows."""
         return self.import_rows(read_import_file(Path(path)), by=by, source_name=Path(path).name)
 
-    def import_rows(
-        self, rows: list[tuple[int, dict[str, Any]]], *, by: str = "import", source_name: str = ""
-    ) -> ImportResult:
+    def import_rows(self, rows: ImportRows, *, by: str = "import", source_name: str = "") -> ImportResult:
         result = ImportResult()
         good: list[tuple[int, IdeaDraft, str, CleanIdea]] = []
         for rowno, r in rows:

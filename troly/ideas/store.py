@@ -67,7 +67,7 @@ def _nearest(session: Session, vec: np.ndarray, exclude_id: int | None = None) -
     codes: list[str] = []
     vecs: list[np.ndarray] = []
     for rid, code, blob in rows:
-        if rid == exclude_id or not code:
+        if rid == exclude_id or not code or blob is None:
             continue
         v = np.frombuffer(blob, dtype=np.float32)
         if v.shape != vec.shape:

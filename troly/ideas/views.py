@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import asdict, dataclass
+from typing import Any, overload
 from zoneinfo import ZoneInfo
 
 from troly.ideas.models import IdeaRow
@@ -12,6 +13,12 @@ from troly.ideas.models import IdeaRow
 __all__ = ["HistoryView", "IdeaView", "to_local", "view_of"]
 
 
+@overload
+def to_local(value: dt.datetime, tz: ZoneInfo) -> dt.datetime: ...
+@overload
+def to_local(value: None, tz: ZoneInfo) -> None: ...
+@overload
+def to_local(value: dt.datetime | None, tz: ZoneInfo) -> dt.datetime | None: ...
 def to_local(value: dt.datetime | None, tz: ZoneInfo) -> dt.datetime | None:
     """Stored timestamps back in Asia/Ho_Chi_Minh (SQLite keeps local wall-clock, PostgreSQL UTC)."""
     if value is None:
@@ -48,7 +55,7 @@ class IdeaView:
     contact: str | None
     duplicate_of: str | None
     duplicate_score: float | None
-    history: list[HistoryView] = field(default_factory=list)
+    history: list[HistoryView] = dataclasses.field(default_factory=list)  # `field` is shadowed by the attribute above
     created: bool = True  # False when a submission was an idempotent repeat
 
     def visible_to(self, viewer_key: str | None, *, is_admin: bool) -> bool:
@@ -82,8 +89,8 @@ def view_of(row: IdeaRow, tz: ZoneInfo, *, with_history: bool = True) -> IdeaVie
         unit_name=row.unit_name,
         status=row.status,
         withdrawn=row.withdrawn,
-        created_at=to_local(row.created_at, tz),  # type: ignore[arg-type]
-        status_changed_at=to_local(row.status_changed_at, tz),  # type: ignore[arg-type]
+        created_at=to_local(row.created_at, tz),
+        status_changed_at=to_local(row.status_changed_at, tz),
         channel=row.channel,
         user_key=row.user_key,
         submitter_name=row.submitter_name,
@@ -91,7 +98,7 @@ def view_of(row: IdeaRow, tz: ZoneInfo, *, with_history: bool = True) -> IdeaVie
         duplicate_of=row.duplicate_of,
         duplicate_score=row.duplicate_score,
         history=[
-            HistoryView(h.from_status, h.to_status, h.changed_by, to_local(h.changed_at, tz), h.note)  # type: ignore[arg-type]
+            HistoryView(h.from_status, h.to_status, h.changed_by, to_local(h.changed_at, tz), h.note)
             for h in row.history
         ]
         if with_history

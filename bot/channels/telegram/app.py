@@ -116,7 +116,9 @@ def _file_url(base_url: str) -> str:
     return f"{head}/file/bot{tail}" if sep else base_url.rstrip("/") + "/file/bot"
 
 
-def build_application(settings: Settings, assistant: Assistant, *, base_url: str | None = None) -> Application:
+def build_application(
+    settings: Settings, assistant: Assistant, *, base_url: str | None = None
+) -> Application[Any, Any, Any, Any, Any, Any]:
     """A PTB Application wired to the core: handlers, rate limiter, HTML defaults, local time.
 
     The handlers' shared ``BotState`` goes into ``application.bot_data``; the daily idea-quota

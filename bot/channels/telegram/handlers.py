@@ -193,7 +193,8 @@ async def _ask_core(context: ContextTypes.DEFAULT_TYPE, msg: IncomingMessage) ->
             except TelegramError as e:
                 logger.info("could not turn the draft into the answer (%s); sending it anew", e)
         sent = await context.bot.send_message(chat_id, chunk, reply_markup=markup if last else None)
-    if markup is not None and reply.intent in FEEDBACK_INTENTS:
+    # An edit answers True only for inline messages, never for a chat's draft.
+    if markup is not None and reply.intent in FEEDBACK_INTENTS and isinstance(sent, Message):
         state.questions.remember((chat_id, sent.message_id), msg.text)
 
 
@@ -296,9 +297,8 @@ async def quick_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     query = update.callback_query
     if query is None or query.data is None:
         return
-    data: str | None = query.data
-    if data.startswith(QUICK_PREFIX):
-        data = bot_state(context).quick.get(data)
+    raw = query.data
+    data = bot_state(context).quick.get(raw) if raw.startswith(QUICK_PREFIX) else raw
     if data is None or not isinstance(query.message, Message):
         await query.answer(MSG_BUTTON_EXPIRED)
         return
