@@ -25,10 +25,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from ingest.layout import locate_front_matter, locate_furniture
 from troly.text import collapse_ws
 from troly.types import Chunk
+
+_T = TypeVar("_T")
 
 __all__ = ["chunk_document"]
 
@@ -468,7 +471,7 @@ def _pack_units(units: list[_Unit], max_chars: int) -> list[_Draft]:
     return drafts
 
 
-def _common(a: tuple, b: tuple) -> tuple:
+def _common(a: tuple[_T, ...], b: tuple[_T, ...]) -> tuple[_T, ...]:
     n = 0
     while n < min(len(a), len(b)) and a[n] == b[n]:
         n += 1

@@ -44,7 +44,7 @@ from ingest.layout import (
 )
 from troly.dates import parse_header_date, safe_date
 from troly.text import collapse_ws
-from troly.types import DocumentMeta
+from troly.types import DatePrecision, DocumentMeta
 
 __all__ = ["extract_metadata"]
 
@@ -645,7 +645,7 @@ def _meeting_date(lines: list[str], front: FrontMatter, year_hint: int | None) -
     return None
 
 
-def _filename_date(file_name: str) -> tuple[dt.date | None, str | None]:
+def _filename_date(file_name: str) -> tuple[dt.date | None, DatePrecision | None]:
     stem = Path(file_name).name
     match = _FILENAME_DATE_RE.search(stem)
     if not match:

@@ -51,7 +51,7 @@ def _period_label(period: tuple[dt.date, dt.date] | None) -> str:
     return period_label(*period) if period is not None else ""
 
 
-def _due_label(task: dict) -> str:
+def _due_label(task: dict[str, Any]) -> str:
     """How a task's timing reads in a list: its recurrence and deadline wording, else its dates."""
     due, rec = task.get("due"), task.get("recurrence")
     parts = []
@@ -62,7 +62,7 @@ def _due_label(task: dict) -> str:
     return "; ".join(parts) or "không nêu thời hạn"
 
 
-def _last_heading(source: dict) -> str:
+def _last_heading(source: dict[str, Any]) -> str:
     heading = (source.get("heading") or "").split(" > ")[-1]
     return (heading or source.get("section") or "")[:160]
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from typing import Any
 
 from troly.dates.deadlines import Due
 from troly.dates.quotas import Quota
@@ -11,12 +13,13 @@ from troly.dates.recurrence import Recurrence
 __all__ = ["due_from_json", "recurrence_from_json", "to_json"]
 
 
-def to_json(value: Due | Recurrence | Quota | None) -> dict | None:
+def to_json(value: Due | Recurrence | Quota | None) -> dict[str, Any] | None:
     """A JSON-safe dict of a Due/Recurrence/Quota (dates as ISO strings, spans dropped)."""
     if value is None:
         return None
-    out = {}
-    for name in value.__dataclass_fields__:  # type: ignore[union-attr]
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(value):
+        name = f.name
         if name == "span":
             continue
         v = getattr(value, name)
@@ -28,17 +31,17 @@ def to_json(value: Due | Recurrence | Quota | None) -> dict | None:
     return out
 
 
-def _dates_from(data: dict, *names: str) -> dict:
+def _dates_from(data: dict[str, Any], *names: str) -> dict[str, Any]:
     return {k: (dt.date.fromisoformat(v) if k in names and isinstance(v, str) else v) for k, v in data.items()}
 
 
-def due_from_json(data: dict | None) -> Due | None:
+def due_from_json(data: dict[str, Any] | None) -> Due | None:
     if not data:
         return None
     return Due(**_dates_from(data, "start", "end"))
 
 
-def recurrence_from_json(data: dict | None) -> Recurrence | None:
+def recurrence_from_json(data: dict[str, Any] | None) -> Recurrence | None:
     if not data:
         return None
     fields = _dates_from(data, "start", "until")

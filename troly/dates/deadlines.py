@@ -151,7 +151,7 @@ _UNBOUNDED = re.compile(r"thường\s+xuyên|trong\s+thời\s+gian\s+tới|lâu\
 def _is_instrument_year(s: str, start: int) -> bool:
     """ "Luật Đất đai năm 2024", "Kế hoạch … năm 2024": the year names an instrument, not a deadline."""
     m = _INSTRUMENT_CUE.search(s[max(0, start - 80) : start])
-    return bool(m) and not _DEADLINE_WORD.search(m.group(0))
+    return m is not None and not _DEADLINE_WORD.search(m.group(0))
 
 
 _DEADLINE_WORD = re.compile(r"\b(?:trong|trước|hoàn\s+thành|chậm\s+nhất|đến|xong)\b", re.IGNORECASE)
@@ -254,8 +254,8 @@ def _candidates(s: str, ref: dt.date | None) -> list[_Cand]:
         rest = s[m.end() : m.end() + 40]
         end_due = _first_point(rest, ref)
         if end_due is not None:
-            a, b = m.start(), m.end() + (end_due.span[1] if end_due.span else 0)
-            add(a, b, _mk("range", ref, end_due.end, s[a:b], end_due.precision, (a, b), "by"), 3)
+            lo, hi = m.start(), m.end() + (end_due.span[1] if end_due.span else 0)
+            add(lo, hi, _mk("range", ref, end_due.end, s[lo:hi], end_due.precision, (lo, hi), "by"), 3)
 
     for m in _RELATIVE.finditer(s):
         if ref is None:
@@ -276,22 +276,22 @@ def _candidates(s: str, ref: dt.date | None) -> list[_Cand]:
             y = _year(m.group("y"))
             d = safe_date(y, int(m.group("m")), int(m.group("d"))) if y else None
             if d:
-                a = m.start()
-                if rx is _DMY_NUM and s[max(0, a - 5) : a].lower().endswith("ngày "):
-                    a -= 5
-                add(a, m.end(), _mk("date", d, d, s[a : m.end()], "day", (a, m.end()), "by"))
+                lo = m.start()
+                if rx is _DMY_NUM and s[max(0, lo - 5) : lo].lower().endswith("ngày "):
+                    lo -= 5
+                add(lo, m.end(), _mk("date", d, d, s[lo : m.end()], "day", (lo, m.end()), "by"))
     # Day-month without a year, only after a cue ("trước 31/12", "trước ngày 15/5").
     for rx in (_DM_WORDS, _DM_NUM):
         for m in rx.finditer(s):
-            a = m.start()
-            pre = s[max(0, a - 20) : a].lower()
+            lo = m.start()
+            pre = s[max(0, lo - 20) : lo].lower()
             if rx is _DM_NUM and not re.search(r"(?:ngày|trước|hạn|đến|tới|hết)\s*$", pre):
                 continue
             d = _infer_year_for_day_month(int(m.group("d")), int(m.group("m")), ref)
             if d:
                 if rx is _DM_NUM and pre.endswith("ngày "):
-                    a -= 5
-                add(a, m.end(), _mk("date", d, d, s[a : m.end()], "day", (a, m.end()), "by"))
+                    lo -= 5
+                add(lo, m.end(), _mk("date", d, d, s[lo : m.end()], "day", (lo, m.end()), "by"))
     for m in _N_MONTHS_OF_YEAR.finditer(s):
         n_raw = m.group("n").lower()
         n = int(n_raw) if n_raw.isdigit() else _NUMBER_WORDS.get(n_raw, 0)

@@ -148,9 +148,9 @@ def resolve_relative(phrase: str, today: dt.date) -> tuple[dt.date, dt.date] | N
         return today, endd
     m = _F_DM.match(f)
     if m:
-        y = _year(m.group("y")) if m.group("y") else today.year
-        d = safe_date(y, int(m.group("m")), int(m.group("d"))) if y else None
-        return (d, d) if d else None
+        year = _year(m.group("y")) if m.group("y") else today.year
+        day = safe_date(year, int(m.group("m")), int(m.group("d"))) if year else None
+        return (day, day) if day else None
     m = _F_ISO_MONTH.match(f)
     if m and 1 <= int(m.group("m")) <= 12:
         return month_range((int(m.group("y")), int(m.group("m"))))

@@ -75,7 +75,7 @@ def _noun(rest: str, max_words: int = 10) -> str:
 def _per(rest: str, whole: str) -> Period | None:
     m = _PER.search(rest[:40])
     if m:
-        return _PERIOD_WORD[m.group("p").lower()]  # type: ignore[return-value]
+        return _PERIOD_WORD[m.group("p").lower()]
     rec = parse_recurrence(whole)
     return rec.period if rec else None
 

@@ -29,7 +29,9 @@ class Recurrence:
 
 
 _EVERY = r"(?:hằng|hàng|mỗi|từng)"
-_PERIOD_WORD = {"ngày": "day", "tuần": "week", "tháng": "month", "quý": "quarter", "năm": "year"}
+_PERIOD_WORD: dict[str, Period] = {"ngày": "day", "tuần": "week", "tháng": "month", "quý": "quarter", "năm": "year"}
+_PERIODS: dict[str, Period] = {p: p for p in ("day", "week", "month", "quarter", "half", "year")}
+_MONTHS_PERIOD: dict[int, Period] = {1: "month", 3: "quarter", 6: "half", 12: "year"}
 # "hằng tháng", "hàng quý", "mỗi tuần", "định kỳ hằng năm", "(hằng ngày, hằng tuần, hằng tháng)".
 _EVERY_PERIOD = re.compile(_EVERY + r"\s+(?P<p>ngày|tuần|tháng|quý|năm)(?!\s+(?:qua|trước|tới|sau))", re.IGNORECASE)
 # "6 tháng/lần", "03 tháng một lần", "định kỳ 6 tháng", "1 tuần/lần", "sáu tháng một lần".
@@ -55,11 +57,11 @@ _REC_WITHIN_YEAR = re.compile(r"trong\s+năm\s+(?P<y>\d{4})", re.IGNORECASE)
 
 
 def _n_months_period(n: int, unit: str) -> Period | None:
-    unit = _PERIOD_WORD.get(unit.lower(), unit)
-    if unit == "month":
-        return {1: "month", 3: "quarter", 6: "half", 12: "year"}.get(n)
-    if unit in ("day", "week", "quarter", "year") and n == 1:
-        return unit  # type: ignore[return-value]
+    period = _PERIOD_WORD.get(unit.lower()) or _PERIODS.get(unit)
+    if period == "month":
+        return _MONTHS_PERIOD.get(n)
+    if period in ("day", "week", "quarter", "year") and n == 1:
+        return period
     if unit == "week" and n == 2:
         return None
     return None
@@ -87,7 +89,7 @@ def parse_recurrence(text: str, *, ref: dt.date | None = None) -> Recurrence | N
         found.append((m.start(), period, m.group(0)))
         day = int(m.group("d") or m.group("d2"))
     for m in _EVERY_PERIOD.finditer(s):
-        found.append((m.start(), _PERIOD_WORD[m.group("p").lower()], m.group(0)))  # type: ignore[arg-type]
+        found.append((m.start(), _PERIOD_WORD[m.group("p").lower()], m.group(0)))
     for m in _N_PER_TIME.finditer(s):
         n = _word_int(m.group("n") or m.group("n2"))
         p = _n_months_period(n, m.group("p") or m.group("p2"))
@@ -95,7 +97,7 @@ def parse_recurrence(text: str, *, ref: dt.date | None = None) -> Recurrence | N
             found.append((m.start(), p, m.group(0).strip()))
     for m in _PERIODIC_LIST.finditer(s):
         for w in re.findall(r"ngày|tuần|tháng|quý|năm", m.group("list"), re.IGNORECASE):
-            found.append((m.start(), _PERIOD_WORD[w.lower()], m.group(0)))  # type: ignore[arg-type]
+            found.append((m.start(), _PERIOD_WORD[w.lower()], m.group(0)))
     if not found:
         return None
     periods = tuple(p for p in PERIOD_ORDER if any(f[1] == p for f in found))

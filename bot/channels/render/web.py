@@ -8,6 +8,7 @@ and the title only on a document's first citation).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -75,6 +76,6 @@ class ChatResponse(BaseModel):
         )
 
 
-def render_web(reply: Reply) -> dict:
+def render_web(reply: Reply) -> dict[str, Any]:
     """The reply as the JSON object the web page (and ``troly ask --json``) receives."""
     return ChatResponse.from_reply(reply).model_dump(mode="json")
