@@ -32,6 +32,7 @@ Rules (general to the genre, not to any sample):
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from dataclasses import dataclass, field
@@ -128,8 +129,11 @@ _BULLET_STRIP = re.compile(r"^(?:[-–—•·+]\s*)")
 # Paragraphs that end the directive body or are never tasks.
 _STOP_RE = re.compile(r"^(?:Nơi\s+nhận|Ghi\s+chú)\s*:?|^(?:PHỤ\s+LỤC|Phụ\s+lục)\b", re.IGNORECASE)
 _CLOSING_RE = re.compile(
-    r"thông\s+báo\s+(?:để|cho|đến)\b|^Trên\s+đây\s+là|^Thừa\s+lệnh|\./\.\s*$|^Kính\s+gửi|^Nơi\s+gửi", re.IGNORECASE
+    r"thông\s+báo\s+(?:để|cho|đến)\b|^Trên\s+đây\s+là|^Thừa\s+lệnh|^Kính\s+gửi|^Nơi\s+gửi", re.IGNORECASE
 )
+# The end mark "./." closes the body; the paragraph it ends is read like any other (a one-paragraph
+# letter "Chủ tịch UBND tỉnh giao Công an tỉnh …./." is the letter's task).
+_END_MARK = re.compile(r"\./\.\s*$")
 _SIGNATURE_RE = re.compile(r"^(?:TL\.|KT\.|TM\.|Q\.|TUQ\.)|^(?:CHỦ TỊCH|CHÁNH VĂN PHÒNG|GIÁM ĐỐC)\b")
 
 # Boilerplate that names many units but assigns nothing new ("… chịu trách nhiệm thi hành Quyết định này").
@@ -244,6 +248,151 @@ _ANY_PREDICATE = re.compile(
     r"trên|dưới|theo|từ|đến|các|những|một|mỗi|như|gồm|bao\s+gồm)\b)[a-zà-ỹđ]",
 )
 _PREDICATE = re.compile(rf"^\s*,?\s*(?:{_DIRECTIVE_VERBS})\b", re.IGNORECASE)
+# A unit followed by a verb that hands work to others speaks; it is not assigned ("Sở Tài chính đề
+# nghị các đơn vị …", "UBND tỉnh giao …").
+_SPEAKER_VERB = re.compile(
+    r"^\s*,?\s*(?:(?:kính|trân\s+trọng)\s+)?(?:đề\s+nghị|yêu\s+cầu|giao(?!\s+(?:thông|dịch|lưu|tiếp|ban))|"
+    r"phân\s+công|thông\s+báo|kính\s+gửi)\b",
+    re.IGNORECASE,
+)
+# Verbs that assign by themselves, for genres that do not direct (guidelines, forms, laws): only
+# "<unit> chủ trì / phối hợp / tham mưu / chịu trách nhiệm …" or "Giao / Đề nghị <unit>" is a task there.
+_ASSIGN_VERB = re.compile(
+    r"^\s*,?\s*(?:(?:tiếp\s+tục|khẩn\s+trương|chủ\s+động|phải|có|chịu)\s+)?(?:chủ\s+trì|phối\s+hợp|tham\s+mưu|"
+    r"chịu\s+trách\s+nhiệm|có\s+trách\s+nhiệm|trách\s+nhiệm|được\s+giao|làm\s+đầu\s+mối|là\s+(?:cơ\s+quan\s+)?đầu\s+mối)\b",
+    re.IGNORECASE,
+)
+# Genres whose text instructs everyone or records an opinion rather than assigning work: a
+# guideline, a cover memo / form (phiếu trình), a law and its implementing instruments.
+_NON_ASSIGNING_TYPES = (
+    "huong dan",
+    "phieu",
+    "luat",
+    "bo luat",
+    "phap lenh",
+    "hien phap",
+    "nghi dinh",
+    "thong tu",
+)
+# Form fields: dotted leaders to fill in, tick boxes ("4.1. Thống nhất hoàn toàn ☐", "Ý kiến: ……").
+_FORM_LINE = re.compile(r"…{3,}|\.{6,}|(?:\.…|…\.){2,}|_{5,}|[☐☑☒□▢◻✓✔]")
+# "Giao các sở: NN&PTNT, TT&TT, Xây dựng" names exactly those units, not every sở.
+_ENUM_HEAD = re.compile(
+    r"\b(?:các|những)\s+(?P<kind>sở,\s*ban,\s*ngành|sở,\s*ngành|sở|ban|ngành|cơ\s+quan|đơn\s+vị|huyện|xã|phường|"
+    r"xã,\s*phường|địa\s+phương)(?:\s+(?:sau|gồm|là|như))*\s*:\s*",
+    re.IGNORECASE,
+)
+_ENUM_KIND_WORD = {"sở": "Sở", "ban": "Ban", "huyện": "UBND huyện", "xã": "UBND xã", "phường": "UBND phường"}
+_ENUM_SEP = re.compile(r"\s*(?:,\s*(?:và\s+)?|\s+và\s+)")
+_ENUM_WORD = re.compile(r"[^\s,;:.()]+")
+# A referenced instrument and its date: "Chỉ thị số 36-CT/TW của Bộ Chính trị ngày 16/8/2019", "Luật … ngày …".
+_CITATION_DATE = re.compile(
+    r"\b(?:Luật|Bộ\s+luật|Pháp\s+lệnh|Hiến\s+pháp|Nghị\s+định|Nghị\s+quyết|Quyết\s+định|Kế\s+hoạch|Chỉ\s+thị|"
+    r"Thông\s+tư|Công\s+văn|Văn\s+bản|Thông\s+báo|Kết\s+luận|Tờ\s+trình|Báo\s+cáo|Hướng\s+dẫn|Chương\s+trình|"
+    r"Đề\s+án|Công\s+điện|Quy\s+chế|Quy\s+định|Điều\s+lệ)\b(?P<mid>[^.;:!?\n]{0,160}?)"
+    r"\bngày\s+(?P<date>\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})"
+)
+# Words that turn the date after an instrument into a deadline ("Kế hoạch …, báo cáo trước ngày …").
+_CITATION_BREAK = re.compile(
+    r"\b(?:trước|chậm\s+nhất|thời\s+hạn|hạn\s+chót|hoàn\s+thành|hoàn\s+tất|xong|gửi|báo\s+cáo|(?<!Chương\s)(?<!Tờ\s)trình|"
+    r"giao|tham\s+mưu|chủ\s+trì|đến|tới)\b"
+)
+# A year alone is a due date only when the text sets it as one ("hoàn thành trong năm 2026"), not as
+# context ("kinh phí năm 2026", "trong năm 2026, tiếp tục …").
+_YEAR_DEADLINE_CUE = re.compile(
+    r"trước|chậm\s+nhất|hạn|hoàn\s+thành|hoàn\s+tất|xong|dứt\s+điểm|đến\s+hết|kết\s+thúc|thời\s+gian\s+(?:thực\s+hiện|hoàn\s+thành)",
+    re.IGNORECASE,
+)
+# The last paragraph "… yêu cầu các cơ quan, đơn vị triển khai thực hiện./." closes; it assigns nothing.
+_GENERIC_CLOSING = re.compile(
+    r"^[\s,]*(?:(?:nghiêm\s+túc|khẩn\s+trương|chủ\s+động|tổ\s+chức|triển\s+khai|căn\s+cứ|phối\s+hợp)\s*,?\s*)*"
+    r"(?:thực\s+hiện|thi\s+hành)(?:\s+(?:nghiêm\s+túc|có\s+hiệu\s+quả|kịp\s+thời|theo\s+quy\s+định))*"
+    r"(?:\s+(?:các\s+)?(?:nội\s+dung|ý\s+kiến|văn\s+bản|kế\s+hoạch|quyết\s+định|thông\s+báo|chỉ\s+thị|công\s+văn)"
+    r"(?:\s+(?:này|trên|nêu\s+trên|chỉ\s+đạo\s+(?:này|trên)))?)?(?:\s*[,;]?\s*(?:đúng|theo)\s+quy\s+định)?\s*\./\.\s*$",
+    re.IGNORECASE,
+)
+
+
+def _strip_citation_dates(text: str) -> str:
+    """``text`` with the dates of referenced instruments blanked (same length), so none is read as a deadline."""
+
+    def blank(m: re.Match[str]) -> str:
+        if _CITATION_BREAK.search(m.group("mid")):
+            return m.group(0)
+        a, b = m.span("date")
+        return m.group(0)[: a - m.start()] + "_" * (b - a) + m.group(0)[b - m.start() :]
+
+    return _CITATION_DATE.sub(blank, text)
+
+
+def _weak_year(due: Due) -> bool:
+    """A year-precision due without a deadline cue before it ("năm 2026", "trong năm 2026")."""
+    return due.precision == "year" and due.kind == "year" and not _YEAR_DEADLINE_CUE.search(due.text)
+
+
+def _due(text: str, ref: dt.date | None) -> Due | None:
+    """The deadline a text sets: no referenced document's date, no year given as context."""
+    clean = _strip_citation_dates(text)
+    due = parse_due(clean, ref=ref)
+    if due is None or not _weak_year(due):
+        return due
+    return next((d for d in find_dues(clean, ref=ref) if not _weak_year(d)), None)
+
+
+def _dues(text: str, ref: dt.date | None) -> list[Due]:
+    return [d for d in find_dues(_strip_citation_dates(text), ref=ref) if not _weak_year(d)]
+
+
+def _expand_enumeration(body: str, catalogue: UnitCatalogue) -> str:
+    """Rewrite "các sở: NN&PTNT, TT&TT, Xây dựng" as the units it lists (full names), so that the
+    group ("các sở") is not taken for every sở; unchanged when no item resolves to a unit."""
+    out: list[str] = []
+    pos = 0
+    for head in _ENUM_HEAD.finditer(body):
+        if head.start() < pos:
+            continue
+        kind = collapse_ws(head.group("kind").lower())
+        prefix = _ENUM_KIND_WORD.get(kind)
+        names: list[str] = []
+        p = head.end()
+        end = p
+        while True:
+            words = list(_ENUM_WORD.finditer(body, p))
+            # words of this item: contiguous, separated by single spaces only
+            run: list[re.Match[str]] = []
+            for w in words[:8]:
+                if run and body[run[-1].end() : w.start()] != " ":
+                    break
+                if not run and w.start() != p:
+                    break
+                run.append(w)
+            hit = None
+            for n in range(len(run), 0, -1):
+                name = body[run[0].start() : run[n - 1].end()]
+                tries = [f"{prefix} {name}"] if prefix else [name, f"Sở {name}"]
+                if prefix:
+                    tries.append(name)
+                for t in tries:
+                    m = catalogue.resolve(t)
+                    if m is not None and m.how in ("name", "alias", "folded", "pattern"):
+                        hit = (m.unit.name if m.how != "pattern" else t, run[n - 1].end())
+                        break
+                if hit:
+                    break
+            if hit is None:
+                break
+            names.append(hit[0])
+            end = hit[1]
+            sep = _ENUM_SEP.match(body, end)
+            if sep is None or sep.end() >= len(body):
+                break
+            p = sep.end()
+        if names:
+            out.append(body[pos : head.start()] + ", ".join(names))
+            pos = end
+    if not out:
+        return body
+    return "".join(out) + body[pos:]
 
 
 @dataclass(slots=True)
@@ -414,8 +563,13 @@ def _after(s: str, end: int, qualifiers: re.Pattern[str]) -> str:
     return post[q.end() :] if q else post
 
 
-def _analyse(body: str, catalogue: UnitCatalogue, *, is_report: bool) -> _Analysis:
-    """Find the acting units (subjects) and cooperating units of one paragraph."""
+def _analyse(body: str, catalogue: UnitCatalogue, *, is_report: bool, strict: bool = False) -> _Analysis:
+    """Find the acting units (subjects) and cooperating units of one paragraph.
+
+    ``strict`` (genres that do not direct): a unit is a subject only after "Giao/Yêu cầu/Đề nghị"
+    or before an assigning verb (chủ trì, phối hợp, tham mưu, chịu trách nhiệm …).
+    """
+    body = _expand_enumeration(body, catalogue)
     mentions = catalogue.find_mentions(body)
     unknown = [m.text for m in mentions if m.status == "unknown"]
     subjects: list[Assignee] = []
@@ -440,9 +594,9 @@ def _analyse(body: str, catalogue: UnitCatalogue, *, is_report: bool) -> _Analys
             if word.startswith("đề") and (is_report or _is_central(first.unit)):
                 role = "requested"
         elif _FOR_UNIT_TAIL.search(pre_core) and _COLON_AFTER.match(post):
-            role = "assigned"
+            role = None if strict else "assigned"
         elif _BOUNDARY_TAIL.search(pre_core) or _OPENER.fullmatch(pre_core.strip()) is not None:
-            if _NEG_VERB.match(post):
+            if _NEG_VERB.match(post) or _SPEAKER_VERB.match(post):
                 role = None
             elif _LEAD_VERB.match(post):
                 role = "lead"
@@ -452,6 +606,8 @@ def _analyse(body: str, catalogue: UnitCatalogue, *, is_report: bool) -> _Analys
                 role = "assigned"
             elif not pre_core.strip(" ,") and _ANY_PREDICATE.match(post):
                 role = "assigned"  # a paragraph that opens with the unit: "UBND xã X thí điểm …"
+        if role == "assigned" and strict and not trig and not _ASSIGN_VERB.match(post):
+            role = None
         if role is None:
             continue
         for m in chain:
@@ -521,13 +677,13 @@ def _is_leadin(item: _Item) -> bool:
     return item.body.rstrip().endswith(":") and not item.body.rstrip().endswith("./.")
 
 
-def _directive_sentence_before_last(body: str, catalogue: UnitCatalogue, is_report: bool) -> bool:
+def _directive_sentence_before_last(body: str, catalogue: UnitCatalogue, is_report: bool, strict: bool) -> bool:
     """A long lead-in paragraph may hold a task before its "… như sau:" sentence."""
     parts = re.split(r"(?<=[.;])\s+(?=[A-ZĐÀ-Ỹ])", body)
     if len(parts) < 2:
         return False
     head = " ".join(parts[:-1])
-    return bool(_analyse(head, catalogue, is_report=is_report).subjects) or _imperative(head)
+    return bool(_analyse(head, catalogue, is_report=is_report, strict=strict).subjects) or _imperative(head)
 
 
 def _inherited(frames: list[_Frame]) -> list[Assignee]:
@@ -558,6 +714,12 @@ def _is_news(meta: DocumentMeta) -> bool:
 
 def _is_report(meta: DocumentMeta) -> bool:
     return (meta.doc_type or "").lower().startswith("báo cáo")
+
+
+def _is_non_assigning(meta: DocumentMeta) -> bool:
+    """A guideline, a form / cover memo or a law (the type the metadata reader found)."""
+    t = _fold_key(meta.doc_type or "")
+    return any(t == g or t.startswith(g + " ") for g in _NON_ASSIGNING_TYPES)
 
 
 def extract_tasks(
@@ -594,6 +756,19 @@ class _Walker:
     def is_report(self) -> bool:
         return _is_report(self.meta)
 
+    @property
+    def strict(self) -> bool:
+        return _is_non_assigning(self.meta)
+
+    def _is_issuer(self, a: Assignee) -> bool:
+        issuer = self.meta.issuer
+        if not issuer:
+            return False
+        if match_key(a.name) == match_key(issuer):
+            return True
+        hit = self.catalogue.resolve(issuer)
+        return hit is not None and a.unit_id is not None and a.unit_id == hit.unit.id
+
     def run(self) -> list[ExtractedTask]:
         in_body = True
         for item in _stream(self.chunks):
@@ -611,9 +786,11 @@ class _Walker:
         if _STOP_RE.match(body) and not item.from_heading:
             return False
         if not item.marked and _CLOSING_RE.search(body):
-            return not body.rstrip().endswith("./.")
+            return not _END_MARK.search(body)
         if _SIGNATURE_RE.match(body) or _FOOTNOTE_RE.match(item.text) or _BOILERPLATE_RE.search(body) or len(body) < 4:
             return True
+        if _FORM_LINE.search(body):  # a field of a form, to be filled in or ticked
+            return not _END_MARK.search(body)
         cell = fresh and not item.marked and not body.endswith(":")
         if self._attach(body) or (cell and self._attach_cell(body)):
             self.fresh = fresh
@@ -622,15 +799,20 @@ class _Walker:
             return True
         while self.frames and self.frames[-1].level >= item.level:
             self.frames.pop()
-        analysis = _analyse(body, self.catalogue, is_report=self.is_report)
+        analysis = _analyse(body, self.catalogue, is_report=self.is_report, strict=self.strict)
         if _is_heading(item, analysis):
             self.frames.append(
-                _Frame(item.level, "heading", [], _heading_zone(body), parse_due(body, ref=self.meta.date), body)
+                _Frame(item.level, "heading", [], _heading_zone(body), _due(body, self.meta.date), body)
             )
             return True
+        if _END_MARK.search(body) and self._generic_closing(body, analysis):
+            return False
         if _is_leadin(item):
             self._push_leadin(item, analysis)
-            if not (analysis.subjects and _directive_sentence_before_last(body, self.catalogue, self.is_report)):
+            if not (
+                analysis.subjects
+                and _directive_sentence_before_last(body, self.catalogue, self.is_report, self.strict)
+            ):
                 return True
         elif not item.marked and analysis.triggered and self._new_subjects(analysis):
             self._end_paragraph_leadins()
@@ -642,6 +824,16 @@ class _Walker:
             self.frames.append(_Frame(item.level, "item", analysis.subjects, None, None, body))
         return not body.rstrip().endswith("./.")
 
+    def _generic_closing(self, body: str, analysis: _Analysis) -> bool:
+        """The end-mark paragraph that only asks groups to carry the document out ("Yêu cầu các cơ
+        quan, đơn vị triển khai thực hiện./."): the closing formula, not a task."""
+        units = analysis.subjects + analysis.cooperators
+        if any(not (a.unit_id and (u := self.catalogue.get(a.unit_id)) and u.is_group) for a in units):
+            return False
+        mentions = self.catalogue.find_mentions(body)
+        rest = _after(body, mentions[-1].end, _qualifiers(self.catalogue.province_names[:1])) if mentions else _OPENER.sub("", body)
+        return bool(_GENERIC_CLOSING.match(rest))
+
     # ---- outline state ------------------------------------------------------------------------
 
     def _push_leadin(self, item: _Item, analysis: _Analysis) -> None:
@@ -649,7 +841,7 @@ class _Walker:
         if item.marked:
             level = item.level
             lead_zone = _heading_zone(item.body)
-            due = parse_due(item.body, ref=self.meta.date)
+            due = _due(item.body, self.meta.date)
         else:  # a paragraph lead-in governs the rest of its section: half a level below the section
             self._end_paragraph_leadins(all_=True)
             level = (self.frames[-1].level if self.frames else 0.0) + 0.5
@@ -681,10 +873,10 @@ class _Walker:
         task.text = f"{task.text} {body}"
         what = _fold_key(m.group("what"))
         if what.startswith(("thoi han", "thoi gian")):
-            due = parse_due(body, ref=self.meta.date)
+            due = _due(body, self.meta.date)
             if due is not None and (task.due is None or task.due_inherited):
                 task.due, task.due_inherited = due, False
-            task.dues.extend(find_dues(body, ref=self.meta.date))
+            task.dues.extend(_dues(body, self.meta.date))
         else:
             role: AssigneeRole = "cooperate" if "phoi hop" in what else "lead"
             for m2 in self.catalogue.find_mentions(body[m.end() :]):
@@ -767,9 +959,13 @@ class _Walker:
         if assignees is None:
             return None
         everyone = _merge(assignees + analysis.cooperators)
+        if self.strict or self.is_report:  # a guideline, form, law or report does not assign to its issuer
+            everyone = [a for a in everyone if a.role == "self" or not self._is_issuer(a)]
         primary = [a for a in everyone if a.role != "cooperate"]
+        if self.strict and not primary:
+            return None
         ref = self.meta.date
-        due = parse_due(body, ref=ref)
+        due = _due(body, ref)
         due_inherited = False
         if due is None:
             due = _inherited_due(self.frames)
@@ -786,7 +982,7 @@ class _Walker:
             heading_path=list(chunk.heading_path) or [f.text for f in self.frames if f.kind == "heading"],
             passage=chunk.text,
             ordinal=len(self.tasks),
-            dues=find_dues(body, ref=ref),
+            dues=_dues(body, ref),
             due_inherited=due_inherited,
             chunk_index=item.chunk_index,
             unknown_units=analysis.unknown,
