@@ -801,17 +801,14 @@ class _Walker:
             self.frames.pop()
         analysis = _analyse(body, self.catalogue, is_report=self.is_report, strict=self.strict)
         if _is_heading(item, analysis):
-            self.frames.append(
-                _Frame(item.level, "heading", [], _heading_zone(body), _due(body, self.meta.date), body)
-            )
+            self.frames.append(_Frame(item.level, "heading", [], _heading_zone(body), _due(body, self.meta.date), body))
             return True
         if _END_MARK.search(body) and self._generic_closing(body, analysis):
             return False
         if _is_leadin(item):
             self._push_leadin(item, analysis)
             if not (
-                analysis.subjects
-                and _directive_sentence_before_last(body, self.catalogue, self.is_report, self.strict)
+                analysis.subjects and _directive_sentence_before_last(body, self.catalogue, self.is_report, self.strict)
             ):
                 return True
         elif not item.marked and analysis.triggered and self._new_subjects(analysis):

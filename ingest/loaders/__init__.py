@@ -15,6 +15,7 @@ HTML (selectolax) and images (Tesseract OCR). System tools: ``tesseract-ocr`` +
 from __future__ import annotations
 
 import logging
+import re
 import time
 from pathlib import Path
 
@@ -34,6 +35,38 @@ SUPPORTED_SUFFIXES: frozenset[str] = (
 )
 
 _MB = 1024 * 1024
+
+# Minimum content of a document: a few words, a few letters. Below that a file is junk (a stray
+# keystroke file, punctuation, binary noise), not a document to index.
+MIN_WORDS = 3
+MIN_LETTERS = 10
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_JUNK_SHARE = 0.5  # decoded text (TXT/MD/HTML) with fewer readable words than this is binary noise
+_JUNK_MESSAGE = (
+    "Tệp gần như không có nội dung văn bản (chỉ có khoảng trắng, dấu câu hoặc ký tự không đọc được), "
+    "nên không được đưa vào kho tài liệu."
+)
+
+
+def _check_content(path: Path, extracted: ExtractedText) -> None:
+    """Refuse a file whose text is too little or unreadable to be a document (EmptyDocumentError)."""
+    from ingest.loaders._vietnamese import syllable_share
+
+    text = extracted.text
+    words = _WORD.findall(text)
+    letters = sum(len(w) for w in words)
+    if len(words) < MIN_WORDS or letters < MIN_LETTERS:
+        raise EmptyDocumentError(
+            f"{path}: too little text to be a document ({len(words)} words, {letters} letters)",
+            user_message=_JUNK_MESSAGE,
+        )
+    if extracted.source_format in ("txt", "md", "html"):
+        share, n = syllable_share(text)
+        if n >= MIN_WORDS and share < _JUNK_SHARE:
+            raise EmptyDocumentError(
+                f"{path}: the text does not read as words ({share:.0%} readable words): binary or junk content",
+                user_message=_JUNK_MESSAGE,
+            )
 
 
 def _read(path: Path, data: bytes, sniffed: Sniffed, settings: Settings) -> ExtractedText:
@@ -88,6 +121,7 @@ def load(path: Path, *, settings: Settings) -> ExtractedText:
     if not extracted.text.strip():
         detail = " even after OCR" if extracted.ocr or sniffed.format == "image" else ""
         raise EmptyDocumentError(f"{path}: no text could be extracted{detail}")
+    _check_content(path, extracted)
     logger.info(
         "loaded %s as %s: %d chars%s in %.2f s",
         path.name,

@@ -56,11 +56,26 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
-def decode_text(data: bytes, *, declared: str | None = None) -> DecodedText | None:
+def _decode(data: bytes, codec: str, *, partial: bool, errors: str = "strict") -> str:
+    """``data.decode(codec)``; with ``partial`` a multi-byte character cut at the end of ``data``
+    (a sample of a longer file) is left out instead of failing."""
+    if not partial:
+        return data.decode(codec, errors=errors)
+    decoder = codecs.getincrementaldecoder(codec)(errors=errors)
+    return decoder.decode(data, final=False)
+
+
+_UTF8_SEQ = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_MAX_UTF8_DAMAGE = 0.001  # invalid sequences per character up to which a text is still UTF-8
+
+
+def decode_text(data: bytes, *, declared: str | None = None, partial: bool = False) -> DecodedText | None:
     """Decode ``data`` as text, or return ``None`` when the bytes are not text at all.
 
     Order: a BOM (UTF-8, UTF-16, UTF-32), BOM-less UTF-16, the ``declared`` charset (HTML meta),
-    strict UTF-8, then Windows-1258 (Vietnamese ANSI) and Latin-1 as last resorts with a warning.
+    strict UTF-8, UTF-8 with a few damaged bytes, then Windows-1258 (Vietnamese ANSI) and Latin-1
+    as last resorts with a warning. ``partial``: ``data`` is the start of a longer file, read by
+    whole characters (a character cut at the end of the sample is not an error).
     """
     warnings: list[str] = []
     for bom, codec in (
@@ -71,14 +86,14 @@ def decode_text(data: bytes, *, declared: str | None = None) -> DecodedText | No
         (codecs.BOM_UTF16_BE, "utf-16"),
     ):
         if data.startswith(bom):
-            text = data.decode(codec, errors="replace")
+            text = _decode(data, codec, partial=partial, errors="replace")
             if "\ufffd" in text:
                 warnings.append(f"invalid {codec} byte sequences were replaced with U+FFFD")
             return DecodedText(text, codec, warnings)
 
     utf16 = _utf16_without_bom(data)
     if utf16 is not None:
-        text = data.decode(utf16, errors="replace")
+        text = _decode(data, utf16, partial=partial, errors="replace")
         warnings.append(f"text has no byte-order mark; decoded as {utf16}")
         return DecodedText(text, utf16, warnings)
     if b"\x00" in data[:_SAMPLE]:
@@ -90,10 +105,17 @@ def decode_text(data: bytes, *, declared: str | None = None) -> DecodedText | No
             candidates.append(codecs.lookup(declared).name)
         except LookupError:
             warnings.append(f"unknown declared charset {declared!r} ignored")
-    candidates += ["utf-8", "cp1258", "latin-1"]
+    candidates += ["utf-8", "utf-8-damaged", "cp1258", "latin-1"]
     for codec in dict.fromkeys(candidates):  # de-duplicated, order kept
+        if codec == "utf-8-damaged":  # a valid UTF-8 text with a stray bad byte is still UTF-8
+            text = _decode(data, "utf-8", partial=partial, errors="replace")
+            bad = text.count("\ufffd")
+            if not bad or bad > _MAX_UTF8_DAMAGE * len(text) or not _looks_utf8(data):
+                continue
+            warnings.append(f"{bad} invalid UTF-8 byte sequence(s) were replaced with U+FFFD")
+            return DecodedText(text, "utf-8", warnings)
         try:
-            text = data.decode(codec)
+            text = _decode(data, codec, partial=partial)
         except UnicodeDecodeError:
             continue
         if _control_ratio(text) > _MAX_CONTROL_RATIO:
@@ -105,9 +127,20 @@ def decode_text(data: bytes, *, declared: str | None = None) -> DecodedText | No
     return None  # unreachable: latin-1 decodes anything
 
 
+def _looks_utf8(data: bytes) -> bool:
+    """Most non-ASCII bytes of ``data`` form valid UTF-8 sequences (a text damaged here and there)."""
+    covered = sum(len(m) for m in _UTF8_SEQ.findall(data))
+    high = sum(1 for b in data if b >= 0x80)
+    return covered >= 0.99 * high
+
+
 def looks_like_text(data: bytes) -> bool:
-    """Whether the first bytes of ``data`` decode as text (used by format sniffing)."""
-    return decode_text(data[:_SAMPLE]) is not None
+    """Whether the first bytes of ``data`` decode as text (used by format sniffing).
+
+    The sample is read by whole characters: a UTF-8 or UTF-16 character cut by the sample's end
+    does not make a valid text look binary.
+    """
+    return decode_text(data[:_SAMPLE], partial=len(data) > _SAMPLE) is not None
 
 
 def finish_text(text: str) -> str:

@@ -4,6 +4,10 @@ Pages are read one by one and joined with a form-feed line ("\\n\\f\\n") so that
 spot running headers and page numbers. A page that has (almost) no text layer but does draw
 something is a scan: it is rendered at ``settings.ocr_dpi`` and OCRed, so mixed PDFs (a typed
 letter with a scanned annex) OCR only the pages that need it.
+
+Every text layer is also checked for being Vietnamese (``_vietnamese``): a page typed in a legacy
+font (TCVN3 ".VnTime", VNI) is converted; a page whose text does not read at all (a broken font
+map: "CØNG HOÀ XÃ HØI") is OCRed instead. The warnings say which page got which.
 """
 
 from __future__ import annotations
@@ -17,8 +21,9 @@ import pypdfium2.raw as pdfium_raw
 from PIL import Image
 
 from ingest.loaders._ocr import ensure_tesseract, ocr_image
+from ingest.loaders._vietnamese import repair_vietnamese
 from troly.config import Settings
-from troly.errors import CorruptFileError, EmptyDocumentError, EncryptedFileError
+from troly.errors import CorruptFileError, EmptyDocumentError, EncryptedFileError, MissingToolError
 from troly.types import ExtractedText
 
 __all__ = ["MIN_TEXT_CHARS", "PAGE_SEPARATOR", "read_pdf"]
@@ -69,6 +74,22 @@ def _page_text(pdf: pdfium.PdfDocument, index: int) -> tuple[str, bool]:
     return text, needs_ocr
 
 
+def _check_layers(texts: list[str], needs_ocr: list[bool], warnings: list[str]) -> list[int]:
+    """Convert legacy-encoded pages in place; return the pages whose text layer does not read."""
+    garbled: list[int] = []
+    for i, text in enumerate(texts):
+        if needs_ocr[i] or not text.strip():
+            continue
+        result = repair_vietnamese(text)
+        if result.status == "converted":
+            texts[i] = result.text
+            warnings.append(f"page {i + 1}: legacy {result.encoding} text converted")
+        elif result.status == "unreadable":
+            logger.info("page %d: text layer unreadable (%.0f%% Vietnamese words)", i + 1, 100 * result.share)
+            garbled.append(i)
+    return garbled
+
+
 def _render_gray(pdf: pdfium.PdfDocument, index: int, dpi: int) -> tuple[Image.Image, int]:
     """Page ``index`` as a grayscale PIL image (detached from PDFium memory) and the dpi used."""
     page = pdf[index]
@@ -104,10 +125,18 @@ def read_pdf(path: Path, *, settings: Settings) -> ExtractedText:
             raise EmptyDocumentError(f"{path}: the PDF has no pages")
 
         texts = [text for text, _ in layers]
-        to_ocr = [i for i, (_, needs_ocr) in enumerate(layers) if needs_ocr]
+        garbled = _check_layers(texts, [needs_ocr for _, needs_ocr in layers], warnings)
+        to_ocr = sorted({i for i, (_, needs_ocr) in enumerate(layers) if needs_ocr} | set(garbled))
         ocred: list[int] = []
         if to_ocr:
-            ensure_tesseract(settings.ocr_languages)
+            try:
+                ensure_tesseract(settings.ocr_languages)
+            except MissingToolError:
+                if any(i not in garbled for i in to_ocr):
+                    raise
+                shown = ", ".join(str(i + 1) for i in garbled)
+                warnings.append(f"page(s) {shown}: text layer unreadable and OCR is not available; text kept as is")
+                to_ocr = []
         for i in to_ocr:
             with _PDFIUM_LOCK:
                 try:
@@ -123,7 +152,14 @@ def read_pdf(path: Path, *, settings: Settings) -> ExtractedText:
                 warnings.append(f"OCR of page {i + 1} failed ({e}); its text may be missing")
                 continue
             logger.info("%s: OCRed page %d/%d", path.name, i + 1, n_pages)
-            if _non_space(recognised) > _non_space(texts[i]):
+            if i in garbled:
+                if _non_space(recognised) >= MIN_TEXT_CHARS:
+                    texts[i] = recognised
+                    ocred.append(i)
+                    warnings.append(f"page {i + 1}: text layer unreadable, OCR used")
+                else:
+                    warnings.append(f"page {i + 1}: text layer unreadable and OCR found no text; text kept as is")
+            elif _non_space(recognised) > _non_space(texts[i]):
                 texts[i] = recognised
                 ocred.append(i)
             elif not texts[i].strip():
@@ -132,8 +168,9 @@ def read_pdf(path: Path, *, settings: Settings) -> ExtractedText:
         with _PDFIUM_LOCK:
             pdf.close()
 
-    if ocred:
-        shown = ", ".join(str(i + 1) for i in ocred)
+    scanned = [i for i in ocred if i not in garbled]
+    if scanned:
+        shown = ", ".join(str(i + 1) for i in scanned)
         warnings.append(
             f"page(s) {shown} of {n_pages} had no text layer and were read by OCR; recognition errors are possible"
         )

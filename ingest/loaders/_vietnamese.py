@@ -1,0 +1,176 @@
+"""Is this readable Vietnamese? Legacy 8-bit encodings (TCVN3, VNI) and the syllable test.
+
+Why: many PDFs of provincial offices were typed in the 1990s-2000s fonts (".VnTime" = TCVN3,
+"VNI-Times" = VNI) and exported without a Unicode map, so their text layer reads "Céng hoµ x· héi"
+or "Coäng hoøa xaõ hoäi"; a broken font map gives "CØNG HOÀ XÃ HØI". Such text looks like text to
+the loaders but answers nothing. We measure the share of words that are valid Vietnamese syllables
+(onset + vowel nucleus + coda, one tone mark); below a threshold the text is tried as TCVN3 and as
+VNI, and the decoding that yields Vietnamese wins. When none does, the caller OCRs the page.
+
+Tables are data, transcribed from the standards, not derived from samples:
+
+* TCVN3 (TCVN 5712:1993, the "VN3" 8-bit set of the .Vn fonts): bytes 0xA1-0xFF, and the VN1
+  capitals at 0x80-0x9F, exactly as the standard's table (identical to glibc's ``TCVN5712-1``).
+* VNI Windows: a base letter followed by a modifier byte (cp1252 glyphs), six tones per vowel,
+  from the VNI code table (the same as xvnkb's ``vni.h``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = ["Legacy", "LegacyResult", "decode_tcvn3", "decode_vni", "repair_vietnamese", "syllable_share"]
+
+Legacy = Literal["TCVN3", "VNI"]
+
+# ---- TCVN 5712:1993 --------------------------------------------------------------------------
+
+# Unicode of bytes 0x80..0x9F (VN1 capitals with tone marks) and 0xA1..0xFF (VN3), in byte order.
+_TCVN_80 = (
+    "\u00c0\u1ea2\u00c3\u00c1\u1ea0\u1eb6\u1eac\u00c8\u1eba\u1ebc\u00c9\u1eb8\u1ec6\u00cc\u1ec8\u0128"
+    "\u00cd\u1eca\u00d2\u1ece\u00d5\u00d3\u1ecc\u1ed8\u1edc\u1ede\u1ee0\u1eda\u1ee2\u00d9\u1ee6\u0168"
+)
+_TCVN_A1 = (
+    "\u0102\u00c2\u00ca\u00d4\u01a0\u01af\u0110\u0103\u00e2\u00ea\u00f4\u01a1\u01b0\u0111\u1eb0"  # A1-AF
+    "\u0300\u0309\u0303\u0301\u0323\u00e0\u1ea3\u00e3\u00e1\u1ea1\u1eb2\u1eb1\u1eb3\u1eb5\u1eaf\u1eb4"  # B0-BF
+    "\u1eae\u1ea6\u1ea8\u1eaa\u1ea4\u1ec0\u1eb7\u1ea7\u1ea9\u1eab\u1ea5\u1ead\u00e8\u1ec2\u1ebb\u1ebd"  # C0-CF
+    "\u00e9\u1eb9\u1ec1\u1ec3\u1ec5\u1ebf\u1ec7\u00ec\u1ec9\u1ec4\u1ebe\u1ed2\u0129\u00ed\u1ecb\u00f2"  # D0-DF
+    "\u1ed4\u1ecf\u00f5\u00f3\u1ecd\u1ed3\u1ed5\u1ed7\u1ed1\u1ed9\u1edd\u1edf\u1ee1\u1edb\u1ee3\u00f9"  # E0-EF
+    "\u1ed6\u1ee7\u0169\u00fa\u1ee5\u1eeb\u1eed\u1eef\u1ee9\u1ef1\u1ef3\u1ef7\u1ef9\u00fd\u1ef5\u1ed0"  # F0-FF
+)
+assert len(_TCVN_80) == 32 and len(_TCVN_A1) == 95
+# Text extracted from a PDF without a Unicode map comes out as the font's byte codes read as
+# Latin-1 (U+0080-U+00FF); cp1252 viewers show 0x80-0x9F as typographic signs, so map those too.
+_TCVN_TABLE: dict[int, str] = {0x80 + i: ch for i, ch in enumerate(_TCVN_80)}
+_TCVN_TABLE.update({0xA1 + i: ch for i, ch in enumerate(_TCVN_A1)})
+for _byte, _ch in list(_TCVN_TABLE.items()):
+    if _byte < 0xA0:
+        try:
+            _TCVN_TABLE[ord(bytes([_byte]).decode("cp1252"))] = _ch
+        except UnicodeDecodeError:
+            pass
+
+
+def decode_tcvn3(text: str) -> str:
+    """``text`` whose characters are TCVN3 byte codes read as Latin-1/cp1252, as Unicode (NFC)."""
+    return unicodedata.normalize("NFC", text.translate(_TCVN_TABLE))
+
+
+# ---- VNI Windows -----------------------------------------------------------------------------
+
+# Per vowel: the VNI spelling of (no tone, sắc, huyền, hỏi, ngã, nặng), capitals; lower case is the
+# same with every character lowered. Then the Unicode letters they stand for.
+_VNI_ROWS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("AÁÀẢÃẠ", ("A", "AÙ", "AØ", "AÛ", "AÕ", "AÏ")),
+    ("ÂẤẦẨẪẬ", ("AÂ", "AÁ", "AÀ", "AÅ", "AÃ", "AÄ")),
+    ("ĂẮẰẲẴẶ", ("AÊ", "AÉ", "AÈ", "AÚ", "AÜ", "AË")),
+    ("EÉÈẺẼẸ", ("E", "EÙ", "EØ", "EÛ", "EÕ", "EÏ")),
+    ("ÊẾỀỂỄỆ", ("EÂ", "EÁ", "EÀ", "EÅ", "EÃ", "EÄ")),
+    ("OÓÒỎÕỌ", ("O", "OÙ", "OØ", "OÛ", "OÕ", "OÏ")),
+    ("ÔỐỒỔỖỘ", ("OÂ", "OÁ", "OÀ", "OÅ", "OÃ", "OÄ")),
+    ("ƠỚỜỞỠỢ", ("Ô", "ÔÙ", "ÔØ", "ÔÛ", "ÔÕ", "ÔÏ")),
+    ("UÚÙỦŨỤ", ("U", "UÙ", "UØ", "UÛ", "UÕ", "UÏ")),
+    ("ƯỨỪỬỮỰ", ("Ö", "ÖÙ", "ÖØ", "ÖÛ", "ÖÕ", "ÖÏ")),
+    ("IÍÌỈĨỊ", ("I", "Í", "Ì", "Æ", "Ó", "Ò")),
+    ("YÝỲỶỸỴ", ("Y", "YÙ", "YØ", "YÛ", "YÕ", "Î")),
+)
+_VNI_MAP: dict[str, str] = {"Ñ": "Đ", "ñ": "đ"}
+for _letters, _codes in _VNI_ROWS:
+    for _uni, _code in zip(_letters, _codes, strict=True):
+        if _code != _uni:  # plain "A", "E", … stay as they are
+            _VNI_MAP[_code] = _uni
+            _VNI_MAP[_code.lower()] = _uni.lower()
+# Longest spellings first, so "ôù" (ớ) wins over "ô" (ơ).
+_VNI_RE = re.compile("|".join(re.escape(k) for k in sorted(_VNI_MAP, key=len, reverse=True)))
+
+
+def decode_vni(text: str) -> str:
+    """``text`` typed in a VNI font and read as cp1252 characters, as Unicode (NFC)."""
+    return unicodedata.normalize("NFC", _VNI_RE.sub(lambda m: _VNI_MAP[m.group(0)], text))
+
+
+# ---- Vietnamese syllables --------------------------------------------------------------------
+
+_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
+# Vowel nuclei (tone marks removed): those ending in a glide take no final consonant, those with
+# a short or diphthong vowel need one ("iê" in "tiến", "uô" in "cuộc", "ă" in "ăn"), the rest may.
+_OPEN = "uôi|ươi|ươu|iêu|yêu|oai|oay|uây|oeo|uya|uyu|ai|ao|au|ay|âu|ây|eo|êu|ia|iu|oi|ôi|ơi|ui|ưa|ưi|ưu|ua|uơ"
+_CLOSED = "uyê|iê|yê|uô|ươ|oă|uâ|ă|â"
+_FREE = "oa|oe|oo|uê|uy|a|e|ê|i|o|ô|ơ|u|ư|y"
+_ONSET = "ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx]"
+_CODA = "ch|nh|ng|[cmnpt]"
+_SYLLABLE = re.compile(rf"(?:{_ONSET})?(?:(?:{_OPEN})|(?:{_CLOSED})(?P<c1>{_CODA})|(?:{_FREE})(?P<c2>{_CODA})?)")
+_STOP_CODAS = frozenset({"c", "ch", "p", "t"})  # they take only the sắc or nặng tone
+_STOP_TONES = frozenset("\u0301\u0323")
+_ASCII_WORD = re.compile(r"[A-Za-z]+(?:[-'][A-Za-z]+)*")
+_EDGE_PUNCT = "\"'“”‘’«»()[]{}<>,.;:!?…-–—/\\|*•·"
+
+
+def _is_syllable(word: str) -> bool:
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    tones = [ch for ch in decomposed if ch in _TONES]
+    if len(tones) > 1:
+        return False
+    base = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in _TONES))
+    m = _SYLLABLE.fullmatch(base)
+    if m is None:
+        return False
+    coda = m.group("c1") or m.group("c2")
+    return coda not in _STOP_CODAS or (bool(tones) and tones[0] in _STOP_TONES)
+
+
+def _words(text: str) -> list[str]:
+    out = []
+    for raw in text.split():
+        w = raw.strip(_EDGE_PUNCT)
+        if w and not any(ch.isdigit() for ch in w):
+            out.append(w)
+    return out
+
+
+def syllable_share(text: str) -> tuple[float, int]:
+    """(share of words that are Vietnamese syllables or plain ASCII words, number of words).
+
+    ASCII words count as readable (abbreviations "UBND", English terms): legacy encodings and
+    broken font maps show up in the *non-ASCII* words, which must be real syllables. Words with
+    digits are left out.
+    """
+    words = _words(text)
+    if not words:
+        return 1.0, 0
+    good = sum(1 for w in words if _ASCII_WORD.fullmatch(w) or all(_is_syllable(p) for p in w.split("-") if p))
+    return good / len(words), len(words)
+
+
+# ---- repair ----------------------------------------------------------------------------------
+
+READABLE = 0.85  # share of valid words from which a text is taken as readable Vietnamese
+MIN_WORDS = 8  # fewer words than this: too little to judge, left as is
+
+
+@dataclass(frozen=True, slots=True)
+class LegacyResult:
+    """What :func:`repair_vietnamese` made of a text: the text to use and what was done."""
+
+    text: str
+    status: Literal["ok", "converted", "unreadable"]
+    encoding: Legacy | None = None
+    share: float = 1.0
+
+
+def repair_vietnamese(text: str) -> LegacyResult:
+    """``text`` as is when it reads as Vietnamese; converted from TCVN3 or VNI when one of them makes
+    it read; otherwise flagged "unreadable" (a broken font map, or an unknown encoding)."""
+    share, n = syllable_share(text)
+    if n < MIN_WORDS or share >= READABLE:
+        return LegacyResult(text, "ok", share=share)
+    best: LegacyResult | None = None
+    for name, decode in (("TCVN3", decode_tcvn3), ("VNI", decode_vni)):
+        converted = decode(text)
+        s, _ = syllable_share(converted)
+        if s >= READABLE and s > share and (best is None or s > best.share):
+            best = LegacyResult(converted, "converted", name, s)  # type: ignore[arg-type]
+    return best or LegacyResult(text, "unreadable", share=share)
