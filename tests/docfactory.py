@@ -29,7 +29,9 @@ __all__ = [
     "make_docx",
     "make_encrypted_docx",
     "make_encrypted_pdf",
+    "make_garbled_pdf",
     "make_image",
+    "make_latin1_text_pdf",
     "make_mixed_pdf",
     "make_multipage_tiff",
     "make_ole_file",
@@ -70,11 +72,13 @@ def make_docx(
     numbered_items: Sequence[str] = (),
     nested_table_text: str | None = None,
     page_header_text: str | None = None,
+    header_left: Sequence[str] = HEADER_LEFT,
+    header_right: Sequence[str] = HEADER_RIGHT,
 ) -> Path:
     """Write a DOCX shaped like a provincial document and return ``path``.
 
-    Order in the body: the 2-column header table (``HEADER_LEFT`` / ``HEADER_RIGHT``, one
-    paragraph per line), ``paragraphs``, ``numbered_items`` in Word's auto-numbered "List Number"
+    Order in the body: the 2-column header table (``header_left`` / ``header_right``, by default
+    ``HEADER_LEFT`` / ``HEADER_RIGHT``, one paragraph per line), ``paragraphs``, ``numbered_items`` in Word's auto-numbered "List Number"
     style, then ``table`` (first row is the header row). ``nested_table_text`` puts a 1x1 table
     holding that text inside the last cell of ``table``; ``page_header_text`` goes in the page
     header (furniture the loader must skip).
@@ -86,7 +90,7 @@ def make_docx(
         document.sections[0].header.paragraphs[0].text = page_header_text
     if header_table:
         head = document.add_table(rows=1, cols=2)
-        for cell, lines in zip(head.rows[0].cells, (HEADER_LEFT, HEADER_RIGHT), strict=True):
+        for cell, lines in zip(head.rows[0].cells, (header_left, header_right), strict=True):
             _fill_cell(cell, lines)
     for text in paragraphs:
         document.add_paragraph(text)
@@ -175,6 +179,45 @@ def make_mixed_pdf(path: Path, *, text_lines: Sequence[str], scanned_lines: Sequ
         writer.write(handle)
     text_pdf.unlink()
     scan_pdf.unlink()
+    return path
+
+
+def make_latin1_text_pdf(path: Path, lines: Sequence[str], *, font_size: int = 12) -> Path:
+    """A one-page PDF whose text layer is ``lines`` in Latin-1 characters (core Helvetica font).
+
+    This is what a document typed in a legacy 8-bit Vietnamese font looks like once extracted: the
+    font's byte codes come out as Latin-1 letters ("Céng hoµ x· héi" for TCVN3, "Coäng hoøa" for VNI).
+    """
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_font("Helvetica", size=font_size)
+    pdf.add_page()
+    for number, line in enumerate(lines):
+        # text(), not multi_cell(): TCVN3 stores "ư" as byte 0xAD, which multi_cell takes for a soft hyphen
+        pdf.text(10, 20 + number * font_size * 0.6, line)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pdf.output(str(path))
+    return path
+
+
+def make_garbled_pdf(path: Path, *, visible_lines: Sequence[str], text_layer: Sequence[str]) -> Path:
+    """A one-page PDF that shows ``visible_lines`` (an image, as the reader sees the page) over an
+    invisible text layer ``text_layer`` (Latin-1): a broken font map whose extracted text is garbage."""
+    from fpdf import FPDF
+    from fpdf.enums import TextMode
+
+    image = render_text_image(visible_lines)
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    width = pdf.w - 20
+    pdf.image(image, x=10, y=10, w=width)
+    pdf.set_font("Helvetica", size=12)
+    pdf.text_mode = TextMode.INVISIBLE
+    for number, line in enumerate(text_layer):
+        pdf.text(10, 20 + number * 7, line)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pdf.output(str(path))
     return path
 
 

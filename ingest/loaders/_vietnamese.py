@@ -54,8 +54,14 @@ for _byte, _ch in list(_TCVN_TABLE.items()):
             pass
 
 
+# "ư" is byte 0xAD, the soft hyphen of Latin-1, which PDF text extraction often turns into "-"
+# ("tr-êng", "m-u"): a hyphen inside a lower-case word, or opening one ("-u tiªn"), is "ư".
+_TCVN_U_HORN = re.compile(r"(?:(?<=[^\W\d_])|(?<!\S))[-\u00ad](?=[a-z\u00a0-\u00ff])")
+
+
 def decode_tcvn3(text: str) -> str:
     """``text`` whose characters are TCVN3 byte codes read as Latin-1/cp1252, as Unicode (NFC)."""
+    text = _TCVN_U_HORN.sub("\u00ad", text)
     return unicodedata.normalize("NFC", text.translate(_TCVN_TABLE))
 
 
@@ -110,6 +116,8 @@ _EDGE_PUNCT = "\"'“”‘’«»()[]{}<>,.;:!?…-–—/\\|*•·"
 
 
 def _is_syllable(word: str) -> bool:
+    if not (word.islower() or word.isupper() or (word[:1].isupper() and word[1:].islower())):
+        return False  # "CỉNG", "ViÖt" read as a legacy font went wrong: real words are not mixed case
     decomposed = unicodedata.normalize("NFD", word.lower())
     tones = [ch for ch in decomposed if ch in _TONES]
     if len(tones) > 1:
