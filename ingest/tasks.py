@@ -303,6 +303,8 @@ _YEAR_DEADLINE_CUE = re.compile(
     r"trước|chậm\s+nhất|hạn|hoàn\s+thành|hoàn\s+tất|xong|dứt\s+điểm|đến\s+hết|kết\s+thúc|thời\s+gian\s+(?:thực\s+hiện|hoàn\s+thành)",
     re.IGNORECASE,
 )
+# A completion verb earlier in the clause makes "trong năm 2026" its deadline ("hoàn thành quy hoạch … trong năm 2026").
+_COMPLETION = re.compile(r"\b(?:hoàn\s+thành|hoàn\s+tất|xong|dứt\s+điểm)\b", re.IGNORECASE)
 # The last paragraph "… yêu cầu các cơ quan, đơn vị triển khai thực hiện./." closes; it assigns nothing.
 _GENERIC_CLOSING = re.compile(
     r"^[\s,]*(?:(?:nghiêm\s+túc|khẩn\s+trương|chủ\s+động|tổ\s+chức|triển\s+khai|căn\s+cứ|phối\s+hợp)\s*,?\s*)*"
@@ -325,22 +327,28 @@ def _strip_citation_dates(text: str) -> str:
     return _CITATION_DATE.sub(blank, text)
 
 
-def _weak_year(due: Due) -> bool:
-    """A year-precision due without a deadline cue before it ("năm 2026", "trong năm 2026")."""
-    return due.precision == "year" and due.kind == "year" and not _YEAR_DEADLINE_CUE.search(due.text)
+def _weak_year(due: Due, text: str) -> bool:
+    """A year-precision due that the text does not set as a deadline: no deadline cue before it
+    ("kinh phí năm 2026"), or only "trong" in a clause without a completion verb ("Trong năm 2026, …")."""
+    if due.precision != "year" or due.kind != "year" or _YEAR_DEADLINE_CUE.search(due.text):
+        return False
+    at = canonical(nfc(text)).find(due.text)
+    clause = re.split(r"[,;:.]", canonical(nfc(text))[:at])[-1] if at >= 0 else ""
+    return not (due.text.lower().startswith("trong") and _COMPLETION.search(clause))
 
 
 def _due(text: str, ref: dt.date | None) -> Due | None:
     """The deadline a text sets: no referenced document's date, no year given as context."""
     clean = _strip_citation_dates(text)
     due = parse_due(clean, ref=ref)
-    if due is None or not _weak_year(due):
+    if due is None or not _weak_year(due, clean):
         return due
-    return next((d for d in find_dues(clean, ref=ref) if not _weak_year(d)), None)
+    return next((d for d in find_dues(clean, ref=ref) if not _weak_year(d, clean)), None)
 
 
 def _dues(text: str, ref: dt.date | None) -> list[Due]:
-    return [d for d in find_dues(_strip_citation_dates(text), ref=ref) if not _weak_year(d)]
+    clean = _strip_citation_dates(text)
+    return [d for d in find_dues(clean, ref=ref) if not _weak_year(d, clean)]
 
 
 def _expand_enumeration(body: str, catalogue: UnitCatalogue) -> str:
@@ -957,7 +965,7 @@ class _Walker:
             return None
         everyone = _merge(assignees + analysis.cooperators)
         if self.strict or self.is_report:  # a guideline, form, law or report does not assign to its issuer
-            everyone = [a for a in everyone if a.role == "self" or not self._is_issuer(a)]
+            everyone = [a for a in everyone if a.role in ("self", "cooperate") or not self._is_issuer(a)]
         primary = [a for a in everyone if a.role != "cooperate"]
         if self.strict and not primary:
             return None

@@ -1,0 +1,262 @@
+"""Assignment extraction that knows the genre (issue 11), through the real ingest of real files.
+
+Each pattern is a rule of the genre, built as a DOCX or PDF shaped like the documents where it
+went wrong: a one-paragraph official letter closed by "./.", a guideline, a cover-memo form, an
+enumeration of units, referenced-document dates, years given as context, and an assignee that
+the unit catalogue does not know. Where the document type cannot yet be read from a file, the
+rule is checked on ``extract_tasks`` with the type the metadata reader would pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from ingest.pipeline import Ingestor
+from ingest.tasks import extract_tasks
+from tests.docfactory import make_docx, make_text_pdf
+from troly.models import TaskRow, UnknownUnitRow
+from troly.store import list_documents
+from troly.types import Chunk, DocumentMeta
+from troly.units import UnitCatalogue
+
+RIGHT = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Gia Lai, ngày 10 tháng 9 năm 2025")
+UBND_LETTER = ("ỦY BAN NHÂN DÂN", "TỈNH GIA LAI", "Số: 2496/UBND-KT", "V/v triển khai thực hiện")
+SIGNATURE = ["Nơi nhận:", "- Như trên;", "- Lưu: VT.", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn An"]
+
+
+@pytest.fixture(scope="module")
+def cat() -> UnitCatalogue:
+    return UnitCatalogue.load()
+
+
+def _ingest(ctx, path: Path) -> tuple[object, list[TaskRow]]:
+    result = Ingestor(ctx).ingest([path]).results[0]
+    assert result.status == "added", result.reason
+    with ctx.db.session() as session:
+        doc = next(d for d in list_documents(session=session) if d.id == result.doc_id)
+        rows = list(session.scalars(select(TaskRow).where(TaskRow.doc_id == doc.id).order_by(TaskRow.ordinal)))
+        for row in rows:
+            _ = list(row.assignees)  # load before the session closes
+        session.expunge_all()
+    return doc, rows
+
+
+def _units(row: TaskRow) -> list[tuple[str | None, str]]:
+    return [(a.unit_id, a.role) for a in sorted(row.assignees, key=lambda a: a.position)]
+
+
+def _docx(tmp_path: Path, name: str, paragraphs: list[str], left=UBND_LETTER) -> Path:
+    return make_docx(tmp_path / name, header_left=left, header_right=RIGHT, paragraphs=paragraphs, table=None)
+
+
+# --------------------------------------------------------------------------- the end mark
+
+
+def test_one_paragraph_letter_ending_with_the_end_mark_is_a_task(ctx, tmp_path: Path) -> None:
+    path = _docx(
+        tmp_path,
+        "cv-cong-an.docx",
+        [
+            "Kính gửi: Công an tỉnh.",
+            "Thực hiện Công văn số 123/BCA-C06 ngày 05/8/2025 của Bộ Công an, Chủ tịch UBND tỉnh giao Công an "
+            "tỉnh chủ trì, phối hợp với các cơ quan liên quan nghiên cứu, tham mưu thực hiện theo quy định./.",
+            *SIGNATURE,
+        ],
+    )
+    doc, rows = _ingest(ctx, path)
+    assert doc.doc_type == "Công văn"
+    assert [_units(r) for r in rows] == [[("cong-an-tinh", "lead")]]
+    assert rows[0].due is None  # the date of the cited letter is not a deadline
+
+
+def test_letter_with_a_deadline_before_the_end_mark(ctx, tmp_path: Path) -> None:
+    path = make_text_pdf(
+        tmp_path / "cv-noi-vu.pdf",
+        [
+            *UBND_LETTER,
+            *RIGHT,
+            "Kính gửi: Sở Nội vụ.",
+            "Chủ tịch UBND tỉnh có ý kiến như sau:",
+            "Giao Sở Nội vụ tổng hợp danh sách cán bộ, báo cáo UBND tỉnh trước ngày 30/9/2025./.",
+            *SIGNATURE,
+        ],
+    )
+    _, rows = _ingest(ctx, path)
+    assert [_units(r) for r in rows] == [[("so-noi-vu", "assigned")]]
+    assert rows[0].due_end == dt.date(2025, 9, 30)
+
+
+def test_closing_formula_for_everyone_is_still_not_a_task(cat: UnitCatalogue) -> None:
+    meta = DocumentMeta(doc_type="Kế hoạch", date=dt.date(2025, 8, 12))
+    chunks = [Chunk(text="UBND tỉnh yêu cầu các cơ quan, đơn vị triển khai thực hiện./.", heading_path=[], section="")]
+    assert extract_tasks(chunks, meta, catalogue=cat) == []
+
+
+# --------------------------------------------------------------------------- genre
+
+
+def test_guideline_yields_no_task_for_its_own_issuer(ctx, tmp_path: Path) -> None:
+    left = ("UBND TỈNH GIA LAI", "VĂN PHÒNG", "Số: 12/HD-VP")
+    path = _docx(
+        tmp_path,
+        "huong-dan.docx",
+        [
+            "HƯỚNG DẪN",
+            "Thể thức và kỹ thuật trình bày văn bản hành chính",
+            "1. Phạm vi áp dụng",
+            "Văn phòng UBND tỉnh hướng dẫn các cơ quan, đơn vị thực hiện thống nhất thể thức văn bản.",
+            "2. Thể thức văn bản",
+            "- Văn phòng UBND tỉnh chịu trách nhiệm kiểm tra thể thức văn bản trước khi trình ký.",
+            "- Trình bày số, ký hiệu văn bản theo đúng mẫu tại Phụ lục I.",
+            "- Các cơ quan, đơn vị thực hiện nghiêm túc hướng dẫn này.",
+            "3. Tổ chức thực hiện",
+            "Sở Nội vụ chủ trì, phối hợp với Văn phòng UBND tỉnh kiểm tra việc thực hiện hướng dẫn này.",
+            "Nơi nhận:",
+            "- Lưu: VT.",
+            "CHÁNH VĂN PHÒNG",
+            "Trần Văn Bình",
+        ],
+        left=left,
+    )
+    doc, rows = _ingest(ctx, path)
+    assert doc.doc_type == "Hướng dẫn"
+    # Only the sentence that assigns another unit; instructions and the issuer's own duties are not tasks.
+    assert [_units(r) for r in rows] == [[("so-noi-vu", "lead"), ("vp-ubnd", "cooperate")]]
+
+
+def test_cover_memo_form_lines_are_never_tasks(cat: UnitCatalogue) -> None:
+    text = "\n".join(
+        [
+            "Kính gửi: Chủ tịch UBND tỉnh",
+            "1. Nội dung trình: Dự thảo Kế hoạch chuyển đổi số năm 2026.",
+            "2. Đề xuất của Văn phòng: Văn phòng UBND tỉnh đề xuất ban hành Kế hoạch.",
+            "3. Ý kiến chỉ đạo của lãnh đạo UBND tỉnh:",
+            "3.1. Thống nhất hoàn toàn",
+            "3.2. Thống nhất, nhưng bổ sung thêm nội dung",
+            "3.3. Ý kiến khác: ……………………………………",
+        ]
+    )
+    meta = DocumentMeta(doc_type="Phiếu trình", date=dt.date(2025, 9, 10), issuer="Văn phòng UBND tỉnh Gia Lai")
+    assert extract_tasks([Chunk(text=text, heading_path=[], section="")], meta, catalogue=cat) == []
+    # Whatever the type, a field with dotted leaders to fill in is not a task.
+    other = DocumentMeta(doc_type="Thông báo", date=dt.date(2025, 9, 10))
+    tasks = extract_tasks([Chunk(text=text, heading_path=[], section="")], other, catalogue=cat)
+    assert not any("……" in t.text for t in tasks)
+
+
+def test_law_yields_no_task_for_everyone_it_binds(cat: UnitCatalogue) -> None:
+    meta = DocumentMeta(doc_type="Luật", date=dt.date(2024, 6, 29), issuer="Quốc hội")
+    text = "\n".join(
+        [
+            "Điều 21. Trách nhiệm của cơ quan nhà nước",
+            "1. Cơ quan nhà nước có trách nhiệm công khai thông tin theo quy định của Luật này.",
+            "2. Tổ chức, cá nhân thực hiện quyền tiếp cận thông tin theo quy định.",
+            "Điều 22. Trách nhiệm của Ủy ban nhân dân cấp tỉnh",
+            "Ủy ban nhân dân cấp tỉnh tổ chức thi hành Luật này tại địa phương.",
+        ]
+    )
+    tasks = extract_tasks([Chunk(text=text, heading_path=[], section="")], meta, catalogue=cat)
+    assert all(t.assignees for t in tasks)  # no "unassigned" instruction of a law
+
+
+# --------------------------------------------------------------------------- enumerations
+
+
+def test_enumerated_units_are_exactly_those(ctx, tmp_path: Path) -> None:
+    left = ("ỦY BAN NHÂN DÂN", "TỈNH GIA LAI", "Số: 305/TB-UBND")
+    path = _docx(
+        tmp_path,
+        "tb-enum.docx",
+        [
+            "THÔNG BÁO",
+            "Kết luận của Phó Chủ tịch UBND tỉnh tại cuộc họp về chuyển đổi số",
+            "Tham dự cuộc họp có lãnh đạo các sở: Tài chính, Nội vụ.",
+            "Phó Chủ tịch UBND tỉnh kết luận như sau:",
+            "1. Giao các sở: NN&PTNT, TT&TT, Xây dựng triển khai cập nhật dữ liệu lên nền tảng số của tỉnh.",
+            "UBND tỉnh thông báo để các cơ quan, đơn vị biết, thực hiện./.",
+            *SIGNATURE,
+        ],
+        left=left,
+    )
+    doc, rows = _ingest(ctx, path)
+    assert doc.doc_type == "Thông báo"
+    assert [_units(r) for r in rows] == [
+        [("so-nnptnt", "assigned"), ("so-tttt", "assigned"), ("so-xay-dung", "assigned")]
+    ]
+    names = [a.name for a in sorted(rows[0].assignees, key=lambda a: a.position)]
+    assert names == ["Sở Nông nghiệp và Phát triển nông thôn", "Sở Thông tin và Truyền thông", "Sở Xây dựng"]
+
+
+# --------------------------------------------------------------------------- due dates
+
+
+def test_dates_of_referenced_documents_are_never_deadlines(cat: UnitCatalogue) -> None:
+    # A draft with its date left blank: nothing filters past dates, only the grammar does.
+    meta = DocumentMeta(doc_type="Công văn", date=None)
+    text = "\n".join(
+        [
+            "1. Sở Tài chính chủ trì triển khai Chỉ thị số 36-CT/TW của Bộ Chính trị ngày 16/8/2019.",
+            "2. Giao Sở Y tế triển khai Luật Dược ngày 06/4/2016, báo cáo UBND tỉnh trước ngày 15/10/2025.",
+            "3. Sở Tư pháp thực hiện Quyết định số 1234/QĐ-UBND ngày 20 tháng 5 năm 2025 của UBND tỉnh.",
+        ]
+    )
+    tasks = extract_tasks([Chunk(text=text, heading_path=[], section="")], meta, catalogue=cat)
+    assert [t.due.end if t.due else None for t in tasks] == [None, dt.date(2025, 10, 15), None]
+    assert [len(t.dues) for t in tasks] == [0, 1, 0]
+
+
+def test_a_year_alone_is_not_a_due_date(ctx, tmp_path: Path) -> None:
+    left = ("ỦY BAN NHÂN DÂN", "TỈNH GIA LAI", "Số: 306/TB-UBND")
+    path = _docx(
+        tmp_path,
+        "tb-nam.docx",
+        [
+            "THÔNG BÁO",
+            "Kết luận của Chủ tịch UBND tỉnh về kế hoạch năm 2026",
+            "1. Sở Tài chính tham mưu bố trí kinh phí năm 2026 cho các nhiệm vụ chuyển đổi số.",
+            "2. Trong năm 2026, Sở Nội vụ tiếp tục tham mưu sắp xếp bộ máy các cơ quan.",
+            "3. Sở Xây dựng hoàn thành quy hoạch chung đô thị trong năm 2026.",
+            "UBND tỉnh thông báo để các cơ quan, đơn vị biết, thực hiện./.",
+            *SIGNATURE,
+        ],
+        left=left,
+    )
+    _, rows = _ingest(ctx, path)
+    assert [_units(r)[0][0] for r in rows] == ["so-tai-chinh", "so-noi-vu", "so-xay-dung"]
+    assert [(r.due_start, r.due_end) for r in rows] == [
+        (None, None),
+        (None, None),
+        (dt.date(2026, 1, 1), dt.date(2026, 12, 31)),  # "hoàn thành trong năm 2026": a year-precision deadline
+    ]
+
+
+# --------------------------------------------------------------------------- units not in the catalogue
+
+
+def test_unit_missing_from_the_catalogue_is_kept_as_written(ctx, tmp_path: Path) -> None:
+    path = _docx(
+        tmp_path,
+        "cv-xuc-tien.docx",
+        [
+            "Kính gửi: Trung tâm Xúc tiến Đầu tư, Thương mại và Du lịch.",
+            "Chủ tịch UBND tỉnh giao Trung tâm Xúc tiến Đầu tư, Thương mại và Du lịch chủ trì tổ chức hội nghị "
+            "xúc tiến đầu tư, hoàn thành trước ngày 15/11/2025./.",
+            *SIGNATURE,
+        ],
+    )
+    doc, rows = _ingest(ctx, path)
+    assert len(rows) == 1
+    (assignee,) = rows[0].assignees
+    assert (assignee.name, assignee.unit_id, assignee.role) == (
+        "Trung tâm Xúc tiến Đầu tư, Thương mại và Du lịch",
+        None,
+        "lead",
+    )
+    assert rows[0].due_end == dt.date(2025, 11, 15)
+    with ctx.db.session() as session:
+        unknown = session.scalars(select(UnknownUnitRow.name).where(UnknownUnitRow.doc_id == doc.id)).all()
+    assert "Trung tâm Xúc tiến Đầu tư, Thương mại và Du lịch" in unknown
