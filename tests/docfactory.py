@@ -72,8 +72,8 @@ def make_docx(
     numbered_items: Sequence[str] = (),
     nested_table_text: str | None = None,
     page_header_text: str | None = None,
-    header_left: Sequence[str] = HEADER_LEFT,
-    header_right: Sequence[str] = HEADER_RIGHT,
+    header_left: Sequence[str] | None = None,
+    header_right: Sequence[str] | None = None,
 ) -> Path:
     """Write a DOCX shaped like a provincial document and return ``path``.
 
@@ -90,7 +90,12 @@ def make_docx(
         document.sections[0].header.paragraphs[0].text = page_header_text
     if header_table:
         head = document.add_table(rows=1, cols=2)
-        for cell, lines in zip(head.rows[0].cells, (header_left, header_right), strict=True):
+        # The module constants are read at call time (tests may monkeypatch them).
+        cells = (
+            HEADER_LEFT if header_left is None else header_left,
+            HEADER_RIGHT if header_right is None else header_right,
+        )
+        for cell, lines in zip(head.rows[0].cells, cells, strict=True):
             _fill_cell(cell, lines)
     for text in paragraphs:
         document.add_paragraph(text)
