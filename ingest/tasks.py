@@ -303,6 +303,17 @@ _YEAR_DEADLINE_CUE = re.compile(
     r"trước|chậm\s+nhất|hạn|hoàn\s+thành|hoàn\s+tất|xong|dứt\s+điểm|đến\s+hết|kết\s+thúc|thời\s+gian\s+(?:thực\s+hiện|hoàn\s+thành)",
     re.IGNORECASE,
 )
+# "yêu cầu các đơn vị … khẩn trương thực hiện": an addressee described by what it is, then its verb
+# (a verb after "chưa/đã/đang/không" belongs to the description: "… chưa thực hiện báo cáo").
+_DESCRIBED = re.compile(
+    r"(?:^|[\s,;:(])(?P<t>giao(?:\s+cho)?|yêu\s+cầu|đề\s+nghị)\s+"
+    r"(?P<np>(?:các|những|mỗi|toàn\s+thể)\s+(?:đơn\s+vị|cơ\s+quan|tổ\s+chức|doanh\s+nghiệp|cơ\s+sở|hộ|cá\s+nhân|"
+    r"chủ\s+đầu\s+tư|nhà\s+đầu\s+tư|công\s+ty|hợp\s+tác\s+xã|trường|bệnh\s+viện|chủ\s+\w+)\b[^.;:]{0,200}?)\s+"
+    r"(?P<v>khẩn\s+trương|nghiêm\s+túc|chủ\s+động|tập\s+trung|tiếp\s+tục|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|"
+    r"phải|cần|(?<!chưa\s)(?<!đã\s)(?<!đang\s)(?<!không\s)(?:thực\s+hiện|triển\s+khai|tổ\s+chức|rà\s+soát|hoàn\s+thành))\b",
+    re.IGNORECASE,
+)
+_DESCRIBED_NAME = re.compile(r"^(?:các|những|mỗi|toàn\s+thể)\s", re.IGNORECASE)
 # A completion verb earlier in the clause makes "trong năm 2026" its deadline ("hoàn thành quy hoạch … trong năm 2026").
 _COMPLETION = re.compile(r"\b(?:hoàn\s+thành|hoàn\s+tất|xong|dứt\s+điểm)\b", re.IGNORECASE)
 # The last paragraph "… yêu cầu các cơ quan, đơn vị triển khai thực hiện./." closes; it assigns nothing.
@@ -631,7 +642,22 @@ def _analyse(body: str, catalogue: UnitCatalogue, *, is_report: bool, strict: bo
             # Uncatalogued communes keep their pattern id ("xa-ba-to"); unknown names have none.
             a = Assignee(name=m.text, unit_id=m.unit.id if m.unit else None, role=role)
             (cooperators if role == "cooperate" else subjects).append(a)
+    if not subjects:
+        described = _described_addressee(body)
+        if described is not None:
+            triggered = True
+            role = "requested" if is_report else "assigned"
+            subjects.append(Assignee(name=described, unit_id=None, role=role))
     return _Analysis(_merge(subjects), _merge(cooperators), triggered, unknown)
+
+
+def _described_addressee(body: str) -> str | None:
+    """The addressee of "yêu cầu / đề nghị / giao <các đơn vị …> <verb>" when it is described, not
+    named ("các đơn vị sản xuất, kinh doanh hóa chất trên địa bàn tỉnh chưa thực hiện báo cáo")."""
+    m = _DESCRIBED.search(body)
+    if m is None or _NOT_TRIGGER_TAIL.search(body[: m.end("t")]):
+        return None
+    return collapse_ws(m.group("np")).strip(" ,")
 
 
 def _merge(assignees: list[Assignee]) -> list[Assignee]:
@@ -833,10 +859,18 @@ class _Walker:
         """The end-mark paragraph that only asks groups to carry the document out ("Yêu cầu các cơ
         quan, đơn vị triển khai thực hiện./."): the closing formula, not a task."""
         units = analysis.subjects + analysis.cooperators
-        if any(not (a.unit_id and (u := self.catalogue.get(a.unit_id)) and u.is_group) for a in units):
+        described = [a for a in units if a.unit_id is None and _DESCRIBED_NAME.match(a.name)]
+        if any(
+            not (a.unit_id and (u := self.catalogue.get(a.unit_id)) and u.is_group) for a in units if a not in described
+        ):
             return False
         mentions = self.catalogue.find_mentions(body)
-        rest = _after(body, mentions[-1].end, _qualifiers(self.catalogue.province_names[:1])) if mentions else _OPENER.sub("", body)
+        end = mentions[-1].end if mentions else 0
+        for a in described:
+            at = body.rfind(a.name)
+            end = max(end, at + len(a.name) if at >= 0 else 0)
+        qualifiers = _qualifiers(self.catalogue.province_names[:1])
+        rest = _after(body, end, qualifiers) if end else _OPENER.sub("", body)
         return bool(_GENERIC_CLOSING.match(rest))
 
     # ---- outline state ------------------------------------------------------------------------

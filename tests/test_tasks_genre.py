@@ -260,3 +260,32 @@ def test_unit_missing_from_the_catalogue_is_kept_as_written(ctx, tmp_path: Path)
     with ctx.db.session() as session:
         unknown = session.scalars(select(UnknownUnitRow.name).where(UnknownUnitRow.doc_id == doc.id)).all()
     assert "Trung tâm Xúc tiến Đầu tư, Thương mại và Du lịch" in unknown
+
+
+def test_letter_to_addressees_described_not_named(ctx, tmp_path: Path) -> None:
+    left = ("UBND TỈNH GIA LAI", "SỞ CÔNG THƯƠNG", "Số: 415/SCT-CN", "V/v báo cáo hoạt động hóa chất")
+    path = _docx(
+        tmp_path,
+        "cv-hoa-chat.docx",
+        [
+            "Kính gửi: Các đơn vị hoạt động hóa chất trên địa bàn tỉnh.",
+            "Ngày 19 tháng 8 năm 2025, Sở Công Thương có Văn bản số 3169/SCT-CN đề nghị báo cáo tình hình hoạt "
+            "động hóa chất, với thời hạn trước ngày 05 tháng 9 năm 2025.",
+            "Sở Công Thương yêu cầu các đơn vị kinh doanh, sử dụng hóa chất trên địa bàn tỉnh chưa thực hiện báo "
+            "cáo khẩn trương thực hiện báo cáo trên hệ thống trước ngày 30 tháng 9 năm 2025.",
+            "Sở Công Thương yêu cầu các đơn vị nghiêm túc thực hiện./.",
+            "Nơi nhận:",
+            "- Như trên;",
+            "- Lưu: VT.",
+            "KT. GIÁM ĐỐC",
+            "PHÓ GIÁM ĐỐC",
+            "Hoàng Văn Thuận",
+        ],
+        left=left,
+    )
+    _, rows = _ingest(ctx, path)
+    assert len(rows) == 1  # the closing "yêu cầu các đơn vị nghiêm túc thực hiện./." is not a task
+    (assignee,) = rows[0].assignees
+    assert assignee.unit_id is None and assignee.role == "assigned"
+    assert assignee.name == "các đơn vị kinh doanh, sử dụng hóa chất trên địa bàn tỉnh chưa thực hiện báo cáo"
+    assert rows[0].due_end == dt.date(2025, 9, 30)
