@@ -310,7 +310,7 @@ _DESCRIBED = re.compile(
     r"(?P<np>(?:các|những|mỗi|toàn\s+thể)\s+(?:đơn\s+vị|cơ\s+quan|tổ\s+chức|doanh\s+nghiệp|cơ\s+sở|hộ|cá\s+nhân|"
     r"chủ\s+đầu\s+tư|nhà\s+đầu\s+tư|công\s+ty|hợp\s+tác\s+xã|trường|bệnh\s+viện|chủ\s+\w+)\b[^.;:]{0,200}?)\s+"
     r"(?P<v>khẩn\s+trương|nghiêm\s+túc|chủ\s+động|tập\s+trung|tiếp\s+tục|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|"
-    r"phải|cần|(?<!chưa\s)(?<!đã\s)(?<!đang\s)(?<!không\s)(?:thực\s+hiện|triển\s+khai|tổ\s+chức|rà\s+soát|hoàn\s+thành))\b",
+    r"phải|cần|nghiên\s+cứu|tham\s+mưu|phối\s+hợp|chủ\s+trì|quán\s+triệt|chấp\s+hành|tuân\s+thủ|(?<!chưa\s)(?<!đã\s)(?<!đang\s)(?<!không\s)(?:thực\s+hiện|triển\s+khai|tổ\s+chức|rà\s+soát|hoàn\s+thành))\b",
     re.IGNORECASE,
 )
 _DESCRIBED_NAME = re.compile(r"^(?:các|những|mỗi|toàn\s+thể)\s", re.IGNORECASE)
