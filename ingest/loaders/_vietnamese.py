@@ -17,6 +17,7 @@ Tables are data, transcribed from the standards, not derived from samples:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -130,13 +131,12 @@ def _is_syllable(word: str) -> bool:
     return coda not in _STOP_CODAS or (bool(tones) and tones[0] in _STOP_TONES)
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def _words(text: str) -> list[str]:
-    out = []
-    for raw in text.split():
-        w = raw.strip(_EDGE_PUNCT)
-        if w and not any(ch.isdigit() for ch in w):
-            out.append(w)
-    return out
+    stripped = (raw.strip(_EDGE_PUNCT) for raw in text.split())
+    return [w for w in stripped if w and not _DIGIT.search(w)]
 
 
 def syllable_share(text: str) -> tuple[float, int]:
@@ -149,8 +149,14 @@ def syllable_share(text: str) -> tuple[float, int]:
     words = _words(text)
     if not words:
         return 1.0, 0
-    good = sum(1 for w in words if _ASCII_WORD.fullmatch(w) or all(_is_syllable(p) for p in w.split("-") if p))
+    good = sum(1 for w in words if _readable(w))
     return good / len(words), len(words)
+
+
+@functools.lru_cache(maxsize=65536)
+def _readable(word: str) -> bool:
+    """One word is readable: plain ASCII, or Vietnamese syllables (joined by hyphens)."""
+    return bool(_ASCII_WORD.fullmatch(word)) or all(_is_syllable(p) for p in word.split("-") if p)
 
 
 # ---- repair ----------------------------------------------------------------------------------
