@@ -28,6 +28,19 @@ Rules (general to the genre, not to any sample):
   bodies (often ministries) for something, they do not assign. ``report_plans=True`` also keeps
   the report's own "Phương hướng, nhiệm vụ" items, with role "self".
 * The issuer side (UBND tỉnh, HĐND, Tỉnh ủy, the steering committee) is never an assignee.
+* The end mark "./." ends the body but is not a closing formula: the paragraph it closes is read
+  (a one-paragraph letter "Chủ tịch UBND tỉnh giao Công an tỉnh …./." is that letter's task);
+  only "… yêu cầu các cơ quan, đơn vị (nghiêm túc) thực hiện./." addressed to groups closes.
+* Genre, from the type the metadata reader found: a guideline (Hướng dẫn), a form / cover memo
+  (Phiếu trình) or a law (Luật, Nghị định, Thông tư …) instructs everyone; there only a unit with an
+  assigning verb (giao / đề nghị / yêu cầu X, X chủ trì / phối hợp / tham mưu / chịu trách nhiệm)
+  is a task, never an imperative without a unit, and never the issuer itself (reports likewise).
+  Form fields (dotted leaders, tick boxes) are never tasks.
+* "các sở: NN&PTNT, TT&TT, Xây dựng" assigns exactly the units listed. An addressee described
+  rather than named ("yêu cầu các đơn vị … chưa báo cáo khẩn trương …") is kept as written.
+* Deadlines: the date of a referenced instrument ("Chỉ thị số 36-CT/TW … ngày 16/8/2019") is never
+  one; a year alone is one only with a deadline cue ("hoàn thành trong năm 2026"), not as context
+  ("kinh phí năm 2026", "Trong năm 2026, …").
 """
 
 from __future__ import annotations
