@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from ingest.pipeline import Ingestor
 from ingest.tasks import extract_tasks
 from tests.docfactory import make_docx, make_text_pdf
 from troly.models import TaskRow, UnknownUnitRow
@@ -34,7 +33,7 @@ def cat() -> UnitCatalogue:
 
 
 def _ingest(ctx, path: Path) -> tuple[object, list[TaskRow]]:
-    result = Ingestor(ctx).ingest([path]).results[0]
+    result = ctx.ingestor().ingest([path]).results[0]
     assert result.status == "added", result.reason
     with ctx.db.session() as session:
         doc = next(d for d in list_documents(session=session) if d.id == result.doc_id)
