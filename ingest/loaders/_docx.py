@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -341,11 +342,11 @@ def read_docx(path: Path) -> ExtractedText:
     return ExtractedText(text="\n".join(lines), source_format="docx", warnings=warnings)
 
 
-def _numbering_element(document: object) -> etree._Element | None:
+def _numbering_element(document: Any) -> etree._Element | None:  # docx.Document: python-docx ships no types
     """The ``w:numbering`` root when the document has a numbering part (python-docx would create one)."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
-    part = document.part  # type: ignore[attr-defined]
+    part = document.part
     for rel in part.rels.values():
         if rel.reltype == RT.NUMBERING and not rel.is_external:
             return getattr(rel.target_part, "element", None)
