@@ -47,7 +47,7 @@ lint: install-dev
 	$(BIN)/python scripts/check_cycles.py
 
 # The suite, then the whole suite again with the clock moved (see CLOCK_CI).
-test: install-dev
+test: lint
 	$(PYTEST)
 	@if command -v faketime >/dev/null; then \
 	  echo "== the suite again at $(CLOCK_CI) UTC, TZ=$(CLOCK_TZ_CI)"; \
