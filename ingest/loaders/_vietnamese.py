@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -182,9 +183,10 @@ def repair_vietnamese(text: str) -> LegacyResult:
     if n < MIN_WORDS or share >= READABLE:
         return LegacyResult(text, "ok", share=share)
     best: LegacyResult | None = None
-    for name, decode in (("TCVN3", decode_tcvn3), ("VNI", decode_vni)):
+    decoders: tuple[tuple[Legacy, Callable[[str], str]], ...] = (("TCVN3", decode_tcvn3), ("VNI", decode_vni))
+    for name, decode in decoders:
         converted = decode(text)
         s, _ = syllable_share(converted)
         if s >= READABLE and s > share and (best is None or s > best.share):
-            best = LegacyResult(converted, "converted", name, s)  # type: ignore[arg-type]
+            best = LegacyResult(converted, "converted", name, s)
     return best or LegacyResult(text, "unreadable", share=share)
