@@ -53,13 +53,11 @@ def _text_with_char_at(boundary: int, char: str, encoding: str, *, offset: int) 
 # --------------------------------------------------------------------------- sniffing by characters
 
 
-@pytest.mark.parametrize("offset", [1, 2])
-@pytest.mark.parametrize("char", ["ộ", "ữ", "đ"])
+# Every cut inside the character: "ộ"/"ữ" are 3 bytes in UTF-8 (cut after 1 or 2), "đ" is 2 (after 1).
+@pytest.mark.parametrize(("char", "offset"), [("ộ", 1), ("ộ", 2), ("ữ", 1), ("ữ", 2), ("đ", 1)])
 def test_utf8_over_64kb_with_a_character_cut_at_the_sample_end(
     tmp_path: Path, settings: Settings, char: str, offset: int
 ) -> None:
-    if offset >= len(char.encode("utf-8")):
-        pytest.skip("the character is shorter than the offset")
     text, data = _text_with_char_at(_SAMPLE, char, "utf-8", offset=offset)
     assert data[_SAMPLE - offset : _SAMPLE - offset + len(char.encode())] == char.encode()  # it straddles 65536
     path = tmp_path / "luat.txt"
