@@ -401,5 +401,7 @@ def test_resolve_relative_unknown() -> None:
 
 
 def test_recurrence_dataclass_is_hashable() -> None:
-    assert hash(Recurrence(period="month", text="hằng tháng")) is not None
+    """Recurrences are frozen values: equal ones collapse in a set (the task store dedups on them)."""
+    a, b = Recurrence(period="month", text="hằng tháng"), Recurrence(period="month", text="hằng tháng")
+    assert hash(a) == hash(b) and len({a, b, Recurrence(period="quarter", text="hằng quý")}) == 2
     assert _due("month", D(2024, 11, 1), D(2024, 11, 30)).end == D(2024, 11, 30)

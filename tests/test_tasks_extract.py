@@ -667,8 +667,8 @@ def test_soc_task_of_2025_notice(corpus) -> None:
 
 
 def test_integration_with_real_chunker(cat: UnitCatalogue) -> None:
-    """clean_text → chunk_document → extract_tasks, when the chunker exists."""
-    chunking = pytest.importorskip("ingest.chunking")
+    """clean_text → chunk_document → extract_tasks."""
+    from ingest import chunking
     from ingest.clean import clean_text
     from ingest.metadata import extract_metadata
 

@@ -15,6 +15,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from troly import context as root
+from troly.cli_evals import register_eval_commands
+from troly.cli_ideas import ideas_app
 from troly.cli_units import units_app
 from troly.config import Settings
 from troly.context import Context, quiet_logging
@@ -465,9 +467,6 @@ def ask(
     if reply.intent == "error":
         raise typer.Exit(1)
 
-
-from troly.cli_evals import register_eval_commands  # noqa: E402
-from troly.cli_ideas import ideas_app  # noqa: E402
 
 app.add_typer(ideas_app, name="ideas")
 register_eval_commands(eval_app)
