@@ -100,33 +100,11 @@ def pg_url() -> Iterator[str]:
     log = root / "server.log"
     started = False
     try:
-        init = _run(
-            [
-                str(bindir / "initdb"),
-                "-D",
-                str(data),
-                "-U",
-                "postgres",
-                "--auth=trust",
-                "--encoding=UTF8",
-                "--locale=C.UTF-8",
-                "--no-sync",
-            ]
-        )
+        initdb = [str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "--encoding=UTF8"]
+        init = _run([*initdb, "--locale=C.UTF-8", "--no-sync"])
         if init.returncode != 0:  # an image without the C.UTF-8 locale: let initdb pick
             shutil.rmtree(data, ignore_errors=True)
-            init = _run(
-                [
-                    str(bindir / "initdb"),
-                    "-D",
-                    str(data),
-                    "-U",
-                    "postgres",
-                    "--auth=trust",
-                    "--encoding=UTF8",
-                    "--no-sync",
-                ]
-            )
+            init = _run([*initdb, "--no-sync"])
         assert init.returncode == 0, f"initdb failed:\n{init.stdout}\n{init.stderr}"
         options = (
             f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={sock} "

@@ -27,6 +27,10 @@ SOC_QUESTION = "Ai chủ trì triển khai Trung tâm giám sát an toàn thông
 TODAY = dt.datetime(2026, 3, 16, 12, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 
 
+#: The keys of one citation in the web JSON (web page and `troly ask --json`).
+CITATION_KEYS = {"doc_id", "number", "date", "date_precision", "date_label", "title", "section", "quote", "label"}
+
+
 class StubAssistant:
     """Records messages and returns a canned reply: tests the adapter, not the core."""
 
@@ -83,17 +87,7 @@ def test_chat_answers_with_citations(real_client: TestClient) -> None:
     assert "Công an tỉnh" in body["text"]
     assert body["citations"], body
     first = body["citations"][0]
-    assert set(first) == {
-        "doc_id",
-        "number",
-        "date",
-        "date_precision",
-        "date_label",
-        "title",
-        "section",
-        "quote",
-        "label",
-    }
+    assert set(first) == CITATION_KEYS
     assert first["doc_id"] and first["label"]
     assert isinstance(body["buttons"], list) and body["intent"]
 
@@ -280,17 +274,7 @@ def test_ask_json(indexed_corpus, monkeypatch: pytest.MonkeyPatch) -> None:  # t
     assert "Công an tỉnh" in data["answer"]
     assert data["citations"]
     for c in data["citations"]:
-        assert set(c) == {
-            "doc_id",
-            "number",
-            "date",
-            "date_precision",
-            "date_label",
-            "title",
-            "section",
-            "quote",
-            "label",
-        }
+        assert set(c) == CITATION_KEYS
 
 
 def test_ask_rejects_bad_today(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
