@@ -108,6 +108,10 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         """Nothing to tear down."""
 
 
+POOL_TIMEOUT_S = 30.0
+"""Seconds a send may wait for a free HTTP connection before PTB gives up on it."""
+
+
 def _file_url(base_url: str) -> str:
     """The file-download base matching an API base: ".../bot" -> ".../file/bot"."""
     if "/file/bot" in base_url:
@@ -135,6 +139,9 @@ def build_application(
         .base_url(api)
         .base_file_url(_file_url(api))
         .rate_limiter(AIORateLimiter())
+        # PTB waits 1 s for a free pooled connection, then drops the reply with TimedOut. A burst of
+        # chats on a loaded machine can hold the pool that long; a reply that waits is better than one lost.
+        .pool_timeout(POOL_TIMEOUT_S)
         .defaults(
             Defaults(
                 tzinfo=tz,
