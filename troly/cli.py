@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from troly import context as root
+from troly.cli_db import db_app
 from troly.cli_evals import register_eval_commands
 from troly.cli_ideas import ideas_app
 from troly.cli_units import units_app
@@ -399,6 +400,7 @@ def deadlines(
 
 
 app.add_typer(units_app, name="units")
+app.add_typer(db_app, name="db")
 
 
 def _assistant(ctx: Context, today: str | None = None) -> Assistant:

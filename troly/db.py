@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from troly.config import Settings
+from troly.migrate import upgrade_if_needed
 
 __all__ = ["Database", "init_db", "make_engine"]
 
@@ -33,14 +34,12 @@ def make_engine(url: str) -> Engine:
 
 
 def init_db(engine: Engine) -> None:
-    """Create missing tables (idempotent): every table registered on ``Base`` by an imported module.
+    """Bring the schema to the newest migration (``troly/migrations``), under the migration lock.
 
-    The domain's own tables (``troly.ideas.models``) register when their package is imported; the
-    composition root (``troly.context``) imports it before it opens the database.
+    Cheap when the database is already current: one read of its revision, no lock. An empty database
+    gets every revision; one made by a troly without migrations is adopted first (``troly.migrate``).
     """
-    from troly.models import Base
-
-    Base.metadata.create_all(engine)
+    upgrade_if_needed(engine)
 
 
 class Database:
