@@ -16,19 +16,27 @@ from contextlib import asynccontextmanager
 from types import ModuleType
 from typing import Any, Protocol
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from bot.channels.web import STATIC_DIR
 from bot.channels.web import router as web_router
 from bot.core.assistant import Assistant
 from troly.config import Settings
+from troly.logs import configure_logging
+from troly.metrics import exposition, mark_process_dead
 
 __all__ = ["create_app", "create_app_from_env", "load_channel"]
 
 logger = logging.getLogger(__name__)
 
 Hook = Callable[[], Awaitable[None]]
+Readiness = Callable[[], dict[str, str]]
+"""Probes each dependency; ``{name: "ok" or why not}``."""
+
+READY_TIMEOUT_S = 10.0
+"""A readiness probe slower than this reports not ready (a hung database or Chroma server)."""
 
 
 class ChatChannel(Protocol):
@@ -89,6 +97,7 @@ def create_app(settings: Settings, *, assistant: Assistant | None = None) -> Fas
             core = await asyncio.to_thread(lambda: Context(settings).assistant())
         app.state.settings = settings
         app.state.assistant = core
+        app.state.readiness = await asyncio.to_thread(_readiness_probe, core)
         shutdowns: list[Hook] = []
         first_channel_route = len(app.router.routes)
         try:
@@ -109,19 +118,58 @@ def create_app(settings: Settings, *, assistant: Assistant | None = None) -> Fas
                     logger.exception("channel shutdown failed")
             # A restarted lifespan (tests, reloads) builds fresh channel routers; drop the stale ones.
             del app.router.routes[first_channel_route:]
+            mark_process_dead()
 
     app = FastAPI(title="troly", summary="Trợ lý văn bản chỉ đạo", lifespan=lifespan)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-    @app.get("/healthz", include_in_schema=False)
-    async def healthz() -> dict[str, str]:
-        """Liveness for load balancers and systemd; deliberately touches no index."""
-        return {"status": "ok"}
-
+    app.include_router(ops_router)
     return app
 
 
+def _readiness_probe(core: Any) -> Readiness | None:
+    """The composition root's probes when the core runs on one (tests may inject a stub core)."""
+    from troly.context import Context
+
+    services = getattr(core, "ctx", None)
+    return services.readiness if isinstance(services, Context) else None
+
+
+ops_router = APIRouter(include_in_schema=False)
+
+
+@ops_router.get("/healthz")
+async def healthz() -> dict[str, str]:
+    """Liveness for load balancers and systemd: the process answers; touches no dependency."""
+    return {"status": "ok"}
+
+
+@ops_router.get("/readyz")
+async def readyz(request: Request) -> JSONResponse:
+    """Readiness: 200 when the database, Chroma and the embedding model answer, else 503 with a
+    JSON body naming what is not ready (``{"status": "unavailable", "checks": {...}}``)."""
+    probe: Readiness | None = request.app.state.readiness
+    if probe is None:
+        return JSONResponse({"status": "ok", "checks": {}})
+    try:
+        checks = await asyncio.wait_for(asyncio.to_thread(probe), timeout=READY_TIMEOUT_S)
+    except TimeoutError:
+        return JSONResponse({"status": "unavailable", "checks": {"timeout": f"> {READY_TIMEOUT_S:g} s"}}, 503)
+    ready = all(v == "ok" for v in checks.values())
+    return JSONResponse({"status": "ok" if ready else "unavailable", "checks": checks}, 200 if ready else 503)
+
+
+@ops_router.get("/metrics")
+async def metrics() -> Response:
+    """Prometheus metrics (all workers' when ``PROMETHEUS_MULTIPROC_DIR`` is set)."""
+    body, content_type = await asyncio.to_thread(exposition)
+    return Response(body, media_type=content_type)
+
+
 def create_app_from_env() -> FastAPI:
-    """Factory for ``uvicorn --factory bot.app:create_app_from_env`` (settings from TROLY_*)."""
-    return create_app(Settings())
+    """Factory for ``uvicorn --factory bot.app:create_app_from_env`` (settings from TROLY_*); each
+    worker process configures its logging here (``TROLY_LOG_FORMAT``)."""
+    settings = Settings()
+    configure_logging(settings.log_format, level=logging.INFO)
+    return create_app(settings)

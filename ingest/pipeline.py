@@ -32,6 +32,7 @@ from ingest.loaders import SUPPORTED_SUFFIXES, load
 from ingest.metadata import extract_metadata
 from ingest.tasks import ExtractedTask, extract_tasks
 from troly.errors import FileTooLargeError, IngestError, TrolyError
+from troly.metrics import INGEST_FAILURES, INGEST_FILES
 from troly.models import DocumentRow, PassageRow
 from troly.store import (
     delete_document,
@@ -250,6 +251,8 @@ class Ingestor:
                     if on_result:
                         on_result(result)
             self._on_passages_changed()
+        for result in stats.results:
+            INGEST_FILES.labels(result.status).inc()
         stats.total_seconds = time.perf_counter() - started
         return stats
 
@@ -361,11 +364,13 @@ class Ingestor:
             )
         except TrolyError as e:
             logger.warning("ingest failed for %s: %s", path, e)
+            INGEST_FAILURES.labels(type(e).__name__).inc()
             return FileResult(
                 shown, "failed", reason=str(e), user_reason=e.user_message, seconds=time.perf_counter() - t0
             )
         except Exception as e:  # a bug or an unexpected library error: still never stop the batch
             logger.exception("unexpected error while ingesting %s", path)
+            INGEST_FAILURES.labels("unexpected").inc()
             return FileResult(
                 shown,
                 "failed",

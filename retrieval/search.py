@@ -17,6 +17,7 @@ from sqlalchemy import func, or_, select
 
 from retrieval.fusion import fuse
 from retrieval.query import AnalyzedQuery, analyze, load_abbreviations
+from troly.metrics import RETRIEVAL_SECONDS
 from troly.models import DocumentRow, PassageRow
 from troly.store import passages_by_ids
 from troly.text import fold
@@ -118,6 +119,12 @@ class Searcher:
         """Ranked hits for each query (best first)."""
         if not queries:
             return []
+        with RETRIEVAL_SECONDS.labels(mode).time():
+            return self._batch_search(queries, k=k, mode=mode, filters=filters)
+
+    def _batch_search(
+        self, queries: Sequence[str], *, k: int, mode: Mode, filters: SearchFilters | None
+    ) -> list[list[Hit]]:
         analyzed = [analyze(q, abbreviations=self._abbreviations) for q in queries]
         if mode in ("hybrid", "bm25"):
             # The one point where a reader notices passages another process changed (SQL's generation).

@@ -433,9 +433,10 @@ def serve(
 
     from bot.app import create_app
 
-    quiet_logging(logging.INFO)
     settings = Settings()
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+    quiet_logging(logging.INFO, log_format=settings.log_format)
+    # log_config=None: uvicorn's own loggers go through the handler configured above (text or JSON).
+    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port, log_config=None)
 
 
 @app.command()

@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     zalo_base_url: str = "https://bot-api.zaloplatforms.com"
     zalo_webhook_secret: str | None = None
     zalo_webhook_url: str | None = Field(default=None, description="Public URL of /webhooks/zalo.")
+    log_format: str = Field(
+        default="text", pattern="^(text|json)$", description="'json': one JSON object per log line (for log shippers)."
+    )
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=1, le=65535)
     max_message_chars: int = Field(default=4000, ge=1, description="Longer user messages are refused politely.")

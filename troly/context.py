@@ -22,6 +22,7 @@ import troly.ideas.models  # noqa: F401  (registers the idea tables before the d
 from troly.clock import Clock, local_now, system_clock
 from troly.config import Settings
 from troly.db import Database
+from troly.logs import configure_logging
 
 if TYPE_CHECKING:
     from bot.core.assistant import Assistant
@@ -132,6 +133,39 @@ class Context:
             self._catalogue = (base, now, full)
         return full if full is not None else base
 
+    # ---- readiness ----------------------------------------------------------------------------
+
+    def readiness(self) -> dict[str, str]:
+        """Probe what answering needs: ``{"database"|"chroma"|"embedding": "ok" or why not}``.
+
+        The database answers ``SELECT 1``; Chroma answers its heartbeat; the embedding model is
+        loaded (this loads it on the first probe, so a worker reports ready once it can embed).
+        A failure is logged with its detail; the returned reason names only the error's class,
+        since a database error may quote its URL.
+        """
+        from retrieval.embeddings import LazyEmbedder
+
+        def database() -> None:
+            with self.db.engine.connect() as conn:
+                conn.exec_driver_sql("SELECT 1")
+
+        def chroma() -> None:
+            self.chroma().heartbeat()
+
+        def embedding() -> None:
+            if isinstance(self._embedder, LazyEmbedder):
+                self._embedder.load()
+
+        checks: dict[str, str] = {}
+        for name, probe in (("database", database), ("chroma", chroma), ("embedding", embedding)):
+            try:
+                probe()
+                checks[name] = "ok"
+            except Exception as e:
+                logger.warning("readiness: %s is not ready: %s", name, e)
+                checks[name] = f"error: {type(e).__name__}"
+        return checks
+
     # ---- services -----------------------------------------------------------------------------
 
     def ingestor(self) -> Ingestor:
@@ -189,14 +223,14 @@ class Context:
         return Assistant(self, clock=clock)
 
 
-def quiet_logging(level: int = logging.WARNING) -> None:
-    """Log format for command-line processes; noisy libraries at WARNING (httpx: request URLs carry bot tokens)."""
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "bm25s", "chromadb"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+def quiet_logging(level: int = logging.WARNING, *, log_format: str = "text") -> None:
+    """Log set-up of command-line processes (:func:`troly.logs.configure_logging`): plain or JSON
+    lines on stderr, noisy libraries at WARNING (httpx: request URLs carry bot tokens)."""
+    configure_logging(log_format, level=level)
 
 
 def open_context() -> Context:
     """The root for one command-line process: settings from ``TROLY_*``, quiet logging."""
-    quiet_logging()
-    return Context(Settings())
+    settings = Settings()
+    quiet_logging(log_format=settings.log_format)
+    return Context(settings)

@@ -25,6 +25,7 @@ from bot.channels.zalo_client import MAX_TEXT_CHARS, ZaloAPIError, ZaloClient
 from bot.core.messages import IncomingMessage, Reply
 from troly.chat_store import ChatStore
 from troly.config import Settings
+from troly.metrics import PENDING_UPDATES
 
 __all__ = [
     "SECRET_HEADER",
@@ -135,9 +136,12 @@ class ZaloAdapter:
 
     def spawn(self, update: dict[str, Any]) -> asyncio.Task[None]:
         """Answer in the background (the task is kept referenced until done)."""
+        pending = PENDING_UPDATES.labels("zalo")
+        pending.inc()
         task = asyncio.create_task(self.process(update))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(lambda _task: pending.dec())
         return task
 
     async def drain(self, timeout: float = 30.0) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
@@ -19,6 +20,7 @@ from bot.core.services import CoreServices, admin_check
 from troly.chat_store import ChatStore
 from troly.clock import Clock, local_now
 from troly.errors import TrolyError
+from troly.metrics import REQUEST_SECONDS, REQUESTS
 
 __all__ = ["Assistant", "DeltaSink"]
 
@@ -62,6 +64,13 @@ class Assistant:
         answer's text pieces while an LLM writes it; the returned ``Reply`` is still the whole,
         checked answer and replaces them (after a failure mid-stream it is the extractive answer).
         """
+        started = time.perf_counter()
+        reply = self._answer(msg, on_delta)
+        REQUESTS.labels(msg.channel, reply.intent).inc()
+        REQUEST_SECONDS.labels(msg.channel, reply.intent).observe(time.perf_counter() - started)
+        return reply
+
+    def _answer(self, msg: IncomingMessage, on_delta: DeltaSink | None) -> Reply:
         try:
             return self._conversation.handle(msg, on_delta)
         except TrolyError as e:

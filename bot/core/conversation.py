@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -16,6 +17,7 @@ from troly.chat_store import ChatStore, ConversationState, UserProfile
 from troly.clock import Clock, local_now
 from troly.dates import due_label, period_label
 from troly.errors import UserInputError
+from troly.metrics import LLM_CALLS, LLM_SECONDS
 from troly.outline import strip_list_marker
 
 if TYPE_CHECKING:
@@ -206,6 +208,7 @@ class Conversation:
         """
         from bot.core.llm import LLMAnswerer, LLMUnavailable, parse_answer
 
+        started = time.perf_counter()
         try:
             if self._llm is None:
                 self._llm = LLMAnswerer(self.ctx.settings)
@@ -221,7 +224,11 @@ class Conversation:
                 answer = parse_answer("".join(pieces), len(hits))
         except LLMUnavailable as e:
             logger.warning("LLM unavailable, falling back to the extractive answer: %s", e)
+            LLM_CALLS.labels("fallback").inc()
             return None
+        finally:
+            LLM_SECONDS.observe(time.perf_counter() - started)
+        LLM_CALLS.labels("ok" if answer.cited else "not_cited").inc()
         if not answer.cited:
             return Reply(NOT_FOUND, intent="qa", data={"found": False, "mode": "llm"})
         citations = [

@@ -49,6 +49,7 @@ from bot.channels.telegram.handlers import (
     text,
     unsupported_document,
 )
+from troly.metrics import PENDING_UPDATES
 
 if TYPE_CHECKING:
     from fastapi import APIRouter
@@ -88,18 +89,23 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         if isinstance(update, Update):
             chat, user = update.effective_chat, update.effective_user
             key = chat.id if chat is not None else (user.id if user is not None else None)
-        if key is None:
-            await coroutine
-            return
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        self._users[key] = self._users.get(key, 0) + 1
+        pending = PENDING_UPDATES.labels("telegram")
+        pending.inc()
         try:
-            async with lock:
+            if key is None:
                 await coroutine
+                return
+            lock = self._locks.setdefault(key, asyncio.Lock())
+            self._users[key] = self._users.get(key, 0) + 1
+            try:
+                async with lock:
+                    await coroutine
+            finally:
+                self._users[key] -= 1
+                if not self._users[key]:
+                    del self._users[key], self._locks[key]
         finally:
-            self._users[key] -= 1
-            if not self._users[key]:
-                del self._users[key], self._locks[key]
+            pending.dec()
 
     async def initialize(self) -> None:
         """Nothing to set up."""
