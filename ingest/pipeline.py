@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from troly.db import Database
     from troly.units import UnitCatalogue
 
-__all__ = ["PIPELINE_VERSION", "FileResult", "Ingestor", "VectorStore", "collect_files"]
+__all__ = ["PIPELINE_VERSION", "FileResult", "Ingestor", "ReindexStats", "VectorStore", "collect_files"]
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +81,21 @@ class VectorStore(Protocol):
     def upsert(self, ids: Sequence[str], embeddings: np.ndarray, metadatas: Sequence[dict[str, Any]]) -> None: ...
 
     def delete(self, ids: Iterable[str]) -> int: ...
+
+    def reset(self) -> None:
+        """Drop every vector (the collection is created again on the next write)."""
+        ...
+
+
+@dataclass(slots=True)
+class ReindexStats:
+    """Outcome of :meth:`Ingestor.reindex`: vectors written from SQL's passages and orphans dropped."""
+
+    documents: int = 0
+    passages: int = 0
+    embedded: int = 0
+    orphans_removed: int = 0
+    seconds: float = 0.0
 
 
 @dataclass(slots=True)
@@ -271,6 +286,51 @@ class Ingestor:
                 self._on_passages_changed()
         return ids
 
+    def reindex(self, *, rebuild: bool = False, on_document: Callable[[str], None] | None = None) -> ReindexStats:
+        """Bring the indexes in line with SQL's passages, without reading any file again.
+
+        Passages without a vector are embedded (the same text and metadata as at ingest), vectors
+        without a passage are deleted, and the passage-set generation is bumped so every process
+        rebuilds its BM25 index from SQL. With ``rebuild`` the vector collection is dropped first,
+        so every passage is embedded again: after a restore, a lost Chroma, or a new model.
+        """
+        from troly.store import bump_passages_generation
+
+        stats = ReindexStats()
+        started = time.perf_counter()
+        with self._lock():
+            if rebuild:
+                self.dense.reset()
+            else:
+                stats.orphans_removed = self.collect_garbage()
+            have = self.dense.ids()
+            with self.db.session() as session:
+                docs = [(d.id, d.file_sha256, _meta_of(d), list(d.passages)) for d in list_documents(session=session)]
+            for doc_id, sha, meta, passages in docs:
+                if on_document:
+                    on_document(doc_id)
+                stats.documents += 1
+                stats.passages += len(passages)
+                missing = [p for p in passages if p.id not in have]
+                if missing:
+                    chunks = [
+                        Chunk(text=p.text, heading_path=list(p.heading_path or []), section=p.section) for p in missing
+                    ]
+                    self._embed_and_upsert(
+                        doc_id, sha, meta, chunks, [p.id for p in missing], ordinals=[p.ordinal for p in missing]
+                    )
+                    stats.embedded += len(missing)
+            with self.db.transaction() as session:
+                for row in list_documents(session=session):
+                    # The passages now have vectors of this model: say so, or the next ingest redoes the file.
+                    _model, sep, rest = row.index_key.partition("|")
+                    if sep:
+                        row.index_key = f"{self.dense.name}|{rest}"
+                bump_passages_generation(session=session)
+            self._on_passages_changed()
+        stats.seconds = time.perf_counter() - started
+        return stats
+
     def collect_garbage(self) -> int:
         """Delete vectors whose passages are not in SQL (left by a crash or a replaced version)."""
         if not self.dense.exists():
@@ -320,7 +380,7 @@ class Ingestor:
             new_ids = [f"{doc_id}#{sha[:10]}#{i:04d}" for i in range(len(prepared.chunks))]
 
             e0 = time.perf_counter()
-            self._embed_and_upsert(doc_id, sha, prepared, new_ids)
+            self._embed_and_upsert(doc_id, sha, prepared.meta, prepared.chunks, new_ids)
             embed_seconds = time.perf_counter() - e0
             stats.embed_seconds += embed_seconds
             stats.passages_embedded += len(new_ids)
@@ -410,9 +470,17 @@ class Ingestor:
             row.tasks_key = TASKS_VERSION
             return len(tasks)
 
-    def _embed_and_upsert(self, doc_id: str, sha: str, prepared: Prepared, ids: list[str]) -> None:
-        meta = prepared.meta
-        texts = [f"{context_header(meta, c.heading_path)}\n{c.text}" for c in prepared.chunks]
+    def _embed_and_upsert(
+        self,
+        doc_id: str,
+        sha: str,
+        meta: DocumentMeta,
+        chunks: Sequence[Chunk],
+        ids: list[str],
+        *,
+        ordinals: Sequence[int] | None = None,
+    ) -> None:
+        texts = [f"{context_header(meta, c.heading_path)}\n{c.text}" for c in chunks]
         embedder = self.embedder
         batch = self.settings.embedding_batch_size
         vectors = [embedder.embed_passages(texts[i : i + batch]) for i in range(0, len(texts), batch)]
@@ -422,7 +490,7 @@ class Ingestor:
         date_int = int(meta.date.strftime("%Y%m%d")) if meta.date else 0
         metadatas = [
             {"doc_id": doc_id, "ordinal": i, "sha": sha[:10], "doc_type": meta.doc_type or "", "date": date_int}
-            for i in range(len(ids))
+            for i in (ordinals if ordinals is not None else range(len(ids)))
         ]
         self.dense.upsert(ids, matrix, metadatas)
 

@@ -113,6 +113,15 @@ class DenseIndex:
             self._collection.delete(ids=ids[start : start + batch])
         return len(ids)
 
+    def reset(self) -> None:
+        """Drop the collection with every vector; the next write creates it again, empty."""
+        if self.exists():
+            try:
+                self._client.delete_collection(self.name)
+            except Exception as e:
+                raise IndexError_(f"cannot drop Chroma collection {self.name!r}: {e}") from e
+        self._opened = None
+
     def ids(self) -> set[str]:
         """Every id in the collection (paged, so large indexes do not hit Chroma's limits)."""
         out: set[str] = set()

@@ -471,6 +471,63 @@ def ask(
         raise typer.Exit(1)
 
 
+@app.command()
+def backup(
+    path: Annotated[Path, typer.Argument(help="New folder, or a file ending in .tar.gz, to write the backup to.")],
+) -> None:
+    """Back up SQL data, the stored original files and the non-secret settings."""
+    from troly.backup import backup as write_backup
+
+    ctx = root.open_context()
+    try:
+        summary = write_backup(ctx.settings, ctx.db, path)
+    except TrolyError as e:
+        _fail(e)
+        return
+    rows = sum(summary.tables.values())
+    console.print(f"Đã sao lưu {rows} dòng dữ liệu ({len(summary.tables)} bảng) và {summary.files} tệp vào {path}.")
+
+
+@app.command()
+def restore(
+    path: Annotated[Path, typer.Argument(help="A backup folder or .tar.gz written by `troly backup`.", exists=True)],
+    force: Annotated[bool, typer.Option("--force", help="Delete the data already here, then restore.")] = False,
+) -> None:
+    """Restore a backup into this TROLY_HOME and database (refused if they hold data, unless --force)."""
+    from troly.backup import restore as read_backup
+
+    ctx = root.open_context()
+    try:
+        summary = read_backup(ctx.settings, ctx.db, path, force=force)
+    except TrolyError as e:
+        _fail(e)
+        return
+    rows = sum(summary.tables.values())
+    console.print(f"Đã khôi phục {rows} dòng dữ liệu và {summary.files} tệp (bản sao lưu lúc {summary.created_at}).")
+    for name, (saved, now) in summary.settings_changed.items():
+        console.print(f"[yellow]Cấu hình khác bản sao lưu:[/yellow] {name}: {saved!r} → {now!r}")
+    for item in summary.skipped:
+        console.print(f"[yellow]Bỏ qua (không có trong phiên bản này):[/yellow] {item}")
+    console.print("Bước tiếp theo: chạy [bold]troly reindex --rebuild[/bold] để dựng lại chỉ mục tìm kiếm.")
+
+
+@app.command()
+def reindex(
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Drop every vector and embed all passages again.")] = False,
+) -> None:
+    """Bring the vector and BM25 indexes in line with the passages in SQL (no document is read again)."""
+    ctx = root.open_context()
+    try:
+        stats = ctx.ingestor().reindex(rebuild=rebuild)
+    except TrolyError as e:
+        _fail(e)
+        return
+    console.print(
+        f"Đã lập lại chỉ mục: {stats.documents} văn bản, {stats.passages} đoạn; "
+        f"{stats.embedded} đoạn được nhúng lại, {stats.orphans_removed} vectơ thừa được xóa ({stats.seconds:.1f}s)."
+    )
+
+
 app.add_typer(ideas_app, name="ideas")
 register_eval_commands(eval_app)
 

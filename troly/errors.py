@@ -11,6 +11,8 @@
     ├── IndexError_                 the vector or lexical index misbehaved
     ├── EmbeddingBackendError       the embedding model could not be loaded
     ├── StorageError                database problems
+    │   └── BackupError             a backup could not be written or read
+    │       └── RestoreRefused      the restore target already holds data (no ``--force``)
     └── UserInputError              bad input from a chat user or the CLI
 
 Logs get ``str(exc)`` (English); users get ``exc.user_message`` (Vietnamese).
@@ -19,6 +21,7 @@ Logs get ``str(exc)`` (English); users get ``exc.user_message`` (Vietnamese).
 from __future__ import annotations
 
 __all__ = [
+    "BackupError",
     "CorruptFileError",
     "EmbeddingBackendError",
     "EmptyDocumentError",
@@ -27,6 +30,7 @@ __all__ = [
     "IndexError_",
     "IngestError",
     "MissingToolError",
+    "RestoreRefused",
     "StorageError",
     "TrolyError",
     "UnsupportedFormatError",
@@ -103,6 +107,21 @@ class StorageError(TrolyError):
     """The database failed."""
 
     user_message = "Cơ sở dữ liệu đang gặp sự cố, vui lòng thử lại sau."
+
+
+class BackupError(StorageError):
+    """A backup could not be written, or a folder or archive is not a troly backup."""
+
+    user_message = "Không sao lưu hoặc khôi phục được dữ liệu; xem chi tiết lỗi bên dưới."
+
+
+class RestoreRefused(BackupError):
+    """The restore target (database or TROLY_HOME) already holds data and ``--force`` was not given."""
+
+    user_message = (
+        "Nơi khôi phục đã có dữ liệu nên không ghi đè. Dùng --force để xóa dữ liệu hiện có rồi khôi phục. "
+        "(The target already holds data; use --force to replace it.)"
+    )
 
 
 class UserInputError(TrolyError):
