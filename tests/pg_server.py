@@ -108,7 +108,7 @@ def pg_url() -> Iterator[str]:
         assert init.returncode == 0, f"initdb failed:\n{init.stdout}\n{init.stderr}"
         options = (
             f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={sock} "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
         )
         start = _run(
             [str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options, "-w", "-t", "60", "start"]

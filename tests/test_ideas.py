@@ -5,14 +5,19 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import sqlite3
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from bot.core.ideas_flow import IdeasFlow
@@ -472,6 +477,33 @@ def test_500_concurrent_submissions(ctx: Context) -> None:
         assert s.scalar(select(func.count()).select_from(IdeaStatusRow)) == 500
         channels = dict(s.execute(select(IdeaRow.channel, func.count()).group_by(IdeaRow.channel)).all())
     assert channels == {"telegram": 250, "zalo": 250}
+
+
+def test_submission_retries_when_the_sqlite_write_lock_wait_runs_out(
+    svc: IdeaService, ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A busy timeout that ran out ("database is locked") wrote nothing: the submission tries again."""
+    real = ctx.db.transaction
+    calls = 0
+
+    @contextmanager
+    def locked_twice() -> Iterator[Session]:
+        nonlocal calls
+        calls += 1
+        if calls <= 2:
+            raise OperationalError("INSERT INTO ideas …", {}, sqlite3.OperationalError("database is locked"))
+        with real() as session:
+            yield session
+
+    monkeypatch.setattr(ctx.db, "transaction", locked_twice)
+    view = svc.submit(draft("Hộp thư góp ý điện tử", "Tỉnh đoàn"))
+    assert calls == 3 and view.code
+    with ctx.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(IdeaRow)) == 1
+
+    calls = -10  # locked on every attempt: the error surfaces after the last one
+    with pytest.raises(OperationalError, match="database is locked"):
+        svc.submit(draft("Hộp thư góp ý thứ hai", "Tỉnh đoàn"))
 
 
 # ----------------------------------------------------------------------------------------------

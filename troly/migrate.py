@@ -87,12 +87,14 @@ def _lock_path(engine: Engine) -> Path | None:
 @contextmanager
 def _alembic_errors() -> Iterator[None]:
     """Alembic's command errors (an unknown revision) as troly's :class:`StorageError`."""
-    from alembic.util import CommandError
-
     try:
         yield
-    except CommandError as e:
-        raise StorageError(str(e), user_message=f"Không thực hiện được migration: {e}") from e
+    except Exception as e:
+        from alembic.util import CommandError  # imported late: a current database never loads Alembic
+
+        if isinstance(e, CommandError):
+            raise StorageError(str(e), user_message=f"Không thực hiện được migration: {e}") from e
+        raise
 
 
 @contextmanager
@@ -152,10 +154,12 @@ def _check_known(conn: Connection, revision: str | None) -> None:
 
 def upgrade(engine: Engine, revision: str = "head") -> Upgrade:
     """Bring the database to ``revision`` (default: the newest) under the migration lock."""
-    from alembic import command
-
     with _alembic_errors(), _locked(engine) as conn, conn.begin():
         before = _revision(conn)
+        if before == HEAD and revision in ("head", HEAD):  # another process upgraded while we waited
+            return Upgrade(before=before, after=before)
+        from alembic import command
+
         adopted = None
         if before is None:
             adopted = _legacy_revision(conn)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from troly.clock import Clock, local_now
 from troly.ideas.importing import ImportResult, import_hash, parse_import_date, read_import_file
@@ -30,6 +30,13 @@ logger = logging.getLogger(__name__)
 
 # Rows of an import file: (row number, the row's fields).
 ImportRows = list[tuple[int, dict[str, Any]]]
+
+_LOCKED_ATTEMPTS = 4  # each waits out the engine's busy timeout (SQLite: 30 s)
+
+
+def _write_lock_timeout(error: OperationalError) -> bool:
+    """SQLite's "database is locked": the busy timeout ran out waiting for the single writer."""
+    return "database is locked" in str(error.orig)
 
 
 class IdeaService:
@@ -72,7 +79,8 @@ class IdeaService:
         now = now or self.now()
         clean = validate_draft(draft, catalogue=self.catalogue, max_description=self.settings.ideas_max_description)
         (vec,) = self._vectors([idea_text(clean.title, clean.description)])
-        for attempt in range(2):
+        token_raced = False
+        for attempt in range(1, _LOCKED_ATTEMPTS + 1):
             try:
                 with self.db.transaction() as session:
                     return submit_idea(
@@ -86,9 +94,15 @@ class IdeaService:
                         tz=self.tz,
                     )
             except IntegrityError:
-                if attempt or not draft.client_token:
+                if token_raced or not draft.client_token:
                     raise
-                # the same client token raced in from another worker: return the stored one
+                token_raced = True  # the same client token raced in from another worker: return the stored one
+            except OperationalError as e:
+                if attempt == _LOCKED_ATTEMPTS or not _write_lock_timeout(e):
+                    raise
+                # SQLite has one writer at a time; under a burst of submissions on a starved machine the
+                # busy timeout may run out before our turn. Nothing was written: try again.
+                logger.warning("idea submission waited too long for the database write lock (attempt %d)", attempt)
         raise AssertionError("unreachable")
 
     def get(self, code: str) -> IdeaView | None:
