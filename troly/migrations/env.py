@@ -6,7 +6,7 @@ what ``troly db revision`` writes into new revisions.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
 from alembic.autogenerate.api import AutogenContext
@@ -21,7 +21,7 @@ if connection is None:
     raise RuntimeError("troly's migrations run through troly.migrate (`troly db upgrade`), which opens the connection")
 
 
-def _render_item(kind: str, obj: Any, _autogen: AutogenContext) -> str | bool:
+def _render_item(kind: str, obj: Any, _autogen: AutogenContext) -> str | Literal[False]:
     """``server_default=func.now()`` as ``sa.func.now()``: Alembic would write ``sa.text('now()')``,
     which SQLite cannot run (``create_all`` says ``CURRENT_TIMESTAMP`` there)."""
     if kind == "server_default" and isinstance(getattr(obj, "arg", None), now):
