@@ -38,7 +38,7 @@ PG_LOCK_KEY = 0x74726F6C79_6462  # "trolydb": the advisory lock every troly proc
 LOCK_TIMEOUT_S = 600.0  # a migration of a large database may take minutes; past that, something is stuck
 VERSION_TABLE = "alembic_version"
 
-# Releases before migrations, newest first: a table only that release had, and its revision.
+# Releases made before migrations, newest first: the tables that identify one, and its revision.
 _LEGACY = ((("unit_attachments",), REV_0_2_0), (("documents", "passages", "ideas"), REV_0_1_0))
 
 
