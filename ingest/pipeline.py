@@ -25,13 +25,16 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
+from zoneinfo import ZoneInfo
 
 from ingest.chunking import chunk_document
 from ingest.clean import clean_text
 from ingest.loaders import SUPPORTED_SUFFIXES, load
 from ingest.metadata import extract_metadata
 from ingest.tasks import ExtractedTask, extract_tasks
+from troly.clock import Clock, local_now, system_clock
 from troly.errors import FileTooLargeError, IngestError, TrolyError
+from troly.followup.identity import reconcile_assignments
 from troly.metrics import INGEST_FAILURES, INGEST_FILES
 from troly.models import DocumentRow, PassageRow
 from troly.store import (
@@ -213,6 +216,7 @@ class Ingestor:
         dense: VectorStore,
         catalogue: UnitCatalogue,
         on_passages_changed: Callable[[], None] | None = None,
+        clock: Clock = system_clock,
     ) -> None:
         """Args:
         settings: file cap, chunk sizes, batch size, province, TROLY_HOME.
@@ -222,6 +226,7 @@ class Ingestor:
         catalogue: resolves the units tasks are assigned to.
         on_passages_changed: called after a run or a removal changed the passage set; the
             composition root points it at the lexical index's ``refresh`` (the writer tells it).
+        clock: the time recorded when a re-ingest creates, keeps or closes tracked assignments.
         """
         self.settings = settings
         self.db = db
@@ -229,6 +234,10 @@ class Ingestor:
         self.dense = dense
         self.catalogue = catalogue
         self._on_passages_changed = on_passages_changed or (lambda: None)
+        self._clock = clock
+
+    def _now(self) -> dt.datetime:
+        return local_now(self._clock, ZoneInfo(self.settings.timezone))
 
     def index_key(self) -> str:
         """What a stored document's passages were built with; a change re-processes the file."""
@@ -280,6 +289,7 @@ class Ingestor:
                 passage_ids = [p.id for d in docs for p in d.passages]
                 for doc_id in ids:
                     delete_document(session=session, doc_id=doc_id)
+                    reconcile_assignments(session=session, doc_id=doc_id, now=self._now())
             if passage_ids:
                 self.dense.delete(passage_ids)
             if ids:
@@ -406,6 +416,7 @@ class Ingestor:
                     ],
                 )
                 replace_tasks(session=session, doc_id=doc_id, tasks=prepared.tasks, passage_ids=new_ids)
+                reconcile_assignments(session=session, doc_id=doc_id, now=self._now())
                 row.tasks_key = TASKS_VERSION
             stale = sorted(set(old_ids) - set(new_ids))
             if stale:
@@ -467,6 +478,7 @@ class Ingestor:
             ]
             tasks = extract_tasks(chunks, _meta_of(row), catalogue=self.catalogue)
             replace_tasks(session=session, doc_id=doc_id, tasks=tasks, passage_ids=[p.id for p in row.passages])
+            reconcile_assignments(session=session, doc_id=doc_id, now=self._now())
             row.tasks_key = TASKS_VERSION
             return len(tasks)
 
@@ -546,6 +558,7 @@ class Ingestor:
         for doc_id, source, pids in targets:
             with self.db.transaction() as session:
                 delete_document(session=session, doc_id=doc_id)
+                reconcile_assignments(session=session, doc_id=doc_id, now=self._now())
             if pids:
                 self.dense.delete(pids)
             results.append(FileResult(source, "removed", doc_id, len(pids), reason="source file is gone"))

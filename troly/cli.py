@@ -17,6 +17,7 @@ from rich.table import Table
 from troly import context as root
 from troly.cli_db import db_app
 from troly.cli_evals import register_eval_commands
+from troly.cli_followup import tasks_app
 from troly.cli_ideas import ideas_app
 from troly.cli_units import units_app
 from troly.config import Settings
@@ -355,15 +356,18 @@ def _print_listing(listing: TaskListing, as_json: bool, title: str) -> None:
     console.print(f"{len(listing.tasks)} nhiệm vụ")
 
 
-@app.command()
+@tasks_app.callback()
 def tasks(
+    ctx: typer.Context,
     unit: Annotated[str | None, typer.Option("--unit", help="Unit, any spelling: 'Tỉnh đoàn', 'Sở KH&CN'.")] = None,
     month: Annotated[str | None, typer.Option("--month", help="YYYY-MM: tasks active that month.")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """List assignments extracted from directives, by unit and month."""
+    """List assignments extracted from directives, by unit and month (sub-commands: their follow-up)."""
     from troly.dates import date_label, month_range
 
+    if ctx.invoked_subcommand is not None:
+        return
     try:
         listing = root.open_context().task_finder().tasks(unit=unit, month=month)
     except TrolyError as e:
@@ -373,6 +377,9 @@ def tasks(
         f" — {date_label(month_range(month)[0], 'month')}" if month else ""
     )
     _print_listing(listing, as_json, title)
+
+
+app.add_typer(tasks_app, name="tasks")
 
 
 @app.command()

@@ -18,6 +18,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+import troly.followup.models  # (registers the follow-up tables before the database opens)
 import troly.ideas.models  # noqa: F401  (registers the idea tables before the database opens)
 from troly.clock import Clock, local_now, system_clock
 from troly.config import Settings
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from retrieval.embeddings import Embedder
     from retrieval.search import Searcher
     from retrieval.sparse import LexicalIndex
+    from troly.followup.service import FollowupService
     from troly.ideas.service import IdeaService
     from troly.units import UnitCatalogue
 
@@ -180,6 +182,7 @@ class Context:
                 dense=self.dense(),
                 catalogue=self.catalogue(),
                 on_passages_changed=self.lexical().refresh,
+                clock=self.clock,
             )
         return self._ingestor
 
@@ -215,6 +218,12 @@ class Context:
             embedder=self._embedder,
             clock=clock or self.clock,
         )
+
+    def followup_service(self, *, clock: Clock | None = None) -> FollowupService:
+        """Assignment follow-up (codes, statuses, progress reports); ``clock`` overrides this context's."""
+        from troly.followup.service import FollowupService
+
+        return FollowupService(self.settings, db=self.db, catalogue=self.catalogue, clock=clock or self.clock)
 
     def assistant(self, *, clock: Clock | None = None) -> Assistant:
         """The conversation core over this context's services."""

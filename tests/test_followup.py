@@ -1,0 +1,385 @@
+"""Follow-up of assignments: codes across re-ingest, statuses with history, races, the report and its XLSX, the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from troly.config import Settings
+from troly.context import Context
+from troly.dates import Due, Recurrence
+from troly.followup import (
+    CANCELLED,
+    DONE,
+    HEADERS,
+    IN_PROGRESS,
+    NOT_STARTED,
+    FollowupConflict,
+    FollowupInputError,
+    FollowupService,
+    export_xlsx,
+    find_evidence,
+    normalise_status,
+    parse_code,
+    reconcile_assignments,
+)
+from troly.followup import store as fstore
+from troly.models import DocumentRow
+from troly.store import replace_tasks
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+DOC = "2024-09-19-tb-174"
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def set(self, y: int, m: int, d: int) -> None:
+        self.now = dt.datetime(y, m, d, 9, 0, tzinfo=TZ)
+
+
+@dataclass
+class A:
+    name: str
+    unit_id: str | None
+    role: str = "lead"
+
+
+@dataclass
+class T:
+    """What ``replace_tasks`` reads of an extracted task."""
+
+    text: str
+    assignees: list[A]
+    heading_path: list[str] = field(default_factory=lambda: ["I. NHIỆM VỤ"])
+    due: Due | None = None
+    recurrence: Recurrence | None = None
+    quota: Any = None
+    role: str = "directive"
+    section: str = ""
+    passage: str = ""
+    ordinal: int = 0
+    due_inherited: bool = False
+    chunk_index: int = -1
+    unknown_units: tuple[str, ...] = ()
+
+
+def due(y: int, m: int, d: int) -> Due:
+    day = dt.date(y, m, d)
+    return Due(kind="date", start=day, end=day, precision="day", text=f"trước ngày {d}/{m}/{y}")
+
+
+SOTP = A("Sở Tư pháp", "so-tu-phap")
+SONV = A("Sở Nội vụ", "so-noi-vu")
+TD = A("Tỉnh đoàn", "tinh-doan")
+
+
+def notice(*, corrected: bool = False) -> list[T]:
+    """The notice's tasks; the corrected version fixes a typo, moves one deadline, drops one task, adds one."""
+    tasks = [
+        T(
+            "Sở Tư pháp chủ trì rà soát các văn bản quy phạm pháp luật về chuyển đổi số.",
+            [SOTP, A("Sở Nội vụ", "so-noi-vu", "cooperate")],
+            due=due(2024, 10, 15),
+        ),
+        T("Sở Nội vụ tham mưu kiện toàn Ban Chỉ đạo chuyển đổi số của tỉnh.", [SONV], due=due(2024, 10, 31)),
+        T("Tỉnh đoàn triển khai Tổ công nghệ số cộng đồng tại các thôn, tổ dân phố.", [TD], due=due(2024, 11, 30)),
+        T(
+            "Sở Tư pháp báo cáo kết quả thực hiện hằng tháng.",
+            [SOTP],
+            recurrence=Recurrence(period="month", text="hằng tháng"),
+        ),
+        T("Sở Nội vụ tổ chức hội nghị sơ kết công tác cải cách hành chính.", [SONV], due=due(2024, 12, 20)),
+    ]
+    if corrected:
+        tasks[1] = T(
+            "Sở Nội vụ tham mưu kiện toàn Ban Chỉ đạo về chuyển đổi số của tỉnh.", [SONV], due=due(2024, 11, 15)
+        )
+        del tasks[4]
+        tasks.append(
+            T("Tỉnh đoàn phát động cuộc thi ý tưởng khởi nghiệp sáng tạo.", [TD], heading_path=["II. TỔ CHỨC"])
+        )
+    for i, t in enumerate(tasks):
+        t.ordinal = i
+    return tasks
+
+
+def ingest(ctx: Context, tasks: list[T], now: dt.datetime) -> None:
+    """What the ingest pipeline does with a (re-)extracted document, in one transaction."""
+    with ctx.db.transaction() as session:
+        if session.get(DocumentRow, DOC) is None:
+            session.add(
+                DocumentRow(
+                    id=DOC, source_path=f"/x/{DOC}.docx", file_name=f"{DOC}.docx", file_sha256="0" * 64, file_size=1,
+                    source_format="docx", index_key="k", number="174/TB-UBND", doc_type="Thông báo",
+                    date=dt.date(2024, 9, 19),
+                )
+            )  # fmt: skip
+            session.flush()
+        replace_tasks(session=session, doc_id=DOC, tasks=tasks, passage_ids=[])
+        reconcile_assignments(session=session, doc_id=DOC, now=now)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(dt.datetime(2024, 9, 20, 9, 0, tzinfo=TZ))
+
+
+@pytest.fixture
+def ctx(tmp_path: Path, clock: Clock) -> Context:
+    return Context(Settings(home=tmp_path / "home", admins="telegram:admin1"), clock=clock)
+
+
+@pytest.fixture
+def svc(ctx: Context, clock: Clock) -> FollowupService:
+    ingest(ctx, notice(), clock())
+    return ctx.followup_service()
+
+
+def codes(svc: FollowupService, unit: str) -> dict[str, str]:
+    """Each of the unit's assignments → its code."""
+    return {v.text: v.code for v in svc.of_unit(svc.resolve_unit(unit))}
+
+
+def test_words_and_codes() -> None:
+    assert normalise_status("Đã hoàn thành") == DONE and normalise_status("dang thuc hien") == IN_PROGRESS
+    assert normalise_status("đã thay thế/huỷ") == CANCELLED and normalise_status("bay") is None
+    assert parse_code("NV-2026-000123 đã xong") == (2026, 123) and parse_code("nv-7") == (None, 7)
+    assert find_evidence("NV-1 đã hoàn thành, đã ban hành Kế hoạch 45/KH-UBND ngày 3/10") == "Kế hoạch 45/KH-UBND"
+    assert find_evidence("đang làm") is None
+
+
+def test_codes_and_statuses_survive_reingest(ctx: Context, svc: FollowupService, clock: Clock) -> None:
+    """Unchanged re-ingest keeps everything; a corrected notice keeps matched codes and statuses,
+    closes the dropped task with its history and gives the new one a new code."""
+    before = {
+        v.text: v.code for u in ("Sở Tư pháp", "Sở Nội vụ", "Tỉnh đoàn") for v in svc.of_unit(svc.resolve_unit(u))
+    }
+    assert len(set(before.values())) == 5 and all(c.startswith("NV-2024-") for c in before.values())
+    kien_toan = next(c for t, c in before.items() if "kiện toàn" in t)
+    hoi_nghi = next(c for t, c in before.items() if "hội nghị" in t)
+    nv = svc.resolve_unit("Sở Nội vụ")
+    clock.set(2024, 10, 1)
+    svc.report_status(kien_toan, "đang thực hiện", unit=nv, by="telegram:9", channel="telegram", note="đang dự thảo")
+    svc.report_status(
+        hoi_nghi, "hoàn thành", unit=nv, by="zalo:5", channel="zalo", note="đã tổ chức, Báo cáo 12/BC-SNV"
+    )
+
+    ingest(ctx, notice(), clock())  # unchanged
+    after = {v.text: v.code for u in ("Sở Tư pháp", "Sở Nội vụ", "Tỉnh đoàn") for v in svc.of_unit(svc.resolve_unit(u))}
+    assert after == before
+
+    clock.set(2024, 10, 5)
+    ingest(ctx, notice(corrected=True), clock())
+    (kt,) = svc.get(kien_toan)
+    assert kt.status == IN_PROGRESS and "Ban Chỉ đạo về chuyển đổi số" in kt.text and kt.due_end == "2024-11-15"
+    (hn,) = svc.get(hoi_nghi)
+    assert hn.status == CANCELLED and not hn.open and hn.result == "Báo cáo 12/BC-SNV"
+    assert [(e.from_status, e.to_status, e.channel) for e in hn.history] == [
+        (None, NOT_STARTED, "ingest"),
+        (NOT_STARTED, DONE, "zalo"),
+        (DONE, CANCELLED, "ingest"),
+    ]
+    new = [v for v in svc.of_unit(svc.resolve_unit("Tỉnh đoàn")) if "khởi nghiệp" in v.text]
+    assert len(new) == 1 and new[0].code not in before.values() and new[0].status == NOT_STARTED
+    with pytest.raises(FollowupInputError) as err:
+        svc.report_status(hoi_nghi, "hoàn thành", unit=nv, by="telegram:9", channel="telegram")
+    assert "đã được thay thế/huỷ" in err.value.user_message
+
+    ingest(ctx, notice(), clock())  # the task comes back: so do its code and status
+    (hn,) = svc.get(hoi_nghi)
+    assert hn.open and hn.status == DONE
+
+
+def test_status_rules_and_bad_input(svc: FollowupService, clock: Clock) -> None:
+    tp, nv = svc.resolve_unit("Sở Tư pháp"), svc.resolve_unit("Sở Nội vụ")
+    c = codes(svc, "Sở Tư pháp")
+    ra_soat = next(v for k, v in c.items() if "rà soát" in k)
+    with pytest.raises(FollowupInputError, match="no assignment") as err:
+        svc.report_status("NV-2024-999999", "hoàn thành", unit=tp, by="u", channel="web")
+    assert "Không tìm thấy nhiệm vụ mã NV-2024-999999" in err.value.user_message
+    with pytest.raises(FollowupInputError) as err:
+        svc.report_status(ra_soat, "hoàn thành", unit=svc.resolve_unit("Tỉnh đoàn"), by="u", channel="web")
+    assert "không giao cho Tỉnh đoàn" in err.value.user_message
+    with pytest.raises(FollowupInputError) as err:
+        svc.report_status(ra_soat, "không thực hiện được", unit=tp, by="u", channel="web")
+    assert "lý do" in err.value.user_message
+    with pytest.raises(FollowupInputError) as err:
+        svc.report_status(ra_soat, "đã xong rồi nhé", unit=tp, by="u", channel="web")
+    assert "Tình trạng không hợp lệ" in err.value.user_message
+    with pytest.raises(FollowupInputError) as err:
+        svc.report_status(ra_soat, "hoàn thành", unit=None, by="admin", channel="cli", admin=True)
+    assert "nhiều đơn vị" in err.value.user_message
+
+    clock.set(2024, 10, 10)
+    done = svc.report_status(
+        ra_soat, "hoàn thành", unit=tp, by="telegram:1", channel="telegram", note="Công văn 88/STP-VP"
+    )
+    assert (
+        done.result == "Công văn 88/STP-VP"
+        and done.category == "hoàn thành đúng hạn"
+        and done.completed_on == "2024-10-10"
+    )
+    # the cooperating unit's line is its own
+    assert svc.report_status(ra_soat, "đang thực hiện", unit=nv, by="zalo:2", channel="zalo").status == IN_PROGRESS
+
+    confirmed = svc.confirm(ra_soat, unit=tp, by="telegram:admin1", channel="telegram", expected_version=done.version)
+    assert confirmed.confirmed
+    with pytest.raises(FollowupInputError) as err:
+        svc.report_status(ra_soat, "đang thực hiện", unit=tp, by="telegram:1", channel="telegram")
+    assert "đã xác nhận" in err.value.user_message
+    # two admins act on what they saw: the second one's version is stale
+    with pytest.raises(FollowupConflict) as err:
+        svc.reopen(ra_soat, unit=tp, by="telegram:admin2", channel="telegram", expected_version=done.version)
+    assert "vừa được người khác cập nhật" in err.value.user_message
+    reopened = svc.reopen(ra_soat, unit=tp, by="telegram:admin1", channel="telegram", note="thiếu phụ lục")
+    assert reopened.status == IN_PROGRESS and not reopened.confirmed and reopened.completed_on is None
+    assert [e.action for e in reopened.history] == ["ingest", "report", "confirm", "reopen"]
+
+
+def test_concurrent_writers_are_refused_not_lost(ctx: Context, svc: FollowupService) -> None:
+    """Two sessions read the same line; the later commit fails on the version column, history intact."""
+    code = next(iter(codes(svc, "Tỉnh đoàn").values()))
+    now = ctx.now()
+    s1, s2 = ctx.db.session(), ctx.db.session()
+    try:
+        fstore.report_status(
+            session=s1,
+            code=code,
+            status="đang thực hiện",
+            unit_id="tinh-doan",
+            by="a1",
+            channel="web",
+            now=now,
+            tz=TZ,
+            admin=True,
+        )
+        seen = fstore.find_assignment(session=s2, code=code)  # the second admin's read, before the first commits
+        assert seen is not None and [u.version for u in seen.units] == [1]
+        s1.commit()
+        with pytest.raises(FollowupConflict):
+            fstore.report_status(
+                session=s2,
+                code=code,
+                status="hoàn thành",
+                unit_id="tinh-doan",
+                by="a2",
+                channel="web",
+                now=now,
+                tz=TZ,
+                admin=True,
+            )
+        s2.rollback()
+    finally:
+        s1.close()
+        s2.close()
+    (v,) = svc.get(code)
+    assert v.status == IN_PROGRESS and [e.by for e in v.history][-1] == "a1"
+
+
+def test_recurring_duty_has_a_status_per_period(svc: FollowupService, clock: Clock) -> None:
+    tp = svc.resolve_unit("Sở Tư pháp")
+    code = next(v for k, v in codes(svc, "Sở Tư pháp").items() if "báo cáo" in k)
+    clock.set(2024, 10, 20)
+    v = svc.report_status(code, "hoàn thành", unit=tp, by="u", channel="web", note="Báo cáo 101/BC-STP")
+    clock.set(2024, 11, 18)
+    v = svc.report_status(code, "hoàn thành", unit=tp, by="u", channel="web", note="Báo cáo 115/BC-STP")
+    assert v.category == "thường xuyên" and [e.period for e in v.history[1:]] == ["2024-10", "2024-11"]
+
+
+def month_of_reports(svc: FollowupService, clock: Clock) -> None:
+    """Hand count on 2024-12-01: rà soát done on time (10/10 ≤ 15/10); kiện toàn done late (5/11 >
+    31/10); Tổ CNS in progress, due 30/11 → overdue; hằng tháng → thường xuyên; hội nghị due 20/12 →
+    in progress within its deadline."""
+    tp, nv, td = (svc.resolve_unit(u) for u in ("Sở Tư pháp", "Sở Nội vụ", "Tỉnh đoàn"))
+    c = {**codes(svc, "Sở Tư pháp"), **codes(svc, "Sở Nội vụ"), **codes(svc, "Tỉnh đoàn")}
+    pick = lambda word: next(v for k, v in c.items() if word in k)  # noqa: E731
+    clock.set(2024, 10, 10)
+    svc.report_status(
+        pick("rà soát"), "hoàn thành", unit=tp, by="telegram:1", channel="telegram", note="Công văn 88/STP-VP"
+    )
+    clock.set(2024, 11, 5)
+    svc.report_status(
+        pick("kiện toàn"), "hoàn thành", unit=nv, by="zalo:2", channel="zalo", note="Quyết định 1234/QĐ-UBND"
+    )
+    svc.report_status(pick("Tổ công"), "đang thực hiện", unit=td, by="telegram:3", channel="telegram")
+    clock.set(2024, 12, 1)
+
+
+def test_report_counts_and_xlsx_agree_with_a_hand_count(svc: FollowupService, clock: Clock, tmp_path: Path) -> None:
+    month_of_reports(svc, clock)
+    report = svc.report(doc="174/TB-UBND")
+    assert report.total == 5
+    assert report.counts == {
+        "hoàn thành đúng hạn": 1,
+        "hoàn thành quá hạn": 1,
+        "đang thực hiện trong hạn": 1,
+        "quá hạn chưa hoàn thành": 1,
+        "thường xuyên": 1,
+        "không thực hiện được": 0,
+    }
+    assert report.summary().startswith("Hoàn thành 2/5 nhiệm vụ")
+    path = export_xlsx(report, tmp_path / "phuluc.xlsx")
+    ws = load_workbook(path)["Phu luc"]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[2] == HEADERS
+    body = rows[3:]
+    assert [r[0] for r in body] == [1, 2, 3, 4, 5]
+    first = body[0]
+    assert first[2] == "Sở Tư pháp" and first[3] == "Sở Nội vụ" and first[5] == "hoàn thành đúng hạn"
+    assert first[6] == "Công văn 88/STP-VP" and "15/10/2024" in first[4]
+    assert sorted(r[5] for r in body) == sorted(k for k, n in report.counts.items() for _ in range(n))
+    summary = dict(load_workbook(path)["Tong hop"].iter_rows(values_only=True))
+    assert summary["Tổng số"] == 5 and summary["hoàn thành quá hạn"] == 1
+    # one unit, and a period: December keeps what is due then, no deadline, and what is still overdue
+    assert svc.report(unit="Sở Nội vụ").counts["hoàn thành quá hạn"] == 1
+    dec = svc.report(start=dt.date(2024, 12, 1), end=dt.date(2024, 12, 31))
+    assert sorted(line.category for line in dec.lines) == [
+        "quá hạn chưa hoàn thành",
+        "thường xuyên",
+        "đang thực hiện trong hạn",
+    ]
+
+
+def test_cli_status_and_report(
+    ctx: Context, svc: FollowupService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from troly.cli import app
+
+    monkeypatch.setenv("TROLY_HOME", str(ctx.settings.home))
+    code = next(v for k, v in codes(svc, "Sở Nội vụ").items() if "kiện toàn" in k)
+    runner = CliRunner()
+    res = runner.invoke(app, ["tasks", "status", code, "hoàn thành", "--unit", "Sở Nội vụ", "--note", "đã ban hành Quyết định 1234/QĐ-UBND", "--today", "2024-10-20", "--json"])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert (
+        data["status"] == "hoàn thành"
+        and data["result"] == "Quyết định 1234/QĐ-UBND"
+        and data["category"] == "hoàn thành đúng hạn"
+    )
+    res = runner.invoke(app, ["tasks", "status", "NV-2024-999999", "hoàn thành", "--unit", "Sở Nội vụ"])
+    assert res.exit_code == 2 and "Không tìm thấy nhiệm vụ" in res.output
+    xlsx = tmp_path / "bc.xlsx"
+    res = runner.invoke(
+        app, ["tasks", "report", "--doc", "174/TB-UBND", "--today", "2024-12-01", "--xlsx", str(xlsx), "--json"]
+    )
+    assert res.exit_code == 0, res.output
+    counts = json.loads(res.output)["counts"]
+    assert counts["hoàn thành đúng hạn"] == 1 and counts["quá hạn chưa hoàn thành"] == 2 and counts["thường xuyên"] == 1
+    assert load_workbook(xlsx)["Phu luc"].max_row == 3 + 5
+    res = runner.invoke(app, ["tasks", "report", "--doc", "999/XX"])
+    assert res.exit_code == 2 and "Không tìm thấy văn bản" in res.output

@@ -1,0 +1,213 @@
+"""The follow-up service: the store with the composition root's database, catalogue and clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from troly.clock import Clock, local_now
+from troly.errors import UserInputError
+from troly.followup import store
+from troly.followup.identity import ReconcileStats, reconcile_assignments
+from troly.followup.models import AssignmentRow
+from troly.followup.report import ProgressReport, build_report
+from troly.followup.views import AssigneeView, view_of
+from troly.models import TaskRow
+from troly.store import find_document
+
+if TYPE_CHECKING:
+    from troly.config import Settings
+    from troly.db import Database
+    from troly.units import UnitCatalogue
+
+__all__ = ["FollowupService", "UnitRef"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRef:
+    id: str
+    name: str
+
+
+class FollowupService:
+    """What the CLI and the chat flows call; each method is one transaction."""
+
+    def __init__(
+        self, settings: Settings, *, db: Database, catalogue: Callable[[], UnitCatalogue], clock: Clock
+    ) -> None:
+        """Args:
+        settings: the time zone.
+        db: where assignments and statuses are stored.
+        catalogue: the current unit catalogue (resolves "Sở KH&CN" to a unit id).
+        clock: the current instant.
+        """
+        self.settings = settings
+        self.db = db
+        self._catalogue = catalogue
+        self.tz = ZoneInfo(settings.timezone)
+        self._clock = clock
+
+    def now(self) -> dt.datetime:
+        return local_now(self._clock, self.tz)
+
+    def today(self) -> dt.date:
+        return self.now().date()
+
+    # ---- identities ---------------------------------------------------------------------------
+
+    def sync(self) -> ReconcileStats:
+        """Track documents whose tasks predate the follow-up (or a database built before it)."""
+        total = ReconcileStats()
+        with self.db.transaction() as session:
+            with_tasks = set(session.scalars(select(TaskRow.doc_id).distinct()))
+            tracked = set(session.scalars(select(AssignmentRow.doc_id).distinct()))
+            for doc_id in sorted(with_tasks - tracked):
+                s = reconcile_assignments(session=session, doc_id=doc_id, now=self.now())
+                total.created += s.created
+        if total.created:
+            logger.info("follow-up: %d assignments of untracked documents got codes", total.created)
+        return total
+
+    def resolve_unit(self, name: str) -> UnitRef:
+        match = self._catalogue().resolve(name)
+        if match is None:
+            raise UserInputError(
+                f"unknown unit {name!r}",
+                user_message=f"Chưa nhận ra đơn vị “{name[:80]}”. Vui lòng ghi rõ tên, ví dụ: Sở Tư pháp, UBND xã Tây Sơn.",
+            )
+        return UnitRef(match.unit.id, match.unit.name)
+
+    def _doc_ids(self, session: object, ref: str) -> list[str]:
+        docs = find_document(session=session, ref=ref)  # type: ignore[arg-type]
+        if not docs:
+            raise UserInputError(
+                f"unknown document {ref!r}",
+                user_message=f"Không tìm thấy văn bản “{ref[:80]}” (ghi số hiệu như 174/TB-UBND).",
+            )
+        return [d.id for d in docs]
+
+    # ---- statuses -----------------------------------------------------------------------------
+
+    def report_status(
+        self,
+        code: str,
+        status: str,
+        *,
+        unit: UnitRef | None,
+        by: str,
+        channel: str,
+        note: str | None = None,
+        evidence: str | None = None,
+        admin: bool = False,
+        expected_version: int | None = None,
+        period: str | None = None,
+    ) -> AssigneeView:
+        """Record progress (see :func:`troly.followup.store.report_status`)."""
+        self.sync()
+        with self.db.transaction() as session:
+            return store.report_status(
+                session=session,
+                code=code,
+                status=status,
+                unit_id=unit.id if unit else None,
+                unit_name=unit.name if unit else None,
+                by=by,
+                channel=channel,
+                now=self.now(),
+                tz=self.tz,
+                note=note,
+                evidence=evidence,
+                admin=admin,
+                expected_version=expected_version,
+                period=period,
+            )
+
+    def confirm(
+        self, code: str, *, unit: UnitRef | None, by: str, channel: str, expected_version: int | None = None
+    ) -> AssigneeView:
+        with self.db.transaction() as session:
+            return store.confirm(
+                session=session,
+                code=code,
+                unit_id=unit.id if unit else None,
+                by=by,
+                channel=channel,
+                now=self.now(),
+                tz=self.tz,
+                expected_version=expected_version,
+            )
+
+    def reopen(
+        self,
+        code: str,
+        *,
+        unit: UnitRef | None,
+        by: str,
+        channel: str,
+        note: str | None = None,
+        expected_version: int | None = None,
+    ) -> AssigneeView:
+        with self.db.transaction() as session:
+            return store.reopen(
+                session=session,
+                code=code,
+                unit_id=unit.id if unit else None,
+                by=by,
+                channel=channel,
+                now=self.now(),
+                tz=self.tz,
+                note=note,
+                expected_version=expected_version,
+            )
+
+    # ---- reading ------------------------------------------------------------------------------
+
+    def get(self, code: str) -> list[AssigneeView]:
+        """Every assignee line of one assignment, with its history (empty for an unknown code)."""
+        self.sync()
+        with self.db.session() as session:
+            a = store.find_assignment(session=session, code=code)
+            if a is None:
+                return []
+            return [view_of(u, as_of=self.today(), tz=self.tz, history=True) for u in a.units]
+
+    def of_unit(self, unit: UnitRef, *, include_closed: bool = False) -> list[AssigneeView]:
+        """A unit's own assignment lines, in document order."""
+        self.sync()
+        with self.db.session() as session:
+            rows = store.assignee_rows(session=session, unit_ids=[unit.id], include_closed=include_closed)
+            return [view_of(u, as_of=self.today(), tz=self.tz) for u in rows]
+
+    def report(
+        self,
+        *,
+        doc: str | None = None,
+        unit: str | None = None,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        as_of: dt.date | None = None,
+    ) -> ProgressReport:
+        """The progress report for a document, a unit, a period, or the province (all filters optional)."""
+        if start and end and start > end:
+            raise UserInputError("start after end", user_message="Ngày bắt đầu phải trước ngày kết thúc.")
+        self.sync()
+        ref = self.resolve_unit(unit) if unit else None
+        with self.db.session() as session:
+            doc_ids = self._doc_ids(session, doc) if doc else None
+            rows = store.assignee_rows(
+                session=session, doc_ids=doc_ids, unit_ids=[ref.id] if ref else None, start=start, end=end
+            )
+            scope = [f"văn bản {doc}" if doc else "", ref.name if ref else ""]
+            if start or end:
+                scope.append(f"từ {start:%d/%m/%Y}" if start else "")
+                scope.append(f"đến {end:%d/%m/%Y}" if end else "")
+            title = "Tình hình thực hiện nhiệm vụ " + (" ".join(s for s in scope if s) or "toàn tỉnh")
+            return build_report(rows, as_of=as_of or self.today(), title=title, per_unit=ref is not None, start=start)
