@@ -21,6 +21,7 @@ from troly.metrics import LLM_CALLS, LLM_SECONDS
 from troly.outline import strip_list_marker
 
 if TYPE_CHECKING:
+    from bot.core.followup_flow import FollowupFlow
     from bot.core.ideas_flow import IdeasFlow
     from bot.core.llm import LLMAnswerer
     from retrieval.directives import TaskFinder, TaskListing
@@ -44,6 +45,8 @@ Các lệnh:
 /hanchot [tuần này | tháng này | dd/mm] — các hạn sắp tới
 /donvi <tên đơn vị> — đặt đơn vị của bạn để hỏi "nhiệm vụ của tôi"
 /ytuong — gửi ý tưởng đổi mới sáng tạo; /chitieu [tháng] — tiến độ chỉ tiêu ý tưởng
+/baocao — báo cáo tiến độ nhiệm vụ của đơn vị (hoặc gõ: “NV-2026-000123 đã hoàn thành, …”)
+/tiendo [đơn vị] — tình hình thực hiện nhiệm vụ theo tình trạng
 /tailieu, /reindex — dành cho quản trị viên; quản trị viên có thể gửi tệp PDF/DOCX để thêm văn bản."""
 
 _MAX_LISTED = 12
@@ -80,6 +83,7 @@ class Conversation:
         self.store = ChatStore(self.ctx.db)
         self._llm: LLMAnswerer | None = None
         self._ideas: IdeasFlow | None = None
+        self._followup: FollowupFlow | None = None
 
     def today(self) -> dt.date:
         return local_now(self.clock, self.tz).date()
@@ -100,6 +104,13 @@ class Conversation:
                 return None
             self._ideas = IdeasFlow(self.ctx, clock=self.clock, is_admin=self.is_admin)
         return self._ideas
+
+    def followup(self) -> FollowupFlow:
+        if self._followup is None:
+            from bot.core.followup_flow import FollowupFlow
+
+            self._followup = FollowupFlow(self.ctx, clock=self.clock, is_admin=self.is_admin)
+        return self._followup
 
     # ---- entry point --------------------------------------------------------------------------
 
@@ -122,6 +133,13 @@ class Conversation:
             reply, form = ideas.handle(msg, state.form_state if state.form == "idea" else None)
             self._save_state(
                 msg, last_intent="ideas", params=state.params, form="idea" if form else None, form_state=form or {}
+            )
+            return reply
+        followup = self.followup()
+        if state.form == "baocao" or followup.wants(text):
+            reply, form = followup.handle(msg, state.form_state if state.form == "baocao" else None)
+            self._save_state(
+                msg, last_intent="followup", params=state.params, form="baocao" if form else None, form_state=form or {}
             )
             return reply
         intent = route(text, today=self.today(), catalogue=self.ctx.catalogue(), previous=state.last_intent)

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from retrieval.search import Searcher
     from troly.clock import Clock
     from troly.config import Settings
+    from troly.followup.service import FollowupService
     from troly.ideas.service import IdeaService
     from troly.units import UnitCatalogue
 
@@ -56,3 +57,5 @@ class CoreServices(Protocol):
     def ingestor(self) -> Ingestor: ...
 
     def idea_service(self, *, clock: Clock | None = None) -> IdeaService: ...
+
+    def followup_service(self, *, clock: Clock | None = None) -> FollowupService: ...

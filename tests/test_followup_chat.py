@@ -1,0 +1,114 @@
+"""Progress reports through the one conversation core: /donvi, /baocao (guided and free text), /tiendo, /xacnhan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.core.messages import IncomingMessage
+from tests.test_followup import TZ, Clock, codes, ingest, notice
+from troly.config import Settings
+from troly.context import Context
+
+
+@pytest.fixture
+def clock() -> Clock:
+    import datetime as dt
+
+    return Clock(dt.datetime(2024, 10, 10, 9, 0, tzinfo=TZ))
+
+
+@pytest.fixture
+def ctx(tmp_path: Path, clock: Clock) -> Context:
+    context = Context(Settings(home=tmp_path / "home", admins="telegram:admin1,zalo:admin2"), clock=clock)
+    ingest(context, notice(), clock())
+    return context
+
+
+def say(ctx: Context, channel: str, user: str, text: str):  # type: ignore[no-untyped-def]
+    return ctx.assistant().handle(IncomingMessage(channel=channel, user_id=user, text=text))  # type: ignore[arg-type]
+
+
+def test_free_text_report_on_telegram_and_guided_form_on_zalo(ctx: Context) -> None:
+    svc = ctx.followup_service()
+    tp = codes(svc, "Sở Tư pháp")
+    ra_soat = next(c for t, c in tp.items() if "rà soát" in t)
+    nv = codes(svc, "Sở Nội vụ")
+    kien_toan = next(c for t, c in nv.items() if "kiện toàn" in t)
+
+    reply = say(ctx, "telegram", "11", f"{ra_soat} đã hoàn thành, đã ban hành Kế hoạch 45/KH-UBND")
+    assert "/donvi" in reply.text  # no unit bound yet: nothing recorded
+    assert say(ctx, "telegram", "11", "/donvi Sở Tư pháp").intent == "bind_unit"
+    reply = say(ctx, "telegram", "11", f"{ra_soat} đã hoàn thành, đã ban hành Kế hoạch 45/KH-UBND")
+    assert reply.intent == "followup" and f"Đã ghi nhận: {ra_soat} — Sở Tư pháp: hoàn thành." in reply.text
+    assert "Kết quả / sản phẩm: Kế hoạch 45/KH-UBND" in reply.text and "hoàn thành đúng hạn" in reply.text
+    # another unit's task, an unknown code
+    reply = say(ctx, "telegram", "11", f"{kien_toan} đã hoàn thành")
+    assert "không giao cho Sở Tư pháp" in reply.text
+    assert (
+        "Không tìm thấy nhiệm vụ mã NV-2024-999999" in say(ctx, "telegram", "11", "NV-2024-999999 đang thực hiện").text
+    )
+
+    # Zalo, guided: list → pick → status → note
+    say(ctx, "zalo", "22", "/donvi Sở Nội vụ")
+    reply = say(ctx, "zalo", "22", "/baocao")
+    assert "Nhiệm vụ của Sở Nội vụ" in reply.text and kien_toan in reply.text and ra_soat in reply.text  # cooperates
+    pick = next(i for i, line in enumerate(reply.text.splitlines()[1:]) if kien_toan in line)
+    n = reply.text.splitlines()[1 + pick].split(".", 1)[0]
+    reply = say(ctx, "zalo", "22", n)
+    assert "Tình trạng mới?" in reply.text and any(b.data == "không thực hiện được" for b in reply.buttons)
+    reply = say(ctx, "zalo", "22", "không thực hiện được")
+    assert "Lý do" in reply.text
+    assert "lý do" in say(ctx, "zalo", "22", "bỏ qua").text.lower()  # a reason is required
+    reply = say(ctx, "zalo", "22", "chưa được bố trí biên chế")
+    assert f"Đã ghi nhận: {kien_toan} — Sở Nội vụ: không thực hiện được." in reply.text
+    (v,) = svc.get(kien_toan)
+    assert v.note == "chưa được bố trí biên chế" and v.history[-1].channel == "zalo" and v.history[-1].by == "zalo:22"
+
+    # the form is closed: an ordinary question is routed as usual
+    assert say(ctx, "zalo", "22", "xin chào").intent == "help"
+
+
+def test_admins_confirm_once_and_progress_summary(ctx: Context, clock: Clock) -> None:
+    svc = ctx.followup_service()
+    ra_soat = next(c for t, c in codes(svc, "Sở Tư pháp").items() if "rà soát" in t)
+    say(ctx, "telegram", "11", "/donvi Sở Tư pháp")
+    say(ctx, "telegram", "11", f"/baocao {ra_soat} hoàn thành Công văn 88/STP-VP")
+
+    assert say(ctx, "telegram", "11", f"/xacnhan {ra_soat} Sở Tư pháp").intent == "denied"
+    reply = say(ctx, "telegram", "admin1", f"/xacnhan {ra_soat} Sở Tư pháp")
+    assert reply.text == f"Đã xác nhận hoàn thành: {ra_soat} — Sở Tư pháp."
+    # two admins reopen the same completion: the second is told it is no longer done
+    reply = say(ctx, "zalo", "admin2", f"/molai {ra_soat} Sở Tư pháp thiếu phụ lục")
+    assert f"Đã mở lại: {ra_soat} — Sở Tư pháp (đang thực hiện)." == reply.text
+    reply = say(ctx, "telegram", "admin1", f"/molai {ra_soat} Sở Tư pháp")
+    assert "không có gì để mở lại" in reply.text
+    (v,) = [x for x in svc.get(ra_soat) if x.unit_name == "Sở Tư pháp"]
+    assert [e.action for e in v.history] == ["ingest", "report", "confirm", "reopen"]
+
+    import datetime as dt
+
+    clock.now = dt.datetime(2024, 12, 1, 9, 0, tzinfo=TZ)
+    reply = say(ctx, "telegram", "11", "/tiendo")
+    assert reply.intent == "followup" and "Sở Tư pháp" in reply.text and "Hoàn thành 0/2 nhiệm vụ" in reply.text
+    assert "quá hạn chưa hoàn thành: 1" in reply.text and "thường xuyên: 1" in reply.text
+    reply = say(ctx, "web", "x", "/tiendo")
+    assert "toàn tỉnh" in reply.text and "Hoàn thành 0/5 nhiệm vụ" in reply.text
+
+
+def test_guided_report_refuses_a_change_made_meanwhile(ctx: Context) -> None:
+    svc = ctx.followup_service()
+    code = next(c for t, c in codes(svc, "Tỉnh đoàn").items() if "Tổ công" in t)
+    say(ctx, "telegram", "33", "/donvi Tỉnh đoàn")
+    reply = say(ctx, "telegram", "33", "/baocao")
+    say(ctx, "telegram", "33", "1")
+    say(ctx, "telegram", "33", "hoàn thành")
+    # meanwhile a colleague on Zalo reports the same line
+    say(ctx, "zalo", "44", "/donvi Tỉnh đoàn")
+    assert "Đã ghi nhận" in say(ctx, "zalo", "44", f"{code} đang thực hiện, đã thành lập 12 tổ").text
+    reply = say(ctx, "telegram", "33", "bỏ qua")
+    assert "vừa được người khác cập nhật" in reply.text and "đang thực hiện" in reply.text
+    (v,) = svc.get(code)
+    assert v.status == "đang thực hiện" and [e.by for e in v.history] == ["hệ thống", "zalo:44"]
+    assert say(ctx, "telegram", "33", "xin chào").intent == "help"  # the form was closed
