@@ -25,6 +25,7 @@ from troly.followup import (
     FollowupConflict,
     FollowupInputError,
     FollowupService,
+    UnitRef,
     export_xlsx,
     find_evidence,
     normalise_status,
@@ -383,3 +384,45 @@ def test_cli_status_and_report(
     assert load_workbook(xlsx)["Phu luc"].max_row == 3 + 5
     res = runner.invoke(app, ["tasks", "report", "--doc", "999/XX"])
     assert res.exit_code == 2 and "Không tìm thấy văn bản" in res.output
+
+
+def test_real_reingest_of_a_corrected_notice_keeps_every_status(tmp_path: Path, embedder, clock: Clock) -> None:  # type: ignore[no-untyped-def]
+    """The 2024-09-19 notice through the ingest pipeline: every assignment reported, one word of one
+    assignment corrected in the file, re-ingested: the same codes and statuses, nothing closed."""
+    from tests.conftest import CORPUS
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    src = next(CORPUS.glob("2024-09-19_*"))
+    target = folder / src.name
+    target.write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+    ctx = Context(Settings(home=tmp_path / "home"), embedder=embedder, clock=clock)
+    ctx.ingestor().ingest([folder])
+    svc = ctx.followup_service()
+    report = svc.report()
+    assert report.total >= 5
+    with ctx.db.session() as session:
+        from troly.followup.models import AssignmentUnitRow
+
+        lines = [(u.assignment.code, u.unit_id, u.assignment.text) for u in session.query(AssignmentUnitRow).all()]
+    clock.set(2024, 10, 1)
+    for code, unit_id, _ in lines:
+        if unit_id:
+            svc.report_status(code, "đang thực hiện", unit=UnitRef(unit_id, unit_id), by="t", channel="web", admin=True)
+    before = {(c, u): v.status for c, u, _ in lines for v in svc.get(c) if v.unit_id == u}
+
+    # correct one word of one assignment (a word that occurs once in the file, in that assignment)
+    content = target.read_text(encoding="utf-8")
+    word = next(
+        w
+        for _, _, text in lines
+        for w in text.split()
+        if len(w) > 6 and content.count(w) == 1 and sum(w in t for _, _, t in lines) == 1
+    )
+    target.write_text(content.replace(word, word + " (sửa)"), encoding="utf-8")
+    run = ctx.ingestor().ingest([folder])
+    assert [r.status for r in run.results] == ["updated"]
+    after = {(c, u): v.status for c, u, _ in lines for v in svc.get(c) if v.unit_id == u}
+    assert after == before
+    assert svc.report().total == report.total
+    assert any("(sửa)" in v.text for c, _, _ in lines for v in svc.get(c))
