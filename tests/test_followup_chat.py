@@ -112,3 +112,48 @@ def test_guided_report_refuses_a_change_made_meanwhile(ctx: Context) -> None:
     (v,) = svc.get(code)
     assert v.status == "đang thực hiện" and [e.by for e in v.history] == ["hệ thống", "zalo:44"]
     assert say(ctx, "telegram", "33", "xin chào").intent == "help"  # the form was closed
+
+
+async def test_opt_in_digest_and_reminders_arrive_once(ctx: Context, clock: Clock) -> None:
+    """/theodoi: Monday's digest and the 7-day and 1-day reminders, each once per user and day even
+    with several workers delivering; /huytheodoi stops them."""
+    import datetime as dt
+
+    from bot.core.reminders import collect_reminders, deliver_reminders
+
+    svc = ctx.followup_service()
+    code = next(c for t, c in codes(svc, "Tỉnh đoàn").items() if "Tổ công" in t)  # due 30/11/2024
+    assert "/donvi" in say(ctx, "telegram", "55", "/theodoi").text  # no unit yet
+    say(ctx, "telegram", "55", "/donvi Tỉnh đoàn")
+    assert "Đã đăng ký nhận tổng hợp nhiệm vụ của Tỉnh đoàn" in say(ctx, "telegram", "55", "/theodoi").text
+    assert "quá hạn của toàn tỉnh" in say(ctx, "telegram", "admin1", "/theodoi").text
+    say(ctx, "telegram", "66", "/donvi Tỉnh đoàn")  # bound but not subscribed: gets nothing
+
+    def messages(day: dt.date) -> dict[str, str]:
+        clock.now = dt.datetime.combine(day, dt.time(8), tzinfo=TZ)
+        return dict(collect_reminders(ctx.assistant(), day))
+
+    week = messages(dt.date(2024, 11, 18))  # a Monday: nothing due this week, nothing overdue yet
+    assert "telegram:66" not in week
+    assert "Nhiệm vụ quá hạn chưa hoàn thành" in week["telegram:admin1"]  # Sở Tư pháp's 15/10 line
+    seven = messages(dt.date(2024, 11, 23))
+    assert "Còn 7 ngày đến hạn (30/11/2024)" in seven["telegram:55"] and code in seven["telegram:55"]
+    assert "/huytheodoi" in seven["telegram:55"]
+    assert "Còn 1 ngày đến hạn" in messages(dt.date(2024, 11, 29))["telegram:55"]
+    assert "Nhắc hạn" not in messages(dt.date(2024, 11, 27)).get("telegram:55", "")  # (idea quota texts may come)
+
+    # three workers deliver the same day: one message
+    sent: list[tuple[str, str]] = []
+
+    async def send(user_id: str, body: str) -> None:
+        sent.append((user_id, body))
+
+    day = dt.date(2024, 11, 25)  # Monday of the deadline's week: the digest
+    clock.now = dt.datetime.combine(day, dt.time(8), tzinfo=TZ)
+    for _ in range(3):
+        await deliver_reminders(ctx.assistant(), "telegram", day, send, (RuntimeError,))
+    mine = [body for user, body in sent if user == "55"]
+    assert len(mine) == 1 and "Đến hạn trong tuần này" in mine[0] and code in mine[0]
+
+    assert "Đã ngừng" in say(ctx, "telegram", "55", "/huytheodoi").text
+    assert "Nhắc hạn" not in messages(dt.date(2024, 11, 29)).get("telegram:55", "")

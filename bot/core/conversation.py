@@ -46,7 +46,7 @@ Các lệnh:
 /donvi <tên đơn vị> — đặt đơn vị của bạn để hỏi "nhiệm vụ của tôi"
 /ytuong — gửi ý tưởng đổi mới sáng tạo; /chitieu [tháng] — tiến độ chỉ tiêu ý tưởng
 /baocao — báo cáo tiến độ nhiệm vụ của đơn vị (hoặc gõ: “NV-2026-000123 đã hoàn thành, …”)
-/tiendo [đơn vị] — tình hình thực hiện nhiệm vụ theo tình trạng
+/tiendo [đơn vị] — tình hình thực hiện nhiệm vụ theo tình trạng; /theodoi, /huytheodoi — nhận hoặc ngừng tin nhắc hạn
 /tailieu, /reindex — dành cho quản trị viên; quản trị viên có thể gửi tệp PDF/DOCX để thêm văn bản."""
 
 _MAX_LISTED = 12

@@ -39,7 +39,7 @@ logger = logging.getLogger(__name__)
 
 FORM_NAME = "baocao"
 _MAX_LISTED = 10
-_COMMANDS = ("/baocao", "/tiendo", "/xacnhan", "/molai")
+_COMMANDS = ("/baocao", "/tiendo", "/xacnhan", "/molai", "/theodoi", "/huytheodoi")
 _CANCEL = {"/huy", "huy", "huy bo", "/cancel", "cancel", "dung", "/dung"}
 _SKIP = {"bo qua", "/boqua", "skip", "khong", "-"}
 # Status words in a free-text report, most specific first ("không thực hiện được" before "thực hiện").
@@ -108,6 +108,8 @@ class FollowupFlow:
         try:
             if cmd == "/tiendo":
                 return self._progress(msg, rest), form
+            if cmd in ("/theodoi", "/huytheodoi"):
+                return self._subscription(msg, cmd), form
             if cmd in ("/xacnhan", "/molai"):
                 return self._admin(msg, cmd, rest), form
             if cmd == "/baocao":
@@ -263,6 +265,23 @@ class FollowupFlow:
         if unit_name and self._unit(msg) is not None:
             lines.append("Báo cáo tiến độ: /baocao")
         return Reply("\n".join(lines), intent="followup", data=report.to_dict())
+
+    def _subscription(self, msg: IncomingMessage, cmd: str) -> Reply:
+        """ "/theodoi": opt in to the unit's weekly digest and deadline reminders; "/huytheodoi": stop."""
+        if cmd == "/huytheodoi":
+            stopped = self.service.unsubscribe(msg.user_key)
+            text = "Đã ngừng gửi tin nhắc nhiệm vụ." if stopped else "Bạn chưa đăng ký nhận tin nhắc nhiệm vụ."
+            return Reply(text + " Đăng ký lại: /theodoi", intent="followup")
+        unit = self._unit(msg)
+        if unit is None and not self.is_admin(msg):
+            return self._need_unit()
+        self.service.subscribe(msg.user_key, unit)
+        what = (
+            f"tổng hợp nhiệm vụ của {unit.name} mỗi sáng thứ Hai và nhắc trước hạn 7 ngày, 1 ngày"
+            if unit
+            else "danh sách nhiệm vụ quá hạn của toàn tỉnh mỗi sáng thứ Hai"
+        )
+        return Reply(f"Đã đăng ký nhận {what}. Ngừng nhận: /huytheodoi", intent="followup")
 
     def _admin(self, msg: IncomingMessage, cmd: str, rest: str) -> Reply:
         """ "/xacnhan NV-… [đơn vị]" and "/molai NV-… [đơn vị] [lý do]" (administrators)."""

@@ -1,4 +1,6 @@
-"""End-of-month idea-quota reminders, shared by the Telegram and Zalo schedulers.
+"""Daily proactive messages, shared by the Telegram and Zalo schedulers: end-of-month idea-quota
+reminders, and the assignment follow-up that users opted into with /theodoi (Monday's digest per
+unit, reminders 7 and 1 days before a deadline, the administrators' overdue list).
 
 ``collect_reminders`` decides *what* to send to *whom* (pure reads: the quota report and the users
 bound to each unit with /donvi, plus one summary per admin); ``deliver_reminders`` makes each
@@ -30,27 +32,30 @@ logger = logging.getLogger(__name__)
 
 
 def collect_reminders(assistant: Assistant, today: dt.date) -> list[tuple[str, str]]:
-    """(user_key, text) for every user bound to a unit behind quota, then one summary per admin.
+    """(user_key, text) for every user bound to a unit behind quota, then one summary per admin,
+    then the follow-up messages of subscribed users (``FollowupService.digests``).
 
-    Nothing before ``ideas_reminder_day`` (admins get nothing either). A user bound to a unit gets
+    No idea-quota text before ``ideas_reminder_day`` (admins get none either). A user bound to a unit gets
     that unit's text; each admin key gets ``admin_summary``; a user who is both gets one message
     with both parts, so the per-(user, day) claim below covers everything they receive.
     """
     from troly.ideas.report import admin_summary, due_reminders
 
     ctx = assistant.ctx
-    if today.day < ctx.settings.ideas_reminder_day:
-        return []
     texts: dict[str, list[str]] = {}  # user_key -> texts, in order; one message per user and day
-    for unit_id, text in due_reminders(ctx, today):
-        for user_key in assistant.store.user_keys_for_unit(unit_id=unit_id):
-            if text not in texts.setdefault(user_key, []):
-                texts[user_key].append(text)
-    admins = sorted(ctx.settings.admin_keys)
-    if admins:
-        summary = admin_summary(ctx, today)
-        for key in admins:
-            texts.setdefault(key, []).append(summary)
+    if today.day >= ctx.settings.ideas_reminder_day:
+        for unit_id, text in due_reminders(ctx, today):
+            for user_key in assistant.store.user_keys_for_unit(unit_id=unit_id):
+                if text not in texts.setdefault(user_key, []):
+                    texts[user_key].append(text)
+        admins = sorted(ctx.settings.admin_keys)
+        if admins:
+            summary = admin_summary(ctx, today)
+            for key in admins:
+                texts.setdefault(key, []).append(summary)
+    followup = ctx.followup_service(clock=assistant.now)
+    for user_key, text in followup.digests(today, admins=ctx.settings.admin_keys):
+        texts.setdefault(user_key, []).append(text)
     return [(key, "\n\n".join(parts)) for key, parts in texts.items()]
 
 

@@ -20,6 +20,7 @@ above storage; store functions take ``session`` keyword-only and never commit.
 
 from __future__ import annotations
 
+from troly.followup.digest import DEFAULT_REMINDER_DAYS, STOP_HINT, admin_overdue, reminders, weekly_digest
 from troly.followup.identity import REMOVED_REASON, ReconcileStats, reconcile_assignments
 from troly.followup.report import HEADERS, ProgressReport, ReportLine, build_report, export_xlsx
 from troly.followup.service import FollowupService, UnitRef
@@ -45,6 +46,7 @@ __all__ = [
     "CANCELLED",
     "CATEGORIES",
     "CODE_RE",
+    "DEFAULT_REMINDER_DAYS",
     "DONE",
     "FAILED",
     "HEADERS",
@@ -53,6 +55,7 @@ __all__ = [
     "REMOVED_REASON",
     "REPORTABLE",
     "STATUSES",
+    "STOP_HINT",
     "AssigneeView",
     "EventView",
     "FollowupConflict",
@@ -62,6 +65,7 @@ __all__ = [
     "ReconcileStats",
     "ReportLine",
     "UnitRef",
+    "admin_overdue",
     "build_report",
     "category_of",
     "export_xlsx",
@@ -71,4 +75,6 @@ __all__ = [
     "parse_code",
     "period_key",
     "reconcile_assignments",
+    "reminders",
+    "weekly_digest",
 ]

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from troly.models import Base
 
-__all__ = ["AssignmentEventRow", "AssignmentPeriodRow", "AssignmentRow", "AssignmentUnitRow"]
+__all__ = ["AssignmentEventRow", "AssignmentPeriodRow", "AssignmentRow", "AssignmentUnitRow", "SubscriptionRow"]
 
 
 class AssignmentRow(Base):
@@ -110,3 +110,18 @@ class AssignmentEventRow(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
 
     unit: Mapped[AssignmentUnitRow] = relationship(back_populates="history")
+
+
+class SubscriptionRow(Base):
+    """A chat user's opt-in (``/theodoi``) to the weekly digest and deadline reminders of a unit
+    (``unit_id`` None: an administrator's province-wide overdue list). ``/huytheodoi`` sets
+    ``active`` False; the row stays, so the opt-in history is kept."""
+
+    __tablename__ = "followup_subscriptions"
+
+    user_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    unit_id: Mapped[str | None] = mapped_column(String(120), index=True)
+    unit_name: Mapped[str | None] = mapped_column(String(300))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -14,8 +14,9 @@ from sqlalchemy import select
 from troly.clock import Clock, local_now
 from troly.errors import UserInputError
 from troly.followup import store
+from troly.followup.digest import DEFAULT_REMINDER_DAYS, admin_overdue, reminders, weekly_digest
 from troly.followup.identity import ReconcileStats, reconcile_assignments
-from troly.followup.models import AssignmentRow
+from troly.followup.models import AssignmentRow, AssignmentUnitRow, SubscriptionRow
 from troly.followup.report import ProgressReport, build_report
 from troly.followup.views import AssigneeView, view_of
 from troly.models import TaskRow
@@ -211,3 +212,60 @@ class FollowupService:
                 scope.append(f"đến {end:%d/%m/%Y}" if end else "")
             title = "Tình hình thực hiện nhiệm vụ " + (" ".join(s for s in scope if s) or "toàn tỉnh")
             return build_report(rows, as_of=as_of or self.today(), title=title, per_unit=ref is not None, start=start)
+
+    # ---- opt-in messages ----------------------------------------------------------------------
+
+    def subscribe(self, user_key: str, unit: UnitRef | None) -> None:
+        """Opt in to the weekly digest and reminders of ``unit`` (None: the overdue list, admins)."""
+        now = self.now()
+        with self.db.transaction() as session:
+            row = session.get(SubscriptionRow, user_key)
+            if row is None:
+                row = SubscriptionRow(user_key=user_key, created_at=now)
+                session.add(row)
+            row.unit_id, row.unit_name = (unit.id, unit.name) if unit else (None, None)
+            row.active, row.updated_at = True, now
+
+    def unsubscribe(self, user_key: str) -> bool:
+        """Opt out; False when the user was not subscribed."""
+        with self.db.transaction() as session:
+            row = session.get(SubscriptionRow, user_key)
+            if row is None or not row.active:
+                return False
+            row.active, row.updated_at = False, self.now()
+            return True
+
+    def digests(
+        self, today: dt.date, *, admins: frozenset[str] = frozenset(), days: tuple[int, ...] = DEFAULT_REMINDER_DAYS
+    ) -> list[tuple[str, str]]:
+        """(user_key, text) for every active subscriber on ``today``: the unit's digest on Mondays,
+        deadline reminders ``days`` before, and for subscribed ``admins`` without a unit the
+        province's overdue list on Mondays. A few queries for any number of subscribers."""
+        self.sync()
+        with self.db.session() as session:
+            subs = list(session.scalars(select(SubscriptionRow).where(SubscriptionRow.active.is_(True))))
+            unit_ids = sorted({s.unit_id for s in subs if s.unit_id})
+            rows = store.assignee_rows(session=session, unit_ids=unit_ids) if unit_ids else []
+            by_unit: dict[str, list[AssignmentUnitRow]] = {}
+            for u in rows:
+                by_unit.setdefault(u.unit_id or "", []).append(u)
+            monday = today.weekday() == 0
+            province = (
+                store.assignee_rows(session=session)
+                if monday and any(s.unit_id is None and s.user_key in admins for s in subs)
+                else []
+            )
+            out: list[tuple[str, str]] = []
+            for s in subs:
+                if s.unit_id is None:
+                    text = admin_overdue(province, today) if s.user_key in admins and monday else None
+                    if text:
+                        out.append((s.user_key, text))
+                    continue
+                lines = by_unit.get(s.unit_id, [])
+                name = s.unit_name or s.unit_id
+                parts = [weekly_digest(name, lines, today) if monday else None, reminders(name, lines, today, days)]
+                texts = [p for p in parts if p]
+                if texts:
+                    out.append((s.user_key, "\n\n".join(texts)))
+            return out
