@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.messages import IncomingMessage
+from tests.chat_servers import tg, zl
 from tests.test_followup import TZ, Clock, codes, ingest, notice
 from troly.config import Settings
 from troly.context import Context
@@ -157,3 +158,42 @@ async def test_opt_in_digest_and_reminders_arrive_once(ctx: Context, clock: Cloc
 
     assert "Đã ngừng" in say(ctx, "telegram", "55", "/huytheodoi").text
     assert "Nhắc hạn" not in messages(dt.date(2024, 11, 29)).get("telegram:55", "")
+
+
+async def test_reports_over_telegram_and_zalo_fake_servers(tmp_path: Path, clock: Clock, tg, zl) -> None:  # type: ignore[no-untyped-def]
+    """The real Telegram application (fake Bot API) and the real Zalo webhook (fake Zalo API) reach
+    the same follow-up: a guided /baocao with buttons on Telegram, a free-text line on Zalo."""
+    from bot.core.assistant import Assistant
+    from tests.test_ideas_channels import SECRET, TelegramInbox, TelegramUser, ZaloUser, telegram_bot, zalo_webhook
+
+    settings = Settings(
+        home=tmp_path / "home",
+        telegram_token=tg.token,
+        telegram_base_url=tg.base_url,
+        zalo_token=zl.token,
+        zalo_base_url=zl.base_url,
+        zalo_webhook_secret=SECRET,
+    )
+    ctx = Context(settings, clock=clock)
+    ingest(ctx, notice(), clock())
+    svc = ctx.followup_service()
+    to_cns = next(c for t, c in codes(svc, "Tỉnh đoàn").items() if "Tổ công" in t)
+    kien_toan = next(c for t, c in codes(svc, "Sở Nội vụ").items() if "kiện toàn" in t)
+
+    user = TelegramUser(tg, TelegramInbox(tg), 7001)
+    async with telegram_bot(ctx, Assistant(ctx), tg):
+        await user.say("/donvi Tỉnh đoàn")
+        listing = await user.say("/baocao")
+        assert to_cns in listing["text"]
+        assert "Tình trạng mới?" in (await user.press("1"))["text"]
+        assert "Kết quả / sản phẩm" in (await user.press("Hoàn thành"))["text"]
+        done = await user.press("Bỏ qua")
+    assert f"Đã ghi nhận: {to_cns} — Tỉnh đoàn: hoàn thành." in done["text"]
+
+    async with zalo_webhook(ctx, Assistant(ctx), zl) as http:
+        z = ZaloUser(zl, http, "zalo-nv")
+        await z.say("/donvi Sở Nội vụ")
+        reply = await z.say(f"{kien_toan} đã hoàn thành, đã ban hành Quyết định 1234/QĐ-UBND")
+    assert f"Đã ghi nhận: {kien_toan} — Sở Nội vụ: hoàn thành." in reply and "Quyết định 1234/QĐ-UBND" in reply
+    channels = {v.code: v.history[-1].channel for c in (to_cns, kien_toan) for v in svc.get(c)}
+    assert channels == {to_cns: "telegram", kien_toan: "zalo"}

@@ -256,16 +256,19 @@ class FollowupService:
                 else []
             )
             out: list[tuple[str, str]] = []
+            texts_of: dict[str, list[str]] = {}  # unit id → its texts today (many subscribers, one unit)
             for s in subs:
                 if s.unit_id is None:
                     text = admin_overdue(province, today) if s.user_key in admins and monday else None
                     if text:
                         out.append((s.user_key, text))
                     continue
-                lines = by_unit.get(s.unit_id, [])
-                name = s.unit_name or s.unit_id
-                parts = [weekly_digest(name, lines, today) if monday else None, reminders(name, lines, today, days)]
-                texts = [p for p in parts if p]
+                if s.unit_id not in texts_of:
+                    lines = by_unit.get(s.unit_id, [])
+                    name = s.unit_name or s.unit_id
+                    parts = [weekly_digest(name, lines, today) if monday else None, reminders(name, lines, today, days)]
+                    texts_of[s.unit_id] = [p for p in parts if p]
+                texts = texts_of[s.unit_id]
                 if texts:
                     out.append((s.user_key, "\n\n".join(texts)))
             return out

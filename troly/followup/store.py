@@ -357,7 +357,7 @@ def assignee_rows(
     q = (
         select(AssignmentUnitRow)
         .join(AssignmentRow, AssignmentUnitRow.assignment_id == AssignmentRow.id)
-        .options(selectinload(AssignmentUnitRow.assignment))
+        .options(selectinload(AssignmentUnitRow.assignment).selectinload(AssignmentRow.units))
         .order_by(AssignmentRow.doc_id, AssignmentRow.ordinal, AssignmentRow.id, AssignmentUnitRow.position)
     )
     if not include_closed:

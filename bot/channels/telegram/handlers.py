@@ -60,6 +60,12 @@ COMMANDS: tuple[str, ...] = (
     "donvi",
     "ytuong",
     "chitieu",
+    "baocao",
+    "tiendo",
+    "xacnhan",
+    "molai",
+    "theodoi",
+    "huytheodoi",
     "reindex",
     "tailieu",
 )
