@@ -51,6 +51,11 @@ def test_free_text_report_on_telegram_and_guided_form_on_zalo(ctx: Context) -> N
         "Không tìm thấy nhiệm vụ mã NV-2024-999999" in say(ctx, "telegram", "11", "NV-2024-999999 đang thực hiện").text
     )
 
+    # a question about a task is a look-up, not a report
+    reply = say(ctx, "web", "q", f"{ra_soat} đã hoàn thành chưa?")
+    assert "- Sở Tư pháp: hoàn thành; kết quả: Kế hoạch 45/KH-UBND" in reply.text
+    assert "- Sở Nội vụ (phối hợp): chưa thực hiện" in reply.text
+
     # Zalo, guided: list → pick → status → note
     say(ctx, "zalo", "22", "/donvi Sở Nội vụ")
     reply = say(ctx, "zalo", "22", "/baocao")

@@ -74,6 +74,12 @@ def status_in(text: str) -> str | None:
     return next((status for words, status in _STATUS_WORDS if words in k), None)
 
 
+def _is_lookup(text: str, code: str) -> bool:
+    """A question about a task ("NV-12 đã hoàn thành chưa?") or the bare code, not a report."""
+    t = collapse_ws(text)
+    return t.endswith("?") or len(t) <= len(code) + 2
+
+
 def _line(n: int | None, v: AssigneeView) -> str:
     head = f"{n}. " if n is not None else ""
     text = v.text if len(v.text) <= 160 else v.text[:160].rsplit(" ", 1)[0] + " …"
@@ -97,7 +103,8 @@ class FollowupFlow:
         cmd, _rest = split_command(text)
         if cmd:
             return cmd in _COMMANDS
-        return bool(CODE_RE.search(text)) and status_in(text) is not None
+        m = CODE_RE.search(text)
+        return m is not None and (status_in(text) is not None or _is_lookup(text, m.group(0)))
 
     def handle(self, msg: IncomingMessage, form: dict[str, Any] | None) -> tuple[Reply, dict[str, Any] | None]:
         """One message; returns the reply and the form to keep (None: no open form)."""
@@ -166,6 +173,8 @@ class FollowupFlow:
 
     def _free_text(self, msg: IncomingMessage, text: str) -> Reply:
         m = CODE_RE.search(text)
+        if m is not None and _is_lookup(text, m.group(0)):
+            return self._show(m.group(0))
         status = status_in(text)
         if m is None or status is None:
             return Reply(
@@ -175,6 +184,19 @@ class FollowupFlow:
             )
         note = collapse_ws((text[: m.start()] + " " + text[m.end() :]).strip(" ,.:;-"))
         return self._save(msg, m.group(0), status, note or None)
+
+    def _show(self, code: str) -> Reply:
+        """ "NV-2026-000123?" or the bare code: every unit's status of that assignment."""
+        views = self.service.get(code)
+        if not views:
+            return Reply(f"Không tìm thấy nhiệm vụ mã {code}.", intent="followup")
+        lines = [_line(None, views[0]).split("\n")[0]]
+        for v in views:
+            role = " (phối hợp)" if v.role == "cooperate" else ""
+            extra = f"; kết quả: {v.result}" if v.result else ""
+            flag = ", đã xác nhận" if v.confirmed else ""
+            lines.append(f"- {v.unit_name}{role}: {v.status}{flag}{extra}")
+        return Reply("\n".join(lines), intent="followup", data={"lines": [v.to_dict() for v in views]})
 
     def _start(self, msg: IncomingMessage, rest: str) -> tuple[Reply, dict[str, Any] | None]:
         if rest:  # "/baocao NV-12 hoàn thành …": the one-line form

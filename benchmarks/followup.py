@@ -1,7 +1,7 @@
 """Benchmark of the assignment follow-up (issue 14): progress summaries over 20,000 assignments ×
 135 units, and one digest run for 1,000 subscribers; prints the time and SQL statements of each.
 
-    PYTHONPATH=. python scripts/bench_followup.py [--assignments 20000] [--units 135] [--subscribers 1000]
+    python benchmarks/followup.py [--assignments 20000] [--units 135] [--subscribers 1000]
 
 Synthetic rows (seeded) in a throwaway SQLite home; no model is loaded.
 """
