@@ -426,3 +426,17 @@ def test_real_reingest_of_a_corrected_notice_keeps_every_status(tmp_path: Path, 
     assert after == before
     assert svc.report().total == report.total
     assert any("(sửa)" in v.text for c, _, _ in lines for v in svc.get(c))
+
+
+def test_removed_document_closes_its_assignments_with_their_history(ctx: Context, svc: FollowupService) -> None:
+    from troly.store import delete_document
+
+    code = next(c for t, c in codes(svc, "Tỉnh đoàn").items() if "Tổ công" in t)
+    svc.report_status(code, "đang thực hiện", unit=svc.resolve_unit("Tỉnh đoàn"), by="u", channel="web")
+    with ctx.db.transaction() as session:
+        delete_document(session=session, doc_id=DOC)
+        stats = reconcile_assignments(session=session, doc_id=DOC, now=ctx.now())
+    assert (stats.kept, stats.created, stats.closed) == (0, 0, 5)
+    (v,) = svc.get(code)
+    assert not v.open and v.status == CANCELLED and [e.to_status for e in v.history][-2:] == [IN_PROGRESS, CANCELLED]
+    assert svc.report().total == 0 and svc.of_unit(svc.resolve_unit("Tỉnh đoàn")) == []
