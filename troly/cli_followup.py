@@ -77,7 +77,7 @@ def _print_view(view: AssigneeView, as_json: bool) -> None:
         console.print(f"  Kết quả: {escape(view.result)}")
     for h in view.history:
         console.print(
-            f"  {h.at} {h.from_status or '—'} → {h.to_status} [{h.action}, {escape(h.channel)}] ({escape(h.by)})"
+            f"  {h.at} {h.from_status or '—'} → {h.to_status} {escape(f'[{h.action}, {h.channel}]')} ({escape(h.by)})"
             + (f": {escape(h.note)}" if h.note else "")
             + (f" — {h.period}" if h.period else "")
         )
