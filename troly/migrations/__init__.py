@@ -11,9 +11,11 @@ and another that the head's schema equals the models').
 
 from __future__ import annotations
 
-__all__ = ["HEAD", "REV_0_1_0", "REV_0_2_0"]
+__all__ = ["HEAD", "REV_0_1_0", "REV_0_2_0", "REV_FOLLOWUP"]
 
 REV_0_1_0 = "3f1c2a9d7b10"  # the schema of troly 0.1.0 (2026-11-30)
 REV_0_2_0 = "8e4b6d0c2f51"  # troly 0.2.0: unit_attachments
 
-HEAD = REV_0_2_0  # the newest revision in versions/
+REV_FOLLOWUP = "83a824ad9fe8"  # issue 14: assignments, assignment_units/_events/_periods, followup_subscriptions
+
+HEAD = REV_FOLLOWUP  # the newest revision in versions/

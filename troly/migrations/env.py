@@ -13,6 +13,7 @@ from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import Connection
 from sqlalchemy.sql.functions import now
 
+import troly.followup.models  # (registers the follow-up tables)
 import troly.ideas.models  # noqa: F401  (registers the idea tables)
 from troly.models import Base
 
