@@ -300,6 +300,9 @@ def test_recurring_duty_has_a_status_per_period(svc: FollowupService, clock: Clo
     clock.set(2024, 11, 18)
     v = svc.report_status(code, "hoàn thành", unit=tp, by="u", channel="web", note="Báo cáo 115/BC-STP")
     assert v.category == "thường xuyên" and [e.period for e in v.history[1:]] == ["2024-10", "2024-11"]
+    # the duty goes on: still listed for the unit, the period's own status kept
+    assert (v.status, v.period, v.period_status) == (IN_PROGRESS, "2024-11", DONE)
+    assert code in {x.code for x in svc.of_unit(tp)}
 
 
 def month_of_reports(svc: FollowupService, clock: Clock) -> None:

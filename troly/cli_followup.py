@@ -70,6 +70,8 @@ def _print_view(view: AssigneeView, as_json: bool) -> None:
         f"[bold]{view.code}[/bold] — {escape(view.unit_name)}: [cyan]{view.status}{flag}[/cyan]"
         + (f" — {view.category}" if view.category else "")
     )
+    if view.period:
+        console.print(f"  Kỳ {view.period}: {view.period_status}")
     console.print(f"  {escape(view.text[:300])}")
     if view.due:
         console.print(f"  Thời hạn: {escape(view.due)}")

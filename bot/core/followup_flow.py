@@ -160,7 +160,10 @@ class FollowupFlow:
             admin=admin,
             expected_version=version,
         )
-        lines = [f"Đã ghi nhận: {v.code} — {v.unit_name}: {v.status}."]
+        if v.period:
+            lines = [f"Đã ghi nhận kỳ {v.period}: {v.code} — {v.unit_name}: {v.period_status} (nhiệm vụ thường xuyên)."]
+        else:
+            lines = [f"Đã ghi nhận: {v.code} — {v.unit_name}: {v.status}."]
         if v.category:
             lines.append(f"Phân loại: {v.category}.")
         if v.result:

@@ -252,7 +252,9 @@ def report_status(
             prow = AssignmentPeriodRow(unit_row_id=u.id, period=key, status=new, updated_at=when)
             session.add(prow)
         prow.status, prow.result, prow.updated_at = new, evidence or prow.result, when
-    u.status = new
+    # A recurring duty is never over: a period reported done leaves the duty "đang thực hiện" (its
+    # period row says "hoàn thành"), so it stays in the unit's list for the next period.
+    u.status = IN_PROGRESS if recurring and new == DONE else new
     u.completed_on = when.date() if new == DONE and not recurring else None
     if new == DONE or evidence:
         u.result = evidence or u.result
@@ -261,7 +263,9 @@ def report_status(
     u.updated_at = when
     _event(u, new, action="report", by=by, channel=channel, now=when, note=note, evidence=evidence, period=key, frm=frm)
     session.flush()
-    return view_of(u, as_of=when.date(), tz=tz, history=True)
+    view = view_of(u, as_of=when.date(), tz=tz, history=True)
+    view.period, view.period_status = key, (new if key else None)
+    return view
 
 
 @_guarded

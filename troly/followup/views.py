@@ -95,6 +95,8 @@ class AssigneeView:
     open: bool
     category: str | None
     history: list[EventView] = field(default_factory=list)
+    period: str | None = None  # set after a report on a recurring duty: the period reported
+    period_status: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
