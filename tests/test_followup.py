@@ -443,3 +443,19 @@ def test_removed_document_closes_its_assignments_with_their_history(ctx: Context
     (v,) = svc.get(code)
     assert not v.open and v.status == CANCELLED and [e.to_status for e in v.history][-2:] == [IN_PROGRESS, CANCELLED]
     assert svc.report().total == 0 and svc.of_unit(svc.resolve_unit("Tỉnh đoàn")) == []
+
+
+def test_documents_indexed_before_the_follow_up_get_codes_once(ctx: Context, clock: Clock) -> None:
+    """Tasks written without tracking (a database from before the upgrade) are tracked on first use, once."""
+    with ctx.db.transaction() as session:
+        session.add(
+            DocumentRow(
+                id=DOC, source_path="/x/a.docx", file_name="a.docx", file_sha256="0" * 64, file_size=1,
+                source_format="docx", index_key="k", number="174/TB-UBND",
+            )
+        )  # fmt: skip
+        session.flush()
+        replace_tasks(session=session, doc_id=DOC, tasks=notice(), passage_ids=[])
+    svc, other = ctx.followup_service(), ctx.followup_service()
+    assert svc.sync().created == 5 and other.sync().created == 0
+    assert svc.report().total == 5

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from troly.clock import Clock, local_now
 from troly.errors import UserInputError
@@ -19,7 +20,7 @@ from troly.followup.identity import ReconcileStats, reconcile_assignments
 from troly.followup.models import AssignmentRow, AssignmentUnitRow, SubscriptionRow
 from troly.followup.report import ProgressReport, build_report
 from troly.followup.views import AssigneeView, view_of
-from troly.models import TaskRow
+from troly.models import ProcessedUpdateRow, TaskRow
 from troly.store import find_document
 
 if TYPE_CHECKING:
@@ -65,14 +66,25 @@ class FollowupService:
     # ---- identities ---------------------------------------------------------------------------
 
     def sync(self) -> ReconcileStats:
-        """Track documents whose tasks predate the follow-up (or a database built before it)."""
+        """Track documents whose tasks predate the follow-up (a database built before it): ingest
+        tracks every document it writes, so this finds work only once, after the upgrade.
+
+        Each document is tracked in a transaction that also claims ``followup-sync:<doc id>`` (a
+        unique key): when several workers start at once, one tracks it and the others skip it.
+        """
         total = ReconcileStats()
-        with self.db.transaction() as session:
+        with self.db.session() as session:
             with_tasks = set(session.scalars(select(TaskRow.doc_id).distinct()))
             tracked = set(session.scalars(select(AssignmentRow.doc_id).distinct()))
-            for doc_id in sorted(with_tasks - tracked):
-                s = reconcile_assignments(session=session, doc_id=doc_id, now=self.now())
-                total.created += s.created
+        for doc_id in sorted(with_tasks - tracked):
+            try:
+                with self.db.transaction() as session:
+                    session.add(ProcessedUpdateRow(key=f"followup-sync:{doc_id}"[:300]))
+                    session.flush()
+                    s = reconcile_assignments(session=session, doc_id=doc_id, now=self.now())
+            except IntegrityError:
+                continue  # another worker tracked it
+            total.created += s.created
         if total.created:
             logger.info("follow-up: %d assignments of untracked documents got codes", total.created)
         return total
