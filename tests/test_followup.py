@@ -13,6 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+from tests.pg_server import pg_database_url, pg_url
 from troly.config import Settings
 from troly.context import Context
 from troly.dates import Due, Recurrence
@@ -459,3 +460,38 @@ def test_documents_indexed_before_the_follow_up_get_codes_once(ctx: Context, clo
     svc, other = ctx.followup_service(), ctx.followup_service()
     assert svc.sync().created == 5 and other.sync().created == 0
     assert svc.report().total == 5
+
+
+@pytest.mark.slow
+def test_followup_on_postgresql(tmp_path: Path, pg_database_url: str, clock: Clock) -> None:
+    """The same rules on PostgreSQL: codes across a corrected re-ingest, a stale write refused, the report."""
+    ctx = Context(Settings(home=tmp_path / "home", database_url=pg_database_url), clock=clock)
+    try:
+        assert ctx.db.engine.dialect.name == "postgresql"
+        ingest(ctx, notice(), clock())
+        svc = ctx.followup_service()
+        month_of_reports(svc, clock)
+        ingest(ctx, notice(corrected=True), clock())
+        report = svc.report(doc="174/TB-UBND")
+        # kiện toàn kept its completion (5/11); its deadline corrected to 15/11 makes it on time
+        assert report.total == 5 and (report.counts["hoàn thành đúng hạn"], report.counts["hoàn thành quá hạn"]) == (
+            2,
+            0,
+        )
+        code = next(c for t, c in codes(svc, "Tỉnh đoàn").items() if "Tổ công" in t)
+        s1, s2 = ctx.db.session(), ctx.db.session()
+        try:
+            seen = fstore.find_assignment(session=s2, code=code)
+            assert seen is not None and [u.status for u in seen.units] == [IN_PROGRESS]
+            fstore.report_status(session=s1, code=code, status="hoàn thành", unit_id="tinh-doan", by="a1", channel="web", now=ctx.now(), tz=TZ, admin=True)  # fmt: skip
+            s1.commit()
+            with pytest.raises(FollowupConflict):
+                fstore.report_status(session=s2, code=code, status="không thực hiện được", note="x", unit_id="tinh-doan", by="a2", channel="web", now=ctx.now(), tz=TZ, admin=True)  # fmt: skip
+            s2.rollback()
+        finally:
+            s1.close()
+            s2.close()
+        (v,) = svc.get(code)
+        assert v.status == DONE and v.history[-1].by == "a1"
+    finally:
+        ctx.db.engine.dispose()
