@@ -29,7 +29,6 @@ from troly.followup import (
     AssigneeView,
     FollowupService,
     UnitRef,
-    parse_code,
 )
 from troly.text import collapse_ws, fold
 
@@ -223,8 +222,8 @@ class FollowupFlow:
         codes: list[str] = form.get("codes") or []
         t = text.strip()
         code = codes[int(t) - 1] if t.isdigit() and 1 <= int(t) <= len(codes) else None
-        if code is None and parse_code(t):
-            code = CODE_RE.search(t).group(0)  # type: ignore[union-attr]
+        if code is None and (m := CODE_RE.search(t)) is not None:
+            code = m.group(0)
         if code is None:
             return Reply(
                 f"Hãy chọn số từ 1 đến {len(codes)} hoặc gõ mã NV-…; gõ /huy để thôi.", intent="followup"

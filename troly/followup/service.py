@@ -24,6 +24,8 @@ from troly.models import ProcessedUpdateRow, TaskRow
 from troly.store import find_document
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from troly.config import Settings
     from troly.db import Database
     from troly.units import UnitCatalogue
@@ -98,8 +100,8 @@ class FollowupService:
             )
         return UnitRef(match.unit.id, match.unit.name)
 
-    def _doc_ids(self, session: object, ref: str) -> list[str]:
-        docs = find_document(session=session, ref=ref)  # type: ignore[arg-type]
+    def _doc_ids(self, session: Session, ref: str) -> list[str]:
+        docs = find_document(session=session, ref=ref)
         if not docs:
             raise UserInputError(
                 f"unknown document {ref!r}",
