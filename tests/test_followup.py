@@ -495,3 +495,33 @@ def test_followup_on_postgresql(tmp_path: Path, pg_database_url: str, clock: Clo
         assert v.status == DONE and v.history[-1].by == "a1"
     finally:
         ctx.db.engine.dispose()
+
+
+def test_members_of_an_assigned_group_report_on_their_own_lines(ctx: Context, clock: Clock) -> None:
+    """A task given to "UBND các xã, phường": each commune sees it as its own, reports on its own line
+    (made on its first report), the report keeps one line for the task with the members' progress, and
+    a re-ingest keeps the members' lines while the group is still assigned."""
+    group = A("UBND các xã, phường", "g-xa-phuong")
+    tasks = [*notice(), T("UBND các xã, phường rà soát, cập nhật dữ liệu dân cư.", [group], due=due(2024, 11, 30))]
+    tasks[-1].ordinal = 9
+    ingest(ctx, tasks, clock())
+    svc = ctx.followup_service()
+    ts, pk = svc.resolve_unit("UBND xã Tây Sơn"), svc.resolve_unit("UBND phường Pleiku")
+    (line,) = [v for v in svc.of_unit(ts) if "dữ liệu dân cư" in v.text]
+    assert (line.unit_name, line.status, line.version) == (ts.name, NOT_STARTED, 0)
+    clock.set(2024, 11, 20)
+    done = svc.report_status(line.code, "hoàn thành", unit=ts, by="zalo:7", channel="zalo", expected_version=0)
+    assert (done.unit_id, done.status, done.category) == ("xa-tay-son", DONE, "hoàn thành đúng hạn")
+    # a stale guided form of a colleague (it saw no line yet) is refused, the first report kept
+    with pytest.raises(FollowupConflict):
+        svc.report_status(line.code, "đang thực hiện", unit=ts, by="zalo:8", channel="zalo", expected_version=0)
+    assert svc.line_for(line.code, pk).status == NOT_STARTED  # type: ignore[union-attr]
+    with pytest.raises(FollowupInputError, match="not assigned"):
+        svc.report_status(line.code, "hoàn thành", unit=svc.resolve_unit("Sở Tư pháp"), by="u", channel="web")
+
+    ingest(ctx, tasks, clock())  # unchanged re-ingest: the member's line stays
+    assert svc.line_for(line.code, ts).status == DONE  # type: ignore[union-attr]
+    (row,) = [ln for ln in svc.report().lines if ln.code == line.code]
+    assert row.leads == ["UBND các xã, phường"] and row.category == "đang thực hiện trong hạn"
+    assert row.note == "1 đơn vị thành viên đã báo cáo: 1 hoàn thành"
+    assert svc.report(unit="UBND xã Tây Sơn").counts["hoàn thành đúng hạn"] == 1

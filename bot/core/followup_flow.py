@@ -229,7 +229,8 @@ class FollowupFlow:
                 f"Hãy chọn số từ 1 đến {len(codes)} hoặc gõ mã NV-…; gõ /huy để thôi.", intent="followup"
             ), form
         unit = self._unit(msg)
-        mine = [v for v in self.service.get(code) if unit is None or v.unit_id == unit.id]
+        line = self.service.line_for(code, unit) if unit is not None else next(iter(self.service.get(code)), None)
+        mine = [line] if line is not None else []
         if not mine:
             others = self.service.get(code)
             reply = (

@@ -23,7 +23,15 @@ from troly.followup.workflow import CANCELLED, NOT_STARTED, format_code
 from troly.models import DocumentRow, TaskRow
 from troly.text import collapse_ws, fold
 
-__all__ = ["REMOVED_REASON", "ReconcileStats", "reconcile_assignments", "unit_key"]
+__all__ = [
+    "MEMBER_SEP",
+    "REMOVED_REASON",
+    "ReconcileStats",
+    "group_of_key",
+    "member_key",
+    "reconcile_assignments",
+    "unit_key",
+]
 
 REMOVED_REASON = "không còn trong văn bản khi nạp lại"
 _SYSTEM = "hệ thống"
@@ -42,6 +50,20 @@ class ReconcileStats:
 def unit_key(unit_id: str | None, name: str) -> str:
     """How an assignee is recognised across re-ingest: its catalogue id, else its folded name."""
     return unit_id or "ten:" + collapse_ws(fold(name))[:300]
+
+
+#: A member's own line of a task given to a group ("UBND các xã, phường" → one commune): its key is
+#: "<group key>>" + "<member id>", created when the member first reports, kept while the group is assigned.
+MEMBER_SEP = ">"
+
+
+def member_key(group_key: str, unit_id: str) -> str:
+    return f"{group_key}{MEMBER_SEP}{unit_id}"
+
+
+def group_of_key(key: str) -> str | None:
+    """The group key of a member line's key, else None."""
+    return key.split(MEMBER_SEP, 1)[0] if MEMBER_SEP in key else None
 
 
 def _norm(text: str) -> str:
@@ -132,7 +154,12 @@ def _sync_units(a: AssignmentRow, task: TaskRow, *, now: dt.datetime) -> None:
             _restore(row, now=now)
         row.unit_id, row.unit_name, row.role, row.position = t_unit.unit_id, t_unit.name[:300], t_unit.role, pos
     for key, row in by_key.items():
-        if key not in seen:
+        if key in seen:
+            continue
+        group = group_of_key(key)
+        if group is not None and group in seen:
+            _restore(row, now=now)  # a member's own line lives while its group is assigned
+        else:
             _cancel(row, now=now, note="đơn vị không còn được giao khi nạp lại văn bản")
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from troly.followup.identity import group_of_key
 from troly.followup.models import AssignmentRow, AssignmentUnitRow
 from troly.followup.views import category_of, due_text
 from troly.followup.workflow import CANCELLED, CATEGORIES, DONE, FAILED, IN_PROGRESS, NOT_STARTED
@@ -120,8 +121,27 @@ def _aggregate(units: Sequence[AssignmentUnitRow]) -> tuple[str, dt.date | None]
     return (IN_PROGRESS if statuses - {NOT_STARTED} else NOT_STARTED), None
 
 
-def _line(a: AssignmentRow, units: Sequence[AssignmentUnitRow], *, as_of: dt.date) -> ReportLine | None:
+def _member_note(members: Sequence[AssignmentUnitRow]) -> str:
+    """What the members of an assigned group reported on their own lines ("3 đơn vị đã báo cáo: …")."""
+    live = [m for m in members if m.status != CANCELLED]
+    if not live:
+        return ""
+    by_status: dict[str, int] = {}
+    for m in live:
+        by_status[m.status] = by_status.get(m.status, 0) + 1
+    return f"{len(live)} đơn vị thành viên đã báo cáo: " + ", ".join(f"{n} {st}" for st, n in by_status.items())
+
+
+def _line(
+    a: AssignmentRow, units: Sequence[AssignmentUnitRow], *, as_of: dt.date, split_members: bool = True
+) -> ReportLine | None:
+    """One report line; with ``split_members``, members' own lines of a group task are summarised in
+    the note instead of counted as assignees (the group's line stands for the assignment)."""
+    members = [u for u in units if group_of_key(u.unit_key) is not None] if split_members else []
+    units = [u for u in units if u not in members]
     status, completed = _aggregate(units)
+    if status == NOT_STARTED and any(m.status not in (NOT_STARTED, CANCELLED) for m in members):
+        status = IN_PROGRESS
     cat = category_of(
         status=status, completed_on=completed, due_end=a.due_end, recurring=bool(a.recurrence), as_of=as_of
     )
@@ -142,7 +162,7 @@ def _line(a: AssignmentRow, units: Sequence[AssignmentUnitRow], *, as_of: dt.dat
         status=status,
         category=cat,
         result="; ".join(r for r in results if r),
-        note="; ".join(n for n in notes if n),
+        note="; ".join(n for n in [*notes, _member_note(members)] if n),
     )
 
 
@@ -165,7 +185,7 @@ def build_report(
         groups.setdefault((u.assignment_id, u.id if per_unit else 0), []).append(u)
     for units in groups.values():
         a = units[0].assignment
-        line = _line(a, units if per_unit else list(a.units), as_of=as_of)
+        line = _line(a, units if per_unit else list(a.units), as_of=as_of, split_members=not per_unit)
         if line is None:
             continue
         if start is not None and a.due_end is not None and a.due_end < start and line.status in (DONE, FAILED):

@@ -16,10 +16,11 @@ from troly.clock import Clock, local_now
 from troly.errors import UserInputError
 from troly.followup import store
 from troly.followup.digest import DEFAULT_REMINDER_DAYS, admin_overdue, reminders, weekly_digest
-from troly.followup.identity import ReconcileStats, reconcile_assignments
+from troly.followup.identity import ReconcileStats, group_of_key, reconcile_assignments
 from troly.followup.models import AssignmentRow, AssignmentUnitRow, SubscriptionRow
 from troly.followup.report import ProgressReport, build_report
-from troly.followup.views import AssigneeView, view_of
+from troly.followup.views import AssigneeView, category_of, view_of
+from troly.followup.workflow import CANCELLED, NOT_STARTED
 from troly.models import ProcessedUpdateRow, TaskRow
 from troly.store import find_document
 
@@ -143,6 +144,7 @@ class FollowupService:
                 admin=admin,
                 expected_version=expected_version,
                 period=period,
+                groups=self._groups(unit) if unit else (),
             )
 
     def confirm(
@@ -194,12 +196,51 @@ class FollowupService:
                 return []
             return [view_of(u, as_of=self.today(), tz=self.tz, history=True) for u in a.units]
 
+    def _groups(self, unit: UnitRef) -> list[str]:
+        """The ids of the groups ``unit`` belongs to ("UBND các xã, phường" for a commune)."""
+        cat = self._catalogue()
+        return [g.id for g in cat.groups_of(unit.id)] if cat.get(unit.id) is not None else []
+
+    def _as_member(self, view: AssigneeView, unit: UnitRef) -> AssigneeView:
+        """A group's line seen by one member that has not reported on it yet (version 0: no line)."""
+        view.unit_id, view.unit_name = unit.id, unit.name
+        view.status, view.confirmed, view.version = NOT_STARTED, False, 0
+        view.completed_on, view.result, view.note, view.history = None, None, None, []
+        view.category = category_of(
+            status=NOT_STARTED,
+            completed_on=None,
+            due_end=dt.date.fromisoformat(view.due_end) if view.due_end else None,
+            recurring=view.recurring,
+            as_of=self.today(),
+        )
+        return view
+
     def of_unit(self, unit: UnitRef, *, include_closed: bool = False) -> list[AssigneeView]:
-        """A unit's own assignment lines, in document order."""
+        """A unit's own assignment lines in document order, with the tasks given to its groups
+        ("UBND các xã, phường") as its own lines, "chưa thực hiện" until it reports on them."""
         self.sync()
+        groups = self._groups(unit)
         with self.db.session() as session:
-            rows = store.assignee_rows(session=session, unit_ids=[unit.id], include_closed=include_closed)
-            return [view_of(u, as_of=self.today(), tz=self.tz) for u in rows]
+            rows = store.assignee_rows(session=session, unit_ids=[unit.id, *groups], include_closed=include_closed)
+            own = {u.assignment_id for u in rows if u.unit_id == unit.id}
+            out: list[AssigneeView] = []
+            for u in rows:
+                if u.unit_id == unit.id:
+                    out.append(view_of(u, as_of=self.today(), tz=self.tz))
+                elif u.assignment_id not in own and group_of_key(u.unit_key) is None:
+                    own.add(u.assignment_id)
+                    out.append(self._as_member(view_of(u, as_of=self.today(), tz=self.tz), unit))
+            return out
+
+    def line_for(self, code: str, unit: UnitRef) -> AssigneeView | None:
+        """``unit``'s line of one assignment (its own, or its group's as a member's), else None."""
+        views = self.get(code)
+        mine = next((v for v in views if v.unit_id == unit.id), None)
+        if mine is not None:
+            return mine
+        groups = set(self._groups(unit))
+        group = next((v for v in views if v.unit_id in groups and v.status != CANCELLED), None)
+        return self._as_member(group, unit) if group is not None else None
 
     def report(
         self,

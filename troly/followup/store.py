@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from troly.errors import UserInputError
+from troly.followup.identity import group_of_key, member_key
 from troly.followup.models import AssignmentEventRow, AssignmentPeriodRow, AssignmentRow, AssignmentUnitRow
 from troly.followup.views import AssigneeView, view_of
 from troly.followup.workflow import (
@@ -25,6 +26,7 @@ from troly.followup.workflow import (
     DONE,
     FAILED,
     IN_PROGRESS,
+    NOT_STARTED,
     REPORTABLE,
     find_evidence,
     format_code,
@@ -92,10 +94,19 @@ def _not_found(code: str) -> FollowupInputError:
     )
 
 
-def _unit_row(a: AssignmentRow, unit_id: str | None, *, unit_name: str | None = None) -> AssignmentUnitRow:
+def _unit_row(
+    a: AssignmentRow,
+    unit_id: str | None,
+    *,
+    unit_name: str | None = None,
+    groups: Collection[str] = (),
+    now: dt.datetime | None = None,
+) -> AssignmentUnitRow:
+    """The line ``unit_id`` reports on: its own, or (``groups``: the groups it belongs to) a new
+    member line of a task given to one of its groups, created with ``now``."""
     code = a.code or ""
     if unit_id is None:
-        live = [u for u in a.units if u.status != CANCELLED] or list(a.units)
+        live = [u for u in a.units if u.status != CANCELLED and group_of_key(u.unit_key) is None] or list(a.units)
         if len(live) == 1:
             return live[0]
         names = ", ".join(u.unit_name for u in live)
@@ -106,6 +117,26 @@ def _unit_row(a: AssignmentRow, unit_id: str | None, *, unit_name: str | None = 
     for u in a.units:
         if u.unit_id == unit_id or u.unit_key == unit_id:
             return u
+    group_row = next((u for u in a.units if u.unit_id in groups and u.status != CANCELLED), None)
+    if group_row is not None and now is not None:
+        row = AssignmentUnitRow(
+            unit_key=member_key(group_row.unit_key, unit_id),
+            unit_id=unit_id,
+            unit_name=(unit_name or unit_id)[:300],
+            role=group_row.role,
+            position=len(a.units),
+            status=NOT_STARTED,
+            confirmed=False,
+            updated_at=now,
+        )
+        a.units.append(row)
+        row.history.append(
+            AssignmentEventRow(
+                from_status=None, to_status=NOT_STARTED, action="ingest", by="hệ thống", channel="ingest",
+                note=f"giao cho {group_row.unit_name}", at=now,
+            )
+        )  # fmt: skip
+        return row
     raise FollowupInputError(
         f"{code} is not assigned to {unit_id}",
         user_message=f"Nhiệm vụ {code} không giao cho {unit_name or 'đơn vị của bạn'}; "
@@ -123,7 +154,8 @@ def _check_open(a: AssignmentRow, u: AssignmentUnitRow) -> None:
 
 
 def _check_version(a: AssignmentRow, u: AssignmentUnitRow, expected: int | None) -> None:
-    if expected is not None and expected != u.version:
+    # 0: the caller saw no line of its own yet (a group task); a line made meanwhile has version 1
+    if expected is not None and expected != (u.version or 0):
         raise FollowupConflict(
             f"{a.code}/{u.unit_key}: version {u.version} != {expected}",
             user_message=f"Tình trạng nhiệm vụ {a.code} của {u.unit_name} vừa được người khác cập nhật "
@@ -197,6 +229,7 @@ def report_status(
     unit_name: str | None = None,
     expected_version: int | None = None,
     period: str | None = None,
+    groups: Collection[str] = (),
 ) -> AssigneeView:
     """Record a unit's progress on an assignment.
 
@@ -209,6 +242,7 @@ def report_status(
         admin: an admin may change a confirmed completion; a unit may not.
         expected_version: the version the caller showed the user (optimistic check).
         period: for a recurring duty, the period reported ("2026-11"); default: the current one.
+        groups: the groups the unit belongs to: a task given to one of them gets the unit's own line.
 
     Raises:
         FollowupInputError: unknown code or status, another unit's task, a closed task, a missing reason.
@@ -223,7 +257,7 @@ def report_status(
     a = find_assignment(session=session, code=code)
     if a is None:
         raise _not_found(code)
-    u = _unit_row(a, unit_id, unit_name=unit_name)
+    u = _unit_row(a, unit_id, unit_name=unit_name, groups=groups, now=now.astimezone(tz))
     _check_open(a, u)
     _check_version(a, u, expected_version)
     note = collapse_ws(note or "") or None
