@@ -69,6 +69,10 @@ def _cell(right: int, n: int) -> str:
     return f"{right}/{n} ({100 * right / n:.0f}%)" if n else "—"
 
 
+def _comma_list(value: str | None) -> list[str] | None:
+    return [v.strip() for v in value.split(",") if v.strip()] if value else None
+
+
 def _progress(label: str) -> Callable[[object], None]:
     """A callback printing one dim line per item on stderr (long runs: OCR takes minutes)."""
 
@@ -96,6 +100,11 @@ def eval_metadata(
     stored: Annotated[
         bool, typer.Option("--stored", help="Score what `troly ingest` stored in TROLY_HOME instead of re-reading.")
     ] = False,
+    formats: Annotated[
+        str | None,
+        typer.Option("--formats", help="Only these manifest formats, comma-separated (docx,pdf-text,txt…)."),
+    ] = None,
+    only: Annotated[list[str] | None, typer.Option("--only", help="Only this gold id (repeatable).")] = None,
     save: Annotated[Path | None, typer.Option("--save", help="Also write the JSON result to this file.")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
@@ -103,13 +112,21 @@ def eval_metadata(
 
     Table per field × split (dev, heldout) × text formats / scans; handwritten fields are counted
     apart; then the dev mismatches (heldout ones only counted)."""
-    from troly.evals.corpus import resolve_documents
+    from troly.evals.corpus import resolve_documents, select_documents
     from troly.evals.metadata import FIELDS, evaluate_metadata
 
     ctx = _context()
     try:
         documents = resolve_documents(gold, manifest, root)
-        report = evaluate_metadata(ctx, gold, documents, stored=stored, on_document=_progress("reading"))
+        chosen = select_documents(documents, formats=_comma_list(formats), ids=only)
+        report = evaluate_metadata(
+            ctx,
+            gold,
+            documents,
+            stored=stored,
+            on_document=_progress("reading"),
+            only=None if chosen is documents else set(chosen),
+        )
     except TrolyError as e:
         _fail(e)
         return

@@ -30,6 +30,7 @@ __all__ = [
     "read_document",
     "read_jsonl",
     "resolve_documents",
+    "select_documents",
 ]
 
 SCAN_FORMAT = "pdf-scan"
@@ -101,6 +102,19 @@ def resolve_documents(
                 found[m] = None
         manifests = list(found)
     return load_manifests(manifests, root=root)
+
+
+def select_documents(
+    documents: dict[str, CorpusDocument], *, formats: Sequence[str] | None = None, ids: Sequence[str] | None = None
+) -> dict[str, CorpusDocument]:
+    """The documents of the given manifest formats and/or gold ids (``documents`` itself when neither)."""
+    if not formats and not ids:
+        return documents
+    return {
+        doc_id: doc
+        for doc_id, doc in documents.items()
+        if (not formats or doc.format in formats) and (not ids or doc_id in ids)
+    }
 
 
 @dataclass(slots=True, frozen=True)

@@ -16,7 +16,7 @@ Comparison per field, after NFC and whitespace folding:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -166,6 +166,7 @@ def evaluate_metadata(
     stored: bool = False,
     on_document: Callable[[str], None] | None = None,
     reader: Callable[[CorpusDocument], DocumentReading] | None = None,
+    only: Collection[str] | None = None,
 ) -> MetadataReport:
     """Read every gold document with troly and score its header fields.
 
@@ -177,6 +178,8 @@ def evaluate_metadata(
         on_document: called with each gold id before it is read (progress).
         reader: reads one document instead of ``read_document`` (lets several evals share one
             reading of a scan: OCR is the slow part).
+        only: measure only these gold ids (a subset: one format, a few documents); the others
+            are left out of every count.
 
     Returns:
         The report; heldout mismatches are counted but never listed.
@@ -184,6 +187,8 @@ def evaluate_metadata(
     report = MetadataReport()
     for gold_file in gold_files:
         for gold in read_jsonl(gold_file):
+            if only is not None and gold["id"] not in only:
+                continue
             split = gold.get("split") or "dev"
             doc = documents.get(gold["id"])
             if doc is None:
