@@ -53,6 +53,10 @@ _TYPE_WORDS: tuple[tuple[str, str], ...] = tuple(
             "ket luan": "Kết luận",
             "phuong an": "Phương án",
             "thong cao": "Thông cáo",
+            "phieu trinh": "Phiếu trình",
+            "phieu chuyen": "Phiếu chuyển",
+            "giay phep": "Giấy phép",
+            "giay chung nhan": "Giấy chứng nhận",
         }.items(),
         key=lambda kv: -len(kv[0]),
     )

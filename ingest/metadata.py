@@ -80,6 +80,11 @@ _NUMBER_CODES = {
     "PA": "Phương án",
     "QH": "Luật",
     "L": "Lệnh",
+    "PTr": "Phiếu trình",
+    "PTR": "Phiếu trình",
+    "PC": "Phiếu chuyển",
+    "GP": "Giấy phép",
+    "GCN": "Giấy chứng nhận",
 }
 # Agency codes after the type code ("TB-UBND"): who issued a document without a header block.
 _ISSUER_CODES = {"UBND": "UBND", "VPUBND": "Văn phòng UBND", "HĐND": "HĐND", "HDND": "HĐND"}
@@ -245,6 +250,9 @@ _NEWS_LEAD_RE = re.compile(r"^\((?P<code>[A-ZĐa-z][\w.]{1,15})\)\s*[-–—]+\s
 _FILENAME_DATE_RE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})[-_.](?P<m>\d{1,2})(?:[-_.](?P<d>\d{1,2}))?(?!\d)")
 _YEAR_RE = re.compile(r"\bnăm\s+((?:19|20)\d{2})\b")
 _SIGN_PREFIX_DOT_RE = re.compile(r"^(?:TM|KT|TL|TUQ|Q)\.\s*\S")
+# Characters typed or recognised for the slash of a number ("174⁄TB-UBND"): fraction slash,
+# division slash, full-width solidus.
+_SLASH_LOOKALIKES = str.maketrans({"\u2044": "/", "\u2215": "/", "\uff0f": "/"})
 
 
 # --- small text helpers ----------------------------------------------------------------------
@@ -701,7 +709,7 @@ def _fill_date(meta: DocumentMeta, lines: list[str], front: FrontMatter, date_te
 
 def extract_metadata(text: str, *, file_name: str = "", default_province: str = "Gia Lai") -> DocumentMeta:
     """Read the header facts of one cleaned document (see the module docstring for the fallbacks)."""
-    lines = [collapse_ws(line) for line in text.split("\n")]
+    lines = [collapse_ws(line.translate(_SLASH_LOOKALIKES)) for line in text.split("\n")]
     lines = [line for line in lines if line]
     meta = DocumentMeta()
     if not lines:

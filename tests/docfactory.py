@@ -35,7 +35,9 @@ __all__ = [
     "make_mixed_pdf",
     "make_multipage_tiff",
     "make_ole_file",
+    "make_scanned_letter",
     "make_scanned_pdf",
+    "make_stamped_pdf",
     "make_text_pdf",
     "render_text_image",
 ]
@@ -171,6 +173,46 @@ def make_scanned_pdf(path: Path, lines: Sequence[str], *, pages: int = 1, dpi: i
     return path
 
 
+#: One printed row of a scanned page: left-aligned text, ``(centred,)`` text, or a (left column,
+#: right column) pair.
+Row = str | tuple[str] | tuple[str, str]
+
+
+def render_page_image(rows: Sequence[Row], *, font_size: int = 30, width: int = 1654) -> Image.Image:
+    """Draw an A4-wide page (200 dpi) row by row in DejaVu Sans.
+
+    A ``str`` row starts at the left margin, a ``(text,)`` row is centred on the page (a type
+    line); a ``(left, right)`` row centres ``left`` on the left quarter and ``right`` on the right
+    third, as the header and signature columns of an official document are printed (either may
+    be empty).
+    """
+    font = ImageFont.truetype(str(DEJAVU_SANS), font_size)
+    line_height = int(font_size * 1.7)
+    margin = 100
+    image = Image.new("L", (width, line_height * len(rows) + 2 * margin), color=255)
+    draw = ImageDraw.Draw(image)
+    for index, row in enumerate(rows):
+        y = margin + index * line_height
+        if isinstance(row, str):
+            draw.text((margin, y), row, font=font, fill=0)
+            continue
+        if len(row) == 1:
+            draw.text(((width - font.getlength(row[0])) / 2, y), row[0], font=font, fill=0)
+            continue
+        for text, centre in zip(row, (0.25 * width, 0.72 * width), strict=True):
+            if text:
+                draw.text((centre - font.getlength(text) / 2, y), text, font=font, fill=0)
+    return image
+
+
+def make_scanned_letter(path: Path, rows: Sequence[Row], *, dpi: int = 200) -> Path:
+    """Write an image-only PDF of one page laid out by ``rows`` (see ``render_page_image``)."""
+    image = render_page_image(rows)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image.save(path, "PDF", resolution=float(dpi))
+    return path
+
+
 def make_mixed_pdf(path: Path, *, text_lines: Sequence[str], scanned_lines: Sequence[str], dpi: int = 200) -> Path:
     """Write a 2-page PDF: page 1 has a text layer, page 2 is a scan of ``scanned_lines``."""
     from pypdf import PdfWriter
@@ -184,6 +226,88 @@ def make_mixed_pdf(path: Path, *, text_lines: Sequence[str], scanned_lines: Sequ
         writer.write(handle)
     text_pdf.unlink()
     scan_pdf.unlink()
+    return path
+
+
+def make_stamped_pdf(
+    path: Path, lines: Sequence[str], stamps: Sequence[tuple[str, str]], *, font_size: int = 12
+) -> Path:
+    """A text PDF of ``lines`` whose blank slots are filled by form widgets, as e-office systems
+    stamp a signed document's number and day over its template.
+
+    Each stamp ``(anchor, figure)`` draws ``figure`` in a widget's appearance stream just left of
+    the first occurrence of ``anchor`` ("/UBND-KT", "tháng 7"); the page text itself keeps the slot blank.
+    """
+    from fpdf import FPDF
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import (
+        ArrayObject,
+        DictionaryObject,
+        FloatObject,
+        NameObject,
+        NumberObject,
+        StreamObject,
+        TextStringObject,
+    )
+
+    pdf = FPDF(format="A4", unit="pt")
+    pdf.add_font("DejaVu", fname=str(DEJAVU_SANS))
+    pdf.set_font("DejaVu", size=font_size)
+    pdf.add_page()
+    margin, step = 56.0, font_size * 1.5
+    rects: list[tuple[float, float, float, float, str]] = []
+    for row, line in enumerate(lines):
+        baseline = 80 + row * step
+        pdf.text(margin, baseline, line)
+        for anchor, figure in stamps:
+            at = line.find(anchor)
+            if at >= 0 and not any(r[4] == figure for r in rects):
+                right = margin + pdf.get_string_width(line[:at]) - 1
+                width = pdf.get_string_width(figure) + 2
+                bottom = pdf.h - baseline - 3  # PDF user space grows upwards
+                rects.append((right - width, bottom, right, bottom + font_size + 2, figure))
+    plain = io.BytesIO(pdf.output())
+    writer = PdfWriter(clone_from=PdfReader(plain))
+    page = writer.pages[0]
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+        }
+    )
+    annots = ArrayObject()
+    for k, (x0, y0, x1, y1, figure) in enumerate(rects):
+        appearance = StreamObject()
+        appearance.set_data(f"BT /F1 {font_size} Tf 1 3 Td ({figure}) Tj ET".encode("latin-1"))
+        appearance.update(
+            {
+                NameObject("/Type"): NameObject("/XObject"),
+                NameObject("/Subtype"): NameObject("/Form"),
+                NameObject("/BBox"): ArrayObject(
+                    [FloatObject(0), FloatObject(0), FloatObject(x1 - x0), FloatObject(y1 - y0)]
+                ),
+                NameObject("/Resources"): DictionaryObject(
+                    {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
+                ),
+            }
+        )
+        widget = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Annot"),
+                NameObject("/Subtype"): NameObject("/Widget"),
+                NameObject("/FT"): NameObject("/Sig"),
+                NameObject("/T"): TextStringObject(f"Signature{k + 1}"),
+                NameObject("/Rect"): ArrayObject([FloatObject(v) for v in (x0, y0, x1, y1)]),
+                NameObject("/F"): NumberObject(4),
+                NameObject("/AP"): DictionaryObject({NameObject("/N"): writer._add_object(appearance)}),
+            }
+        )
+        annots.append(writer._add_object(widget))
+    page[NameObject("/Annots")] = annots
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as handle:
+        writer.write(handle)
     return path
 
 

@@ -4,6 +4,10 @@ Many provincial documents reach troly as scans or phone photos. Tesseract's conf
 spelled out here (LSTM engine, automatic page segmentation, the resolution we rendered at) so
 results do not depend on a machine's defaults. A missing binary or language model is an
 installation problem: it raises MissingToolError naming the Debian packages to install.
+
+The text of a page is rebuilt from Tesseract's word boxes (``image_to_data``) rather than taken
+from its plain-text output, so that the two columns of a document's header and signature block
+are read one after the other instead of line by line (see ``_columns``).
 """
 
 from __future__ import annotations
@@ -12,14 +16,16 @@ import functools
 import logging
 import time
 from pathlib import Path
+from typing import Any
 
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
+from ingest.loaders._columns import Segment, order_columns
 from troly.config import Settings
 from troly.errors import CorruptFileError, FileTooLargeError, MissingToolError
 from troly.types import ExtractedText
 
-__all__ = ["ensure_tesseract", "ocr_image", "prepare_for_ocr", "read_image"]
+__all__ = ["ensure_tesseract", "layout_text", "ocr_image", "prepare_for_ocr", "read_image"]
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +80,7 @@ def prepare_for_ocr(image: Image.Image) -> Image.Image:
 
 
 def ocr_image(image: Image.Image, *, languages: str, dpi: int | None = None) -> str:
-    """Recognise the text of one image.
+    """Recognise the text of one image, its two-column blocks written column by column.
 
     Raises RuntimeError on timeout, TesseractError (a RuntimeError) when Tesseract fails, and
     MissingToolError when the binary is gone.
@@ -86,11 +92,64 @@ def ocr_image(image: Image.Image, *, languages: str, dpi: int | None = None) -> 
         config += f" --dpi {dpi}"
     started = time.perf_counter()
     try:
-        text: str = pytesseract.image_to_string(image, lang=languages, config=config, timeout=OCR_TIMEOUT_S)
+        data: dict[str, list[Any]] = pytesseract.image_to_data(
+            image, lang=languages, config=config, timeout=OCR_TIMEOUT_S, output_type=pytesseract.Output.DICT
+        )
     except pytesseract.TesseractNotFoundError as e:  # removed since ensure_tesseract() looked
         raise MissingToolError(f"tesseract disappeared while OCRing ({e}); reinstall 'tesseract-ocr'") from e
     logger.debug("OCR of a %dx%d image took %.1f s", image.width, image.height, time.perf_counter() - started)
-    return text
+    return layout_text(data)
+
+
+# --- text from word boxes --------------------------------------------------------------------
+
+_GAP_HEIGHTS = 1.5  # a gap wider than this many line heights separates two columns
+
+_Word = tuple[int, int, int, int, str]  # left, top, width, height, text
+
+
+def _segments(data: dict[str, list[Any]]) -> list[Segment]:
+    """Tesseract's lines of words, each cut into parts at gaps wider than ``_GAP_HEIGHTS``."""
+    lines: dict[tuple[int, int, int], list[_Word]] = {}
+    for i, word in enumerate(data.get("text", [])):
+        word = str(word).strip()
+        if not word or float(data["conf"][i]) < 0:
+            continue
+        key = (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))
+        box = (int(data["left"][i]), int(data["top"][i]), int(data["width"][i]), int(data["height"][i]), word)
+        lines.setdefault(key, []).append(box)
+    out: list[Segment] = []
+    for (block, par, _), words in lines.items():
+        words.sort()
+        height = sorted(w[3] for w in words)[len(words) // 2]
+        top = min(w[1] for w in words)
+        current: list[_Word] = []
+        for box in words:
+            if current and box[0] - (current[-1][0] + current[-1][2]) > _GAP_HEIGHTS * max(height, 1):
+                out.append(_segment(current, top, (block, par)))
+                current = []
+            current.append(box)
+        out.append(_segment(current, top, (block, par)))
+    return out
+
+
+def _segment(words: list[_Word], top: int, paragraph: tuple[int, int]) -> Segment:
+    right = max(w[0] + w[2] for w in words)
+    return Segment(" ".join(w[4] for w in words), words[0][0], right, top, paragraph=paragraph)
+
+
+def layout_text(data: dict[str, list[Any]]) -> str:
+    """Page text from Tesseract's ``image_to_data`` dict, two-column blocks column by column.
+
+    A blank line separates Tesseract's paragraphs and the two columns of a block.
+    """
+    ordered = order_columns(_segments(data))
+    out: list[str] = []
+    for k, s in enumerate(ordered):
+        if k and (s.paragraph != ordered[k - 1].paragraph or s.column != ordered[k - 1].column):
+            out.append("")
+        out.append(s.text)
+    return "\n".join(out)
 
 
 def _image_dpi(image: Image.Image) -> int | None:

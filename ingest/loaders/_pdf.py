@@ -8,11 +8,17 @@ letter with a scanned annex) OCR only the pages that need it.
 Every text layer is also checked for being Vietnamese (``_vietnamese``): a page typed in a legacy
 font (TCVN3 ".VnTime", VNI) is converted; a page whose text does not read at all (a broken font
 map: "CØNG HOÀ XÃ HØI") is OCRed instead. The warnings say which page got which.
+
+Documents signed in a provincial e-office system print their number and day ("Số: 193/UBND-KT",
+"ngày 10 tháng 01") inside signature widgets placed over the blank slots of the header: that text
+is not in the page's content, so a page with form widgets is also read flattened, and each short
+stamped figure is put back where it is drawn (``_stamped_figures``).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from pathlib import Path
 
@@ -64,6 +70,7 @@ def _page_text(pdf: pdfium.PdfDocument, index: int) -> tuple[str, bool]:
         textpage = page.get_textpage()
         try:
             text = textpage.get_text_range()
+            boxes = [textpage.get_charbox(i) for i in range(textpage.count_chars())] if _has_widgets(page) else []
         finally:
             textpage.close()
         needs_ocr = _non_space(text) < MIN_TEXT_CHARS and any(
@@ -71,7 +78,91 @@ def _page_text(pdf: pdfium.PdfDocument, index: int) -> tuple[str, bool]:
         )
     finally:
         page.close()
+    if boxes and len(text) == len(boxes):
+        text = _stamped_figures(pdf, index, text, boxes)
     return text, needs_ocr
+
+
+# A figure stamped into a header slot: "193", "118a", "10", "01".
+_FIGURE_RE = re.compile(r"\d{1,6}[a-zA-Z]?")
+_Box = tuple[float, float, float, float]  # left, bottom, right, top
+
+
+def _has_widgets(page: pdfium.PdfPage) -> bool:
+    count = pdfium_raw.FPDFPage_GetAnnotCount(page.raw)
+    for k in range(count):
+        annot = pdfium_raw.FPDFPage_GetAnnot(page.raw, k)
+        try:
+            if pdfium_raw.FPDFAnnot_GetSubtype(annot) == pdfium_raw.FPDF_ANNOT_WIDGET:
+                return True
+        finally:
+            pdfium_raw.FPDFPage_CloseAnnot(annot)
+    return False
+
+
+def _stamped_figures(pdf: pdfium.PdfDocument, index: int, text: str, boxes: list[_Box]) -> str:
+    """``text`` with the figures drawn by the page's form widgets inserted where they sit.
+
+    The page is flattened (its widgets become page content, appended after the original text)
+    and reloaded; each appended figure goes before the first character of the original text
+    on its line that lies right of it ("Số: " + "193" + "/UBND-KT"). Other widget text (an
+    e-signature's "Ký bởi: …" box) is left out, as before.
+    """
+    page = pdf[index]
+    try:
+        if pdfium_raw.FPDFPage_Flatten(page.raw, pdfium_raw.FLAT_NORMALDISPLAY) != pdfium_raw.FLATTEN_SUCCESS:
+            return text
+    finally:
+        page.close()
+    page = pdf[index]
+    try:
+        textpage = page.get_textpage()
+        try:
+            n = textpage.count_chars()
+            extra = textpage.get_text_range(len(boxes), n - len(boxes)) if n > len(boxes) else ""
+            extra_boxes = [textpage.get_charbox(i) for i in range(len(boxes), n)]
+        finally:
+            textpage.close()
+    finally:
+        page.close()
+    if len(extra) != len(extra_boxes):
+        return text
+    inserts: list[tuple[int, str]] = []
+    for match in _FIGURE_RE.finditer(extra):
+        word_boxes = extra_boxes[match.start() : match.end()]
+        if not re.fullmatch(r"\s*", extra[max(0, match.start() - 1) : match.start()]) or not (
+            match.end() == len(extra) or extra[match.end()].isspace()
+        ):
+            continue  # part of a longer piece of widget text
+        at = _insertion_point(text, boxes, word_boxes)
+        if at is not None:
+            inserts.append((at, match.group(0)))
+    for at, figure in sorted(inserts, reverse=True):
+        before = "" if at == 0 or text[at - 1].isspace() else " "
+        after = "" if at < len(text) and text[at] in "/-\r\n " else " "
+        text = f"{text[:at]}{before}{figure}{after}{text[at:]}"
+    return text
+
+
+def _insertion_point(text: str, boxes: list[_Box], word: list[_Box]) -> int | None:
+    """Index of the first character on the word's line that starts right of the word's middle."""
+    left = min(b[0] for b in word)
+    right = max(b[2] for b in word)
+    bottom = min(b[1] for b in word)
+    top = max(b[3] for b in word)
+    middle = (left + right) / 2
+    best: tuple[float, int] | None = None
+    for i, (x0, y0, _x1, y1) in enumerate(boxes):
+        if text[i].isspace() or min(y1, top) - max(y0, bottom) < 0.5 * (top - bottom):
+            continue  # not on the word's line
+        if x0 >= middle and (best is None or x0 < best[0]):
+            best = (x0, i)
+    if best is None:
+        return None
+    at = best[1]
+    while at > 0 and text[at].isalpha() and text[at - 1].isalpha():
+        at -= 1  # before the word, never inside it
+    return at
 
 
 def _check_layers(texts: list[str], needs_ocr: list[bool], warnings: list[str]) -> list[int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
+from ingest.loaders._columns import text_columns
 from ingest.loaders._common import decode_text
 from ingest.loaders._vietnamese import repair_vietnamese
 from troly.errors import CorruptFileError
@@ -15,7 +16,10 @@ __all__ = ["read_plain"]
 
 def read_plain(path: Path, data: bytes, *, flavour: Literal["txt", "md"]) -> ExtractedText:
     """Decode UTF-8/UTF-16 (BOM or not) with Windows-1258 and Latin-1 fallbacks; a file typed in a
-    legacy Vietnamese font encoding (TCVN3, VNI) is converted when that makes it read."""
+    legacy Vietnamese font encoding (TCVN3, VNI) is converted when that makes it read.
+
+    A .txt exported with its layout (the header's two columns side by side, spaced or in a pipe
+    table) has those columns read one after the other (``_columns``)."""
     decoded = decode_text(data)
     if decoded is None:
         raise CorruptFileError(f"{path}: binary content, not text")
@@ -25,6 +29,8 @@ def read_plain(path: Path, data: bytes, *, flavour: Literal["txt", "md"]) -> Ext
         if legacy is not None:
             text, encoding = legacy
             warnings = [f"text is in the legacy {encoding} encoding; converted to Unicode"]
+    if flavour == "txt":
+        text = text_columns(text) or text
     return ExtractedText(text=text, source_format=flavour, warnings=warnings)
 
 

@@ -1,0 +1,228 @@
+"""Header and signature fields read from real files whose layout puts them side by side.
+
+Each test builds a document the way one reaches troly (a DOCX with its header table, a PDF
+stamped by an e-office system, a scanned page, an exported .txt) and checks the five fields the
+metadata eval measures: type, number, date, issuer and signer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from ingest.clean import clean_text
+from ingest.loaders import load
+from ingest.loaders._columns import text_columns
+from ingest.loaders._ocr import layout_text
+from ingest.metadata import extract_metadata
+from tests.docfactory import make_docx, make_scanned_letter, make_stamped_pdf
+from tests.test_loaders import needs_ocr
+from troly.config import Settings
+from troly.types import DocumentMeta
+
+
+def _read(path: Path, settings: Settings) -> DocumentMeta:
+    return extract_metadata(clean_text(load(path, settings=settings).text), file_name=path.name)
+
+
+def _fields(meta: DocumentMeta) -> tuple[str | None, str | None, dt.date | None, str | None, str | None]:
+    return meta.doc_type, meta.number, meta.date, meta.issuer, meta.signer
+
+
+# --- word boxes → column-wise text -----------------------------------------------------------
+
+
+def _data(words: list[tuple[int, int, int, int, str, tuple[int, int, int]]]) -> dict[str, list[object]]:
+    """A pytesseract ``image_to_data`` dict from (left, top, width, height, text, (block, par, line))."""
+    keys = ("left", "top", "width", "height", "text")
+    data: dict[str, list[object]] = {k: [] for k in (*keys, "conf", "block_num", "par_num", "line_num")}
+    for *values, (block, par, line) in words:
+        for k, v in zip(keys, values, strict=True):
+            data[k].append(v)
+        data["conf"].append(90)
+        data["block_num"].append(block)
+        data["par_num"].append(par)
+        data["line_num"].append(line)
+    return data
+
+
+def test_word_boxes_of_two_columns_on_one_line_are_read_column_by_column() -> None:
+    """Tesseract's one line "ỦY BAN … CỘNG HÒA …" becomes the left column, then the right one."""
+    data = _data(
+        [
+            (100, 100, 300, 30, "ỦY BAN NHÂN DÂN", (1, 1, 1)),
+            (900, 100, 700, 30, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", (1, 1, 1)),
+            (120, 150, 260, 30, "TỈNH GIA LAI", (1, 1, 2)),
+            (950, 150, 600, 30, "Độc lập - Tự do - Hạnh phúc", (1, 1, 2)),
+            (100, 200, 300, 30, "Số: 12/TB-UBND", (1, 1, 3)),
+            (900, 200, 700, 30, "Gia Lai, ngày 5 tháng 7 năm 2025", (1, 1, 3)),
+            (100, 300, 1500, 30, "Văn bản này có nội dung trải rộng suốt chiều ngang trang giấy.", (2, 1, 1)),
+        ]
+    )
+    lines = [line for line in layout_text(data).split("\n") if line]
+    assert lines == [
+        "ỦY BAN NHÂN DÂN",
+        "TỈNH GIA LAI",
+        "Số: 12/TB-UBND",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Gia Lai, ngày 5 tháng 7 năm 2025",
+        "Văn bản này có nội dung trải rộng suốt chiều ngang trang giấy.",
+    ]
+
+
+def test_a_side_by_side_table_in_the_body_keeps_its_row_order() -> None:
+    """Only header and signature columns are regrouped; a two-column body table is not."""
+    data = _data(
+        [
+            (100, 100, 300, 30, "Sở Tư pháp", (1, 1, 1)),
+            (1100, 100, 300, 30, "30/7/2025", (1, 1, 1)),
+            (100, 150, 300, 30, "Sở Nội vụ", (1, 1, 2)),
+            (1100, 150, 300, 30, "15/8/2025", (1, 1, 2)),
+        ]
+    )
+    lines = [line for line in layout_text(data).split("\n") if line]
+    assert lines == ["Sở Tư pháp", "30/7/2025", "Sở Nội vụ", "15/8/2025"]
+
+
+# --- scanned PDF -----------------------------------------------------------------------------
+
+
+@needs_ocr
+def test_scan_with_a_mark_above_the_header_and_the_signer_beside_the_recipients(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """A noise line over the motto and "Nơi nhận:" printed beside the signature cost no field."""
+    path = make_scanned_letter(
+        tmp_path / "scan.pdf",
+        [
+            ("", "xx ~~ 17 ~~"),
+            ("ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+            ("TỈNH GIA LAI", "Độc lập - Tự do - Hạnh phúc"),
+            ("Số: 174⁄TB-UBND", "Gia Lai, ngày 05 tháng 7 năm 2025"),
+            ("THÔNG BÁO",),
+            ("Kết luận của Chủ tịch UBND tỉnh tại cuộc họp về chuyển đổi số",),
+            "Ngày 01 tháng 7 năm 2025, Chủ tịch UBND tỉnh chủ trì cuộc họp. Kết luận:",
+            "Giao Sở Khoa học và Công nghệ chủ trì triển khai thực hiện./.",
+            ("Nơi nhận:", "KT. CHỦ TỊCH"),
+            ("- Như trên;", "PHÓ CHỦ TỊCH"),
+            ("- Lưu: VT, KGVX.", ""),
+            ("", "Nguyễn Văn An"),
+        ],
+    )
+    meta = _read(path, settings)
+    assert _fields(meta) == ("Thông báo", "174/TB-UBND", dt.date(2025, 7, 5), "UBND tỉnh Gia Lai", "Nguyễn Văn An")
+    assert meta.signer_title == "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"
+
+
+# --- PDF stamped by an e-office system ---------------------------------------------------------
+
+
+def test_number_and_day_stamped_in_signature_widgets(tmp_path: Path, settings: Settings) -> None:
+    """The figures an e-office system draws over the blank "Số: /…" and "ngày … tháng" slots."""
+    path = make_stamped_pdf(
+        tmp_path / "signed.pdf",
+        [
+            "ỦY BAN NHÂN DÂN",
+            "TỈNH GIA LAI",
+            "Số:       /UBND-KT",
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "Độc lập - Tự do - Hạnh phúc",
+            "Gia Lai, ngày       tháng 7 năm 2025",
+            "V/v triển khai chuyển đổi số",
+            "Kính gửi: Sở Khoa học và Công nghệ",
+            "Đề nghị Sở Khoa học và Công nghệ triển khai thực hiện./.",
+        ],
+        [("/UBND-KT", "193"), ("tháng 7", "10")],
+    )
+    meta = _read(path, settings)
+    assert (meta.number, meta.date, meta.date_precision) == ("193/UBND-KT", dt.date(2025, 7, 10), "day")
+    assert meta.doc_type == "Công văn"
+
+
+# --- exported text -----------------------------------------------------------------------------
+
+LAID_OUT = """\
+      UBND TỈNH GIA LAI                              CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+ SỞ KHOA HỌC VÀ CÔNG NGHỆ                               Độc lập - Tự do - Hạnh phúc
+
+     Số: 512 /SKHCN-QLCN                           Gia Lai, ngày 12 tháng 3 năm 2026
+V/v triển khai nền tảng số
+
+                 Kính gửi: Các phòng, đơn vị thuộc Sở.
+
+       Thực hiện chỉ đạo của UBND tỉnh về chuyển đổi số, Sở Khoa học và Công nghệ đề
+nghị các phòng, đơn vị triển khai nền tảng số dùng chung trong tháng 3 năm 2026.
+       Đề nghị các đơn vị nghiêm túc thực hiện./.
+
+Nơi nhận:                                                   KT. GIÁM ĐỐC
+- Như trên;                                                PHÓ GIÁM ĐỐC
+- Lưu: VT, QLCN.
+
+                                                            Trần Thị Bình
+"""
+
+PIPES = """\
+| ỦY BAN NHÂN DÂN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |
+|---|---|
+| TỈNH GIA LAI | Độc lập - Tự do - Hạnh phúc |
+| Số: 88⁄KH-UBND | Gia Lai, ngày 02 tháng 4 năm 2026 |
+
+KẾ HOẠCH
+Triển khai chuyển đổi số năm 2026
+
+Căn cứ Nghị quyết số 57-NQ/TW, UBND tỉnh ban hành kế hoạch như sau:
+1. Sở Khoa học và Công nghệ chủ trì triển khai./.
+
+| Nơi nhận: | TM. ỦY BAN NHÂN DÂN |
+| - Như trên; | CHỦ TỊCH |
+| - Lưu: VT. | Lê Văn Cường |
+"""
+
+
+def test_laid_out_text_export(tmp_path: Path, settings: Settings) -> None:
+    """A .txt that keeps the printed layout: columns side by side, the signer beside "Nơi nhận"."""
+    path = tmp_path / "cong-van.txt"
+    path.write_text(LAID_OUT, encoding="utf-8")
+    meta = _read(path, settings)
+    assert _fields(meta) == (
+        "Công văn",
+        "512/SKHCN-QLCN",
+        dt.date(2026, 3, 12),
+        "Sở Khoa học và Công nghệ tỉnh Gia Lai",
+        "Trần Thị Bình",
+    )
+
+
+def test_text_export_with_table_pipes(tmp_path: Path, settings: Settings) -> None:
+    """A header and a signature exported as pipe tables; a "⁄" in the number is a slash."""
+    path = tmp_path / "ke-hoach.txt"
+    path.write_text(PIPES, encoding="utf-8")
+    meta = _read(path, settings)
+    assert _fields(meta) == ("Kế hoạch", "88/KH-UBND", dt.date(2026, 4, 2), "UBND tỉnh Gia Lai", "Lê Văn Cường")
+    assert not any("|" in (value or "") for value in (meta.issuer, meta.signer, meta.title))
+
+
+def test_plain_text_without_columns_is_left_alone() -> None:
+    assert text_columns("THÔNG BÁO\nKết luận của Chủ tịch UBND tỉnh.\n") is None
+
+
+# --- DOCX ----------------------------------------------------------------------------------------
+
+
+def test_docx_header_table_and_signature_table(tmp_path: Path, settings: Settings) -> None:
+    """The header table (issuer + "Số:" | motto + place-date) and a recipients | signer table."""
+    path = make_docx(
+        tmp_path / "phieu-trinh.docx",
+        header_left=("VĂN PHÒNG UBND TỈNH", "PHÒNG KINH TẾ", "Số: 15/PTr-KT"),
+        header_right=(
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "Độc lập - Tự do - Hạnh phúc",
+            "Gia Lai, ngày 19 tháng 8 năm 2025",
+        ),
+        paragraphs=("PHIẾU TRÌNH", "Về việc giải quyết hồ sơ", "Kính trình Lãnh đạo Văn phòng xem xét./."),
+        table=(("Nơi nhận:\n- Như trên;\n- Lưu: VT.", "TRƯỞNG PHÒNG\nVũ Việt Linh"),),
+    )
+    meta = _read(path, settings)
+    assert _fields(meta)[:3] == ("Phiếu trình", "15/PTr-KT", dt.date(2025, 8, 19))
+    assert meta.signer == "Vũ Việt Linh"
