@@ -171,17 +171,18 @@ _TITLE_SYLLABLES = frozenset(
 )
 
 # "Số: 174/TB-UBND", "Số:174/TB-UBND", "Số 174 / TB - UBND" (OCR), "Số: /BC-VPUBND" (blank),
-# "Luật số: 45/2019/QH14".
+# "Luật số: 45/2019/QH14", "Số: 118a/BC-SNV", "Số: 66.18/2026/NQ-CP".
 _NUMBER_RE = re.compile(
     r"(?:^|\b(?:Luật|Bộ luật|Lệnh)\s+|(?<=\s))[Ss]ố\s*:?\s*"
-    r"(?P<num>\d*\s*/\s*(?:\d{4}\s*/\s*)?[A-ZĐ][A-Za-zĐđ0-9&]*(?:\s*-\s*[A-ZĐ][A-Za-zĐđ0-9&]*)*"
+    r"(?P<num>(?:\d+(?:\.\d+)?[a-z]?)?\s*/\s*(?:\d{4}\s*/\s*)?[A-ZĐ][A-Za-zĐđ0-9&]*(?:\s*-\s*[A-ZĐ][A-Za-zĐđ0-9&]*)*"
     # Party documents: "Số 12-KL/TU", "Số 57-NQ/TW".
     r"|\d+\s*-\s*[A-ZĐ][A-Za-zĐđ]*\s*/\s*[A-ZĐ][A-Za-zĐđ0-9]*)"
 )
 _VV_RE = re.compile(r"^(?:V/v|Về việc)\b\s*:?\s*", re.I)
-# The national motto (and the Party's) in the header block.
+# The national motto (and the Party's) in the header block; ``_key`` drops the en dashes of
+# "Độc lập – Tự do – Hạnh phúc", so the separators are optional.
 _MOTTO_RE = re.compile(
-    r"cong hoa xa hoi chu nghia viet nam|doc lap\s*[-–—,]\s*tu do\s*[-–—,]\s*hanh phuc"
+    r"cong hoa xa hoi chu nghia viet nam|doc lap\s*[-–—,]?\s*tu do\s*[-–—,]?\s*hanh phuc"
     r"|^dang cong san viet nam$"
 )
 

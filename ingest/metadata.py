@@ -564,6 +564,55 @@ def _signature(lines: list[str], ranges: list[tuple[int, int]]) -> tuple[str | N
     return None, None
 
 
+# Ranks and degrees printed before a signer's name ("Thượng tướng Tô Lâm", "TS. Lê Văn A").
+_RANK_RE = re.compile(
+    r"^(?:(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy|uý)|Chuẩn\s+đô\s+đốc|(?:Phó\s+)?Đô\s+đốc"
+    r"|(?:GS|PGS|TS|ThS|BS|KS|CN|Ths)\.?(?:\s*(?:TS|BS|ThS)\.?)*)\s+(?=[A-ZĐÀ-Ỹ])"
+)
+# Title words of a signing authority ("PHÓ GIÁM ĐỐC", "KT. BỘ TRƯỞNG", "T/M. ĐOÀN KIỂM TRA").
+_SIGN_TITLE_RE = re.compile(
+    r"\b(?:chu tich|giam doc|truong|thu tuong|chanh van phong|bi thu|tong cuc|uy vien|truong doan|tm|kt|tl|tuq)\b"
+)
+_CLOSED_RE = re.compile(r"\./\.\s*$")
+
+
+def _name_of(line: str) -> str | None:
+    """The personal name on a signature line, without a rank or stray marks ("Tô Lâm")."""
+    name = _RANK_RE.sub("", collapse_ws(line)).strip(" .,;:\"'“”*")
+    return name if is_person_name(name) else None
+
+
+def _signature_anywhere(lines: list[str], start: int) -> tuple[str | None, str | None]:
+    """A signature block found past the closing of the body, wherever the extractor put it.
+
+    Fallback for copies whose signature is not where ``locate_furniture`` looks: a DOC whose
+    two-column "Nơi nhận" | signature table was read row by row (titles and name interleaved
+    with the list), a signature followed by annexes, a name after a rank ("Thượng tướng …").
+    """
+    closing = next(
+        (k for k in range(start, len(lines)) if _CLOSED_RE.search(lines[k]) or _RECIPIENTS_RE.match(lines[k])),
+        None,
+    )
+    if closing is None:
+        return None, None
+    for k in range(closing + 1, len(lines)):
+        name = None if _BULLET_RE.match(lines[k]) else _name_of(lines[k])
+        if not name:
+            continue
+        titles: list[str] = []
+        m = k - 1
+        while m >= max(closing - 3, start) and k - m <= 12:
+            line = lines[m]
+            if _is_title_line(line) and _SIGN_TITLE_RE.search(_key(line)):
+                titles.insert(0, collapse_ws(line))
+            elif not (_BULLET_RE.match(line) or _RECIPIENTS_RE.match(line) or _SIGN_NOISE_RE.match(line)):
+                break
+            m -= 1
+        if titles:
+            return name, " / ".join(titles)
+    return None, None
+
+
 def _is_title_line(line: str) -> bool:
     """A signature title: capitals, mostly letters ("KT. CHÁNH VĂN PHÒNG"), not OCR debris."""
     letters = sum(c.isalpha() for c in line)
@@ -720,6 +769,8 @@ def extract_metadata(text: str, *, file_name: str = "", default_province: str = 
 
     meta.number = _find_number(lines, front)
     meta.signer, meta.signer_title = _signature(lines, body_ranges)
+    if meta.signer is None:
+        meta.signer, meta.signer_title = _signature_anywhere(lines, front.body_start)
     meta.recipients = _recipients(lines, body_ranges)
     meta.doc_type, how = _doc_type(lines, front, meta.number, bool(body_ranges))
     if how in {"number", "text cue", "V/v line"}:

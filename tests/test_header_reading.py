@@ -226,3 +226,46 @@ def test_docx_header_table_and_signature_table(tmp_path: Path, settings: Setting
     meta = _read(path, settings)
     assert _fields(meta)[:3] == ("Phiếu trình", "15/PTr-KT", dt.date(2025, 8, 19))
     assert meta.signer == "Vũ Việt Linh"
+
+
+# --- text patterns -------------------------------------------------------------------------------
+
+
+def _meta_of(text: str) -> DocumentMeta:
+    return extract_metadata(clean_text(text), file_name="van-ban.docx")
+
+
+def test_motto_with_en_dashes_and_a_blank_draft_number() -> None:
+    """ "Độc lập – Tự do – Hạnh phúc" is the motto too, so "Số: /SNNMT-KS" below it is read."""
+    meta = _meta_of(
+        "UBND TỈNH LÀO CAI\nSỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "Độc lập – Tự do – Hạnh phúc\nSố: /SNNMT-KS\nV/v quản lý hoạt động khoáng sản\n"
+        "Lào Cai, ngày tháng 8 năm 2025\nKính gửi: Các tổ chức hoạt động khoáng sản\n"
+        "Đề nghị các tổ chức thực hiện nghiêm./.\n"
+    )
+    assert (meta.number, meta.doc_type) == ("/SNNMT-KS", "Công văn")
+
+
+def test_numbers_with_a_letter_or_a_dotted_figure() -> None:
+    for printed in ("118a/BC-SNV", "66.18/2026/NQ-CP"):
+        meta = _meta_of(f"SỞ NỘI VỤ\nSố: {printed}\nBÁO CÁO\nKết quả thực hiện\nNội dung báo cáo như sau.\n")
+        assert meta.number == printed
+
+
+def test_signature_interleaved_with_the_recipients_and_followed_by_an_annex() -> None:
+    """A DOC whose "Nơi nhận" | signature table was read row by row, an annex after it."""
+    meta = _meta_of(
+        "BỘ CÔNG THƯƠNG\nCỤC HÓA CHẤT\nSố: /HC-QLHC\nV/v vận chuyển hàng nguy hiểm\n"
+        "Kính gửi: Sở Công Thương các tỉnh\nĐề nghị các Sở thực hiện./.\n"
+        "Nơi nhận:\nKT. CỤC TRƯỞNG\n- Như trên;\nPHÓ CỤC TRƯỞNG\n- Lưu: VT, QLHC.\nVương Thành Chung\n"
+        "PHỤ LỤC\nDanh mục hàng hóa nguy hiểm\n1. Xăng dầu các loại.\n"
+    )
+    assert (meta.signer, meta.signer_title) == ("Vương Thành Chung", "KT. CỤC TRƯỞNG / PHÓ CỤC TRƯỞNG")
+
+
+def test_signer_after_a_rank() -> None:
+    meta = _meta_of(
+        "BỘ CÔNG AN\nSố: 16/2018/TT-BCA\nTHÔNG TƯ\nQuy định chi tiết\nĐiều 1. Phạm vi điều chỉnh\n"
+        "Thông tư này quy định chi tiết./.\nBỘ TRƯỞNG\nThượng tướng Tô Lâm\nPhụ lục I\nMẫu giấy phép\n"
+    )
+    assert meta.signer == "Tô Lâm"

@@ -145,20 +145,24 @@ def _stamped_figures(pdf: pdfium.PdfDocument, index: int, text: str, boxes: list
 
 
 def _insertion_point(text: str, boxes: list[_Box], word: list[_Box]) -> int | None:
-    """Index of the first character on the word's line that starts right of the word's middle."""
+    """Index of the first character on the word's line that starts right of the word's middle
+    (after the line's last character when the word ends the line)."""
     left = min(b[0] for b in word)
     right = max(b[2] for b in word)
     bottom = min(b[1] for b in word)
     top = max(b[3] for b in word)
     middle = (left + right) / 2
     best: tuple[float, int] | None = None
-    for i, (x0, y0, _x1, y1) in enumerate(boxes):
+    last: tuple[float, int] | None = None  # the line's last character left of the word
+    for i, (x0, y0, x1, y1) in enumerate(boxes):
         if text[i].isspace() or min(y1, top) - max(y0, bottom) < 0.5 * (top - bottom):
             continue  # not on the word's line
         if x0 >= middle and (best is None or x0 < best[0]):
             best = (x0, i)
+        elif x0 < middle and (last is None or x1 > last[0]):
+            last = (x1, i)
     if best is None:
-        return None
+        return None if last is None else last[1] + 1  # "… năm" + "2025" at the end of the line
     at = best[1]
     while at > 0 and text[at].isalpha() and text[at - 1].isalpha():
         at -= 1  # before the word, never inside it
