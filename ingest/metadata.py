@@ -123,6 +123,8 @@ _AGENCY_KEYWORDS = re.compile(
 )
 # Four-word council names written as abbreviations in issuer names.
 _COUNCILS = (("uy ban nhan dan", "UBND"), ("hoi dong nhan dan", "HĐND"))
+# Organs named after the body they serve, without a comma: "Ban Thường trực Ủy ban MTTQ …".
+_ORGANS = frozenset({"ban thuong truc", "thuong truc", "dang doan", "ban can su dang", "ban chap hanh"})
 _FIELD_HEADS = frozenset({"so", "bo", "cuc", "chi cuc", "tong cuc", "vu"})
 _PLACE_WORDS = ("thanh pho", "thi xa", "thi tran", "tinh", "huyen", "xa", "phuong", "quan")
 # "XÃ HỘI", "TỈNH ỦY", "QUẬN SỰ" …: a place word followed by these is not a place.
@@ -405,8 +407,8 @@ def _agency_title(caps: str) -> str:
 
 def _fix_place_names(text: str) -> str:
     """Restore the capitals of province names lowercased by the title-caser ("Tỉnh ủy Gia Lai")."""
-    for name in _PROVINCES:
-        text = re.sub(rf"(?<!\w){re.escape(name.lower())}(?!\w)", name, text)
+    for name in (*_PROVINCES, "Việt Nam"):
+        text = re.sub(rf"(?<!\w){re.escape(name.lower())}(?!\w)", name, text, flags=re.I)
     return text
 
 
@@ -439,8 +441,10 @@ def _issuer_from_header(units: list[str]) -> str | None:
     if len(names) == 1:
         return names[0]
     parent, child = names[0], names[-1]
-    if _key(child).startswith("van phong") and len(child.split()) <= 2:
-        return f"{child} {parent}"
+    if (_key(child).startswith("van phong") and len(child.split()) <= 2) or _key(child) in _ORGANS:
+        return f"{child} {parent}"  # "Văn phòng UBND tỉnh …", "Ban Thường trực Ủy ban MTTQ …"
+    if _key(parent).startswith("bo ") and _key(child).startswith(("cuc ", "tong cuc ", "vu ")):
+        return child  # a ministry's department is named alone: "Cục Hóa chất"
     place = re.search(r"\b(?:tỉnh|thành phố)\s+.+$", parent)
     if place and not re.search(r"\b(?:tỉnh|thành phố)\b", child):
         return f"{child} {place.group(0)}"

@@ -269,3 +269,17 @@ def test_signer_after_a_rank() -> None:
         "Thông tư này quy định chi tiết./.\nBỘ TRƯỞNG\nThượng tướng Tô Lâm\nPhụ lục I\nMẫu giấy phép\n"
     )
     assert meta.signer == "Tô Lâm"
+
+
+def test_issuer_of_an_organ_and_of_a_ministry_department() -> None:
+    """ "Ban Thường trực" is named after its committee; a ministry's Cục is named alone."""
+    organ = _meta_of(
+        "ỦY BAN MTTQ VIỆT NAM XÃ LƯƠNG MINH\nBAN THƯỜNG TRỰC\nSố: 16/KH-MTTQ-BTT\n"
+        "KẾ HOẠCH\nTổ chức ngày hội đại đoàn kết\nCăn cứ hướng dẫn của cấp trên.\n"
+    )
+    assert organ.issuer == "Ban Thường trực Ủy ban MTTQ Việt Nam xã Lương Minh"
+    department = _meta_of(
+        "BỘ CÔNG THƯƠNG\nCỤC HÓA CHẤT\nSố: 813/HC-CNHC\nV/v trao đổi quy định\nKính gửi: Cục Hải quan\n"
+        "Cục Hóa chất trao đổi như sau./.\n"
+    )
+    assert department.issuer == "Cục Hóa chất"
