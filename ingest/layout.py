@@ -171,9 +171,10 @@ _TITLE_SYLLABLES = frozenset(
 )
 
 # "Số: 174/TB-UBND", "Số:174/TB-UBND", "Số 174 / TB - UBND" (OCR), "Số: /BC-VPUBND" (blank),
-# "Luật số: 45/2019/QH14", "Số: 118a/BC-SNV", "Số: 66.18/2026/NQ-CP".
+# "Luật số: 45/2019/QH14", "Số: 118a/BC-SNV", "Số: 66.18/2026/NQ-CP", "Só:3036/SCT-CN" (OCR,
+# with its colon).
 _NUMBER_RE = re.compile(
-    r"(?:^|\b(?:Luật|Bộ luật|Lệnh)\s+|(?<=\s))[Ss]ố\s*:?\s*"
+    r"(?:^|\b(?:Luật|Bộ luật|Lệnh)\s+|(?<=\s))(?:[Ss]ố|S[óôổ](?=\s*:))\s*:?\s*"
     r"(?P<num>(?:\d+(?:\.\d+)?[a-z]?)?\s*/\s*(?:\d{4}\s*/\s*)?[A-ZĐ][A-Za-zĐđ0-9&]*(?:\s*-\s*[A-ZĐ][A-Za-zĐđ0-9&]*)*"
     # Party documents: "Số 12-KL/TU", "Số 57-NQ/TW".
     r"|\d+\s*-\s*[A-ZĐ][A-Za-zĐđ]*\s*/\s*[A-ZĐ][A-Za-zĐđ0-9]*)"

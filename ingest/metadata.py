@@ -250,6 +250,8 @@ _PUBLISHED_RE = re.compile(r"^(?:(?:thứ\s+\S+|chủ\s+nhật)\s*,?\s*)?(\d{1,2
 _NEWS_LEAD_RE = re.compile(r"^\((?P<code>[A-ZĐa-z][\w.]{1,15})\)\s*[-–—]+\s*")
 # "2026-03_…", "2024-09-19_…" in file names.
 _FILENAME_DATE_RE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})[-_.](?P<m>\d{1,2})(?:[-_.](?P<d>\d{1,2}))?(?!\d)")
+# Marks glued to a figure by OCR or a stamp ("tháng 5$ năm"): not part of the date.
+_OCR_DEBRIS_RE = re.compile(r"(?<=\d)[^\w\s/.,-]+(?=\s)")
 _YEAR_RE = re.compile(r"\bnăm\s+((?:19|20)\d{2})\b")
 _SIGN_PREFIX_DOT_RE = re.compile(r"^(?:TM|KT|TL|TUQ|Q)\.\s*\S")
 # Characters typed or recognised for the slash of a number ("174⁄TB-UBND"): fraction slash,
@@ -675,7 +677,7 @@ def _header_date(lines: list[str], front: FrontMatter, ranges: list[tuple[int, i
         line = _MOTTO_TEXT_RE.sub(" ", _NUMBER_RE.sub(" ", lines[i]))
         match = _PLACE_DATE_RE.match(line.strip()) or _PLACE_DATE_IN_LINE_RE.search(line)
         if match:
-            return _place_name(match["place"]), match["date"]
+            return _place_name(match["place"]), _OCR_DEBRIS_RE.sub("", match["date"])
     others = [k for a, b in ranges for k in range(a, b)] + list(range(min(len(lines), 15)))
     for i in others:
         match = _PLACE_DATE_RE.match(lines[i])

@@ -283,3 +283,13 @@ def test_issuer_of_an_organ_and_of_a_ministry_department() -> None:
         "Cục Hóa chất trao đổi như sau./.\n"
     )
     assert department.issuer == "Cục Hóa chất"
+
+
+def test_ocr_spelling_of_the_number_label_and_debris_in_the_date() -> None:
+    """ "Só:3036 /SCT-CN" and "ngày 12 tháng 5$ năm 2026" as OCR reads a text-layer-less page."""
+    meta = _meta_of(
+        "UBND TỈNH LÀO CAI\nSỞ CÔNG THƯƠNG\nSó:3036 /SCT-CN\nV/v kiểm tra nghiệm thu\n"
+        "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nLào Cai, ngày 12 tháng 5$ năm 2026\n"
+        "Kính gửi: Công ty Cổ phần Năng lượng\nSở Công Thương đề nghị Công ty phối hợp thực hiện./.\n"
+    )
+    assert (meta.number, meta.date) == ("3036/SCT-CN", dt.date(2026, 5, 12))
