@@ -127,6 +127,14 @@ _COUNCILS = (("uy ban nhan dan", "UBND"), ("hoi dong nhan dan", "HĐND"))
 _ORGANS = frozenset({"ban thuong truc", "thuong truc", "dang doan", "ban can su dang", "ban chap hanh"})
 _FIELD_HEADS = frozenset({"so", "bo", "cuc", "chi cuc", "tong cuc", "vu"})
 _PLACE_WORDS = ("thanh pho", "thi xa", "thi tran", "tinh", "huyen", "xa", "phuong", "quan")
+# Place words whose accent-free key has one spelling only (OCR drops or swaps their tones).
+_PLACE_SPELLING = {
+    "thanh pho": "thành phố",
+    "thi tran": "thị trấn",
+    "tinh": "tỉnh",
+    "huyen": "huyện",
+    "phuong": "phường",
+}
 # "XÃ HỘI", "TỈNH ỦY", "QUẬN SỰ" …: a place word followed by these is not a place.
 _NOT_PLACES = ("xa hoi", "tinh uy", "thanh pho thong minh")
 _ACRONYMS = {"UBND", "HĐND", "MTTQ", "VNPT", "TW", "CP", "TP", "TP.", "CNTT", "KH&CN"}
@@ -384,7 +392,9 @@ def _agency_title(caps: str) -> str:
             out.append(_cap(word))
         elif place_word and out:
             n = len(place_word.split())
-            out.extend(w.lower() for w in words[i : i + n])
+            # "TĨNH" read by OCR is still "tỉnh"; "quan"/"xa" keep their letters ("quân sự" is no place).
+            spelling = _PLACE_SPELLING.get(place_word)
+            out.extend([spelling] if spelling else (w.lower() for w in words[i : i + n]))
             i += n
             place = True
             continue
