@@ -14,7 +14,7 @@ from bot.core.messages import Citation, Reply
 from tests.docfactory import make_docx
 from troly.evals.answers import evaluate_answers, judge, load_answer_cases
 from troly.evals.assignments import due_agrees, evaluate_assignments, is_assignment_gold
-from troly.evals.corpus import load_manifests, resolve_documents
+from troly.evals.corpus import load_manifests, resolve_documents, select_documents
 from troly.evals.metadata import evaluate_metadata, normalise
 from troly.models import ConversationRow
 
@@ -116,6 +116,25 @@ def test_eval_metadata_scores_each_field_and_keeps_heldout_unlisted(ctx, corpus:
     assert [(m.id, m.field, m.gold, m.got) for m in report.dev_mismatches] == [("n2", "signer", "Nguyễn Văn An", None)]
     assert sorted(report.unavailable["dev"]) == ["n4", "n5"]
     assert report.documents == {("dev", "text"): 2, ("heldout", "text"): 1}
+
+
+def test_eval_metadata_on_a_subset_of_formats_or_ids(ctx, corpus: Path) -> None:
+    """--formats / --only: documents left out are in no count (not even "without a file")."""
+    gold = _jsonl(
+        corpus / "gold" / "gold-metadata-t.jsonl",
+        [
+            {"id": i, "split": "dev", "type": "Thông báo", "number": None, "date": None, "issuer": None,
+             "signer": None, "handwritten": []}
+            for i in ("n1", "n2", "n5")
+        ],
+    )  # fmt: skip
+    docs = resolve_documents([gold], None, corpus / "files")
+    docx_only = select_documents(docs, formats=["docx"])
+    assert set(docx_only) == {"n2"}
+    report = evaluate_metadata(ctx, [gold], docs, only=set(docx_only))
+    assert report.documents == {("dev", "text"): 1} and not report.unavailable
+    assert set(select_documents(docs, ids=["n1", "n5"])) == {"n1", "n5"}
+    assert select_documents(docs) is docs
 
 
 def test_eval_assignments_precision_recall_and_dues_over_the_home(ctx, corpus: Path) -> None:
