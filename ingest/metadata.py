@@ -603,7 +603,8 @@ def _signature_anywhere(lines: list[str], start: int) -> tuple[str | None, str |
 
     Fallback for copies whose signature is not where ``locate_furniture`` looks: a DOC whose
     two-column "Nơi nhận" | signature table was read row by row (titles and name interleaved
-    with the list), a signature followed by annexes, a name after a rank ("Thượng tướng …").
+    with the list), a signature followed by annexes, a name after a rank ("Thượng tướng …"), a
+    scan whose title OCR lost (a bare name line among the "Nơi nhận" items, which are bullets).
     """
     closing = next(
         (k for k in range(start, len(lines)) if _CLOSED_RE.search(lines[k]) or _RECIPIENTS_RE.match(lines[k])),
@@ -626,6 +627,9 @@ def _signature_anywhere(lines: list[str], start: int) -> tuple[str | None, str |
             m -= 1
         if titles:
             return name, " / ".join(titles)
+        if any(_RECIPIENTS_RE.match(lines[m]) for m in range(max(closing, k - 25), k)):
+            # A scan whose signing title OCR lost: a bare name line among the recipients.
+            return name, None
     return None, None
 
 

@@ -293,3 +293,13 @@ def test_ocr_spelling_of_the_number_label_and_debris_in_the_date() -> None:
         "Kính gửi: Công ty Cổ phần Năng lượng\nSở Công Thương đề nghị Công ty phối hợp thực hiện./.\n"
     )
     assert (meta.number, meta.date) == ("3036/SCT-CN", dt.date(2026, 5, 12))
+
+
+def test_bare_signer_name_among_the_recipients_of_a_scan() -> None:
+    """OCR lost the signing title; the name line sits among the "Nơi nhận" bullets."""
+    meta = _meta_of(
+        "ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI\nSố: 01/CT-UBND\nCHỈ THỊ\nVề sử dụng hóa đơn điện tử\n"
+        "Yêu cầu các Sở, ban, ngành khẩn trương triển khai thực hiện Chỉ thị này./.\n"
+        "Nơi nhận:\n- Thường trực Tỉnh ủy;\n- CT, PCT UBND tỉnh;\n“Đặng Văn Minh\n- Lưu: VT, KTTH.\n"
+    )
+    assert meta.signer == "Đặng Văn Minh"
