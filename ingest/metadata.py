@@ -260,6 +260,9 @@ _NEWS_LEAD_RE = re.compile(r"^\((?P<code>[A-ZĐa-z][\w.]{1,15})\)\s*[-–—]+\s
 _FILENAME_DATE_RE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})[-_.](?P<m>\d{1,2})(?:[-_.](?P<d>\d{1,2}))?(?!\d)")
 # Marks glued to a figure by OCR or a stamp ("tháng 5$ năm"): not part of the date.
 _OCR_DEBRIS_RE = re.compile(r"(?<=\d)[^\w\s/.,-]+(?=\s)")
+# A document number without its label: figures, optional year, and a hyphenated code
+# ("19/2026/NQ-CP", "2336/QĐ-UBND"); a date ("12/5/2026") has no letters and never matches.
+_BARE_NUMBER_RE = re.compile(r"(?<![\w/])\d{1,5}(?:/\d{4})?/[A-ZĐ][A-Za-zĐđ]*(?:-[A-ZĐ][A-Za-zĐđ0-9]*)+(?![\w/])")
 _YEAR_RE = re.compile(r"\bnăm\s+((?:19|20)\d{2})\b")
 _SIGN_PREFIX_DOT_RE = re.compile(r"^(?:TM|KT|TL|TUQ|Q)\.\s*\S")
 # Characters typed or recognised for the slash of a number ("174⁄TB-UBND"): fraction slash,
@@ -292,6 +295,12 @@ def _find_number(lines: list[str], front: FrontMatter) -> str | None:
         match = _NUMBER_RE.search(lines[i])
         if match:
             return re.sub(r"\s+", "", match["num"])
+    # OCR lost the "Số:" label (a stamp or a mark over it): a full number above the type line.
+    stop = front.type_index if front.type_index is not None else min(front.body_start, 12)
+    for i in [k for k in front.header if k < stop]:
+        bare = _BARE_NUMBER_RE.search(lines[i])
+        if bare:
+            return bare.group(0)
     return None
 
 
@@ -434,7 +443,9 @@ def _agency_units(lines: list[str], front: FrontMatter) -> list[str]:
         for cut in (_NUMBER_RE.search(line), _MOTTO_START_RE.search(line)):
             if cut:
                 line = line[: cut.start()].strip()
-        if not line or not _is_caps(line) or _MOTTO_RE.search(_key(line)) or _MARK_LINE_RE.match(line):
+        if not line[:1].isalpha():
+            continue  # OCR debris or a stamp ("©ÔNG THÔNG TIN …"): an agency name starts with a letter
+        if not _is_caps(line) or _MOTTO_RE.search(_key(line)) or _MARK_LINE_RE.match(line):
             continue
         key = _key(line)
         if not _AGENCY_KEYWORDS.search(key) or _type_of_line(line):

@@ -303,3 +303,13 @@ def test_bare_signer_name_among_the_recipients_of_a_scan() -> None:
         "Nơi nhận:\n- Thường trực Tỉnh ủy;\n- CT, PCT UBND tỉnh;\n“Đặng Văn Minh\n- Lưu: VT, KTTH.\n"
     )
     assert meta.signer == "Đặng Văn Minh"
+
+
+def test_received_stamp_over_the_header_of_a_scan() -> None:
+    """A stamp read into the header ("©ÔNG THÔNG TIN …", the "Số:" label lost) costs no field."""
+    meta = _meta_of(
+        "CHÍNH PHỦ\n—- s=———ä, 19/2026/NQ-CP\n©ÔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ\nĐẾN Giờ 2415.1.20/6.\n"
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nHà Nội, ngày 29 tháng 4 năm 2026\n"
+        "NGHỊ QUYẾT\nCắt giảm thủ tục hành chính\nCăn cứ Luật Tổ chức Chính phủ số 63/2025/QH15;\n"
+    )
+    assert _fields(meta)[:4] == ("Nghị quyết", "19/2026/NQ-CP", dt.date(2026, 4, 29), "Chính phủ")
