@@ -15,7 +15,7 @@ from ingest.loaders import load
 from ingest.loaders._columns import text_columns
 from ingest.loaders._ocr import layout_text
 from ingest.metadata import extract_metadata
-from tests.docfactory import make_docx, make_scanned_letter, make_stamped_pdf
+from tests.docfactory import make_docx, make_garbled_pdf, make_scanned_letter, make_stamped_pdf
 from tests.test_loaders import needs_ocr
 from troly.config import Settings
 from troly.types import DocumentMeta
@@ -313,3 +313,19 @@ def test_received_stamp_over_the_header_of_a_scan() -> None:
         "NGHỊ QUYẾT\nCắt giảm thủ tục hành chính\nCăn cứ Luật Tổ chức Chính phủ số 63/2025/QH15;\n"
     )
     assert _fields(meta)[:4] == ("Nghị quyết", "19/2026/NQ-CP", dt.date(2026, 4, 29), "Chính phủ")
+
+
+@needs_ocr
+def test_scan_with_an_unaccented_ocr_layer_is_read_again(tmp_path: Path, settings: Settings) -> None:
+    """A scan whose text layer an OCR engine without the Vietnamese model left ("SO CONG THUONG")."""
+    visible = ["SỞ CÔNG THƯƠNG", "PHIẾU TRÌNH", "Kính gửi: Lãnh đạo Sở Công Thương"]
+    bare = [
+        "SO CONG THUONG PHIEU TRINH Kinh gui Lanh dao So Cong Thuong",
+        "Noi dung trinh ket qua tham dinh phuong an cua cong ty tai tinh Lao Cai theo quy dinh",
+        "Ho so van ban kem theo Phieu chuyen cua Van phong UBND tinh ngay 15 thang 8 nam 2025",
+        "de nghi phe duyet va thuc hien theo quy dinh cua phap luat ve viec nay trong nam",
+    ]
+    path = make_garbled_pdf(tmp_path / "scan-with-layer.pdf", visible_lines=visible, text_layer=bare)
+    extracted = load(path, settings=settings)
+    assert "PHIẾU TRÌNH" in extracted.text and "PHIEU TRINH" not in extracted.text
+    assert any("OCR used" in w for w in extracted.warnings)

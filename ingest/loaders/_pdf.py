@@ -7,7 +7,8 @@ letter with a scanned annex) OCR only the pages that need it.
 
 Every text layer is also checked for being Vietnamese (``_vietnamese``): a page typed in a legacy
 font (TCVN3 ".VnTime", VNI) is converted; a page whose text does not read at all (a broken font
-map: "CØNG HOÀ XÃ HØI") is OCRed instead. The warnings say which page got which.
+map: "CØNG HOÀ XÃ HØI") is OCRed instead, and so is a scan's text layer left by an OCR engine
+without the Vietnamese model (no accent at all). The warnings say which page got which.
 
 Documents signed in a provincial e-office system print their number and day ("Số: 193/UBND-KT",
 "ngày 10 tháng 01") inside signature widgets placed over the blank slots of the header: that text
@@ -27,7 +28,7 @@ import pypdfium2.raw as pdfium_raw
 from PIL import Image
 
 from ingest.loaders._ocr import ensure_tesseract, ocr_image
-from ingest.loaders._vietnamese import repair_vietnamese
+from ingest.loaders._vietnamese import repair_vietnamese, unaccented_vietnamese
 from troly.config import Settings
 from troly.errors import CorruptFileError, EmptyDocumentError, EncryptedFileError, MissingToolError
 from troly.types import ExtractedText
@@ -181,6 +182,9 @@ def _check_layers(texts: list[str], needs_ocr: list[bool], warnings: list[str]) 
             warnings.append(f"page {i + 1}: legacy {result.encoding} text converted")
         elif result.status == "unreadable":
             logger.info("page %d: text layer unreadable (%.0f%% Vietnamese words)", i + 1, 100 * result.share)
+            garbled.append(i)
+        elif unaccented_vietnamese(text):
+            logger.info("page %d: text layer is Vietnamese without accents (OCR made without the model)", i + 1)
             garbled.append(i)
     return garbled
 

@@ -24,7 +24,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["Legacy", "LegacyResult", "decode_tcvn3", "decode_vni", "repair_vietnamese", "syllable_share"]
+__all__ = [
+    "Legacy",
+    "LegacyResult",
+    "decode_tcvn3",
+    "decode_vni",
+    "repair_vietnamese",
+    "syllable_share",
+    "unaccented_vietnamese",
+]
 
 Legacy = Literal["TCVN3", "VNI"]
 
@@ -190,3 +198,60 @@ def repair_vietnamese(text: str) -> LegacyResult:
         if s >= READABLE and s > share and (best is None or s > best.share):
             best = LegacyResult(converted, "converted", name, s)
     return best or LegacyResult(text, "unreadable", share=share)
+
+
+# Frequent words of administrative Vietnamese, written without their accents.
+_BARE_WORDS = frozenset(
+    [
+        "cua",
+        "va",
+        "cac",
+        "duoc",
+        "nguoi",
+        "trong",
+        "theo",
+        "viec",
+        "nhung",
+        "tinh",
+        "ngay",
+        "thang",
+        "nam",
+        "cong",
+        "nhan",
+        "dan",
+        "thuc",
+        "hien",
+        "quy",
+        "dinh",
+        "de",
+        "nghi",
+        "so",
+        "ve",
+        "co",
+        "khong",
+        "tai",
+        "cho",
+        "voi",
+        "ban",
+        "phong",
+        "giao",
+        "chu",
+        "tich",
+        "uy",
+        "xa",
+        "huyen",
+    ]
+)
+_LETTERS_RE = re.compile(r"[^\W\d_]+")
+
+
+def unaccented_vietnamese(text: str) -> bool:
+    """Vietnamese written without a single accent: the text layer an OCR engine without the
+    Vietnamese model leaves on a scan ("CONG HOA XA HOI", "tinh Ldo Cai"). Such a layer passes
+    the syllable check (plain ASCII words are allowed, for English) but reads badly."""
+    words = _LETTERS_RE.findall(text)
+    if len(words) < 40:
+        return False
+    accented = sum(1 for w in words if not w.isascii())
+    bare = sum(1 for w in words if w.lower() in _BARE_WORDS)
+    return accented <= 0.02 * len(words) and bare >= 0.05 * len(words)
