@@ -119,12 +119,12 @@ _AGENCY_HEADS = (
 _AGENCY_KEYWORDS = re.compile(
     r"\b(?:uy ban|ubnd|hdnd|hoi dong|so|bo|ban|van phong|cuc|chi cuc|trung tam|tinh|thanh pho|"
     r"huyen|xa|phuong|quan|thi xa|quoc hoi|chinh phu|thu tuong|tinh uy|dang|cong an|kho bac|"
-    r"bao hiem|cong ty|truong|benh vien|dai|hoi|lien doan|toa an|vien|mat tran|doan)\b"
+    r"bao hiem|cong ty|truong|benh vien|dai|hoi|lien doan|toa an|vien|mat tran|doan|cong thong tin)\b"
 )
 # Four-word council names written as abbreviations in issuer names.
 _COUNCILS = (("uy ban nhan dan", "UBND"), ("hoi dong nhan dan", "HĐND"))
 # Organs named after the body they serve, without a comma: "Ban Thường trực Ủy ban MTTQ …".
-_ORGANS = frozenset({"ban thuong truc", "thuong truc", "dang doan", "ban can su dang", "ban chap hanh"})
+_ORGANS = frozenset({"ban thuong truc", "thuong truc", "dang doan", "ban can su dang", "ban chap hanh", "ban bien tap"})
 _FIELD_HEADS = frozenset({"so", "bo", "cuc", "chi cuc", "tong cuc", "vu"})
 _PLACE_WORDS = ("thanh pho", "thi xa", "thi tran", "tinh", "huyen", "xa", "phuong", "quan")
 # Place words whose accent-free key has one spelling only (OCR drops or swaps their tones).
@@ -448,7 +448,11 @@ def _agency_units(lines: list[str], front: FrontMatter) -> list[str]:
         if not _is_caps(line) or _MOTTO_RE.search(_key(line)) or _MARK_LINE_RE.match(line):
             continue
         key = _key(line)
-        if not _AGENCY_KEYWORDS.search(key) or _type_of_line(line):
+        if _type_of_line(line):
+            continue
+        if not _AGENCY_KEYWORDS.search(key):
+            if units and not _has_place(units[-1]) and len(line.split()) <= 3:
+                units[-1] = f"{units[-1]} {line}"  # "HỘI ĐỒNG BẦU CỬ" + "QUỐC GIA" (the motto between)
             continue
         if units and _place_word_at(key) and not _has_place(units[-1]):
             units[-1] = f"{units[-1]} {line}"

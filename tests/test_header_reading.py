@@ -329,3 +329,18 @@ def test_scan_with_an_unaccented_ocr_layer_is_read_again(tmp_path: Path, setting
     extracted = load(path, settings=settings)
     assert "PHIẾU TRÌNH" in extracted.text and "PHIEU TRINH" not in extracted.text
     assert any("OCR used" in w for w in extracted.warnings)
+
+
+def test_issuer_split_by_the_motto_and_a_portal_editorial_board() -> None:
+    """ "HỘI ĐỒNG BẦU CỬ" … motto … "QUỐC GIA" is one name; a portal's Ban Biên tập keeps the portal."""
+    council = _meta_of(
+        "HỘI ĐỒNG BẦU CỬ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nQUỐC GIA\nĐộc lập - Tự do - Hạnh phúc\n"
+        "Số: 40/NQ-HĐBCQG\nHà Nội, ngày 29 tháng 9 năm 2025\nNGHỊ QUYẾT\nVề mẫu văn bản bầu cử\n"
+        "Căn cứ Luật Bầu cử;\n"
+    )
+    assert council.issuer == "Hội đồng Bầu cử quốc gia"
+    board = _meta_of(
+        "CỔNG THÔNG TIN ĐIỆN TỬ\nTỈNH VĨNH LONG\nBAN BIÊN TẬP\nSố: 91/CTTĐT-BBT\nV/v đăng tải dự thảo\n"
+        "Kính gửi: Sở Nội vụ\nBan Biên tập thông báo kết quả đăng tải./.\n"
+    )
+    assert board.issuer == "Ban Biên tập Cổng thông tin điện tử tỉnh Vĩnh Long"
