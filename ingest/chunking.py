@@ -39,11 +39,20 @@ __all__ = ["chunk_document"]
 
 # Vietnamese capitals, for "Chương I NHỮNG QUY ĐỊNH CHUNG" (a name follows) vs "Chương II của Luật".
 _UPPER_CLASS = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
+# Names of instruments: "Điều 23 Luật …" at a line start is a reference, not an article heading.
+_INSTRUMENTS = (
+    r"(?:Luật|LUẬT|Bộ\s+luật|BỘ\s+LUẬT|Nghị\s+định|Nghị\s+quyết|Thông\s+tư|Quyết\s+định|Pháp\s+lệnh|Hiến\s+pháp|"
+    r"Chỉ\s+thị|Quy\s+chế|Quy\s+định|Điều\s+lệ|Văn\s+bản|Công\s+ước|Hiệp\s+định)\b"
+)
 _APPENDIX_RE = re.compile(r"^(?:PHỤ LỤC|Phụ lục)(?:\s+(?:số\s+)?([IVXLC]+|\d+[a-zA-Z]?)\b)?")
 _PART_RE = re.compile(r"^(?:Phần|PHẦN)\s+((?:thứ|THỨ)\s+\S+|[IVXLC]+\b|\d+\b)")
 _CHAPTER_RE = re.compile(rf"^(?:Chương|CHƯƠNG)\s+([IVXLC]+|\d+)\b(?=\s*[.:\-–]|\s*$|\s+[{_UPPER_CLASS}])")
 _SECTION_RE = re.compile(rf"^(?:Mục|MỤC)\s+(\d+|[IVXLC]+)\b(?=\s*[.:\-–]|\s*$|\s+[{_UPPER_CLASS}])")
 _ARTICLE_RE = re.compile(r"^(?:Điều|ĐIỀU)\s+(\d+[a-zđ]?)\s*[.:]")
+# "Điều 23 Thiết lập trang thông tin điện tử": the article's name follows its number without a
+# period (DOCX and exported text often drop it). A line that starts with a reference to an article
+# ("Điều 23 Luật Đất đai quy định …", "Điều 5 của Nghị định …", "Điều 23, Điều 24 …") is not one.
+_ARTICLE_BARE_RE = re.compile(rf"^(?:Điều|ĐIỀU)\s+(\d+[a-zđ]?)(?:\s+(?=[{_UPPER_CLASS}])(?!{_INSTRUMENTS})|\s*$)")
 _ROMAN_OR_UPPER_RE = re.compile(r"^([IVXLC]{1,6}|[A-ZĐ])[.)]\s+\S")
 _ARABIC_RE = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.\s+\S|^(\d{1,2}(?:\.\d{1,2})+)\s+\S")
 _ARABIC_PAREN_RE = re.compile(r"^(\d{1,2})\)\s+\S")
@@ -179,6 +188,7 @@ class _State:
     last_roman: int = 0
     last_upper: str | None = None
     last_letter: int = -1
+    last_article: int | None = None
     filled: set[int] = field(default_factory=set)  # heading uids with content under them
     started: bool = False  # an outline item has been seen (the preamble is over)
     address: bool = False  # inside the "Kính gửi:" list, whose bullets are not outline items
@@ -187,6 +197,7 @@ class _State:
         self.stack.clear()
         self.started = True
         self.last_roman, self.last_upper, self.last_letter = 0, None, -1
+        self.last_article = None
 
 
 # --- marker recognition ----------------------------------------------------------------------
@@ -218,7 +229,9 @@ def _marker(line: str, state: _State) -> _Marker | None:
     if m := _SECTION_RE.match(line):
         return _Marker("section", f"Mục {m.group(1)}")
     if m := _ARTICLE_RE.match(line):
-        return _Marker("article", f"Điều {m.group(1)}")
+        return _Marker("article", f"Điều {m.group(1)}", _article_number(m.group(1)))
+    if (m := _ARTICLE_BARE_RE.match(line)) and _next_article(m.group(1), line, state):
+        return _Marker("article", f"Điều {m.group(1)}", _article_number(m.group(1)))
     if m := _ROMAN_OR_UPPER_RE.match(line):
         return _roman_or_upper(m.group(1), state)
     if m := _ARABIC_RE.match(line):
@@ -239,6 +252,20 @@ def _marker(line: str, state: _State) -> _Marker | None:
     if _PLUS_RE.match(line):
         return _Marker("plus", None)
     return None
+
+
+def _article_number(token: str) -> int:
+    return int(re.match(r"\d+", token).group(0))  # type: ignore[union-attr]
+
+
+def _next_article(token: str, line: str, state: _State) -> bool:
+    """An article heading without a period: a short name without final punctuation, numbered as
+    the next article (or the first one seen), so a wrapped line opening with a reference is not one."""
+    if len(line) > _HEADING_MAX or _TERMINAL_RE.search(line.rstrip()):
+        return False
+    number = _article_number(token)
+    last = state.last_article
+    return last is None or number in (last, last + 1)
 
 
 def _letter(letter: str, state: _State) -> _Marker:
@@ -275,6 +302,8 @@ def _note_ordinal(marker: _Marker, state: _State) -> None:
         state.last_letter = marker.ordinal if marker.ordinal is not None else -1
     elif marker.kind in {"arabic", "article", "chapter", "section", "part", "appendix"}:
         state.last_letter = -1
+        if marker.kind == "article":
+            state.last_article = marker.ordinal
 
 
 def _is_heading(line: str, marker: _Marker) -> bool:
@@ -289,6 +318,8 @@ def _is_heading(line: str, marker: _Marker) -> bool:
 
 def _label_only(line: str, marker: _Marker) -> bool:
     """ "Chương I" / "Mục 2" / "PHỤ LỤC" alone on its line: its name is on the next line."""
+    if marker.kind == "article":
+        return len(line.split()) == 2  # "Điều 23" alone
     return marker.kind in {"appendix", "part", "chapter", "section"} and len(line.split()) <= 3
 
 

@@ -390,3 +390,61 @@ def test_header_debris_and_signature_stay_out_of_chunks() -> None:
     joined = "\n".join(chunk.text for chunk in chunks)
     assert "cizñ" not in joined and "Võ Gia Nghĩa" not in joined and "Như trên" not in joined
     assert [chunk.section for chunk in chunks] == ["", "1", ""]
+
+
+# --- article headings without a period -------------------------------------------------------
+
+DECREE_NO_PERIODS = """CHÍNH PHỦ
+Số: 42/2022/NĐ-CP
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Hà Nội, ngày 24 tháng 6 năm 2022
+NGHỊ ĐỊNH
+Quy định về việc cung cấp thông tin và dịch vụ công trực tuyến
+Chương III
+TRANG THÔNG TIN ĐIỆN TỬ
+Điều 22 Yêu cầu chung
+Cơ quan nhà nước bảo đảm thông tin trên trang thông tin điện tử chính xác, kịp thời.
+Điều 23 Thiết lập trang thông tin điện tử
+1. Cơ quan nhà nước thiết lập trang thông tin điện tử theo quy định tại Điều 23 Luật Công nghệ thông tin.
+2. Việc thiết lập trang thông tin điện tử thực hiện theo hướng dẫn của Bộ Thông tin và Truyền thông.
+Điều 24
+Quản lý trang thông tin điện tử
+Thủ trưởng cơ quan chịu trách nhiệm quản lý nội dung trang thông tin điện tử của cơ quan mình, trong đó có việc tuân thủ
+Điều 22 Luật Công nghệ thông tin về nội dung thông tin.
+ĐIỀU 25 TRÁCH NHIỆM THI HÀNH
+Các Bộ trưởng chịu trách nhiệm thi hành Nghị định này.
+"""
+
+
+def test_article_headings_without_a_period_are_articles() -> None:
+    chunks = chunk_document(clean_text(DECREE_NO_PERIODS), max_chars=300, min_chars=20)
+    establish = _chunk_with(chunks, "Cơ quan nhà nước thiết lập trang thông tin điện tử theo quy định")
+    assert establish.section.startswith("Điều 23")
+    assert "Điều 23 Thiết lập trang thông tin điện tử" in establish.heading_path
+    assert _chunk_with(chunks, "chính xác, kịp thời").section == "Điều 22"
+    manage = _chunk_with(chunks, "Thủ trưởng cơ quan chịu trách nhiệm quản lý nội dung")
+    assert manage.section == "Điều 24"  # "Điều 24" alone, its name on the next line
+    assert "Điều 24 Quản lý trang thông tin điện tử" in manage.heading_path
+    # "Điều 22 Luật Công nghệ thông tin …" opening a wrapped line is a reference, not Điều 22
+    assert "Điều 22 Luật Công nghệ thông tin về nội dung thông tin." in manage.text
+    assert _chunk_with(chunks, "Các Bộ trưởng chịu trách nhiệm thi hành").section == "Điều 25"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Điều 23 Luật Đất đai quy định về quyền của người sử dụng đất",
+        "Điều 23 của Luật này được sửa đổi",
+        "Điều 23, Điều 24 Nghị định số 42/2022/NĐ-CP",
+        "Điều 9 Thiết lập trang thông tin điện tử",  # not the next article after Điều 22
+    ],
+    ids=["instrument", "lowercase", "comma", "out-of-sequence"],
+)
+def test_line_opening_with_an_article_reference_is_not_a_heading(line: str) -> None:
+    text = clean_text(
+        "Điều 22. Yêu cầu chung\nCơ quan nhà nước bảo đảm thông tin chính xác.\n"
+        f"{line}\nNội dung tiếp theo của đoạn này được giữ nguyên.\n"
+    )
+    chunks = chunk_document(text, max_chars=2000, min_chars=20)
+    assert all(c.section == "Điều 22" for c in chunks)
