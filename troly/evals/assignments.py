@@ -1,22 +1,30 @@
 """Assignments against a hand-written gold: precision, recall and due-date accuracy per split.
 
 Gold line: ``{"id", "split", "assignments": [{"unit", "role", "duty", "due_text", "due_date",
-"recurrence"}]}``. troly's side is every (task, assignee) pair it extracted from that document.
+"recurrence"}]}``.
 
-- A gold entry is matched by a predicted pair when both name the same unit (the same catalogue
-  unit, or equal normalised names for units the catalogue lacks) and the gold ``duty`` (matching
-  form: NFC, ``*`` removed, whitespace folded, casefolded) occurs in the task's text or in its
-  source sentence (the passage lines the task text sits in).
-- Precision = matched predicted pairs / predicted pairs; recall = matched gold entries / gold
-  entries. A document whose gold list is empty makes every pair it yields a false positive; a
-  task naming no unit counts as one pair that matches nothing.
-- Due dates are judged once per matched gold entry, on the best of the pairs that match it: a gold
+The gold has one entry per unit and assigning sentence or block, its ``duty`` a distinctive phrase
+of one item ("2. Sở Công Thương" followed by five bullets is one entry). troly's side is counted
+the same way: a *predicted assignment* is a unit with the run of consecutive tasks that name it
+under one heading path (the five bullets above are one predicted assignment, not five); a task
+naming no unit is one predicted assignment of its own.
+
+- A gold entry is matched by a predicted assignment when both name the same unit (the same
+  catalogue unit, or equal normalised names for units the catalogue lacks) and the gold ``duty``
+  (matching form: NFC, ``*`` removed, whitespace folded, casefolded) occurs in the text of one of
+  its tasks or in that task's source sentence (the passage lines the task text sits in); in
+  OCR'd text a few misread characters are forgiven (accent-free forms 90 % alike, see ``duty_in``).
+- Precision = matched predicted assignments / predicted assignments; recall = matched gold
+  entries / gold entries. A document whose gold list is empty makes everything it yields a false
+  positive.
+- Due dates are judged once per matched gold entry, on the tasks whose text holds its duty: a gold
   ``due_date`` "2025-10-15" needs a predicted deadline ending that day, "2025-10" one ending in that
   month, "2025" in that year; a gold without a due date needs none (an invented one is wrong).
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -26,12 +34,11 @@ from typing import TYPE_CHECKING, Any
 from troly.evals.corpus import (
     CorpusDocument,
     DocumentReading,
-    PredictedAssignee,
     PredictedTask,
     read_document,
     read_jsonl,
 )
-from troly.text import canonical, collapse_ws, match_key, nfc
+from troly.text import canonical, collapse_ws, fold, match_key, nfc
 
 if TYPE_CHECKING:
     from troly.context import Context
@@ -47,6 +54,10 @@ __all__ = [
 ]
 
 _UBND = re.compile(r"ủy ban nhân dân")
+_DASHES = re.compile(r"\s*[-–—]\s*")
+# A duty found in OCR'd text: the accent-free forms agree on this share of characters (a few OCR
+# slips: "đê xuât" for "đề xuất"), never a different phrase.
+_OCR_AGREEMENT = 0.9
 
 
 def is_assignment_gold(path: Path) -> bool:
@@ -59,7 +70,32 @@ def is_assignment_gold(path: Path) -> bool:
 
 def _name_key(name: str) -> str:
     key = collapse_ws(canonical(nfc(name)).replace("*", "")).casefold()
-    return collapse_ws(_UBND.sub("ubnd", key))
+    return collapse_ws(_DASHES.sub(" - ", _UBND.sub("ubnd", key)))
+
+
+def duty_in(duty: str, text: str) -> bool:
+    """Whether a gold duty (matching form) occurs in a task text (matching form): verbatim, or in
+    the accent-free form with at most ``1 - _OCR_AGREEMENT`` of its characters differing (OCR)."""
+    if duty in text:
+        return True
+    d, t = fold(duty), fold(text)
+    if d in t:
+        return True
+    n = len(d)
+    if n < 12:
+        return False
+    starts = [0] + [m.end() for m in re.finditer(r"\s+", t)]
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    matcher.set_seq2(d)
+    for start in starts:
+        for length in (n - 2, n, n + 2):
+            window = t[start : start + length]
+            if len(window) < n - 2:
+                break
+            matcher.set_seq1(window)
+            if matcher.real_quick_ratio() >= _OCR_AGREEMENT and matcher.ratio() >= _OCR_AGREEMENT:
+                return True
+    return False
 
 
 class _Units:
@@ -173,6 +209,38 @@ class AssignmentReport:
         }
 
 
+@dataclass(slots=True)
+class _Group:
+    """One predicted assignment: a unit and the consecutive tasks that give it work under one
+    heading path (the bullets of "2. Sở Công Thương" / "Giao Sở X:" are one assignment to it)."""
+
+    name: str
+    unit_id: str | None
+    tasks: list[int]
+    path: tuple[str, ...]
+
+
+def _groups(units: _Units, tasks: list[PredictedTask]) -> list[_Group]:
+    """The (unit, run of tasks) pairs of a document, in reading order; a task naming no unit is a
+    group of its own (users see it as "Chưa rõ đơn vị")."""
+    groups: list[_Group] = []
+    open_: dict[str, _Group] = {}
+    for i, t in enumerate(tasks):
+        path = tuple(match_key(h) for h in t.heading_path)
+        if not t.assignees:
+            groups.append(_Group("", None, [i], path))
+            continue
+        for a in t.assignees:
+            key = units.unit_id(a.name, a.unit_id) or _name_key(a.name)
+            group = open_.get(key)
+            if group is not None and group.tasks[-1] == i - 1 and group.path == path:
+                group.tasks.append(i)
+                continue
+            open_[key] = group = _Group(a.name, a.unit_id, [i], path)
+            groups.append(group)
+    return groups
+
+
 def _score_document(
     units: _Units,
     gold_entries: list[dict[str, Any]],
@@ -180,29 +248,28 @@ def _score_document(
     counts: SplitCounts,
     failures: list[dict[str, Any]] | None,
 ) -> None:
-    # A task that names no unit is still listed to users ("Chưa rõ đơn vị"): one pair no gold matches.
-    nobody = PredictedAssignee("", None, "")
-    pairs = [(t, a) for t in tasks for a in (t.assignees or [nobody])]
+    groups = _groups(units, tasks)
     texts = [f"{match_key(t.text)}\n{match_key(source_sentence(t))}" for t in tasks]
-    text_of = {id(t): text for t, text in zip(tasks, texts, strict=True)}
-    matched_pairs: set[int] = set()
+    matched_groups: set[int] = set()
     counts.gold += len(gold_entries)
-    counts.predicted += len(pairs)
+    counts.predicted += len(groups)
     for entry in gold_entries:
         duty = match_key(entry.get("duty") or "")
-        hits = [
-            i
-            for i, (t, a) in enumerate(pairs)
-            if a.name and duty in text_of[id(t)] and units.same(entry.get("unit") or "", a.name, a.unit_id)
+        hits: list[tuple[int, int]] = [
+            (g, i)
+            for g, group in enumerate(groups)
+            if group.name and units.same(entry.get("unit") or "", group.name, group.unit_id)
+            for i in group.tasks
+            if duty_in(duty, texts[i])
         ]
-        matched_pairs.update(hits)
+        matched_groups.update(g for g, _ in hits)
         if not hits:
             if failures is not None:
                 failures.append({"kind": "missed", "unit": entry.get("unit"), "duty": entry.get("duty")})
             continue
         counts.matched_gold += 1
         gold_due = entry.get("due_date")
-        right = any(due_agrees(gold_due, pairs[i][0].due) for i in hits)
+        right = any(due_agrees(gold_due, tasks[i].due) for _, i in hits)
         if gold_due:
             counts.due_with_n += 1
             counts.due_with_right += right
@@ -210,7 +277,7 @@ def _score_document(
             counts.due_without_n += 1
             counts.due_without_right += right
         if not right and failures is not None:
-            got = pairs[hits[0]][0].due
+            got = tasks[hits[0][1]].due
             failures.append(
                 {
                     "kind": "due",
@@ -220,11 +287,12 @@ def _score_document(
                     "got": (got or {}).get("text") or (got or {}).get("end"),
                 }
             )
-    counts.matched_predicted += len(matched_pairs)
+    counts.matched_predicted += len(matched_groups)
     if failures is not None:
-        for i, (t, a) in enumerate(pairs):
-            if i not in matched_pairs:
-                failures.append({"kind": "false", "unit": a.name, "task": collapse_ws(t.text)[:160]})
+        for g, group in enumerate(groups):
+            if g not in matched_groups:
+                text = collapse_ws(tasks[group.tasks[0]].text)[:160]
+                failures.append({"kind": "false", "unit": group.name, "tasks": len(group.tasks), "task": text})
 
 
 def evaluate_assignments(

@@ -132,6 +132,7 @@ class PredictedTask:
     passage: str
     assignees: list[PredictedAssignee]
     due: dict[str, Any] | None  # ``troly.dates.to_json(Due)``: kind, start, end, text, precision, bound
+    heading_path: list[str] = field(default_factory=list)  # the headings / lead-ins above the task
 
 
 @dataclass(slots=True)
@@ -161,6 +162,7 @@ def _fresh(ctx: Context, path: Path) -> DocumentReading:
             passage=t.passage,
             assignees=[PredictedAssignee(a.name, a.unit_id, a.role) for a in t.assignees],
             due=to_json(t.due),
+            heading_path=list(t.heading_path),
         )
         for t in prepared.tasks
     ]
@@ -172,10 +174,10 @@ def _stored(ctx: Context, path: Path) -> DocumentReading:
     from sqlalchemy import select
 
     from troly.models import TaskRow
-    from troly.store import get_document_by_path
+    from troly.store import get_document_by_file
 
     with ctx.db.session() as session:
-        row = get_document_by_path(session=session, source_path=str(path.resolve()))
+        row = get_document_by_file(session=session, source_path=str(path.resolve()))
         if row is None:
             return DocumentReading(DocumentMeta(), error="not ingested in this home")
         rows = session.scalars(select(TaskRow).where(TaskRow.doc_id == row.id).order_by(TaskRow.ordinal, TaskRow.id))
@@ -185,6 +187,7 @@ def _stored(ctx: Context, path: Path) -> DocumentReading:
                 passage=t.passage or "",
                 assignees=[PredictedAssignee(a.name, a.unit_id, a.role) for a in t.assignees],
                 due=t.due,
+                heading_path=list(t.heading_path or []),
             )
             for t in rows
         ]
