@@ -165,6 +165,8 @@ _CELL_FILLER = re.compile(
 )
 # An appendix after the signature, usually a task table ("PHỤ LỤC", "Phụ lục I").
 _APPENDIX_RE = re.compile(r"^(?:PHỤ\s+LỤC|Phụ\s+lục)\b")
+# A lead-in that hands work to someone, named or not.
+_DIRECTING = re.compile(r"\b(?:yêu\s+cầu|đề\s+nghị|giao|chỉ\s+đạo|phân\s+công|kết\s+luận)\b", re.IGNORECASE)
 _REQUEST_START = re.compile(r"^(?:đề\s+nghị|kiến\s+nghị|đề\s+xuất)\b", re.IGNORECASE)
 
 # Section headings that say what kind of text follows (results vs directives vs requests).
@@ -664,6 +666,61 @@ def _analyse(body: str, catalogue: UnitCatalogue, *, is_report: bool, strict: bo
     return _Analysis(_merge(subjects), _merge(cooperators), triggered, unknown)
 
 
+# "2. Sở Công Thương", "4. Bộ Chỉ huy Quân sự tỉnh/Ban Chỉ huy Bộ đội Biên phòng tỉnh", "Trách nhiệm
+# của Sở Y tế", "Nhiệm vụ chung của các cơ quan, đơn vị": a heading that only names who; the items
+# below it are that unit's work.
+_UNIT_HEADING_PREFIX = re.compile(
+    r"^(?:(?:trách\s+nhiệm|nhiệm\s+vụ)(?:\s+(?:chung|cụ\s+thể|chính))?(?:\s+(?:của|đối\s+với|giao))?|giao|đối\s+với|"
+    r"phân\s+công(?:\s+nhiệm\s+vụ)?(?:\s+cho)?)\s+",
+    re.IGNORECASE,
+)
+_UNIT_HEADING_FILLER = re.compile(r"[\W\d_]+|\b(?:và|các|liên\s+quan|có|tỉnh|thuộc|trực\s+thuộc)\b", re.IGNORECASE)
+_NOT_TITLE = re.compile(r"\b(?:của|về|với|cho|tại|trong|đối|kết\s+quả|công\s+tác)\b", re.IGNORECASE)
+_DESCRIBED_HEAD = re.compile(
+    r"^(?:các|những|mỗi)\s+(?:sở|ban|ngành|cơ\s+quan|đơn\s+vị|địa\s+phương|tổ\s+chức|doanh\s+nghiệp)\b[^.;:]{0,80}$",
+    re.IGNORECASE,
+)
+
+
+def _heading_units(body: str, catalogue: UnitCatalogue) -> list[Assignee]:
+    """The units a heading names when it names nothing else ("2. Sở Công Thương", "Trách nhiệm của
+    Sở Y tế", "Bộ Chỉ huy Quân sự tỉnh/Ban Chỉ huy Bộ đội Biên phòng tỉnh"); [] for any other heading.
+
+    Between and around the names only separators, filler words and a short title the catalogue
+    did not take in ("Ban Chỉ huy" before "Bộ đội Biên phòng tỉnh") may remain."""
+    text = body.rstrip(" :.")
+    if not text or len(text) > 160:
+        return []
+    prefix = _UNIT_HEADING_PREFIX.match(text)
+    rest = text[prefix.end() :] if prefix else text
+    mentions = [m for m in catalogue.find_mentions(rest) if m.unit is not None]
+    if not mentions:
+        if prefix and _DESCRIBED_HEAD.match(rest):
+            return [Assignee(collapse_ws(rest), None, "assigned")]  # "Trách nhiệm chung của các cơ quan, đơn vị"
+        return []
+    out: list[Assignee] = []
+    pos = 0
+    for m in mentions:
+        piece = _UNIT_HEADING_FILLER.sub(" ", rest[pos : m.start]).split()
+        start = m.start
+        if piece:  # a title before the name ("Ban Chỉ huy"), glued to it
+            if (
+                len(piece) > 3
+                or not piece[0][:1].isupper()
+                or _NOT_TITLE.search(rest[pos : m.start])
+                or not re.search(r"\w\s*$", rest[pos : m.start])
+            ):
+                return []
+            start = rest.rfind(piece[0], pos, m.start)
+        if m.unit is not None and m.unit.kind not in _ISSUER_KINDS:
+            out.append(Assignee(collapse_ws(rest[start : m.end]), m.unit.id, "assigned"))
+        pos = m.end
+    tail = _UNIT_HEADING_FILLER.sub(" ", rest[pos:]).split()
+    if len(tail) > 3 or (tail and not all(w[:1].isupper() for w in tail)):
+        return []
+    return _merge(out)
+
+
 def _described_addressee(body: str) -> str | None:
     """The addressee of "yêu cầu / đề nghị / giao <các đơn vị …> <verb>" when it is described, not
     named ("các đơn vị sản xuất, kinh doanh hóa chất trên địa bàn tỉnh chưa thực hiện báo cáo")."""
@@ -798,6 +855,7 @@ class _Walker:
     doc_zone: Zone | None = None
     tasks: list[ExtractedTask] = field(default_factory=list)
     fresh: bool = False  # the previous paragraph produced the last task (table cells may follow)
+    unaddressed: set[int] = field(default_factory=set)  # ids of unit-less tasks under no directing lead-in
 
     @property
     def is_report(self) -> bool:
@@ -824,7 +882,11 @@ class _Walker:
                     in_body, self.frames, self.doc_zone = True, [], "directive"
                 continue
             in_body = self._step(item)
-        return self.tasks
+        # A unit-less item is kept when a directing lead-in covers it or a table cell named its unit.
+        kept = [t for t in self.tasks if t.assignees or id(t) not in self.unaddressed]
+        for n, t in enumerate(kept):
+            t.ordinal = n
+        return kept
 
     def _step(self, item: _Item) -> bool:
         """Handle one paragraph; False once the body of the document is over."""
@@ -842,13 +904,15 @@ class _Walker:
         if self._attach(body) or (cell and self._attach_cell(body)):
             self.fresh = fresh
             return True
-        if len(body) < 12:
+        if len(body) < 12 and not (item.marked and _heading_units(body, self.catalogue)):
             return True
         while self.frames and self.frames[-1].level >= item.level:
             self.frames.pop()
         analysis = _analyse(body, self.catalogue, is_report=self.is_report, strict=self.strict)
         if _is_heading(item, analysis):
-            self.frames.append(_Frame(item.level, "heading", [], _heading_zone(body), _due(body, self.meta.date), body))
+            owners = [] if self.strict else _heading_units(body, self.catalogue)
+            zone = _heading_zone(body) if not owners else None
+            self.frames.append(_Frame(item.level, "heading", owners, zone, _due(body, self.meta.date), body))
             return True
         if _END_MARK.search(body) and self._generic_closing(body, analysis):
             return False
@@ -862,6 +926,8 @@ class _Walker:
             self._end_paragraph_leadins()
         task = self._task(item, analysis)
         if task is not None:
+            if not task.assignees and not self._addressed():
+                self.unaddressed.add(id(task))
             self.tasks.append(task)
             self.fresh = True
         if item.marked and item.level < _BODY and analysis.subjects and not _is_leadin(item):
@@ -988,6 +1054,12 @@ class _Walker:
         if retro or zone not in ("directive", "request") or not _imperative(body):
             return None
         return []
+
+    def _addressed(self) -> bool:
+        """An item naming no unit is a task only under a lead-in that directs someone ("Chủ tịch UBND
+        tỉnh yêu cầu:", "giao các cơ quan …:"); under a plain heading ("II. NHIỆM VỤ, GIẢI PHÁP" of a
+        plan, whose owners are named in its "Tổ chức thực hiện") it is an objective, not an assignment."""
+        return any(f.kind == "leadin" and _DIRECTING.search(f.text) for f in self.frames)
 
     def _report_assignees(self, body: str, assignees: list[Assignee], zone: Zone | None) -> list[Assignee] | None:
         """Reports: requests of the "Kiến nghị" part (and, optionally, the issuer's own plans)."""
