@@ -36,16 +36,22 @@ from troly.clock import Clock, local_now, system_clock
 from troly.errors import FileTooLargeError, IngestError, TrolyError
 from troly.followup.identity import reconcile_assignments
 from troly.metrics import INGEST_FAILURES, INGEST_FILES
-from troly.models import DocumentRow, PassageRow
+from troly.models import DocumentFileRow, DocumentRow, PassageRow
 from troly.store import (
     delete_document,
+    document_text,
     find_document,
+    find_files,
+    forget_file,
     get_document_by_path,
+    get_file_by_path,
     list_documents,
+    promote_file,
     replace_passages,
     replace_tasks,
+    twin_candidates,
 )
-from troly.text import fold
+from troly.text import fold, match_key
 from troly.types import Chunk, DocumentMeta, PassageEmbedder
 
 if TYPE_CHECKING:
@@ -66,7 +72,13 @@ PIPELINE_VERSION = "1"
 # passages, without re-reading or re-embedding anything.
 TASKS_VERSION = "1"
 
-Status = Literal["added", "updated", "unchanged", "failed", "removed"]
+Status = Literal["added", "updated", "unchanged", "merged", "failed", "removed"]
+# Near-duplicate files: word 5-gram shingles of the accent-free text. The same text in another
+# format (.doc/.docx, the PDF of a DOCX) shares most of them; a document that only shares a
+# number and date with another (an appendix filed apart) shares few.
+_SHINGLE = 5
+_SAME_TEXT = 0.7  # Jaccard of the shingle sets: the same text in another format
+_SAME_NUMBER_DATE_TEXT = 0.5  # containment, for files that also agree on number and date
 
 
 class VectorStore(Protocol):
@@ -160,6 +172,17 @@ def file_sha256(path: Path) -> str:
 def _slug(name: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")
     return slug[:120] or "tai-lieu"
+
+
+def _shingles(text: str) -> set[int]:
+    """Hashes of the word 5-grams of ``text`` (accent-free, lowercase)."""
+    words = re.findall(r"\w+", fold(text))
+    return {hash(tuple(words[i : i + _SHINGLE])) for i in range(max(0, len(words) - _SHINGLE + 1))}
+
+
+def _agree(a: str | None, b: str | None) -> bool:
+    """Two metadata values do not contradict each other (either unknown, or equal)."""
+    return not a or not b or match_key(a) == match_key(b)
 
 
 def context_header(meta: DocumentMeta, heading_path: list[str]) -> str:
@@ -281,20 +304,31 @@ class Ingestor:
         return stats
 
     def remove(self, ref: str) -> list[str]:
-        """Remove documents by id, number, file name or path; returns the removed ids."""
+        """Remove documents by id, number, file name or path; returns what was removed.
+
+        A file name or path that is one of several files of a document removes that file only
+        (returned by name): the document stays while another of its files remains."""
         with self._lock():
+            removed: list[str] = []
+            passage_ids: list[str] = []
             with self.db.transaction() as session:
-                docs = find_document(session=session, ref=ref)
-                ids = [d.id for d in docs]
-                passage_ids = [p.id for d in docs for p in d.passages]
-                for doc_id in ids:
-                    delete_document(session=session, doc_id=doc_id)
-                    reconcile_assignments(session=session, doc_id=doc_id, now=self._now())
+                for other in find_files(session=session, ref=ref):
+                    removed.append(other.file_name)
+                    session.delete(other)
+                for doc in find_document(session=session, ref=ref):
+                    by_file = ref in (doc.file_name, doc.source_path) and ref not in (doc.id, doc.number)
+                    if by_file and doc.files:
+                        removed.append(doc.file_name)
+                        promote_file(session=session, doc=doc, other=doc.files[0])
+                        continue
+                    removed.append(doc.id)
+                    passage_ids += [p.id for p in doc.passages]
+                    delete_document(session=session, doc_id=doc.id)
+                    reconcile_assignments(session=session, doc_id=doc.id, now=self._now())
             if passage_ids:
                 self.dense.delete(passage_ids)
-            if ids:
                 self._on_passages_changed()
-        return ids
+        return removed
 
     def reindex(self, *, rebuild: bool = False, on_document: Callable[[str], None] | None = None) -> ReindexStats:
         """Bring the indexes in line with SQL's passages, without reading any file again.
@@ -372,6 +406,9 @@ class Ingestor:
             index_key = self.index_key()
             with self.db.session() as session:
                 existing = get_document_by_path(session=session, source_path=source_path)
+                other = get_file_by_path(session=session, source_path=source_path) if existing is None else None
+                if other is not None and other.file_sha256 == sha:
+                    return FileResult(shown, "unchanged", other.doc_id, seconds=time.perf_counter() - t0)
                 if existing is not None and existing.file_sha256 == sha and existing.index_key == index_key:
                     n_tasks = self._refresh_tasks(existing.id) if existing.tasks_key != TASKS_VERSION else None
                     return FileResult(
@@ -386,6 +423,8 @@ class Ingestor:
                 old_ids = [p.id for p in existing.passages] if existing else []
 
             prepared = self._prepare(path)
+            if existing is None and (twin := self._find_twin(path, prepared)) is not None:
+                return self._add_other_file(path, sha, size, prepared, twin, t0)
             stored = self._keep_copy(path, sha)
             new_ids = [f"{doc_id}#{sha[:10]}#{i:04d}" for i in range(len(prepared.chunks))]
 
@@ -396,6 +435,8 @@ class Ingestor:
             stats.passages_embedded += len(new_ids)
 
             with self.db.transaction() as session:
+                if other is not None:  # it was another file of a document, and its text changed
+                    forget_file(session=session, source_path=source_path)
                 row = session.get(DocumentRow, doc_id) or DocumentRow(id=doc_id, source_path=source_path)
                 self._fill_row(row, path, sha, size, stored, prepared, index_key)
                 session.add(row)
@@ -465,6 +506,68 @@ class Ingestor:
             raise EmptyDocumentError(f"{path}: no passages after chunking")
         tasks = extract_tasks(chunks, meta, catalogue=self.catalogue)
         return Prepared(meta, chunks, extracted.source_format, extracted.ocr, list(extracted.warnings), tasks)
+
+    def _find_twin(self, path: Path, prepared: Prepared) -> tuple[str, str] | None:
+        """The indexed document this new file is another file of, with why: the same text in
+        another format, or the same number and date (and no other type or issuer) with much of the
+        same text. None when it is a document of its own."""
+        meta = prepared.meta
+        mine = _shingles("\n".join(c.text for c in prepared.chunks))
+        if not mine:
+            return None
+        with self.db.session() as session:
+            for row in twin_candidates(
+                session=session, number=meta.number, date=meta.date, title=meta.title, stem=path.stem
+            ):
+                theirs = _shingles(document_text(session=session, doc_id=row.id))
+                if not theirs:
+                    continue
+                shared = len(mine & theirs)
+                if shared / len(mine | theirs) >= _SAME_TEXT:
+                    return row.id, "same-text"
+                same_number_date = bool(meta.number and meta.date) and (row.number, row.date) == (
+                    meta.number,
+                    meta.date,
+                )
+                if (
+                    same_number_date
+                    and _agree(meta.doc_type, row.doc_type)
+                    and _agree(meta.issuer, row.issuer)
+                    and shared / min(len(mine), len(theirs)) >= _SAME_NUMBER_DATE_TEXT
+                ):
+                    return row.id, "same-number-date"
+        return None
+
+    def _add_other_file(
+        self, path: Path, sha: str, size: int, prepared: Prepared, twin: tuple[str, str], t0: float
+    ) -> FileResult:
+        """File ``path`` under the document it duplicates: listed with it, indexed no second time."""
+        doc_id, why = twin
+        stored = self._keep_copy(path, sha)
+        source_path = str(path.resolve())
+        with self.db.transaction() as session:
+            forget_file(session=session, source_path=source_path)
+            session.add(
+                DocumentFileRow(
+                    doc_id=doc_id,
+                    source_path=source_path,
+                    file_name=path.name,
+                    file_sha256=sha,
+                    file_size=size,
+                    stored_path=str(stored) if stored else None,
+                    source_format=prepared.source_format,
+                    ocr=prepared.ocr,
+                    reason=why,
+                )
+            )
+        return FileResult(
+            str(path),
+            "merged",
+            doc_id,
+            reason=f"another file of {doc_id} ({why})",
+            user_reason=f"cùng văn bản với {doc_id} đã có: đã gộp thành một văn bản.",
+            seconds=time.perf_counter() - t0,
+        )
 
     def _refresh_tasks(self, doc_id: str) -> int:
         """Re-extract a document's tasks from its stored passages (the extractor changed)."""
@@ -551,7 +654,19 @@ class Ingestor:
         return candidate
 
     def _sync_removed(self) -> list[FileResult]:
+        """Forget files that are gone: another file of a document goes alone; a document whose
+        main file is gone keeps going on another of its files, or is removed with its passages."""
         results = []
+        with self.db.transaction() as session:
+            for doc in list_documents(session=session):
+                for other in list(doc.files):
+                    if not Path(other.source_path).exists():
+                        results.append(FileResult(other.source_path, "removed", doc.id, reason="source file is gone"))
+                        doc.files.remove(other)
+                        session.delete(other)
+                if not Path(doc.source_path).exists() and doc.files:
+                    results.append(FileResult(doc.source_path, "removed", doc.id, reason="source file is gone"))
+                    promote_file(session=session, doc=doc, other=doc.files[0])
         with self.db.session() as session:
             gone = [d for d in list_documents(session=session) if not Path(d.source_path).exists()]
             targets = [(d.id, d.source_path, [p.id for p in d.passages]) for d in gone]

@@ -41,7 +41,14 @@ app = typer.Typer(
 console = Console()
 err_console = Console(stderr=True)
 
-_STATUS_STYLE = {"added": "green", "updated": "cyan", "unchanged": "dim", "failed": "red", "removed": "yellow"}
+_STATUS_STYLE = {
+    "added": "green",
+    "updated": "cyan",
+    "unchanged": "dim",
+    "merged": "blue",
+    "failed": "red",
+    "removed": "yellow",
+}
 
 
 def _print_json(data: Any) -> None:
@@ -132,10 +139,19 @@ def docs(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         _print_json([r.model_dump(mode="json") for r in rows])
         return
     table = Table(title=f"{len(rows)} văn bản")
-    for col in ("Mã", "Loại", "Số", "Ngày", "Cơ quan ban hành", "Người ký", "Đoạn"):
+    for col in ("Mã", "Loại", "Số", "Ngày", "Cơ quan ban hành", "Người ký", "Đoạn", "Tệp"):
         table.add_column(col)
     for r in rows:
-        table.add_row(r.id, r.type or "", r.number or "", r.date_label, r.issuer or "", r.signer or "", str(r.passages))
+        table.add_row(
+            r.id,
+            r.type or "",
+            r.number or "",
+            r.date_label,
+            r.issuer or "",
+            r.signer or "",
+            str(r.passages),
+            "\n".join(r.files),
+        )
     console.print(table)
 
 

@@ -13,6 +13,7 @@ from troly.types import AttachRelation, DatePrecision, DateSource
 __all__ = [
     "Base",
     "ConversationRow",
+    "DocumentFileRow",
     "DocumentRow",
     "FeedbackRow",
     "IndexState",
@@ -67,6 +68,32 @@ class DocumentRow(Base):
     passages: Mapped[list[PassageRow]] = relationship(
         back_populates="document", cascade="all, delete-orphan", order_by="PassageRow.ordinal"
     )
+    # Other files of the same document (the .doc beside the .docx, the signed PDF): the columns
+    # above describe the file its passages were read from.
+    files: Mapped[list[DocumentFileRow]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", order_by="DocumentFileRow.id"
+    )
+
+
+class DocumentFileRow(Base):
+    """Another file of an indexed document: the same text in another format, or the same number and
+    date. It is listed with the document and kept apart from it, never indexed a second time."""
+
+    __tablename__ = "document_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    doc_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    source_path: Mapped[str] = mapped_column(Text, unique=True)
+    file_name: Mapped[str] = mapped_column(String(500))
+    file_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    file_size: Mapped[int] = mapped_column(Integer)
+    stored_path: Mapped[str | None] = mapped_column(Text)
+    source_format: Mapped[str] = mapped_column(String(20))
+    ocr: Mapped[bool] = mapped_column(Boolean, default=False)
+    reason: Mapped[str] = mapped_column(String(20))  # "same-text" | "same-number-date"
+    added_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    document: Mapped[DocumentRow] = relationship(back_populates="files")
 
 
 class PassageRow(Base):

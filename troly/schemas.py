@@ -29,6 +29,7 @@ class DocumentPublic(BaseModel):
     recipients: list[str]
     passages: int
     file: str
+    files: list[str] = Field(description="every file of the document, the one its passages come from first")
     source_path: str
     format: str
     ocr: bool
@@ -52,6 +53,7 @@ class DocumentPublic(BaseModel):
             recipients=list(row.recipients or []),
             passages=passages,
             file=row.file_name,
+            files=[row.file_name, *(f.file_name for f in row.files)],
             source_path=row.source_path,
             format=row.source_format,
             ocr=row.ocr,

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from troly.dates import Due, Quota, Recurrence, to_json
-from troly.models import DocumentRow, IndexState, PassageRow, TaskAssigneeRow, TaskRow, UnknownUnitRow
+from troly.models import (
+    DocumentFileRow,
+    DocumentRow,
+    IndexState,
+    PassageRow,
+    TaskAssigneeRow,
+    TaskRow,
+    UnknownUnitRow,
+)
 from troly.schemas import DocumentPublic
 from troly.types import Passage
 
@@ -21,15 +30,22 @@ __all__ = [
     "bump_passages_generation",
     "delete_document",
     "document_listing",
+    "document_text",
     "find_document",
+    "find_files",
+    "forget_file",
+    "get_document_by_file",
     "get_document_by_path",
+    "get_file_by_path",
     "list_documents",
     "passage_ids",
     "passages_by_ids",
     "passages_generation",
+    "promote_file",
     "replace_passages",
     "replace_tasks",
     "to_passage",
+    "twin_candidates",
 ]
 
 _PASSAGES = "passages"
@@ -52,6 +68,68 @@ def bump_passages_generation(*, session: Session) -> None:
 
 def get_document_by_path(*, session: Session, source_path: str) -> DocumentRow | None:
     return session.scalars(select(DocumentRow).where(DocumentRow.source_path == source_path)).first()
+
+
+def get_file_by_path(*, session: Session, source_path: str) -> DocumentFileRow | None:
+    """The other-file row of ``source_path`` (a file merged into a document it duplicates)."""
+    return session.scalars(select(DocumentFileRow).where(DocumentFileRow.source_path == source_path)).first()
+
+
+def get_document_by_file(*, session: Session, source_path: str) -> DocumentRow | None:
+    """The document ``source_path`` belongs to, whether its passages were read from it or not."""
+    row = get_document_by_path(session=session, source_path=source_path)
+    if row is not None:
+        return row
+    other = get_file_by_path(session=session, source_path=source_path)
+    return session.get(DocumentRow, other.doc_id) if other is not None else None
+
+
+def find_files(*, session: Session, ref: str) -> list[DocumentFileRow]:
+    """Other-file rows matching a file name or a source path."""
+    stmt = select(DocumentFileRow).where(or_(DocumentFileRow.file_name == ref, DocumentFileRow.source_path == ref))
+    return list(session.scalars(stmt))
+
+
+def twin_candidates(
+    *, session: Session, number: str | None, date: dt.date | None, title: str | None, stem: str
+) -> list[DocumentRow]:
+    """Documents that may be another file of the same document: same number, date or title, or a
+    file of the same name in another format."""
+    pattern = stem.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    conditions: list[ColumnElement[bool]] = [func.lower(DocumentRow.file_name).like(f"{pattern}.%", escape="\\")]
+    if number:
+        conditions.append(DocumentRow.number == number)
+    if date:
+        conditions.append(DocumentRow.date == date)
+    if title:
+        conditions.append(DocumentRow.title == title)
+    return list(session.scalars(select(DocumentRow).where(or_(*conditions)).order_by(DocumentRow.id)))
+
+
+def forget_file(*, session: Session, source_path: str) -> None:
+    """Drop the other-file row of ``source_path``, if any."""
+    session.execute(delete(DocumentFileRow).where(DocumentFileRow.source_path == source_path))
+
+
+def document_text(*, session: Session, doc_id: str) -> str:
+    """A document's passages, in order, as one text."""
+    rows = session.scalars(select(PassageRow.text).where(PassageRow.doc_id == doc_id).order_by(PassageRow.ordinal))
+    return "\n".join(rows)
+
+
+def promote_file(*, session: Session, doc: DocumentRow, other: DocumentFileRow) -> None:
+    """Make another file of ``doc`` its main file (the main one is gone). Its passages stay until
+    the next ingest of that file re-reads them: the empty index key marks them stale."""
+    doc.source_path = other.source_path
+    doc.file_name = other.file_name
+    doc.file_sha256 = other.file_sha256
+    doc.file_size = other.file_size
+    doc.stored_path = other.stored_path
+    doc.source_format = other.source_format
+    doc.ocr = other.ocr
+    doc.index_key = ""
+    doc.files.remove(other)
+    session.delete(other)
 
 
 def find_document(*, session: Session, ref: str) -> list[DocumentRow]:
@@ -141,6 +219,7 @@ def replace_passages(*, session: Session, doc_id: str, passages: Iterable[Passag
 
 def delete_document(*, session: Session, doc_id: str) -> None:
     session.execute(delete(PassageRow).where(PassageRow.doc_id == doc_id))
+    session.execute(delete(DocumentFileRow).where(DocumentFileRow.doc_id == doc_id))
     session.execute(delete(DocumentRow).where(DocumentRow.id == doc_id))
     bump_passages_generation(session=session)
 

@@ -364,7 +364,7 @@ class Conversation:
         stats = self.ctx.ingestor().ingest([p for p in sources if p.exists()], sync=True)
         counts = {
             s: sum(1 for r in stats.results if r.status == s)
-            for s in ("added", "updated", "unchanged", "failed", "removed")
+            for s in ("added", "updated", "unchanged", "merged", "failed", "removed")
         }
         return Reply("Đã lập lại chỉ mục: " + ", ".join(f"{k} {v}" for k, v in counts.items()) + ".", intent="admin")
 
@@ -390,6 +390,8 @@ class Conversation:
                 lines.append(f"❌ {att.file_name}: {r.user_reason or 'không xử lý được.'}")
             elif r.status == "unchanged":
                 lines.append(f"ℹ️ {att.file_name}: đã có trong hệ thống, không thay đổi.")
+            elif r.status == "merged":
+                lines.append(f"ℹ️ {att.file_name}: {r.user_reason}")
             else:
                 lines.append(f"✅ {att.file_name}: đã thêm {r.passages} đoạn, {r.tasks} nhiệm vụ.")
         return Reply("\n".join(lines), intent="admin", data={"results": [r.status for r in stats.results]})
