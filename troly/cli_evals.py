@@ -188,6 +188,10 @@ def eval_tasks(
         bool, typer.Option("--fresh", help="Assignments gold: extract from the files instead of the home.")
     ] = False,
     show_failures: Annotated[bool, typer.Option("--show-failures", help="List dev misses and false pairs.")] = False,
+    split: Annotated[str, typer.Option("--split", help="Assignments gold: dev | heldout | all")] = "all",
+    no_scans: Annotated[
+        bool, typer.Option("--no-scans", help="Assignments gold: leave out scanned documents (no OCR: quick).")
+    ] = False,
     save: Annotated[Path | None, typer.Option("--save", help="Also write the JSON result to this file.")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
@@ -207,10 +211,20 @@ def eval_tasks(
     from troly.evals.assignments import evaluate_assignments
     from troly.evals.corpus import resolve_documents
 
+    if split not in ("dev", "heldout", "all"):
+        raise typer.BadParameter("split is dev, heldout or all", param_hint="--split")
     ctx = _context()
     try:
         documents = resolve_documents(gold, manifest, root)
-        report = evaluate_assignments(ctx, gold, documents, stored=not fresh, on_document=_progress("reading"))
+        report = evaluate_assignments(
+            ctx,
+            gold,
+            documents,
+            stored=not fresh,
+            on_document=_progress("reading"),
+            split=split,
+            scans=not no_scans,
+        )
     except TrolyError as e:
         _fail(e)
         return
@@ -219,7 +233,8 @@ def eval_tasks(
         data.pop("dev_failures")
     if _emit(data, save, as_json):
         return
-    table = Table(title=f"Assignments: {', '.join(g.name for g in gold)}" + (" (fresh)" if fresh else ""))
+    title = f"Assignments: {', '.join(g.name for g in gold)}" + (" (fresh)" if fresh else "")
+    table = Table(title=title + (" (text documents only)" if no_scans else ""))
     for col in (
         "split",
         "docs",

@@ -303,6 +303,8 @@ def evaluate_assignments(
     stored: bool = True,
     on_document: Callable[[str], None] | None = None,
     reader: Callable[[CorpusDocument], DocumentReading] | None = None,
+    split: str = "all",
+    scans: bool = True,
 ) -> AssignmentReport:
     """Score troly's (task, unit) pairs of each gold document against its gold assignments.
 
@@ -314,29 +316,36 @@ def evaluate_assignments(
         on_document: called with each gold id before it is read (progress).
         reader: reads one document instead of ``read_document`` (lets several evals share one
             reading of a scan: OCR is the slow part).
+        split: "dev", "heldout" or "all": the gold lines measured.
+        scans: False leaves out the scanned documents (``pdf-scan`` in the manifest): a quick
+            measurement of the text documents, without OCR.
     """
     units = _Units(ctx.catalogue())
     report = AssignmentReport()
     for gold_file in gold_files:
         for gold in read_jsonl(gold_file):
-            split = gold.get("split") or "dev"
+            gold_split = gold.get("split") or "dev"
+            if split != "all" and gold_split != split:
+                continue
             doc = documents.get(gold["id"])
+            if doc is not None and doc.is_scan and not scans:
+                continue
             reading = None
             if doc is not None:
                 if on_document:
                     on_document(gold["id"])
                 reading = reader(doc) if reader else read_document(ctx, doc, stored=stored)
             if reading is None or not reading.available:
-                report.unavailable.setdefault(split, []).append(gold["id"])
+                report.unavailable.setdefault(gold_split, []).append(gold["id"])
                 continue
             if reading.error:
-                report.read_errors[split] = report.read_errors.get(split, 0) + 1
-            counts = report.split(split)
+                report.read_errors[gold_split] = report.read_errors.get(gold_split, 0) + 1
+            counts = report.split(gold_split)
             counts.documents += 1
-            failures: list[dict[str, Any]] | None = [] if split == "dev" else None
+            failures: list[dict[str, Any]] | None = [] if gold_split == "dev" else None
             _score_document(units, list(gold.get("assignments") or []), reading.tasks, counts, failures)
             if failures:
                 report.dev_failures.extend({"id": gold["id"], **f} for f in failures)
-            if reading.error and split == "dev":
+            if reading.error and gold_split == "dev":
                 report.dev_failures.append({"id": gold["id"], "kind": "read", "error": reading.error})
     return report
