@@ -165,6 +165,12 @@ _CELL_FILLER = re.compile(
 )
 # An appendix after the signature, usually a task table ("PHỤ LỤC", "Phụ lục I").
 _APPENDIX_RE = re.compile(r"^(?:PHỤ\s+LỤC|Phụ\s+lục)\b")
+# Section titles that start with a directive verb but head a section ("3. Tổ chức thực hiện").
+_SECTION_TITLE = re.compile(
+    r"^(?:tổ\s+chức\s+thực\s+hiện|nhiệm\s+vụ(?:,?\s+(?:và\s+)?giải\s+pháp)?(?:\s+trọng\s+tâm)?|giải\s+pháp|"
+    r"phân\s+công\s+nhiệm\s+vụ|trách\s+nhiệm\s+thi\s+hành)\s*[:.]?$",
+    re.IGNORECASE,
+)
 # A lead-in that hands work to someone, named or not.
 _DIRECTING = re.compile(r"\b(?:yêu\s+cầu|đề\s+nghị|giao|chỉ\s+đạo|phân\s+công|kết\s+luận)\b", re.IGNORECASE)
 _REQUEST_START = re.compile(r"^(?:đề\s+nghị|kiến\s+nghị|đề\s+xuất)\b", re.IGNORECASE)
@@ -770,6 +776,8 @@ def _is_heading(item: _Item, analysis: _Analysis) -> bool:
     letters = [c for c in body if c.isalpha()]
     if letters and sum(c.isupper() for c in letters) / len(letters) > 0.8 and len(letters) > 3:
         return True  # "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ TRỌNG TÂM"
+    if item.marked and item.level < 4.0 and _SECTION_TITLE.match(body):
+        return True  # "3. Tổ chức thực hiện": a section, not an instruction
     if not item.marked or item.level >= 4.0:
         return False
     if analysis.subjects or body.endswith((".", ";", ":", "./.")):

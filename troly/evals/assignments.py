@@ -6,8 +6,8 @@ Gold line: ``{"id", "split", "assignments": [{"unit", "role", "duty", "due_text"
 The gold has one entry per unit and assigning sentence or block, its ``duty`` a distinctive phrase
 of one item ("2. Sở Công Thương" followed by five bullets is one entry). troly's side is counted
 the same way: a *predicted assignment* is a unit with the run of consecutive tasks that name it
-under one heading path (the five bullets above are one predicted assignment, not five); a task
-naming no unit is one predicted assignment of its own.
+(the five bullets above are one predicted assignment, not five); a task naming no unit is one
+predicted assignment of its own.
 
 - A gold entry is matched by a predicted assignment when both name the same unit (the same
   catalogue unit, or equal normalised names for units the catalogue lacks) and the gold ``duty``
@@ -17,7 +17,9 @@ naming no unit is one predicted assignment of its own.
 - Precision = matched predicted assignments / predicted assignments; recall = matched gold
   entries / gold entries. A document whose gold list is empty makes everything it yields a false
   positive.
-- Due dates are judged once per matched gold entry, on the tasks whose text holds its duty: a gold
+- Due dates are judged once per matched gold entry: a gold due date on any task of the matched
+  block (its deadline may close another paragraph of the item), no due date on the tasks whose
+  text holds the duty (none may invent one). A gold
   ``due_date`` "2025-10-15" needs a predicted deadline ending that day, "2025-10" one ending in that
   month, "2025" in that year; a gold without a due date needs none (an invented one is wrong).
 """
@@ -211,13 +213,12 @@ class AssignmentReport:
 
 @dataclass(slots=True)
 class _Group:
-    """One predicted assignment: a unit and the consecutive tasks that give it work under one
-    heading path (the bullets of "2. Sở Công Thương" / "Giao Sở X:" are one assignment to it)."""
+    """One predicted assignment: a unit and the run of consecutive tasks that give it work (the
+    bullets of "2. Sở Công Thương" / "Giao Sở X:" are one assignment to it)."""
 
     name: str
     unit_id: str | None
     tasks: list[int]
-    path: tuple[str, ...]
 
 
 def _groups(units: _Units, tasks: list[PredictedTask]) -> list[_Group]:
@@ -226,17 +227,16 @@ def _groups(units: _Units, tasks: list[PredictedTask]) -> list[_Group]:
     groups: list[_Group] = []
     open_: dict[str, _Group] = {}
     for i, t in enumerate(tasks):
-        path = tuple(match_key(h) for h in t.heading_path)
         if not t.assignees:
-            groups.append(_Group("", None, [i], path))
+            groups.append(_Group("", None, [i]))
             continue
         for a in t.assignees:
             key = units.unit_id(a.name, a.unit_id) or _name_key(a.name)
             group = open_.get(key)
-            if group is not None and group.tasks[-1] == i - 1 and group.path == path:
+            if group is not None and group.tasks[-1] == i - 1:
                 group.tasks.append(i)
                 continue
-            open_[key] = group = _Group(a.name, a.unit_id, [i], path)
+            open_[key] = group = _Group(a.name, a.unit_id, [i])
             groups.append(group)
     return groups
 
@@ -269,7 +269,14 @@ def _score_document(
             continue
         counts.matched_gold += 1
         gold_due = entry.get("due_date")
-        right = any(due_agrees(gold_due, tasks[i].due) for _, i in hits)
+        # A deadline set anywhere in the unit's block is its deadline ("… hoàn thành chậm nhất ngày
+        # 01/7/2028" closing the item's second paragraph); no deadline is judged on the duty's tasks.
+        judged = (
+            [i for g in dict.fromkeys(g for g, _ in hits) for i in groups[g].tasks]
+            if gold_due
+            else [i for _, i in hits]
+        )
+        right = any(due_agrees(gold_due, tasks[i].due) for i in judged)
         if gold_due:
             counts.due_with_n += 1
             counts.due_with_right += right

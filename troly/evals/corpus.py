@@ -132,7 +132,6 @@ class PredictedTask:
     passage: str
     assignees: list[PredictedAssignee]
     due: dict[str, Any] | None  # ``troly.dates.to_json(Due)``: kind, start, end, text, precision, bound
-    heading_path: list[str] = field(default_factory=list)  # the headings / lead-ins above the task
 
 
 @dataclass(slots=True)
@@ -162,7 +161,6 @@ def _fresh(ctx: Context, path: Path) -> DocumentReading:
             passage=t.passage,
             assignees=[PredictedAssignee(a.name, a.unit_id, a.role) for a in t.assignees],
             due=to_json(t.due),
-            heading_path=list(t.heading_path),
         )
         for t in prepared.tasks
     ]
@@ -187,7 +185,6 @@ def _stored(ctx: Context, path: Path) -> DocumentReading:
                 passage=t.passage or "",
                 assignees=[PredictedAssignee(a.name, a.unit_id, a.role) for a in t.assignees],
                 due=t.due,
-                heading_path=list(t.heading_path or []),
             )
             for t in rows
         ]
