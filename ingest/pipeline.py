@@ -423,7 +423,11 @@ class Ingestor:
                 old_ids = [p.id for p in existing.passages] if existing else []
 
             prepared = self._prepare(path)
-            if existing is None and (twin := self._find_twin(path, prepared)) is not None:
+            if (
+                existing is None
+                and self.settings.merge_duplicates
+                and (twin := self._find_twin(path, prepared)) is not None
+            ):
                 return self._add_other_file(path, sha, size, prepared, twin, t0)
             stored = self._keep_copy(path, sha)
             new_ids = [f"{doc_id}#{sha[:10]}#{i:04d}" for i in range(len(prepared.chunks))]

