@@ -681,7 +681,11 @@ _UNIT_HEADING_PREFIX = re.compile(
     re.IGNORECASE,
 )
 _UNIT_HEADING_FILLER = re.compile(r"[\W\d_]+|\b(?:và|các|liên\s+quan|có|tỉnh|thuộc|trực\s+thuộc)\b", re.IGNORECASE)
-_NOT_TITLE = re.compile(r"\b(?:của|về|với|cho|tại|trong|đối|kết\s+quả|công\s+tác)\b", re.IGNORECASE)
+# Words before a unit that make the heading something else than its work: "Kết quả của Sở Y tế",
+# a minutes' attendance list ("Đại diện Sở Công Thương:").
+_NOT_TITLE = re.compile(
+    r"\b(?:của|về|với|cho|tại|trong|đối|kết\s+quả|công\s+tác|đại\s+diện|thành\s+phần|ông|bà)\b", re.IGNORECASE
+)
 _DESCRIBED_HEAD = re.compile(
     r"^(?:các|những|mỗi)\s+(?:sở|ban|ngành|cơ\s+quan|đơn\s+vị|địa\s+phương|tổ\s+chức|doanh\s+nghiệp)\b[^.;:]{0,80}$",
     re.IGNORECASE,
