@@ -61,7 +61,9 @@ RETRIEVAL_SECONDS = Histogram(
     buckets=_RETRIEVAL_BUCKETS,
 )
 INGEST_FILES = Counter(
-    "troly_ingest_files", "Files through ingest, by outcome (added, updated, unchanged, failed, removed).", ["status"]
+    "troly_ingest_files",
+    "Files through ingest, by outcome (added, updated, unchanged, merged, failed, removed).",
+    ["status"],
 )
 INGEST_FAILURES = Counter(
     "troly_ingest_failures", "Files that failed to ingest, by reason (the error's class).", ["reason"]
