@@ -3,6 +3,11 @@
 ``uvicorn --factory bot.app:create_app_from_env`` or ``troly serve`` runs it. Everything heavy
 (database, indexes, the embedding model) is built once in the lifespan, not at import time, so
 importing this module is free and tests can inject a ready ``Assistant``.
+
+Several workers (``troly serve --workers N``) share the database and the Chroma server; each runs
+the daily jobs' :class:`~bot.core.scheduler.Scheduler`, and a lease in the database lets one of
+them do each job per day. ``run_scheduler`` is the same scheduler without a web server
+(``troly scheduler``). Every response names its worker's pid in ``X-Troly-Worker``.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import asyncio
 import importlib
 import importlib.util
 import logging
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from types import ModuleType
@@ -23,11 +29,13 @@ from fastapi.staticfiles import StaticFiles
 from bot.channels.web import STATIC_DIR
 from bot.channels.web import router as web_router
 from bot.core.assistant import Assistant
+from bot.core.scheduler import DailyJob, Scheduler
 from troly.config import Settings
+from troly.leases import make_holder
 from troly.logs import configure_logging
 from troly.metrics import exposition, mark_process_dead
 
-__all__ = ["create_app", "create_app_from_env", "load_channel"]
+__all__ = ["WORKER_HEADER", "create_app", "create_app_from_env", "load_channel", "run_scheduler"]
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +45,9 @@ Readiness = Callable[[], dict[str, str]]
 
 READY_TIMEOUT_S = 10.0
 """A readiness probe slower than this reports not ready (a hung database or Chroma server)."""
+
+#: Response header naming the worker process that answered (load balancing checks, the multi-worker test).
+WORKER_HEADER = "X-Troly-Worker"
 
 
 class ChatChannel(Protocol):
@@ -49,6 +60,32 @@ class ChatChannel(Protocol):
     async def startup(self) -> None: ...
 
     async def shutdown(self) -> None: ...
+
+
+def _jobs(channel: object) -> list[DailyJob]:
+    """The channel's scheduled jobs (a channel without ``jobs`` has none)."""
+    jobs = getattr(channel, "jobs", None)
+    return list(jobs()) if callable(jobs) else []
+
+
+class _WorkerHeader:
+    """Pure ASGI middleware (streaming responses pass untouched) adding ``X-Troly-Worker: <pid>``."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        pid = str(os.getpid()).encode()  # read per request: the app may be built before a fork
+
+        async def send_with_pid(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), (WORKER_HEADER.lower().encode(), pid)]
+            await send(message)
+
+        await self.app(scope, receive, send_with_pid)
 
 
 def load_channel(name: str, *, package: str = "bot.channels") -> ModuleType | None:
@@ -98,17 +135,28 @@ def create_app(settings: Settings, *, assistant: Assistant | None = None) -> Fas
         app.state.settings = settings
         app.state.assistant = core
         app.state.readiness = await asyncio.to_thread(_readiness_probe, core)
+        app.state.startup_error = None
         shutdowns: list[Hook] = []
         first_channel_route = len(app.router.routes)
         try:
+            jobs: list[DailyJob] = []
             for module in channels:
                 channel: ChatChannel | None = module.open_channel(settings, core)
                 if channel is None:
                     continue
                 app.include_router(channel.router)
-                await channel.startup()
+                try:
+                    await channel.startup()
+                except Exception as e:  # the CLI reads it to print a clear message (a busy poller)
+                    app.state.startup_error = e
+                    raise
                 shutdowns.append(channel.shutdown)
+                jobs += _jobs(channel)
                 logger.info("channel enabled: %s", module.__name__)
+            if jobs and settings.run_scheduler:
+                scheduler = Scheduler(core.leases, jobs, now=core.now, holder=make_holder())
+                scheduler.start()
+                shutdowns.append(scheduler.stop)
             yield
         finally:
             for shutdown in reversed(shutdowns):
@@ -121,6 +169,7 @@ def create_app(settings: Settings, *, assistant: Assistant | None = None) -> Fas
             mark_process_dead()
 
     app = FastAPI(title="troly", summary="Trợ lý văn bản chỉ đạo", lifespan=lifespan)
+    app.add_middleware(_WorkerHeader)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
@@ -173,3 +222,44 @@ def create_app_from_env() -> FastAPI:
     settings = Settings()
     configure_logging(settings.log_format, level=logging.INFO)
     return create_app(settings)
+
+
+async def run_scheduler(settings: Settings, *, once: bool = False, assistant: Assistant | None = None) -> list[str]:
+    """The daily jobs of the configured channels without a web server (``troly scheduler``).
+
+    Opens each channel for sending only (no webhook, no polling) and runs the same lease-guarded
+    :class:`Scheduler` as the web workers, forever, or one look at the schedule with ``once``.
+
+    Returns:
+        With ``once``, the names of the jobs this process ran.
+    """
+    core = assistant
+    if core is None:
+        from troly.context import Context
+
+        core = await asyncio.to_thread(lambda: Context(settings).assistant())
+    opened: list[Any] = []
+    jobs: list[DailyJob] = []
+    try:
+        for module in _enabled_channels(settings):
+            channel = module.open_channel(settings, core)
+            if channel is None:
+                continue
+            opener = getattr(channel, "open_for_jobs", None)
+            if opener is not None:
+                await opener()
+            opened.append(channel)
+            jobs += _jobs(channel)
+        scheduler = Scheduler(core.leases, jobs, now=core.now, holder=make_holder())
+        if once:
+            return await scheduler.run_due()
+        logger.info("scheduler running %d job(s): %s", len(jobs), ", ".join(j.name for j in jobs) or "none")
+        await scheduler.run_forever()
+        return []
+    finally:
+        for channel in reversed(opened):
+            closer = getattr(channel, "close_for_jobs", None) or channel.shutdown
+            try:
+                await closer()
+            except Exception:
+                logger.exception("channel close failed")

@@ -1,26 +1,30 @@
-"""End-of-month idea-quota reminders: what is collected, the once-a-day claim, and both channels.
+"""End-of-month idea-quota reminders: what is collected, the once-a-day claims, and both channels.
 
 The DB is seeded through the real conversation core ("/donvi Tỉnh đoàn"); Telegram reminders go
-through a real PTB Application (its JobQueue, then ``send_due_reminders`` directly) to the fake
-Bot API, Zalo reminders through the real ``ZaloClient`` to the fake Zalo API.
+through a real PTB Application (the channel's scheduled job, then ``send_due_reminders`` directly) to
+the fake Bot API, Zalo reminders through the real ``ZaloClient`` to the fake Zalo API, and the web
+app's lifespan runs both channels' jobs through the lease-guarded scheduler.
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
+import time
 from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from fastapi.testclient import TestClient
 from telegram.ext import CallbackContext
 
+from bot.app import create_app
 from bot.channels import zalo as zalo_channel
-from bot.channels.telegram import REMINDER_JOB, build_application, send_due_reminders
+from bot.channels.telegram import REMINDER_JOB, TelegramChannel, build_application, send_due_reminders
 from bot.core.assistant import Assistant
 from bot.core.messages import IncomingMessage
-from bot.core.reminders import collect_reminders, for_channel, reminder_key, seconds_until_next
+from bot.core.reminders import collect_reminders, for_channel, reminder_key
+from bot.core.scheduler import Scheduler
 from tests.chat_servers import clean_servers, tg, zl
 from tests.fake_telegram import FakeTelegram
 from tests.fake_zalo import FakeZalo
@@ -137,36 +141,35 @@ def test_claim_is_once_per_user_and_day(ctx: Context) -> None:
     assert other.claim_once(reminder_key("telegram:1", DAY)) is True
 
 
-def test_seconds_until_next_0830() -> None:
-    at = dt.datetime(2026, 11, 26, 8, 0, tzinfo=TZ)
-    at_0830 = {"hour": 8, "minute": 30}  # the default Settings.reminder_hour/reminder_minute
-    assert seconds_until_next(at, **at_0830) == 30 * 60
-    assert seconds_until_next(at.replace(hour=8, minute=30), **at_0830) == 24 * 3600
-    assert seconds_until_next(at.replace(hour=23), **at_0830) == 9.5 * 3600
-
-
 # --------------------------------------------------------------------------- Telegram
 
 
-async def test_telegram_daily_job_sends_once(tg: FakeTelegram, ctx: Context, assistant: Assistant) -> None:
-    application = build_application(ctx.settings, assistant, base_url=tg.base_url)
-    [job] = application.job_queue.get_jobs_by_name(REMINDER_JOB)
-    assert job.callback is send_due_reminders
-    trigger = job.job.trigger  # APScheduler cron trigger: every day 08:30 Vietnam time
-    fields = {f.name: str(f) for f in trigger.fields}
-    assert (fields["hour"], fields["minute"], str(trigger.timezone)) == ("8", "30", "Asia/Ho_Chi_Minh")
+def at(day: dt.date, hour: int, minute: int = 0) -> Callable[[], dt.datetime]:
+    moment = dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=TZ)
+    return lambda: moment
 
-    async with application:
-        await application.start()
-        try:
-            # the scheduler path: the same callback, run now by the JobQueue
-            application.job_queue.run_once(send_due_reminders, when=0, name="now")
-            await tg.wait_for(lambda: len(tg.sent()) >= 2, what="two reminders")
-            await asyncio.sleep(0.3)
-            # a second run the same day (retry, restart): nothing more
-            assert await send_due_reminders(CallbackContext(application)) == 0
-        finally:
-            await application.stop()
+
+async def test_telegram_daily_job_sends_once(tg: FakeTelegram, ctx: Context, assistant: Assistant) -> None:
+    channel = TelegramChannel(ctx.settings, assistant, base_url=tg.base_url)
+    [job] = channel.jobs()  # every day 08:30 Vietnam time (the assistant's clock is in Settings.timezone)
+    assert (job.name, job.at) == (f"{REMINDER_JOB}:telegram", dt.time(8, 30))
+
+    async with channel.application:
+        early = Scheduler(assistant.leases, [job], now=at(DAY, 8, 29), holder="worker-1")
+        assert await early.run_due() == []  # not yet 08:30
+        worker = Scheduler(assistant.leases, [job], now=at(DAY, 8, 31), holder="worker-1")
+        assert await worker.run_due() == [job.name]
+        await tg.wait_for(lambda: len(tg.sent()) >= 2, what="two reminders")
+        # the same tick again, or another worker's: the day's lease is finished
+        assert await worker.run_due() == []
+        other = Scheduler(assistant.leases, [job], now=at(DAY, 8, 45), holder="worker-2")
+        assert await other.run_due() == []
+        assert assistant.leases.holder(job.name, DAY.isoformat()) == ("worker-1", True)
+        # a manual run the same day (retry, restart): the per-user claims still hold
+        assert await send_due_reminders(CallbackContext(channel.application)) == 0
+        # later than the grace hour: a worker started in the evening does not send the day's reminders
+        late = Scheduler(assistant.leases, [job], now=at(DAY + dt.timedelta(days=1), 20), holder="worker-2")
+        assert await late.run_due() == []
 
     [to_user] = tg.sent(TG_USER)
     [to_admin] = tg.sent(TG_ADMIN)
@@ -179,17 +182,12 @@ async def test_telegram_daily_job_sends_once(tg: FakeTelegram, ctx: Context, ass
         f"reminder:telegram:{TG_ADMIN}:2026-11-26",
     }
 
-    # a fresh worker (new core, new Application) on the same database the same day: still once
-    again = build_application(ctx.settings, Assistant(ctx, clock=fixed(DAY)), base_url=tg.base_url)
-    async with again:
-        assert await send_due_reminders(CallbackContext(again)) == 0
-    assert len(tg.sent()) == 2
-    # the next day the reminders go out again
-    tomorrow = build_application(
-        ctx.settings, Assistant(ctx, clock=fixed(DAY + dt.timedelta(days=1))), base_url=tg.base_url
-    )
-    async with tomorrow:
-        assert await send_due_reminders(CallbackContext(tomorrow)) == 2
+    # the next day the reminders go out again, from whichever worker ticks first
+    tomorrow = TelegramChannel(ctx.settings, Assistant(ctx, clock=fixed(DAY)), base_url=tg.base_url)
+    [job] = tomorrow.jobs()
+    async with tomorrow.application:
+        next_day = Scheduler(assistant.leases, [job], now=at(DAY + dt.timedelta(days=1), 8, 30), holder="worker-2")
+        assert await next_day.run_due() == [job.name]
     assert len(tg.sent(TG_USER)) == 2
 
 
@@ -230,16 +228,44 @@ async def test_zalo_failed_send_is_retried_later(zl: FakeZalo, ctx: Context, ass
     assert sorted(m.chat_id for m in zl.messages) == sorted([ZL_USER, ZL_ADMIN])
 
 
-async def test_zalo_lifespan_starts_and_stops_the_scheduler(zl: FakeZalo, ctx: Context, assistant: Assistant) -> None:
-    settings = ctx.settings.model_copy(
-        update={"zalo_webhook_url": "https://troly.example/w", "zalo_webhook_secret": "webhook-secret-123"}
-    )
-    channel = zalo_channel.open_channel(settings, assistant)
-    await channel.startup()
-    task = channel.reminders
-    assert task is not None and not task.done()
-    await asyncio.sleep(0.05)
-    assert not task.done()  # sleeping until 08:30
+async def test_zalo_failed_job_is_retried_by_the_next_tick(zl: FakeZalo, ctx: Context, assistant: Assistant) -> None:
+    channel = zalo_channel.ZaloChannel(ctx.settings, assistant)
+    await channel.client.aclose()
+    channel.client = zalo_channel.ZaloClient(zl.token, base_url=zl.base_url, backoff=0.01, max_attempts=1)
+    [job] = channel.jobs()
+    scheduler = Scheduler(assistant.leases, [job], now=at(DAY, 8, 30), holder="worker-1")
+    zl.fail_next(1, 500, method="sendMessage")  # one of the two users is not reached
+    assert await scheduler.run_due() == []  # incomplete: the lease is released, not finished
+    assert assistant.leases.holder(job.name, DAY.isoformat()) is None
+    assert len(zl.messages) == 1
+    assert await scheduler.run_due() == [job.name]  # the next tick sends only the missing one
+    assert sorted(m.chat_id for m in zl.messages) == sorted([ZL_USER, ZL_ADMIN])
     await channel.shutdown()
-    assert task.cancelled()
-    assert zl.messages == []
+
+
+def test_web_workers_run_the_daily_jobs_once(tg: FakeTelegram, zl: FakeZalo, ctx: Context) -> None:
+    """Two apps on one database (two workers), each running the schedule at 09:00: each user is
+    reminded once, and each channel's job ran in exactly one of them."""
+    settings = ctx.settings.model_copy(
+        update={
+            "telegram_webhook_url": "https://troly.example/tg",
+            "telegram_webhook_secret": "tg-secret-123",
+            "zalo_webhook_url": "https://troly.example/zl",
+            "zalo_webhook_secret": "zl-secret-123",
+        }
+    )
+    with (
+        TestClient(create_app(settings, assistant=Assistant(ctx, clock=fixed(DAY)))),
+        TestClient(create_app(settings, assistant=Assistant(ctx, clock=fixed(DAY)))),
+    ):
+        zl.wait_for_messages(2)
+        deadline = time.monotonic() + 20
+        while len(tg.sent()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)  # a duplicate would have arrived by now
+    assert sorted(int(m["chat_id"]) for m in tg.sent()) == sorted([TG_USER, TG_ADMIN])
+    assert sorted(m.chat_id for m in zl.messages) == sorted([ZL_USER, ZL_ADMIN])
+    leases = Assistant(ctx).leases
+    for channel in ("telegram", "zalo"):
+        holder = leases.holder(f"{REMINDER_JOB}:{channel}", DAY.isoformat())
+        assert holder is not None and holder[1], holder  # one holder, finished

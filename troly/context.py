@@ -49,13 +49,13 @@ class Context:
         """Args:
         settings: read once at the entry point.
         embedder: a ready model (tests share one); default: ``TROLY_EMBEDDING``, loaded on first use.
-        clock: the current instant (tests pin it); default: the system clock.
+        clock: the current instant (tests pin it); default: ``TROLY_NOW`` if set, else the system clock.
         """
         from retrieval.embeddings import LazyEmbedder
 
         self.settings = settings
         self.tz = ZoneInfo(settings.timezone)
-        self.clock: Clock = clock or system_clock
+        self.clock: Clock = clock or _settings_clock(settings)
         settings.ensure_home()
         self.db = Database(settings)
         self._embedder: Embedder = embedder or LazyEmbedder(
@@ -230,6 +230,14 @@ class Context:
         from bot.core.assistant import Assistant
 
         return Assistant(self, clock=clock)
+
+
+def _settings_clock(settings: Settings) -> Clock:
+    """The system clock, or the instant ``TROLY_NOW`` pins (the same for every call)."""
+    pinned = settings.now
+    if pinned is None:
+        return system_clock
+    return lambda: pinned
 
 
 def quiet_logging(level: int = logging.WARNING, *, log_format: str = "text") -> None:

@@ -13,6 +13,7 @@
     ├── StorageError                database problems
     │   └── BackupError             a backup could not be written or read
     │       └── RestoreRefused      the restore target already holds data (no ``--force``)
+    ├── PollerBusyError             another process already long-polls this bot
     └── UserInputError              bad input from a chat user or the CLI
 
 Logs get ``str(exc)`` (English); users get ``exc.user_message`` (Vietnamese).
@@ -30,6 +31,7 @@ __all__ = [
     "IndexError_",
     "IngestError",
     "MissingToolError",
+    "PollerBusyError",
     "RestoreRefused",
     "StorageError",
     "TrolyError",
@@ -121,6 +123,15 @@ class RestoreRefused(BackupError):
     user_message = (
         "Nơi khôi phục đã có dữ liệu nên không ghi đè. Dùng --force để xóa dữ liệu hiện có rồi khôi phục. "
         "(The target already holds data; use --force to replace it.)"
+    )
+
+
+class PollerBusyError(TrolyError):
+    """Another process holds this bot's polling lease: a platform serves one long poller per bot."""
+
+    user_message = (
+        "Bot này đang được một tiến trình troly khác nhận tin (long polling). Hãy dừng tiến trình đó, "
+        "hoặc cấu hình webhook để chạy nhiều worker."
     )
 
 

@@ -17,6 +17,7 @@ __all__ = [
     "DocumentRow",
     "FeedbackRow",
     "IndexState",
+    "JobLeaseRow",
     "PassageRow",
     "ProcessedUpdateRow",
     "TaskAssigneeRow",
@@ -237,3 +238,21 @@ class FeedbackRow(Base):
     question: Mapped[str | None] = mapped_column(Text)
     answer_ref: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class JobLeaseRow(Base):
+    """Who runs a scheduled job for one period, or holds a singleton role, across workers.
+
+    ``(job, period)`` is unique: the row is the claim. ``expires_at`` bounds a claim whose holder
+    died (another worker may take it over after that); ``finished_at`` marks a period done for good.
+    Times are naive UTC, the same on SQLite and PostgreSQL (``troly.leases`` normalises them).
+    """
+
+    __tablename__ = "job_leases"
+
+    job: Mapped[str] = mapped_column(String(100), primary_key=True)  # "idea-quota-reminders:telegram"
+    period: Mapped[str] = mapped_column(String(100), primary_key=True)  # "2026-11-30", a token hash
+    holder: Mapped[str] = mapped_column(String(200))  # "host:pid:random"
+    acquired_at: Mapped[dt.datetime] = mapped_column(DateTime())
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime())
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime())

@@ -5,7 +5,9 @@
 
 ``bot.app.create_app`` gets a ``ZaloChannel`` from ``open_channel(settings, assistant)``, includes
 its router and runs its ``startup``/``shutdown``: with ``TROLY_ZALO_WEBHOOK_URL`` and
-``TROLY_ZALO_WEBHOOK_SECRET`` set, startup registers the webhook; otherwise it long-polls.
+``TROLY_ZALO_WEBHOOK_SECRET`` set, startup registers the webhook; otherwise it long-polls, holding
+the bot's polling lease (a second poller of the same bot is refused with ``PollerBusyError``). The
+daily reminders are a job (``ZaloChannel.jobs``) for the app's scheduler, once across workers.
 Admin rights are decided by the core from ``zalo:<user id>``; this module only passes the id on.
 """
 
@@ -15,17 +17,21 @@ import asyncio
 import datetime as dt
 import hmac
 import logging
-from typing import Any
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, HTTPException, Request
 
 from bot.channels.render import render_plain, split_message
 from bot.channels.zalo_client import MAX_TEXT_CHARS, ZaloAPIError, ZaloClient
 from bot.core.messages import IncomingMessage, Reply
+from bot.core.poller_lease import PollerLease
+from bot.core.reminders import Send, deliver_reminders, reminder_job
 from troly.chat_store import ChatStore
 from troly.config import Settings
 from troly.metrics import PENDING_UPDATES
+
+if TYPE_CHECKING:
+    from bot.core.scheduler import DailyJob
 
 __all__ = [
     "SECRET_HEADER",
@@ -39,7 +45,6 @@ __all__ = [
     "make_router",
     "open_channel",
     "parse_update",
-    "reminder_loop",
     "send_zalo_reminders",
     "to_incoming",
 ]
@@ -286,34 +291,24 @@ class ZaloPoller:
 # --- daily idea-quota reminders ------------------------------------------------------------------
 
 
-async def send_zalo_reminders(client: ZaloClient, assistant: Any, today: dt.date) -> int:
-    """Remind Zalo users of units behind idea quota, and Zalo admins; returns how many users were sent
-    one (once per user and day across workers and restarts: see ``deliver_reminders``)."""
-    from bot.core.reminders import deliver_reminders
+#: Send failures that leave a reminder for a later run (the claim is released).
+REMINDER_SEND_ERRORS: tuple[type[BaseException], ...] = (ZaloAPIError, ValueError)
+
+
+def reminder_sender(client: ZaloClient) -> Send:
+    """``send(user_id, body)`` for the reminders: plain text in ≤ 2000-character parts."""
 
     async def send(user_id: str, body: str) -> None:
         for part in split_message(body, MAX_TEXT_CHARS):
             await client.send_message(user_id, part)  # private chat id == user id
 
-    return await deliver_reminders(assistant, "zalo", today, send, (ZaloAPIError, ValueError))
+    return send
 
 
-async def reminder_loop(client: ZaloClient, assistant: Any, settings: Settings) -> None:
-    """Forever: sleep until the next ``reminder_hour``:``reminder_minute`` local time (``timezone``),
-    then send the day's reminders."""
-    from bot.core.reminders import seconds_until_next
-
-    tz = ZoneInfo(settings.timezone)
-    while True:
-        now = assistant.now().astimezone(tz)
-        await asyncio.sleep(seconds_until_next(now, hour=settings.reminder_hour, minute=settings.reminder_minute))
-        try:
-            await send_zalo_reminders(client, assistant, assistant.today())
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            logger.exception("zalo: daily reminders failed")
-        await asyncio.sleep(60)  # never twice within the same minute
+async def send_zalo_reminders(client: ZaloClient, assistant: Any, today: dt.date) -> int:
+    """Remind Zalo users of units behind idea quota, and Zalo admins; returns how many users were sent
+    one (once per user and day across workers and restarts: see ``deliver_reminders``)."""
+    return await deliver_reminders(assistant, "zalo", today, reminder_sender(client), REMINDER_SEND_ERRORS)
 
 
 # --- app wiring --------------------------------------------------------------------------------
@@ -348,8 +343,8 @@ def make_router(settings: Settings, adapter: ZaloAdapter) -> APIRouter:
 
 
 class ZaloChannel:
-    """The Zalo channel of one web server: client, adapter, webhook ``router``, and the poller and
-    daily reminders that ``startup`` starts and ``shutdown`` stops (then drains the answers)."""
+    """The Zalo channel of one web server: client, adapter, webhook ``router``, the poller that
+    ``startup`` starts and ``shutdown`` stops (then drains the answers), and the daily ``jobs``."""
 
     def __init__(self, settings: Settings, assistant: Any) -> None:
         if not settings.zalo_token:
@@ -360,10 +355,14 @@ class ZaloChannel:
         self.adapter = ZaloAdapter(self.client, assistant, assistant.store)
         self.router = make_router(settings, self.adapter)
         self.poller: ZaloPoller | None = None
-        self.reminders: asyncio.Task[None] | None = None
+        self.poller_lease: PollerLease | None = None
 
     async def startup(self) -> None:
-        """Register the webhook when configured, else start long polling; start the daily reminders."""
+        """Register the webhook when configured, else take the polling lease and start long polling.
+
+        Raises:
+            PollerBusyError: polling mode, and another process already polls this bot.
+        """
         settings = self.settings
         if webhook_mode(settings):
             try:
@@ -372,30 +371,39 @@ class ZaloChannel:
             except (ZaloAPIError, ValueError) as e:
                 logger.error("zalo webhook registration failed: %s", e)
         else:
+            self.poller_lease = PollerLease(
+                self.assistant.leases,
+                channel="zalo",
+                token=settings.zalo_token or "",
+                now=self.assistant.now,
+                on_lost=self._stop_polling,
+            )
+            await self.poller_lease.acquire()
             self.poller = ZaloPoller(self.client, self.assistant, self.adapter.store, adapter=self.adapter)
             self.poller.start()
             logger.info("zalo long polling started")
-        self.reminders = asyncio.create_task(
-            reminder_loop(self.client, self.assistant, settings), name="zalo-reminders"
-        )
+
+    async def _stop_polling(self) -> None:
+        if self.poller is not None:
+            await self.poller.stop()
+            self.poller = None
 
     async def shutdown(self) -> None:
-        """Stop the reminders and the poller, wait for answers in flight, close the client."""
-        if self.reminders is not None:
-            self.reminders.cancel()
-            try:
-                await self.reminders
-            except asyncio.CancelledError:
-                pass
-            self.reminders = None
+        """Stop the poller (and give its lease up), wait for answers in flight, close the client."""
         try:
             if self.poller is not None:
-                await self.poller.stop()
-                self.poller = None
+                await self._stop_polling()
             else:
                 await self.adapter.drain()
+            if self.poller_lease is not None:
+                await self.poller_lease.release()
+                self.poller_lease = None
         finally:
             await self.client.aclose()
+
+    def jobs(self) -> list[DailyJob]:
+        """The scheduled jobs sent through this bot: the daily idea-quota reminders."""
+        return [reminder_job(self.settings, self.assistant, "zalo", reminder_sender(self.client), REMINDER_SEND_ERRORS)]
 
 
 def open_channel(settings: Settings, assistant: Any) -> ZaloChannel | None:

@@ -20,6 +20,7 @@ from bot.core.services import CoreServices, admin_check
 from troly.chat_store import ChatStore
 from troly.clock import Clock, local_now
 from troly.errors import TrolyError
+from troly.leases import JobLeases
 from troly.metrics import REQUEST_SECONDS, REQUESTS
 
 __all__ = ["Assistant", "DeltaSink"]
@@ -46,6 +47,7 @@ class Assistant:
         self._is_admin = admin_check(services.settings)
         self._conversation = Conversation(services, clock=self._clock, is_admin=self.is_admin)
         self.store = ChatStore(services.db)  # chat state shared by every channel and the reminder jobs
+        self.leases = JobLeases(services.db)  # scheduled jobs and pollers: once across workers
 
     def now(self) -> dt.datetime:
         """Current time in Asia/Ho_Chi_Minh (tests set the clock)."""

@@ -5,8 +5,10 @@ unit, reminders 7 and 1 days before a deadline, the administrators' overdue list
 ``collect_reminders`` decides *what* to send to *whom* (pure reads: the quota report and the users
 bound to each unit with /donvi, plus one summary per admin); ``deliver_reminders`` makes each
 (recipient, day) pair go out at most once, across workers and restarts, by claiming its
-``reminder_key`` in the chat store. The channels only filter by their prefix, schedule and send
-(daily at ``Settings.reminder_hour``:``reminder_minute`` in ``Settings.timezone``).
+``reminder_key`` in the chat store. ``reminder_job`` wraps one channel's delivery as a
+:class:`~bot.core.scheduler.DailyJob` (daily at ``Settings.reminder_hour``:``reminder_minute`` in
+``Settings.timezone``), which the scheduler runs once per day across workers through a lease; the
+channels only filter by their prefix and send.
 """
 
 from __future__ import annotations
@@ -17,18 +19,28 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING
 
+from bot.core.scheduler import DailyJob
+
 if TYPE_CHECKING:
     from bot.core.assistant import Assistant
+    from troly.config import Settings
 
 __all__ = [
+    "REMINDER_JOB",
+    "Send",
     "collect_reminders",
     "deliver_reminders",
     "for_channel",
+    "reminder_job",
     "reminder_key",
-    "seconds_until_next",
 ]
 
 logger = logging.getLogger(__name__)
+
+#: The scheduled job's name; each channel's job is "<REMINDER_JOB>:<channel>".
+REMINDER_JOB = "idea-quota-reminders"
+
+Send = Callable[[str, str], Awaitable[None]]
 
 
 def collect_reminders(assistant: Assistant, today: dt.date) -> list[tuple[str, str]]:
@@ -70,19 +82,11 @@ def for_channel(items: Iterable[tuple[str, str]], channel: str) -> list[tuple[st
     return [(key[len(prefix) :], text) for key, text in items if key.startswith(prefix) and len(key) > len(prefix)]
 
 
-def seconds_until_next(now: dt.datetime, *, hour: int, minute: int) -> float:
-    """Seconds from ``now`` (aware, local) to the next ``hour:minute`` local time (tomorrow if passed)."""
-    target = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
-    if target <= now:
-        target = (now + dt.timedelta(days=1)).replace(hour=hour, minute=minute, second=0, microsecond=0)
-    return max(0.0, (target - now).total_seconds())
-
-
 async def deliver_reminders(
     assistant: Assistant,
     channel: str,
     today: dt.date,
-    send: Callable[[str, str], Awaitable[None]],
+    send: Send,
     errors: tuple[type[BaseException], ...],
 ) -> int:
     """Send today's reminders for ``channel`` through ``send(user_id, body)``; returns how many users
@@ -106,3 +110,27 @@ async def deliver_reminders(
     if sent:
         logger.info("sent %d idea-quota reminder(s) on %s", sent, channel)
     return sent
+
+
+def reminder_job(
+    settings: Settings, assistant: Assistant, channel: str, send: Send, errors: tuple[type[BaseException], ...]
+) -> DailyJob:
+    """The daily reminders of ``channel`` at ``settings.reminder_hour``:``reminder_minute`` as a scheduled
+    job; complete when no send failed (a failed one keeps the day open, so a later tick retries just
+    the users still unreminded)."""
+
+    async def run(today: dt.date) -> bool:
+        failed = 0
+
+        async def counted(user_id: str, body: str) -> None:
+            nonlocal failed
+            try:
+                await send(user_id, body)
+            except errors:
+                failed += 1
+                raise
+
+        await deliver_reminders(assistant, channel, today, counted, errors)
+        return failed == 0
+
+    return DailyJob(f"{REMINDER_JOB}:{channel}", dt.time(settings.reminder_hour, settings.reminder_minute), run)

@@ -41,7 +41,7 @@ class CoreServices(Protocol):
 
     @property
     def db(self) -> Any:
-        """The process's ``troly.db.Database``; the core only hands it to ``troly.chat_store`` and
+        """The process's ``troly.db.Database``; the core only hands it to ``troly.chat_store``, ``troly.leases`` and
         ``troly.store.document_listing`` (``bot`` imports no database module)."""
         ...
 

@@ -6,13 +6,17 @@ Two ways to receive updates, same handlers:
 * webhook: ``TelegramChannel.router`` serves ``POST /webhooks/telegram`` (secret header checked in
   constant time) and ``startup`` registers the webhook when ``telegram_webhook_url`` and
   ``telegram_webhook_secret`` are both set;
-* long polling otherwise (``startup`` starts the updater), or ``run_polling`` standalone.
+* long polling otherwise (``startup`` starts the updater), or ``run_polling`` standalone. A poller
+  first takes the bot's lease in the database (``bot.core.poller_lease``): a second process polling
+  the same bot is refused with ``PollerBusyError``.
+
+The daily idea-quota reminders are not PTB jobs: ``TelegramChannel.jobs`` hands them to the app's
+``bot.core.scheduler.Scheduler``, which runs them once per day across workers.
 """
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import hmac
 import logging
 from collections.abc import Awaitable
@@ -37,6 +41,7 @@ from telegram.ext import (
 from bot.channels.telegram.handlers import (
     BOT_STATE_KEY,
     COMMANDS,
+    REMINDER_SEND_ERRORS,
     UPLOAD_MIME_FILTER,
     BotState,
     command,
@@ -45,16 +50,19 @@ from bot.channels.telegram.handlers import (
     feedback,
     on_error,
     quick_reply,
-    send_due_reminders,
+    reminder_sender,
     text,
     unsupported_document,
 )
+from bot.core.poller_lease import PollerLease
+from bot.core.reminders import REMINDER_JOB, reminder_job
 from troly.metrics import PENDING_UPDATES
 
 if TYPE_CHECKING:
     from fastapi import APIRouter
 
     from bot.core.assistant import Assistant
+    from bot.core.scheduler import DailyJob
     from troly.config import Settings
 
 __all__ = [
@@ -72,7 +80,6 @@ logger = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/webhooks/telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-REMINDER_JOB = "idea-quota-reminders"
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
@@ -131,8 +138,8 @@ def build_application(
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """A PTB Application wired to the core: handlers, rate limiter, HTML defaults, local time.
 
-    The handlers' shared ``BotState`` goes into ``application.bot_data``; the daily idea-quota
-    reminders run at ``settings.reminder_hour``:``reminder_minute`` in ``settings.timezone``.
+    The handlers' shared ``BotState`` goes into ``application.bot_data``. Times shown to users are
+    in ``settings.timezone``.
     """
     if not settings.telegram_token:
         raise ValueError("TROLY_TELEGRAM_TOKEN is not set")
@@ -167,13 +174,6 @@ def build_application(
     application.add_handler(CallbackQueryHandler(feedback, pattern=r"^fb:[+-]1$"))
     application.add_handler(CallbackQueryHandler(quick_reply))
     application.add_error_handler(on_error)
-    if application.job_queue is not None:  # python-telegram-bot[job-queue] installed
-        application.job_queue.run_daily(
-            send_due_reminders,
-            time=dt.time(settings.reminder_hour, settings.reminder_minute, tzinfo=tz),
-            name=REMINDER_JOB,
-            job_kwargs={"misfire_grace_time": 3600, "coalesce": True},
-        )
     return application
 
 
@@ -184,10 +184,12 @@ class TelegramChannel:
     both halves share this object's Application, so no registry is needed.
     """
 
-    def __init__(self, settings: Settings, assistant: Assistant) -> None:
+    def __init__(self, settings: Settings, assistant: Assistant, *, base_url: str | None = None) -> None:
         self.settings = settings
-        self.application = build_application(settings, assistant)
+        self.assistant = assistant
+        self.application = build_application(settings, assistant, base_url=base_url)
         self.router = self._make_router()
+        self.poller_lease: PollerLease | None = None
 
     @property
     def webhook_mode(self) -> bool:
@@ -226,8 +228,22 @@ class TelegramChannel:
         return router
 
     async def startup(self) -> None:
-        """Start the Application, then set the webhook or start long polling."""
+        """Start the Application, then set the webhook or start long polling.
+
+        Raises:
+            PollerBusyError: polling mode, and another process already polls this bot.
+        """
         application = self.application
+        polling = not self.webhook_mode and application.updater is not None
+        if polling:  # before anything starts: a refused poller leaves nothing to stop
+            self.poller_lease = PollerLease(
+                self.assistant.leases,
+                channel="telegram",
+                token=self.settings.telegram_token or "",
+                now=self.assistant.now,
+                on_lost=self._stop_polling,
+            )
+            await self.poller_lease.acquire()
         await application.initialize()
         await application.start()
         if self.webhook_mode:
@@ -241,14 +257,33 @@ class TelegramChannel:
             await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
             logger.info("Telegram long polling started")
 
+    async def _stop_polling(self) -> None:
+        updater = self.application.updater
+        if updater is not None and updater.running:
+            await updater.stop()
+
     async def shutdown(self) -> None:
-        """Stop polling and the Application."""
+        """Stop polling (and give its lease up) and the Application."""
         application = self.application
-        if application.updater is not None and application.updater.running:
-            await application.updater.stop()
+        await self._stop_polling()
+        if self.poller_lease is not None:
+            await self.poller_lease.release()
+            self.poller_lease = None
         if application.running:
             await application.stop()
         await application.shutdown()
+
+    async def open_for_jobs(self) -> None:
+        """Make the bot usable for sending only (a ``troly scheduler`` process): no webhook, no polling."""
+        await self.application.initialize()
+
+    async def close_for_jobs(self) -> None:
+        await self.application.shutdown()
+
+    def jobs(self) -> list[DailyJob]:
+        """The scheduled jobs sent through this bot: the daily idea-quota reminders."""
+        send = reminder_sender(self.application.bot)
+        return [reminder_job(self.settings, self.assistant, "telegram", send, REMINDER_SEND_ERRORS)]
 
 
 def open_channel(settings: Settings, assistant: Assistant) -> TelegramChannel | None:
@@ -259,5 +294,21 @@ def open_channel(settings: Settings, assistant: Assistant) -> TelegramChannel | 
 
 
 def run_polling(settings: Settings, assistant: Assistant) -> None:
-    """Run the bot with long polling until Ctrl+C (no web server needed)."""
-    build_application(settings, assistant).run_polling(allowed_updates=Update.ALL_TYPES)
+    """Run the bot with long polling (holding the bot's polling lease) until Ctrl+C, with no web server.
+
+    Raises:
+        PollerBusyError: another process already polls this bot.
+    """
+
+    async def main() -> None:
+        channel = TelegramChannel(settings.model_copy(update={"telegram_webhook_url": None}), assistant)
+        await channel.startup()
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await channel.shutdown()
+
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        pass

@@ -17,7 +17,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes, filters
 
@@ -26,6 +26,7 @@ from bot.channels.render.telegram import render_telegram
 from bot.channels.telegram.streaming import Draft, typing
 from bot.core.commands import split_command
 from bot.core.messages import Attachment, IncomingMessage, Reply
+from bot.core.reminders import Send
 
 if TYPE_CHECKING:
     from bot.core.assistant import Assistant
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "COMMANDS",
+    "REMINDER_SEND_ERRORS",
     "UPLOAD_MIME_FILTER",
     "BotState",
     "bot_state",
@@ -42,6 +44,7 @@ __all__ = [
     "feedback",
     "on_error",
     "quick_reply",
+    "reminder_sender",
     "send_due_reminders",
     "text",
     "unsupported_document",
@@ -320,15 +323,26 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             await context.bot.send_message(update.effective_chat.id, _esc(MSG_ERROR))
 
 
-async def send_due_reminders(context: ContextTypes.DEFAULT_TYPE) -> int:
-    """The daily job: remind Telegram users of units behind idea quota, and admins; returns the count
-    sent (once per user and day across workers and restarts: see ``deliver_reminders``)."""
-    from bot.core.reminders import deliver_reminders
-
-    assistant = bot_state(context).assistant
+def reminder_sender(bot: Bot) -> Send:
+    """``send(user_id, body)`` for the reminders: the body rendered as Telegram HTML chunks."""
 
     async def send(user_id: str, body: str) -> None:
         for chunk in render_telegram(Reply(text=body, intent="reminder")):
-            await context.bot.send_message(chat_id=int(user_id), text=chunk)  # private chat id == user id
+            await bot.send_message(chat_id=int(user_id), text=chunk)  # private chat id == user id
 
-    return await deliver_reminders(assistant, "telegram", assistant.today(), send, (TelegramError, ValueError))
+    return send
+
+
+#: Send failures that leave a reminder for a later run (the claim is released).
+REMINDER_SEND_ERRORS: tuple[type[BaseException], ...] = (TelegramError, ValueError)
+
+
+async def send_due_reminders(context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Today's reminders for Telegram users of units behind idea quota, and admins, sent now; returns
+    the count sent (once per user and day across workers and restarts: see ``deliver_reminders``).
+    The daily schedule runs the same delivery through ``TelegramChannel.jobs``."""
+    from bot.core.reminders import deliver_reminders
+
+    assistant = bot_state(context).assistant
+    send = reminder_sender(context.bot)
+    return await deliver_reminders(assistant, "telegram", assistant.today(), send, REMINDER_SEND_ERRORS)
