@@ -12,6 +12,7 @@ system user (``runuser``). Without the binaries the tests that need it are skipp
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import pwd
@@ -26,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-__all__ = ["pg_database_url", "pg_url"]
+__all__ = ["PostgresUnavailable", "pg_database_url", "pg_url", "throwaway_postgres"]
 
 DB_NAME = "troly_test"
 
@@ -74,12 +75,21 @@ def _run(cmd: list[str], **kw) -> subprocess.CompletedProcess:  # type: ignore[n
     return subprocess.run(_as_server_user(cmd), capture_output=True, text=True, timeout=120, **kw)
 
 
-@pytest.fixture(scope="session")
-def pg_url() -> Iterator[str]:
-    """``postgresql+psycopg://postgres@127.0.0.1:<port>/troly_test`` on a fresh, private server."""
+class PostgresUnavailable(RuntimeError):
+    """No PostgreSQL server can be started here (no binaries, no server user, no driver)."""
+
+
+@contextlib.contextmanager
+def throwaway_postgres() -> Iterator[str]:
+    """``postgresql+psycopg://postgres@127.0.0.1:<port>/troly_test`` on a fresh, private server,
+    stopped and deleted afterwards (the fixtures and ``benchmarks/multiworker.py`` use it).
+
+    Raises:
+        PostgresUnavailable: the server cannot be started on this machine.
+    """
     bindir = _find_bindir()
     if bindir is None:
-        pytest.skip(
+        raise PostgresUnavailable(
             "PostgreSQL server binaries not found (install the Debian package 'postgresql', "
             "e.g. via scripts/system-deps.sh)"
         )
@@ -87,8 +97,13 @@ def pg_url() -> Iterator[str]:
         try:
             pw = pwd.getpwnam("postgres")
         except KeyError:
-            pytest.skip("running as root but there is no 'postgres' system user to run the server as")
-    psycopg = pytest.importorskip("psycopg")
+            raise PostgresUnavailable(
+                "running as root but there is no 'postgres' system user to run the server as"
+            ) from None
+    try:
+        import psycopg
+    except ImportError:
+        raise PostgresUnavailable("psycopg is not installed (pip install 'troly[postgres]')") from None
 
     root = Path(tempfile.mkdtemp(prefix="troly-pg-"))
     data, sock = root / "data", root / "sock"
@@ -133,6 +148,20 @@ def pg_url() -> Iterator[str]:
         if started:
             _run([str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"])
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """``postgresql+psycopg://postgres@127.0.0.1:<port>/troly_test`` on a fresh, private server."""
+    try:
+        server = throwaway_postgres()
+        url = server.__enter__()
+    except PostgresUnavailable as e:
+        pytest.skip(str(e))
+    try:
+        yield url
+    finally:
+        server.__exit__(None, None, None)
 
 
 @pytest.fixture
