@@ -9,6 +9,9 @@ app's lifespan runs both channels' jobs through the lease-guarded scheduler.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +21,7 @@ import pytest
 from fastapi.testclient import TestClient
 from telegram.ext import CallbackContext
 
-from bot.app import create_app
+from bot.app import create_app, run_scheduler
 from bot.channels import zalo as zalo_channel
 from bot.channels.telegram import REMINDER_JOB, TelegramChannel, build_application, send_due_reminders
 from bot.core.assistant import Assistant
@@ -269,3 +272,34 @@ def test_web_workers_run_the_daily_jobs_once(tg: FakeTelegram, zl: FakeZalo, ctx
     for channel in ("telegram", "zalo"):
         holder = leases.holder(f"{REMINDER_JOB}:{channel}", DAY.isoformat())
         assert holder is not None and holder[1], holder  # one holder, finished
+
+
+async def test_troly_scheduler_once_runs_the_due_jobs(tg: FakeTelegram, zl: FakeZalo, ctx: Context) -> None:
+    """``troly scheduler --once`` (a separate scheduler process): the same jobs, the same leases."""
+    ran = await run_scheduler(ctx.settings, once=True, assistant=Assistant(ctx, clock=fixed(DAY)))
+    assert sorted(ran) == [f"{REMINDER_JOB}:telegram", f"{REMINDER_JOB}:zalo"]
+    assert len(tg.sent()) == 2 and len(zl.messages) == 2
+    assert tg.webhook is None and not tg.calls_to("getUpdates")  # sending only: no webhook, no polling
+    # a second scheduler (or a web worker) the same day: nothing due any more
+    assert await run_scheduler(ctx.settings, once=True, assistant=Assistant(ctx, clock=fixed(DAY))) == []
+    assert len(tg.sent()) == 2 and len(zl.messages) == 2
+
+
+def test_troly_scheduler_command(tg: FakeTelegram, zl: FakeZalo, ctx: Context) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TROLY_")}
+    env.update(
+        TROLY_HOME=str(ctx.settings.home),
+        TROLY_NOW="2026-11-26T08:40:00+07:00",
+        TROLY_ADMINS=ctx.settings.admins,
+        TROLY_TELEGRAM_TOKEN=tg.token,
+        TROLY_TELEGRAM_BASE_URL=tg.base_url,
+        TROLY_ZALO_TOKEN=zl.token,
+        TROLY_ZALO_BASE_URL=zl.base_url,
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "troly.cli", "scheduler", "--once"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert run.stdout.strip() == f"{REMINDER_JOB}:telegram, {REMINDER_JOB}:zalo"
+    assert sorted(int(m["chat_id"]) for m in tg.sent()) == sorted([TG_USER, TG_ADMIN])
+    assert sorted(m.chat_id for m in zl.messages) == sorted([ZL_USER, ZL_ADMIN])
