@@ -448,6 +448,8 @@ def _parse_today(today: str) -> dt.date:
 
 #: Exit code of ``troly serve`` refused because another process already long-polls the same bot.
 EXIT_POLLER_BUSY = 4
+#: Seconds a ``--workers`` child may take to answer uvicorn's health ping before it is restarted.
+WORKER_HEALTHCHECK_S = 30
 
 
 def _polling_channels(settings: Settings) -> list[str]:
@@ -487,7 +489,16 @@ def serve(
             )
             raise typer.Exit(2)
         # Each worker builds its own app (and engine, model, channels) from TROLY_* after the fork.
-        uvicorn.run("bot.app:create_app_from_env", factory=True, host=host, port=port, workers=workers)
+        # uvicorn restarts a worker that misses its 5 s health ping; one busy starting up (imports, the
+        # database, a first model load) on a loaded machine is not dead, so give it longer.
+        uvicorn.run(
+            "bot.app:create_app_from_env",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
+        )
         return
     web = create_app(settings)
     try:
