@@ -498,6 +498,7 @@ def serve(
             port=port,
             workers=workers,
             timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
+            log_config=None,  # each worker configures its logging in create_app_from_env (TROLY_LOG_FORMAT)
         )
         return
     web = create_app(settings)
