@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from retrieval.dense import DenseIndex
     from retrieval.directives import TaskFinder
     from retrieval.embeddings import Embedder
+    from retrieval.facts import FactFinder
     from retrieval.search import Searcher
     from retrieval.sparse import LexicalIndex
     from troly.followup.service import FollowupService
@@ -68,6 +69,7 @@ class Context:
         self._ingestor: Ingestor | None = None
         self._searcher: Searcher | None = None
         self._finder: TaskFinder | None = None
+        self._facts: FactFinder | None = None
 
     # ---- time ---------------------------------------------------------------------------------
 
@@ -206,6 +208,14 @@ class Context:
 
             self._finder = TaskFinder(db=self.db, catalogue=self.catalogue)
         return self._finder
+
+    def fact_finder(self) -> FactFinder:
+        """Query functions over documents and assignments (typed queries of ``troly.queries``)."""
+        if self._facts is None:
+            from retrieval.facts import FactFinder
+
+            self._facts = FactFinder(db=self.db, catalogue=self.catalogue, tasks=self.task_finder())
+        return self._facts
 
     def idea_service(self, *, clock: Clock | None = None) -> IdeaService:
         """The idea workflow; ``clock`` overrides this context's (a pinned ``--today``)."""

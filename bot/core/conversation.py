@@ -142,6 +142,11 @@ class Conversation:
                 msg, last_intent="followup", params=state.params, form="baocao" if form else None, form_state=form or {}
             )
             return reply
+        if not text.startswith("/"):
+            facts = self._facts(text, state.params)
+            if facts is not None:
+                self._save_state(msg, last_intent="facts", params={"question": text, "facts": facts.data.get("facts")})
+                return facts
         intent = route(text, today=self.today(), catalogue=self.ctx.catalogue(), previous=state.last_intent)
         if intent.follow_up:
             intent = self._merge_follow_up(intent, state.params)
@@ -151,6 +156,7 @@ class Conversation:
                 "unit": intent.unit,
                 "period": [d.isoformat() for d in intent.period] if intent.period else None,
                 "period_text": intent.period_text,
+                "question": text,
             }
             self._save_state(msg, last_intent=reply.intent, params=params)
         return reply
@@ -197,6 +203,22 @@ class Conversation:
         return self.store.profile(user_key=msg.user_key)
 
     # ---- intents ------------------------------------------------------------------------------
+
+    def _facts(self, text: str, previous: dict[str, Any]) -> Reply | None:
+        """A question about troly's own tables (documents, assignments, ideas), answered from rows."""
+        from bot.core.facts import FactAnswerer
+        from bot.core.understand import understand
+
+        understood = understand(
+            text,
+            today=self.today(),
+            catalogue=self.ctx.catalogue(),
+            profiles=self.ctx.fact_finder().profiles(),
+            previous=previous,
+        )
+        if understood is None:
+            return None
+        return FactAnswerer(self.ctx).answer(understood, today=self.today())
 
     def _qa(self, question: str, on_delta: Callable[[str], None] | None = None) -> Reply:
         question = question.strip()

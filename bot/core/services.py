@@ -15,6 +15,7 @@ from bot.core.messages import IncomingMessage
 if TYPE_CHECKING:
     from ingest.pipeline import Ingestor
     from retrieval.directives import TaskFinder
+    from retrieval.facts import FactFinder
     from retrieval.search import Searcher
     from troly.clock import Clock
     from troly.config import Settings
@@ -53,6 +54,8 @@ class CoreServices(Protocol):
     def searcher(self) -> Searcher: ...
 
     def task_finder(self) -> TaskFinder: ...
+
+    def fact_finder(self) -> FactFinder: ...
 
     def ingestor(self) -> Ingestor: ...
 

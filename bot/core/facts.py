@@ -1,0 +1,502 @@
+"""Answers composed from troly's own rows (issue 12): the typed query runs, the first line answers
+(how many / which document / who signed / when / the list), the cited detail follows.
+
+A unit's own duties come first (lead, then responsible, then cooperate), its groups' duties after
+and labelled; a window with only recurring duties says so; overdue means due before today and not
+recurring, with the as-of date; a deadline question gets the date the document writes. Every
+answer cites its documents. ``None`` means the rows do not answer: the caller falls back to
+passage QA.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from bot.core.extractive import extract_answer
+from bot.core.messages import Citation, Reply
+from bot.core.understand import Understood
+from troly.dates import date_label, due_from_json, due_label, period_label, recurrence_from_json
+from troly.outline import strip_list_marker
+from troly.queries import AssignmentQuery, DocFilter, DocumentQuery, IdeaQuery
+from troly.text import fold
+
+if TYPE_CHECKING:
+    from bot.core.services import CoreServices
+    from retrieval.directives import TaskView
+    from retrieval.facts import FactFinder
+    from troly.schemas import DocumentPublic
+
+__all__ = ["FactAnswerer"]
+
+_MAX_LISTED = 12
+_NOUN_LABEL = {
+    "thong bao ket luan": "thông báo kết luận",
+    "thong bao": "thông báo",
+    "tb": "thông báo",
+    "cong van": "công văn",
+    "cv": "công văn",
+    "ke hoach": "kế hoạch",
+    "kh": "kế hoạch",
+    "bao cao": "báo cáo",
+    "bai bao": "bài báo",
+    "tin bai": "tin bài",
+    "quyet dinh": "quyết định",
+    "qd": "quyết định",
+    "to trinh": "tờ trình",
+}
+_ROLE_LABEL = {"lead": "chủ trì", "cooperate": "phối hợp"}
+_TOPIC_STOP = {"cua", "va", "cac", "voi", "cho", "trong", "tinh", "ubnd", "so", "duoc", "phai", "viec", "nhiem", "vu"}
+
+
+def _doc_label(d: DocumentPublic) -> str:
+    parts = [d.type or "Văn bản"]
+    if d.number and not d.number.startswith("/"):
+        parts.append(f"số {d.number}")
+    if d.date:
+        parts.append(date_label(d.date, d.date_precision, phrase=True))
+    return " ".join(parts)
+
+
+def _doc_citation(d: DocumentPublic, quote: str = "", section: str = "") -> Citation:
+    return Citation(
+        doc_id=d.id,
+        number=d.number,
+        date=d.date,
+        title=d.title,
+        section=section,
+        quote=(quote or d.title or "")[:300],
+        doc_type=d.type,
+        date_precision=d.date_precision or "day",
+    )
+
+
+def _task_citation(view: TaskView) -> Citation:
+    src = view.source
+    heading = (src.get("heading") or "").split(" > ")[-1] or src.get("section") or ""
+    return Citation(
+        doc_id=src["doc_id"],
+        number=src.get("number"),
+        date=dt.date.fromisoformat(src["date"]) if src.get("date") else None,
+        title=src.get("title"),
+        section=strip_list_marker(heading)[:160],
+        quote=view.text[:300],
+        doc_type=src.get("type"),
+        date_precision=src.get("date_precision") or "day",
+    )
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", fold(text)) if w not in _TOPIC_STOP}
+
+
+def _topic_score(topic: str, view: TaskView) -> float:
+    want = _words(topic)
+    if not want:
+        return 0.0
+    text = fold(f"{view.text} {view.source.get('heading') or ''}")
+    have = set(re.findall(r"[a-z0-9]+", text))
+    tw = re.findall(r"[a-z0-9]+", fold(topic))
+    pairs = [f"{a} {b}" for a, b in itertools.pairwise(tw)]
+    pair_hits = sum(1 for p in pairs if p in " ".join(re.findall(r"[a-z0-9]+", text)))
+    return len(want & have) / len(want) + 0.1 * pair_hits
+
+
+def _timing(view: TaskView) -> str:
+    rec = recurrence_from_json(view.recurrence)
+    parts = []
+    if rec is not None:
+        parts.append(rec.text or "định kỳ")
+    if view.due:
+        label = due_label(view.due)
+        text = view.due.get("text") or ""
+        parts.append(f"hạn {label}" + (f" (“{text}”)" if text and fold(label) not in fold(text) else ""))
+    return "; ".join(parts) or "không nêu thời hạn"
+
+
+def _clip(text: str, n: int = 400) -> str:
+    text = strip_list_marker(text)
+    return text if len(text) <= n else text[:n].rsplit(" ", 1)[0] + " …"
+
+
+class FactAnswerer:
+    """Runs an :class:`Understood` query through the services and composes the reply."""
+
+    def __init__(self, services: CoreServices) -> None:
+        self.ctx = services
+
+    def finder(self) -> FactFinder:
+        return self.ctx.fact_finder()
+
+    def answer(self, u: Understood, *, today: dt.date) -> Reply | None:
+        q = u.query
+        if isinstance(q, DocumentQuery):
+            reply = self._documents(u, q)
+        elif isinstance(q, AssignmentQuery):
+            reply = self._assignments(u, q, today=today)
+        else:
+            reply = self._ideas(u, q)
+        if reply is not None:
+            reply.data.setdefault("facts", {})
+            reply.data["facts"].update({"query": q.model_dump(mode="json"), "doc_ids": u.doc_ids})
+        return reply
+
+    # ---- documents ------------------------------------------------------------------------------
+
+    def _documents(self, u: Understood, q: DocumentQuery) -> Reply | None:
+        docs = self.finder().documents(q.filter)
+        if q.ask == "count":
+            return self._count(u, q, docs)
+        if not docs:
+            return None
+        d = docs[0]
+        label = _doc_label(d)
+        if q.ask == "signer":
+            signer = d.signer or _signer_after_recipients(d)
+            if not signer:
+                return self._scoped_qa(u)
+            title = f" ({d.signer_title})" if d.signer_title else ""
+            text = f"{label} do {signer}{title} ký."
+            return Reply(
+                text, citations=[_doc_citation(d)], intent="facts", data={"document": d.model_dump(mode="json")}
+            )
+        if q.ask == "date":
+            if not d.date:
+                text = f"{label} không ghi ngày ban hành."
+            elif d.date_precision in (None, "day"):
+                text = f"{label} ban hành ngày {date_label(d.date)}."
+            else:
+                text = f"{label} chỉ ghi {date_label(d.date, d.date_precision)}, ngày để trống (chưa ghi ngày)."
+            return Reply(text, citations=[_doc_citation(d)], intent="facts")
+        if q.ask == "number":
+            if d.number and not d.number.startswith("/"):
+                text = f"{d.type or 'Văn bản'} số {d.number}"
+            else:
+                text = f"{label} chưa có số: số văn bản để trống (“Số: {d.number or '…'}”)"
+            if d.date_precision not in (None, "day"):
+                text += f"; ngày để trống, chỉ ghi {date_label(d.date, d.date_precision)}"
+            elif d.date:
+                text += f", ngày {date_label(d.date)}"
+            return Reply(text + ".", citations=[_doc_citation(d)], intent="facts")
+        if q.ask == "recipients":
+            head = " ".join(self.finder().passages(d.id)[:2])
+            m = re.search(r"Kính gửi\s*:?\s*(.+?)(?:\.\s|\n|$)", head)
+            if not m:
+                return self._scoped_qa(u)
+            to = m.group(1).strip(" -;")
+            date = f" Ngày ban hành: {date_label(d.date, d.date_precision)}." if d.date else ""
+            return Reply(f"{label} gửi {to}.{date}", citations=[_doc_citation(d, m.group(0))], intent="facts")
+        if q.ask == "list":
+            lines = [f"{len(docs)} văn bản:" if len(docs) > 1 else f"{label}: {d.title or ''}".strip()]
+            if len(docs) > 1:
+                lines += [f"{n}. {_doc_label(x)} — {x.title or x.file}" for n, x in enumerate(docs, 1)]
+            return Reply("\n".join(lines), citations=[_doc_citation(x) for x in docs], intent="facts")
+        if q.ask == "assignments":
+            return self._doc_assignments(u, docs)
+        return self._scoped_qa(u)
+
+    def _count(self, u: Understood, q: DocumentQuery, docs: list[DocumentPublic]) -> Reply:
+        places = u.extras.get("places") or []
+        if places:
+            docs = [d for d in docs if any(fold(p) in fold(f"{d.issuer or ''} {d.place or ''}") for p in places)]
+        noun = _NOUN_LABEL.get(q.noun or "", "văn bản")
+        scope = []
+        if q.filter.signer:
+            scope.append(f"do {q.filter.signer} ký")
+        if q.filter.date_from and q.filter.date_to:
+            scope.append(f"ban hành {period_label(q.filter.date_from, q.filter.date_to)}")
+        if places:
+            scope.append("của " + " và ".join(places))
+        where = " " + ", ".join(scope) if scope else " trong hệ thống"
+        head = f"Có {len(docs)} {noun}{where}." if docs else f"Không có {noun} nào{where}."
+        lines = [head] + [f"{n}. {_doc_label(d)} — {(d.title or d.file)[:120]}" for n, d in enumerate(docs, 1)]
+        return Reply(
+            "\n".join(lines),
+            citations=[_doc_citation(d) for d in docs],
+            intent="facts",
+            data={"count": len(docs), "documents": [d.id for d in docs]},
+        )
+
+    def _doc_assignments(self, u: Understood, docs: list[DocumentPublic]) -> Reply | None:
+        views = self.finder().assignments(AssignmentQuery(documents=DocFilter(doc_ids=[d.id for d in docs])))
+        if not views:
+            return self._scoped_qa(u)
+        units: dict[str, None] = {}
+        for v in views:
+            for a in v.assignees:
+                if a["role"] != "cooperate":
+                    units.setdefault(a["name"], None)
+        label = _doc_label(docs[0])
+        lines = [f"{label} giao việc cho {len(units)} đơn vị: {', '.join(units)}."]
+        views.sort(key=lambda v: (v.source["doc_id"], v.id))
+        citations = []
+        for n, v in enumerate(views[:_MAX_LISTED], start=1):
+            who = ", ".join(f"{a['name']}" + (" (phối hợp)" if a["role"] == "cooperate" else "") for a in v.assignees)
+            lines.append(f"{n}. {who}: {_clip(v.text)}\n   ⏰ {_timing(v)} [{n}]")
+            citations.append(_task_citation(v))
+        if len(views) > _MAX_LISTED:
+            lines.append(f"… và {len(views) - _MAX_LISTED} nhiệm vụ khác.")
+        return Reply("\n\n".join(lines), citations=citations, intent="facts", data=_task_data(views))
+
+    def _scoped_qa(self, u: Understood) -> Reply | None:
+        """The question over the named documents' passages only (a fact the table does not hold)."""
+        if not u.doc_ids:
+            return None
+        from retrieval.search import SearchFilters
+
+        hits = self.ctx.searcher().search(u.question, k=5, filters=SearchFilters(doc_ids=tuple(u.doc_ids)))
+        ext = extract_answer(u.question, hits)
+        if not ext.found:
+            return None
+        return Reply(ext.text, citations=ext.citations, intent="facts", data={"found": True, "mode": "scoped"})
+
+    # ---- assignments ------------------------------------------------------------------------------
+
+    def _assignments(self, u: Understood, q: AssignmentQuery, *, today: dt.date) -> Reply | None:
+        finder = self.finder()
+        if q.ask == "cooperators":
+            return self._cooperators(u, q)
+        if q.ask == "due" or (q.overdue and u.check):
+            pool = finder.assignments(q.model_copy(update={"topic": None, "overdue": False}))
+            best = self._best(q.topic or "", pool)
+            if best is None:
+                return None
+            return self._one_task(best, today=today, check=q.overdue)
+        views = finder.assignments(q)
+        if q.topic and q.ask == "list":
+            scored = [(_topic_score(q.topic, v), v) for v in views]
+            top = max((s for s, _ in scored), default=0.0)
+            if top >= 0.5:
+                views = [v for s, v in scored if s >= top * 0.6]
+        if q.overdue:
+            head = f"Tính đến ngày {date_label(today)}, {len(views)} việc đã quá hạn"
+            head += f" của {self._unit_name(q, views)}" if q.unit and views else ""
+            if not views:
+                head = f"Tính đến ngày {date_label(today)}, không có việc nào đã quá hạn" + (
+                    f" của {q.unit}" if q.unit else ""
+                )
+            return self._task_list(head + ":", views, q, overdue=True)
+        if q.due_from is not None or q.due_to is not None:
+            return self._window(u, q, views)
+        if q.unit and not views:
+            return Reply(f"Không tìm thấy nhiệm vụ nào giao cho {q.unit} trong các văn bản đã nạp.", intent="facts")
+        if not views:
+            return None
+        name = self._unit_name(q, views)
+        head = f"{name} được giao {len(views)} nhiệm vụ:"
+        return self._task_list(head, views, q)
+
+    def _unit_name(self, q: AssignmentQuery, views: Sequence[TaskView]) -> str:
+        if not q.unit:
+            return ""
+        match = self.ctx.catalogue().resolve(q.unit)
+        return match.unit.name if match else q.unit
+
+    def _best(self, topic: str, pool: Sequence[TaskView]) -> TaskView | None:
+        scored = sorted(((_topic_score(topic, v), -v.id, v) for v in pool), key=lambda x: (x[0], x[1]), reverse=True)
+        if not scored or scored[0][0] < 0.5:
+            return None
+        return scored[0][2]
+
+    def _one_task(self, v: TaskView, *, today: dt.date, check: bool) -> Reply:
+        due = due_from_json(v.due)
+        rec = recurrence_from_json(v.recurrence)
+        label = due_label(v.due) if v.due else ""
+        if check:
+            if due is None:
+                first = "Văn bản không nêu thời hạn cụ thể cho việc này."
+            elif due.end < today and rec is None:
+                first = f"Đã quá hạn: hạn là {label}; tính đến ngày {date_label(today)} đã qua hạn."
+            else:
+                first = f"Chưa quá hạn: hạn là {label} (tính đến ngày {date_label(today)})."
+        elif due is not None:
+            first = f"Hạn: {label}."
+        elif rec is not None:
+            first = f"Việc này thực hiện định kỳ ({rec.text}), không có hạn cụ thể."
+        else:
+            first = "Văn bản không nêu thời hạn cụ thể cho việc này."
+        who = ", ".join(f"{a['name']}" + (" (phối hợp)" if a["role"] == "cooperate" else "") for a in v.assignees)
+        text = f"{first}\n\n[1] {who}: {_clip(v.text, 500)}"
+        return Reply(text, citations=[_task_citation(v)], intent="facts", data=_task_data([v]))
+
+    def _cooperators(self, u: Understood, q: AssignmentQuery) -> Reply | None:
+        ids = set(u.extras.get("task_ids") or [])
+        pool = self.finder().assignments(AssignmentQuery())
+        views = [v for v in pool if v.id in ids]
+        if not views and q.topic:
+            docs = u.extras.get("previous_docs")
+            if docs:
+                pool = [v for v in pool if v.source["doc_id"] in docs] or pool
+            best = self._best(q.topic, pool)
+            views = [best] if best else []
+        if not views:
+            return None
+        cat = self.ctx.catalogue()
+        names: dict[str, None] = {}
+        for v in views:
+            for a in v.assignees:
+                if a["role"] == "cooperate":
+                    names.setdefault(a["name"], None)
+            f = fold(v.text)
+            at = f.find("phoi hop")
+            if at >= 0:
+                for m in cat.find_mentions(v.text[at : at + 200]):
+                    names.setdefault(m.unit.name if m.unit else m.text, None)
+        if not names:
+            return None
+        leads = [a["name"] for v in views for a in v.assignees if a["role"] != "cooperate"]
+        first = f"Phối hợp: {', '.join(names)}."
+        if leads:
+            first += f" (Chủ trì: {', '.join(dict.fromkeys(leads))}.)"
+        body = "\n\n".join(f"[{n}] {_clip(v.text)}" for n, v in enumerate(views, 1))
+        return Reply(
+            f"{first}\n\n{body}", citations=[_task_citation(v) for v in views], intent="facts", data=_task_data(views)
+        )
+
+    def _window(self, u: Understood, q: AssignmentQuery, views: list[TaskView]) -> Reply:
+        lo, hi = q.due_from, q.due_to
+        label = (
+            f"đến {date_label(hi)}"
+            if lo is None and hi is not None
+            else (period_label(lo, hi) if lo and hi else (u.period_label or ""))
+        )
+        scope = f" của {self._unit_name(q, views)}" if q.unit else ""
+        dated = [v for v in views if v.due and _due_in(v, lo, hi)]
+        recurring = [v for v in views if v not in dated]
+        if not views:
+            return Reply(f"Không có hạn nào{scope} {label}.", intent="facts", data=_task_data([]))
+        if not dated:
+            head = f"Không có hạn cụ thể trong khoảng này{scope} ({label}); chỉ có {len(recurring)} việc định kỳ:"
+        else:
+            head = f"Các hạn{scope} {label}: {len(dated)} việc."
+            if recurring:
+                head += f" Ngoài ra {len(recurring)} việc định kỳ."
+        dated.sort(key=lambda v: ((v.due or {}).get("end") or "", v.id))
+        return self._task_list(head, dated + recurring, q, plain=True)
+
+    def _task_list(
+        self, head: str, views: Sequence[TaskView], q: AssignmentQuery, *, overdue: bool = False, plain: bool = False
+    ) -> Reply:
+        lines = [head]
+        citations = []
+        own = [v for v in views if v.match == "self" or not q.unit]
+        group = [v for v in views if v not in own]
+        n = 0
+        for title, part in ((None, own), ("Nhiệm vụ giao chung cho nhóm đơn vị có tên đơn vị này:", group)):
+            if not part:
+                continue
+            if title and own:
+                lines.append(title)
+            elif title:
+                lines.append("Các nhiệm vụ dưới đây giao chung cho nhóm đơn vị (không nêu riêng tên đơn vị):")
+            for v in part:
+                if n >= _MAX_LISTED:
+                    break
+                n += 1
+                role = _ROLE_LABEL.get(v.unit_role or "", "") if q.unit else ""
+                who = "" if q.unit else f"{', '.join(a['name'] for a in v.assignees) or 'Chưa rõ đơn vị'}: "
+                tag = f"[{role}] " if role and not plain else ""
+                lines.append(f"{n}. {tag}{who}{_clip(v.text)}\n   ⏰ {_timing(v)} [{n}]")
+                citations.append(_task_citation(v))
+        if len(views) > n:
+            lines.append(f"… và {len(views) - n} nhiệm vụ khác.")
+        return Reply("\n\n".join(lines), citations=citations, intent="facts", data=_task_data(list(views)))
+
+    # ---- ideas --------------------------------------------------------------------------------------
+
+    def _ideas(self, u: Understood, q: IdeaQuery) -> Reply | None:
+        from troly.ideas.queries import idea_facts
+
+        facts = idea_facts(self.ctx, q)
+        if q.unit and facts.unit is None:
+            return None
+        unit = facts.unit.name if facts.unit else None
+        month = f"tháng {q.month[5:]}/{q.month[:4]}" if q.month else ""
+        cites = self._quota_citations(facts.unit.id if facts.unit else None)
+        rule = facts.rule
+        statuses = ", ".join(sorted(rule.counted_statuses)) if rule else ""
+        need = ""
+        if rule:
+            need = f"{rule.min:02d} – {rule.max:02d}" if rule.max is not None else f"ít nhất {rule.min:02d}"
+        if q.ask == "rule":
+            if rule is None:
+                return None
+            text = f"Ý tưởng được tính vào chỉ tiêu của {unit} khi ở trạng thái: {statuses}. Chỉ tiêu: {need} ý tưởng mỗi tháng."
+            return Reply(text, citations=cites, intent="facts")
+        if q.ask == "quota":
+            if rule is None:
+                return None
+            text = f"Chỉ tiêu của {unit}: {need} ý tưởng mỗi tháng ({rule.label})."
+            if cites:
+                text += f"\n\n[1] {cites[0].quote}"
+            return Reply(text, citations=cites, intent="facts")
+        if q.ask in ("counted", "progress"):
+            line = facts.line
+            if line is None:
+                return None
+            status = "đã đạt chỉ tiêu" if not line.missing else f"chưa đạt chỉ tiêu, còn thiếu {line.missing}"
+            text = (
+                f"{month.capitalize()}, {line.unit_name}: {line.counted}/{line.required} ý tưởng được tính "
+                f"(chỉ tiêu {need} ý tưởng mỗi tháng) — {status}. "
+                f"Đã gửi {line.submitted} ý tưởng trong tháng; chỉ ý tưởng ở trạng thái {statuses} được tính."
+            )
+            return Reply(text, citations=cites, intent="facts")
+        ideas = facts.ideas
+        if q.ask == "status":
+            if not ideas:
+                return None
+            lines = [f"Ý tưởng “{i.title}” ({i.unit_name}, {i.code}) đang ở trạng thái: {i.status}." for i in ideas[:5]]
+            return Reply("\n".join(lines), intent="facts")
+        scope = " ".join(
+            x
+            for x in (f"của {unit}" if unit else "", month, f"lĩnh vực {facts.field_name}" if facts.field_name else "")
+            if x
+        )
+        if q.ask == "submitted":
+            text = f"Có {len(ideas)} ý tưởng {scope}".rstrip() + " đã gửi."
+        else:
+            text = f"{len(ideas)} ý tưởng {scope}".rstrip() + ":"
+        lines = [text] + [
+            f"- {i.code}: {i.title} ({i.unit_name}, gửi ngày {date_label(i.created_at.date())}, {i.field}, trạng thái {i.status})"
+            for i in ideas[:_MAX_LISTED]
+        ]
+        return Reply("\n".join(lines), citations=cites if unit else [], intent="facts")
+
+    def _quota_citations(self, unit_id: str | None) -> list[Citation]:
+        """The directive sentences that set idea quotas (for the unit, or all)."""
+        if unit_id is None:
+            return []
+        cat = self.ctx.catalogue()
+        unit = cat.get(unit_id)
+        if unit is None:
+            return []
+        views = self.finder().assignments(AssignmentQuery(unit=unit.name))
+        out = [
+            _task_citation(v)
+            for v in views
+            if v.quota and fold(str(v.quota.get("unit_noun") or "")).startswith("y tuong")
+        ]
+        return out[:2]
+
+
+def _signer_after_recipients(d: DocumentPublic) -> str | None:
+    """A signer's name a two-column text layout left at the end of the "Nơi nhận" list
+    ("- Lưu: VT, KTTH, NC.      Đỗ Minh Khang")."""
+    if not d.recipients:
+        return None
+    m = re.search(r"\.\s+((?:[A-ZĐ][a-zà-ỹđ]+\s+){1,3}[A-ZĐ][a-zà-ỹđ]+)\s*$", d.recipients[-1])
+    return m.group(1) if m else None
+
+
+def _due_in(v: TaskView, lo: dt.date | None, hi: dt.date | None) -> bool:
+    due = due_from_json(v.due)
+    if due is None:
+        return False
+    return due.start <= (hi or dt.date.max) and due.end >= (lo or dt.date.min)
+
+
+def _task_data(views: Sequence[TaskView]) -> dict[str, Any]:
+    return {"tasks": [v.as_dict() for v in views], "facts": {"task_ids": [v.id for v in views]}}

@@ -1,0 +1,173 @@
+"""Query functions over troly's own tables: documents and their assignments (issue 12).
+
+They execute the typed queries of :mod:`troly.queries` and return rows (``DocumentPublic``,
+``TaskView``); composing the answer is the conversation core's job. Both the rule-based
+understanding and an LLM's tool calls end here, so what can be asked is defined once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from retrieval.directives import TaskFinder, TaskView
+from troly.dates import due_from_json, occurs_in, parse_due, recurrence_from_json, to_json
+from troly.models import DocumentRow, PassageRow
+from troly.queries import AssignmentQuery, DocFilter
+from troly.schemas import DocumentPublic
+from troly.store import passage_counts
+from troly.text import fold
+
+if TYPE_CHECKING:
+    from troly.db import Database
+    from troly.units import UnitCatalogue
+
+__all__ = ["DocProfile", "FactFinder", "number_digits"]
+
+_ROLE_ORDER = {"lead": 0, "responsible": 1, "assigned": 1, "requested": 1, "self": 1, "cooperate": 2}
+_HEAD_PASSAGES = 2
+
+
+def number_digits(number: str | None) -> str | None:
+    """The leading serial of a document number ("912/TB-UBND" -> "912"); None for a blank one."""
+    m = re.match(r"\s*(\d{1,6})", number or "")
+    return m.group(1) if m else None
+
+
+def _same_number(asked: str, stored: str | None) -> bool:
+    if not stored:
+        return False
+    a, s = fold(asked).replace(" ", ""), fold(stored).replace(" ", "")
+    if "/" in a or "-" in a:
+        return a == s
+    return number_digits(stored) == number_digits(asked)
+
+
+@dataclass(slots=True)
+class DocProfile:
+    """A document and the words that name it: title, type, file name and its opening passages."""
+
+    doc: DocumentPublic
+    head: str  # the first passages' text (meeting sentence, "Kính gửi", …)
+
+    @property
+    def text(self) -> str:
+        d = self.doc
+        return " ".join(p for p in (d.type, d.number, d.title, d.issuer, d.file, self.head) if p)
+
+
+class FactFinder:
+    """Documents by number, type, place, signer and date; assignments by unit, role, due and document."""
+
+    def __init__(self, *, db: Database, catalogue: Callable[[], UnitCatalogue], tasks: TaskFinder) -> None:
+        self.db = db
+        self.catalogue = catalogue
+        self.task_finder = tasks
+
+    # ---- documents ----------------------------------------------------------------------------
+
+    def profiles(self) -> list[DocProfile]:
+        """Every document with its opening passages, newest first."""
+        with self.db.session() as session:
+            counts = passage_counts(session=session)
+            docs = list(session.scalars(select(DocumentRow).order_by(DocumentRow.date.desc().nulls_last())))
+            heads: dict[str, list[str]] = {}
+            rows = session.execute(
+                select(PassageRow.doc_id, PassageRow.text).where(PassageRow.ordinal < _HEAD_PASSAGES)
+            )
+            for doc_id, text in rows:
+                heads.setdefault(doc_id, []).append(text)
+            return [
+                DocProfile(DocumentPublic.from_row(d, passages=counts.get(d.id, 0)), " ".join(heads.get(d.id, [])))
+                for d in docs
+            ]
+
+    def documents(self, f: DocFilter | None = None) -> list[DocumentPublic]:
+        """The documents ``f`` selects (all when None), newest first."""
+        return [p.doc for p in self.profiles() if f is None or self.matches(p.doc, f)]
+
+    @staticmethod
+    def matches(d: DocumentPublic, f: DocFilter) -> bool:
+        if f.doc_ids is not None and d.id not in f.doc_ids:
+            return False
+        if f.number and not _same_number(f.number, d.number):
+            return False
+        if f.doc_type and fold(d.type or "") != fold(f.doc_type):
+            return False
+        if f.place and fold(f.place) not in fold(f"{d.issuer or ''} {d.place or ''}"):
+            return False
+        if f.signer and fold(f.signer) not in fold(d.signer or ""):
+            return False
+        if f.date_from and (d.date is None or d.date < f.date_from):
+            return False
+        return not (f.date_to and (d.date is None or d.date > f.date_to))
+
+    def passages(self, doc_id: str) -> list[str]:
+        """A document's passages in reading order."""
+        with self.db.session() as session:
+            rows = session.scalars(
+                select(PassageRow.text).where(PassageRow.doc_id == doc_id).order_by(PassageRow.ordinal)
+            )
+            return list(rows)
+
+    # ---- assignments ----------------------------------------------------------------------------
+
+    def assignments(self, q: AssignmentQuery) -> list[TaskView]:
+        """Tasks ``q`` selects, each with its deadline as written (a past deadline a document restates
+        — "thời hạn hoàn thành trước ngày 15/10/2026, đến nay chưa hoàn thành" — included).
+
+        Order: the unit's own tasks first (lead, then responsible, then cooperate), its groups'
+        after; by deadline inside each.
+        """
+        listing = self.task_finder.tasks(unit=q.unit) if q.unit else self.task_finder.tasks()
+        doc_ids: set[str] | None = None
+        if q.documents is not None and not q.documents.is_empty():
+            doc_ids = {d.id for d in self.documents(q.documents)}
+        out = []
+        for view in listing.tasks:
+            if doc_ids is not None and view.source["doc_id"] not in doc_ids:
+                continue
+            _restore_due(view)
+            if q.roles and (view.match != "self" or _role_key(view) not in q.roles):
+                continue
+            if not _in_window(view, q):
+                continue
+            out.append(view)
+        out.sort(key=lambda v: (v.match != "self", _ROLE_ORDER.get(v.unit_role or v.role, 1), _due_end(v), v.id))
+        return out
+
+
+def _role_key(view: TaskView) -> str:
+    role = view.unit_role or view.role
+    return "responsible" if role in ("assigned", "requested", "self") else role
+
+
+def _due_end(view: TaskView) -> str:
+    return (view.due or {}).get("end") or "9999-12-31"
+
+
+def _restore_due(view: TaskView) -> None:
+    """A task stored without a deadline whose sentence restates one already past at issue."""
+    if view.due or recurrence_from_json(view.recurrence):
+        return
+    due = parse_due(view.text, ref=None)
+    if due is not None:
+        view.due = to_json(due)
+
+
+def _in_window(view: TaskView, q: AssignmentQuery) -> bool:
+    due, rec = due_from_json(view.due), recurrence_from_json(view.recurrence)
+    if q.overdue:
+        if q.as_of is None:
+            raise ValueError("an overdue query needs as_of (today)")
+        return due is not None and due.end < q.as_of and rec is None
+    if q.due_from is None and q.due_to is None:
+        return True
+    lo, hi = q.due_from or dt.date.min, q.due_to or dt.date.max
+    since = dt.date.fromisoformat(view.source["date"]) if view.source.get("date") else None
+    return (due is not None or rec is not None) and occurs_in(due, rec, start=lo, end=hi, since=since)
