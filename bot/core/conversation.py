@@ -128,6 +128,12 @@ class Conversation:
                 intent="error",
             )
         state = self.store.load_state(user_key=msg.user_key)
+        followup = self.followup()
+        if not text.startswith("/") and state.form not in ("idea", "baocao") and not followup.wants(text):
+            facts = self._facts(text, state.params)
+            if facts is not None:
+                self._save_state(msg, last_intent="facts", params={"question": text, "facts": facts.data.get("facts")})
+                return facts
         ideas = self.ideas()
         if ideas is not None and (state.form == "idea" or ideas.wants(text)):
             reply, form = ideas.handle(msg, state.form_state if state.form == "idea" else None)
@@ -135,18 +141,12 @@ class Conversation:
                 msg, last_intent="ideas", params=state.params, form="idea" if form else None, form_state=form or {}
             )
             return reply
-        followup = self.followup()
         if state.form == "baocao" or followup.wants(text):
             reply, form = followup.handle(msg, state.form_state if state.form == "baocao" else None)
             self._save_state(
                 msg, last_intent="followup", params=state.params, form="baocao" if form else None, form_state=form or {}
             )
             return reply
-        if not text.startswith("/"):
-            facts = self._facts(text, state.params)
-            if facts is not None:
-                self._save_state(msg, last_intent="facts", params={"question": text, "facts": facts.data.get("facts")})
-                return facts
         intent = route(text, today=self.today(), catalogue=self.ctx.catalogue(), previous=state.last_intent)
         if intent.follow_up:
             intent = self._merge_follow_up(intent, state.params)

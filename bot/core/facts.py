@@ -261,9 +261,20 @@ class FactAnswerer:
             return self._cooperators(u, q)
         if q.ask == "due" or (q.overdue and u.check):
             pool = finder.assignments(q.model_copy(update={"topic": None, "overdue": False}))
+            earlier = set(u.extras.get("task_ids") or [])
+            if earlier:  # "hạn báo cáo khi nào" after a list: the listed tasks first
+                listed = [v for v in finder.assignments(AssignmentQuery()) if v.id in earlier and v.due]
+                words = u.extras.get("own_words") or ""
+                best = self._best(words, listed) if words else None
+                if best is None and listed:
+                    best = listed[0]
+                if best is not None:
+                    return self._one_task(best, today=today, check=False)
             best = self._best(q.topic or "", pool)
             if best is None:
                 return None
+            if not q.overdue and not best.due and not recurrence_from_json(best.recurrence):
+                return None  # the task rows miss this deadline: the passages may state it
             return self._one_task(best, today=today, check=q.overdue)
         views = finder.assignments(q)
         if q.topic and q.ask == "list":
@@ -281,6 +292,10 @@ class FactAnswerer:
             return self._task_list(head + ":", views, q, overdue=True)
         if q.due_from is not None or q.due_to is not None:
             return self._window(u, q, views)
+        if q.unit and u.doc_ids and not any(v.match == "self" for v in views):
+            scoped = self._scoped_qa(u)  # the document names the unit in a passage the tasks missed
+            if scoped is not None:
+                return scoped
         if q.unit and not views:
             return Reply(f"Không tìm thấy nhiệm vụ nào giao cho {q.unit} trong các văn bản đã nạp.", intent="facts")
         if not views:

@@ -78,15 +78,14 @@ _DUE_ASK = re.compile(
     r"\b(han|thoi han|khi nao|bao gio|truoc ngay nao|ngay nao|ngay may|thoi gian nao|xong luc nao|den han)\b"
 )
 _RANGE_WORDS = re.compile(
-    r"\b(phai xong|phai hoan thanh|den han|co han|han nao|nhung han|cac han|viec gi|viec nao|phai lam gi|hoan thanh"
-    r"|nhung viec)\b"
+    r"\b(phai xong|phai hoan thanh|den han|co han|han nao|nhung han|cac han|phai lam gi|hoan thanh|han gi)\b"
 )
 _LEAD_ONLY = re.compile(r"\bchu tri (nhung|cac) (viec|nhiem vu)\b|\bchu tri (viec|nhiem vu) (gi|nao)\b")
 _COOP_ASK = re.compile(r"^(ai phoi hop|phoi hop voi ai|ai cung phoi hop|don vi nao phoi hop|co quan nao phoi hop)\b")
 _FOLLOW_UP = re.compile(
     r"^(?:con|the con|vay con|the|vay)\s+(?P<rest>.+?)(?:\s+thi sao|\s+the nao|\s+thi bao nhieu)?\s*$"
 )
-_GROUP_XP = re.compile(r"\b(?:ubnd\s+)?(?:cac\s+)?xa,?\s+phuong\b(?!\s+[a-z]+\s+[a-z])")
+_GROUP_XP = re.compile(r"\b(?:ubnd\s+)?(?:cac\s+)?xa,?\s+phuong\b")
 _IDEA = re.compile(r"\by tuong\b")
 _STOP_WORDS = """
 ai gi nao dau sao the bao nhieu may khi lam duoc bi la co khong chua da dang se cua cho voi va hay
@@ -196,19 +195,24 @@ def _by_title(folded: str, profiles: Sequence[DocProfile]) -> tuple[list[str] | 
 
 def find_unit(text: str, catalogue: UnitCatalogue) -> tuple[str | None, str | None]:
     """The first unit the question names (catalogued, or a name documents use) and its words."""
+    found: list[tuple[int, str, str]] = []
     for m in catalogue.find_mentions(text):
         unit = m.unit
         if unit is None:
             match = catalogue.resolve(m.text)
             unit = match.unit if match else None
         if unit is not None and not fold(m.text).startswith(("bo ", "ubnd tinh", "uy ban nhan dan tinh")):
-            return unit.name, fold(m.text)
+            found.append((m.start, unit.name, fold(m.text)))
+            break
     g = _GROUP_XP.search(fold(text))
-    if g:
+    if g and not any(a <= g.start() < a + len(span) for a, _, span in found):
         match = catalogue.resolve("UBND các xã, phường")
         if match is not None:
-            return match.unit.name, g.group(0)
-    return None, None
+            found.append((g.start(), match.unit.name, g.group(0)))
+    if not found:
+        return None, None
+    _, name, span = min(found)
+    return name, span
 
 
 # ---- periods -------------------------------------------------------------------------------------------
@@ -219,7 +223,7 @@ _FROM_TO = re.compile(
     r"(?P<b>\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?)"
 )
 _UNTIL_END = re.compile(
-    r"\b(?:tu nay|tu gio|tu bay gio|hien nay)\s+(?:den|toi)\s+(?:het|cuoi)\s+(?P<what>nam|thang|quy|thang\s+\d{1,2}(?:\s*/\s*\d{4})?)"
+    r"\b(?:tu nay|tu gio|tu bay gio|hien nay)\s+(?:den|toi)\s+(?:het|cuoi)\s+(?P<what>thang\s+\d{1,2}(?:\s*/\s*\d{4})?|nam|thang|quy)"
 )
 _HALF_MONTH = re.compile(r"\bnua\s+(?P<h>dau|cuoi)\s+thang\s+(?P<m>\d{1,2})(?:\s*/\s*(?P<y>\d{4}))?")
 
@@ -332,7 +336,7 @@ def _doc_meta(folded: str) -> str | None:
         return "recipients"
     if _NUMBER_ASK.search(folded):
         return "number"
-    if _DATE_ASK.search(folded) and not re.search(r"\b(hop|chu tri)\b", folded):
+    if _DATE_ASK.search(folded) and not re.search(r"\b(hop|chu tri|truoc|han|phai)\b", folded):
         return "date"
     if re.search(r"\b(van ban|cong van|thong bao|ke hoach|bao cao) nao\b", folded):
         return "list"
@@ -450,7 +454,8 @@ def _follow_up(
         if isinstance(prev_q, IdeaQuery) and unit:
             return Understood(prev_q.model_copy(update={"unit": unit}), raw)
         if isinstance(prev_q, AssignmentQuery) and unit:
-            return Understood(prev_q.model_copy(update={"unit": unit}), raw, (prev or {}).get("doc_ids"))
+            asked = f"{unit} được giao những việc gì"
+            return Understood(prev_q.model_copy(update={"unit": unit}), asked, (prev or {}).get("doc_ids"))
         if isinstance(prev_q, DocumentQuery) and doc_ids:
             return Understood(prev_q.model_copy(update={"filter": DocFilter(doc_ids=doc_ids)}), raw, doc_ids)
         if isinstance(prev_q, AssignmentQuery) and doc_ids:
@@ -468,7 +473,8 @@ def _follow_up(
                 topic=topic or None,
                 ask="due",
             )
-            return Understood(q, raw, doc_ids, extras={"task_ids": tasks})
+            own_words = _topic(folded, ["khi nao", "bao gio", "ngay nao", "la ngay"])
+            return Understood(q, raw, doc_ids, extras={"task_ids": tasks, "own_words": own_words})
     return None
 
 
