@@ -292,10 +292,13 @@ class FactAnswerer:
             return self._task_list(head + ":", views, q, overdue=True)
         if q.due_from is not None or q.due_to is not None:
             return self._window(u, q, views)
-        if q.unit and u.doc_ids and not any(v.match == "self" for v in views):
+        own = [v for v in views if v.match == "self" and v.unit_role != "cooperate"]
+        if q.unit and u.doc_ids and not own:
             scoped = self._scoped_qa(u)  # the document names the unit in a passage the tasks missed
             if scoped is not None:
                 return scoped
+        if q.unit and q.topic and not own and not u.doc_ids:
+            return None  # no duty of its own on this topic in the task rows: the passages may say more
         if q.unit and not views:
             return Reply(f"Không tìm thấy nhiệm vụ nào giao cho {q.unit} trong các văn bản đã nạp.", intent="facts")
         if not views:
