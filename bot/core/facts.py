@@ -294,6 +294,13 @@ class FactAnswerer:
             return self._window(u, q, views)
         own = [v for v in views if v.match == "self" and v.unit_role != "cooperate"]
         if q.unit and u.doc_ids and not own:
+            if not self._named_in(q.unit, u.doc_ids):
+                docs = self.finder().documents(DocFilter(doc_ids=u.doc_ids))
+                where = _doc_label(docs[0]) if docs else "văn bản này"
+                head = f"Không tìm thấy nhiệm vụ nào giao riêng cho {self._unit_name(q, views)} trong {where}."
+                if not views:
+                    return Reply(head, citations=[_doc_citation(d) for d in docs], intent="facts")
+                return self._task_list(head, views, q)
             scoped = self._scoped_qa(u)  # the document names the unit in a passage the tasks missed
             if scoped is not None:
                 return scoped
@@ -306,6 +313,14 @@ class FactAnswerer:
         name = self._unit_name(q, views)
         head = f"{name} được giao {len(views)} nhiệm vụ:"
         return self._task_list(head, views, q)
+
+    def _named_in(self, unit: str, doc_ids: Sequence[str]) -> bool:
+        """Whether the documents' text names the unit (any catalogue spelling)."""
+        match = self.ctx.catalogue().resolve(unit)
+        names = {unit} | ({match.unit.name, *match.unit.aliases} if match else set())
+        keys = [fold(n) for n in names if len(n) > 3]
+        text = fold(" ".join(p for d in doc_ids for p in self.finder().passages(d)))
+        return any(k in text for k in keys)
 
     def _unit_name(self, q: AssignmentQuery, views: Sequence[TaskView]) -> str:
         if not q.unit:

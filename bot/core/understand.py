@@ -42,7 +42,6 @@ _DOC_NOUNS: dict[str, str | None] = {
     "ke hoach": "Kế hoạch",
     "bao cao": "Báo cáo",
     "bai bao": "Tin tức",
-    "tin bai": "Tin tức",
     "quyet dinh": "Quyết định",
     "to trinh": "Tờ trình",
     "van ban": None,
@@ -61,7 +60,7 @@ _SHORT_NUMBER = re.compile(rf"\b({_REF_NOUN})\s+(?:so\s+)?(\d{{1,6}})(?![\d/])")
 _DOC_DATE = re.compile(r"\bngay\s+(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{4})")
 _COUNT = re.compile(r"\b(bao nhieu|may|tong cong|tong so)\b")
 _OTHER_COUNTED = re.compile(r"\b(nhiem vu|nv|viec|y tuong|du an|nguoi|ty|trieu|ho so|tin|luot|xa|phuong|%)\b")
-_SIGNER = re.compile(r"\b(ai ky|do ai ky|nguoi ky|ky boi ai|ky ten)\b|\bky\b.*\b(ai|nao)\b|\bai\b.*\bky\b")
+_SIGNER = re.compile(r"\b(ai ky|do ai ky|nguoi ky|ky boi|ky ten|ai la nguoi ky|ai da ky)\b")
 _DATE_ASK = re.compile(r"\b(ngay nao|ngay may|ngay bao nhieu|khi nao|bao gio|thoi gian nao|ky ngay|ban hanh ngay)\b")
 _NUMBER_ASK = re.compile(r"\bso (may|bao nhieu|hieu)\b|\bso gi\b")
 _RECIPIENT_ASK = re.compile(r"\b(gui|gui cho|gui toi|gui den|kinh gui)\s+(ai|co quan nao|don vi nao|nhung ai)\b")
@@ -309,13 +308,14 @@ def understand(
     if about_doc and _ASSIGN_ASK.search(folded) and not re.search(r"\b(phai xong|den han|han)\b", folded):
         return Understood(DocumentQuery(filter=DocFilter(doc_ids=doc_ids), ask="assignments"), raw, doc_ids)
     window, window_text = find_window(folded, today)
-    if window and _RANGE_WORDS.search(folded) and not _DOC_DATE.search(folded):
+    counting = re.search(r"\b(bao nhieu|may)\b", folded)
+    if window and _RANGE_WORDS.search(folded) and not _DOC_DATE.search(folded) and not counting:
         lo, hi = window
         q = AssignmentQuery(unit=unit, documents=docs, due_from=None if lo == dt.date.min else lo, due_to=hi)
         return Understood(
             q, raw, doc_ids, period_label=window_text, extras={"window": [lo.isoformat(), hi.isoformat()]}
         )
-    if unit and _TASK_ASK.search(folded):
+    if unit and _TASK_ASK.search(folded) and not counting:
         return _unit_tasks(raw, folded, unit, docs, doc_ids, remove, today=today)
     if doc_ids and _ASSIGN_ASK.search(folded):
         return Understood(DocumentQuery(filter=DocFilter(doc_ids=doc_ids), ask="assignments"), raw, doc_ids)
@@ -324,8 +324,6 @@ def understand(
         if len(topic.split()) >= 2:
             q = AssignmentQuery(unit=unit, documents=docs, topic=topic, ask="due")
             return Understood(q, raw, doc_ids)
-    if doc_ids and noun:
-        return Understood(DocumentQuery(filter=DocFilter(doc_ids=doc_ids), ask="details"), raw, doc_ids)
     return None
 
 
