@@ -287,3 +287,16 @@ def test_cli_eval_commands(ctx, corpus: Path, monkeypatch: pytest.MonkeyPatch) -
     res = CliRunner().invoke(app, ["eval", "tasks", "--gold", str(sample), "--json"])
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout)["passed"] == 1
+
+
+def test_issuer_with_or_without_its_province_is_the_same_body() -> None:
+    from troly.evals.metadata import same_value
+
+    assert same_value("issuer", "Sở Công Thương", "Sở Công Thương tỉnh Lào Cai")
+    assert same_value("issuer", "Sở Nội vụ tỉnh Vĩnh Long", "SỞ NỘI VỤ")
+    assert same_value("issuer", "Ủy ban nhân dân tỉnh Gia Lai", "UBND tỉnh Gia Lai")
+    # the body itself must match; a different province is a different body
+    assert not same_value("issuer", "Sở Công Thương", "Sở Tài chính tỉnh Lào Cai")
+    assert not same_value("issuer", "Sở Nội vụ tỉnh Vĩnh Long", "Sở Nội vụ tỉnh Gia Lai")
+    assert not same_value("issuer", "UBND tỉnh Gia Lai", "UBND")
+    assert not same_value("signer", "Nguyễn Văn A", "Nguyễn Văn B")
