@@ -7,6 +7,7 @@ The expansion table is data (``abbreviations.tsv``) so it can grow without code 
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -15,7 +16,7 @@ from importlib import resources
 from retrieval.tokenize import find_codes, has_diacritics
 from troly.text import canonical, collapse_ws
 
-__all__ = ["AnalyzedQuery", "analyze", "load_abbreviations"]
+__all__ = ["AnalyzedQuery", "analyze", "expand_inline", "load_abbreviations"]
 
 
 @dataclass(slots=True, frozen=True)
@@ -79,3 +80,41 @@ def analyze(question: str, *, abbreviations: tuple[tuple[str, str], ...] | None 
         folded=not has_diacritics(text) and len(text.split()) >= 2,
         expansions=extra,
     )
+
+
+@lru_cache(maxsize=8)
+def _inline_patterns(
+    pairs: tuple[tuple[str, str], ...],
+) -> tuple[re.Pattern[str], dict[str, str], re.Pattern[str], dict[str, str]]:
+    """One alternation for the short, case-sensitive abbreviations and one for the others."""
+    exact: dict[str, str] = {}
+    loose: dict[str, str] = {}
+    for abbr, expansion in pairs:
+        if len(abbr) > 3:
+            loose.setdefault(abbr.casefold(), expansion)
+        else:
+            exact.setdefault(abbr, expansion)
+
+    def alternation(keys: list[str], flags: int) -> re.Pattern[str]:
+        body = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True)) or "(?!)"
+        return re.compile(r"(?<![\w&])(?:" + body + r")(?![\w&])", flags)
+
+    return alternation(list(exact), 0), exact, alternation(list(loose), re.IGNORECASE), loose
+
+
+def expand_inline(question: str, abbreviations: tuple[tuple[str, str], ...] | None = None) -> str:
+    """``question`` with each abbreviation replaced by its first expansion ("CCHC năm 2025" ->
+    "cải cách hành chính năm 2025"); codes are kept as typed."""
+    text = collapse_ws(canonical(question))
+    pairs = abbreviations if abbreviations is not None else load_abbreviations()
+    exact_re, exact, loose_re, loose = _inline_patterns(pairs)
+    pieces = []
+    last = 0
+    for code in itertools.chain(_CODE_MASK.finditer(text), [None]):
+        end = code.start() if code else len(text)
+        chunk = loose_re.sub(lambda m: loose[m.group(0).casefold()], text[last:end])
+        pieces.append(exact_re.sub(lambda m: exact[m.group(0)], chunk))
+        if code:
+            pieces.append(code.group(0))
+            last = code.end()
+    return "".join(pieces)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -17,10 +18,11 @@ from sqlalchemy import func, or_, select
 
 from retrieval.fusion import fuse
 from retrieval.query import AnalyzedQuery, analyze, load_abbreviations
+from retrieval.tokenize import find_codes
 from troly.metrics import RETRIEVAL_SECONDS
 from troly.models import DocumentRow, PassageRow
 from troly.store import passages_by_ids
-from troly.text import fold
+from troly.text import canonical, fold
 from troly.types import Hit, Passage
 
 if TYPE_CHECKING:
@@ -31,11 +33,12 @@ if TYPE_CHECKING:
     from retrieval.embeddings import Embedder
     from retrieval.rerank import CrossEncoderReranker
     from retrieval.sparse import LexicalIndex
+    from retrieval.spelling import Speller
     from troly.config import Settings
     from troly.db import Database
     from troly.units import UnitCatalogue
 
-__all__ = ["Mode", "SearchFilters", "Searcher"]
+__all__ = ["Mode", "Scope", "SearchFilters", "Searcher"]
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +78,21 @@ class SearchFilters:
         return not (self.unit_ids is not None and not (mentioned or set()) & self.unit_ids)
 
 
+# "văn bản 5973", "công văn số 193", "thông báo 912", "QĐ 1074": a document named by its number.
+_NUMBERED = re.compile(
+    r"\b(?:van ban|cong van|thong bao|ke hoach|quyet dinh|bao cao|to trinh|chi thi|vb|tb|cv|kh|qd|bc)"
+    r"(?:\s+so)?\s+(\d{2,6})\b(?!\s*/)"
+)
+
+
+@dataclass(slots=True, frozen=True)
+class Scope:
+    """The documents a question restricts itself to (``None``: all) and codes nothing has."""
+
+    doc_ids: tuple[str, ...] | None = None
+    missing: tuple[str, ...] = ()
+
+
 class Searcher:
     """Finds passages for questions over the indexes it is given (built once by the composition root)."""
 
@@ -107,6 +125,74 @@ class Searcher:
         self.candidates = s.retrieval_candidates
         self._abbreviations = load_abbreviations(str(s.abbreviations_file) if s.abbreviations_file else None)
         self._reranker: CrossEncoderReranker | None = None
+        self._speller: Speller | None = None
+
+    def correct(self, question: str) -> str:
+        """``question`` with small typos fixed against the indexed vocabulary (``retrieval.spelling``)."""
+        from retrieval.spelling import Speller
+
+        self.lexical.refresh()
+        if self._speller is None:
+            self._speller = Speller(self.lexical)
+        return self._speller.correct(question)
+
+    def scope(self, question: str) -> Scope:
+        """The documents a question names by number ("Theo văn bản 5973, …", "912/TB-UBND"):
+        documents whose number is that code or starts with that number; ``missing`` lists full
+        codes that no document has and no passage quotes."""
+        codes = find_codes(canonical(question))
+        bare = [
+            m.group(1)
+            for m in _NUMBERED.finditer(fold(question))
+            if not any(c.startswith(m.group(1) + "/") for c in codes)
+        ]
+        if not codes and not bare:
+            return Scope()
+        doc_ids: set[str] = set()
+        missing = []
+        asked_dates = {
+            dt.date(int(y), int(m), int(d))
+            for d, m, y in re.findall(r"\b(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})\b", question)
+            if 1 <= int(m) <= 12 and 1 <= int(d) <= 31
+        }
+        with self.db.session() as session:
+            for code in codes:
+                found = set(session.scalars(select(DocumentRow.id).where(func.lower(DocumentRow.number) == code)))
+                head, suffix = code.split("/", 1)
+                if not found:
+                    found = set(
+                        session.scalars(select(DocumentRow.id).where(func.lower(DocumentRow.number).like(f"{head}/%")))
+                    )
+                if not found:
+                    self.lexical.refresh()
+                    quoted = self.lexical.containing(code) or self.lexical.containing(fold(code), folded=True)
+                    # The document quoting it in its first passages is the one (its header).
+                    found = {p.doc_id for p in passages_by_ids(session=session, ids=quoted).values() if p.ordinal <= 1}
+                if not found:
+                    # Documents whose number lost its digits ("/UBND-KT", a stamped number) may be
+                    # the one, unless the question's date rules them out.
+                    unnumbered = session.execute(
+                        select(DocumentRow.id, DocumentRow.date, DocumentRow.date_precision).where(
+                            func.lower(DocumentRow.number) == f"/{suffix}"
+                        )
+                    ).all()
+                    found = {
+                        doc_id
+                        for doc_id, date, precision in unnumbered
+                        if not asked_dates or (date in asked_dates and (precision or "day") == "day")
+                    }
+                    if not found:
+                        missing.append(code)
+                doc_ids |= found
+            for number in bare:
+                doc_ids |= set(
+                    session.scalars(
+                        select(DocumentRow.id).where(
+                            or_(DocumentRow.number.like(f"{number}/%"), DocumentRow.number.like(f"{number}-%"))
+                        )
+                    )
+                )
+        return Scope(doc_ids=tuple(sorted(doc_ids)) or None, missing=tuple(missing))
 
     def search(
         self, query: str, *, k: int = 5, mode: Mode = "hybrid", filters: SearchFilters | None = None
@@ -144,6 +230,10 @@ class Searcher:
                 found = passages_by_ids(session=session, ids=[pid for pid, _ in fused[: n * 2]])
                 issuers = self._issuers(session, found.values()) if filters and filters.issuer_contains else {}
                 hits = []
+                # A query that is little more than a document code ("912/TB-UBND") lists that
+                # document's passages first; in a longer question the code is one clue among others.
+                code_first = bool(e) and len(aq.original.split()) <= 3
+                limit = max(k, 20 if self.settings.reranker else k) + (len(e) if code_first else 0)
                 for pid, score in fused:
                     p = found.get(pid)
                     if p is None or (
@@ -152,8 +242,11 @@ class Searcher:
                         continue  # an orphan left by a crash, or filtered out
                     scores = {name: s for name, ranked in lists.items() for q, s in ranked if q == pid}
                     hits.append(Hit(passage=p, score=score, retrievers=sorted(scores), scores=scores))
-                    if len(hits) >= max(k, 20 if self.settings.reranker else k):
+                    if len(hits) >= limit:
                         break
+                if code_first:  # its exact matches first, in fused order
+                    exact_ids = {pid for pid, _ in e}
+                    hits.sort(key=lambda h: h.passage.id not in exact_ids)
                 out.append(self._rerank(aq, hits)[:k])
         return out
 

@@ -25,7 +25,7 @@ import logging
 import shutil
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -243,6 +243,29 @@ class LexicalIndex:
         postings = model.scores  # CSC: token column -> passage rows
         rows = postings["indices"][postings["indptr"][column] : postings["indptr"][column + 1]]
         return [loaded.ids[int(i)] for i in rows if int(i) < len(loaded.ids)]
+
+    def document_frequency(self, token: str, *, folded: bool = False) -> int:
+        """How many passages contain ``token`` (0 when unknown or nothing is loaded)."""
+        loaded = self._loaded
+        if loaded is None or not loaded.ids:
+            return 0
+        model = loaded.folded if folded else loaded.exact
+        column = model.vocab_dict.get(token)
+        if column is None:
+            return 0
+        indptr = model.scores["indptr"]
+        return int(indptr[column + 1] - indptr[column])
+
+    def passage_count(self) -> int:
+        return len(self._loaded.ids) if self._loaded else 0
+
+    def vocabulary(self, *, folded: bool = False) -> Mapping[str, int]:
+        """Token → column of the loaded index (syllables, ``a_b`` bigrams and codes); read-only."""
+        loaded = self._loaded
+        if loaded is None:
+            return {}
+        model = loaded.folded if folded else loaded.exact
+        return model.vocab_dict  # type: ignore[no-any-return]
 
     def search(self, query: str, *, k: int, folded: bool = False) -> list[tuple[str, float]]:
         """Top-``k`` passages for ``query`` as ``(id, bm25 score)``, best first, scores > 0 only."""

@@ -9,10 +9,19 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from bot.core.extractive import NOT_FOUND, citation_of, extract_answer, lead_unit_answer
+from bot.core.extractive import (
+    NOT_FOUND,
+    citation_of,
+    expand_abbreviations,
+    extract_answer,
+    lead_answer,
+    naming_hits,
+    prefer_year,
+)
 from bot.core.messages import Button, Citation, IncomingMessage, Reply
 from bot.core.router import Intent, route
 from bot.core.services import AdminCheck, CoreServices
+from retrieval.search import SearchFilters
 from troly.chat_store import ChatStore, ConversationState, UserProfile
 from troly.clock import Clock, local_now
 from troly.dates import due_label, period_label
@@ -147,6 +156,8 @@ class Conversation:
                 msg, last_intent="followup", params=state.params, form="baocao" if form else None, form_state=form or {}
             )
             return reply
+        if not text.startswith("/"):
+            text = self.searcher().correct(text)  # small typos, before the question is routed
         intent = route(text, today=self.today(), catalogue=self.ctx.catalogue(), previous=state.last_intent)
         if intent.follow_up:
             intent = self._merge_follow_up(intent, state.params)
@@ -224,18 +235,29 @@ class Conversation:
         question = question.strip()
         if not question:
             return Reply("Bạn muốn hỏi gì? Ví dụ: /hoi Ai chủ trì triển khai SOC?", intent="help")
-        hits = self.searcher().search(question, k=5)
-        extractive = extract_answer(question, hits)
+        searcher = self.searcher()
+        question = searcher.correct(question)
+        scope = searcher.scope(question)
+        if scope.missing:
+            return Reply(
+                f"Không tìm thấy văn bản số {', '.join(c.upper() for c in scope.missing)} trong các văn bản hiện có.",
+                intent="qa",
+                data={"found": False},
+            )
+        filters = SearchFilters(doc_ids=scope.doc_ids) if scope.doc_ids else None
+        catalogue = self.ctx.catalogue()
+        hits = naming_hits(question, prefer_year(question, searcher.search(question, k=8, filters=filters)), catalogue)
+        asked = expand_abbreviations(question)
+        lead = lead_answer(asked, hits[:5], catalogue)
+        pinned = {lead.passage_id: lead.sentence} if lead else None
+        extractive = extract_answer(asked, hits[:5], pinned=pinned)
         if not extractive.found:
             return Reply(NOT_FOUND, intent="qa", data={"found": False})
         if self.ctx.settings.llm_enabled:
-            generated = self._generate(question, hits, on_delta)
+            generated = self._generate(question, hits[:5], on_delta)
             if generated is not None:
                 return generated
-        text = extractive.text
-        lead = lead_unit_answer(question, extractive.best_sentence, self.ctx.catalogue())
-        if lead:
-            text = f"{lead}\n\n{text}"
+        text = f"{lead.line}\n\n{extractive.text}" if lead else extractive.text
         return Reply(text, citations=extractive.citations, intent="qa", data={"found": True, "mode": "extractive"})
 
     def _generate(

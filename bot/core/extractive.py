@@ -14,13 +14,23 @@ from typing import TYPE_CHECKING
 from bot.core.messages import Citation
 from retrieval.tokenize import has_diacritics, tokenize
 from troly.outline import strip_list_marker
-from troly.text import fold
+from troly.text import canonical, collapse_ws, fold
 from troly.types import Hit
 
 if TYPE_CHECKING:
     from troly.units import UnitCatalogue
 
-__all__ = ["NOT_FOUND", "ExtractiveAnswer", "citation_of", "content_terms", "extract_answer"]
+__all__ = [
+    "NOT_FOUND",
+    "ExtractiveAnswer",
+    "LeadAnswer",
+    "asked_role",
+    "citation_of",
+    "content_terms",
+    "expand_abbreviations",
+    "extract_answer",
+    "lead_answer",
+]
 
 NOT_FOUND = (
     "Không tìm thấy thông tin này trong các văn bản hiện có. Bạn có thể hỏi cụ thể hơn "
@@ -58,6 +68,14 @@ class _Terms:
     folded: bool
 
 
+def expand_abbreviations(question: str, pairs: tuple[tuple[str, str], ...] | None = None) -> str:
+    """``question`` with abbreviations written out ("CCHC" -> "cải cách hành chính"), so the words
+    a passage must contain are the words documents use. Codes ("570/KH-VPUBND") are left alone."""
+    from retrieval.query import expand_inline
+
+    return expand_inline(question, pairs)
+
+
 def content_terms(question: str) -> _Terms:
     """Topic words of a question (question words, pronouns and time words removed)."""
     folded = not has_diacritics(question)
@@ -73,11 +91,80 @@ def _coverage(terms: _Terms, text: str) -> float:
     of adjacent words) is weak evidence, so such matches count only when most words are there."""
     if not terms.words:
         return 0.0
-    have = set(tokenize(text, folded=terms.folded, bigrams=True))
+    have = set(tokenize(f"{text}\n{expand_abbreviations(text)}", folded=terms.folded, bigrams=True))
     share = len(terms.words & have) / len(terms.words)
     if terms.pairs and not (terms.pairs & have) and share < 0.67:
         return share / 2
     return share
+
+
+# ---- what the question asks for ----------------------------------------------------------------
+
+_QUANTITY_Q = re.compile(r"\b(bao nhieu|may|ty le|bao nhieu phan tram|xep thu|thu may|muc nao)\b|%")
+_MONEY_Q = re.compile(r"\b(bao nhieu tien|kinh phi|tong von|von dau tu|so tien|doanh thu|ngan sach)\b")
+_DATE_Q = re.compile(r"\b(khi nao|ngay nao|bao gio|thoi gian nao|luc nao|thang nao|nam nao|thoi han)\b")
+_PERSON_Q = re.compile(r"^(ai la)\s+(.+?)\W*$|^(.+?)\s+la ai\W*$")
+_SUBJECT_Q = re.compile(r"^(?:theo [^,]+,\s*)?(.+?)\s+(?:hien nay\s+)?la (?:bao nhieu|gi|khi nao|ngay nao|bao gio)\b")
+_TITLE_WORDS = re.compile(r"^(truong|pho|giam doc|chu tich|bi thu|chanh|tong|thu truong|cuc truong|chi cuc truong)\b")
+# A quantity: a number that is not a date, a year, a document code or a list marker.
+_DATE_RE = re.compile(
+    r"\b(?:0?[1-9]|[12]\d|3[01])\s*/\s*(?:0?[1-9]|1[0-2])(?:\s*/\s*\d{2,4})?\b(?!\s*/)|\b(?:năm|nam)\s+\d{4}\b|\b\d{4}\b(?!\s*(?:tỷ|triệu|ha|người|%))"
+)
+_CODE_LIKE = re.compile(r"\S*\d\S*/[A-ZĐa-zđ]\S*")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_MONEY = re.compile(r"\d(?:[\d.,]*)\s*(?:đồng|tỷ|triệu|nghìn tỷ|USD|dong|ty|trieu)\b", re.IGNORECASE)
+_DATE_ANSWER = re.compile(
+    r"\b(?:0?[1-9]|[12]\d|3[01])\s*/\s*(?:0?[1-9]|1[0-2])(?:\s*/\s*\d{2,4})?\b|\b(?:tháng|thang)\s+\d{1,2}\b|\b(?:quý|quy)\s+[IV1-4]+\b"
+    r"|\b(?:năm|nam)\s+\d{4}\b|\b(?:hằng|hàng|hang) (?:năm|tháng|quý|tuần|nam|thang|quy|tuan)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_quantity(question: str) -> bool:
+    return bool(_QUANTITY_Q.search(fold(question)))
+
+
+def asks_date(question: str) -> bool:
+    return bool(_DATE_Q.search(fold(question)))
+
+
+def _quantities(text: str, question: str) -> list[str]:
+    """Numbers in ``text`` that could answer "bao nhiêu": not dates, years, codes, markers, nor a
+    number the question itself gives."""
+    given = set(_NUMBER.findall(question))
+    rest = _CODE_LIKE.sub(" ", _DATE_RE.sub(" ", strip_list_marker(text)))
+    return [n for n in _NUMBER.findall(rest) if n not in given]
+
+
+def _has_answer_kind(question: str, sentence: str) -> bool:
+    """Whether ``sentence`` holds the kind of fact asked: an amount of money, a quantity, a date."""
+    folded_q = fold(question)
+    if _MONEY_Q.search(folded_q) and "bao nhieu" in folded_q:
+        return bool(_MONEY.search(sentence))
+    if asks_quantity(question):
+        return bool(_quantities(sentence, question))
+    if asks_date(question):
+        given = {fold(m.group(0)) for m in _DATE_ANSWER.finditer(question)}
+        return any(fold(m.group(0)) not in given for m in _DATE_ANSWER.finditer(sentence))
+    return True
+
+
+def _must_phrases(question: str) -> list[str]:
+    """Folded phrases an answering sentence must contain word for word: the position in "Ai là
+    Trưởng Ban …?", the subject in "Doanh thu du lịch … là bao nhiêu?" (its first two words)."""
+    folded = collapse_ws(re.sub(r"[^\w\s,%/]", " ", fold(question)))
+    out = []
+    person = _PERSON_Q.match(folded)
+    if person:
+        position = (person.group(2) or person.group(3) or "").strip()
+        if _TITLE_WORDS.match(position):
+            out.append(" ".join(position.split()[:5]))
+    subject = _SUBJECT_Q.match(folded)
+    if subject and not person:
+        words = [w for w in subject.group(1).split() if not w.isdigit()]
+        if len(words) >= 3:
+            out.append(" ".join(words[:2]))
+    return out
 
 
 def citation_of(hit: Hit, quote: str) -> Citation:
@@ -99,81 +186,348 @@ def _sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_SPLIT.split(text) if len(s.strip()) > 15]
 
 
+def _parts(question: str) -> list[str]:
+    """A question that asks two things ("giao bao nhiêu nhiệm vụ và đã hoàn thành bao nhiêu?")
+    split into its asks; each needs its own sentence in the quote."""
+    pieces = [p for p in re.split(r",|\bvà\b|\bva\b", question) if p.strip()]
+    asks = [p for p in pieces if asks_quantity(p) or asks_date(p)]
+    return asks if len(asks) >= 2 else [question]
+
+
+@dataclass(slots=True)
+class _Scored:
+    hit: Hit
+    sentences: list[str]
+    cover: list[float]  # per sentence: topic words matched, halved when the asked kind is absent
+    best: int  # index of the best sentence
+
+    @property
+    def score(self) -> float:
+        return self.cover[self.best] if self.cover else 0.0
+
+
+def _score(question: str, terms: _Terms, hit: Hit) -> _Scored:
+    p = hit.passage
+    sentences = _sentences(p.text) or [p.text.strip()]
+    # A parent heading such as "3. Giao Sở Thông tin và Truyền thông:" belongs to every bullet
+    # under it, so it earns half credit; the sentence's own words still decide between bullets.
+    parent = p.heading_path[-1] if p.heading_path else ""
+    cover = []
+    for sentence in sentences:
+        c = (_coverage(terms, sentence) + _coverage(terms, f"{parent}\n{sentence}")) / 2
+        cover.append(c if _has_answer_kind(question, sentence) else c / 2)
+    best = min(range(len(sentences)), key=lambda i: (-cover[i], i))
+    return _Scored(hit, sentences, cover, best)
+
+
+def _context(hit: Hit) -> str:
+    p = hit.passage
+    return f"{p.title or ''}\n{p.heading}\n{p.text}"
+
+
+def _states_fact(question: str, scored: _Scored) -> bool:
+    """Whether some sentence of the passage holds the asked kind of fact and the words a question
+    of the form "X là …?" / "Ai là <chức vụ>?" is about."""
+    musts = _must_phrases(question)
+    for i, sentence in enumerate(scored.sentences):
+        if scored.cover[i] < scored.score * 0.5 or not _has_answer_kind(question, sentence):
+            continue
+        folded = fold(f"{scored.hit.passage.heading}\n{sentence}")
+        if all(m in folded for m in musts):
+            return True
+    return False
+
+
 def extract_answer(
     question: str,
     hits: list[Hit],
     *,
     max_passages: int = 3,
-    max_sentences: int = 2,
+    max_sentences: int = 2,  # three for "bao nhiêu" questions: figures come in lists
     min_coverage: float = 0.5,
     keep_ratio: float = 0.7,
+    pinned: dict[str, str] | None = None,
 ) -> ExtractiveAnswer:
     """Pick answering sentences from the best hits; say plainly when nothing relevant was found.
 
     Words like "chủ trì", "triển khai", "thông tin" occur in almost every passage, so a passage or
     sentence that matches only some of the question is noise next to one that matches all of it:
     further passages and sentences are kept only when they come within ``keep_ratio`` of the best.
+    A sentence that carries the asked kind of fact (a number for "bao nhiêu", a date for "khi
+    nào") outranks one that only repeats the question's words, and every part of a two-part
+    question keeps its sentence. ``pinned`` maps passage ids to a sentence that must be quoted
+    (the one a "who leads" answer was read from).
     """
     terms = content_terms(question)
-    scored = []
+    pinned = pinned or {}
+    candidates = []
     for rank, hit in enumerate(hits[: max_passages + 2]):
-        context = f"{hit.passage.heading}\n{hit.passage.text}"
-        cov = _coverage(terms, context)
-        if rank == 0 and cov < min_coverage:
+        cov = _coverage(terms, _context(hit))
+        if cov >= min_coverage or hit.passage.id in pinned:
+            candidates.append((rank, _score(question, terms, hit)))
+        elif rank == 0:
             return ExtractiveAnswer(NOT_FOUND, [], False)
-        if cov >= min_coverage:
-            scored.append(hit)
-    if not scored:
+    if not candidates:
         return ExtractiveAnswer(NOT_FOUND, [], False)
+    # The passage that states the fact first; retrieval rank breaks ties.
+    candidates.sort(key=lambda rs: (rs[1].hit.passage.id not in pinned, -round(rs[1].score, 3), rs[0]))
+    if not any(_states_fact(question, sc) for _, sc in candidates) and not pinned:
+        return ExtractiveAnswer(NOT_FOUND, [], False)
+    parts = [content_terms(p) for p in _parts(question)]
+    if asks_quantity(question):
+        max_sentences += 1
     blocks: list[str] = []
     citations: list[Citation] = []
     best = ""
     top_cover = 0.0
-    for hit in scored:
+    for _, sc in candidates:
         if len(citations) == max_passages:
             break
-        sentences = _sentences(hit.passage.text) or [hit.passage.text.strip()]
-        # A parent heading such as "3. Giao Sở Thông tin và Truyền thông:" belongs to every bullet
-        # under it, so it earns half credit; the sentence's own words still decide between bullets.
-        parent = hit.passage.heading_path[-1] if hit.passage.heading_path else ""
-        cover = [(_coverage(terms, sentence) + _coverage(terms, f"{parent}\n{sentence}")) / 2 for sentence in sentences]
-        ranked = sorted(range(len(sentences)), key=lambda i: (-cover[i], i))
-        if citations and cover[ranked[0]] < keep_ratio * top_cover:
+        hit, sentences, cover = sc.hit, sc.sentences, sc.cover
+        pin = pinned.get(hit.passage.id)
+        if citations and cover[sc.best] < keep_ratio * top_cover and pin is None:
             continue
-        top_cover = max(top_cover, cover[ranked[0]])
+        top_cover = max(top_cover, cover[sc.best])
+        ranked = sorted(range(len(sentences)), key=lambda i: (-cover[i], i))
         floor = max(keep_ratio * cover[ranked[0]], 1e-9)
-        chosen = sorted(i for i in ranked[:max_sentences] if cover[i] >= floor) or [ranked[0]]
-        quote = " … ".join(strip_list_marker(sentences[i]) for i in chosen)
+        chosen = {i for i in ranked[:max_sentences] if cover[i] >= floor} or {ranked[0]}
+        if len(parts) > 1:  # each ask of a two-part question keeps its best sentence
+            for part in parts:
+                own = [_coverage(part, s) if _has_answer_kind(question, s) else 0.0 for s in sentences]
+                i = max(range(len(sentences)), key=lambda i: (own[i], -i))
+                if own[i] > 0:
+                    chosen.add(i)
+        if pin is not None:
+            chosen |= {i for i, s in enumerate(sentences) if s == pin}
+        quote = " … ".join(strip_list_marker(sentences[i]) for i in sorted(chosen))
         best = best or strip_list_marker(sentences[ranked[0]])
         citations.append(citation_of(hit, quote))
         blocks.append(f"[{len(citations)}] {quote}")
     return ExtractiveAnswer("\n\n".join(blocks), citations, True, best)
 
 
-def lead_unit_answer(question: str, quote: str, catalogue: UnitCatalogue) -> str | None:
-    """For "Ai chủ trì …?" questions, the unit the quoted sentence assigns as lead, if any."""
-    folded_q = fold(question)
-    if not re.search(r"\b(ai|don vi nao|co quan nao)\b", folded_q):
+# ---- who leads --------------------------------------------------------------------------------
+
+_WHO_Q = re.compile(r"\b(ai|don vi nao|co quan nao|so nao|ban nao|nganh nao|dia phuong nao|giao ai)\b")
+# Roles a question can ask about, most specific first: (folded phrase in the question, in text).
+_ROLES = (
+    ("co quan thuong truc", "co quan thuong truc"),
+    ("thuong truc", "thuong truc"),
+    ("dau moi", "dau moi"),
+    ("phoi hop", "phoi hop"),
+    ("chu tri", "chu tri"),
+    ("tong hop", "tong hop"),
+    ("cap nhat", "cap nhat"),
+)
+# Between a unit and the role word it takes: nothing but "giao", "do", "là", commas.
+_GAP = re.compile(r"^[\s,:]*(?:(?:se|la|lam|tiep tuc|truc tiep)\s+)*$")
+_UNIT_HEAD = re.compile(
+    r"^(?:giao\s+)?((?:sở|ban|trung tâm|công an|thanh tra|ủy ban|uỷ ban|ubnd|văn phòng|tỉnh đoàn|hội|liên đoàn|"
+    r"đài|báo|kho bạc|cục|chi cục|bộ chỉ huy|bộ đội|ngân hàng|viện|trường|bệnh viện|phường|xã|"
+    r"mặt trận|đảng ủy|đảng uỷ|cảng vụ|quỹ|tổng công ty|công ty)\b[^:;.]{0,100}?)\s*[:.]?\s*$",
+    re.IGNORECASE,
+)
+
+
+def asked_role(question: str) -> str | None:
+    """The role a "who" question asks about ("chu tri", "phoi hop", …), folded; None otherwise."""
+    folded = fold(question)
+    if not _WHO_Q.search(folded):
         return None
-    folded = fold(quote)
-    pos = folded.find("chu tri")
-    mentions = [(m.start, m.unit) for m in catalogue.find_mentions(quote) if m.unit is not None]
-    if not mentions:
+    for in_question, in_text in _ROLES:
+        if in_question in folded:
+            return in_text
+    return "chu tri" if re.search(r"\b(giao ai|giao cho ai|do ai)\b", folded) else None
+
+
+def _unit_names(text: str, catalogue: UnitCatalogue) -> list[tuple[int, int, str]]:
+    """(start, end, name) of the units ``text`` names: catalogued ones by their catalogue name,
+    others ("Trung tâm Xúc tiến …") as written."""
+    out = []
+    for m in catalogue.find_mentions(text):
+        name = m.unit.name if m.unit is not None else m.text
+        out.append((m.start, m.end, name))
+    return out
+
+
+def _heading_unit(heading_path: list[str], catalogue: UnitCatalogue) -> str | None:
+    """The unit a heading assigns ("3. Giao Sở Thông tin và Truyền thông:", "8. Thanh tra tỉnh")."""
+    for heading in reversed(heading_path):
+        bare = strip_list_marker(heading).strip()
+        units = _unit_names(bare, catalogue)
+        if units and (units[0][0] <= len("Giao ") + 1) and len(bare.split()) <= 16:
+            return units[0][2]
+        m = _UNIT_HEAD.match(canonical(bare))
+        if m:
+            return m.group(1).strip()
+    return None
+
+
+@dataclass(slots=True, frozen=True)
+class LeadAnswer:
+    """Who a sentence names for the asked role, and the sentence it was read from."""
+
+    line: str
+    passage_id: str
+    sentence: str
+
+
+def lead_answer(question: str, hits: list[Hit], catalogue: UnitCatalogue) -> LeadAnswer | None:
+    """For "Ai chủ trì …?" (or "phối hợp", "đầu mối", "cơ quan thường trực"), the unit the answering
+    sentence gives that role: the unit written right before the role word, else, for a bullet that
+    starts with the role ("Chủ trì, phối hợp …"), the unit of the heading it sits under. Never the
+    first unit a passage happens to name, nor a cooperating unit for a lead question."""
+    role = asked_role(question)
+    if role is None:
         return None
-    if pos >= 0:
-        before = [unit for start, unit in mentions if start < pos]
+    terms = content_terms(expand_abbreviations(question))
+    best: tuple[float, int, Hit, str] | None = None
+    for rank, hit in enumerate(hits):
+        parent = hit.passage.heading_path[-1] if hit.passage.heading_path else ""
+        for sentence in _sentences(hit.passage.text) or [hit.passage.text]:
+            if role not in fold(sentence):
+                continue
+            cov = (_coverage(terms, sentence) + _coverage(terms, f"{parent}\n{sentence}")) / 2
+            if best is None or cov > best[0] + 1e-9:
+                best = (cov, rank, hit, sentence)
+    if best is None or best[0] < 0.35:
+        # The duty may be written without the role word under its unit's heading ("8. Thanh tra
+        # tỉnh: - Hàng năm, chủ động xây dựng kế hoạch thanh tra …"): the best sentence of all.
+        best = None
+        for rank, hit in enumerate(hits[:3]):
+            for sentence in _sentences(hit.passage.text) or [hit.passage.text]:
+                if fold(strip_list_marker(sentence)).startswith("phoi hop"):
+                    continue
+                cov = _coverage(terms, sentence)
+                if cov >= 0.5 and (best is None or cov > best[0] + 1e-9):
+                    best = (cov, rank, hit, sentence)
+        if best is None:
+            return None
+        unit = _heading_unit(best[2].passage.heading_path, catalogue)
+    else:
+        unit = _sentence_unit(best[3], role, catalogue) or _heading_unit(best[2].passage.heading_path, catalogue)
+    _, _, hit, sentence = best
+    if unit is None:
+        return None
+    line = f"{unit}."
+    if role == "chu tri":
+        cooperating = [n for n in _cooperating(sentence, catalogue) if n != unit]
+        extra = f", phối hợp với {', '.join(dict.fromkeys(cooperating))}" if cooperating else ""
+        line = f"{unit} chủ trì{extra}."
+    elif role in ("thuong truc", "co quan thuong truc"):
+        line = f"{unit} là cơ quan thường trực."
+    elif role == "dau moi":
+        line = f"{unit} là đầu mối."
+    return LeadAnswer(line, hit.passage.id, sentence)
+
+
+def _sentence_unit(sentence: str, role: str, catalogue: UnitCatalogue) -> str | None:
+    """The unit written right before the role word ("Giao Sở Tư pháp chủ trì", "do Công an tỉnh
+    chủ trì"), or None when the sentence has no such subject."""
+    text = canonical(sentence)
+    folded = fold(text)
+    units = _unit_names(text, catalogue)
+    for match in re.finditer(re.escape(role), folded):
+        before = [u for u in units if u[1] <= match.start() and _GAP.match(folded[u[1] : match.start()])]
         if before:
-            lead = before[-1]
-            coop_at = folded.find("phoi hop", pos)
-            window_end = folded.find(",", folded.find("voi", coop_at) + 40) if coop_at >= 0 else -1
-            cooperating = [
-                unit.name
-                for start, unit in mentions
-                if coop_at >= 0
-                and coop_at < start
-                and (window_end < 0 or start < window_end)
-                and unit.name != lead.name
-            ]
-            extra = f", phối hợp với {', '.join(dict.fromkeys(cooperating))}" if cooperating else ""
-            return f"{lead.name} chủ trì{extra}."
-    return f"{mentions[0][1].name}."
+            return before[-1][2]
+    return None
+
+
+def _cooperating(sentence: str, catalogue: UnitCatalogue) -> list[str]:
+    """Units named after "phối hợp với" up to the end of that clause."""
+    text = canonical(sentence)
+    folded = fold(text)
+    at = folded.find("phoi hop voi")
+    if at < 0:
+        return []
+    end = min(
+        [i for i in (folded.find(";", at), folded.find(" de ", at), folded.find(" tang ", at)) if i > 0] or [len(text)]
+    )
+    return [name for start, _, name in _unit_names(text, catalogue) if at < start < end]
+
+
+# ---- names the question is about ---------------------------------------------------------------
+
+_NOT_NAME = frozenset(
+    fold(w)
+    for w in re.findall(
+        r"\w+",
+        """tỉnh thành phố xã phường huyện sở ban ngành trung tâm văn bản công văn thông báo kế hoạch quyết
+        định báo cáo chỉ thị nghị quyết ai theo năm tháng ngày quý đề án chương trình hội nghị ủy uỷ ubnd
+        phiên họp kết luận đơn vị cơ quan nào gì việc khi hạn tổng tỷ""",
+    )
+)
+
+
+def _names(question: str, catalogue: UnitCatalogue) -> list[str]:
+    """Proper names the question is about ("Kon Tum", "Phú Thịnh 5"), folded, and the catalogued
+    units it names (by id, prefixed "unit:"); abbreviations, unit-type words and a leading source
+    ("Theo báo Gia Lai, …") do not count."""
+    text = canonical(question)
+    lead_in = re.match(r"^\s*theo\b[^,]*,", text, re.IGNORECASE)
+    if lead_in:
+        text = " " * lead_in.end() + text[lead_in.end() :]
+    mentions = catalogue.find_mentions(text)
+    # A unit limits the answer when the question asks what it was given ("Sở X được giao gì
+    # trong …?"); elsewhere it may be the author or the subject, not named in the passage.
+    assigned = re.search(r"\b(giao|giam doc|truong|pho)\b", fold(text))
+    out = [f"unit:{m.unit.id}" for m in mentions if assigned and m.unit is not None and not m.unit.is_group]
+    spans = [(m.start, m.end) for m in mentions]
+    run: list[str] = []
+    for m in itertools.chain(re.finditer(r"[^\W_]+", text), [None]):
+        word = m.group(0) if m else ""
+        inside = m is not None and any(a <= m.start() < b for a, b in spans)
+        capital = bool(word) and not inside and (word[0].isupper() or (word.isdigit() and bool(run)))
+        if capital and not (word.isupper() and len(word) > 1):
+            if fold(word) not in _NOT_NAME:
+                run.append(word)
+            continue
+        if len(run) >= 2 and not all(w.isdigit() for w in run):
+            out.append(fold(" ".join(run)))
+        run = []
+    return list(dict.fromkeys(out))
+
+
+def naming_hits(question: str, hits: list[Hit], catalogue: UnitCatalogue) -> list[Hit]:
+    """The hits whose document names every place and unit the question names (all of them when
+    the question names none): "Tỉnh Kon Tum được giao gì?" has no answer in passages about Gia Lai."""
+    names = _names(question, catalogue)
+    if not names:
+        return hits
+    kept = []
+    for hit in hits:
+        context = _context(hit)
+        folded = fold(context)
+        ids: set[str] | None = None
+        ok = True
+        for name in names:
+            if name.startswith("unit:"):
+                if ids is None:
+                    ids = {m.unit_id for m in catalogue.find_mentions(context) if m.unit_id}
+                if name[5:] not in ids:
+                    ok = False
+                    break
+            elif name not in folded:
+                ok = False
+                break
+        if ok:
+            kept.append(hit)
+    return kept
+
+
+_YEAR = re.compile(r"(?<![\d/.,-])((?:19|20)\d{2})(?![\d/])")
+
+
+def prefer_year(question: str, hits: list[Hit]) -> list[Hit]:
+    """Hits of the year the question names ("Năm 2024 ai chủ trì …?") first: dated that year or
+    speaking of it; the others keep their order after them."""
+    years = set(_YEAR.findall(_CODE_LIKE.sub(" ", question)))
+    if not years:
+        return hits
+
+    def of_year(hit: Hit) -> bool:
+        p = hit.passage
+        return (p.date is not None and str(p.date.year) in years) or any(y in _context(hit) for y in years)
+
+    return sorted(hits, key=lambda h: not of_year(h))
