@@ -28,7 +28,18 @@ TODAY = dt.datetime(2026, 3, 16, 12, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 
 
 #: The keys of one citation in the web JSON (web page and `troly ask --json`).
-CITATION_KEYS = {"doc_id", "number", "date", "date_precision", "date_label", "title", "section", "quote", "label"}
+CITATION_KEYS = {
+    "doc_id",
+    "number",
+    "date",
+    "date_precision",
+    "date_label",
+    "title",
+    "section",
+    "quote",
+    "label",
+    "url",  # issue 12: the page link to the quoted passage
+}
 
 
 class StubAssistant:

@@ -157,6 +157,18 @@ def document_listing(*, db: Database) -> list[DocumentPublic]:
         return [DocumentPublic.from_row(d, passages=counts.get(d.id, 0)) for d in list_documents(session=session)]
 
 
+def document_passages(*, db: Database, doc_id: str) -> tuple[DocumentPublic, list[Passage]] | None:
+    """A document and its passages in reading order (None when there is no such document), read in
+    its own session: the web page that opens a citation at its passage."""
+    with db.session() as session:
+        doc = session.get(DocumentRow, doc_id)
+        if doc is None:
+            return None
+        rows = session.scalars(select(PassageRow).where(PassageRow.doc_id == doc_id).order_by(PassageRow.ordinal))
+        passages = [to_passage(row, doc) for row in rows]
+        return DocumentPublic.from_row(doc, passages=len(passages)), passages
+
+
 def passage_counts(*, session: Session) -> dict[str, int]:
     rows = session.execute(select(PassageRow.doc_id, func.count()).group_by(PassageRow.doc_id))
     return {doc_id: n for doc_id, n in rows}  # noqa: C416  (dict(rows) takes the Result for a mapping: it has keys())

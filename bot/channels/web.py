@@ -1,4 +1,5 @@
-"""The web channel: ``POST /api/chat``, ``POST /api/chat/stream`` and the chat page at ``/``.
+"""The web channel: ``POST /api/chat``, ``POST /api/chat/stream``, the chat page at ``/`` and each
+document's page at ``/van-ban/<id>`` (citations link to their passage there).
 
 A thin adapter: it validates the HTTP payload, turns it into an ``IncomingMessage``, and maps the
 core's ``Reply`` to the web renderer's models (:mod:`bot.channels.render.web`). All conversation
@@ -14,15 +15,17 @@ import asyncio
 import datetime as dt
 import json
 from collections.abc import AsyncIterator
+from html import escape
 from pathlib import Path
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import FileResponse, StreamingResponse
+from fastapi.responses import FileResponse, HTMLResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
 from bot.channels.render.web import ButtonPublic, ChatResponse, CitationPublic
 from bot.core.assistant import Assistant
-from bot.core.messages import IncomingMessage
+from bot.core.messages import IncomingMessage, passage_anchor
+from troly.outline import section_path
 
 __all__ = ["STATIC_DIR", "ButtonPublic", "ChatRequest", "ChatResponse", "CitationPublic", "router"]
 
@@ -102,6 +105,32 @@ async def chat_stream(body: ChatRequest, request: Request) -> StreamingResponse:
         media_type="application/x-ndjson",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
+
+
+@router.get("/van-ban/{doc_id}", include_in_schema=False)
+async def document_page(doc_id: str, request: Request) -> HTMLResponse:
+    """A document's passages in reading order, each with the anchor citations link to; the cited
+    passage is highlighted (CSS ``:target``). Plain server-rendered HTML, escaped, no script."""
+    from troly.store import document_passages
+
+    assistant: Assistant = request.app.state.assistant
+    found = await asyncio.to_thread(document_passages, db=assistant.ctx.db, doc_id=doc_id)
+    if found is None:
+        raise HTTPException(status_code=404, detail="Không tìm thấy văn bản.")
+    doc, passages = found
+    label = " ".join(p for p in (doc.type or "Văn bản", f"số {doc.number}" if doc.number else "", doc.date_label) if p)
+    items = []
+    for p in passages:
+        heading = f'<div class="heading">{escape(section_path(p.heading))}</div>' if p.heading else ""
+        items.append(f'<section id="{passage_anchor(p.id)}">{heading}<p>{escape(p.text)}</p></section>')
+    page = (
+        '<!doctype html><html lang="vi"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<title>{escape(label)}</title><link rel="stylesheet" href="/static/chat.css"></head>'
+        f'<body class="document"><header><a href="/">← Trợ lý</a><h1>{escape(label)}</h1>'
+        f"<p>{escape(doc.title or '')}</p></header><main>{''.join(items)}</main></body></html>"
+    )
+    return HTMLResponse(page, headers=_PAGE_HEADERS)
 
 
 @router.get("/", include_in_schema=False)

@@ -367,6 +367,7 @@ class Conversation:
                     quote=task.text[:300],
                     doc_type=src.get("type"),
                     date_precision=src.get("date_precision") or "day",
+                    passage_id=src.get("passage_id"),
                 )
             )
         if len(listing.tasks) > _MAX_LISTED:

@@ -30,6 +30,8 @@ __all__ = [
     "expand_abbreviations",
     "extract_answer",
     "lead_answer",
+    "naming_hits",
+    "prefer_year",
 ]
 
 NOT_FOUND = (
@@ -56,6 +58,7 @@ class ExtractiveAnswer:
     citations: list[Citation]
     found: bool
     best_sentence: str = ""  # the single best-matching sentence of the top passage
+    best_context: str = ""  # that sentence with its document title and headings
 
 
 @dataclass(slots=True, frozen=True)
@@ -161,7 +164,11 @@ def _must_phrases(question: str) -> list[str]:
             out.append(" ".join(position.split()[:5]))
     subject = _SUBJECT_Q.match(folded)
     if subject and not person:
-        words = [w for w in subject.group(1).split() if not w.isdigit()]
+        # "Hạn hoàn thành X là ngày nào?" is about X.
+        head = re.sub(
+            r"^(?:thoi )?han (?:cuoi )?(?:(?:hoan thanh|nop|gui|bao cao|trinh|ban hanh)\s+)?", "", subject.group(1)
+        )
+        words = [w for w in head.split() if not w.isdigit()]
         if len(words) >= 3:
             out.append(" ".join(words[:2]))
     return out
@@ -179,6 +186,7 @@ def citation_of(hit: Hit, quote: str) -> Citation:
         quote=quote[:400],
         doc_type=p.doc_type,
         date_precision=p.date_precision,
+        passage_id=p.id,
     )
 
 
@@ -278,7 +286,7 @@ def extract_answer(
         max_sentences += 1
     blocks: list[str] = []
     citations: list[Citation] = []
-    best = ""
+    best = context = ""
     top_cover = 0.0
     for _, sc in candidates:
         if len(citations) == max_passages:
@@ -300,10 +308,12 @@ def extract_answer(
         if pin is not None:
             chosen |= {i for i, s in enumerate(sentences) if s == pin}
         quote = " … ".join(strip_list_marker(sentences[i]) for i in sorted(chosen))
-        best = best or strip_list_marker(sentences[ranked[0]])
+        if not best:
+            best = strip_list_marker(sentences[ranked[0]])
+            context = f"{hit.passage.title or ''}\n{hit.passage.heading}\n{best}"
         citations.append(citation_of(hit, quote))
         blocks.append(f"[{len(citations)}] {quote}")
-    return ExtractiveAnswer("\n\n".join(blocks), citations, True, best)
+    return ExtractiveAnswer("\n\n".join(blocks), citations, True, best, context)
 
 
 # ---- who leads --------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from troly.dates import date_label
 
-__all__ = ["Attachment", "Button", "Channel", "Citation", "IncomingMessage", "Reply"]
+__all__ = ["Attachment", "Button", "Channel", "Citation", "IncomingMessage", "Reply", "passage_anchor"]
 
 Channel = Literal["telegram", "zalo", "cli", "web"]
 
@@ -58,6 +58,7 @@ class Citation:
     quote: str
     doc_type: str | None = None
     date_precision: str = "day"
+    passage_id: str | None = None  # the quoted passage, for a link that opens the document there
 
     def label(self) -> str:
         """Short Vietnamese label: "Thông báo 174/TB-UBND ngày 05/7/2025" ("tháng 03/2026" when the
@@ -68,6 +69,11 @@ class Citation:
         if self.date:
             parts.append(date_label(self.date, self.date_precision, phrase=True))
         return " ".join(parts)
+
+
+def passage_anchor(passage_id: str) -> str:
+    """The HTML id of a passage on its document's page ("912-tb-ubnd#fd…#0004" -> "p-912-tb-ubnd-fd…-0004")."""
+    return "p-" + "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "-" for ch in passage_id)
 
 
 @dataclass(slots=True, frozen=True)

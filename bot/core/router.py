@@ -64,6 +64,8 @@ _DEADLINE_WORDS = re.compile(
     r"\b(han chot|han nao|thoi han|sap den han|den han|qua han|het han|deadline|han (trong|cua|vao)|nhung han|cac han)\b|^han\b"
 )
 _FOLLOW_UP = re.compile(r"^(con|the con|vay con|thế còn)\b.*\b(thi sao|the nao|sao)\W*$|^(con|vay con)\s")
+# "Hạn gửi góp ý … là ngày nào?": one deadline a document states, answered from its sentence.
+_ONE_DATE = re.compile(r"\b(la ngay nao|la khi nao|vao ngay nao|la bao gio|han cuoi la)\W*$")
 _MINE = re.compile(r"\b(cua toi|don vi toi|chung toi|minh)\b")
 _QUOTA_WORDS = re.compile(r"\b(chi tieu y tuong|tien do y tuong|da gui bao nhieu y tuong)\b")
 _IDEA_WORDS = re.compile(r"\b(gui y tuong|nop y tuong|de xuat y tuong|dang ky y tuong)\b")
@@ -197,7 +199,8 @@ def route(text: str, *, today: dt.date, catalogue: UnitCatalogue, previous: str 
     elif _QUOTA_WORDS.search(folded):
         intent.kind = "quota"
     elif _DEADLINE_WORDS.search(folded):
-        intent.kind = "deadlines"
+        one_date = _ONE_DATE.search(folded) and period is None and _topic_words(folded, mentions, None) >= 4
+        intent.kind = "qa" if one_date else "deadlines"
     elif _TASK_WORDS.search(folded) and (unit is not None or intent.mine or "giao" in folded):
         # "Sở X được giao gì?" lists tasks; "Sở X được giao ban hành quy chế gì cho IOC?" asks about
         # a topic, which the passages answer better than a task list.

@@ -9,13 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import quote
 
 from pydantic import BaseModel
 
 from bot.channels.render.citations import CitationLine, citation_lines
-from bot.core.messages import Button, Reply
+from bot.core.messages import Button, Reply, passage_anchor
 
-__all__ = ["ButtonPublic", "ChatResponse", "CitationPublic", "render_web"]
+__all__ = ["ButtonPublic", "ChatResponse", "CitationPublic", "document_url", "render_web"]
+
+
+def document_url(doc_id: str, passage_id: str | None = None) -> str:
+    """The web page of a document ("/van-ban/<id>"), at the passage's anchor when one is given."""
+    anchor = f"#{passage_anchor(passage_id)}" if passage_id else ""
+    return f"/van-ban/{quote(doc_id, safe='')}{anchor}"
 
 
 class CitationPublic(BaseModel):
@@ -30,11 +37,13 @@ class CitationPublic(BaseModel):
     section: str
     quote: str
     label: str
+    url: str | None = None  # the document's page, opened at the quoted passage
 
     @classmethod
     def from_line(cls, line: CitationLine) -> CitationPublic:
         c = line.citation
         return cls(
+            url=document_url(c.doc_id, c.passage_id),
             doc_id=c.doc_id,
             number=c.number,
             date=c.date,

@@ -85,6 +85,14 @@
       item.appendChild(head);
       if (c.title) item.appendChild(el("div", "citation-title", c.title));
       if (c.quote) item.appendChild(el("blockquote", "citation-quote", "“" + shorten(c.quote, QUOTE_MAX) + "”"));
+      // Opens the document at the quoted passage (a same-origin path the API built; never script).
+      if (typeof c.url === "string" && c.url.startsWith("/van-ban/")) {
+        const link = el("a", "citation-link", "Xem đoạn này trong văn bản");
+        link.href = c.url;
+        link.target = "_blank";
+        link.rel = "noopener";
+        item.appendChild(link);
+      }
       list.appendChild(item);
     });
     wrap.appendChild(list);
