@@ -184,9 +184,12 @@ def test_abbreviations_are_written_out_for_matching(assistant) -> None:
 
 def test_citation_date_and_section_without_markers(assistant) -> None:
     reply = ask(assistant, "Ai chủ trì tổng hợp góp ý dự thảo quy chế văn thư điện tử?")
+    from bot.channels.render.citations import citation_lines
+
     c = reply.citations[0]
     assert c.date == dt.date(2026, 11, 14) and c.date_precision == "day"
-    assert "Sở Nội vụ" in c.section
+    line = citation_lines(reply.citations)[0]
+    assert line.section == "NHIỆM VỤ TRONG THỜI GIAN TỚI" and line.label == "Thông báo số 735/TB-UBND ngày 14/11/2026"
 
 
 def test_speller_leaves_unknown_names_alone(assistant, tmp_path: Path) -> None:

@@ -373,6 +373,21 @@ def _heading_unit(heading_path: list[str], catalogue: UnitCatalogue) -> str | No
     return None
 
 
+def _unit_above(text: str, sentence: str, catalogue: UnitCatalogue) -> str | None:
+    """The unit of the nearest heading line written above ``sentence`` inside a passage
+    ("1. Giao Sở Khoa học và Công nghệ:" followed by "a) Chủ trì, …")."""
+    at = text.find(sentence[:60])
+    if at <= 0:
+        return None
+    for line in reversed(text[:at].splitlines()):
+        bare = line.strip()
+        if not bare:
+            continue
+        if bare.endswith(":") and len(bare.split()) <= 16:
+            return _heading_unit([bare], catalogue)
+    return None
+
+
 @dataclass(slots=True, frozen=True)
 class LeadAnswer:
     """Who a sentence names for the asked role, and the sentence it was read from."""
@@ -413,9 +428,15 @@ def lead_answer(question: str, hits: list[Hit], catalogue: UnitCatalogue) -> Lea
                     best = (cov, rank, hit, sentence)
         if best is None:
             return None
-        unit = _heading_unit(best[2].passage.heading_path, catalogue)
+        unit = _unit_above(best[2].passage.text, best[3], catalogue) or _heading_unit(
+            best[2].passage.heading_path, catalogue
+        )
     else:
-        unit = _sentence_unit(best[3], role, catalogue) or _heading_unit(best[2].passage.heading_path, catalogue)
+        unit = (
+            _sentence_unit(best[3], role, catalogue)
+            or _unit_above(best[2].passage.text, best[3], catalogue)
+            or _heading_unit(best[2].passage.heading_path, catalogue)
+        )
     _, _, hit, sentence = best
     if unit is None:
         return None
