@@ -16,7 +16,7 @@ from importlib import resources
 from retrieval.tokenize import find_codes, has_diacritics
 from troly.text import canonical, collapse_ws
 
-__all__ = ["AnalyzedQuery", "analyze", "expand_inline", "load_abbreviations"]
+__all__ = ["CHAT_SHORTHAND", "AnalyzedQuery", "analyze", "expand_inline", "load_abbreviations"]
 
 
 @dataclass(slots=True, frozen=True)
@@ -102,11 +102,25 @@ def _inline_patterns(
     return alternation(list(exact), 0), exact, alternation(list(loose), re.IGNORECASE), loose
 
 
+# Chat shorthand for document kinds and common words ("TB 912", "VB 5973", "đc giao"): written out
+# when a question is matched against passages, but not added to search queries, where "kế hoạch"
+# would gain a noisy "KH" (the table above expands both ways).
+CHAT_SHORTHAND: tuple[tuple[str, str], ...] = (
+    ("NV", "nhiệm vụ"),
+    ("KH", "kế hoạch"),
+    ("TB", "thông báo"),
+    ("VB", "văn bản"),
+    ("CV", "công văn"),
+    ("QĐ", "quyết định"),
+    ("đc", "được"),
+)
+
+
 def expand_inline(question: str, abbreviations: tuple[tuple[str, str], ...] | None = None) -> str:
-    """``question`` with each abbreviation replaced by its first expansion ("CCHC năm 2025" ->
-    "cải cách hành chính năm 2025"); codes are kept as typed."""
+    """``question`` with each abbreviation (the table's, then ``CHAT_SHORTHAND``) replaced by its
+    first expansion ("CCHC năm 2025" -> "cải cách hành chính năm 2025"); codes are kept as typed."""
     text = collapse_ws(canonical(question))
-    pairs = abbreviations if abbreviations is not None else load_abbreviations()
+    pairs = (abbreviations if abbreviations is not None else load_abbreviations()) + CHAT_SHORTHAND
     exact_re, exact, loose_re, loose = _inline_patterns(pairs)
     pieces = []
     last = 0

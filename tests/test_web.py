@@ -146,6 +146,7 @@ def test_reply_is_translated_not_interpreted(web_settings: Settings) -> None:
                 "section": "Mục 2",
                 "quote": "Giao Công an tỉnh chủ trì",
                 "label": "Thông báo số 174/TB-UBND ngày 05/07/2025",
+                "url": "/van-ban/d1",  # issue 12: the document's page (no passage id in this stub)
             }
         ],
         "buttons": [{"label": "Xem thêm", "data": "/more"}],

@@ -194,12 +194,22 @@ def _sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_SPLIT.split(text) if len(s.strip()) > 15]
 
 
+_ASK_WORD = re.compile(
+    r"(\w+\s+\w+)\s+(?:bao nhiêu|bao nhieu|mấy|may|khi nào|khi nao|ngày nào|ngay nao|bao giờ|bao gio)\b"
+)
+
+
 def _parts(question: str) -> list[str]:
     """A question that asks two things ("giao bao nhiêu nhiệm vụ và đã hoàn thành bao nhiêu?")
-    split into its asks; each needs its own sentence in the quote."""
+    split into its asks; each needs its own sentence in the quote. A single ask keeps, besides
+    the whole question, the words right before its question word ("hoàn thành khi nào"): the
+    sentence that states that fact is quoted even when another repeats more of the question."""
     pieces = [p for p in re.split(r",|\bvà\b|\bva\b", question) if p.strip()]
     asks = [p for p in pieces if asks_quantity(p) or asks_date(p)]
-    return asks if len(asks) >= 2 else [question]
+    if len(asks) >= 2:
+        return asks
+    focus = _ASK_WORD.search(question)
+    return [question, focus.group(1)] if focus else [question]
 
 
 @dataclass(slots=True)
@@ -299,8 +309,10 @@ def extract_answer(
         ranked = sorted(range(len(sentences)), key=lambda i: (-cover[i], i))
         floor = max(keep_ratio * cover[ranked[0]], 1e-9)
         chosen = {i for i in ranked[:max_sentences] if cover[i] >= floor} or {ranked[0]}
-        if len(parts) > 1:  # each ask of a two-part question keeps its best sentence
+        if len(parts) > 1:  # each ask keeps its best sentence
             for part in parts:
+                if not part.words:
+                    continue
                 own = [_coverage(part, s) if _has_answer_kind(question, s) else 0.0 for s in sentences]
                 i = max(range(len(sentences)), key=lambda i: (own[i], -i))
                 if own[i] > 0:
