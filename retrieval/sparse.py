@@ -265,7 +265,7 @@ class LexicalIndex:
         if loaded is None:
             return {}
         model = loaded.folded if folded else loaded.exact
-        return model.vocab_dict  # type: ignore[no-any-return]
+        return model.vocab_dict
 
     def search(self, query: str, *, k: int, folded: bool = False) -> list[tuple[str, float]]:
         """Top-``k`` passages for ``query`` as ``(id, bm25 score)``, best first, scores > 0 only."""
