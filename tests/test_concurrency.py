@@ -21,7 +21,7 @@ from sqlalchemy import create_engine, func, select
 from tests.pg_server import pg_database_url, pg_url
 from troly.ideas.models import IdeaRow, IdeaStatusRow
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.load]
 
 PROCESSES = 100
 REPO = Path(__file__).resolve().parent.parent

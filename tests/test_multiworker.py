@@ -41,7 +41,7 @@ from troly.config import Settings
 from troly.context import Context
 from troly.leases import JobLeases
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.load]
 
 WORKERS = 3
 CHATS = 12  # per platform; every update is posted twice
