@@ -369,18 +369,29 @@ def _weak_year(due: Due, text: str) -> bool:
     return not (due.text.lower().startswith("trong") and _COMPLETION.search(clause))
 
 
+#: A date this long before the document's own date is history it recalls ("Quốc khánh 2/9/1945",
+#: "Nghị quyết … năm 2019"), never a deadline it sets; a report may still restate a deadline of the
+#: past months that was missed ("thời hạn trước ngày 15/10, đến nay chưa hoàn thành").
+_HISTORY = dt.timedelta(days=366)
+
+
+def _historical(due: Due, ref: dt.date | None) -> bool:
+    return ref is not None and due.end < ref - _HISTORY
+
+
 def _due(text: str, ref: dt.date | None) -> Due | None:
-    """The deadline a text sets: no referenced document's date, no year given as context."""
+    """The deadline a text sets: no referenced document's date, no year given as context, no
+    date of history."""
     clean = _strip_citation_dates(text)
     due = parse_due(clean, ref=ref)
-    if due is None or not _weak_year(due, clean):
+    if due is None or not (_weak_year(due, clean) or _historical(due, ref)):
         return due
-    return next((d for d in find_dues(clean, ref=ref) if not _weak_year(d, clean)), None)
+    return next((d for d in find_dues(clean, ref=ref) if not (_weak_year(d, clean) or _historical(d, ref))), None)
 
 
 def _dues(text: str, ref: dt.date | None) -> list[Due]:
     clean = _strip_citation_dates(text)
-    return [d for d in find_dues(clean, ref=ref) if not _weak_year(d, clean)]
+    return [d for d in find_dues(clean, ref=ref) if not (_weak_year(d, clean) or _historical(d, ref))]
 
 
 def _expand_enumeration(body: str, catalogue: UnitCatalogue) -> str:
@@ -1024,7 +1035,7 @@ class _Walker:
         if task is None:
             return False
         due = parse_due(body, ref=self.meta.date)
-        if due is not None and len(body) - len(due.text) <= 8:
+        if due is not None and len(body) - len(due.text) <= 8 and not _historical(due, self.meta.date):
             if task.due is None or task.due_inherited:
                 task.due, task.due_inherited = due, False
             task.dues.append(due)

@@ -151,12 +151,20 @@ def _due_end(view: TaskView) -> str:
     return (view.due or {}).get("end") or "9999-12-31"
 
 
+_RESTATED_SPAN = dt.timedelta(days=366)
+
+
 def _restore_due(view: TaskView) -> None:
     """A task stored without a deadline whose sentence restates one already past at issue."""
     if view.due or recurrence_from_json(view.recurrence):
         return
+    issued = view.source.get("date")
+    if not issued:
+        return
     due = parse_due(view.text, ref=None)
-    if due is not None:
+    # Only a deadline of the months before the document; an older date is history it recalls
+    # ("Quốc khánh 2/9/1945"), a later one would have been stored at ingest.
+    if due is not None and dt.date.fromisoformat(issued) - _RESTATED_SPAN <= due.end <= dt.date.fromisoformat(issued):
         view.due = to_json(due)
 
 

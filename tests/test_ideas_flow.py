@@ -295,3 +295,26 @@ def test_uncatalogued_commune_through_the_form_and_quota(flow: IdeasFlow) -> Non
     assert view.unit_name == "xã Ia Hrú" and view.unit_id == "xa-ia-hru"
     st, _ = flow.handle(msg(f"/trangthai {code}", "u5", "zalo"), None)
     assert "Đơn vị: xã Ia Hrú" in st.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mỗi xã phải giới thiệu bao nhiêu ý tưởng mỗi tháng?",  # "ý tưởng mỗi" folds like "ý tưởng mới"
+        "Tỉnh đoàn tháng này đã giới thiệu được bao nhiêu ý tưởng?",
+        "moi xa gioi thieu bao nhieu y tuong moi thang",
+    ],
+)
+def test_a_question_about_ideas_does_not_open_the_form(text: str) -> None:
+    from bot.core.ideas_flow import IdeasFlow
+
+    assert not IdeasFlow.wants(None, text)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "text", ["gửi ý tưởng", "Tôi muốn gửi ý tưởng mới", "gui y tuong", "Ý tưởng mới về chuyển đổi số"]
+)
+def test_asking_to_send_an_idea_opens_the_form(text: str) -> None:
+    from bot.core.ideas_flow import IdeasFlow
+
+    assert IdeasFlow.wants(None, text)  # type: ignore[arg-type]

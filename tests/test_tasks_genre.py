@@ -288,3 +288,16 @@ def test_letter_to_addressees_described_not_named(ctx, tmp_path: Path) -> None:
     assert assignee.unit_id is None and assignee.role == "assigned"
     assert assignee.name == "các đơn vị kinh doanh, sử dụng hóa chất trên địa bàn tỉnh chưa thực hiện báo cáo"
     assert rows[0].due_end == dt.date(2025, 9, 30)
+
+
+def test_a_date_of_history_is_never_a_deadline() -> None:
+    import datetime as dt
+
+    from ingest.tasks import _due
+
+    text = (
+        "Các cơ quan, đơn vị triển khai việc nghiên cứu bài viết nhân kỷ niệm 79 năm Quốc khánh nước "
+        "Cộng hòa xã hội chủ nghĩa Việt Nam (2/9/1945 - 2/9/2024)."
+    )
+    assert _due(text, dt.date(2024, 9, 19)) is None
+    assert _due("Hoàn thành trước ngày 30/9/2024.", dt.date(2024, 9, 19)) is not None

@@ -15,6 +15,7 @@ from bot.core.extractive import (
     expand_abbreviations,
     extract_answer,
     lead_answer,
+    names_asked_unit,
     naming_hits,
     prefer_year,
 )
@@ -250,7 +251,8 @@ class Conversation:
         asked = expand_abbreviations(question)
         lead = lead_answer(asked, hits[:5], catalogue)
         pinned = {lead.passage_id: lead.sentence} if lead else None
-        extractive = extract_answer(asked, hits[:5], pinned=pinned)
+        names_unit = names_asked_unit(question, catalogue)
+        extractive = extract_answer(asked, hits[:5], pinned=pinned, names_unit=names_unit)
         if not extractive.found:
             return Reply(NOT_FOUND, intent="qa", data={"found": False})
         if self.ctx.settings.llm_enabled:

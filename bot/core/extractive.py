@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -265,6 +266,7 @@ def extract_answer(
     min_coverage: float = 0.5,
     keep_ratio: float = 0.7,
     pinned: dict[str, str] | None = None,
+    names_unit: Callable[[str], bool] | None = None,
 ) -> ExtractiveAnswer:
     """Pick answering sentences from the best hits; say plainly when nothing relevant was found.
 
@@ -274,7 +276,9 @@ def extract_answer(
     A sentence that carries the asked kind of fact (a number for "bao nhiêu", a date for "khi
     nào") outranks one that only repeats the question's words, and every part of a two-part
     question keeps its sentence. ``pinned`` maps passage ids to a sentence that must be quoted
-    (the one a "who leads" answer was read from).
+    (the one a "who leads" answer was read from). With ``names_unit`` (a test of whether a text
+    names the unit the question asks about), passages naming it outrank the others, and its
+    sentences that carry the asked kind of fact are quoted.
     """
     terms = content_terms(question)
     pinned = pinned or {}
@@ -288,7 +292,15 @@ def extract_answer(
     if not candidates:
         return ExtractiveAnswer(NOT_FOUND, [], False)
     # The passage that states the fact first; retrieval rank breaks ties.
-    candidates.sort(key=lambda rs: (rs[1].hit.passage.id not in pinned, -round(rs[1].score, 3), rs[0]))
+    preferred = {sc.hit.passage.id for _, sc in candidates if names_unit and names_unit(_context(sc.hit))}
+    candidates.sort(
+        key=lambda rs: (
+            rs[1].hit.passage.id not in pinned,
+            rs[1].hit.passage.id not in preferred,
+            -round(rs[1].score, 3),
+            rs[0],
+        )
+    )
     if not any(_states_fact(question, sc) for _, sc in candidates) and not pinned:
         return ExtractiveAnswer(NOT_FOUND, [], False)
     parts = [content_terms(p) for p in _parts(question)]
@@ -303,7 +315,7 @@ def extract_answer(
             break
         hit, sentences, cover = sc.hit, sc.sentences, sc.cover
         pin = pinned.get(hit.passage.id)
-        if citations and cover[sc.best] < keep_ratio * top_cover and pin is None:
+        if citations and cover[sc.best] < keep_ratio * top_cover and pin is None and hit.passage.id not in preferred:
             continue
         top_cover = max(top_cover, cover[sc.best])
         ranked = sorted(range(len(sentences)), key=lambda i: (-cover[i], i))
@@ -319,6 +331,10 @@ def extract_answer(
                     chosen.add(i)
         if pin is not None:
             chosen |= {i for i, s in enumerate(sentences) if s == pin}
+        if names_unit is not None:  # the asked unit's own sentence that states the fact
+            chosen |= {
+                i for i, s in enumerate(sentences) if cover[i] > 0 and _has_answer_kind(question, s) and names_unit(s)
+            }
         quote = " … ".join(strip_list_marker(sentences[i]) for i in sorted(chosen))
         if not best:
             best = strip_list_marker(sentences[ranked[0]])
@@ -574,3 +590,29 @@ def prefer_year(question: str, hits: list[Hit]) -> list[Hit]:
         return (p.date is not None and str(p.date.year) in years) or any(y in _context(hit) for y in years)
 
     return sorted(hits, key=lambda h: not of_year(h))
+
+
+_COMMUNE_WORD = re.compile(r"\b(?:xã|phường)\b")
+_COMMUNE_FOLDED = re.compile(r"\b(?:moi|cac|tung|cap) (?:xa|phuong)\b")
+
+
+def names_asked_unit(question: str, catalogue: UnitCatalogue) -> Callable[[str], bool] | None:
+    """A test of whether a text names a unit the question names; None when it names none.
+
+    "Mỗi xã phải giới thiệu bao nhiêu ý tưởng?" is about the communes' duty, not about Tỉnh
+    đoàn's in the next sentence that shares every other word. A commune-level word ("xã",
+    "phường"; "moi xa" typed without accents) stands for the group "UBND các xã, phường".
+    """
+    text = canonical(question)
+    wanted = {m.unit_id for m in catalogue.find_mentions(text) if m.unit_id}
+    if _COMMUNE_WORD.search(text.lower()) or _COMMUNE_FOLDED.search(fold(text)):
+        group = catalogue.resolve("UBND các xã, phường")
+        if group is not None:
+            wanted.add(group.unit.id)
+    if not wanted:
+        return None
+
+    def names(candidate: str) -> bool:
+        return any(m.unit_id in wanted for m in catalogue.find_mentions(candidate))
+
+    return names

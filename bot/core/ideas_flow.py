@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import uuid
 from collections.abc import Callable
 from enum import StrEnum
@@ -39,7 +40,7 @@ from troly.ideas import (
     validate_optional,
     validate_title,
 )
-from troly.text import collapse_ws, fold, nfc
+from troly.text import canonical, collapse_ws, fold, nfc
 
 __all__ = ["FORM_NAME", "FormState", "IdeasFlow"]
 
@@ -68,7 +69,14 @@ _SKIP = {"bo qua", "/boqua", "skip", "khong", "-"}
 _YES = {"xac nhan", "/xacnhan", "dong y", "ok", "gui", "co", "yes"}
 _EDIT = {"sua", "/sua", "chinh sua", "sua lai"}
 _CONTINUE = {"tiep tuc", "/tieptuc", "co", "continue", "ok"}
-_START_PHRASES = ("gui y tuong", "nop y tuong", "de xuat y tuong", "gop y tuong", "y tuong moi")
+_START_PHRASES = tuple(
+    canonical(p) for p in ("gửi ý tưởng", "nộp ý tưởng", "đề xuất ý tưởng", "góp ý tưởng", "ý tưởng mới")
+)
+# Folding collides with other words ("ý tưởng mỗi tháng" folds to "y tuong moi"): the folded
+# phrases are used only for a message typed without any diacritics.
+_START_FOLDED = tuple(fold(p) for p in _START_PHRASES)
+# A question about ideas ("Mỗi xã phải giới thiệu bao nhiêu ý tưởng?") is answered, not a form start.
+_IDEA_QUESTION = re.compile(r"\b(bao nhieu|may y tuong|da (gui|gioi thieu|nop) duoc|duoc tinh|chi tieu)\b")
 _EDITABLE = {
     FormState.TITLE: "Tiêu đề",
     FormState.DESCRIPTION: "Mô tả",
@@ -117,7 +125,9 @@ class IdeasFlow:
         if cmd in ("/ytuong", "/y_tuong", "/trangthai", "/trang_thai"):
             return True
         k = _key(text)
-        if any(p in k for p in _START_PHRASES) and len(k) < 80:
+        plain = collapse_ws(canonical(nfc(text or "")).strip().lower())
+        phrases, said = (_START_FOLDED, k) if plain == k else (_START_PHRASES, plain)
+        if any(p in said for p in phrases) and len(k) < 80 and not _IDEA_QUESTION.search(k):
             return True
         return bool(parse_code(text)) and ("trang thai" in k or "tra cuu" in k or k.startswith("yt"))
 
