@@ -16,6 +16,9 @@ Behaviours (attributes of :class:`FakeOpenAI`, reset between tests):
 * ``delay``: seconds to wait before answering (to test client timeouts).
 * ``status``: answer with this HTTP error status (e.g. 500) instead.
 * ``raw_body``: answer HTTP 200 with this non-JSON body (a broken endpoint).
+* ``tool_calls``: a request that offers ``tools`` is answered with these calls (OpenAI format,
+  ``finish_reason "tool_calls"``; build each with :func:`tool_call`); requests without tools are
+  answered as usual. ``tool_requests`` lists the requests that offered tools.
 
 Streaming requests (``"stream": true``) get OpenAI-format SSE chunks ending with ``data: [DONE]``.
 """
@@ -46,6 +49,7 @@ __all__ = [
     "fake_openai",
     "fake_openai_server",
     "serve_fake_openai",
+    "tool_call",
 ]
 
 NOT_FOUND_TEXT = "Không tìm thấy thông tin này trong các văn bản hiện có."
@@ -76,10 +80,11 @@ class FakeOpenAI:
     drop_stream_after: int | None = None  # streamed answers: close the connection after N pieces
     stream_delay: float = 0.0  # streamed answers: seconds between pieces (a model writing slowly)
     answers: dict[str, str] = field(default_factory=_default_answers)
+    tool_calls: list[dict[str, Any]] | None = None
     requests: list[dict[str, Any]] = field(default_factory=list)
 
     def reset(self) -> None:
-        self.mode, self.reply, self.delay = "echo", "", 0.0
+        self.mode, self.reply, self.delay, self.tool_calls = "echo", "", 0.0, None
         self.status, self.raw_body, self.drop_stream_after, self.stream_delay = None, None, None, 0.0
         self.answers = _default_answers()
         self.requests.clear()
@@ -93,6 +98,11 @@ class FakeOpenAI:
 
     def _content(self, role: str) -> str:
         return "\n".join(_text(m.get("content")) for m in self.last_request["messages"] if m.get("role") == role)
+
+    @property
+    def tool_requests(self) -> list[dict[str, Any]]:
+        """The requests that offered tools (``"tools": [...]`` in the body)."""
+        return [r for r in self.requests if r.get("tools")]
 
     @property
     def last_system(self) -> str:
@@ -154,16 +164,32 @@ def _guarded(system: str, user: str) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 
-def _completion(body: dict[str, Any], text: str, n: int) -> dict[str, Any]:
+def tool_call(name: str, arguments: dict[str, Any] | str, call_id: str = "call_1") -> dict[str, Any]:
+    """One OpenAI tool call; ``arguments`` as a dict (dumped to JSON) or a raw string (maybe broken)."""
+    args = arguments if isinstance(arguments, str) else json.dumps(arguments, ensure_ascii=False)
+    return {"id": call_id, "type": "function", "function": {"name": name, "arguments": args}}
+
+
+def _completion(
+    body: dict[str, Any], text: str, n: int, tool_calls: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     prompt_tokens = sum(len(_text(m.get("content")).split()) for m in body.get("messages", []))
     completion_tokens = len(text.split())
+    message: dict[str, Any] = {"role": "assistant", "content": text}
+    if tool_calls:
+        message = {"role": "assistant", "content": None, "tool_calls": tool_calls}
     return {
         "id": f"chatcmpl-fake-{n}",
         "object": "chat.completion",
         "created": int(time.time()),
         "model": body.get("model", "fake"),
         "choices": [
-            {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop", "logprobs": None}
+            {
+                "index": 0,
+                "message": message,
+                "finish_reason": "tool_calls" if tool_calls else "stop",
+                "logprobs": None,
+            }
         ],
         "usage": {
             "prompt_tokens": prompt_tokens,
@@ -219,6 +245,8 @@ def build_app(fake: FakeOpenAI) -> FastAPI:
             )
         if fake.raw_body is not None:
             return PlainTextResponse(fake.raw_body, status_code=200)
+        if fake.tool_calls is not None and body.get("tools") and not body.get("stream"):
+            return JSONResponse(_completion(body, "", n, fake.tool_calls))
         text = fake.decide(body)
         if body.get("stream"):
             return StreamingResponse(

@@ -29,6 +29,7 @@ from troly.dates import due_label, period_label
 from troly.errors import UserInputError
 from troly.metrics import LLM_CALLS, LLM_SECONDS
 from troly.outline import strip_list_marker
+from troly.queries import AssignmentQuery, DocumentQuery, IdeaQuery, Query
 
 if TYPE_CHECKING:
     from bot.core.followup_flow import FollowupFlow
@@ -140,7 +141,7 @@ class Conversation:
         state = self.store.load_state(user_key=msg.user_key)
         followup = self.followup()
         if not text.startswith("/") and state.form not in ("idea", "baocao") and not followup.wants(text):
-            facts = self._facts(text, state.params)
+            facts = self._facts(text, state.params, user_key=msg.user_key)
             if facts is not None:
                 self._save_state(msg, last_intent="facts", params={"question": text, "facts": facts.data.get("facts")})
                 return facts
@@ -216,11 +217,19 @@ class Conversation:
 
     # ---- intents ------------------------------------------------------------------------------
 
-    def _facts(self, text: str, previous: dict[str, Any]) -> Reply | None:
-        """A question about troly's own tables (documents, assignments, ideas), answered from rows."""
+    def _facts(self, text: str, previous: dict[str, Any], *, user_key: str | None = None) -> Reply | None:
+        """A question about troly's own tables (documents, assignments, ideas), answered from rows.
+
+        With an LLM configured, the model's tool call over the typed queries is tried first; a
+        refused or failed call (or none) leaves the question to the rules, exactly as without an LLM.
+        """
         from bot.core.facts import FactAnswerer
         from bot.core.understand import understand
 
+        if self.ctx.settings.llm_enabled:
+            by_tools = self._tool_facts(text, previous, user_key=user_key)
+            if by_tools is not None:
+                return by_tools
         understood = understand(
             text,
             today=self.today(),
@@ -231,6 +240,69 @@ class Conversation:
         if understood is None:
             return None
         return FactAnswerer(self.ctx).answer(understood, today=self.today())
+
+    def _tool_facts(self, text: str, previous: dict[str, Any], *, user_key: str | None) -> Reply | None:
+        """The LLM's tool call, validated (pydantic, then policy), run and composed like the rule path's.
+
+        None (the rule path answers) when the model calls no tool, a call is refused, the LLM fails,
+        or the rows do not answer; each outcome is counted in ``troly_llm_calls{outcome="tool_…"}``.
+        """
+        from bot.core.facts import FactAnswerer
+        from bot.core.llm import LLMAnswerer, LLMUnavailable, ToolRefused
+        from bot.core.understand import Understood
+
+        today = self.today()
+        prev_query = (previous.get("facts") or {}).get("query") if isinstance(previous.get("facts"), dict) else None
+        try:
+            if self._llm is None:
+                self._llm = LLMAnswerer(self.ctx.settings)
+            calls = self._llm.tool_calls(text, today=today, previous=prev_query)
+            if not calls:
+                LLM_CALLS.labels("tool_none").inc()
+                return None
+            if len(calls) > 1:
+                logger.info("LLM made %d tool calls; only the first is run", len(calls))
+            query = self._tool_policy(calls[0].query(), user_key=user_key)
+        except LLMUnavailable as e:
+            logger.warning("LLM tool call unavailable, the rules answer: %s", e)
+            LLM_CALLS.labels("tool_fallback").inc()
+            return None
+        except ToolRefused as e:
+            logger.warning("LLM tool call refused, the rules answer: %s", e)
+            LLM_CALLS.labels("tool_refused").inc()
+            return None
+        doc_filter = query.filter if isinstance(query, DocumentQuery) else getattr(query, "documents", None)
+        doc_ids = None
+        if doc_filter is not None and (doc_filter.doc_ids or doc_filter.number):
+            doc_ids = [d.id for d in self.ctx.fact_finder().documents(doc_filter)] or None
+        reply = FactAnswerer(self.ctx).answer(Understood(query, text, doc_ids), today=today)
+        if reply is None:
+            LLM_CALLS.labels("tool_none").inc()
+            return None
+        LLM_CALLS.labels("tool_ok").inc()
+        reply.data.setdefault("facts", {})["via"] = "tools"
+        return reply
+
+    def _tool_policy(self, query: Query, *, user_key: str | None) -> Query:
+        """What a model's query may not ask whatever its fields: overdue is as of today (the clock,
+        never the model), and an idea's status only for the asker's own unit."""
+        from bot.core.llm import ToolRefused
+
+        if isinstance(query, AssignmentQuery) and (query.overdue or query.ask == "overdue"):
+            query.as_of = self.today()
+        if isinstance(query, IdeaQuery) and query.ask == "status":
+            profile = self.store.profile(user_key=user_key) if user_key else None
+            if profile is None or profile.unit_id is None:
+                raise ToolRefused("an idea's status is shown only to a user bound to its unit")
+            own = self.ctx.catalogue().get(profile.unit_id)
+            if own is None:
+                raise ToolRefused("the user's unit is not in the catalogue")
+            if query.unit:
+                match = self.ctx.catalogue().resolve(query.unit)
+                if match is None or match.unit.id != own.id:
+                    raise ToolRefused("an idea status query about another unit")
+            query.unit = own.name
+        return query
 
     def _qa(self, question: str, on_delta: Callable[[str], None] | None = None) -> Reply:
         question = question.strip()

@@ -18,17 +18,20 @@ langchain is imported lazily so ``import bot.core.llm`` works without the ``llm`
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import logging
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from pydantic import SecretStr
+from pydantic import SecretStr, ValidationError
 
 from prompts import load_prompt
 from troly.dates import date_label
 from troly.errors import TrolyError
+from troly.queries import AssignmentQuery, DocumentQuery, IdeaQuery, Query
 
 if TYPE_CHECKING:  # pragma: no cover
     from troly.config import Settings
@@ -36,9 +39,12 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "NOT_FOUND_TEXT",
+    "TOOL_QUERIES",
     "LLMAnswer",
     "LLMAnswerer",
     "LLMUnavailable",
+    "ToolCall",
+    "ToolRefused",
     "build_answer_messages",
     "neutralise",
     "parse_answer",
@@ -64,6 +70,36 @@ class LLMUnavailable(TrolyError):
     """The LLM could not produce an answer (not configured, timeout, connection or bad response)."""
 
     user_message = "Mô hình ngôn ngữ tạm thời không phản hồi, hệ thống sẽ trả lời theo trích dẫn văn bản."
+
+
+class ToolRefused(TrolyError):
+    """A tool call the model made does not validate (unknown tool or field, markup, policy)."""
+
+
+#: The tools the model may call: the same typed queries the rule path builds (troly.queries).
+TOOL_QUERIES: dict[str, type[DocumentQuery] | type[AssignmentQuery] | type[IdeaQuery]] = {
+    "DocumentQuery": DocumentQuery,
+    "AssignmentQuery": AssignmentQuery,
+    "IdeaQuery": IdeaQuery,
+}
+
+
+@dataclass(slots=True)
+class ToolCall:
+    """One tool call as the model sent it: the tool's name and its (untrusted) arguments."""
+
+    name: str
+    args: dict[str, Any]
+
+    def query(self) -> Query:
+        """The arguments validated by the tool's pydantic class; :class:`ToolRefused` otherwise."""
+        cls = TOOL_QUERIES.get(self.name)
+        if cls is None:
+            raise ToolRefused(f"unknown tool {self.name!r}")
+        try:
+            return cls.model_validate(self.args)
+        except ValidationError as e:
+            raise ToolRefused(f"{self.name} arguments refused: {e.error_count()} error(s)") from e
 
 
 @dataclass(slots=True)
@@ -248,6 +284,33 @@ class LLMAnswerer:
                     yield delta
         except Exception as e:
             self._fail("stream", e)
+
+    def tool_calls(self, question: str, *, today: dt.date, previous: dict[str, Any] | None = None) -> list[ToolCall]:
+        """One model call with the query tools bound: the tool calls the model made (maybe none).
+
+        ``previous``: the last answered query (JSON), so a follow-up can reuse its fields. A call
+        whose arguments are not JSON raises :class:`ToolRefused`; any failure of the call itself
+        :class:`LLMUnavailable`. The arguments are NOT validated here: see :meth:`ToolCall.query`.
+        """
+        system = load_prompt("tools_system").replace("{today}", today.isoformat())
+        user = neutralise(question).strip()
+        if previous:
+            user += "\n\n(Câu hỏi trước đã tra: " + json.dumps(previous, ensure_ascii=False) + ")"
+        messages = [self._system_cls(content=system), self._human_cls(content=user)]
+        try:
+            chat = self._chat.bind_tools(list(TOOL_QUERIES.values()))
+            result = chat.invoke(messages)
+        except Exception as e:
+            self._fail("tool call", e)
+        if getattr(result, "invalid_tool_calls", None):
+            raise ToolRefused("the model's tool arguments are not valid JSON")
+        calls = []
+        for call in getattr(result, "tool_calls", None) or []:
+            args = call.get("args")
+            if not isinstance(args, dict):
+                raise ToolRefused("tool arguments must be an object")
+            calls.append(ToolCall(name=str(call.get("name") or ""), args=args))
+        return calls
 
     # -- internals --------------------------------------------------------------------------
 
