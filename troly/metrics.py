@@ -71,7 +71,8 @@ INGEST_FAILURES = Counter(
 LLM_CALLS = Counter(
     "troly_llm_calls",
     "Generative answers attempted, by outcome: ok, not_cited (the model cited nothing), fallback "
-    "(the LLM failed or timed out; the extractive answer was given).",
+    "(the LLM failed or timed out; the extractive answer was given); tool calls over the typed queries: "
+    "tool_ok, tool_none (no call, or rows that do not answer), tool_refused, tool_fallback (the rules answered).",
     ["outcome"],
 )
 LLM_SECONDS = Histogram(
