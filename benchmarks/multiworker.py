@@ -27,6 +27,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import httpx
+
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
@@ -156,7 +158,11 @@ def main() -> None:
             for count in args.workers:
                 tg.reset()
                 zl.reset()
-                with Workers(env, count=count, logs=root / f"logs-{count}") as workers:
+                # one metrics folder per run: /metrics then sums every worker (prometheus_client multiprocess)
+                prom = root / f"prometheus-{count}"
+                prom.mkdir()
+                run_env = {**env, "PROMETHEUS_MULTIPROC_DIR": str(prom)}
+                with Workers(run_env, count=count, logs=root / f"logs-{count}") as workers:
                     print(f"{count} worker(s) up in {workers.started_in:.1f} s; warming up", flush=True)
 
                     async def go(workers: Workers = workers, count: int = count) -> tuple:  # type: ignore[type-arg]
@@ -170,7 +176,7 @@ def main() -> None:
                             )
                             tg.reset()
                             zl.reset()
-                            return await run_users(
+                            result = await run_users(
                                 workers,
                                 tg,
                                 zl,
@@ -179,6 +185,13 @@ def main() -> None:
                                 timeout=args.timeout,
                                 tag=str(count),
                             )
+                            async with httpx.AsyncClient() as http:
+                                scrape = (await http.get(workers.urls[0] + "/metrics")).text
+                            print(f"/metrics after the run ({count} worker(s), summed):")
+                            for line in scrape.splitlines():
+                                if line.startswith(("troly_requests_total", "troly_request_seconds_count")):
+                                    print("  " + line)
+                            return result
 
                     latencies, lost, duplicated, wall, pids = asyncio.run(go())
                 rows.append((count, len(latencies), wall, latencies, lost, duplicated, len(pids)))
