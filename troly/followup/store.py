@@ -94,6 +94,27 @@ def _not_found(code: str) -> FollowupInputError:
     )
 
 
+def _line_to_change(
+    session: Session,
+    code: str,
+    unit_id: str | None,
+    expected_version: int | None,
+    *,
+    unit_name: str | None = None,
+    groups: Collection[str] = (),
+    now: dt.datetime | None = None,
+) -> tuple[AssignmentRow, AssignmentUnitRow]:
+    """The assignment and the unit's line a change applies to, after the checks every change makes:
+    the code exists, the line is open, and nobody changed it since ``expected_version``."""
+    a = find_assignment(session=session, code=code)
+    if a is None:
+        raise _not_found(code)
+    u = _unit_row(a, unit_id, unit_name=unit_name, groups=groups, now=now)
+    _check_open(a, u)
+    _check_version(a, u, expected_version)
+    return a, u
+
+
 def _unit_row(
     a: AssignmentRow,
     unit_id: str | None,
@@ -254,12 +275,9 @@ def report_status(
             f"bad status {status!r}",
             user_message="Tình trạng không hợp lệ. Chọn một trong: " + ", ".join(REPORTABLE) + ".",
         )
-    a = find_assignment(session=session, code=code)
-    if a is None:
-        raise _not_found(code)
-    u = _unit_row(a, unit_id, unit_name=unit_name, groups=groups, now=now.astimezone(tz))
-    _check_open(a, u)
-    _check_version(a, u, expected_version)
+    a, u = _line_to_change(
+        session, code, unit_id, expected_version, unit_name=unit_name, groups=groups, now=now.astimezone(tz)
+    )
     note = collapse_ws(note or "") or None
     if new == FAILED and not note:
         raise FollowupInputError(
@@ -316,12 +334,7 @@ def confirm(
     expected_version: int | None = None,
 ) -> AssigneeView:
     """An admin confirms a reported completion."""
-    a = find_assignment(session=session, code=code)
-    if a is None:
-        raise _not_found(code)
-    u = _unit_row(a, unit_id)
-    _check_open(a, u)
-    _check_version(a, u, expected_version)
+    a, u = _line_to_change(session, code, unit_id, expected_version)
     if u.status != DONE:
         raise FollowupInputError(
             f"{a.code} not done",
@@ -348,12 +361,7 @@ def reopen(
     expected_version: int | None = None,
 ) -> AssigneeView:
     """An admin reopens a reported completion (or failure): back to "đang thực hiện"."""
-    a = find_assignment(session=session, code=code)
-    if a is None:
-        raise _not_found(code)
-    u = _unit_row(a, unit_id)
-    _check_open(a, u)
-    _check_version(a, u, expected_version)
+    a, u = _line_to_change(session, code, unit_id, expected_version)
     if u.status not in (DONE, FAILED):
         raise FollowupInputError(
             f"{a.code} not closed by its unit",
