@@ -79,6 +79,9 @@ Status = Literal["added", "updated", "unchanged", "merged", "failed", "removed"]
 _SHINGLE = 5
 _SAME_TEXT = 0.7  # Jaccard of the shingle sets: the same text in another format
 _SAME_NUMBER_DATE_TEXT = 0.5  # containment, for files that also agree on number and date
+# DocumentFileRow.reason of a file an admin replaced with a corrected version: history, not a
+# current file (never promoted, never dropped by --sync).
+EARLIER_VERSION = "earlier-version"
 
 
 class VectorStore(Protocol):
@@ -303,6 +306,126 @@ class Ingestor:
         stats.total_seconds = time.perf_counter() - started
         return stats
 
+    def replace(self, path: Path, ref: str) -> FileResult:
+        """Make ``path`` the new version of the indexed document ``ref`` (id, number or file name).
+
+        A corrected notice often arrives under another file name; ingesting it would then file it
+        as another file of the same document (same number and date) and keep the old text. The
+        admin says which document it corrects: its passages and tasks are rebuilt from the new
+        file under the same document id, tracked assignments keep their codes and statuses
+        (matched as on any re-ingest), and the old file stays listed as an earlier version (its
+        bytes are kept in TROLY_HOME/files). A file whose number contradicts the document's is
+        refused, so a slip of the finger cannot overwrite another notice.
+        """
+        t0 = time.perf_counter()
+        stats = RunStats()
+        with self._lock():
+            try:
+                result = self._replace_one(path, ref, stats, t0)
+            except TrolyError as e:
+                logger.warning("replacing %s with %s failed: %s", ref, path, e)
+                INGEST_FAILURES.labels(type(e).__name__).inc()
+                result = FileResult(
+                    str(path), "failed", reason=str(e), user_reason=e.user_message, seconds=time.perf_counter() - t0
+                )
+            self._on_passages_changed()
+        INGEST_FILES.labels(result.status).inc()
+        return result
+
+    def _replace_one(self, path: Path, ref: str, stats: RunStats, t0: float) -> FileResult:
+        if not path.exists() or not path.is_file():
+            raise IngestError(f"{path}: no such file", user_message="Không tìm thấy tệp.")
+        source_path = str(path.resolve())
+        sha = file_sha256(path)
+        size = path.stat().st_size
+        with self.db.session() as session:
+            found = find_document(session=session, ref=ref) or [
+                d for d in list_documents(session=session) if d.number and match_key(d.number) == match_key(ref)
+            ]
+            if len(found) != 1:
+                raise IngestError(
+                    f"replace: {len(found)} documents match {ref!r}",
+                    user_message=(
+                        f"Không tìm thấy văn bản “{ref}” để thay thế."
+                        if not found
+                        else f"Có {len(found)} văn bản khớp “{ref}”; hãy dùng mã văn bản (xem /tailieu)."
+                    ),
+                )
+            doc = found[0]
+            doc_id, old_number = doc.id, doc.number
+            if doc.source_path == source_path and doc.file_sha256 == sha:
+                return FileResult(str(path), "unchanged", doc_id, len(doc.passages), seconds=time.perf_counter() - t0)
+            owner = get_document_by_path(session=session, source_path=source_path)
+            if owner is not None and owner.id != doc_id:
+                raise IngestError(
+                    f"replace: {path} is the file of another document ({owner.id})",
+                    user_message=f"Tệp này đang là tệp của văn bản khác ({owner.id}).",
+                )
+            old_ids = [p.id for p in doc.passages]
+        prepared = self._prepare(path)
+        new_number = prepared.meta.number
+        if new_number and old_number and match_key(new_number) != match_key(old_number):
+            raise IngestError(
+                f"replace: {path} is numbered {new_number}, not {old_number}",
+                user_message=(
+                    f"Tệp có số hiệu {new_number}, khác số hiệu {old_number} của văn bản cần thay thế: không thay thế."
+                ),
+            )
+        stored = self._keep_copy(path, sha)
+        new_ids = [f"{doc_id}#{sha[:10]}#{i:04d}" for i in range(len(prepared.chunks))]
+        e0 = time.perf_counter()
+        self._embed_and_upsert(doc_id, sha, prepared.meta, prepared.chunks, new_ids)
+        stats.embed_seconds += time.perf_counter() - e0
+        with self.db.transaction() as session:
+            forget_file(session=session, source_path=source_path)  # it may have been filed as a twin
+            row = session.get(DocumentRow, doc_id)
+            if row is None:  # removed meanwhile: nothing to replace (the lock makes this rare)
+                raise IngestError(f"replace: {doc_id} vanished", user_message="Văn bản cần thay thế không còn.")
+            if row.source_path != source_path:
+                forget_file(session=session, source_path=row.source_path)
+                session.add(
+                    DocumentFileRow(
+                        doc_id=doc_id,
+                        source_path=row.source_path,
+                        file_name=row.file_name,
+                        file_sha256=row.file_sha256,
+                        file_size=row.file_size,
+                        stored_path=row.stored_path,
+                        source_format=row.source_format,
+                        ocr=row.ocr,
+                        reason=EARLIER_VERSION,
+                    )
+                )
+                session.flush()
+            row.source_path = source_path
+            self._fill_row(row, path, sha, size, stored, prepared, self.index_key())
+            replace_passages(
+                session=session,
+                doc_id=doc_id,
+                passages=[
+                    PassageRow(
+                        id=pid, doc_id=doc_id, ordinal=i, text=c.text, heading_path=c.heading_path, section=c.section
+                    )
+                    for i, (pid, c) in enumerate(zip(new_ids, prepared.chunks, strict=False))
+                ],
+            )
+            replace_tasks(session=session, doc_id=doc_id, tasks=prepared.tasks, passage_ids=new_ids)
+            reconcile_assignments(session=session, doc_id=doc_id, now=self._now())
+            row.tasks_key = TASKS_VERSION
+        stale = sorted(set(old_ids) - set(new_ids))
+        if stale:
+            self.dense.delete(stale)
+        return FileResult(
+            str(path),
+            "updated",
+            doc_id,
+            len(new_ids),
+            tasks=len(prepared.tasks),
+            reason=f"new version of {doc_id}",
+            user_reason=f"đã thay thế nội dung văn bản {doc_id}; bản cũ được lưu lại.",
+            seconds=time.perf_counter() - t0,
+        )
+
     def remove(self, ref: str) -> list[str]:
         """Remove documents by id, number, file name or path; returns what was removed.
 
@@ -317,9 +440,10 @@ class Ingestor:
                     session.delete(other)
                 for doc in find_document(session=session, ref=ref):
                     by_file = ref in (doc.file_name, doc.source_path) and ref not in (doc.id, doc.number)
-                    if by_file and doc.files:
+                    current = [f for f in doc.files if f.reason != EARLIER_VERSION]
+                    if by_file and current:
                         removed.append(doc.file_name)
-                        promote_file(session=session, doc=doc, other=doc.files[0])
+                        promote_file(session=session, doc=doc, other=current[0])
                         continue
                     removed.append(doc.id)
                     passage_ids += [p.id for p in doc.passages]
@@ -664,13 +788,16 @@ class Ingestor:
         with self.db.transaction() as session:
             for doc in list_documents(session=session):
                 for other in list(doc.files):
+                    if other.reason == EARLIER_VERSION:
+                        continue  # history: its bytes are in TROLY_HOME/files
                     if not Path(other.source_path).exists():
                         results.append(FileResult(other.source_path, "removed", doc.id, reason="source file is gone"))
                         doc.files.remove(other)
                         session.delete(other)
-                if not Path(doc.source_path).exists() and doc.files:
+                current = [f for f in doc.files if f.reason != EARLIER_VERSION]
+                if not Path(doc.source_path).exists() and current:
                     results.append(FileResult(doc.source_path, "removed", doc.id, reason="source file is gone"))
-                    promote_file(session=session, doc=doc, other=doc.files[0])
+                    promote_file(session=session, doc=doc, other=current[0])
         with self.db.session() as session:
             gone = [d for d in list_documents(session=session) if not Path(d.source_path).exists()]
             targets = [(d.id, d.source_path, [p.id for p in d.passages]) for d in gone]

@@ -143,3 +143,37 @@ def test_admin_upload_is_ingested_and_answerable(tmp_path: Path, ctx) -> None:
     assert reply.citations and "tiêm chủng" in reply.citations[0].quote
     stranger = IncomingMessage(channel="zalo", user_id="x", attachments=(Attachment("thong-bao-moi.docx", path),))
     assert admin.handle(stranger).intent == "denied"
+
+
+def test_admin_replaces_a_notice_with_its_corrected_file_from_chat(tmp_path: Path, ctx) -> None:
+    """A corrected notice sent under another file name is filed beside the old one and the reply
+    says how to make it the document's text; sent again with the caption "/thaythe <số>", it
+    replaces the text (the corrected deadline answers) and the old file is kept."""
+    from tests.docfactory import make_docx
+
+    admin = Assistant(
+        ctx.__class__(ctx.settings.model_copy(update={"admins": "zalo:boss"}), embedder=ctx.embedder()),
+        clock=_clock(dt.date(2026, 11, 20)),
+    )
+    left = ["ỦY BAN NHÂN DÂN", "TỈNH GIA LAI", "Số: 88/TB-UBND"]
+    head = ["THÔNG BÁO", "Kết luận về kho dữ liệu y tế"]
+    task = "1. Giao Sở Y tế hoàn thành kho dữ liệu tiêm chủng điện tử trước ngày {}."
+    first, fixed = tmp_path / "tb-88.docx", tmp_path / "tb-88-dinh-chinh.docx"
+    make_docx(first, header_left=left, paragraphs=[*head, task.format("15/12/2026")], table=None)
+    make_docx(fixed, header_left=left, paragraphs=[*head, task.format("25/12/2026")], table=None)
+    send = lambda path, caption="": admin.handle(  # noqa: E731
+        IncomingMessage(channel="zalo", user_id="boss", text=caption, attachments=(Attachment(path.name, path),))
+    )
+    assert "đã thêm" in send(first).text
+    merged = send(fixed).text
+    assert (
+        "/thaythe" in merged and "25/12/2026" not in ask(admin, "/hanchot tháng 12", user="boss", channel="zalo").text
+    )
+    replaced = send(fixed, "/thaythe 88/tb-ubnd")
+    assert "đã thay thế" in replaced.text and "tiến độ giữ nguyên" in replaced.text
+    deadlines = ask(admin, "/hanchot tháng 12", user="boss", channel="zalo").text
+    assert "25/12/2026" in deadlines and "15/12/2026" not in deadlines
+    assert "Không tìm thấy văn bản" in send(fixed, "thay thế 999/TB-UBND").text
+    help_text = ask(admin, "/thaythe", user="boss", channel="zalo").text
+    assert "chú thích" in help_text
+    assert ask(admin, "/thaythe", user="x", channel="zalo").intent == "denied"

@@ -525,3 +525,84 @@ def test_members_of_an_assigned_group_report_on_their_own_lines(ctx: Context, cl
     assert row.leads == ["UBND các xã, phường"] and row.category == "đang thực hiện trong hạn"
     assert row.note == "1 đơn vị thành viên đã báo cáo: 1 hoàn thành"
     assert svc.report(unit="UBND xã Tây Sơn").counts["hoàn thành đúng hạn"] == 1
+
+
+def test_corrected_notice_under_another_file_name_replaces_and_keeps_statuses(
+    tmp_path: Path, embedder, clock: Clock
+) -> None:  # type: ignore[no-untyped-def]
+    """A corrected notice usually arrives as a new file ("…-dinh-chinh.txt"). Ingested plainly it is
+    filed as another file of the same document and its text is not read; ``--replaces`` makes it
+    the document's text: same id and codes, statuses kept, the correction in the tasks, the old
+    file listed as an earlier version and kept by ``--sync`` even after its source is deleted. A
+    file numbered otherwise is refused with a Vietnamese reason, and nothing changes."""
+    from tests.conftest import CORPUS
+    from troly.cli import app
+    from troly.models import DocumentFileRow
+
+    src = next(CORPUS.glob("2024-09-19_*"))
+    old = tmp_path / "docs" / src.name
+    old.parent.mkdir()
+    header = "ỦY BAN NHÂN DÂN\nTỈNH GIA LAI\nSố: 174/TB-UBND\nTHÔNG BÁO\n"
+    content = header + src.read_text(encoding="utf-8")
+    old.write_text(content, encoding="utf-8")
+    home = tmp_path / "home"
+    ctx = Context(Settings(home=home), embedder=embedder, clock=clock)
+    (first,) = ctx.ingestor().ingest([old]).results
+    doc_id = first.doc_id
+    svc = ctx.followup_service()
+    with ctx.db.session() as session:
+        from troly.followup.models import AssignmentUnitRow
+
+        lines = [(u.assignment.code, u.unit_id, u.assignment.text) for u in session.query(AssignmentUnitRow).all()]
+    clock.set(2024, 10, 1)
+    for code, unit_id, _ in lines:
+        if unit_id:
+            svc.report_status(code, "đang thực hiện", unit=UnitRef(unit_id, unit_id), by="t", channel="web", admin=True)
+    before = {(c, u): v.status for c, u, _ in lines for v in svc.get(c) if v.unit_id == u}
+    assert before and set(before.values()) == {IN_PROGRESS}
+
+    word = next(
+        w
+        for _, _, text in lines
+        for w in text.split()
+        if len(w) > 6 and content.count(w) == 1 and sum(w in t for _, _, t in lines) == 1
+    )
+    fixed = tmp_path / "upload" / "thong-bao-174-dinh-chinh.txt"
+    fixed.parent.mkdir()
+    fixed.write_text(content.replace(word, word + " (sửa)"), encoding="utf-8")
+
+    plain = ctx.ingestor().ingest([fixed]).results[0]
+    assert plain.status == "merged" and plain.doc_id == doc_id  # filed beside it, text not read
+    assert not any("(sửa)" in v.text for c, _, _ in lines for v in svc.get(c))
+
+    run = CliRunner().invoke(
+        app, ["ingest", str(fixed), "--replaces", "174/TB-UBND", "--json"], env={"TROLY_HOME": str(home)}
+    )
+    assert run.exit_code == 0, run.output
+    (result,) = json.loads(run.output)["results"]
+    assert result["status"] == "updated" and result["doc_id"] == doc_id
+    after = {(c, u): v.status for c, u, _ in lines for v in svc.get(c) if v.unit_id == u}
+    assert after == before
+    assert any("(sửa)" in v.text for c, _, _ in lines for v in svc.get(c))
+    with ctx.db.session() as session:
+        doc = session.get(DocumentRow, doc_id)
+        assert doc is not None and doc.file_name == fixed.name
+        files = {(f.file_name, f.reason) for f in session.query(DocumentFileRow).all()}
+    assert files == {(old.name, "earlier-version")}
+    assert ctx.ingestor().replace(fixed, doc_id).status == "unchanged"
+
+    # the old source deleted: --sync keeps the earlier version (its bytes are in TROLY_HOME/files)
+    old.unlink()
+    ctx.ingestor().ingest([fixed], sync=True)
+    with ctx.db.session() as session:
+        assert {(f.file_name, f.reason) for f in session.query(DocumentFileRow).all()} == files
+        assert session.get(DocumentRow, doc_id) is not None
+
+    # another notice's file is refused and changes nothing
+    other = tmp_path / "upload" / "khac.txt"
+    other.write_text(content.replace("174/TB-UBND", "999/TB-UBND"), encoding="utf-8")
+    refused = ctx.ingestor().replace(other, doc_id)
+    assert refused.status == "failed" and "999/TB-UBND" in (refused.user_reason or "")
+    assert {(c, u): v.status for c, u, _ in lines for v in svc.get(c) if v.unit_id == u} == before
+    missing = ctx.ingestor().replace(fixed, "khong-co-van-ban-nay")
+    assert missing.status == "failed" and "Không tìm thấy văn bản" in (missing.user_reason or "")

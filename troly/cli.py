@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     import datetime as dt
 
     from bot.core.assistant import Assistant
+    from ingest.pipeline import Ingestor, RunStats
     from retrieval.directives import TaskListing
     from retrieval.search import Mode, SearchFilters
 
@@ -60,35 +61,56 @@ def _fail(exc: TrolyError) -> None:
     raise typer.Exit(2)
 
 
+def _ingest_with_progress(ingestor: Ingestor, paths: list[Path], *, sync: bool, quiet: bool) -> RunStats:
+    """Run an ingest with a progress bar on stderr (none when printing JSON or not on a terminal)."""
+    from ingest.pipeline import collect_files
+
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=quiet or not err_console.is_terminal,
+    ) as progress:
+        task = progress.add_task("Đang lập chỉ mục", total=len(collect_files(paths)))
+        return ingestor.ingest(
+            paths,
+            sync=sync,
+            on_file=lambda p: progress.update(task, description=f"Đang xử lý {p.name}"),
+            on_result=lambda r: progress.advance(task) if r.status != "removed" else None,
+        )
+
+
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to index.")],
     sync: Annotated[bool, typer.Option("--sync", help="Remove documents whose files are gone.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print results as JSON.")] = False,
+    replaces: Annotated[
+        str | None,
+        typer.Option(
+            "--replaces",
+            help="The one FILE is a corrected version of this indexed document (id, number or file name): "
+            "its text and tasks replace the old ones, tracked assignments keep their codes and statuses, "
+            "the old file stays listed as an earlier version.",
+        ),
+    ] = None,
 ) -> None:
     """Index documents (PDF, DOCX, DOC, TXT, MD, HTML, images). Unchanged files are skipped."""
-    from ingest.pipeline import collect_files
+    from ingest.pipeline import RunStats
 
     ctx = root.open_context()
     try:
         ingestor = ctx.ingestor()
-        total = len(collect_files(paths))
-        with Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err_console,
-            transient=True,
-            disable=as_json or not err_console.is_terminal,
-        ) as progress:
-            task = progress.add_task("Đang lập chỉ mục", total=total)
-            stats = ingestor.ingest(
-                paths,
-                sync=sync,
-                on_file=lambda p: progress.update(task, description=f"Đang xử lý {p.name}"),
-                on_result=lambda r: progress.advance(task) if r.status != "removed" else None,
-            )
+        if replaces is not None:
+            if len(paths) != 1 or paths[0].is_dir():
+                err_console.print("[red]--replaces nhận đúng một tệp.[/red]")
+                raise typer.Exit(2)
+            stats = RunStats(results=[ingestor.replace(paths[0], replaces)])
+        else:
+            stats = _ingest_with_progress(ingestor, paths, sync=sync, quiet=as_json)
     except TrolyError as e:
         _fail(e)
         return

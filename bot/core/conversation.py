@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import time
+import unicodedata
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -58,7 +60,8 @@ Các lệnh:
 /ytuong — gửi ý tưởng đổi mới sáng tạo; /chitieu [tháng] — tiến độ chỉ tiêu ý tưởng
 /baocao — báo cáo tiến độ nhiệm vụ của đơn vị (hoặc gõ: “NV-2026-000123 đã hoàn thành, …”)
 /tiendo [đơn vị] — tình hình thực hiện nhiệm vụ theo tình trạng; /theodoi, /huytheodoi — nhận hoặc ngừng tin nhắc hạn
-/tailieu, /reindex — dành cho quản trị viên; quản trị viên có thể gửi tệp PDF/DOCX để thêm văn bản."""
+/tailieu, /reindex — dành cho quản trị viên; quản trị viên có thể gửi tệp PDF/DOCX để thêm văn bản,
+hoặc gửi bản đã sửa kèm chú thích /thaythe <số văn bản> để thay thế mà giữ nguyên tiến độ."""
 
 _MAX_LISTED = 12
 
@@ -183,6 +186,7 @@ class Conversation:
             "bind_unit": lambda: self._bind_unit(msg, intent.text),
             "admin_reindex": lambda: self._reindex(msg),
             "admin_docs": lambda: self._docs(msg),
+            "admin_replace": lambda: self._replace_help(msg),
             "ideas": lambda: self._ideas_unavailable(),
             "quota": lambda: self._quota(msg, intent.text),
             "unknown_command": lambda: Reply("Lệnh không hợp lệ. Gõ /help để xem các lệnh.", intent="help"),
@@ -499,21 +503,46 @@ class Conversation:
         ]
         return Reply(f"Có {len(docs)} văn bản:\n" + "\n".join(lines), intent="admin")
 
+    def _replace_help(self, msg: IncomingMessage) -> Reply:
+        if not self.is_admin(msg):
+            return self._refuse_non_admin(msg, "/thaythe")
+        return Reply(
+            "Để thay thế một văn bản bằng bản đã sửa: gửi tệp mới kèm chú thích “/thaythe <số hoặc mã văn bản>”, "
+            "ví dụ /thaythe 174/TB-UBND. Mã nhiệm vụ và tiến độ đã báo cáo được giữ nguyên; bản cũ được lưu lại.",
+            intent="admin",
+        )
+
     def _upload(self, msg: IncomingMessage) -> Reply:
         if not self.is_admin(msg):
             return self._refuse_non_admin(msg, "upload")
-        stats = self.ctx.ingestor().ingest([a.path for a in msg.attachments])
+        target = _replaced_document(msg.text or "")
+        if target is not None:
+            if len(msg.attachments) != 1:
+                return Reply(
+                    "Để thay thế một văn bản, hãy gửi đúng một tệp kèm chú thích /thaythe <số hoặc mã văn bản>.",
+                    intent="admin",
+                )
+            results = [self.ctx.ingestor().replace(msg.attachments[0].path, target)]
+        else:
+            results = self.ctx.ingestor().ingest([a.path for a in msg.attachments]).results
         lines = []
-        for att, r in zip(msg.attachments, stats.results, strict=False):
+        for att, r in zip(msg.attachments, results, strict=False):
             if r.status == "failed":
                 lines.append(f"❌ {att.file_name}: {r.user_reason or 'không xử lý được.'}")
             elif r.status == "unchanged":
                 lines.append(f"ℹ️ {att.file_name}: đã có trong hệ thống, không thay đổi.")
             elif r.status == "merged":
-                lines.append(f"ℹ️ {att.file_name}: {r.user_reason}")
+                lines.append(
+                    f"ℹ️ {att.file_name}: {r.user_reason} Nếu đây là bản đã sửa (đính chính) của văn bản đó, "
+                    f"gửi lại tệp kèm chú thích: /thaythe {r.doc_id}"
+                )
+            elif target is not None:
+                lines.append(
+                    f"✅ {att.file_name}: {r.user_reason} ({r.passages} đoạn, {r.tasks} nhiệm vụ; tiến độ giữ nguyên)."
+                )
             else:
                 lines.append(f"✅ {att.file_name}: đã thêm {r.passages} đoạn, {r.tasks} nhiệm vụ.")
-        return Reply("\n".join(lines), intent="admin", data={"results": [r.status for r in stats.results]})
+        return Reply("\n".join(lines), intent="admin", data={"results": [r.status for r in results]})
 
     def _ideas_unavailable(self) -> Reply:
         return Reply("Chức năng gửi ý tưởng chưa sẵn sàng.", intent="ideas")
@@ -526,3 +555,13 @@ class Conversation:
 
     # Silence "unused" for Button (kept in the public reply vocabulary of this module).
     _ = Button
+
+
+_REPLACE_CAPTION = re.compile(r"^\s*(?:/thaythe(?:@\w+)?|thay\s+th[eế])\s*:?\s+(\S.*?)\s*$", re.IGNORECASE)
+
+
+def _replaced_document(caption: str) -> str | None:
+    """The document an upload's caption says the file replaces ("/thaythe 174/TB-UBND",
+    "thay thế 2024-09-19-tb-174"), or None for a plain upload."""
+    m = _REPLACE_CAPTION.match(unicodedata.normalize("NFC", caption))
+    return m.group(1) if m else None

@@ -49,6 +49,7 @@ _COMMANDS = {
     "/donvi": "bind_unit",
     "/reindex": "admin_reindex",
     "/tailieu": "admin_docs",
+    "/thaythe": "admin_replace",
     "/ytuong": "ideas",
     "/trangthai": "ideas",
     "/chitieu": "quota",

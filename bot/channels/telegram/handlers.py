@@ -71,6 +71,7 @@ COMMANDS: tuple[str, ...] = (
     "huytheodoi",
     "reindex",
     "tailieu",
+    "thaythe",
 )
 
 #: Answers of these intents get 👍/👎 buttons.
