@@ -606,3 +606,36 @@ def test_corrected_notice_under_another_file_name_replaces_and_keeps_statuses(
     assert {(c, u): v.status for c, u, _ in lines for v in svc.get(c) if v.unit_id == u} == before
     missing = ctx.ingestor().replace(fixed, "khong-co-van-ban-nay")
     assert missing.status == "failed" and "Không tìm thấy văn bản" in (missing.user_reason or "")
+
+
+def test_a_successor_carries_its_predecessors_assignments(ctx: Context, clock: Clock) -> None:
+    """Sở TN&MT merged into Sở NN&MT (2025): a 2024 task given to Sở TN&MT is Sở NN&MT's — listed
+    as its own with the status reported so far, reported on by it (the line keeps its history),
+    counted in its report and sent in its digest; a unit that succeeds nobody still cannot."""
+    tnmt = A("Sở Tài nguyên và Môi trường", "so-tnmt")
+    task = T("Sở Tài nguyên và Môi trường hoàn thành cơ sở dữ liệu đất đai.", [tnmt], due=due(2024, 12, 10))
+    tasks = [*notice(), task]
+    tasks[-1].ordinal = 9
+    ingest(ctx, tasks, clock())
+    svc = ctx.followup_service()
+    nnmt = svc.resolve_unit("Sở Nông nghiệp và Môi trường")
+    (line,) = [v for v in svc.of_unit(nnmt) if "đất đai" in v.text]
+    assert (line.unit_id, line.status) == ("so-tnmt", NOT_STARTED)
+    clock.set(2024, 11, 5)
+    svc.report_status(
+        line.code, "đang thực hiện", unit=UnitRef("so-tnmt", "Sở Tài nguyên và Môi trường"), by="a", channel="web"
+    )
+    clock.set(2025, 8, 1)
+    done = svc.report_status(line.code, "hoàn thành", unit=nnmt, by="zalo:9", channel="zalo", note="đã nghiệm thu")
+    assert (done.unit_id, done.status) == ("so-tnmt", DONE)
+    (after,) = [v for v in svc.get(line.code) if v.unit_id == "so-tnmt"]
+    assert [e.to_status for e in after.history][-2:] == [IN_PROGRESS, DONE]
+    assert svc.report(unit="Sở Nông nghiệp và Môi trường").counts["hoàn thành quá hạn"] == 1
+    with pytest.raises(FollowupInputError):
+        svc.report_status(line.code, "đang thực hiện", unit=svc.resolve_unit("Sở Tư pháp"), by="u", channel="web")
+
+    # the digest of a subscriber of the successor names the inherited task due soon
+    svc.reopen(line.code, unit=UnitRef("so-tnmt", "x"), by="admin", channel="web", note="làm lại")
+    svc.subscribe("zalo:9", nnmt)
+    texts = dict(svc.digests(dt.date(2024, 12, 9)))
+    assert "đất đai" in texts["zalo:9"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -145,6 +145,7 @@ class FollowupService:
                 expected_version=expected_version,
                 period=period,
                 groups=self._groups(unit) if unit else (),
+                predecessors=self._predecessors(unit) if unit else (),
             )
 
     def confirm(
@@ -201,6 +202,27 @@ class FollowupService:
         cat = self._catalogue()
         return [g.id for g in cat.groups_of(unit.id)] if cat.get(unit.id) is not None else []
 
+    def _predecessors(self, unit: UnitRef) -> list[str]:
+        """The ids of the former bodies ``unit`` succeeds (Sở KH&CN ← Sở TT&TT since 2025): their
+        assignments passed to it with the statuses reported so far."""
+        cat = self._catalogue()
+        return [p.id for p in cat.predecessors(unit.id)] if cat.get(unit.id) is not None else []
+
+    def _lines_of(self, unit_id: str, rows: Sequence[AssignmentUnitRow]) -> list[AssignmentUnitRow]:
+        """A unit's lines among ``rows`` in their order: its own and its predecessors', then (once
+        per assignment) the lines of tasks given to its groups that it has not reported on."""
+        ref = UnitRef(unit_id, unit_id)
+        groups, preds = set(self._groups(ref)), {unit_id, *self._predecessors(ref)}
+        own = {u.assignment_id for u in rows if u.unit_id in preds}
+        out: list[AssignmentUnitRow] = []
+        for u in rows:
+            if u.unit_id in preds:
+                out.append(u)
+            elif u.unit_id in groups and u.assignment_id not in own and group_of_key(u.unit_key) is None:
+                own.add(u.assignment_id)
+                out.append(u)
+        return out
+
     def _as_member(self, view: AssigneeView, unit: UnitRef) -> AssigneeView:
         """A group's line seen by one member that has not reported on it yet (version 0: no line)."""
         view.unit_id, view.unit_name = unit.id, unit.name
@@ -216,28 +238,33 @@ class FollowupService:
         return view
 
     def of_unit(self, unit: UnitRef, *, include_closed: bool = False) -> list[AssigneeView]:
-        """A unit's own assignment lines in document order, with the tasks given to its groups
-        ("UBND các xã, phường") as its own lines, "chưa thực hiện" until it reports on them."""
+        """A unit's own assignment lines in document order, with its predecessors' lines (a former
+        body it succeeds) and the tasks given to its groups ("UBND các xã, phường") as its own
+        lines, "chưa thực hiện" until it reports on them."""
         self.sync()
-        groups = self._groups(unit)
+        groups, preds = self._groups(unit), self._predecessors(unit)
         with self.db.session() as session:
-            rows = store.assignee_rows(session=session, unit_ids=[unit.id, *groups], include_closed=include_closed)
-            own = {u.assignment_id for u in rows if u.unit_id == unit.id}
-            out: list[AssigneeView] = []
-            for u in rows:
-                if u.unit_id == unit.id:
-                    out.append(view_of(u, as_of=self.today(), tz=self.tz))
-                elif u.assignment_id not in own and group_of_key(u.unit_key) is None:
-                    own.add(u.assignment_id)
-                    out.append(self._as_member(view_of(u, as_of=self.today(), tz=self.tz), unit))
-            return out
+            rows = store.assignee_rows(
+                session=session, unit_ids=[unit.id, *groups, *preds], include_closed=include_closed
+            )
+            return [
+                view_of(u, as_of=self.today(), tz=self.tz)
+                if u.unit_id == unit.id or u.unit_id in preds
+                else self._as_member(view_of(u, as_of=self.today(), tz=self.tz), unit)
+                for u in self._lines_of(unit.id, rows)
+            ]
 
     def line_for(self, code: str, unit: UnitRef) -> AssigneeView | None:
-        """``unit``'s line of one assignment (its own, or its group's as a member's), else None."""
+        """``unit``'s line of one assignment (its own, a predecessor's, or its group's as a
+        member's), else None."""
         views = self.get(code)
         mine = next((v for v in views if v.unit_id == unit.id), None)
         if mine is not None:
             return mine
+        preds = set(self._predecessors(unit))
+        inherited = next((v for v in views if v.unit_id in preds and v.status != CANCELLED), None)
+        if inherited is not None:
+            return inherited
         groups = set(self._groups(unit))
         group = next((v for v in views if v.unit_id in groups and v.status != CANCELLED), None)
         return self._as_member(group, unit) if group is not None else None
@@ -259,7 +286,11 @@ class FollowupService:
         with self.db.session() as session:
             doc_ids = self._doc_ids(session, doc) if doc else None
             rows = store.assignee_rows(
-                session=session, doc_ids=doc_ids, unit_ids=[ref.id] if ref else None, start=start, end=end
+                session=session,
+                doc_ids=doc_ids,
+                unit_ids=[ref.id, *self._predecessors(ref)] if ref else None,
+                start=start,
+                end=end,
             )
             scope = [f"văn bản {doc}" if doc else "", ref.name if ref else ""]
             if start or end:
@@ -300,10 +331,18 @@ class FollowupService:
         with self.db.session() as session:
             subs = list(session.scalars(select(SubscriptionRow).where(SubscriptionRow.active.is_(True))))
             unit_ids = sorted({s.unit_id for s in subs if s.unit_id})
-            rows = store.assignee_rows(session=session, unit_ids=unit_ids) if unit_ids else []
-            by_unit: dict[str, list[AssignmentUnitRow]] = {}
-            for u in rows:
-                by_unit.setdefault(u.unit_id or "", []).append(u)
+            related = {
+                uid: [uid, *self._groups(UnitRef(uid, uid)), *self._predecessors(UnitRef(uid, uid))] for uid in unit_ids
+            }
+            wanted = sorted({r for ids in related.values() for r in ids})
+            rows = store.assignee_rows(session=session, unit_ids=wanted) if wanted else []
+            by_id: dict[str, list[tuple[int, AssignmentUnitRow]]] = {}
+            for i, u in enumerate(rows):
+                by_id.setdefault(u.unit_id or "", []).append((i, u))
+            by_unit = {
+                uid: self._lines_of(uid, [u for _, u in sorted((x for r in ids for x in by_id.get(r, [])), key=_first)])
+                for uid, ids in related.items()
+            }
             monday = today.weekday() == 0
             province = (
                 store.assignee_rows(session=session)
@@ -327,3 +366,7 @@ class FollowupService:
                 if texts:
                     out.append((s.user_key, "\n\n".join(texts)))
             return out
+
+
+def _first(item: tuple[int, AssignmentUnitRow]) -> int:
+    return item[0]

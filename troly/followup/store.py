@@ -102,6 +102,7 @@ def _line_to_change(
     *,
     unit_name: str | None = None,
     groups: Collection[str] = (),
+    predecessors: Collection[str] = (),
     now: dt.datetime | None = None,
 ) -> tuple[AssignmentRow, AssignmentUnitRow]:
     """The assignment and the unit's line a change applies to, after the checks every change makes:
@@ -109,7 +110,7 @@ def _line_to_change(
     a = find_assignment(session=session, code=code)
     if a is None:
         raise _not_found(code)
-    u = _unit_row(a, unit_id, unit_name=unit_name, groups=groups, now=now)
+    u = _unit_row(a, unit_id, unit_name=unit_name, groups=groups, predecessors=predecessors, now=now)
     _check_open(a, u)
     _check_version(a, u, expected_version)
     return a, u
@@ -121,10 +122,13 @@ def _unit_row(
     *,
     unit_name: str | None = None,
     groups: Collection[str] = (),
+    predecessors: Collection[str] = (),
     now: dt.datetime | None = None,
 ) -> AssignmentUnitRow:
-    """The line ``unit_id`` reports on: its own, or (``groups``: the groups it belongs to) a new
-    member line of a task given to one of its groups, created with ``now``."""
+    """The line ``unit_id`` reports on: its own; else the line of a body it succeeds
+    (``predecessors``: a task given to Sở TT&TT before the 2025 merger is now Sở KH&CN's, with the
+    status reported so far); else (``groups``: the groups it belongs to) a new member line of a
+    task given to one of its groups, created with ``now``."""
     code = a.code or ""
     if unit_id is None:
         live = [u for u in a.units if u.status != CANCELLED and group_of_key(u.unit_key) is None] or list(a.units)
@@ -138,6 +142,9 @@ def _unit_row(
     for u in a.units:
         if u.unit_id == unit_id or u.unit_key == unit_id:
             return u
+    inherited = next((u for u in a.units if u.unit_id in predecessors and u.status != CANCELLED), None)
+    if inherited is not None:
+        return inherited
     group_row = next((u for u in a.units if u.unit_id in groups and u.status != CANCELLED), None)
     if group_row is not None and now is not None:
         row = AssignmentUnitRow(
@@ -251,6 +258,7 @@ def report_status(
     expected_version: int | None = None,
     period: str | None = None,
     groups: Collection[str] = (),
+    predecessors: Collection[str] = (),
 ) -> AssigneeView:
     """Record a unit's progress on an assignment.
 
@@ -264,6 +272,7 @@ def report_status(
         expected_version: the version the caller showed the user (optimistic check).
         period: for a recurring duty, the period reported ("2026-11"); default: the current one.
         groups: the groups the unit belongs to: a task given to one of them gets the unit's own line.
+        predecessors: the former bodies the unit succeeds: their lines are the unit's to report on.
 
     Raises:
         FollowupInputError: unknown code or status, another unit's task, a closed task, a missing reason.
@@ -276,7 +285,14 @@ def report_status(
             user_message="Tình trạng không hợp lệ. Chọn một trong: " + ", ".join(REPORTABLE) + ".",
         )
     a, u = _line_to_change(
-        session, code, unit_id, expected_version, unit_name=unit_name, groups=groups, now=now.astimezone(tz)
+        session,
+        code,
+        unit_id,
+        expected_version,
+        unit_name=unit_name,
+        groups=groups,
+        predecessors=predecessors,
+        now=now.astimezone(tz),
     )
     note = collapse_ws(note or "") or None
     if new == FAILED and not note:
