@@ -399,19 +399,7 @@ class Ingestor:
                 session.flush()
             row.source_path = source_path
             self._fill_row(row, path, sha, size, stored, prepared, self.index_key())
-            replace_passages(
-                session=session,
-                doc_id=doc_id,
-                passages=[
-                    PassageRow(
-                        id=pid, doc_id=doc_id, ordinal=i, text=c.text, heading_path=c.heading_path, section=c.section
-                    )
-                    for i, (pid, c) in enumerate(zip(new_ids, prepared.chunks, strict=False))
-                ],
-            )
-            replace_tasks(session=session, doc_id=doc_id, tasks=prepared.tasks, passage_ids=new_ids)
-            reconcile_assignments(session=session, doc_id=doc_id, now=self._now())
-            row.tasks_key = TASKS_VERSION
+            self._swap_content(session, row, prepared, new_ids)
         stale = sorted(set(old_ids) - set(new_ids))
         if stale:
             self.dense.delete(stale)
@@ -569,24 +557,7 @@ class Ingestor:
                 self._fill_row(row, path, sha, size, stored, prepared, index_key)
                 session.add(row)
                 session.flush()
-                replace_passages(
-                    session=session,
-                    doc_id=doc_id,
-                    passages=[
-                        PassageRow(
-                            id=pid,
-                            doc_id=doc_id,
-                            ordinal=i,
-                            text=c.text,
-                            heading_path=c.heading_path,
-                            section=c.section,
-                        )
-                        for i, (pid, c) in enumerate(zip(new_ids, prepared.chunks, strict=False))
-                    ],
-                )
-                replace_tasks(session=session, doc_id=doc_id, tasks=prepared.tasks, passage_ids=new_ids)
-                reconcile_assignments(session=session, doc_id=doc_id, now=self._now())
-                row.tasks_key = TASKS_VERSION
+                self._swap_content(session, row, prepared, new_ids)
             stale = sorted(set(old_ids) - set(new_ids))
             if stale:
                 self.dense.delete(stale)
@@ -618,6 +589,24 @@ class Ingestor:
                 user_reason="Không xử lý được tệp này do lỗi hệ thống.",
                 seconds=time.perf_counter() - t0,
             )
+
+    def _swap_content(self, session: Session, row: DocumentRow, prepared: Prepared, new_ids: list[str]) -> None:
+        """Step 3 of the ordering rule: the document's passages and tasks become the new version's,
+        and its tracked assignments are matched to the new tasks (codes and statuses kept)."""
+        doc_id = row.id
+        replace_passages(
+            session=session,
+            doc_id=doc_id,
+            passages=[
+                PassageRow(
+                    id=pid, doc_id=doc_id, ordinal=i, text=c.text, heading_path=c.heading_path, section=c.section
+                )
+                for i, (pid, c) in enumerate(zip(new_ids, prepared.chunks, strict=False))
+            ],
+        )
+        replace_tasks(session=session, doc_id=doc_id, tasks=prepared.tasks, passage_ids=new_ids)
+        reconcile_assignments(session=session, doc_id=doc_id, now=self._now())
+        row.tasks_key = TASKS_VERSION
 
     def _prepare(self, path: Path) -> Prepared:
         extracted = load(path, settings=self.settings)

@@ -390,6 +390,22 @@ def test_cli_status_and_report(
     assert res.exit_code == 2 and "Không tìm thấy văn bản" in res.output
 
 
+def _every_line_in_progress(
+    ctx: Context, svc: FollowupService, clock: Clock
+) -> tuple[list[tuple[str, str | None, str]], dict[tuple[str, str | None], str]]:
+    """Every unit's line of every assignment reported "đang thực hiện" on 1/10/2024: the lines
+    (code, unit, text) and their statuses, to compare after a re-ingest."""
+    from troly.followup.models import AssignmentUnitRow
+
+    with ctx.db.session() as session:
+        lines = [(u.assignment.code, u.unit_id, u.assignment.text) for u in session.query(AssignmentUnitRow).all()]
+    clock.set(2024, 10, 1)
+    for code, unit_id, _ in lines:
+        if unit_id:
+            svc.report_status(code, "đang thực hiện", unit=UnitRef(unit_id, unit_id), by="t", channel="web", admin=True)
+    return lines, {(c, u): v.status for c, u, _ in lines for v in svc.get(c) if v.unit_id == u}
+
+
 def test_real_reingest_of_a_corrected_notice_keeps_every_status(tmp_path: Path, embedder, clock: Clock) -> None:  # type: ignore[no-untyped-def]
     """The 2024-09-19 notice through the ingest pipeline: every assignment reported, one word of one
     assignment corrected in the file, re-ingested: the same codes and statuses, nothing closed."""
@@ -405,15 +421,7 @@ def test_real_reingest_of_a_corrected_notice_keeps_every_status(tmp_path: Path, 
     svc = ctx.followup_service()
     report = svc.report()
     assert report.total >= 5
-    with ctx.db.session() as session:
-        from troly.followup.models import AssignmentUnitRow
-
-        lines = [(u.assignment.code, u.unit_id, u.assignment.text) for u in session.query(AssignmentUnitRow).all()]
-    clock.set(2024, 10, 1)
-    for code, unit_id, _ in lines:
-        if unit_id:
-            svc.report_status(code, "đang thực hiện", unit=UnitRef(unit_id, unit_id), by="t", channel="web", admin=True)
-    before = {(c, u): v.status for c, u, _ in lines for v in svc.get(c) if v.unit_id == u}
+    lines, before = _every_line_in_progress(ctx, svc, clock)
 
     # correct one word of one assignment (a word that occurs once in the file, in that assignment)
     content = target.read_text(encoding="utf-8")
@@ -550,15 +558,7 @@ def test_corrected_notice_under_another_file_name_replaces_and_keeps_statuses(
     (first,) = ctx.ingestor().ingest([old]).results
     doc_id = first.doc_id
     svc = ctx.followup_service()
-    with ctx.db.session() as session:
-        from troly.followup.models import AssignmentUnitRow
-
-        lines = [(u.assignment.code, u.unit_id, u.assignment.text) for u in session.query(AssignmentUnitRow).all()]
-    clock.set(2024, 10, 1)
-    for code, unit_id, _ in lines:
-        if unit_id:
-            svc.report_status(code, "đang thực hiện", unit=UnitRef(unit_id, unit_id), by="t", channel="web", admin=True)
-    before = {(c, u): v.status for c, u, _ in lines for v in svc.get(c) if v.unit_id == u}
+    lines, before = _every_line_in_progress(ctx, svc, clock)
     assert before and set(before.values()) == {IN_PROGRESS}
 
     word = next(
