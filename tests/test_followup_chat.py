@@ -202,3 +202,43 @@ async def test_reports_over_telegram_and_zalo_fake_servers(tmp_path: Path, clock
     assert f"Đã ghi nhận: {kien_toan} — Sở Nội vụ: hoàn thành." in reply and "Quyết định 1234/QĐ-UBND" in reply
     channels = {v.code: v.history[-1].channel for c in (to_cns, kien_toan) for v in svc.get(c)}
     assert channels == {to_cns: "telegram", kien_toan: "zalo"}
+
+
+def test_reminder_days_come_from_the_settings(tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
+    """TROLY_REMINDER_DAYS="14,3": subscribers are reminded 14 and 3 days before a deadline, not 7 and 1;
+    a value that is not a list of whole days is refused at start-up, naming the setting."""
+    import datetime as dt
+
+    from pydantic import ValidationError
+
+    from bot.core.reminders import collect_reminders
+
+    monkeypatch.setenv("TROLY_REMINDER_DAYS", "3, 14,3")
+    settings = Settings(home=tmp_path / "home")
+    assert settings.reminder_days == (14, 3)
+    ctx = Context(settings, clock=clock)
+    ingest(ctx, notice(), clock())
+    code = next(c for t, c in codes(ctx.followup_service(), "Tỉnh đoàn").items() if "Tổ công" in t)  # due 30/11/2024
+    say(ctx, "zalo", "77", "/donvi Tỉnh đoàn")
+    assert "nhắc trước hạn 14 ngày, 3 ngày" in say(ctx, "zalo", "77", "/theodoi").text
+
+    def reminder(day: dt.date) -> str:
+        clock.now = dt.datetime.combine(day, dt.time(8), tzinfo=TZ)
+        text = dict(collect_reminders(ctx.assistant(), day)).get("zalo:77", "")
+        return text if "Nhắc hạn" in text else ""
+
+    assert "Còn 14 ngày đến hạn (30/11/2024)" in reminder(dt.date(2024, 11, 16)) and code in reminder(
+        dt.date(2024, 11, 16)
+    )
+    assert "Còn 3 ngày đến hạn (30/11/2024)" in reminder(dt.date(2024, 11, 27))
+    assert reminder(dt.date(2024, 11, 23)) == "" and reminder(dt.date(2024, 11, 29)) == ""  # not 7 nor 1
+    on_the_day = dict(ctx.followup_service().digests(dt.date(2024, 11, 30), days=(0,)))["zalo:77"]
+    assert "Đến hạn hôm nay (30/11/2024)" in on_the_day and code in on_the_day
+
+    monkeypatch.setenv("TROLY_REMINDER_DAYS", "")
+    assert Settings(home=tmp_path / "home").reminder_days == ()  # no deadline reminders
+    for bad, why in (("7,x", "valid integer"), ("400", "from 0 to 366"), ("-1", "from 0 to 366")):
+        monkeypatch.setenv("TROLY_REMINDER_DAYS", bad)
+        with pytest.raises(ValidationError, match=why) as err:
+            Settings(home=tmp_path / "home")
+        assert "reminder_days" in str(err.value)

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import Field, computed_field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, computed_field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 __all__ = ["Settings"]
+
+#: The furthest ahead a deadline reminder may go (``reminder_days``).
+MAX_REMINDER_DAYS = 366
 
 
 class Settings(BaseSettings):
@@ -105,6 +109,11 @@ class Settings(BaseSettings):
     )
     reminder_hour: int = Field(default=8, ge=0, le=23, description="Local hour of the daily idea-quota reminders.")
     reminder_minute: int = Field(default=30, ge=0, le=59, description="Minute of the daily idea-quota reminders.")
+    reminder_days: Annotated[tuple[int, ...], NoDecode] = Field(
+        default=(7, 1),
+        description="Days before a deadline on which subscribers (/theodoi) are reminded of it, e.g. '7,1' "
+        "(empty: no deadline reminders).",
+    )
     ideas_duplicate_threshold: float = Field(
         default=0.93, gt=0, le=1, description="Cosine similarity that flags a near-duplicate idea."
     )
@@ -114,6 +123,23 @@ class Settings(BaseSettings):
     ideas_form_timeout_minutes: int = Field(
         default=30, ge=1, description="Silence after which an open idea form asks to resume."
     )
+
+    @field_validator("reminder_days", mode="before")
+    @classmethod
+    def _split_days(cls, value: Any) -> Any:
+        """The environment's spelling "7,1" → ["7", "1"] (each then parsed as a whole number)."""
+        return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
+
+    @field_validator("reminder_days")
+    @classmethod
+    def _days_in_range(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        """Each day within 0..MAX_REMINDER_DAYS; distinct, furthest first."""
+        bad = [n for n in value if not 0 <= n <= MAX_REMINDER_DAYS]
+        if bad:
+            raise ValueError(
+                f"reminder days must be whole numbers from 0 to {MAX_REMINDER_DAYS}, e.g. '7,1'; got {bad}"
+            )
+        return tuple(sorted(set(value), reverse=True))
 
     @property
     def llm_enabled(self) -> bool:

@@ -79,6 +79,14 @@ def _is_lookup(text: str, code: str) -> bool:
     return t.endswith("?") or len(t) <= len(code) + 2
 
 
+def _reminder_days_text(days: tuple[int, ...]) -> str:
+    """ " và nhắc trước hạn 7 ngày, 1 ngày" for the configured reminder days (0: on the due day)."""
+    before = ", ".join(f"{n} ngày" for n in days if n)
+    parts = [f"trước hạn {before}" if before else "", "đúng ngày đến hạn" if 0 in days else ""]
+    said = " và ".join(p for p in parts if p)
+    return f" và nhắc {said}" if said else ""
+
+
 def _line(n: int | None, v: AssigneeView) -> str:
     head = f"{n}. " if n is not None else ""
     text = v.text if len(v.text) <= 160 else v.text[:160].rsplit(" ", 1)[0] + " …"
@@ -302,7 +310,7 @@ class FollowupFlow:
             return self._need_unit()
         self.service.subscribe(msg.user_key, unit)
         what = (
-            f"tổng hợp nhiệm vụ của {unit.name} mỗi sáng thứ Hai và nhắc trước hạn 7 ngày, 1 ngày"
+            f"tổng hợp nhiệm vụ của {unit.name} mỗi sáng thứ Hai{_reminder_days_text(self.ctx.settings.reminder_days)}"
             if unit
             else "danh sách nhiệm vụ quá hạn của toàn tỉnh mỗi sáng thứ Hai"
         )

@@ -1,6 +1,6 @@
 """Daily proactive messages, shared by the Telegram and Zalo schedulers: end-of-month idea-quota
 reminders, and the assignment follow-up that users opted into with /theodoi (Monday's digest per
-unit, reminders 7 and 1 days before a deadline, the administrators' overdue list).
+unit, reminders ``Settings.reminder_days`` (7 and 1) days before a deadline, the administrators' overdue list).
 
 ``collect_reminders`` decides *what* to send to *whom* (pure reads: the quota report and the users
 bound to each unit with /donvi, plus one summary per admin); ``deliver_reminders`` makes each
@@ -66,7 +66,7 @@ def collect_reminders(assistant: Assistant, today: dt.date) -> list[tuple[str, s
             for key in admins:
                 texts.setdefault(key, []).append(summary)
     followup = ctx.followup_service(clock=assistant.now)
-    for user_key, text in followup.digests(today, admins=ctx.settings.admin_keys):
+    for user_key, text in followup.digests(today, admins=ctx.settings.admin_keys, days=ctx.settings.reminder_days):
         texts.setdefault(user_key, []).append(text)
     return [(key, "\n\n".join(parts)) for key, parts in texts.items()]
 

@@ -18,7 +18,7 @@ from troly.followup.workflow import CAT_OVERDUE, DONE, FAILED
 
 __all__ = ["DEFAULT_REMINDER_DAYS", "STOP_HINT", "admin_overdue", "reminders", "weekly_digest"]
 
-#: Reminders go this many days before a deadline (issue 14: 7 and 1).
+#: Reminders go this many days before a deadline (issue 14: 7 and 1); ``Settings.reminder_days`` sets them.
 DEFAULT_REMINDER_DAYS: tuple[int, ...] = (7, 1)
 STOP_HINT = "Ngừng nhận tin nhắc: /huytheodoi"
 _MAX = 10
@@ -74,7 +74,7 @@ def reminders(
     for n in sorted(set(days), reverse=True):
         day = today + dt.timedelta(days=n)
         due = [u for u in rows if _open(u) and u.assignment.due_end == day]
-        parts += _listing(f"Còn {n} ngày đến hạn ({day:%d/%m/%Y})", due)
+        parts += _listing(f"Còn {n} ngày đến hạn ({day:%d/%m/%Y})" if n else f"Đến hạn hôm nay ({day:%d/%m/%Y})", due)
     if not parts:
         return None
     return "\n".join([f"Nhắc hạn nhiệm vụ của {unit_name}:", *parts, "Báo cáo tiến độ: /baocao", STOP_HINT])
