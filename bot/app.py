@@ -154,7 +154,9 @@ def create_app(settings: Settings, *, assistant: Assistant | None = None) -> Fas
                 jobs += _jobs(channel)
                 logger.info("channel enabled: %s", module.__name__)
             if jobs and settings.run_scheduler:
-                scheduler = Scheduler(core.leases, jobs, now=core.now, holder=make_holder())
+                scheduler = Scheduler(
+                    core.leases, jobs, now=core.now, holder=make_holder(), tick_s=settings.scheduler_tick_s
+                )
                 scheduler.start()
                 shutdowns.append(scheduler.stop)
             yield
@@ -250,7 +252,7 @@ async def run_scheduler(settings: Settings, *, once: bool = False, assistant: As
                 await opener()
             opened.append(channel)
             jobs += _jobs(channel)
-        scheduler = Scheduler(core.leases, jobs, now=core.now, holder=make_holder())
+        scheduler = Scheduler(core.leases, jobs, now=core.now, holder=make_holder(), tick_s=settings.scheduler_tick_s)
         if once:
             return await scheduler.run_due()
         logger.info("scheduler running %d job(s): %s", len(jobs), ", ".join(j.name for j in jobs) or "none")

@@ -274,6 +274,44 @@ def test_web_workers_run_the_daily_jobs_once(tg: FakeTelegram, zl: FakeZalo, ctx
         assert holder is not None and holder[1], holder  # one holder, finished
 
 
+def test_a_worker_follows_a_clock_file_and_looks_at_the_schedule_as_often_as_set(
+    tg: FakeTelegram, zl: FakeZalo, ctx: Context, tmp_path: Path
+) -> None:
+    """TROLY_NOW_FILE moves a running worker's clock (a replayed month moves three at once) and
+    TROLY_SCHEDULER_TICK_S=0.1 lets it see the new time at once; a bad file is named in the error."""
+    from troly.clock import file_clock
+
+    now_file = tmp_path / "now.txt"
+    now_file.write_text(f"{DAY.isoformat()}T07:00:00+07:00", encoding="utf-8")
+    settings = ctx.settings.model_copy(
+        update={
+            "now_file": now_file,
+            "scheduler_tick_s": 0.1,
+            "telegram_webhook_url": "https://troly.example/tg",
+            "telegram_webhook_secret": "tg-secret-123",
+            "zalo_webhook_url": "https://troly.example/zl",
+            "zalo_webhook_secret": "zl-secret-123",
+        }
+    )
+    worker = Context(settings)
+    assert worker.now() == dt.datetime(DAY.year, DAY.month, DAY.day, 7, tzinfo=TZ)
+    with TestClient(create_app(settings, assistant=Assistant(worker))):
+        time.sleep(0.5)
+        assert not tg.sent() and not zl.messages  # 07:00: nothing due yet
+        now_file.write_text(f"{DAY.isoformat()}T08:31:00+07:00", encoding="utf-8")
+        zl.wait_for_messages(2, timeout=10)
+        deadline = time.monotonic() + 10
+        while len(tg.sent()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert sorted(int(m["chat_id"]) for m in tg.sent()) == sorted([TG_USER, TG_ADMIN])
+
+    now_file.write_text("ngày mai", encoding="utf-8")
+    with pytest.raises(RuntimeError, match=r"now\.txt does not hold an ISO 8601 instant"):
+        file_clock(now_file)()
+    with pytest.raises(RuntimeError, match="cannot be read"):
+        file_clock(tmp_path / "missing.txt")()
+
+
 async def test_troly_scheduler_once_runs_the_due_jobs(tg: FakeTelegram, zl: FakeZalo, ctx: Context) -> None:
     """``troly scheduler --once`` (a separate scheduler process): the same jobs, the same leases."""
     ran = await run_scheduler(ctx.settings, once=True, assistant=Assistant(ctx, clock=fixed(DAY)))

@@ -54,6 +54,11 @@ class Settings(BaseSettings):
         default=None,
         description="Pin the process clock to this instant (demos, tests, replaying a day); unset = the system clock.",
     )
+    now_file: Path | None = Field(
+        default=None,
+        description="Read the process clock from this file (an ISO 8601 instant) at every use, so several "
+        "processes replay days together as it is rewritten (tests, demos); overrides `now`.",
+    )
     chunk_max_chars: int = Field(default=900, ge=200, description="Upper size of a passage, in characters.")
     chunk_min_chars: int = Field(default=200, ge=0, description="Smaller sibling passages are merged.")
 
@@ -97,6 +102,9 @@ class Settings(BaseSettings):
         default=True,
         description="Web workers run the daily jobs (a lease makes each run once across workers); "
         "false where a separate `troly scheduler` process runs them.",
+    )
+    scheduler_tick_s: float = Field(
+        default=30.0, gt=0, le=3600, description="Seconds between two looks at the daily jobs' schedule."
     )
     max_message_chars: int = Field(default=4000, ge=1, description="Longer user messages are refused politely.")
 

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 import troly.followup.models  # (registers the follow-up tables before the database opens)
 import troly.ideas.models  # noqa: F401  (registers the idea tables before the database opens)
-from troly.clock import Clock, local_now, system_clock
+from troly.clock import Clock, file_clock, local_now, system_clock
 from troly.config import Settings
 from troly.db import Database
 from troly.logs import configure_logging
@@ -243,7 +243,10 @@ class Context:
 
 
 def _settings_clock(settings: Settings) -> Clock:
-    """The system clock, or the instant ``TROLY_NOW`` pins (the same for every call)."""
+    """The system clock, the instant ``TROLY_NOW`` pins (the same for every call), or the one
+    ``TROLY_NOW_FILE`` holds (read at every call)."""
+    if settings.now_file is not None:
+        return file_clock(settings.now_file)
     pinned = settings.now
     if pinned is None:
         return system_clock
