@@ -242,3 +242,28 @@ def test_reminder_days_come_from_the_settings(tmp_path: Path, clock: Clock, monk
         with pytest.raises(ValidationError, match=why) as err:
             Settings(home=tmp_path / "home")
         assert "reminder_days" in str(err.value)
+
+
+def test_weekly_digest_leaves_out_a_recurring_duty_already_reported_this_period(ctx: Context, clock: Clock) -> None:
+    """The scripted month found it: Sở Tư pháp's monthly report, reported done for November on 07/11,
+    was still listed as due in every November Monday's digest; it is left out until December."""
+    import datetime as dt
+
+    svc = ctx.followup_service()
+    monthly = next(c for t, c in codes(svc, "Sở Tư pháp").items() if "hằng tháng" in t)
+    say(ctx, "telegram", "12", "/donvi Sở Tư pháp")
+    say(ctx, "telegram", "12", "/theodoi")
+
+    def digest(day: dt.date) -> str:
+        clock.now = dt.datetime.combine(day, dt.time(8), tzinfo=TZ)
+        return dict(svc.digests(day)).get("telegram:12", "")
+
+    assert "Nhiệm vụ thường xuyên trong kỳ (1)" in digest(dt.date(2024, 11, 4)) and monthly in digest(
+        dt.date(2024, 11, 4)
+    )
+    clock.now = dt.datetime(2024, 11, 7, 10, 0, tzinfo=TZ)
+    assert "Đã ghi nhận kỳ 2024-11" in say(ctx, "telegram", "12", f"{monthly} đã hoàn thành, Báo cáo 301/BC-STP").text
+    november = digest(dt.date(2024, 11, 11))
+    assert "Quá hạn chưa hoàn thành (1)" in november  # the 15/10 line still is
+    assert monthly not in november and "thường xuyên" not in november
+    assert monthly in digest(dt.date(2024, 12, 2))  # December's report is due again

@@ -10,7 +10,7 @@ receives what, and the once-only delivery, belong to the channels' daily schedul
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from troly.followup.models import AssignmentUnitRow
 from troly.followup.views import category_of, due_text
@@ -47,14 +47,18 @@ def _listing(title: str, rows: Sequence[AssignmentUnitRow]) -> list[str]:
     return out
 
 
-def weekly_digest(unit_name: str, rows: Iterable[AssignmentUnitRow], today: dt.date) -> str | None:
-    """Monday's digest of one unit: due this week, overdue, recurring duties; None when empty."""
+def weekly_digest(
+    unit_name: str, rows: Iterable[AssignmentUnitRow], today: dt.date, *, settled: Collection[int] = ()
+) -> str | None:
+    """Monday's digest of one unit: due this week, overdue, recurring duties still due this period
+    (``settled``: the ids of the recurring lines whose current period is already reported, see
+    :func:`troly.followup.store.current_period_settled`); None when empty."""
     monday = today - dt.timedelta(days=today.weekday())
     sunday = monday + dt.timedelta(days=6)
     live = [u for u in rows if _open(u)]
     this_week = [u for u in live if u.assignment.due_end and monday <= u.assignment.due_end <= sunday]
     overdue = [u for u in live if u.assignment.due_end and u.assignment.due_end < monday]
-    recurring = [u for u in live if u.assignment.recurrence]
+    recurring = [u for u in live if u.assignment.recurrence and u.id not in settled]
     parts = [
         *_listing("Đến hạn trong tuần này", this_week),
         *_listing("Quá hạn chưa hoàn thành", overdue),

@@ -344,6 +344,7 @@ class FollowupService:
                 for uid, ids in related.items()
             }
             monday = today.weekday() == 0
+            settled = store.current_period_settled(session=session, rows=rows, today=today) if monday else set()
             province = (
                 store.assignee_rows(session=session)
                 if monday and any(s.unit_id is None and s.user_key in admins for s in subs)
@@ -360,7 +361,10 @@ class FollowupService:
                 if s.unit_id not in texts_of:
                     lines = by_unit.get(s.unit_id, [])
                     name = s.unit_name or s.unit_id
-                    parts = [weekly_digest(name, lines, today) if monday else None, reminders(name, lines, today, days)]
+                    parts = [
+                        weekly_digest(name, lines, today, settled=settled) if monday else None,
+                        reminders(name, lines, today, days),
+                    ]
                     texts_of[s.unit_id] = [p for p in parts if p]
                 texts = texts_of[s.unit_id]
                 if texts:

@@ -43,6 +43,7 @@ __all__ = [
     "FollowupInputError",
     "assignee_rows",
     "confirm",
+    "current_period_settled",
     "find_assignment",
     "period_key",
     "reopen",
@@ -439,3 +440,19 @@ def assignee_rows(
             )
         )
     return list(session.scalars(q))
+
+
+def current_period_settled(*, session: Session, rows: Iterable[AssignmentUnitRow], today: dt.date) -> set[int]:
+    """The ids of the recurring lines among ``rows`` whose period containing ``today`` is already
+    reported "hoàn thành" or "không thực hiện được" (one query): nothing more is due this period."""
+    current = {
+        u.id: period_key((u.assignment.recurrence or {}).get("period"), today) for u in rows if u.assignment.recurrence
+    }
+    if not current:
+        return set()
+    found = session.execute(
+        select(AssignmentPeriodRow.unit_row_id, AssignmentPeriodRow.period).where(
+            AssignmentPeriodRow.unit_row_id.in_(list(current)), AssignmentPeriodRow.status.in_([DONE, FAILED])
+        )
+    )
+    return {row_id for row_id, period in found if current.get(row_id) == period}
