@@ -370,6 +370,16 @@ async def test_a_scripted_month_with_three_workers(
     tt_digests = [t for t in m.inbox(f"telegram:{TG_TT}") if DIGEST in t]
     assert m.codes[PLATFORM] in tt_digests[0] and "Quá hạn chưa hoàn thành (1)" in tt_digests[0]
     assert m.codes[SCHEME] in tt_digests[1] and "Đến hạn trong tuần này (1)" in tt_digests[1]
+    (overdue,) = [t for t in m.inbox(f"telegram:{TG_ADMIN}") if OVERDUE in t]
+    assert f"• {TT}: 1 — {m.codes[PLATFORM]}" in overdue
+    (platform,) = m.ctx.followup_service().get(m.codes[PLATFORM])
+    history = [(e.action, e.channel, e.by) for e in platform.history]
+    assert history == [
+        ("ingest", "ingest", "hệ thống"),
+        ("report", "telegram", f"telegram:{TG_TT}"),
+        ("confirm", "telegram", f"telegram:{TG_ADMIN}"),
+    ]
+    assert (platform.completed_on, platform.confirmed) == ("2024-11-05", True)
     seven = next(t for t in m.inbox(f"zalo:{ZL_TT}") if SEVEN in t)
     assert "Còn 7 ngày đến hạn (30/11/2024)" in seven and m.codes[SCHEME] in seven and "/huytheodoi" in seven
 
