@@ -115,8 +115,12 @@ class Settings(BaseSettings):
     ideas_reminder_day: int = Field(
         default=25, ge=1, le=31, description="Day of month from which units behind quota are reminded."
     )
-    reminder_hour: int = Field(default=8, ge=0, le=23, description="Local hour of the daily idea-quota reminders.")
-    reminder_minute: int = Field(default=30, ge=0, le=59, description="Minute of the daily idea-quota reminders.")
+    reminder_hour: int = Field(
+        default=8, ge=0, le=23, description="Local hour of the daily messages: idea-quota and /theodoi reminders."
+    )
+    reminder_minute: int = Field(
+        default=30, ge=0, le=59, description="Minute of the daily messages: idea-quota and /theodoi reminders."
+    )
     reminder_days: Annotated[tuple[int, ...], NoDecode] = Field(
         default=(7, 1),
         description="Days before a deadline on which subscribers (/theodoi) are reminded of it, e.g. '7,1' "

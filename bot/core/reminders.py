@@ -108,7 +108,7 @@ async def deliver_reminders(
             continue
         sent += 1
     if sent:
-        logger.info("sent %d idea-quota reminder(s) on %s", sent, channel)
+        logger.info("sent %d daily message(s) (idea quota, follow-up) on %s", sent, channel)
     return sent
 
 
