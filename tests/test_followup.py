@@ -533,6 +533,9 @@ def test_members_of_an_assigned_group_report_on_their_own_lines(ctx: Context, cl
     assert row.leads == ["UBND các xã, phường"] and row.category == "đang thực hiện trong hạn"
     assert row.note == "1 đơn vị thành viên đã báo cáo: 1 hoàn thành"
     assert svc.report(unit="UBND xã Tây Sơn").counts["hoàn thành đúng hạn"] == 1
+    # a member that has not reported sees the group's task in its own report, not started
+    (pk_line,) = [ln for ln in svc.report(unit="UBND phường Pleiku").lines if ln.code == line.code]
+    assert pk_line.status == NOT_STARTED
 
 
 def test_corrected_notice_under_another_file_name_replaces_and_keeps_statuses(

@@ -288,10 +288,12 @@ class FollowupService:
             rows = store.assignee_rows(
                 session=session,
                 doc_ids=doc_ids,
-                unit_ids=[ref.id, *self._predecessors(ref)] if ref else None,
+                unit_ids=[ref.id, *self._groups(ref), *self._predecessors(ref)] if ref else None,
                 start=start,
                 end=end,
             )
+            if ref is not None:  # the unit's lines as /baocao shows them: its own, inherited, its groups'
+                rows = self._lines_of(ref.id, rows)
             scope = [f"văn bản {doc}" if doc else "", ref.name if ref else ""]
             if start or end:
                 scope.append(f"từ {start:%d/%m/%Y}" if start else "")
