@@ -3,6 +3,10 @@
 They execute the typed queries of :mod:`troly.queries` and return rows (``DocumentPublic``,
 ``TaskView``); composing the answer is the conversation core's job. Both the rule-based
 understanding and an LLM's tool calls end here, so what can be asked is defined once.
+
+What units reported on their assignments (the follow-up store, :mod:`troly.followup`) decides
+whether a task is still open: a task past its deadline that its unit reported "hoàn thành" is not
+overdue (issue 14); :meth:`FactFinder.progress` gives each task its code, status and category.
 """
 
 from __future__ import annotations
@@ -14,9 +18,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from retrieval.directives import TaskFinder, TaskView
 from troly.dates import due_from_json, occurs_in, parse_due, recurrence_from_json, to_json
+from troly.followup.models import AssignmentRow
+from troly.followup.report import assignment_status
+from troly.followup.views import category_of
+from troly.followup.workflow import CANCELLED, DONE, FAILED, NOT_STARTED
 from troly.models import DocumentRow, PassageRow
 from troly.queries import AssignmentQuery, DocFilter
 from troly.schemas import DocumentPublic
@@ -27,7 +36,7 @@ if TYPE_CHECKING:
     from troly.db import Database
     from troly.units import UnitCatalogue
 
-__all__ = ["DocProfile", "FactFinder", "number_digits"]
+__all__ = ["DocProfile", "FactFinder", "TaskProgress", "number_digits"]
 
 _ROLE_ORDER = {"lead": 0, "responsible": 1, "assigned": 1, "requested": 1, "self": 1, "cooperate": 2}
 _HEAD_PASSAGES = 2
@@ -59,6 +68,28 @@ class DocProfile:
     def text(self) -> str:
         d = self.doc
         return " ".join(p for p in (d.type, d.number, d.title, d.issuer, d.file, self.head) if p)
+
+
+@dataclass(slots=True)
+class TaskProgress:
+    """Where a task stands in the follow-up: its code ("NV-2026-000123", None when not tracked), the
+    status (the asked unit's own line, else the assignment's as the report counts it) and the
+    report category on the as-of date (None: the assignment was replaced or cancelled)."""
+
+    code: str | None
+    status: str
+    category: str | None
+    completed_on: dt.date | None = None
+    result: str | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.status == DONE
+
+    @property
+    def closed(self) -> bool:
+        """Nothing more is expected: reported done or "không thực hiện được", or cancelled."""
+        return self.status in (DONE, FAILED) or self.category is None
 
 
 class FactFinder:
@@ -138,8 +169,51 @@ class FactFinder:
             if not _in_window(view, q):
                 continue
             out.append(view)
+        if q.status is not None or q.overdue:
+            progress = self.progress(out, as_of=q.as_of or dt.date.max, unit=q.unit)
+            out = [v for v in out if _has_status(progress[v.id], q)]
         out.sort(key=lambda v: (v.match != "self", _ROLE_ORDER.get(v.unit_role or v.role, 1), _due_end(v), v.id))
         return out
+
+    def progress(self, views: list[TaskView], *, as_of: dt.date, unit: str | None = None) -> dict[int, TaskProgress]:
+        """Each task's follow-up state on ``as_of``: ``unit``'s own line when a unit is asked (a
+        group's task it has not reported on is "chưa thực hiện" for it), else the assignment's.
+
+        A task not tracked yet (no code) is "chưa thực hiện"; its category comes from its deadline.
+        """
+        unit_id = None
+        if unit:
+            match = self.catalogue().resolve(unit)
+            unit_id = match.unit.id if match else None
+        ids = [v.id for v in views]
+        with self.db.session() as session:
+            rows = session.scalars(
+                select(AssignmentRow).where(AssignmentRow.task_id.in_(ids)).options(selectinload(AssignmentRow.units))
+            )
+            tracked = {a.task_id: a for a in rows}
+            out: dict[int, TaskProgress] = {}
+            for v in views:
+                a = tracked.get(v.id)
+                status, completed, result = NOT_STARTED, None, None
+                if a is not None and not a.open:
+                    status = CANCELLED
+                elif a is not None and unit is not None:
+                    own = next((u for u in a.units if unit_id and u.unit_id == unit_id and u.status != CANCELLED), None)
+                    if own is not None:
+                        status, completed, result = own.status, own.completed_on, own.result
+                elif a is not None:
+                    status, completed = assignment_status(a)
+                    result = "; ".join(u.result for u in a.units if u.result and u.status == DONE) or None
+                due = due_from_json(v.due)
+                category = category_of(
+                    status=status,
+                    completed_on=completed,
+                    due_end=due.end if due else None,
+                    recurring=recurrence_from_json(v.recurrence) is not None,
+                    as_of=as_of,
+                )
+                out[v.id] = TaskProgress(a.code if a is not None else None, status, category, completed, result)
+            return out
 
 
 def _role_key(view: TaskView) -> str:
@@ -168,9 +242,20 @@ def _restore_due(view: TaskView) -> None:
         view.due = to_json(due)
 
 
+def _has_status(p: TaskProgress, q: AssignmentQuery) -> bool:
+    """Whether a task's follow-up state is what ``q`` asks: overdue work is work not reported done."""
+    if q.overdue or q.status == "overdue":
+        return not p.closed
+    if q.status == "done":
+        return p.done
+    if q.status == "open":
+        return p.category is not None and not p.done
+    return True
+
+
 def _in_window(view: TaskView, q: AssignmentQuery) -> bool:
     due, rec = due_from_json(view.due), recurrence_from_json(view.recurrence)
-    if q.overdue:
+    if q.overdue or q.status == "overdue":
         if q.as_of is None:
             raise ValueError("an overdue query needs as_of (today)")
         return due is not None and due.end < q.as_of and rec is None

@@ -90,6 +90,30 @@ def test_tool_count_and_unit_tasks(llm_ctx: Context, fake_openai: FakeOpenAI) ->
     assert reply.citations and all(c.number == "88/KH-UBND" for c in reply.citations)
 
 
+def test_tool_progress_and_open_work_come_from_the_follow_up(llm_ctx: Context, fake_openai: FakeOpenAI) -> None:
+    """The follow-up fields of AssignmentQuery (issue 14) reach the tools: counts by category as of
+    the clock's today (never the model's), a unit's work not reported done; a bad state is refused."""
+    progress = {"ask": "progress", "documents": {"number": "305"}, "as_of": "2030-01-01"}
+    fake_openai.tool_calls = [tool_call("AssignmentQuery", progress)]
+    reply = ask(llm_ctx, "Thông báo kết luận 305 làm được tới đâu rồi?", user="t4")
+    assert via(reply) == "tools"
+    first = reply.text.splitlines()[0]
+    assert first.startswith("Thông báo số 305/TB-UBND ngày 05/03/2026: hoàn thành 0/4 nhiệm vụ"), first
+    assert "tính đến ngày 20/03/2026" in first and "1 thường xuyên" in first
+    assert reply.citations and {c.number for c in reply.citations} == {"305/TB-UBND"}
+    assert "NV-2026-" in reply.text
+
+    fake_openai.tool_calls = [tool_call("AssignmentQuery", {"unit": "Sở Tài chính", "status": "open"})]
+    reply = ask(llm_ctx, "Sở Tài chính còn gì chưa làm xong không", user="t5")
+    assert via(reply) == "tools" and reply.text.startswith("Sở Tài chính: còn 3 nhiệm vụ chưa hoàn thành")
+    assert {c.number for c in reply.citations} == {"305/TB-UBND", "88/KH-UBND"}
+
+    fake_openai.tool_calls = [tool_call("AssignmentQuery", {"unit": "Sở Tài chính", "status": "all' OR 1=1"})]
+    before = counted("tool_refused")
+    ask(llm_ctx, "Sở Tài chính còn gì chưa làm xong không", user="t6")
+    assert counted("tool_refused") - before == 1
+
+
 # ---- (b) hostile arguments are refused; the rules answer; the table is intact -------------------------
 
 

@@ -21,6 +21,7 @@ __all__ = [
     "DocFilter",
     "DocumentQuery",
     "IdeaQuery",
+    "Progress",
     "Query",
     "Role",
 ]
@@ -29,6 +30,9 @@ __all__ = [
 DOC_TYPES = ("Thông báo", "Kế hoạch", "Báo cáo", "Công văn", "Quyết định", "Chỉ thị", "Tờ trình", "Tin tức")
 
 Role = Literal["lead", "responsible", "cooperate"]
+#: Follow-up states an assignment question may ask about (issue 14): "open" — not reported done
+#: ("còn việc gì chưa xong"), "done" — reported done, "overdue" — past its deadline and not done.
+Progress = Literal["open", "done", "overdue"]
 _MAX_TEXT = 300
 
 
@@ -79,7 +83,14 @@ class AssignmentQuery(_Strict):
     overdue: bool = False
     as_of: dt.date | None = Field(default=None, description="Today, for overdue questions.")
     topic: str | None = Field(default=None, max_length=_MAX_TEXT, description="Words of the task asked about.")
-    ask: Literal["list", "due", "overdue", "cooperators", "lead"] = "list"
+    status: Progress | None = Field(
+        default=None,
+        description='From the units\' progress reports: "open" (chưa xong), "done" (đã hoàn thành), '
+        '"overdue" (quá hạn chưa hoàn thành).',
+    )
+    ask: Literal["list", "due", "overdue", "cooperators", "lead", "progress"] = Field(
+        default="list", description='"progress": counts by state (tiến độ, đã hoàn thành bao nhiêu nhiệm vụ).'
+    )
 
     @field_validator("topic", "unit")
     @classmethod

@@ -288,11 +288,13 @@ class Conversation:
         return reply
 
     def _tool_policy(self, query: Query, *, user_key: str | None) -> Query:
-        """What a model's query may not ask whatever its fields: overdue is as of today (the clock,
-        never the model), and an idea's status only for the asker's own unit."""
+        """What a model's query may not ask whatever its fields: overdue and progress are as of today
+        (the clock, never the model), and an idea's status only for the asker's own unit."""
         from bot.core.llm import ToolRefused
 
-        if isinstance(query, AssignmentQuery) and (query.overdue or query.ask == "overdue"):
+        if isinstance(query, AssignmentQuery) and (
+            query.overdue or query.ask in ("overdue", "progress") or query.status is not None
+        ):
             query.as_of = self.today()
         if isinstance(query, IdeaQuery) and query.ask == "status":
             profile = self.store.profile(user_key=user_key) if user_key else None

@@ -20,6 +20,7 @@ from bot.core.extractive import extract_answer
 from bot.core.messages import Citation, Reply
 from bot.core.understand import Understood
 from troly.dates import date_label, due_from_json, due_label, period_label, recurrence_from_json
+from troly.followup.workflow import CATEGORIES as _CATEGORIES
 from troly.outline import strip_list_marker
 from troly.queries import AssignmentQuery, DocFilter, DocumentQuery, IdeaQuery
 from troly.text import fold
@@ -27,7 +28,7 @@ from troly.text import fold
 if TYPE_CHECKING:
     from bot.core.services import CoreServices
     from retrieval.directives import TaskView
-    from retrieval.facts import FactFinder
+    from retrieval.facts import FactFinder, TaskProgress
     from troly.schemas import DocumentPublic
 
 __all__ = ["FactAnswerer"]
@@ -259,6 +260,10 @@ class FactAnswerer:
         finder = self.finder()
         if q.ask == "cooperators":
             return self._cooperators(u, q)
+        if q.ask == "progress":
+            return self._progress(u, q, today=today)
+        if q.status in ("open", "done") and not q.overdue:
+            return self._by_status(q, today=today)
         if q.ask == "due" or (q.overdue and u.check):
             pool = finder.assignments(q.model_copy(update={"topic": None, "overdue": False}))
             earlier = set(u.extras.get("task_ids") or [])
@@ -275,7 +280,8 @@ class FactAnswerer:
                 return None
             if not q.overdue and not best.due and not recurrence_from_json(best.recurrence):
                 return None  # the task rows miss this deadline: the passages may state it
-            return self._one_task(best, today=today, check=q.overdue)
+            state = finder.progress([best], as_of=today, unit=q.unit)[best.id] if q.overdue else None
+            return self._one_task(best, today=today, check=q.overdue, progress=state)
         views = finder.assignments(q)
         if q.topic and q.ask == "list":
             scored = [(_topic_score(q.topic, v), v) for v in views]
@@ -283,13 +289,14 @@ class FactAnswerer:
             if top >= 0.5:
                 views = [v for s, v in scored if s >= top * 0.6]
         if q.overdue:
-            head = f"Tính đến ngày {date_label(today)}, {len(views)} việc đã quá hạn"
+            head = f"Tính đến ngày {date_label(today)}, {len(views)} việc đã quá hạn chưa hoàn thành"
             head += f" của {self._unit_name(q, views)}" if q.unit and views else ""
             if not views:
                 head = f"Tính đến ngày {date_label(today)}, không có việc nào đã quá hạn" + (
                     f" của {q.unit}" if q.unit else ""
                 )
-            return self._task_list(head + ":", views, q, overdue=True)
+            states = finder.progress(views, as_of=today, unit=q.unit)
+            return self._task_list(head + ":", views, q, overdue=True, progress=states)
         if q.due_from is not None or q.due_to is not None:
             return self._window(u, q, views)
         own = [v for v in views if v.match == "self" and v.unit_role != "cooperate"]
@@ -334,11 +341,15 @@ class FactAnswerer:
             return None
         return scored[0][2]
 
-    def _one_task(self, v: TaskView, *, today: dt.date, check: bool) -> Reply:
+    def _one_task(self, v: TaskView, *, today: dt.date, check: bool, progress: TaskProgress | None = None) -> Reply:
         due = due_from_json(v.due)
         rec = recurrence_from_json(v.recurrence)
         label = due_label(v.due) if v.due else ""
-        if check:
+        if check and progress is not None and progress.closed and progress.category is not None:
+            first = f"Không quá hạn: {_progress_label(progress, today=today, code=False)}" + (
+                f"; hạn {label}." if label else "."
+            )
+        elif check:
             if due is None:
                 first = "Văn bản không nêu thời hạn cụ thể cho việc này."
             elif due.end < today and rec is None:
@@ -353,6 +364,8 @@ class FactAnswerer:
             first = "Văn bản không nêu thời hạn cụ thể cho việc này."
         who = ", ".join(f"{a['name']}" + (" (phối hợp)" if a["role"] == "cooperate" else "") for a in v.assignees)
         text = f"{first}\n\n[1] {who}: {_clip(v.text, 500)}"
+        if progress is not None:
+            text += f"\n   📋 {_progress_label(progress, today=today)}"
         return Reply(text, citations=[_task_citation(v)], intent="facts", data=_task_data([v]))
 
     def _cooperators(self, u: Understood, q: AssignmentQuery) -> Reply | None:
@@ -411,7 +424,15 @@ class FactAnswerer:
         return self._task_list(head, dated + recurring, q, plain=True)
 
     def _task_list(
-        self, head: str, views: Sequence[TaskView], q: AssignmentQuery, *, overdue: bool = False, plain: bool = False
+        self,
+        head: str,
+        views: Sequence[TaskView],
+        q: AssignmentQuery,
+        *,
+        overdue: bool = False,
+        plain: bool = False,
+        progress: dict[int, TaskProgress] | None = None,
+        today: dt.date | None = None,
     ) -> Reply:
         lines = [head]
         citations = []
@@ -432,11 +453,76 @@ class FactAnswerer:
                 role = _ROLE_LABEL.get(v.unit_role or "", "") if q.unit else ""
                 who = "" if q.unit else f"{', '.join(a['name'] for a in v.assignees) or 'Chưa rõ đơn vị'}: "
                 tag = f"[{role}] " if role and not plain else ""
-                lines.append(f"{n}. {tag}{who}{_clip(v.text)}\n   ⏰ {_timing(v)} [{n}]")
+                state = ""
+                if progress is not None and v.id in progress:
+                    state = f"\n   📋 {_progress_label(progress[v.id], today=today, category=not overdue)}"
+                lines.append(f"{n}. {tag}{who}{_clip(v.text)}\n   ⏰ {_timing(v)}{state} [{n}]")
                 citations.append(_task_citation(v))
         if len(views) > n:
             lines.append(f"… và {len(views) - n} nhiệm vụ khác.")
-        return Reply("\n\n".join(lines), citations=citations, intent="facts", data=_task_data(list(views)))
+        data = _task_data(list(views))
+        if progress is not None:
+            data["progress"] = {
+                str(v.id): {"code": p.code, "status": p.status, "category": p.category}
+                for v in views
+                if (p := progress.get(v.id)) is not None
+            }
+        return Reply("\n\n".join(lines), citations=citations, intent="facts", data=data)
+
+    # ---- follow-up states (issue 14) ----------------------------------------------------------------
+
+    def _scope(self, q: AssignmentQuery) -> tuple[str, list[DocumentPublic]]:
+        """How the answer names what was asked about: the unit, the document, or both."""
+        docs = self.finder().documents(q.documents) if q.documents is not None and not q.documents.is_empty() else []
+        parts = [self._unit_name(q, [])] if q.unit else []
+        if docs:
+            parts.append(_doc_label(docs[0]) if len(docs) == 1 else f"{len(docs)} văn bản")
+        return (" — ".join(parts) or "Toàn tỉnh"), docs
+
+    def _by_status(self, q: AssignmentQuery, *, today: dt.date) -> Reply | None:
+        """ "Sở Tư pháp còn việc gì chưa xong?": the tasks not reported done (or those done), each
+        with its code and state from the follow-up."""
+        finder = self.finder()
+        views = finder.assignments(q.model_copy(update={"as_of": today, "topic": None}))
+        scope, docs = self._scope(q)
+        if q.unit and not views and not finder.assignments(AssignmentQuery(unit=q.unit, documents=q.documents)):
+            return Reply(f"Không tìm thấy nhiệm vụ nào giao cho {q.unit} trong các văn bản đã nạp.", intent="facts")
+        when = f"tính đến ngày {date_label(today)}"
+        if q.status == "done":
+            head = f"{scope}: {len(views)} nhiệm vụ đã báo cáo hoàn thành ({when})"
+        elif views:
+            head = f"{scope}: còn {len(views)} nhiệm vụ chưa hoàn thành ({when})"
+        else:
+            head = f"{scope}: không còn nhiệm vụ nào chưa hoàn thành ({when})"
+        progress = finder.progress(views, as_of=today, unit=q.unit)
+        reply = self._task_list(head + ":" if views else head + ".", views, q, progress=progress, today=today)
+        if not views:
+            reply.citations = [_doc_citation(d) for d in docs]
+        return reply
+
+    def _progress(self, u: Understood, q: AssignmentQuery, *, today: dt.date) -> Reply | None:
+        """ "Thông báo 174 đã hoàn thành bao nhiêu nhiệm vụ?", "Tiến độ thực hiện Thông báo 912 thế
+        nào?": counts in the report's categories from the follow-up, then each task with its state."""
+        finder = self.finder()
+        views = finder.assignments(q.model_copy(update={"ask": "list", "topic": None, "status": None}))
+        scope, docs = self._scope(q)
+        if not views:
+            return None
+        progress = finder.progress(views, as_of=today, unit=q.unit)
+        live = [v for v in views if progress[v.id].category is not None]
+        counts = dict.fromkeys(_CATEGORIES, 0)
+        for v in live:
+            counts[progress[v.id].category or ""] = counts.get(progress[v.id].category or "", 0) + 1
+        done = counts[_CATEGORIES[0]] + counts[_CATEGORIES[1]]
+        parts = "; ".join(f"{n} {cat}" for cat, n in counts.items() if n)
+        head = f"{scope}: hoàn thành {done}/{len(live)} nhiệm vụ ({parts}), tính đến ngày {date_label(today)}."
+        rank = {cat: i for i, cat in enumerate(_CATEGORIES)}
+        live.sort(key=lambda v: (rank.get(progress[v.id].category or "", 9), v.source["doc_id"], v.id))
+        reply = self._task_list(head, live, q, progress=progress, today=today)
+        reply.data["counts"] = counts
+        if not reply.citations:
+            reply.citations = [_doc_citation(d) for d in docs]
+        return reply
 
     # ---- ideas --------------------------------------------------------------------------------------
 
@@ -529,6 +615,18 @@ def _due_in(v: TaskView, lo: dt.date | None, hi: dt.date | None) -> bool:
     if due is None:
         return False
     return due.start <= (hi or dt.date.max) and due.end >= (lo or dt.date.min)
+
+
+def _progress_label(p: TaskProgress, *, today: dt.date | None, category: bool = True, code: bool = True) -> str:
+    """ "NV-2026-000012: hoàn thành ngày 02/12/2026 (hoàn thành đúng hạn); kết quả: Kế hoạch 45/KH-UBND"."""
+    state = p.status
+    if p.done and p.completed_on:
+        state += f" ngày {date_label(p.completed_on)}"
+    if category and p.category and fold(p.category) != fold(p.status):
+        state += f" ({p.category})"
+    if p.result:
+        state += f"; kết quả: {p.result}"
+    return f"{p.code}: {state}" if p.code and code else state
 
 
 def _task_data(views: Sequence[TaskView]) -> dict[str, Any]:

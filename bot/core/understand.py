@@ -4,7 +4,8 @@
 "Có bao nhiêu thông báo kết luận năm 2026?" → ``DocumentQuery(count, type=Thông báo, 2026)``;
 "Ai ký thông báo 912?" → ``DocumentQuery(signer, number=912)``; "Sở Tư pháp được giao gì trong
 thông báo 912?" → ``AssignmentQuery(unit, documents)``; "việc gì quá hạn?" → ``AssignmentQuery(
-overdue, as_of=today)``; "Tỉnh đoàn tháng 11/2026 giới thiệu được bao nhiêu ý tưởng?" →
+overdue, as_of=today)``; "Sở Tư pháp còn việc gì chưa xong?" → ``AssignmentQuery(unit, status=open)``;
+"Thông báo 174 đã hoàn thành bao nhiêu nhiệm vụ?" → ``AssignmentQuery(documents, ask=progress)``; "Tỉnh đoàn tháng 11/2026 giới thiệu được bao nhiêu ý tưởng?" →
 ``IdeaQuery(counted)``. Everything else returns None and goes to passage QA.
 
 Words are matched accent-folded, so "tinh doan duoc giao gi" reads like "Tỉnh đoàn được giao gì";
@@ -83,6 +84,15 @@ _LEAD_ONLY = re.compile(r"\bchu tri (nhung|cac) (viec|nhiem vu)\b|\bchu tri (vie
 _COOP_ASK = re.compile(r"^(ai phoi hop|phoi hop voi ai|ai cung phoi hop|don vi nao phoi hop|co quan nao phoi hop)\b")
 _FOLLOW_UP = re.compile(
     r"^(?:con|the con|vay con|the|vay)\s+(?P<rest>.+?)(?:\s+thi sao|\s+the nao|\s+thi bao nhieu)?\s*$"
+)
+# Questions the follow-up answers (issue 14): progress counts, work not yet done, work done.
+_PROGRESS_ASK = re.compile(
+    r"\b(tien do|tinh hinh thuc hien|ket qua thuc hien|(da )?hoan thanh (duoc )?(bao nhieu|may)"
+    r"|(bao nhieu|may) (nhiem vu|viec) (da )?(hoan thanh|xong))\b"
+)
+_OPEN_ASK = re.compile(r"\b(chua xong|chua hoan thanh|chua thuc hien|chua lam|con dang do|dang do dang)\b")
+_DONE_ASK = re.compile(
+    r"\b(da (hoan thanh|xong|lam xong) (nhung )?(viec|nhiem vu) (gi|nao)|(viec|nhiem vu) (gi|nao) da (hoan thanh|xong))\b"
 )
 _GROUP_XP = re.compile(r"\b(?:ubnd\s+)?(?:cac\s+)?xa,?\s+phuong\b")
 _IDEA = re.compile(r"\by tuong\b")
@@ -290,10 +300,17 @@ def understand(
     if count and not _OTHER_COUNTED.search(folded.replace(count.group("n"), " ")):
         return _doc_count(raw, folded, count.group("n"), today=today, profiles=profiles)
     remove = [*doc_spans, unit_span or ""]
+    if (unit or doc_ids) and _PROGRESS_ASK.search(folded):
+        q = AssignmentQuery(unit=unit, documents=docs, as_of=today, ask="progress")
+        return Understood(q, raw, doc_ids)
     if _OVERDUE.search(folded) and not re.search(r"\bhan che\b", folded):
         topic = _topic(folded, [*remove, "qua han", "tre han", "het han", "cham tre", "chua", "khong", "bi"])
         q = AssignmentQuery(unit=unit, documents=docs, overdue=True, as_of=today, topic=topic or None, ask="overdue")
         return Understood(q, raw, doc_ids, check=bool(re.search(r"\b(chua|khong)\s*$", folded)) and bool(topic))
+    state = "open" if _OPEN_ASK.search(folded) else ("done" if _DONE_ASK.search(folded) else None)
+    if (unit or doc_ids) and state is not None:
+        q = AssignmentQuery(unit=unit, documents=docs, status=state, as_of=today)  # type: ignore[arg-type]
+        return Understood(q, raw, doc_ids)
     if doc_ids and noun:
         meta = _doc_meta(folded)
         if meta == "list" and any(

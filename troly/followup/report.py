@@ -19,7 +19,7 @@ from troly.followup.models import AssignmentRow, AssignmentUnitRow
 from troly.followup.views import category_of, due_text
 from troly.followup.workflow import CANCELLED, CATEGORIES, DONE, FAILED, IN_PROGRESS, NOT_STARTED
 
-__all__ = ["HEADERS", "ProgressReport", "ReportLine", "build_report", "export_xlsx"]
+__all__ = ["HEADERS", "ProgressReport", "ReportLine", "assignment_status", "build_report", "export_xlsx"]
 
 #: The appendix columns of a report to the steering committee.
 HEADERS = (
@@ -121,6 +121,20 @@ def _aggregate(units: Sequence[AssignmentUnitRow]) -> tuple[str, dt.date | None]
     return (IN_PROGRESS if statuses - {NOT_STARTED} else NOT_STARTED), None
 
 
+def _status_of(units: Sequence[AssignmentUnitRow], members: Sequence[AssignmentUnitRow]) -> tuple[str, dt.date | None]:
+    status, completed = _aggregate(units)
+    if status == NOT_STARTED and any(m.status not in (NOT_STARTED, CANCELLED) for m in members):
+        status = IN_PROGRESS
+    return status, completed
+
+
+def assignment_status(a: AssignmentRow) -> tuple[str, dt.date | None]:
+    """The status of a whole assignment as the report counts it, and when it was completed: done when
+    every lead unit reported it done; members' own lines of a group task only show it started."""
+    members = [u for u in a.units if group_of_key(u.unit_key) is not None]
+    return _status_of([u for u in a.units if u not in members], members)
+
+
 def _member_note(members: Sequence[AssignmentUnitRow]) -> str:
     """What the members of an assigned group reported on their own lines ("3 đơn vị đã báo cáo: …")."""
     live = [m for m in members if m.status != CANCELLED]
@@ -139,9 +153,7 @@ def _line(
     the note instead of counted as assignees (the group's line stands for the assignment)."""
     members = [u for u in units if group_of_key(u.unit_key) is not None] if split_members else []
     units = [u for u in units if u not in members]
-    status, completed = _aggregate(units)
-    if status == NOT_STARTED and any(m.status not in (NOT_STARTED, CANCELLED) for m in members):
-        status = IN_PROGRESS
+    status, completed = _status_of(units, members)
     cat = category_of(
         status=status, completed_on=completed, due_end=a.due_end, recurring=bool(a.recurrence), as_of=as_of
     )
