@@ -183,6 +183,24 @@ def test_ideas_counts_and_the_counting_rule(facts_ctx) -> None:
     assert "được giới thiệu" in reply.text and "đã triển khai" in reply.text
 
 
+def test_idea_status_only_for_the_askers_unit(facts_ctx) -> None:
+    """The rule path applies the ideas' read policy of the query layer (the LLM path's too): a user
+    bound to another unit, or to none, is told to bind; the idea's unit and an admin read it."""
+    question = "Ý tưởng Trợ lý ảo thủ tục hành chính đang ở trạng thái nào?"
+    for user, history in (("v1", ()), ("v2", ("/donvi Sở Tài chính",))):
+        reply = ask(facts_ctx, question, user=user, history=history)
+        assert reply.data.get("denied") and "/donvi" in reply.text, reply.text
+        assert "Trợ lý ảo" not in reply.text and "xã Tây Sơn" not in reply.text
+    own = ask(facts_ctx, question, user="v3", history=("/donvi xã Tây Sơn",))
+    assert own.text.startswith("Ý tưởng “Trợ lý ảo thủ tục hành chính” (xã Tây Sơn, YT-2026-")
+    assert "trạng thái: mới" in own.text and "Nguyễn Văn A" not in own.text
+    admin_ctx = Context(facts_ctx.settings.model_copy(update={"admins": "cli:boss"}), embedder=facts_ctx.embedder())
+    assert ask(admin_ctx, question, user="boss").text.startswith("Ý tưởng “Trợ lý ảo thủ tục hành chính”")
+    # An idea of the own unit asked by another unit's name is refused too.
+    other = ask(facts_ctx, "Ý tưởng của xã Tây Sơn đang ở trạng thái nào?", user="v2")
+    assert other.data.get("denied")
+
+
 def test_typed_queries_refuse_hostile_arguments() -> None:
     """The same classes validate an LLM's tool arguments: SQL text or extra fields never pass."""
     with pytest.raises(ValidationError):

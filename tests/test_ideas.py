@@ -362,6 +362,9 @@ def test_contacts_visible_only_to_admin_and_submitter(svc: IdeaService, ctx: Con
         ("telegram", "owner", False),
         ("zalo", "stranger", False),
     ]
+    # The idea's status goes only to its unit's users (issue 12): the two non-submitters are bound to it.
+    for key in ("telegram:owner", "zalo:stranger"):
+        flow.store.bind_unit(user_key=key, unit_id=v.unit_id, unit_name=v.unit_name)
     for channel, user, sees in cases:
         m = IncomingMessage(channel=channel, user_id=user, text=f"/trangthai {v.code}")  # type: ignore[arg-type]
         reply, _ = flow.handle(m, None)

@@ -126,7 +126,14 @@ def test_full_submission_every_step_and_status(flow: IdeasFlow) -> None:
     assert chat.state == "unit" and any(b.data == "xã Tây Sơn" for b in r.buttons) and "xã Tây Sơn" in r.text
     chat.say("/huy")
 
-    # status by id: the submitter sees the contact, another user does not, an admin does
+    # status by id: the submitter sees the contact, another user of the unit does not, an admin does;
+    # a user of another unit or of none does not see the idea at all (issue 12)
+    flow.store.bind_unit(user_key="telegram:u2", unit_id="xa-tay-son", unit_name="xã Tây Sơn")
+    flow.store.bind_unit(user_key="telegram:u3", unit_id="so-tu-phap", unit_name="Sở Tư pháp")
+    for stranger in ("u3", "u4"):
+        denied, _ = flow.handle(msg(f"/trangthai {code}", stranger), None)
+        assert "Số hóa hồ sơ đất đai" not in denied.text and "xã Tây Sơn" not in denied.text
+        assert denied.data.get("denied") and "/donvi" in denied.text
     own, _ = flow.handle(msg(f"/trangthai {code}", "u1"), None)
     assert "mới" in own.text and "tranthib@example.vn" in own.text
     other, _ = flow.handle(msg(f"/ytuong trangthai {code.lower()}", "u2"), None)

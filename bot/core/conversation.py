@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from bot.core.llm import LLMAnswerer
     from retrieval.directives import TaskFinder, TaskListing
     from retrieval.search import Searcher
+    from troly.ideas.queries import Viewer
     from troly.types import Hit
 
 __all__ = ["HELP_TEXT", "Conversation"]
@@ -144,7 +145,7 @@ class Conversation:
         state = self.store.load_state(user_key=msg.user_key)
         followup = self.followup()
         if not text.startswith("/") and state.form not in ("idea", "baocao") and not followup.wants(text):
-            facts = self._facts(text, state.params, user_key=msg.user_key)
+            facts = self._facts(text, state.params, viewer=self._viewer(msg))
             if facts is not None:
                 self._save_state(msg, last_intent="facts", params={"question": text, "facts": facts.data.get("facts")})
                 return facts
@@ -221,7 +222,16 @@ class Conversation:
 
     # ---- intents ------------------------------------------------------------------------------
 
-    def _facts(self, text: str, previous: dict[str, Any], *, user_key: str | None = None) -> Reply | None:
+    def _viewer(self, msg: IncomingMessage) -> Viewer | None:
+        """Who asks, for the ideas' read policy (``troly.ideas.queries``); None without the ideas package."""
+        try:
+            from troly.ideas.queries import Viewer
+        except ImportError:
+            return None
+        profile = self._profile(msg)
+        return Viewer(msg.user_key, profile.unit_id if profile else None, self.is_admin(msg))
+
+    def _facts(self, text: str, previous: dict[str, Any], *, viewer: Viewer | None = None) -> Reply | None:
         """A question about troly's own tables (documents, assignments, ideas), answered from rows.
 
         With an LLM configured, the model's tool call over the typed queries is tried first; a
@@ -231,7 +241,7 @@ class Conversation:
         from bot.core.understand import understand
 
         if self.ctx.settings.llm_enabled:
-            by_tools = self._tool_facts(text, previous, user_key=user_key)
+            by_tools = self._tool_facts(text, previous, viewer=viewer)
             if by_tools is not None:
                 return by_tools
         understood = understand(
@@ -243,9 +253,9 @@ class Conversation:
         )
         if understood is None:
             return None
-        return FactAnswerer(self.ctx).answer(understood, today=self.today())
+        return FactAnswerer(self.ctx).answer(understood, today=self.today(), viewer=viewer)
 
-    def _tool_facts(self, text: str, previous: dict[str, Any], *, user_key: str | None) -> Reply | None:
+    def _tool_facts(self, text: str, previous: dict[str, Any], *, viewer: Viewer | None) -> Reply | None:
         """The LLM's tool call, validated (pydantic, then policy), run and composed like the rule path's.
 
         None (the rule path answers) when the model calls no tool, a call is refused, the LLM fails,
@@ -266,7 +276,7 @@ class Conversation:
                 return None
             if len(calls) > 1:
                 logger.info("LLM made %d tool calls; only the first is run", len(calls))
-            query = self._tool_policy(calls[0].query(), user_key=user_key)
+            query = self._tool_policy(calls[0].query(), viewer=viewer)
         except LLMUnavailable as e:
             logger.warning("LLM tool call unavailable, the rules answer: %s", e)
             LLM_CALLS.labels("tool_fallback").inc()
@@ -279,7 +289,7 @@ class Conversation:
         doc_ids = None
         if doc_filter is not None and (doc_filter.doc_ids or doc_filter.number):
             doc_ids = [d.id for d in self.ctx.fact_finder().documents(doc_filter)] or None
-        reply = FactAnswerer(self.ctx).answer(Understood(query, text, doc_ids), today=today)
+        reply = FactAnswerer(self.ctx).answer(Understood(query, text, doc_ids), today=today, viewer=viewer)
         if reply is None:
             LLM_CALLS.labels("tool_none").inc()
             return None
@@ -287,9 +297,10 @@ class Conversation:
         reply.data.setdefault("facts", {})["via"] = "tools"
         return reply
 
-    def _tool_policy(self, query: Query, *, user_key: str | None) -> Query:
+    def _tool_policy(self, query: Query, *, viewer: Viewer | None) -> Query:
         """What a model's query may not ask whatever its fields: overdue and progress are as of today
-        (the clock, never the model), and an idea's status only for the asker's own unit."""
+        (the clock, never the model), and an idea's status is read under the ideas' read policy
+        (``troly.ideas.queries.authorize``, the same check the rule path's query runs)."""
         from bot.core.llm import ToolRefused
 
         if isinstance(query, AssignmentQuery) and (
@@ -297,17 +308,12 @@ class Conversation:
         ):
             query.as_of = self.today()
         if isinstance(query, IdeaQuery) and query.ask == "status":
-            profile = self.store.profile(user_key=user_key) if user_key else None
-            if profile is None or profile.unit_id is None:
-                raise ToolRefused("an idea's status is shown only to a user bound to its unit")
-            own = self.ctx.catalogue().get(profile.unit_id)
-            if own is None:
-                raise ToolRefused("the user's unit is not in the catalogue")
-            if query.unit:
-                match = self.ctx.catalogue().resolve(query.unit)
-                if match is None or match.unit.id != own.id:
-                    raise ToolRefused("an idea status query about another unit")
-            query.unit = own.name
+            from troly.ideas.queries import IdeaAccessDenied, Viewer, authorize
+
+            try:
+                return authorize(query, viewer or Viewer(), self.ctx.catalogue())
+            except IdeaAccessDenied as e:
+                raise ToolRefused(str(e)) from e
         return query
 
     def _qa(self, question: str, on_delta: Callable[[str], None] | None = None) -> Reply:

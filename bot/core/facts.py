@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from bot.core.services import CoreServices
     from retrieval.directives import TaskView
     from retrieval.facts import FactFinder, TaskProgress
+    from troly.ideas.queries import Viewer
     from troly.schemas import DocumentPublic
 
 __all__ = ["FactAnswerer"]
@@ -132,14 +133,15 @@ class FactAnswerer:
     def finder(self) -> FactFinder:
         return self.ctx.fact_finder()
 
-    def answer(self, u: Understood, *, today: dt.date) -> Reply | None:
+    def answer(self, u: Understood, *, today: dt.date, viewer: Viewer | None = None) -> Reply | None:
+        """The reply to ``u``; ``viewer`` (who asks) decides which ideas' details may be shown."""
         q = u.query
         if isinstance(q, DocumentQuery):
             reply = self._documents(u, q)
         elif isinstance(q, AssignmentQuery):
             reply = self._assignments(u, q, today=today)
         else:
-            reply = self._ideas(u, q)
+            reply = self._ideas(u, q, viewer)
         if reply is not None:
             reply.data.setdefault("facts", {})
             reply.data["facts"].update({"query": q.model_dump(mode="json"), "doc_ids": u.doc_ids})
@@ -526,10 +528,13 @@ class FactAnswerer:
 
     # ---- ideas --------------------------------------------------------------------------------------
 
-    def _ideas(self, u: Understood, q: IdeaQuery) -> Reply | None:
-        from troly.ideas.queries import idea_facts
+    def _ideas(self, u: Understood, q: IdeaQuery, viewer: Viewer | None) -> Reply | None:
+        from troly.ideas.queries import IdeaAccessDenied, idea_facts
 
-        facts = idea_facts(self.ctx, q)
+        try:
+            facts = idea_facts(self.ctx, q, viewer)
+        except IdeaAccessDenied as e:
+            return Reply(e.user_message, intent="facts", data={"denied": True})
         if q.unit and facts.unit is None:
             return None
         unit = facts.unit.name if facts.unit else None

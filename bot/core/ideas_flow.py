@@ -40,6 +40,7 @@ from troly.ideas import (
     validate_optional,
     validate_title,
 )
+from troly.ideas.queries import DENIED_TEXT, Viewer, may_read
 from troly.text import canonical, collapse_ws, fold, nfc
 
 __all__ = ["FORM_NAME", "FormState", "IdeasFlow"]
@@ -481,6 +482,9 @@ class IdeasFlow:
         view = self.service.get(code)
         if view is None:
             return Reply(text=f"Không tìm thấy ý tưởng mã {code}. Vui lòng kiểm tra lại mã.", intent="idea_status")
+        viewer = Viewer(msg.user_key, self._profile_unit(msg)[0], admin)
+        if not may_read(viewer, view, self.ctx.catalogue()):
+            return Reply(text=f"Ý tưởng {code}: {DENIED_TEXT}", intent="idea_status", data={"denied": True})
         return self._render_status(view, msg, admin)
 
     def _render_status(self, view: IdeaView, msg: IncomingMessage, admin: bool) -> Reply:
