@@ -181,6 +181,21 @@ def test_progress_of_a_document_in_the_report_categories(home: Context, question
     assert {c.number for c in reply.citations} == {"174/TB-UBND"} and len(reply.citations) == 6
 
 
+def test_a_figure_a_document_reports_is_not_the_follow_up_count(home: Context) -> None:
+    """ "Đề án 06 … hoàn thành bao nhiêu nhiệm vụ theo Thông báo 174?" asks what the notice says, not
+    the follow-up's count; the notice's own progress does."""
+    from bot.core.understand import understand
+
+    def query(text: str):  # type: ignore[no-untyped-def]
+        u = understand(text, today=TODAY, catalogue=home.catalogue(), profiles=home.fact_finder().profiles())
+        return u.query if u else None
+
+    q = query("Đề án 06 năm 2025 hoàn thành bao nhiêu nhiệm vụ theo Thông báo 174?")
+    assert not (isinstance(q, AssignmentQuery) and q.ask == "progress")
+    q = query("Sở Nội vụ đã hoàn thành bao nhiêu nhiệm vụ?")
+    assert isinstance(q, AssignmentQuery) and q.ask == "progress" and q.unit == "Sở Nội vụ"
+
+
 def test_follow_up_fields_of_the_typed_query() -> None:
     """The typed query validates the follow-up fields (what the LLM's tool arguments go through)."""
     q = AssignmentQuery.model_validate({"unit": "Sở Tư pháp", "status": "open"})

@@ -87,9 +87,16 @@ _FOLLOW_UP = re.compile(
 )
 # Questions the follow-up answers (issue 14): progress counts, work not yet done, work done.
 _PROGRESS_ASK = re.compile(
-    r"\b(tien do|tinh hinh thuc hien|ket qua thuc hien|(da )?hoan thanh (duoc )?(bao nhieu|may)"
+    r"\b(tien do|tinh hinh thuc hien|(da )?hoan thanh (duoc )?(bao nhieu|may)"
     r"|(bao nhieu|may) (nhiem vu|viec) (da )?(hoan thanh|xong))\b"
 )
+# Before the unit or document a progress question is about ("Tiến độ thực hiện Thông báo 912 …").
+_PROGRESS_LEAD = re.compile(
+    rf"\s*(?:(?:tien do|tinh hinh)(?: thuc hien)?(?: cua)?\s*)?(?:{_REF_NOUN}(?: ket luan)?(?: so)?\s*)?"
+)
+# A figure a document reports about a programme ("Đề án 06 năm 2025 hoàn thành bao nhiêu nhiệm vụ
+# theo kế hoạch năm?") is a passage question, not the follow-up's count.
+_PROGRAMME = re.compile(r"\b(theo|nghi quyet|de an|chi tieu|chuong trinh|cchc|cds|da06|nq57)\b")
 _OPEN_ASK = re.compile(r"\b(chua xong|chua hoan thanh|chua thuc hien|chua lam|con dang do|dang do dang)\b")
 _DONE_ASK = re.compile(
     r"\b(da (hoan thanh|xong|lam xong) (nhung )?(viec|nhiem vu) (gi|nao)|(viec|nhiem vu) (gi|nao) da (hoan thanh|xong))\b"
@@ -300,7 +307,7 @@ def understand(
     if count and not _OTHER_COUNTED.search(folded.replace(count.group("n"), " ")):
         return _doc_count(raw, folded, count.group("n"), today=today, profiles=profiles)
     remove = [*doc_spans, unit_span or ""]
-    if (unit or doc_ids) and _PROGRESS_ASK.search(folded):
+    if (unit or doc_ids) and _asks_progress(folded, remove):
         q = AssignmentQuery(unit=unit, documents=docs, as_of=today, ask="progress")
         return Understood(q, raw, doc_ids)
     if _OVERDUE.search(folded) and not re.search(r"\bhan che\b", folded):
@@ -342,6 +349,20 @@ def understand(
             q = AssignmentQuery(unit=unit, documents=docs, topic=topic, ask="due")
             return Understood(q, raw, doc_ids)
     return None
+
+
+def _asks_progress(folded: str, spans: Sequence[str]) -> bool:
+    """How far the named unit's or document's assignments have come (the follow-up's counts): the
+    unit or document is the question's subject, and no programme it reports on is named."""
+    if not _PROGRESS_ASK.search(folded):
+        return False
+    rest = folded
+    for span in spans:
+        rest = rest.replace(span, " ") if span else rest
+    if _PROGRAMME.search(rest):
+        return False
+    starts = [folded.find(span) for span in spans if span and span in folded]
+    return bool(starts) and _PROGRESS_LEAD.fullmatch(folded[: min(starts)]) is not None
 
 
 def _doc_meta(folded: str) -> str | None:
