@@ -11,6 +11,7 @@ and the "scanned" images are drawn with it in a large, clean size so Tesseract r
 from __future__ import annotations
 
 import io
+import re
 import struct
 import unicodedata
 from collections.abc import Sequence
@@ -27,6 +28,7 @@ __all__ = [
     "encode_cp1258",
     "make_doc",
     "make_docx",
+    "make_docx_from_text",
     "make_encrypted_docx",
     "make_encrypted_pdf",
     "make_garbled_pdf",
@@ -123,6 +125,44 @@ def _fill_cell(cell: object, lines: Sequence[str]) -> None:
     cell.paragraphs[0].text = first  # type: ignore[attr-defined]
     for line in rest:
         cell.add_paragraph(line)  # type: ignore[attr-defined]
+
+
+def _columns(line: str) -> tuple[str, str]:
+    """A two-column text line ("Nơi nhận:          KT. CHỦ TỊCH") split at its widest gap."""
+    parts = [p for p in re.split(r"\s{3,}", line.strip()) if p]
+    if len(parts) >= 2 and len(line) - len(line.lstrip()) < 20:
+        return parts[0], " ".join(parts[1:])
+    return ("", parts[0]) if parts and len(line) - len(line.lstrip()) >= 20 else (line.strip(), "")
+
+
+def make_docx_from_text(path: Path, text: str) -> Path:
+    """A plain-text official document laid out in columns (as ``examples/eval/extra-corpus`` writes
+    them) as the DOCX an office would send: the two-column header as the header table, one
+    paragraph per blank-line-separated block (wrapped lines joined), and the closing "Nơi nhận"
+    list beside the signature as a two-column table."""
+    import docx
+
+    lines = text.splitlines()
+    body_at = next(i for i, line in enumerate(lines) if not line.strip() and i > 2 and "Số:" in lines[i - 1])
+    left, right = zip(*(_columns(line) for line in lines[:body_at] if line.strip()), strict=True)
+    closing_at = next(i for i, line in enumerate(lines) if line.strip().startswith("Nơi nhận"))
+    blocks = [b for b in re.split(r"\n\s*\n", "\n".join(lines[body_at:closing_at])) if b.strip()]
+    genre, *subject = blocks[0].strip().splitlines()  # "THÔNG BÁO", then the subject's lines
+    paragraphs = [genre.strip(), " ".join(w.strip() for w in subject)] if subject else [genre.strip()]
+    paragraphs += [" ".join(w.strip() for w in b.splitlines() if w.strip()) for b in blocks[1:]]
+    recipients, signature = zip(*(_columns(line) for line in lines[closing_at:] if line.strip()), strict=True)
+    document = docx.Document()
+    head = document.add_table(rows=1, cols=2)
+    for cell, cell_lines in zip(head.rows[0].cells, (left, right), strict=True):
+        _fill_cell(cell, [x for x in cell_lines if x])
+    for paragraph in paragraphs:
+        document.add_paragraph(paragraph)
+    foot = document.add_table(rows=1, cols=2)
+    for cell, cell_lines in zip(foot.rows[0].cells, (recipients, signature), strict=True):
+        _fill_cell(cell, [x for x in cell_lines if x])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document.save(str(path))
+    return path
 
 
 # --------------------------------------------------------------------------- PDF
