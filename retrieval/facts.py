@@ -176,15 +176,18 @@ class FactFinder:
         return out
 
     def progress(self, views: list[TaskView], *, as_of: dt.date, unit: str | None = None) -> dict[int, TaskProgress]:
-        """Each task's follow-up state on ``as_of``: ``unit``'s own line when a unit is asked (a
-        group's task it has not reported on is "chưa thực hiện" for it), else the assignment's.
+        """Each task's follow-up state on ``as_of``: ``unit``'s own line when a unit is asked (or the
+        line of a former body it succeeds; a group's task it has not reported on is "chưa thực
+        hiện" for it, as ``/baocao`` shows it), else the assignment's.
 
         A task not tracked yet (no code) is "chưa thực hiện"; its category comes from its deadline.
         """
-        unit_id = None
+        own_ids: list[str] = []  # the unit, then the former bodies it succeeds (their lines passed to it)
         if unit:
-            match = self.catalogue().resolve(unit)
-            unit_id = match.unit.id if match else None
+            cat = self.catalogue()
+            match = cat.resolve(unit)
+            if match is not None:
+                own_ids = [match.unit.id, *(p.id for p in cat.predecessors(match.unit.id))]
         ids = [v.id for v in views]
         with self.db.session() as session:
             rows = session.scalars(
@@ -198,7 +201,8 @@ class FactFinder:
                 if a is not None and not a.open:
                     status = CANCELLED
                 elif a is not None and unit is not None:
-                    own = next((u for u in a.units if unit_id and u.unit_id == unit_id and u.status != CANCELLED), None)
+                    lines = [u for u in a.units if u.unit_id in own_ids and u.status != CANCELLED]
+                    own = min(lines, key=lambda u: own_ids.index(u.unit_id or ""), default=None)
                     if own is not None:
                         status, completed, result = own.status, own.completed_on, own.result
                 elif a is not None:

@@ -35,6 +35,7 @@ NOTICE = (
     "4. Giao Sở Tư pháp rà soát các văn bản quy phạm pháp luật về thủ tục hành chính, hoàn thành trước ngày 30/9/2026.",
     "5. Giao Sở Tư pháp hằng tháng báo cáo UBND tỉnh kết quả số hóa hộ tịch, gửi trước ngày 25 của tháng.",
     "6. Giao Sở Nội vụ trình phương án sắp xếp biên chế công chức cấp xã, hoàn thành trước ngày 15/11/2026.",
+    "7. Giao Sở Thông tin và Truyền thông hoàn thiện Kho dữ liệu số của tỉnh, hoàn thành trước ngày 31/10/2026.",
 )
 PLAN = (
     "KẾ HOẠCH",
@@ -101,6 +102,10 @@ def home(tmp_path_factory: pytest.TempPathFactory, embedder) -> Context:
         note="đã vận hành, Báo cáo 77/BC-SKHCN",
     )
     svc.report_status(_code(ctx, "Sở Nội vụ", "biên chế"), "đang thực hiện", unit=nv, by="web:2", channel="web")
+    # The former Sở TT&TT's task passed to its successor, which reports it done.
+    svc.report_status(
+        _code(ctx, "Sở Khoa học và Công nghệ", "Kho dữ liệu số"), "hoàn thành", unit=khcn, by="t", channel="web"
+    )
     clock.set(TODAY.year, TODAY.month, TODAY.day, 12)
     return ctx
 
@@ -116,14 +121,15 @@ def items(reply: Reply) -> list[str]:
 
 
 def test_reported_done_is_not_overdue(home: Context) -> None:
-    """SOC is past its deadline but reported done: only the map platform is overdue; cited, with its code."""
+    """SOC and the data warehouse (the former Sở TT&TT's, passed to Sở KH&CN) are past their deadlines
+    but reported done: only the map platform is overdue; cited, with its code."""
     reply = ask(home, "Sở KH&CN còn việc gì quá hạn?", user="o1")
     first = reply.text.splitlines()[0]
     assert first.startswith(
         "Tính đến ngày 20/11/2026, 1 việc đã quá hạn chưa hoàn thành của Sở Khoa học và Công nghệ"
     ), first
     (item,) = items(reply)
-    assert "bản đồ số" in item and "SOC" not in reply.text
+    assert "bản đồ số" in item and "SOC" not in reply.text and "Kho dữ liệu số" not in reply.text
     assert _code(home, "Sở Khoa học và Công nghệ", "bản đồ số") in item and "chưa thực hiện" in item
     assert [c.number for c in reply.citations] == ["174/TB-UBND"]
     assert "bản đồ số" in reply.citations[0].quote
@@ -164,9 +170,9 @@ def test_progress_of_a_document_in_the_report_categories(home: Context, question
     """The counts agree with `troly tasks report --doc`, and the plan's task is not counted."""
     reply = ask(home, question, user=f"p-{len(question)}")
     first = reply.text.splitlines()[0]
-    assert first.startswith("Thông báo số 174/TB-UBND ngày 10/09/2026: hoàn thành 2/6 nhiệm vụ"), first
+    assert first.startswith("Thông báo số 174/TB-UBND ngày 10/09/2026: hoàn thành 3/7 nhiệm vụ"), first
     for part in (
-        "1 hoàn thành đúng hạn",
+        "2 hoàn thành đúng hạn",
         "1 hoàn thành quá hạn",
         "1 đang thực hiện trong hạn",
         "2 quá hạn chưa hoàn thành",
@@ -174,11 +180,11 @@ def test_progress_of_a_document_in_the_report_categories(home: Context, question
     ):
         assert part in first
     report = home.followup_service().report(doc="174/TB-UBND", as_of=TODAY)
-    assert reply.data["counts"] == report.counts and report.total == 6
+    assert reply.data["counts"] == report.counts and report.total == 7
     listed = items(reply)
-    assert len(listed) == 6 and all("NV-2026-" in i for i in listed)
+    assert len(listed) == 7 and all("NV-2026-" in i for i in listed)
     assert "doanh nghiệp nhỏ và vừa" not in reply.text
-    assert {c.number for c in reply.citations} == {"174/TB-UBND"} and len(reply.citations) == 6
+    assert {c.number for c in reply.citations} == {"174/TB-UBND"} and len(reply.citations) == 7
 
 
 def test_a_figure_a_document_reports_is_not_the_follow_up_count(home: Context) -> None:
