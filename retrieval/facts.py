@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from retrieval.directives import TaskFinder, TaskView
-from troly.dates import due_from_json, occurs_in, parse_due, recurrence_from_json, to_json
+from troly.dates import due_from_json, occurs_in, recurrence_from_json, restated_due, to_json
 from troly.followup.models import AssignmentRow
 from troly.followup.report import assignment_status
 from troly.followup.views import category_of
@@ -229,9 +229,6 @@ def _due_end(view: TaskView) -> str:
     return (view.due or {}).get("end") or "9999-12-31"
 
 
-_RESTATED_SPAN = dt.timedelta(days=366)
-
-
 def _restore_due(view: TaskView) -> None:
     """A task stored without a deadline whose sentence restates one already past at issue."""
     if view.due or recurrence_from_json(view.recurrence):
@@ -239,10 +236,8 @@ def _restore_due(view: TaskView) -> None:
     issued = view.source.get("date")
     if not issued:
         return
-    due = parse_due(view.text, ref=None)
-    # Only a deadline of the months before the document; an older date is history it recalls
-    # ("Quốc khánh 2/9/1945"), a later one would have been stored at ingest.
-    if due is not None and dt.date.fromisoformat(issued) - _RESTATED_SPAN <= due.end <= dt.date.fromisoformat(issued):
+    due = restated_due(view.text, issued=dt.date.fromisoformat(issued))
+    if due is not None:
         view.due = to_json(due)
 
 

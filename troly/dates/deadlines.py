@@ -386,3 +386,22 @@ def parse_due(text: str, *, ref: dt.date | None) -> Due | None:
         return None
     best = max(c.score for c in cands)
     return next(c.due for c in cands if c.score == best)
+
+
+#: How far before its document a restated deadline may lie; an older date is history the text
+#: recalls ("Quốc khánh 2/9/1945").
+RESTATED_SPAN = dt.timedelta(days=366)
+
+
+def restated_due(text: str, *, issued: dt.date) -> Due | None:
+    """A deadline already past when the document was issued that its sentence restates ("thời hạn
+    hoàn thành trước ngày 15/10/2026, đến nay chưa hoàn thành"): the task is late, not undated.
+
+    :func:`parse_due` with ``ref=issued`` rightly drops it (a date before the document sets no
+    new deadline); the answers and the follow-up both call this so they agree on which tasks are
+    overdue. Only a date of the year before ``issued``; None otherwise.
+    """
+    due = parse_due(text, ref=None)
+    if due is not None and issued - RESTATED_SPAN <= due.end <= issued:
+        return due
+    return None

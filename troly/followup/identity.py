@@ -18,6 +18,7 @@ from difflib import SequenceMatcher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from troly.dates import restated_due, to_json
 from troly.followup.models import AssignmentEventRow, AssignmentRow, AssignmentUnitRow
 from troly.followup.workflow import CANCELLED, NOT_STARTED, format_code
 from troly.models import DocumentRow, TaskRow
@@ -167,6 +168,11 @@ def _copy_task(a: AssignmentRow, task: TaskRow, doc: DocumentRow | None, *, now:
     a.task_id, a.ordinal, a.text = task.id, task.ordinal, task.text
     a.heading_path, a.section = list(task.heading_path or []), task.section or ""
     a.due, a.due_end, a.recurrence = task.due, task.due_end, task.recurrence
+    if task.due is None and not task.recurrence and doc is not None and doc.date is not None:
+        # "thời hạn … trước ngày 15/10/2026, đến nay chưa hoàn thành": late, as the answers say
+        restated = restated_due(task.text, issued=doc.date)
+        if restated is not None:
+            a.due, a.due_end = to_json(restated), restated.end
     a.doc_number = doc.number if doc is not None else a.doc_number
     a.open, a.closed_reason, a.updated_at = True, None, now
 
