@@ -341,3 +341,42 @@ def test_troly_scheduler_command(tg: FakeTelegram, zl: FakeZalo, ctx: Context) -
     assert run.stdout.strip() == f"{REMINDER_JOB}:telegram, {REMINDER_JOB}:zalo"
     assert sorted(int(m["chat_id"]) for m in tg.sent()) == sorted([TG_USER, TG_ADMIN])
     assert sorted(m.chat_id for m in zl.messages) == sorted([ZL_USER, ZL_ADMIN])
+
+
+def test_quiet_hours_are_checked_at_start_up_and_kept_by_the_daily_job(
+    tmp_path: Path, tg: FakeTelegram, zl: FakeZalo
+) -> None:
+    """Nothing is sent unasked in the quiet hours (default 21:00–07:00): a daily-message time inside
+    them is refused at start-up naming both settings, a malformed window is refused, and the window
+    may cross midnight or be switched off."""
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="quiet hours") as err:
+        make_settings(tmp_path / "h", tg, zl, reminder_hour=22, reminder_minute=0)
+    assert "reminder_hour" in str(err.value)
+    with pytest.raises(ValidationError, match="HH:MM-HH:MM"):
+        make_settings(tmp_path / "h", tg, zl, quiet_hours="sau 9 giờ tối")
+    assert make_settings(tmp_path / "h", tg, zl, reminder_hour=22, quiet_hours="").reminder_hour == 22
+    s = make_settings(tmp_path / "h", tg, zl, quiet_hours="12:00-13:30")
+    assert s.is_quiet(dt.time(12, 0)) and s.is_quiet(dt.time(13, 29)) and not s.is_quiet(dt.time(13, 30))
+    night = make_settings(tmp_path / "h", tg, zl)
+    assert night.is_quiet(dt.time(23, 0)) and night.is_quiet(dt.time(6, 59)) and not night.is_quiet(dt.time(7, 0))
+
+
+async def test_a_worker_back_in_the_quiet_hours_sends_nothing(
+    tmp_path: Path, zl: FakeZalo, tg: FakeTelegram, embedder
+) -> None:  # type: ignore[no-untyped-def]
+    """Daily messages at 20:30; a worker that comes back at 21:10 (within the hour's grace) finds the
+    job due but in the quiet hours: it sends nothing and leaves the day open."""
+    context = Context(make_settings(tmp_path / "home", tg, zl, reminder_hour=20, reminder_minute=30), embedder=embedder)
+    late = Assistant(context, clock=lambda: dt.datetime(DAY.year, DAY.month, DAY.day, 21, 10, tzinfo=TZ))
+    reply = late.handle(IncomingMessage(channel="zalo", user_id=ZL_USER, text="/donvi Tỉnh đoàn"))
+    assert "Tỉnh đoàn" in reply.text
+    channel = zalo_channel.ZaloChannel(context.settings, late)
+    await channel.client.aclose()
+    channel.client = zalo_channel.ZaloClient(zl.token, base_url=zl.base_url, backoff=0.01, max_attempts=1)
+    [job] = channel.jobs()
+    scheduler = Scheduler(late.leases, [job], now=late.now, holder="worker-1")
+    assert await scheduler.run_due() == []
+    assert zl.messages == [] and late.leases.holder(job.name, DAY.isoformat()) is None
+    await channel.shutdown()

@@ -11,7 +11,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, computed_field, field_validator
+from pydantic import Field, computed_field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 __all__ = ["Settings"]
@@ -126,6 +126,11 @@ class Settings(BaseSettings):
         description="Days before a deadline on which subscribers (/theodoi) are reminded of it, e.g. '7,1' "
         "(empty: no deadline reminders).",
     )
+    quiet_hours: str = Field(
+        default="21:00-07:00",
+        description="Local hours in which troly sends nothing unasked (digests, reminders), 'HH:MM-HH:MM', "
+        "may cross midnight; empty: none. The daily messages' time must lie outside them.",
+    )
     ideas_duplicate_threshold: float = Field(
         default=0.93, gt=0, le=1, description="Cosine similarity that flags a near-duplicate idea."
     )
@@ -152,6 +157,32 @@ class Settings(BaseSettings):
                 f"reminder days must be whole numbers from 0 to {MAX_REMINDER_DAYS}, e.g. '7,1'; got {bad}"
             )
         return tuple(sorted(set(value), reverse=True))
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_hours_format(cls, value: str) -> str:
+        value = value.strip()
+        if value and _parse_window(value) is None:
+            raise ValueError(f"quiet hours must read 'HH:MM-HH:MM' (e.g. '21:00-07:00'); got {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _daily_messages_outside_quiet_hours(self) -> Settings:
+        at = dt.time(self.reminder_hour, self.reminder_minute)
+        if self.is_quiet(at):
+            raise ValueError(
+                f"the daily messages' time {at:%H:%M} (reminder_hour/reminder_minute) falls in the quiet hours "
+                f"{self.quiet_hours}; move one of them"
+            )
+        return self
+
+    def is_quiet(self, at: dt.time) -> bool:
+        """Whether local time ``at`` lies in the quiet hours (start included, end excluded)."""
+        window = _parse_window(self.quiet_hours) if self.quiet_hours else None
+        if window is None:
+            return False
+        start, end = window
+        return start <= at < end if start <= end else at >= start or at < end
 
     @property
     def llm_enabled(self) -> bool:
@@ -185,3 +216,14 @@ class Settings(BaseSettings):
         """Create the data directory tree (idempotent)."""
         for path in (self.home, self.chroma_path, self.files_dir):
             path.mkdir(parents=True, exist_ok=True)
+
+
+def _parse_window(value: str) -> tuple[dt.time, dt.time] | None:
+    """'21:00-07:00' → (21:00, 07:00); None when it does not read so."""
+    parts = value.replace(" ", "").split("-")
+    if len(parts) != 2:
+        return None
+    try:
+        return dt.time.fromisoformat(parts[0].zfill(5)), dt.time.fromisoformat(parts[1].zfill(5))
+    except ValueError:
+        return None

@@ -120,6 +120,11 @@ def reminder_job(
     the users still unreminded)."""
 
     async def run(today: dt.date) -> bool:
+        now = assistant.now()
+        if settings.is_quiet(now.timetz().replace(tzinfo=None)):
+            # A worker back in the night within the grace period: nothing is sent unasked now.
+            logger.warning("daily messages of %s not sent at %s: quiet hours %s", channel, now, settings.quiet_hours)
+            return False
         failed = 0
 
         async def counted(user_id: str, body: str) -> None:
