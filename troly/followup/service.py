@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -128,6 +128,7 @@ class FollowupService:
     ) -> AssigneeView:
         """Record progress (see :func:`troly.followup.store.report_status`)."""
         self.sync()
+        relations = self._relations(unit.id) if unit else ([], [])
         with self.db.transaction() as session:
             return store.report_status(
                 session=session,
@@ -144,8 +145,8 @@ class FollowupService:
                 admin=admin,
                 expected_version=expected_version,
                 period=period,
-                groups=self._groups(unit) if unit else (),
-                predecessors=self._predecessors(unit) if unit else (),
+                groups=relations[0],
+                predecessors=relations[1],
             )
 
     def confirm(
@@ -197,26 +198,27 @@ class FollowupService:
                 return []
             return [view_of(u, as_of=self.today(), tz=self.tz, history=True) for u in a.units]
 
-    def _groups(self, unit: UnitRef) -> list[str]:
-        """The ids of the groups ``unit`` belongs to ("UBND các xã, phường" for a commune)."""
-        cat = self._catalogue()
-        return [g.id for g in cat.groups_of(unit.id)] if cat.get(unit.id) is not None else []
+    def _relations(self, unit_id: str, cat: UnitCatalogue | None = None) -> tuple[list[str], list[str]]:
+        """The ids of the groups ``unit_id`` belongs to ("UBND các xã, phường" for a commune) and of
+        the former bodies it succeeds (Sở KH&CN ← Sở TT&TT since 2025: their assignments passed to
+        it with the statuses reported so far). ``cat``: a catalogue already at hand (a digest run
+        asks for many units)."""
+        cat = cat or self._catalogue()
+        if cat.get(unit_id) is None:
+            return [], []
+        return [g.id for g in cat.groups_of(unit_id)], [p.id for p in cat.predecessors(unit_id)]
 
-    def _predecessors(self, unit: UnitRef) -> list[str]:
-        """The ids of the former bodies ``unit`` succeeds (Sở KH&CN ← Sở TT&TT since 2025): their
-        assignments passed to it with the statuses reported so far."""
-        cat = self._catalogue()
-        return [p.id for p in cat.predecessors(unit.id)] if cat.get(unit.id) is not None else []
-
-    def _lines_of(self, unit_id: str, rows: Sequence[AssignmentUnitRow]) -> list[AssignmentUnitRow]:
+    @staticmethod
+    def _lines_of(
+        unit_id: str, rows: Sequence[AssignmentUnitRow], groups: Collection[str], preds: Collection[str]
+    ) -> list[AssignmentUnitRow]:
         """A unit's lines among ``rows`` in their order: its own and its predecessors', then (once
         per assignment) the lines of tasks given to its groups that it has not reported on."""
-        ref = UnitRef(unit_id, unit_id)
-        groups, preds = set(self._groups(ref)), {unit_id, *self._predecessors(ref)}
-        own = {u.assignment_id for u in rows if u.unit_id in preds}
+        mine = {unit_id, *preds}
+        own = {u.assignment_id for u in rows if u.unit_id in mine}
         out: list[AssignmentUnitRow] = []
         for u in rows:
-            if u.unit_id in preds:
+            if u.unit_id in mine:
                 out.append(u)
             elif u.unit_id in groups and u.assignment_id not in own and group_of_key(u.unit_key) is None:
                 own.add(u.assignment_id)
@@ -242,7 +244,7 @@ class FollowupService:
         body it succeeds) and the tasks given to its groups ("UBND các xã, phường") as its own
         lines, "chưa thực hiện" until it reports on them."""
         self.sync()
-        groups, preds = self._groups(unit), self._predecessors(unit)
+        groups, preds = self._relations(unit.id)
         with self.db.session() as session:
             rows = store.assignee_rows(
                 session=session, unit_ids=[unit.id, *groups, *preds], include_closed=include_closed
@@ -251,7 +253,7 @@ class FollowupService:
                 view_of(u, as_of=self.today(), tz=self.tz)
                 if u.unit_id == unit.id or u.unit_id in preds
                 else self._as_member(view_of(u, as_of=self.today(), tz=self.tz), unit)
-                for u in self._lines_of(unit.id, rows)
+                for u in self._lines_of(unit.id, rows, groups, preds)
             ]
 
     def line_for(self, code: str, unit: UnitRef) -> AssigneeView | None:
@@ -261,11 +263,10 @@ class FollowupService:
         mine = next((v for v in views if v.unit_id == unit.id), None)
         if mine is not None:
             return mine
-        preds = set(self._predecessors(unit))
+        groups, preds = self._relations(unit.id)
         inherited = next((v for v in views if v.unit_id in preds and v.status != CANCELLED), None)
         if inherited is not None:
             return inherited
-        groups = set(self._groups(unit))
         group = next((v for v in views if v.unit_id in groups and v.status != CANCELLED), None)
         return self._as_member(group, unit) if group is not None else None
 
@@ -283,17 +284,18 @@ class FollowupService:
             raise UserInputError("start after end", user_message="Ngày bắt đầu phải trước ngày kết thúc.")
         self.sync()
         ref = self.resolve_unit(unit) if unit else None
+        groups, preds = self._relations(ref.id) if ref else ([], [])
         with self.db.session() as session:
             doc_ids = self._doc_ids(session, doc) if doc else None
             rows = store.assignee_rows(
                 session=session,
                 doc_ids=doc_ids,
-                unit_ids=[ref.id, *self._groups(ref), *self._predecessors(ref)] if ref else None,
+                unit_ids=[ref.id, *groups, *preds] if ref else None,
                 start=start,
                 end=end,
             )
             if ref is not None:  # the unit's lines as /baocao shows them: its own, inherited, its groups'
-                rows = self._lines_of(ref.id, rows)
+                rows = self._lines_of(ref.id, rows, groups, preds)
             scope = [f"văn bản {doc}" if doc else "", ref.name if ref else ""]
             if start or end:
                 scope.append(f"từ {start:%d/%m/%Y}" if start else "")
@@ -333,17 +335,18 @@ class FollowupService:
         with self.db.session() as session:
             subs = list(session.scalars(select(SubscriptionRow).where(SubscriptionRow.active.is_(True))))
             unit_ids = sorted({s.unit_id for s in subs if s.unit_id})
-            related = {
-                uid: [uid, *self._groups(UnitRef(uid, uid)), *self._predecessors(UnitRef(uid, uid))] for uid in unit_ids
-            }
-            wanted = sorted({r for ids in related.values() for r in ids})
+            cat = self._catalogue()
+            relations = {uid: self._relations(uid, cat) for uid in unit_ids}
+            wanted = sorted({r for uid, (g, p) in relations.items() for r in (uid, *g, *p)})
             rows = store.assignee_rows(session=session, unit_ids=wanted) if wanted else []
             by_id: dict[str, list[tuple[int, AssignmentUnitRow]]] = {}
             for i, u in enumerate(rows):
                 by_id.setdefault(u.unit_id or "", []).append((i, u))
             by_unit = {
-                uid: self._lines_of(uid, [u for _, u in sorted((x for r in ids for x in by_id.get(r, [])), key=_first)])
-                for uid, ids in related.items()
+                uid: self._lines_of(
+                    uid, [u for _, u in sorted((x for r in (uid, *g, *p) for x in by_id.get(r, [])), key=_first)], g, p
+                )
+                for uid, (g, p) in relations.items()
             }
             monday = today.weekday() == 0
             settled = store.current_period_settled(session=session, rows=rows, today=today) if monday else set()
