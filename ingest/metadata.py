@@ -833,4 +833,7 @@ def extract_metadata(text: str, *, file_name: str = "", default_province: str = 
             meta.notes.append(f"issuer inferred from the text (province from the {province_how})")
         elif level:
             meta.issuer = level
+    if meta.doc_type == "Tin tức" and not meta.signer and _byline_only(lines, front):
+        # The reporter's byline ("NGỌC LUẬN") signs a news article.
+        meta.signer = " ".join(w[:1] + w[1:].lower() for w in lines[front.header[0]].split())
     return meta

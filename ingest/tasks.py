@@ -334,6 +334,7 @@ _DESCRIBED = re.compile(
     r"phải|cần|nghiên\s+cứu|tham\s+mưu|phối\s+hợp|chủ\s+trì|quán\s+triệt|chấp\s+hành|tuân\s+thủ|(?<!chưa\s)(?<!đã\s)(?<!đang\s)(?<!không\s)(?:thực\s+hiện|triển\s+khai|tổ\s+chức|rà\s+soát|hoàn\s+thành))\b",
     re.IGNORECASE,
 )
+_ROLE_OPENING = re.compile(r"^[-–•+*\s]*(?:chủ\s+trì|phối\s+hợp)\b", re.IGNORECASE)
 _DESCRIBED_NAME = re.compile(r"^(?:các|những|mỗi|toàn\s+thể)\s", re.IGNORECASE)
 # A completion verb earlier in the clause makes "trong năm 2026" its deadline ("hoàn thành quy hoạch … trong năm 2026").
 _COMPLETION = re.compile(r"\b(?:hoàn\s+thành|hoàn\s+tất|xong|dứt\s+điểm)\b", re.IGNORECASE)
@@ -674,7 +675,9 @@ def _analyse(body: str, catalogue: UnitCatalogue, *, is_report: bool, strict: bo
             # Uncatalogued communes keep their pattern id ("xa-ba-to"); unknown names have none.
             a = Assignee(name=m.text, unit_id=m.unit.id if m.unit else None, role=role)
             (cooperators if role == "cooperate" else subjects).append(a)
-    if not subjects:
+    # "- Chủ trì, phối hợp …, yêu cầu các đơn vị điều chỉnh …" under "5. Sở Xây dựng": a bullet
+    # opening with the role has the heading's unit as subject; those it asks of are not assignees.
+    if not subjects and not _ROLE_OPENING.match(_OPENER.sub("", body.strip())):
         described = _described_addressee(body)
         if described is not None:
             triggered = True
@@ -691,7 +694,10 @@ _UNIT_HEADING_PREFIX = re.compile(
     r"phân\s+công(?:\s+nhiệm\s+vụ)?(?:\s+cho)?)\s+",
     re.IGNORECASE,
 )
-_UNIT_HEADING_FILLER = re.compile(r"[\W\d_]+|\b(?:và|các|liên\s+quan|có|tỉnh|thuộc|trực\s+thuộc)\b", re.IGNORECASE)
+# ("các sở, ban, ngành, đoàn thể tỉnh và UBND các xã, phường": "đoàn thể" ends the group's name)
+_UNIT_HEADING_FILLER = re.compile(
+    r"[\W\d_]+|\b(?:và|các|liên\s+quan|có|tỉnh|thuộc|trực\s+thuộc|đoàn\s+thể)\b", re.IGNORECASE
+)
 # Words before a unit that make the heading something else than its work: "Kết quả của Sở Y tế",
 # a minutes' attendance list ("Đại diện Sở Công Thương:").
 _NOT_TITLE = re.compile(

@@ -27,6 +27,7 @@ from troly.followup.report import assignment_status
 from troly.followup.views import category_of
 from troly.followup.workflow import CANCELLED, DONE, FAILED, NOT_STARTED
 from troly.models import DocumentRow, PassageRow
+from troly.outline import strip_list_marker
 from troly.queries import AssignmentQuery, DocFilter
 from troly.schemas import DocumentPublic
 from troly.store import passage_counts
@@ -160,10 +161,15 @@ class FactFinder:
         if q.documents is not None and not q.documents.is_empty():
             doc_ids = {d.id for d in self.documents(q.documents)}
         out = []
+        shared: dict[str, list[TaskView]] | None = None
         for view in listing.tasks:
             if doc_ids is not None and view.source["doc_id"] not in doc_ids:
                 continue
             _restore_due(view)
+            if not view.due and not view.recurrence:
+                if shared is None:
+                    shared = _closing_deadlines(self.task_finder.tasks().tasks if q.unit else listing.tasks)
+                _share_due(view, shared.get(view.source["doc_id"], []))
             if q.roles and (view.match != "self" or _role_key(view) not in q.roles):
                 continue
             if not _in_window(view, q):
@@ -172,7 +178,21 @@ class FactFinder:
         if q.status is not None or q.overdue:
             progress = self.progress(out, as_of=q.as_of or dt.date.max, unit=q.unit)
             out = [v for v in out if _has_status(progress[v.id], q)]
-        out.sort(key=lambda v: (v.match != "self", _ROLE_ORDER.get(v.unit_role or v.role, 1), _due_end(v), v.id))
+        sizes: dict[str, int] = {}
+        if q.unit:
+            out = self._own_province(q.unit, out)
+            cat = self.catalogue()
+            match = cat.resolve(q.unit)
+            sizes = {g.id: len(cat.members(g.id)) for g in cat.groups_of(match.unit)} if match else {}
+
+        def breadth(v: TaskView) -> int:  # a group duty: the size of the group named (smaller first)
+            if v.match == "self":
+                return 0
+            return min((sizes[a["unit_id"]] for a in v.assignees if a.get("unit_id") in sizes), default=1 << 30)
+
+        out.sort(
+            key=lambda v: (v.match != "self", breadth(v), _ROLE_ORDER.get(v.unit_role or v.role, 1), _due_end(v), v.id)
+        )
         return out
 
     def progress(self, views: list[TaskView], *, as_of: dt.date, unit: str | None = None) -> dict[int, TaskProgress]:
@@ -218,6 +238,42 @@ class FactFinder:
                 )
                 out[v.id] = TaskProgress(a.code if a is not None else None, status, category, completed, result)
             return out
+
+    def _own_province(self, unit: str, views: list[TaskView]) -> list[TaskView]:
+        """A catalogued unit does not inherit its groups' duties from another province's documents
+        ("UBND các xã, phường" of a Lào Cai plan are not Gia Lai's communes)."""
+        cat = self.catalogue()
+        match = cat.resolve(unit)
+        if match is None or not match.unit.catalogued or not cat.province_names:
+            return views
+        home = {fold(p) for p in cat.province_names}
+        foreign = {d.id for d in self.documents() if d.place and fold(d.place) not in home}
+        return [v for v in views if v.match == "self" or v.source["doc_id"] not in foreign]
+
+
+# A request's closing sentence that sets one deadline for what the items above send ("Báo cáo của
+# các cơ quan, đơn vị gửi về UBND tỉnh trước ngày 12/6/2026"): its first noun names what is sent.
+_CLOSING = re.compile(r"^(bao cao|van ban|y kien|ket qua|ho so|de xuat|danh sach)\b[^.;]{0,120}\b(gui|nop)\b")
+
+
+def _closing_deadlines(views: list[TaskView]) -> dict[str, list[TaskView]]:
+    """Per document, its tasks that are closing deadline sentences (see ``_CLOSING``)."""
+    out: dict[str, list[TaskView]] = {}
+    for v in views:
+        if v.due and _CLOSING.match(fold(strip_list_marker(v.text)).strip()):
+            out.setdefault(v.source["doc_id"], []).append(v)
+    return out
+
+
+def _share_due(view: TaskView, closing: list[TaskView]) -> None:
+    """A task without a deadline of its own takes its document's closing deadline for what it
+    sends ("báo cáo tình hình …" under "Báo cáo … gửi về … trước ngày 12/6/2026")."""
+    text = fold(view.text)
+    for c in closing:
+        m = _CLOSING.match(fold(strip_list_marker(c.text)).strip())
+        if c.id != view.id and m and m.group(1) in text:
+            view.due = dict(c.due or {})
+            return
 
 
 def _role_key(view: TaskView) -> str:

@@ -116,12 +116,18 @@ CHAT_SHORTHAND: tuple[tuple[str, str], ...] = (
 )
 
 
+# An instrument written with its serial glued on ("NQ57", "CT11", "QĐ 76" is already two words).
+_INSTRUMENT_NAMES = {"NQ": "nghị quyết", "CT": "chỉ thị", "QĐ": "quyết định", "KH": "kế hoạch", "TB": "thông báo"}
+_INSTRUMENT_SHORT = re.compile(r"(?<![\w/&-])(NQ|CT|QĐ|KH|TB)(\d{1,4})(?![\w/-])", re.IGNORECASE)
+
+
 def expand_inline(question: str, abbreviations: tuple[tuple[str, str], ...] | None = None) -> str:
     """``question`` with each abbreviation (the table's, then ``CHAT_SHORTHAND``) replaced by its
     first expansion ("CCHC năm 2025" -> "cải cách hành chính năm 2025"); codes are kept as typed."""
     text = collapse_ws(canonical(question))
     pairs = (abbreviations if abbreviations is not None else load_abbreviations()) + CHAT_SHORTHAND
     exact_re, exact, loose_re, loose = _inline_patterns(pairs)
+    text = _INSTRUMENT_SHORT.sub(lambda m: f"{_INSTRUMENT_NAMES[m.group(1).upper()]} {m.group(2)}", text)
     pieces = []
     last = 0
     for code in itertools.chain(_CODE_MASK.finditer(text), [None]):

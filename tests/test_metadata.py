@@ -101,7 +101,8 @@ def test_report_without_file_name_keeps_only_the_year() -> None:
 def test_news_article() -> None:
     meta = _meta(NEWS_2026)
     assert meta.doc_type == "Tin tức"
-    assert meta.number is None and meta.signer is None and meta.recipients == []
+    assert meta.number is None and meta.recipients == []
+    assert meta.signer == "Ngọc Luận"  # the reporter's byline signs a news article (issue 12: "ai viết?")
     # "Chiều 3-3" completed with the year of the file name / the article.
     assert (meta.date, meta.date_source) == (dt.date(2026, 3, 3), "body")
 

@@ -112,4 +112,7 @@ def detach_unit(*, session: Session, name: str) -> bool:
 
 def with_documents(catalogue: UnitCatalogue, *, session: Session) -> UnitCatalogue:
     """``catalogue`` plus the names documents use and the admin's attachments."""
-    return catalogue.with_document_names(document_unit_names(session=session), unit_attachments(session=session))
+    ids = session.scalars(select(TaskAssigneeRow.unit_id).where(TaskAssigneeRow.unit_id.is_not(None)).distinct())
+    return catalogue.with_document_names(
+        document_unit_names(session=session), unit_attachments(session=session), communes=[i for i in ids if i]
+    )

@@ -324,6 +324,8 @@ class UnitCatalogue:
     # ids of document-named units that an admin attached as an alias -> the unit they name
     _redirects: dict[str, str] = field(default_factory=dict, repr=False)
     _documents: dict[str, int] = field(default_factory=dict, repr=False)  # unit id -> documents naming it
+    # ids of uncatalogued communes ("phường Văn Phú") that documents assign tasks to: never a typo
+    _named_communes: frozenset[str] = field(default_factory=frozenset, repr=False)
     _base: UnitCatalogue | None = field(default=None, repr=False)  # the catalogue without the document layer
 
     # ---- construction -------------------------------------------------------------------------
@@ -421,7 +423,11 @@ class UnitCatalogue:
     # ---- names that documents use ---------------------------------------------------------
 
     def with_document_names(
-        self, names: dict[str, int] | Iterable[str], attachments: Iterable[UnitAttachment] = ()
+        self,
+        names: dict[str, int] | Iterable[str],
+        attachments: Iterable[UnitAttachment] = (),
+        *,
+        communes: Iterable[str] = (),
     ) -> UnitCatalogue:
         """A copy that also knows the unit names indexed documents use, and an admin's attachments.
 
@@ -435,9 +441,11 @@ class UnitCatalogue:
         Args:
             names: names as written in documents (or name -> number of documents naming it).
             attachments: the admin's decisions (``troly units attach``).
+            communes: unit ids documents' tasks are stored with; the uncatalogued communes among
+                them are asked about as written, not corrected to a listed commune of a close name.
         """
         if self._base is not None:
-            return self._base.with_document_names(names, attachments)
+            return self._base.with_document_names(names, attachments, communes=communes)
         counts = dict(names) if isinstance(names, dict) else dict.fromkeys(names, 0)
         units = dict(self.units)
         redirects: dict[str, str] = {}
@@ -487,6 +495,7 @@ class UnitCatalogue:
             _fuzzy=self._fuzzy.copy(),
             _redirects=redirects,
             _documents=documents,
+            _named_communes=frozenset(c for c in communes if c not in units),
             _base=self,
         )
         cat._check()
@@ -656,6 +665,8 @@ class UnitCatalogue:
                 unit = self.commune(m.group("kind"), self._original_name(v, m.group("name")))
                 if unit.catalogued:
                     return self._with_successors(unit, "alias", name)
+                if unit.id in self._named_communes:  # documents name it: not a typo of another
+                    return UnitMatch(unit=unit, how="pattern", query=name)
                 near = self._fuzzy.find(_key(v), kinds_ok=self._of_kind(unit.kind))
                 if near is not None:  # "xã Ia Hrúu": a typo of a listed commune
                     return self._with_successors(self.units[near], "fuzzy", name)

@@ -20,6 +20,7 @@ from bot.core.extractive import (
     names_asked_unit,
     naming_hits,
     prefer_year,
+    proper_names,
 )
 from bot.core.messages import Button, Citation, IncomingMessage, Reply
 from bot.core.router import Intent, route
@@ -336,7 +337,9 @@ class Conversation:
         lead = lead_answer(asked, hits[:5], catalogue)
         pinned = {lead.passage_id: lead.sentence} if lead else None
         names_unit = names_asked_unit(question, catalogue)
-        extractive = extract_answer(asked, hits[:5], pinned=pinned, names_unit=names_unit)
+        extractive = extract_answer(
+            asked, hits[:5], pinned=pinned, names_unit=names_unit, must_name=proper_names(question, catalogue)
+        )
         if not extractive.found:
             return Reply(NOT_FOUND, intent="qa", data={"found": False})
         if self.ctx.settings.llm_enabled:

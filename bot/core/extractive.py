@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.core.messages import Citation
@@ -33,6 +33,7 @@ __all__ = [
     "lead_answer",
     "naming_hits",
     "prefer_year",
+    "proper_names",
 ]
 
 NOT_FOUND = (
@@ -149,8 +150,29 @@ def _has_answer_kind(question: str, sentence: str) -> bool:
         return bool(_quantities(sentence, question))
     if asks_date(question):
         given = {fold(m.group(0)) for m in _DATE_ANSWER.finditer(question)}
-        return any(fold(m.group(0)) not in given for m in _DATE_ANSWER.finditer(sentence))
+        return any(fold(m.group(0)) not in given for m in _DATE_ANSWER.finditer(_uncited(sentence, question)))
     return True
+
+
+# A document cited with its date ("Nghị định số 32/2024/NĐ-CP ngày 15/3/2024"): the date it was
+# issued, not the date of what the sentence says.
+_CITED_DATE = re.compile(
+    r"(?P<code>\S*\d\S*/[A-ZĐa-zđ]\S*)\s*,?\s*(?:ngày\s+)?"
+    r"(?:\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{2,4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})",
+    re.IGNORECASE,
+)
+
+
+def _uncited(sentence: str, question: str) -> str:
+    """``sentence`` without the dates of the documents it cites, unless the question names that
+    document ("Nghị định 32 ban hành ngày nào?")."""
+    asked = set(re.findall(r"\d+", question))
+
+    def drop(m: re.Match[str]) -> str:
+        serial = re.match(r"\D*(\d+)", m.group("code"))
+        return m.group(0) if serial and serial.group(1) in asked else m.group("code")
+
+    return _CITED_DATE.sub(drop, sentence)
 
 
 def _must_phrases(question: str) -> list[str]:
@@ -191,8 +213,35 @@ def citation_of(hit: Hit, quote: str) -> Citation:
     )
 
 
+_NO_END = frozenset(
+    ["của", "và", "các", "với", "cho", "tại", "về", "theo", "số", "ngày", "Bộ", "Sở", "Ủy", "ban", "UBND"]
+)
+
+
+def _unwrap(text: str) -> str:
+    """Lines a plain-text file wrapped inside a sentence joined again ("… ngày 29/4/2026 của Bộ" /
+    "Nông nghiệp và Môi trường về việc …"): a long line without closing punctuation followed by a
+    line that starts with a lower-case word, or after a word no sentence ends with ("của Bộ")."""
+    lines = text.split("\n")
+    out = [lines[0]]
+    for line in lines[1:]:
+        prev = out[-1].rstrip()
+        if (
+            len(prev) >= 40
+            and not prev.endswith((".", ";", ":", "!", "?", ")", '"', "”", "…"))
+            and not prev.isupper()
+            and re.match(r"[^\W\d_]", line)
+            and not re.match(r"[a-zđ]\)\s", line)
+            and (line[:1].islower() or prev.rsplit(" ", 1)[-1] in _NO_END)
+        ):
+            out[-1] = f"{prev} {line}"
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 def _sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_SPLIT.split(text) if len(s.strip()) > 15]
+    return [s.strip() for s in _SENTENCE_SPLIT.split(_unwrap(text)) if len(s.strip()) > 15]
 
 
 _ASK_WORD = re.compile(
@@ -219,6 +268,7 @@ class _Scored:
     sentences: list[str]
     cover: list[float]  # per sentence: topic words matched, halved when the asked kind is absent
     best: int  # index of the best sentence
+    cells: dict[int, int] = field(default_factory=dict)  # sentence -> the table cell with its date
 
     @property
     def score(self) -> float:
@@ -231,12 +281,31 @@ def _score(question: str, terms: _Terms, hit: Hit) -> _Scored:
     # A parent heading such as "3. Giao Sở Thông tin và Truyền thông:" belongs to every bullet
     # under it, so it earns half credit; the sentence's own words still decide between bullets.
     parent = p.heading_path[-1] if p.heading_path else ""
+    cells = _date_cells(question, sentences)
     cover = []
-    for sentence in sentences:
+    for i, sentence in enumerate(sentences):
         c = (_coverage(terms, sentence) + _coverage(terms, f"{parent}\n{sentence}")) / 2
-        cover.append(c if _has_answer_kind(question, sentence) else c / 2)
+        cover.append(c if _has_answer_kind(question, sentence) or i in cells else c / 2)
     best = min(range(len(sentences)), key=lambda i: (-cover[i], i))
-    return _Scored(hit, sentences, cover, best)
+    return _Scored(hit, sentences, cover, best, cells)
+
+
+def _date_cells(question: str, sentences: list[str]) -> dict[int, int]:
+    """For a date question, a table row flattened into lines ("Rà soát … Quy hoạch tỉnh." / "Sở
+    Nông nghiệp và Môi trường" / "…" / "Xong trong tháng 5/2026"): each sentence mapped to the
+    short line within the next five that holds a date, its time column (a date inside the task's
+    own words, "tầm nhìn đến năm 2050", is not when it is due)."""
+    if not asks_date(question):
+        return {}
+    out = {}
+    for i in range(len(sentences)):
+        for j in range(i + 1, min(i + 6, len(sentences))):
+            if len(sentences[j]) > 80:
+                break
+            if _has_answer_kind(question, sentences[j]):
+                out[i] = j
+                break
+    return out
 
 
 def _context(hit: Hit) -> str:
@@ -244,12 +313,15 @@ def _context(hit: Hit) -> str:
     return f"{p.title or ''}\n{p.heading}\n{p.text}"
 
 
-def _states_fact(question: str, scored: _Scored) -> bool:
+def _states_fact(question: str, scored: _Scored, names: Sequence[str] = ()) -> bool:
     """Whether some sentence of the passage holds the asked kind of fact and the words a question
-    of the form "X là …?" / "Ai là <chức vụ>?" is about."""
+    of the form "X là …?" / "Ai là <chức vụ>?" is about, and, for a date, the places and projects
+    the question names ("Phú Thịnh 5": a date of another project does not answer)."""
     musts = _must_phrases(question)
+    if asks_date(question):
+        musts = [*musts, *names]
     for i, sentence in enumerate(scored.sentences):
-        if scored.cover[i] < scored.score * 0.5 or not _has_answer_kind(question, sentence):
+        if scored.cover[i] < scored.score * 0.5 or not (_has_answer_kind(question, sentence) or i in scored.cells):
             continue
         folded = fold(f"{scored.hit.passage.heading}\n{sentence}")
         if all(m in folded for m in musts):
@@ -267,6 +339,7 @@ def extract_answer(
     keep_ratio: float = 0.7,
     pinned: dict[str, str] | None = None,
     names_unit: Callable[[str], bool] | None = None,
+    must_name: Sequence[str] = (),
 ) -> ExtractiveAnswer:
     """Pick answering sentences from the best hits; say plainly when nothing relevant was found.
 
@@ -278,7 +351,8 @@ def extract_answer(
     question keeps its sentence. ``pinned`` maps passage ids to a sentence that must be quoted
     (the one a "who leads" answer was read from). With ``names_unit`` (a test of whether a text
     names the unit the question asks about), passages naming it outrank the others, and its
-    sentences that carry the asked kind of fact are quoted.
+    sentences that carry the asked kind of fact are quoted. ``must_name``: folded proper names the
+    question names, which a sentence stating a date must name too.
     """
     terms = content_terms(question)
     pinned = pinned or {}
@@ -301,7 +375,7 @@ def extract_answer(
             rs[0],
         )
     )
-    if not any(_states_fact(question, sc) for _, sc in candidates) and not pinned:
+    if not any(_states_fact(question, sc, must_name) for _, sc in candidates) and not pinned:
         return ExtractiveAnswer(NOT_FOUND, [], False)
     parts = [content_terms(p) for p in _parts(question)]
     if asks_quantity(question):
@@ -329,6 +403,7 @@ def extract_answer(
                 i = max(range(len(sentences)), key=lambda i: (own[i], -i))
                 if own[i] > 0:
                     chosen.add(i)
+        chosen |= {sc.cells[i] for i in chosen if i in sc.cells}
         if pin is not None:
             chosen |= {i for i, s in enumerate(sentences) if s == pin}
         if names_unit is not None:  # the asked unit's own sentence that states the fact
@@ -546,6 +621,11 @@ def _names(question: str, catalogue: UnitCatalogue) -> list[str]:
             out.append(fold(" ".join(run)))
         run = []
     return list(dict.fromkeys(out))
+
+
+def proper_names(question: str, catalogue: UnitCatalogue) -> list[str]:
+    """The folded proper names a question names that are not units ("phu thinh 5")."""
+    return [n for n in _names(question, catalogue) if not n.startswith("unit:")]
 
 
 def naming_hits(question: str, hits: list[Hit], catalogue: UnitCatalogue) -> list[Hit]:

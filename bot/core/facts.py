@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 __all__ = ["FactAnswerer"]
 
 _MAX_LISTED = 12
+_MAX_DOC_LISTED = 24
 _NOUN_LABEL = {
     "thong bao ket luan": "thông báo kết luận",
     "thong bao": "thông báo",
@@ -162,7 +163,7 @@ class FactAnswerer:
             if not signer:
                 return self._scoped_qa(u)
             title = f" ({d.signer_title})" if d.signer_title else ""
-            text = f"{label} do {signer}{title} ký."
+            text = f"{label} do {signer}{title} " + ("viết." if d.type == "Tin tức" else "ký.")
             return Reply(
                 text, citations=[_doc_citation(d)], intent="facts", data={"document": d.model_dump(mode="json")}
             )
@@ -236,12 +237,14 @@ class FactAnswerer:
         lines = [f"{label} giao việc cho {len(units)} đơn vị: {', '.join(units)}."]
         views.sort(key=lambda v: (v.source["doc_id"], v.id))
         citations = []
-        for n, v in enumerate(views[:_MAX_LISTED], start=1):
+        # What one document assigns is read whole: up to _MAX_DOC_LISTED items, shorter when many.
+        clip = 400 if len(views) <= _MAX_LISTED else 220
+        for n, v in enumerate(views[:_MAX_DOC_LISTED], start=1):
             who = ", ".join(f"{a['name']}" + (" (phối hợp)" if a["role"] == "cooperate" else "") for a in v.assignees)
-            lines.append(f"{n}. {who}: {_clip(v.text)}\n   ⏰ {_timing(v)} [{n}]")
+            lines.append(f"{n}. {who}: {_clip(v.text, clip)}\n   ⏰ {_timing(v)} [{n}]")
             citations.append(_task_citation(v))
-        if len(views) > _MAX_LISTED:
-            lines.append(f"… và {len(views) - _MAX_LISTED} nhiệm vụ khác.")
+        if len(views) > _MAX_DOC_LISTED:
+            lines.append(f"… và {len(views) - _MAX_DOC_LISTED} nhiệm vụ khác.")
         return Reply("\n\n".join(lines), citations=citations, intent="facts", data=_task_data(views))
 
     def _scoped_qa(self, u: Understood) -> Reply | None:

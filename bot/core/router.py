@@ -200,7 +200,8 @@ def route(text: str, *, today: dt.date, catalogue: UnitCatalogue, previous: str 
     elif _QUOTA_WORDS.search(folded):
         intent.kind = "quota"
     elif _DEADLINE_WORDS.search(folded):
-        one_date = _ONE_DATE.search(folded) and period is None and _topic_words(folded, mentions, None) >= 4
+        # "Hạn nộp hồ sơ khen thưởng năm 2026 là khi nào?": one deadline of a topic, even in a period
+        one_date = _ONE_DATE.search(folded) and _topic_words(folded, mentions, period_text) >= 4
         intent.kind = "qa" if one_date else "deadlines"
     elif _TASK_WORDS.search(folded) and (unit is not None or intent.mine or "giao" in folded):
         # "Sở X được giao gì?" lists tasks; "Sở X được giao ban hành quy chế gì cho IOC?" asks about

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.core.router import find_period
 from retrieval.facts import number_digits
+from retrieval.query import expand_inline
 from troly.dates import month_range, resolve_relative, safe_date, year_range
 from troly.queries import AssignmentQuery, DocFilter, DocumentQuery, IdeaQuery, Query
 from troly.text import collapse_ws, fold
@@ -39,6 +40,7 @@ __all__ = ["Understood", "understand"]
 _DOC_NOUNS: dict[str, str | None] = {
     "thong bao ket luan": "Thông báo",
     "thong bao": "Thông báo",
+    "ket luan": "Thông báo",  # "trong kết luận phiên họp thứ hai": the conclusion notice
     "cong van": "Công văn",
     "ke hoach": "Kế hoạch",
     "bao cao": "Báo cáo",
@@ -61,7 +63,7 @@ _SHORT_NUMBER = re.compile(rf"\b({_REF_NOUN})\s+(?:so\s+)?(\d{{1,6}})(?![\d/])")
 _DOC_DATE = re.compile(r"\bngay\s+(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{4})")
 _COUNT = re.compile(r"\b(bao nhieu|may|tong cong|tong so)\b")
 _OTHER_COUNTED = re.compile(r"\b(nhiem vu|nv|viec|y tuong|du an|nguoi|ty|trieu|ho so|tin|luot|xa|phuong|%)\b")
-_SIGNER = re.compile(r"\b(ai ky|do ai ky|nguoi ky|ky boi|ky ten|ai la nguoi ky|ai da ky)\b")
+_SIGNER = re.compile(r"\b(ai ky|do ai ky|nguoi ky|ky boi|ky ten|ai la nguoi ky|ai da ky|ai viet|tac gia)\b")
 _DATE_ASK = re.compile(r"\b(ngay nao|ngay may|ngay bao nhieu|khi nao|bao gio|thoi gian nao|ky ngay|ban hanh ngay)\b")
 _NUMBER_ASK = re.compile(r"\bso (may|bao nhieu|hieu)\b|\bso gi\b")
 _RECIPIENT_ASK = re.compile(r"\b(gui|gui cho|gui toi|gui den|kinh gui)\s+(ai|co quan nao|don vi nao|nhung ai)\b")
@@ -111,6 +113,36 @@ hien moi phai can xong hoan thanh han thoi truoc sau giao dc ky nguoi gui so van
 ke hoach cao bai tin tb vb cv kh qd quyet dinh to trinh lieu ubnd tinh uy nhan dan nua con vay
 """
 _STOP = frozenset(_STOP_WORDS.split())
+# "tỉnh Lào Cai" after a unit's name: where the unit is, not what the task is about.
+_PLACE = re.compile(r"\b(?:tỉnh|thành phố)\s+((?:[A-ZĐ][^\s,.;:?!]*\s?){1,3})")
+_ASK_WORDS = frozenset(
+    [
+        "ai",
+        "gi",
+        "nao",
+        "dau",
+        "sao",
+        "bao",
+        "nhieu",
+        "may",
+        "khi",
+        "do",
+        "ky",
+        "la",
+        "co",
+        "khong",
+        "chua",
+        "da",
+        "cua",
+        "cho",
+        "voi",
+        "va",
+        "thi",
+        "ma",
+        "nhung",
+        "cac",
+    ]
+)
 
 
 @dataclass(slots=True)
@@ -143,8 +175,13 @@ def _squash(s: str) -> str:
     return re.sub(r"\s+", "", s)
 
 
-def find_documents(folded: str, profiles: Sequence[DocProfile]) -> tuple[list[str] | None, list[str]]:
-    """The documents a question names, and the folded words that named them (None: none named)."""
+def find_documents(
+    folded: str, profiles: Sequence[DocProfile], *, titled: str | None = None
+) -> tuple[list[str] | None, list[str]]:
+    """The documents a question names, and the folded words that named them (None: none named).
+
+    ``titled``: the question with its abbreviations written out ("tình hình KCN" -> "tình hình
+    khu công nghiệp"), for matching titles."""
     texts = {p.doc.id: _squash(fold(p.text)) for p in profiles}
     spans: list[str] = []
     hits: list[str] = []
@@ -173,7 +210,7 @@ def find_documents(folded: str, profiles: Sequence[DocProfile]) -> tuple[list[st
         dated = [p.doc.id for p in profiles if day and p.doc.date == day and p.doc.date_precision == "day"]
         if dated:
             return dated, [m.group(0)]
-    return _by_title(folded, profiles)
+    return _by_title(titled or folded, profiles)
 
 
 def _by_title(folded: str, profiles: Sequence[DocProfile]) -> tuple[list[str] | None, list[str]]:
@@ -187,7 +224,13 @@ def _by_title(folded: str, profiles: Sequence[DocProfile]) -> tuple[list[str] | 
     if not words:
         return None, []
     want_type = _DOC_NOUNS.get(noun.group(0))
-    pairs = {f"{a} {b}" for a, b in itertools.pairwise(words)}
+    # Adjacent words of the tail, function words included ("báo cáo tình hình" names a report),
+    # except pairs with a question word.
+    pairs = {f"{a} {b}" for a, b in itertools.pairwise(words)} | {
+        f"{a} {b}"
+        for a, b in itertools.pairwise(_words(tail))
+        if not ({a, b} & _ASK_WORDS) and not (a.isdigit() and b.isdigit())
+    }
     scored = []
     for p in profiles:
         text = " ".join(_words(fold(p.text)))
@@ -204,6 +247,13 @@ def _by_title(folded: str, profiles: Sequence[DocProfile]) -> tuple[list[str] | 
     if len(top) > 2:
         return None, []
     return top, [noun.group(0)]
+
+
+def title_pairs(folded: str, doc_id: str, profiles: Sequence[DocProfile]) -> list[str]:
+    """The adjacent word pairs of a question that are in a document's title and opening: how the
+    question named the document ("kết luận phiên họp thứ hai"), not what it asks about."""
+    named = " ".join(_words(fold(next((p.text for p in profiles if p.doc.id == doc_id), ""))))
+    return [f"{a} {b}" for a, b in itertools.pairwise(_words(folded)) if f"{a} {b}" in named]
 
 
 # ---- units -------------------------------------------------------------------------------------------
@@ -297,7 +347,7 @@ def understand(
         return follow
     if _IDEA.search(folded):
         return _ideas(raw, folded, today=today, catalogue=catalogue)
-    doc_ids, doc_spans = find_documents(folded, profiles)
+    doc_ids, doc_spans = find_documents(folded, profiles, titled=fold(expand_inline(raw)).strip(" ?.!"))
     docs = DocFilter(doc_ids=doc_ids) if doc_ids else None
     unit, unit_span = find_unit(raw, catalogue)
     noun = _DOC_NOUN.search(folded)
@@ -306,7 +356,7 @@ def understand(
     )
     if count and not _OTHER_COUNTED.search(folded.replace(count.group("n"), " ")):
         return _doc_count(raw, folded, count.group("n"), today=today, profiles=profiles)
-    remove = [*doc_spans, unit_span or ""]
+    remove = [*doc_spans, unit_span or "", *(fold(m.group(1)) for m in _PLACE.finditer(raw))]
     if (unit or doc_ids) and _asks_progress(folded, remove):
         q = AssignmentQuery(unit=unit, documents=docs, as_of=today, ask="progress")
         return Understood(q, raw, doc_ids)
@@ -340,6 +390,8 @@ def understand(
             q, raw, doc_ids, period_label=window_text, extras={"window": [lo.isoformat(), hi.isoformat()]}
         )
     if unit and _TASK_ASK.search(folded) and not counting:
+        if doc_ids and len(doc_ids) == 1:
+            remove = [*remove, *title_pairs(folded, doc_ids[0], profiles)]
         return _unit_tasks(raw, folded, unit, docs, doc_ids, remove, today=today)
     if doc_ids and _ASSIGN_ASK.search(folded):
         return Understood(DocumentQuery(filter=DocFilter(doc_ids=doc_ids), ask="assignments"), raw, doc_ids)

@@ -135,7 +135,7 @@ _ISSUED_CUE = re.compile(
 _PERIOD_NAME_CUE = re.compile(r"(?:giai\s+đoạn|nhiệm\s+kỳ|niên\s+độ|năm\s+học)\s*$", re.IGNORECASE)
 # A document number right before "ngày …" ("Công văn số 2210/UBND-NC ngày 27/02/2026") is a citation.
 _DOCNUM_CUE = re.compile(
-    r"(?:số\s*)?\d+[\w.]*/[\w./\-đĐ]+\s*(?:,\s*)?(?:ngày)?\s*$|"
+    r"(?:số\s*)?\d+[\w.\-]*/[\w./\-đĐ]+\s*(?:,\s*)?(?:ngày)?\s*$|"  # "2210/UBND-NC", "34-NQ/TU"
     r"(?:Quyết\s+định|Công\s+văn|Nghị\s+quyết|Kế\s+hoạch|Thông\s+báo|Chỉ\s+thị|Nghị\s+định|Thông\s+tư|Tờ\s+trình|"
     r"Báo\s+cáo|Văn\s+bản|Hướng\s+dẫn)(?:\s+số)?\s*(?:ngày)?\s*$"
 )
