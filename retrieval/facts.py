@@ -147,6 +147,16 @@ class FactFinder:
             )
             return list(rows)
 
+    def sections(self, doc_id: str) -> list[tuple[str, str]]:
+        """(last heading, text) of a document's passages in reading order ("" for none)."""
+        with self.db.session() as session:
+            rows = session.execute(
+                select(PassageRow.heading_path, PassageRow.text)
+                .where(PassageRow.doc_id == doc_id)
+                .order_by(PassageRow.ordinal)
+            )
+            return [((path or [""])[-1], text) for path, text in rows]
+
     # ---- assignments ----------------------------------------------------------------------------
 
     def assignments(self, q: AssignmentQuery) -> list[TaskView]:

@@ -69,6 +69,16 @@ APPENDIX = (
         "Quý III/2026",
     ),
 )
+REPORT = (
+    "BÁO CÁO",
+    "Kết quả chuyển đổi số quý I năm 2026 của Sở Khoa học và Công nghệ",
+    "I. KẾT QUẢ THỰC HIỆN",
+    "Trong quý I năm 2026, Sở đã đăng tải 48 tin, bài về chuyển đổi số trên Cổng thông tin điện tử.",
+    "II. PHƯƠNG HƯỚNG, NHIỆM VỤ TRỌNG TÂM",
+    "1. Tiếp tục triển khai các nhiệm vụ tại Kế hoạch số 210/KH-SKHCN.",
+    "2. Xây dựng Trung tâm dữ liệu dùng chung của tỉnh và kết nối với các hệ thống thông tin chuyên ngành.",
+    "3. Tổ chức tập huấn kỹ năng số cho cán bộ, công chức cấp xã.",
+)
 NEWS = """NGỌC ANH
 
 (GLO)- Chiều 5-3, Ban Chỉ đạo chuyển đổi số của tỉnh tổ chức hội nghị sơ kết công tác quý I năm 2026.
@@ -117,6 +127,17 @@ def causes_ctx(tmp_path_factory: pytest.TempPathFactory, embedder) -> Context:
             "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
             "Độc lập - Tự do - Hạnh phúc",
             "Gia Lai, ngày 10 tháng 01 năm 2026",
+        ),
+    )
+    make_docx(
+        docs / "bc-45.docx",
+        paragraphs=(*REPORT, "GIÁM ĐỐC", "Trần Quốc Huy"),
+        table=None,
+        header_left=("UBND TỈNH GIA LAI", "SỞ KHOA HỌC VÀ CÔNG NGHỆ", "Số: 45/BC-SKHCN"),
+        header_right=(
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "Độc lập - Tự do - Hạnh phúc",
+            "Gia Lai, ngày 05 tháng 4 năm 2026",
         ),
     )
     (docs / "2026-03-05_tin-bao-gia-lai_hoi-nghi.txt").write_text(NEWS, encoding="utf-8")
@@ -205,3 +226,26 @@ def test_a_date_of_another_project_or_a_cited_document_is_not_found(causes_ctx) 
     assert "Không tìm thấy" in text
     text = ask(causes_ctx, "Hạn nộp hồ sơ đề nghị khen thưởng năm 2026 là khi nào?", user="f2")
     assert "Không tìm thấy" in text
+
+
+def test_a_section_the_question_names_is_read_item_by_item(causes_ctx) -> None:
+    text = ask(causes_ctx, "Báo cáo kết quả chuyển đổi số quý I nêu nhiệm vụ trọng tâm thời gian tới là gì?", user="r1")
+    assert "NHIỆM VỤ TRỌNG TÂM" in text.splitlines()[0]
+    assert "Trung tâm dữ liệu dùng chung" in text and "tập huấn kỹ năng số" in text
+    # What a document assigns is still its task list, not a section.
+    text = ask(causes_ctx, "Công văn 1300/UBND-KT giao những gì?", user="r2")
+    assert text.startswith("Công văn số 1300/UBND-KT") and "giao việc cho" in text.splitlines()[0]
+
+
+def test_the_source_a_question_names_is_not_a_topic(causes_ctx) -> None:
+    from bot.core.extractive import proper_names
+
+    assert proper_names("Sở đăng bao nhiêu tin bài trong quý I/2026?", causes_ctx.catalogue()) == []
+    text = ask(causes_ctx, "Sở KH&CN đăng bao nhiêu tin bài trong quý I/2026?", user="s1")
+    assert "48 tin" in text
+    text = ask(
+        causes_ctx,
+        "Theo công văn 1300/UBND-KT, ai chủ trì xây dựng phương án di dời cụm công nghiệp Đông Sơn?",
+        user="s2",
+    )
+    assert text.startswith("UBND phường Tân Lập") or "Tân Lập" in text.splitlines()[0]

@@ -66,6 +66,15 @@ Các lệnh:
 hoặc gửi bản đã sửa kèm chú thích /thaythe <số văn bản> để thay thế mà giữ nguyên tiến độ."""
 
 _MAX_LISTED = 12
+_SOURCE_TAIL = re.compile(
+    r",?\s+theo\s+(?:thông báo|kế hoạch|công văn|văn bản|báo cáo|quyết định|bài báo|tin)\b[^,;]*$", re.IGNORECASE
+)
+# A reference to a document by its number, with its noun ("theo công văn số 193/UBND-KT").
+_DOC_REF = re.compile(
+    r"(?:\btheo\s+)?(?:\b(?:công văn|văn bản|thông báo|kế hoạch|quyết định|báo cáo|tờ trình|chỉ thị)\s+)?"
+    r"(?:số\s+)?\d+[\w.\-]*/[\w./\-đĐ]+",
+    re.IGNORECASE,
+)
 
 
 def _period_label(period: tuple[dt.date, dt.date] | None) -> str:
@@ -334,6 +343,13 @@ class Conversation:
         catalogue = self.ctx.catalogue()
         hits = naming_hits(question, prefer_year(question, searcher.search(question, k=8, filters=filters)), catalogue)
         asked = expand_abbreviations(question)
+        if scope.doc_ids:  # "Theo công văn 193/UBND-KT, …": the document's own number is no topic
+            asked = self._without_own_numbers(asked, scope.doc_ids)
+        # "… hoàn thành bao nhiêu nhiệm vụ theo thông báo phiên họp thứ nhất 2026?": the source named
+        # at the end is where to look, not words the answering sentence repeats.
+        source = _SOURCE_TAIL.search(asked)
+        if source and len(asked[: source.start()].split()) >= 5:
+            asked = asked[: source.start()].rstrip(" ,") + "?"
         lead = lead_answer(asked, hits[:5], catalogue)
         pinned = {lead.passage_id: lead.sentence} if lead else None
         names_unit = names_asked_unit(question, catalogue)
@@ -348,6 +364,23 @@ class Conversation:
                 return generated
         text = f"{lead.line}\n\n{extractive.text}" if lead else extractive.text
         return Reply(text, citations=extractive.citations, intent="qa", data={"found": True, "mode": "extractive"})
+
+    def _without_own_numbers(self, question: str, doc_ids: Sequence[str]) -> str:
+        """``question`` without the references to the scoped documents by their own number (a
+        document they only cite, "Quyết định 1074/QĐ-BXD" in a letter about it, stays a topic)."""
+        from troly.queries import DocFilter
+        from troly.text import fold
+
+        own = {
+            fold(d.number).replace(" ", "") for d in self.ctx.fact_finder().documents(DocFilter(doc_ids=list(doc_ids)))
+        }
+        own.discard("")
+
+        def drop(m: re.Match[str]) -> str:
+            code = re.search(r"\d+[\w.\-]*/[\w./\-đĐ]+", m.group(0))
+            return " " if code and fold(code.group(0)).replace(" ", "") in own else m.group(0)
+
+        return _DOC_REF.sub(drop, question).strip(" ,")
 
     def _generate(
         self, question: str, hits: Sequence[Hit], on_delta: Callable[[str], None] | None = None

@@ -613,6 +613,7 @@ def _names(question: str, catalogue: UnitCatalogue) -> list[str]:
         word = m.group(0) if m else ""
         inside = m is not None and any(a <= m.start() < b for a, b in spans)
         capital = bool(word) and not inside and (word[0].isupper() or (word.isdigit() and bool(run)))
+        capital = capital and not re.fullmatch(r"[IVX]+", word)  # "quý I/2026", "phần II"
         if capital and not (word.isupper() and len(word) > 1):
             if fold(word) not in _NOT_NAME:
                 run.append(word)

@@ -51,6 +51,7 @@ _NOUN_LABEL = {
     "qd": "quyết định",
     "to trinh": "tờ trình",
 }
+_SECTION_STOP = {"va", "cac", "cua", "cho", "ve", "tai", "la", "gi", "nhung", "nao", "nhu", "sau", "gom"}
 _ROLE_LABEL = {"lead": "chủ trì", "cooperate": "phối hợp"}
 _TOPIC_STOP = {"cua", "va", "cac", "voi", "cho", "trong", "tinh", "ubnd", "so", "duoc", "phai", "viec", "nhiem", "vu"}
 
@@ -200,7 +201,37 @@ class FactAnswerer:
             return Reply("\n".join(lines), citations=[_doc_citation(x) for x in docs], intent="facts")
         if q.ask == "assignments":
             return self._doc_assignments(u, docs)
+        if u.extras.get("section"):
+            reply = self._section(u, d)
+            if reply is not None:
+                return reply
         return self._scoped_qa(u)
+
+    def _section(self, u: Understood, d: DocumentPublic) -> Reply | None:
+        """The section of a document whose heading the question names ("nhiệm vụ trọng tâm", "kiến
+        nghị"), item by item; None when no heading shares at least half its words (two or more)."""
+        asked = set(re.findall(r"[a-z0-9]+", fold(u.question))) - _SECTION_STOP
+        best: tuple[float, str] | None = None
+        sections: dict[str, list[str]] = {}
+        for heading, text in self.finder().sections(d.id):
+            sections.setdefault(heading, []).append(text)
+            words = set(re.findall(r"[a-z0-9]+", fold(strip_list_marker(heading)))) - _SECTION_STOP
+            shared = len(words & asked)
+            if words and shared >= 2 and shared / len(words) >= 0.5:
+                score = shared / len(words) + 0.01 * shared
+                if best is None or score > best[0]:
+                    best = (score, heading)
+        if best is None:
+            return None
+        heading = best[1]
+        lines = [ln.strip() for t in sections[heading] for ln in t.splitlines() if len(ln.strip()) > 15]
+        items = [f"- {_clip(ln, 240)}" for ln in lines[:_MAX_DOC_LISTED]]
+        head = f"{_doc_label(d)}, mục “{strip_list_marker(heading)}”:"
+        return Reply(
+            "\n".join([head, *items]),
+            citations=[_doc_citation(d, " ".join(lines)[:300], strip_list_marker(heading))],
+            intent="facts",
+        )
 
     def _count(self, u: Understood, q: DocumentQuery, docs: list[DocumentPublic]) -> Reply:
         places = u.extras.get("places") or []

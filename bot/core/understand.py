@@ -61,6 +61,7 @@ _REF_NOUN = r"(?:thong bao(?: ket luan)?|cong van|van ban|ke hoach|bao cao|quyet
 _FULL_NUMBER = re.compile(r"(?<![\w/])(\d{1,6}(?:\s*-\s*[a-z]+)?\s*/\s*[a-z][a-z0-9]*(?:\s*-\s*[a-z0-9]+)*)")
 _SHORT_NUMBER = re.compile(rf"\b({_REF_NOUN})\s+(?:so\s+)?(\d{{1,6}})(?![\d/])")
 _DOC_DATE = re.compile(r"\bngay\s+(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{4})")
+_SECTION_ASK = re.compile(r"\b(la gi|nhung gi|gom nhung gi|nhung (noi dung|giai phap|kien nghi|de xuat) nao|nao)$")
 _COUNT = re.compile(r"\b(bao nhieu|may|tong cong|tong so)\b")
 _OTHER_COUNTED = re.compile(r"\b(nhiem vu|nv|viec|y tuong|du an|nguoi|ty|trieu|ho so|tin|luot|xa|phuong|%)\b")
 _SIGNER = re.compile(r"\b(ai ky|do ai ky|nguoi ky|ky boi|ky ten|ai la nguoi ky|ai da ky|ai viet|tac gia)\b")
@@ -378,6 +379,17 @@ def understand(
             meta = "details"  # "Văn bản 5973 thực hiện văn bản nào …": a fact inside the named document
         if meta:
             return Understood(DocumentQuery(filter=DocFilter(doc_ids=doc_ids), ask=meta), raw, doc_ids)  # type: ignore[arg-type]
+        issuer = next((fold(p.doc.issuer or "") for p in profiles if p.doc.id == doc_ids[0]), "")
+        section = (
+            _SECTION_ASK.search(folded)
+            and not _ASSIGN_ASK.search(folded)
+            and not _DUE_ASK.search(folded)
+            and not re.search(r"\b(don vi|co quan) nao$", folded)
+        )
+        if len(doc_ids) == 1 and section and (not unit or (unit_span or "-") in issuer):
+            # "Báo cáo sơ kết … nêu nhiệm vụ trọng tâm thời gian tới là gì?": a section of the document
+            q = DocumentQuery(filter=DocFilter(doc_ids=doc_ids), ask="details")
+            return Understood(q, raw, doc_ids, extras={"section": True})
     about_doc = doc_ids and (not unit or re.search(rf"\bve\s+{re.escape(unit_span or '')}", folded))
     if about_doc and _ASSIGN_ASK.search(folded) and not re.search(r"\b(phai xong|den han|han)\b", folded):
         return Understood(DocumentQuery(filter=DocFilter(doc_ids=doc_ids), ask="assignments"), raw, doc_ids)
