@@ -372,7 +372,8 @@ class Conversation:
         from troly.text import fold
 
         own = {
-            fold(d.number).replace(" ", "") for d in self.ctx.fact_finder().documents(DocFilter(doc_ids=list(doc_ids)))
+            fold(d.number or "").replace(" ", "")
+            for d in self.ctx.fact_finder().documents(DocFilter(doc_ids=list(doc_ids)))
         }
         own.discard("")
 

@@ -388,8 +388,8 @@ def understand(
         )
         if len(doc_ids) == 1 and section and (not unit or (unit_span or "-") in issuer):
             # "Báo cáo sơ kết … nêu nhiệm vụ trọng tâm thời gian tới là gì?": a section of the document
-            q = DocumentQuery(filter=DocFilter(doc_ids=doc_ids), ask="details")
-            return Understood(q, raw, doc_ids, extras={"section": True})
+            section_q = DocumentQuery(filter=DocFilter(doc_ids=doc_ids), ask="details")
+            return Understood(section_q, raw, doc_ids, extras={"section": True})
     about_doc = doc_ids and (not unit or re.search(rf"\bve\s+{re.escape(unit_span or '')}", folded))
     if about_doc and _ASSIGN_ASK.search(folded) and not re.search(r"\b(phai xong|den han|han)\b", folded):
         return Understood(DocumentQuery(filter=DocFilter(doc_ids=doc_ids), ask="assignments"), raw, doc_ids)
