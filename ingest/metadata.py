@@ -753,7 +753,9 @@ def _filename_date(file_name: str) -> tuple[dt.date | None, DatePrecision | None
 
 
 def _fill_date(meta: DocumentMeta, lines: list[str], front: FrontMatter, date_text: str | None, file_name: str) -> None:
-    """Header date, else the meeting date, else the file name, else the header's bare year."""
+    """The header date; a header with the day left blank gives no issuance date (only ``date_partial``,
+    the month or year printed, finer from the file name when it agrees); without a header date the
+    meeting date, the adoption date, then the file name."""
     if date_text is None and meta.doc_type == "Tin tức":
         # A portal's publication line: "Thứ Ba, 03/03/2026 - 17:30".
         date_text = next((m.group(1) for line in lines[:6] if (m := _PUBLISHED_RE.match(line))), None)
@@ -761,11 +763,17 @@ def _fill_date(meta: DocumentMeta, lines: list[str], front: FrontMatter, date_te
     if header_date and header_precision == "day":
         meta.date, meta.date_source, meta.date_precision = header_date, "header", "day"
         return
-    header_state = "header date blank" if date_text else "no header date"
-    header_year = header_date.year if header_date else None
     file_date, file_precision = _filename_date(file_name)
-    hint = header_year or (file_date.year if file_date else None)
-    meeting = _meeting_date(lines, front, hint)
+    if header_date:
+        # "ngày   tháng 8 năm 2025": a draft, not issued yet; no body date stands for the day.
+        partial: DatePrecision = "month" if header_precision == "month" else "year"
+        meta.date_partial, meta.date_source, meta.date_precision = header_date, "header", partial
+        if header_precision == "year" and file_date and file_date.year == header_date.year:
+            meta.date_partial, meta.date_source, meta.date_precision = file_date.replace(day=1), "filename", "month"
+        meta.notes.append(f"day left blank in the header date: issuance date unknown, {meta.date_precision} kept")
+        return
+    header_state = "header date blank" if date_text else "no header date"
+    meeting = _meeting_date(lines, front, file_date.year if file_date else None)
     if meeting:
         meta.date, meta.date_source, meta.date_precision = meeting, "body", "day"
         meta.notes.append(f"date taken from the meeting date in the body ({header_state})")
@@ -777,18 +785,12 @@ def _fill_date(meta: DocumentMeta, lines: list[str], front: FrontMatter, date_te
             meta.date, meta.date_source, meta.date_precision = date, "body", "day"
             meta.notes.append(f"date taken from the adoption date in the closing ({header_state})")
             return
-    if header_date and header_precision == "month":
-        meta.date, meta.date_source, meta.date_precision = header_date, "header", "month"
-        meta.notes.append("only the month and year are given in the header date")
-        return
-    if file_date and (header_year is None or file_date.year == header_year):
-        meta.date, meta.date_source, meta.date_precision = file_date, "filename", file_precision
-        what = "date" if file_precision == "day" else "year and month"
-        meta.notes.append(f"{what} taken from the file name ({header_state})")
-        return
-    if header_date:
-        meta.date, meta.date_source, meta.date_precision = header_date, "header", "year"
-        meta.notes.append("only the year is given in the header date")
+    if file_date and file_precision == "day":
+        meta.date, meta.date_source, meta.date_precision = file_date, "filename", "day"
+        meta.notes.append(f"date taken from the file name ({header_state})")
+    elif file_date:
+        meta.date_partial, meta.date_source, meta.date_precision = file_date, "filename", file_precision
+        meta.notes.append(f"year and month taken from the file name ({header_state})")
 
 
 def extract_metadata(text: str, *, file_name: str = "", default_province: str = "Gia Lai") -> DocumentMeta:

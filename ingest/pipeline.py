@@ -209,6 +209,7 @@ def _meta_of(row: DocumentRow) -> DocumentMeta:
         issuer=row.issuer,
         place=row.place,
         date=row.date,
+        date_partial=row.date_partial,
         date_source=row.date_source,
         date_precision=row.date_precision,
         title=row.title,
@@ -719,7 +720,7 @@ class Ingestor:
         import numpy as np
 
         matrix = np.vstack(vectors)
-        date_int = int(meta.date.strftime("%Y%m%d")) if meta.date else 0
+        date_int = int(meta.known_date.strftime("%Y%m%d")) if meta.known_date else 0
         metadatas = [
             {"doc_id": doc_id, "ordinal": i, "sha": sha[:10], "doc_type": meta.doc_type or "", "date": date_int}
             for i in (ordinals if ordinals is not None else range(len(ids)))
@@ -742,6 +743,7 @@ class Ingestor:
         row.issuer = meta.issuer
         row.place = meta.place
         row.date = meta.date
+        row.date_partial = meta.date_partial
         row.date_source = meta.date_source
         row.date_precision = meta.date_precision
         row.title = meta.title

@@ -865,7 +865,7 @@ def extract_tasks(
     """The assignments of one document, in reading order (see the module docstring for the rules).
 
     ``chunks`` are the document's passages in order; headings may be inline in ``chunk.text`` or
-    only in ``chunk.heading_path``. Deadlines are read with ``meta.date`` as reference.
+    only in ``chunk.heading_path``. Deadlines are read with ``meta.known_date`` (the day, else the month of a blank day) as reference.
     """
     if not chunks or _is_news(meta):
         return []
@@ -941,7 +941,7 @@ class _Walker:
         if _is_heading(item, analysis):
             owners = [] if self.strict else _heading_units(body, self.catalogue)
             zone = _heading_zone(body) if not owners else None
-            self.frames.append(_Frame(item.level, "heading", owners, zone, _due(body, self.meta.date), body))
+            self.frames.append(_Frame(item.level, "heading", owners, zone, _due(body, self.meta.known_date), body))
             return True
         if _END_MARK.search(body) and self._generic_closing(body, analysis):
             return False
@@ -988,7 +988,7 @@ class _Walker:
         if item.marked:
             level = item.level
             lead_zone = _heading_zone(item.body)
-            due = _due(item.body, self.meta.date)
+            due = _due(item.body, self.meta.known_date)
         else:  # a paragraph lead-in governs the rest of its section: half a level below the section
             self._end_paragraph_leadins(all_=True)
             level = (self.frames[-1].level if self.frames else 0.0) + 0.5
@@ -1020,10 +1020,10 @@ class _Walker:
         task.text = f"{task.text} {body}"
         what = _fold_key(m.group("what"))
         if what.startswith(("thoi han", "thoi gian")):
-            due = _due(body, self.meta.date)
+            due = _due(body, self.meta.known_date)
             if due is not None and (task.due is None or task.due_inherited):
                 task.due, task.due_inherited = due, False
-            task.dues.extend(_dues(body, self.meta.date))
+            task.dues.extend(_dues(body, self.meta.known_date))
         else:
             role: AssigneeRole = "cooperate" if "phoi hop" in what else "lead"
             for m2 in self.catalogue.find_mentions(body[m.end() :]):
@@ -1040,8 +1040,8 @@ class _Walker:
         task = self.tasks[-1] if self.tasks else None
         if task is None:
             return False
-        due = parse_due(body, ref=self.meta.date)
-        if due is not None and len(body) - len(due.text) <= 8 and not _historical(due, self.meta.date):
+        due = parse_due(body, ref=self.meta.known_date)
+        if due is not None and len(body) - len(due.text) <= 8 and not _historical(due, self.meta.known_date):
             if task.due is None or task.due_inherited:
                 task.due, task.due_inherited = due, False
             task.dues.append(due)
@@ -1117,7 +1117,7 @@ class _Walker:
         primary = [a for a in everyone if a.role != "cooperate"]
         if self.strict and not primary:
             return None
-        ref = self.meta.date
+        ref = self.meta.known_date
         due = _due(body, ref)
         due_inherited = False
         if due is None:

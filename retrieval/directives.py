@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from troly.dates import (
@@ -194,11 +194,13 @@ class TaskFinder:
                 if named:
                     cond = or_(cond, and_(TaskAssigneeRow.unit_id.is_(None), TaskAssigneeRow.name.in_(list(named))))
                 stmt = stmt.where(TaskRow.id.in_(select(TaskAssigneeRow.task_id).where(cond)))
-            rows = session.execute(stmt.order_by(DocumentRow.date, TaskRow.ordinal)).all()
+            rows = session.execute(
+                stmt.order_by(func.coalesce(DocumentRow.date, DocumentRow.date_partial), TaskRow.ordinal)
+            ).all()
             views = []
             for task, doc in rows:
                 due, rec = due_from_json(task.due), recurrence_from_json(task.recurrence)
-                if keep is not None and not keep(due, rec, doc.date):
+                if keep is not None and not keep(due, rec, doc.known_date):
                     continue
                 mine = [a for a in task.assignees if unit_key(a) is not None] if unit else []
                 if unit and not include_cooperating and all(a.role == "cooperate" for a in mine):
@@ -217,9 +219,10 @@ class TaskFinder:
                             "doc_id": doc.id,
                             "number": doc.number,
                             "type": doc.doc_type,
-                            "date": doc.date.isoformat() if doc.date else None,
+                            # shown at its precision: "tháng 08/2025" when the day is blank
+                            "date": doc.known_date.isoformat() if doc.known_date else None,
                             "date_precision": doc.date_precision or "day",
-                            "date_label": date_label(doc.date, doc.date_precision),
+                            "date_label": date_label(doc.known_date, doc.date_precision),
                             "title": doc.title,
                             "section": task.section,
                             "heading": " > ".join(task.heading_path or []),

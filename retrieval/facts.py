@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from retrieval.directives import TaskFinder, TaskView
@@ -107,7 +107,8 @@ class FactFinder:
         """Every document with its opening passages, newest first."""
         with self.db.session() as session:
             counts = passage_counts(session=session)
-            docs = list(session.scalars(select(DocumentRow).order_by(DocumentRow.date.desc().nulls_last())))
+            known_date = func.coalesce(DocumentRow.date, DocumentRow.date_partial)
+            docs = list(session.scalars(select(DocumentRow).order_by(known_date.desc().nulls_last())))
             heads: dict[str, list[str]] = {}
             rows = session.execute(
                 select(PassageRow.doc_id, PassageRow.text).where(PassageRow.ordinal < _HEAD_PASSAGES)
@@ -135,9 +136,10 @@ class FactFinder:
             return False
         if f.signer and fold(f.signer) not in fold(d.signer or ""):
             return False
-        if f.date_from and (d.date is None or d.date < f.date_from):
+        known = d.known_date  # a draft's "tháng 8/2025" falls in August 2025
+        if f.date_from and (known is None or known < f.date_from):
             return False
-        return not (f.date_to and (d.date is None or d.date > f.date_to))
+        return not (f.date_to and (known is None or known > f.date_to))
 
     def passages(self, doc_id: str) -> list[str]:
         """A document's passages in reading order."""

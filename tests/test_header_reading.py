@@ -344,3 +344,29 @@ def test_issuer_split_by_the_motto_and_a_portal_editorial_board() -> None:
         "Kính gửi: Sở Nội vụ\nBan Biên tập thông báo kết quả đăng tải./.\n"
     )
     assert board.issuer == "Ban Biên tập Cổng thông tin điện tử tỉnh Vĩnh Long"
+
+
+def test_draft_docx_with_a_blank_day_has_no_issuance_date(tmp_path: Path) -> None:
+    """A working DOCX ("ngày   tháng 4 năm 2026") whose body opens on a dated earlier letter: the
+    issuance date is unknown (None, never the cited day); the month printed is ``date_partial``."""
+    path = make_docx(
+        tmp_path / "du-thao-cong-van.docx",
+        header_left=["UBND TỈNH LÀO CAI", "SỞ CÔNG THƯƠNG", "Số:      /SCT-CN", "V/v báo cáo định kỳ"],
+        header_right=[
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "Độc lập - Tự do - Hạnh phúc",
+            "Lào Cai, ngày    tháng 4 năm 2026",
+        ],
+        paragraphs=[
+            "Kính gửi: Các đơn vị hoạt động hóa chất trên địa bàn tỉnh",
+            "Ngày 19 tháng 12 năm 2025, Sở Công Thương có Văn bản số 3169/SCT-CN gửi các đơn vị.",
+            "Sở Công Thương yêu cầu các đơn vị báo cáo trước ngày 08 tháng 4 năm 2026./.",
+            "KT. GIÁM ĐỐC",
+            "PHÓ GIÁM ĐỐC",
+            "Hoàng Văn Thuân",
+        ],
+        table=None,
+    )
+    meta = _read(path, Settings())
+    assert (meta.number, meta.date, meta.date_partial) == ("/SCT-CN", None, dt.date(2026, 4, 1))
+    assert (meta.date_source, meta.date_precision) == ("header", "month")

@@ -69,8 +69,10 @@ def test_2026_notice_dated_by_file_name() -> None:
     assert meta.issuer == "UBND tỉnh Gia Lai"
     assert meta.title.startswith("Ý kiến kết luận của Chủ tịch UBND tỉnh Phạm Anh Tuấn, Trưởng ban Ban Chỉ đạo")
     assert meta.title.endswith("Đề án 06 của tỉnh tại Phiên họp thứ nhất năm 2026")
-    # No header date and no meeting date in the opening: the file name gives year and month.
-    assert (meta.date, meta.date_source, meta.date_precision) == (dt.date(2026, 3, 1), "filename", "month")
+    # No header date and no meeting date in the opening: the file name gives year and month, which
+    # is no issuance date: the month is kept apart.
+    assert (meta.date, meta.date_partial) == (None, dt.date(2026, 3, 1))
+    assert (meta.date_source, meta.date_precision) == ("filename", "month")
     assert any("file name" in note for note in meta.notes)
     assert meta.signer == "Võ Gia Nghĩa"
     assert meta.signer_title == "TL. CHỦ TỊCH / KT. CHÁNH VĂN PHÒNG / PHÓ CHÁNH VĂN PHÒNG"
@@ -85,9 +87,8 @@ def test_2026_report_with_blank_number_and_day() -> None:
     assert meta.place == "Gia Lai"
     assert meta.title == "sơ kết, đánh giá tình hình thực hiện Nghị quyết số 57-NQ/TW và Đề án 06"
     # "ngày tháng năm 2026": the year only; the body opens with a cited letter, not a meeting.
-    assert meta.date is not None and meta.date.year == 2026
+    assert meta.date is None and meta.date_partial is not None and meta.date_partial.year == 2026
     assert meta.date_precision in {"month", "year"} and meta.date_source in {"filename", "header"}
-    assert meta.date != dt.date(2026, 4, 28)
     assert meta.signer == "Võ Gia Nghĩa"
     assert meta.signer_title == "KT. CHÁNH VĂN PHÒNG / PHÓ CHÁNH VĂN PHÒNG"
     assert meta.recipients == ["Như trên", "CT, PCT UBND tỉnh Lâm Hải Giang (b/c)", "CVP, PVPVX", "Lưu: VT, V9, PVHCC"]
@@ -95,7 +96,8 @@ def test_2026_report_with_blank_number_and_day() -> None:
 
 def test_report_without_file_name_keeps_only_the_year() -> None:
     meta = extract_metadata(clean_text(REPORT_2026.read_text(encoding="utf-8")))
-    assert (meta.date, meta.date_source, meta.date_precision) == (dt.date(2026, 1, 1), "header", "year")
+    assert (meta.date, meta.date_partial) == (None, dt.date(2026, 1, 1))
+    assert (meta.date_source, meta.date_precision) == ("header", "year")
 
 
 def test_news_article() -> None:
@@ -269,14 +271,19 @@ def test_blank_header_day_with_a_meeting_in_the_body() -> None:
         "Sáng 3-3, tại Trụ sở UBND tỉnh, Chủ tịch UBND tỉnh chủ trì phiên họp Ban Chỉ đạo năm 2026.\n"
     )
     meta = extract_metadata(clean_text(text), file_name="notice.docx")
-    assert (meta.date, meta.date_source, meta.date_precision) == (dt.date(2026, 3, 3), "body", "day")
-    assert meta.notes == ["date taken from the meeting date in the body (header date blank)"]
+    # The header's blank day is the convention: a draft, issuance date unknown; the meeting day
+    # ("Sáng 3-3") is not the day it will be issued.
+    assert (meta.date, meta.date_partial) == (None, dt.date(2026, 3, 1))
+    assert (meta.date_source, meta.date_precision) == ("header", "month")
+    assert meta.notes == ["day left blank in the header date: issuance date unknown, month kept"]
 
 
-def test_blank_header_without_meeting_keeps_the_month() -> None:
+def test_blank_header_day_keeps_the_month_apart_from_the_date() -> None:
+    """A blank day leaves the issuance date unknown (None); the month printed is ``date_partial``."""
     text = "ỦY BAN NHÂN DÂN\nTỈNH GIA LAI\nGia Lai, ngày tháng 3 năm 2026\nKẾ HOẠCH\nTriển khai nhiệm vụ năm 2026\n"
     meta = extract_metadata(clean_text(text + "Thực hiện chỉ đạo của Tỉnh ủy, UBND tỉnh ban hành kế hoạch.\n"))
-    assert (meta.date, meta.date_source, meta.date_precision) == (dt.date(2026, 3, 1), "header", "month")
+    assert (meta.date, meta.date_partial) == (None, dt.date(2026, 3, 1))
+    assert (meta.date_source, meta.date_precision, meta.known_date) == ("header", "month", dt.date(2026, 3, 1))
 
 
 def test_empty_text() -> None:
@@ -386,6 +393,7 @@ def test_ocr_debris_in_the_header_block() -> None:
     meta = extract_metadata(clean_text(text), file_name="scan-2026-03.pdf")
     assert (meta.doc_type, meta.issuer) == ("Thông báo", "UBND tỉnh Gia Lai")
     assert meta.title == "Ý kiến kết luận của Chủ tịch UBND tỉnh tại Phiên họp thứ nhất năm 2026"
-    assert (meta.date, meta.date_source, meta.date_precision) == (dt.date(2026, 3, 1), "filename", "month")
+    assert (meta.date, meta.date_partial) == (None, dt.date(2026, 3, 1))
+    assert (meta.date_source, meta.date_precision) == ("filename", "month")
     assert meta.signer == "Võ Gia Nghĩa"
     assert meta.recipients == ["Như trên"]

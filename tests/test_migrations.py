@@ -25,7 +25,7 @@ from troly import migrate
 from troly.config import Settings
 from troly.db import Database, make_engine
 from troly.ideas.models import IdeaRow, IdeaStatusRow
-from troly.migrations import HEAD, REV_0_1_0, REV_0_2_0
+from troly.migrations import HEAD, REV_0_1_0, REV_0_2_0, REV_DATE_PARTIAL, REV_JOB_LEASES
 from troly.models import (
     Base,
     ConversationRow,
@@ -225,12 +225,24 @@ def _rows_0_1_0() -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def _dump(engine: Engine, tables: tuple[str, ...]) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of ``tables``, read through reflection (no ORM), sorted."""
+def _columns(engine: Engine, tables: tuple[str, ...]) -> dict[str, list[str]]:
+    """The columns ``tables`` have now (later revisions may add more)."""
+    return {name: [c["name"] for c in inspect(engine).get_columns(name)] for name in tables}
+
+
+def _dump(
+    engine: Engine, tables: tuple[str, ...], columns: dict[str, list[str]] | None = None
+) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of ``tables`` (only ``columns`` where given), read through reflection (no ORM), sorted."""
     meta = MetaData()
     meta.reflect(engine, only=list(tables))
+    dump = {}
     with engine.connect() as conn:
-        return {name: sorted((tuple(r) for r in conn.execute(select(meta.tables[name]))), key=repr) for name in tables}
+        for name in tables:
+            table = meta.tables[name]
+            cols = [table.c[c] for c in columns[name]] if columns else list(table.c)
+            dump[name] = sorted((tuple(r) for r in conn.execute(select(*cols))), key=repr)
+    return dump
 
 
 def _schema_diffs(engine: Engine) -> list[Any]:
@@ -267,12 +279,13 @@ def test_0_1_0_database_upgrades_and_keeps_every_row(engine: Engine, tmp_path: P
     with engine.begin() as conn:
         for name in TABLES_0_1_0:
             conn.execute(insert(meta.tables[name]), rows[name])
+    columns = _columns(engine, TABLES_0_1_0)
     before = _dump(engine, TABLES_0_1_0)
 
     done = migrate.upgrade(engine)
 
     assert (done.before, done.after) == (REV_0_1_0, HEAD)
-    assert _dump(engine, TABLES_0_1_0) == before
+    assert _dump(engine, TABLES_0_1_0, columns) == before  # columns added since then aside
     assert _schema_diffs(engine) == []
     # The current models read every row back, and write the table 0.1.0 did not have.
     expected = {
@@ -304,6 +317,31 @@ def test_0_1_0_database_upgrades_and_keeps_every_row(engine: Engine, tmp_path: P
         assert session.get(UnitAttachmentRow, "Tổ công nghệ số cộng đồng") is not None
 
 
+def test_a_blank_days_month_moves_out_of_the_date(engine: Engine) -> None:
+    """Rows stored when a blank day's month sat in ``date`` get it in ``date_partial`` (and back)."""
+    migrate.upgrade(engine, REV_JOB_LEASES)
+    meta = MetaData()
+    meta.reflect(engine, only=["documents"])
+    day, month = _rows_0_1_0()["documents"][0], dict(_rows_0_1_0()["documents"][0])
+    month |= {"id": "draft", "source_path": "/srv/draft.docx", "date": dt.date(2025, 8, 1), "date_precision": "month"}
+    with engine.begin() as conn:
+        conn.execute(insert(meta.tables["documents"]), [day, month])
+    query = text("SELECT id, date, date_partial, date_precision FROM documents ORDER BY id")
+
+    migrate.upgrade(engine, REV_DATE_PARTIAL)
+    with engine.connect() as conn:
+        rows = [(i, str(d) if d else None, str(p) if p else None, pr) for i, d, p, pr in conn.execute(query)]
+    assert rows == [("cv-1234-ubnd-2026", "2026-11-20", None, "day"), ("draft", None, "2025-08-01", "month")]
+
+    from alembic import command
+
+    with engine.begin() as conn:
+        command.downgrade(migrate._config(conn), REV_JOB_LEASES)
+    with engine.connect() as conn:
+        dates = dict(conn.execute(text("SELECT id, date FROM documents")).all())
+    assert {k: str(v) for k, v in dates.items()} == {"cv-1234-ubnd-2026": "2026-11-20", "draft": "2025-08-01"}
+
+
 def _database(engine: Engine, home: Path) -> Database:
     """A :class:`Database` on ``engine``'s URL (start-up path: it upgrades if it must)."""
     url = engine.url.render_as_string(hide_password=False)
@@ -326,12 +364,13 @@ def test_database_without_migrations_is_adopted_at_start_up(engine: Engine, rele
     with engine.begin() as conn:
         conn.execute(insert(meta.tables["documents"]), rows["documents"])
         conn.execute(insert(meta.tables["passages"]), rows["passages"])
+    columns = _columns(engine, ("documents", "passages"))
     before = _dump(engine, ("documents", "passages"))
 
     _database(engine, tmp_path).engine.dispose()
 
     assert migrate.current_revision(engine) == HEAD
-    assert _dump(engine, ("documents", "passages")) == before
+    assert _dump(engine, ("documents", "passages"), columns) == before
     assert _schema_diffs(engine) == []
 
 

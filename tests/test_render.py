@@ -1,7 +1,8 @@
 """One date label with its precision, and one citation format in every output kind.
 
-A document dated only "tháng 3/2026" is stored as 2026-03-01 with precision "month": every channel,
-the CLI and every ``--json`` output must show "tháng 03/2026", never an invented day "01/03/2026".
+A document dated only "tháng 3/2026" has no issuance date: it is stored with ``date`` null and
+``date_partial`` 2026-03-01, precision "month"; every channel, the CLI and every ``--json`` output
+must show "tháng 03/2026", never an invented day "01/03/2026".
 """
 
 from __future__ import annotations
@@ -221,5 +222,7 @@ def test_tasks_and_docs_month_only(cli) -> None:  # type: ignore[no-untyped-def]
     assert {t["source"]["date_label"] for t in listing["tasks"]} == {"tháng 03/2026"}
     docs = {d["file"]: d for d in json.loads(cli("docs", "--json"))}
     march = docs["2026-03_thong-bao-ket-luan_ban-chi-dao-phien-1-2026.md"]
-    assert (march["date"], march["date_precision"], march["date_label"]) == ("2026-03-01", "month", "tháng 03/2026")
+    # The issuance date is unknown (null); the month printed is date_partial, shown as the label.
+    assert (march["date"], march["date_partial"]) == (None, "2026-03-01")
+    assert (march["date_precision"], march["date_label"]) == ("month", "tháng 03/2026")
     assert INVENTED not in cli("docs") + cli("tasks", "--unit", "Tỉnh đoàn", "--month", "2026-03")

@@ -51,7 +51,9 @@ class DocumentRow(Base):
     number: Mapped[str | None] = mapped_column(String(100))
     issuer: Mapped[str | None] = mapped_column(String(300))
     place: Mapped[str | None] = mapped_column(String(100))
-    date: Mapped[dt.date | None] = mapped_column(Date)
+    date: Mapped[dt.date | None] = mapped_column(Date)  # the issuance date: only when its day is known
+    # A blank day ("ngày   tháng 8 năm 2025"): the first day of the month or year printed (see DocumentMeta)
+    date_partial: Mapped[dt.date | None] = mapped_column(Date)
     date_source: Mapped[DateSource] = mapped_column(String(20), default="none")
     date_precision: Mapped[DatePrecision | None] = mapped_column(String(10))
     title: Mapped[str | None] = mapped_column(Text)
@@ -74,6 +76,11 @@ class DocumentRow(Base):
     files: Mapped[list[DocumentFileRow]] = relationship(
         back_populates="document", cascade="all, delete-orphan", order_by="DocumentFileRow.id"
     )
+
+    @property
+    def known_date(self) -> dt.date | None:
+        """``date``, else ``date_partial``, at ``date_precision``: for labels and ordering only."""
+        return self.date or self.date_partial
 
 
 class DocumentFileRow(Base):

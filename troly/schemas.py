@@ -19,9 +19,13 @@ class DocumentPublic(BaseModel):
     number: str | None
     issuer: str | None
     place: str | None
-    date: dt.date | None
+    date: dt.date | None = Field(description="the issuance date; null when the day is blank or unknown")
+    date_partial: dt.date | None = Field(
+        default=None,
+        description='a blank day ("ngày   tháng 8 năm 2025"): the first day of the month or year printed',
+    )
     date_source: str = Field(description="header | body | filename | none")
-    date_precision: str | None = Field(description="day | month | year: how much of the date is known")
+    date_precision: str | None = Field(description="day (date) | month | year (date_partial): how much is known")
     date_label: str = Field(description='"05/07/2025", "tháng 03/2026", "năm 2026"; "" when unknown')
     title: str | None
     signer: str | None
@@ -35,6 +39,11 @@ class DocumentPublic(BaseModel):
     ocr: bool
     notes: list[str]
 
+    @property
+    def known_date(self) -> dt.date | None:
+        """``date``, else ``date_partial``, at ``date_precision``: for labels and period filters only."""
+        return self.date or self.date_partial
+
     @classmethod
     def from_row(cls, row: DocumentRow, *, passages: int) -> DocumentPublic:
         return cls(
@@ -44,9 +53,10 @@ class DocumentPublic(BaseModel):
             issuer=row.issuer,
             place=row.place,
             date=row.date,
+            date_partial=row.date_partial,
             date_source=row.date_source,
             date_precision=row.date_precision,
-            date_label=date_label(row.date, row.date_precision),
+            date_label=date_label(row.known_date, row.date_precision),
             title=row.title,
             signer=row.signer,
             signer_title=row.signer_title,

@@ -145,8 +145,12 @@ def find_document(*, session: Session, ref: str) -> list[DocumentRow]:
     return list(session.scalars(stmt))
 
 
+# What is known of a document's date (the day, else the month or year of a blank day): for ordering.
+_KNOWN_DATE = func.coalesce(DocumentRow.date, DocumentRow.date_partial)
+
+
 def list_documents(*, session: Session) -> list[DocumentRow]:
-    return list(session.scalars(select(DocumentRow).order_by(DocumentRow.date.desc().nulls_last(), DocumentRow.id)))
+    return list(session.scalars(select(DocumentRow).order_by(_KNOWN_DATE.desc().nulls_last(), DocumentRow.id)))
 
 
 def document_listing(*, db: Database) -> list[DocumentPublic]:
@@ -191,7 +195,7 @@ def to_passage(row: PassageRow, doc: DocumentRow) -> Passage:
         section=row.section or "",
         doc_type=doc.doc_type,
         number=doc.number,
-        date=doc.date,
+        date=doc.known_date,  # shown at its precision: "tháng 08/2025" when the day is blank
         title=doc.title,
         date_precision=doc.date_precision or "day",
     )

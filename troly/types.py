@@ -51,14 +51,24 @@ class DocumentMeta:
     number: str | None = None  # "174/TB-UBND"; "/BC-VPUBND" when the number is left blank
     issuer: str | None = None  # "UBND tỉnh Gia Lai"
     place: str | None = None  # "Gia Lai"
+    # The issuance date, only when its day is known. A draft whose header leaves the day blank
+    # ("ngày   tháng 8 năm 2025") has no issuance date: ``date`` stays None and ``date_partial``
+    # holds the first day of the month (or year) printed, ``date_precision`` saying which.
     date: dt.date | None = None
+    date_partial: dt.date | None = None
     date_source: DateSource = "none"  # header, body (meeting date), filename, none
-    date_precision: DatePrecision | None = None
+    date_precision: DatePrecision | None = None  # day (``date``), month or year (``date_partial``)
     title: str | None = None  # trích yếu
     signer: str | None = None
     signer_title: str | None = None
     recipients: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # e.g. "date taken from the meeting date in the body"
+
+    @property
+    def known_date(self) -> dt.date | None:
+        """``date``, else ``date_partial``: what is known of the date, at ``date_precision``, for labels,
+        ordering, period filters and as the reference of relative deadlines; never an issuance day."""
+        return self.date or self.date_partial
 
 
 @dataclass(slots=True)

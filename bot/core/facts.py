@@ -60,8 +60,8 @@ def _doc_label(d: DocumentPublic) -> str:
     parts = [d.type or "Văn bản"]
     if d.number and not d.number.startswith("/"):
         parts.append(f"số {d.number}")
-    if d.date:
-        parts.append(date_label(d.date, d.date_precision, phrase=True))
+    if d.known_date:
+        parts.append(date_label(d.known_date, d.date_precision, phrase=True))
     return " ".join(parts)
 
 
@@ -69,7 +69,7 @@ def _doc_citation(d: DocumentPublic, quote: str = "", section: str = "") -> Cita
     return Citation(
         doc_id=d.id,
         number=d.number,
-        date=d.date,
+        date=d.known_date,  # shown at its precision: "tháng 08/2025" when the day is blank
         title=d.title,
         section=section,
         quote=(quote or d.title or "")[:300],
@@ -169,20 +169,20 @@ class FactAnswerer:
                 text, citations=[_doc_citation(d)], intent="facts", data={"document": d.model_dump(mode="json")}
             )
         if q.ask == "date":
-            if not d.date:
-                text = f"{label} không ghi ngày ban hành."
-            elif d.date_precision in (None, "day"):
+            if d.date:
                 text = f"{label} ban hành ngày {date_label(d.date)}."
+            elif d.date_partial:
+                text = f"{label} chỉ ghi {date_label(d.date_partial, d.date_precision)}, ngày để trống (chưa ghi ngày)."
             else:
-                text = f"{label} chỉ ghi {date_label(d.date, d.date_precision)}, ngày để trống (chưa ghi ngày)."
+                text = f"{label} không ghi ngày ban hành."
             return Reply(text, citations=[_doc_citation(d)], intent="facts")
         if q.ask == "number":
             if d.number and not d.number.startswith("/"):
                 text = f"{d.type or 'Văn bản'} số {d.number}"
             else:
                 text = f"{label} chưa có số: số văn bản để trống (“Số: {d.number or '…'}”)"
-            if d.date_precision not in (None, "day"):
-                text += f"; ngày để trống, chỉ ghi {date_label(d.date, d.date_precision)}"
+            if d.date_partial and not d.date:
+                text += f"; ngày để trống, chỉ ghi {date_label(d.date_partial, d.date_precision)}"
             elif d.date:
                 text += f", ngày {date_label(d.date)}"
             return Reply(text + ".", citations=[_doc_citation(d)], intent="facts")
@@ -192,7 +192,7 @@ class FactAnswerer:
             if not m:
                 return self._scoped_qa(u)
             to = m.group(1).strip(" -;")
-            date = f" Ngày ban hành: {date_label(d.date, d.date_precision)}." if d.date else ""
+            date = f" Ngày ban hành: {date_label(d.known_date, d.date_precision)}." if d.known_date else ""
             return Reply(f"{label} gửi {to}.{date}", citations=[_doc_citation(d, m.group(0))], intent="facts")
         if q.ask == "list":
             lines = [f"{len(docs)} văn bản:" if len(docs) > 1 else f"{label}: {d.title or ''}".strip()]

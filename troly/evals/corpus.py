@@ -193,6 +193,7 @@ def _stored(ctx: Context, path: Path) -> DocumentReading:
             number=row.number,
             issuer=row.issuer,
             date=row.date,
+            date_partial=row.date_partial,
             date_precision=row.date_precision,
             signer=row.signer,
         )

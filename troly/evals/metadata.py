@@ -8,7 +8,8 @@ written over the printed form): they are kept out of the accuracy and counted on
 Comparison per field, after NFC and whitespace folding:
 - type: case- and accent-insensitive equality;
 - number: casefolded, every space removed ("Đ" and "D" stay distinct);
-- date: ISO equality at troly's precision ("2025-10" when it knows only the month);
+- date: ISO equality of the issuance day; a draft with a blank day has none (its month is
+  ``date_partial``, not a date), so ``null`` in the gold;
 - issuer: casefolded, "Ủy ban nhân dân" folded to "UBND"; a body named with its province
   ("Sở Nội vụ tỉnh Vĩnh Long") equals the same body named without it ("Sở Nội vụ") — the golds of
   different annotators write both, and the header names the province either way;
@@ -98,15 +99,9 @@ def normalise(field_name: str, value: str | None) -> str | None:
 
 
 def predicted_value(meta: DocumentMeta, field_name: str) -> str | None:
-    """troly's value of a gold field, as text (dates in ISO at their precision)."""
+    """troly's value of a gold field, as text (the date in ISO; a blank day's month is no date)."""
     if field_name == "date":
-        if meta.date is None:
-            return None
-        if meta.date_precision == "year":
-            return f"{meta.date.year:04d}"
-        if meta.date_precision == "month":
-            return f"{meta.date.year:04d}-{meta.date.month:02d}"
-        return meta.date.isoformat()
+        return meta.date.isoformat() if meta.date else None
     value = meta.doc_type if field_name == "type" else getattr(meta, field_name)
     return None if value is None else str(value)
 

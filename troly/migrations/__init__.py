@@ -11,7 +11,7 @@ and another that the head's schema equals the models').
 
 from __future__ import annotations
 
-__all__ = ["HEAD", "REV_0_1_0", "REV_0_2_0", "REV_DOCUMENT_FILES", "REV_FOLLOWUP", "REV_JOB_LEASES"]
+__all__ = ["HEAD", "REV_0_1_0", "REV_0_2_0", "REV_DATE_PARTIAL", "REV_DOCUMENT_FILES", "REV_FOLLOWUP", "REV_JOB_LEASES"]
 
 REV_0_1_0 = "3f1c2a9d7b10"  # the schema of troly 0.1.0 (2026-11-30)
 REV_0_2_0 = "8e4b6d0c2f51"  # troly 0.2.0: unit_attachments
@@ -20,4 +20,6 @@ REV_FOLLOWUP = "83a824ad9fe8"  # issue 14: assignments, assignment_units/_events
 REV_DOCUMENT_FILES = "b7d2e91c4a36"  # document_files: other files of a document (issue 11)
 REV_JOB_LEASES = "c7a1e5f93d20"  # job_leases: scheduled jobs and pollers once across workers (issue 13)
 
-HEAD = REV_JOB_LEASES  # the newest revision in versions/
+REV_DATE_PARTIAL = "d4e8a1c6b253"  # documents.date_partial: a blank day's month or year (issue 11)
+
+HEAD = REV_DATE_PARTIAL  # the newest revision in versions/
