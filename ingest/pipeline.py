@@ -70,7 +70,7 @@ logger = logging.getLogger(__name__)
 PIPELINE_VERSION = "1"
 # Bump when task extraction changes: unchanged files get their tasks re-extracted from the stored
 # passages, without re-reading or re-embedding anything.
-TASKS_VERSION = "1"
+TASKS_VERSION = "2"  # 2: names the catalogue lacks read whole (issue 11)
 
 Status = Literal["added", "updated", "unchanged", "merged", "failed", "removed"]
 # Near-duplicate files: word 5-gram shingles of the accent-free text. The same text in another

@@ -76,6 +76,8 @@ _ROLE_RANK: dict[str, int] = {"lead": 5, "responsible": 4, "assigned": 3, "reque
 _ISSUER_KINDS = frozenset({"ubnd", "hđnd", "đảng", "ban chỉ đạo"})
 _CENTRAL_KIND = "trung ương"
 _BODY = 9.0  # outline level of a paragraph without a marker (deeper than any bullet)
+# A unit name that ends on an administrative level with no place after it ("… Ủy ban MTTQ xã").
+_LEVEL_END = re.compile(r"\s(?:xã|phường|thị\s+trấn|huyện|tỉnh|thành\s+phố)$", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -720,7 +722,14 @@ def _heading_units(body: str, catalogue: UnitCatalogue) -> list[Assignee]:
         return []
     prefix = _UNIT_HEADING_PREFIX.match(text)
     rest = text[prefix.end() :] if prefix else text
-    mentions = [m for m in catalogue.find_mentions(rest) if m.unit is not None]
+    found = catalogue.find_mentions(rest)
+    mentions = [m for m in found if m.unit is not None]
+    if not mentions and len(found) == 1 and found[0].status == "unknown":
+        # A heading that is one name the catalogue lacks ("1. Ban Thường trực Ủy ban MTTQ Việt Nam
+        # xã", "2. Công ty TNHH …"), nothing else: that body's duties follow.
+        m = found[0]
+        if not _UNIT_HEADING_FILLER.sub(" ", rest[: m.start] + rest[m.end :]).split():
+            return [Assignee(collapse_ws(m.text), None, "assigned")]
     if not mentions:
         if prefix and _DESCRIBED_HEAD.match(rest):
             return [Assignee(collapse_ws(rest), None, "assigned")]  # "Trách nhiệm chung của các cơ quan, đơn vị"
@@ -903,6 +912,16 @@ class _Walker:
         hit = self.catalogue.resolve(issuer)
         return hit is not None and a.unit_id is not None and a.unit_id == hit.unit.id
 
+    def _issuer_named(self, a: Assignee) -> Assignee:
+        """A body named by its level only ("Ban Thường trực Ủy ban MTTQ Việt Nam xã") in a document
+        its full name issued ("… xã Lương Minh") is the issuer, under that full name."""
+        issuer = self.meta.issuer
+        if a.unit_id is not None or not issuer or not _LEVEL_END.search(a.name):
+            return a
+        if match_key(issuer).startswith(match_key(a.name) + " ") and len(issuer) > len(a.name):
+            return Assignee(name=issuer, unit_id=None, role=a.role)
+        return a
+
     def run(self) -> list[ExtractedTask]:
         in_body = True
         for item in _stream(self.chunks):
@@ -997,7 +1016,12 @@ class _Walker:
             if zone != "retro":
                 self.doc_zone = self.doc_zone or "directive"
                 lead_zone = _heading_zone(item.body) if self.is_report else "directive"
-        self.frames.append(_Frame(level, "leadin", analysis.subjects, lead_zone, due, item.body))
+        owners = analysis.subjects
+        if not item.marked and owners and all(self._is_issuer(a) for a in owners):
+            # The issuer presenting its own document ("Ban Thường trực … xây dựng kế hoạch … như
+            # sau:"): what follows is the document, not the issuer's assignment.
+            owners = []
+        self.frames.append(_Frame(level, "leadin", owners, lead_zone, due, item.body))
 
     def _new_subjects(self, analysis: _Analysis) -> bool:
         """The paragraph assigns units other than those of the open lead-in."""
@@ -1111,7 +1135,7 @@ class _Walker:
         assignees = self._assignees(body, analysis, zone)
         if assignees is None:
             return None
-        everyone = _merge(assignees + analysis.cooperators)
+        everyone = _merge([self._issuer_named(a) for a in assignees + analysis.cooperators])
         if self.strict or self.is_report:  # a guideline, form, law or report does not assign to its issuer
             everyone = [a for a in everyone if a.role in ("self", "cooperate") or not self._is_issuer(a)]
         primary = [a for a in everyone if a.role != "cooperate"]

@@ -301,3 +301,47 @@ def test_a_date_of_history_is_never_a_deadline() -> None:
     )
     assert _due(text, dt.date(2024, 9, 19)) is None
     assert _due("Hoàn thành trước ngày 30/9/2024.", dt.date(2024, 9, 19)) is not None
+
+
+# --------------------------------------------------------------------------- names the catalogue lacks
+
+
+MTTQ_PLAN = ("ỦY BAN MTTQ VIỆT NAM", "XÃ LƯƠNG MINH", "BAN THƯỜNG TRỰC", "Số: 12/KH-MTTQ-BTT")
+
+
+def test_commune_bodies_and_companies_are_named_whole(ctx, tmp_path: Path) -> None:
+    """A commune front's plan: its own opening ("Ban Thường trực … xây dựng kế hoạch … như sau:") is
+    no assignment; the bodies it names are whole names ("Ban Thường trực Ủy ban MTTQ Việt Nam xã
+    Lương Minh", not "Ban Thường"), a heading naming only the level ("… xã") is the issuer, and a
+    company's name ends where its predicate starts."""
+    path = make_docx(
+        tmp_path / "kh-mttq.docx",
+        header_left=MTTQ_PLAN,
+        header_right=(*RIGHT[:2], "Lương Minh, ngày 05 tháng 01 năm 2026"),
+        paragraphs=[
+            "KẾ HOẠCH",
+            "Tổ chức hội nghị cử tri nơi cư trú",
+            "Ban Thường trực Ủy ban MTTQ Việt Nam xã Lương Minh xây dựng kế hoạch tổ chức hội nghị như sau:",
+            "I. MỤC ĐÍCH, YÊU CẦU",
+            "1. Bảo đảm hội nghị được tổ chức dân chủ, đúng luật.",
+            "II. TỔ CHỨC THỰC HIỆN",
+            "1. Ban Thường trực Ủy ban MTTQ Việt Nam xã",
+            "- Bố trí kinh phí tổ chức các hội nghị lấy ý kiến cử tri.",
+            "2. Đề nghị Ủy ban Kiểm tra Đảng ủy xã phối hợp, trao đổi thông tin về người ứng cử.",
+            "3. Đề nghị Công ty cổ phần Xây dựng giao thông Yên Bái tiếp tục tăng cường công tác giám sát.",
+            "Nơi nhận:",
+            "- Lưu: VT.",
+            "TM. BAN THƯỜNG TRỰC",
+            "CHỦ TỊCH",
+            "Nguyễn Văn Bình",
+        ],
+        table=None,
+    )
+    _doc, rows = _ingest(ctx, path)
+    named = [[a.name for a in sorted(r.assignees, key=lambda a: a.position)] for r in rows]
+    assert named == [
+        ["Ban Thường trực Ủy ban MTTQ Việt Nam xã Lương Minh"],
+        ["Ủy ban Kiểm tra Đảng ủy xã"],
+        ["Công ty cổ phần Xây dựng giao thông Yên Bái"],
+    ]
+    assert "Bố trí kinh phí" in rows[0].text

@@ -230,3 +230,29 @@ def test_bad_reference_in_catalogue_is_an_error(tmp_path: Path) -> None:
     path.write_text("units:\n  - {id: a, name: Sở A, kind: sở, successor: nowhere}\n", encoding="utf-8")
     with pytest.raises(ValueError, match="nowhere"):
         UnitCatalogue.load(path)
+
+
+def test_unknown_names_follow_the_name_grammar(cat: UnitCatalogue) -> None:
+    """A name the catalogue lacks runs from its head to its predicate: compound nouns ("Thường
+    trực", "Ủy ban") and the level before a place ("… Việt Nam xã Lương Minh") stay in it, a body
+    of a commune is not the commune, and a lower-case word after a proper name is the predicate."""
+
+    def unknown(text: str) -> list[str]:
+        return [m.text for m in cat.find_mentions(text) if m.status == "unknown"]
+
+    assert unknown("Ban Thường trực Ủy ban MTTQ Việt Nam xã Lương Minh xây dựng kế hoạch") == [
+        "Ban Thường trực Ủy ban MTTQ Việt Nam xã Lương Minh"
+    ]
+    assert [m.status for m in cat.find_mentions("Ban Thường trực Ủy ban MTTQ xã Lương Minh")] == ["unknown"]
+    assert unknown("yêu cầu Công ty Cổ phần Công nghiệp Khánh An nghiêm túc thực hiện") == [
+        "Công ty Cổ phần Công nghiệp Khánh An"
+    ]
+    assert unknown("1. Công ty TNHH MTV Đầu tư, Xây dựng và Kinh doanh dịch vụ Quảng Ngãi") == [
+        "Công ty TNHH MTV Đầu tư, Xây dựng và Kinh doanh dịch vụ Quảng Ngãi"
+    ]
+    assert unknown("Công ty cổ phần Xây dựng giao thông Yên Bái tiếp tục") == [
+        "Công ty cổ phần Xây dựng giao thông Yên Bái"
+    ]
+    assert unknown("Văn phòng Cơ quan Ủy ban MTTQ xã tham mưu") == ["Văn phòng Cơ quan Ủy ban MTTQ xã"]
+    assert unknown("Ủy ban Kiểm tra Đảng ủy xã thường xuyên phối hợp") == ["Ủy ban Kiểm tra Đảng ủy xã"]
+    assert unknown("Ủy ban nhân dân xã Phong Hải chủ trì") == []  # the commune pattern's

@@ -204,10 +204,21 @@ _COMMUNE_RE = re.compile(
     rf"\s+(?P<name>{_NAME_WORD_RE}(?:\s+{_NAME_WORD_RE}){{0,4}})"
 )
 # Heads of unit-looking names that should be reviewed when unknown ("Sở Ngoại vụ", "Trung tâm …").
+# "Ủy ban" heads a name only when a capitalised word follows ("Ủy ban Kiểm tra Đảng ủy xã"): "Ủy
+# ban nhân dân …" is the commune pattern's or the catalogue's.
 _UNKNOWN_HEAD = re.compile(
     r"(?<![\w])(?P<head>Sở|Ban|Trung tâm|Cục|Chi cục|Bộ|Văn phòng|Hội|Đài|Công ty|Tổng công ty|Tập đoàn|"
-    r"Bệnh viện|Trường|Viện|Ngân hàng|Kho bạc|Quỹ)\s+"
+    r"Bệnh viện|Trường|Viện|Ngân hàng|Kho bạc|Quỹ|Ủy ban|Uỷ ban)\s+"
 )
+# A company's legal form may follow its head in lower case: "Công ty cổ phần Xây dựng …".
+_LEGAL_FORM = re.compile(r"(?:cổ\s+phần|trách\s+nhiệm\s+hữu\s+hạn)\s", re.IGNORECASE)
+# Two-syllable nouns of unit names whose second syllable is also a verb or a function word on its
+# own: "Ban Thường trực …", "Ủy ban MTTQ …" (the stop list would cut them after one syllable).
+_NAME_COMPOUNDS = frozenset({("thường", "trực"), ("ủy", "ban"), ("uỷ", "ban")})
+# Lower-case words that go on a name after a place or person name ("… Việt Nam xã Lương Minh"):
+# the administrative level of the next place. Any other lower-case word there is the predicate.
+_LEVEL_WORDS = frozenset({"tỉnh", "thành", "huyện", "quận", "thị", "xã", "phường", "thôn", "bản", "và"})
+_NAME_MAX_WORDS = 14  # "Công ty TNHH MTV Đầu tư, Xây dựng và Kinh doanh dịch vụ Quảng Ngãi"
 _NAME_WORD = re.compile(r"(?P<gap>[\s,\-–;:.()“”\"]*)(?P<w>[^\W_][\w'’]*)")
 _NAME_STOP = frozenset(
     [
@@ -748,7 +759,7 @@ class UnitCatalogue:
         def free(a: int, b: int) -> bool:
             return all(b <= x or a >= y for x, y in taken)
 
-        out: list[Mention] = []
+        communes: list[Mention] = []
         for m in _COMMUNE_RE.finditer(base):
             kept = m.group("name").split()
             a, b = m.start(), m.end()
@@ -756,29 +767,49 @@ class UnitCatalogue:
                 continue
             unit = self.commune(m.group("kind"), " ".join(kept))
             taken.append((a, b))
-            out.append(Mention(a, b, base[a:b], unit, "known" if unit.catalogued else "uncatalogued"))
+            communes.append(Mention(a, b, base[a:b], unit, "known" if unit.catalogued else "uncatalogued"))
+        out: list[Mention] = []
         for m in _UNKNOWN_HEAD.finditer(base):
             a = m.start()
             if not free(a, m.end()):
                 continue
-            end = self._unknown_name_end(base, m.end())
-            if end is None or not free(a, end):
+            legal_form = m.group("head").casefold().endswith("công ty")
+            end = self._unknown_name_end(base, m.end(), legal_form=legal_form)
+            if end is None:
                 continue
-            taken.append((a, end))
+            # A body of a commune names it last ("Ban Thường trực Ủy ban MTTQ Việt Nam xã Lương
+            # Minh"): the body is the unit, not the commune.
+            inside = [c for c in communes if a < c.start and c.end <= end]
+            spans = {(c.start, c.end) for c in inside}
+            if not all(b <= a or x >= end or (x, b) in spans for x, b in taken):
+                continue
+            communes = [c for c in communes if c not in inside]
+            taken = [span for span in taken if span not in spans] + [(a, end)]
             out.append(Mention(a, end, base[a:end], None, "unknown"))
-        return out
+        return communes + out
 
     def _of_kind(self, kind: str) -> Callable[[str], bool]:
         """A predicate: the unit with this id is of ``kind``."""
         return lambda uid: self.units[uid].kind == kind
 
     @staticmethod
-    def _unknown_name_end(base: str, pos: int) -> int | None:
-        """End of a name starting at ``pos`` (first word capitalised), or None when not a name."""
+    def _unknown_name_end(base: str, pos: int, *, legal_form: bool = False) -> int | None:
+        """End of a name starting at ``pos`` (first word capitalised), or None when not a name.
+
+        The name is the head's complement in Vietnamese administrative-name grammar: words up to
+        the predicate, which is a lower-case word of the stop list (unless it completes a compound
+        noun, "Thường trực"), or any lower-case word but a level ("xã", "tỉnh") right after a place
+        or person name of capitalised syllables ("… Khánh An nghiêm túc thực hiện").
+        ``legal_form``: a company name may start with its legal form in lower case ("cổ phần").
+        """
         end = None
         count = 0
         p = pos
-        while count < 10:
+        words: list[str] = []
+        if legal_form and (form := _LEGAL_FORM.match(base, pos)):
+            p, count, end = form.end() - 1, len(form.group().split()), form.end() - 1
+            words = form.group().split()
+        while count < _NAME_MAX_WORDS:
             m = _NAME_WORD.match(base, p)
             if m is None:
                 break
@@ -787,10 +818,16 @@ class UnitCatalogue:
                 return None
             if count and (re.search(r"[;:.()\n“”\"]", gap) or ("," in gap and not _capitalised(word))):
                 break
-            if word.lower() in _NAME_STOP and not _capitalised(word):
+            lower = not _capitalised(word)
+            compound = bool(words) and _capitalised(words[-1]) and (words[-1].lower(), word) in _NAME_COMPOUNDS
+            if lower and word.lower() in _NAME_STOP and not compound:
+                break
+            after_proper = len(words) >= 2 and all(_capitalised(w) and not w.isupper() for w in words[-2:])
+            if lower and after_proper and word not in _LEVEL_WORDS:
                 break
             p = m.end()
             count += 1
+            words.append(word)
             if word.lower() != "và":
                 end = m.end()
         return end
