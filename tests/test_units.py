@@ -256,3 +256,8 @@ def test_unknown_names_follow_the_name_grammar(cat: UnitCatalogue) -> None:
     assert unknown("Văn phòng Cơ quan Ủy ban MTTQ xã tham mưu") == ["Văn phòng Cơ quan Ủy ban MTTQ xã"]
     assert unknown("Ủy ban Kiểm tra Đảng ủy xã thường xuyên phối hợp") == ["Ủy ban Kiểm tra Đảng ủy xã"]
     assert unknown("Ủy ban nhân dân xã Phong Hải chủ trì") == []  # the commune pattern's
+    # A lower-case syllable of the name itself (no predicate after it) stays in.
+    assert unknown("9. Công ty TNHH MTV Apatit Việt nam") == ["Công ty TNHH MTV Apatit Việt nam"]
+    assert unknown("Công ty Cổ phần Lâm Nông Sản Thực phẩm Yên Bái 12/02/2026") == [
+        "Công ty Cổ phần Lâm Nông Sản Thực phẩm Yên Bái"
+    ]

@@ -291,6 +291,13 @@ def _capitalised(word: str) -> bool:
     return bool(word) and word[0].isupper()
 
 
+def _lower_word_follows(base: str, pos: int) -> bool:
+    """Another lower-case word follows ``pos`` in the same clause: a predicate ("nghiêm túc thực
+    hiện"), not the lower-case second syllable of a name ("Thực phẩm Yên Bái", "Việt nam")."""
+    m = _NAME_WORD.match(base, pos)
+    return m is not None and not re.search(r"[,;:.()\n]", m.group("gap")) and not _capitalised(m.group("w"))
+
+
 # --------------------------------------------------------------------------------------------
 # Catalogue
 # --------------------------------------------------------------------------------------------
@@ -823,8 +830,12 @@ class UnitCatalogue:
             if lower and word.lower() in _NAME_STOP and not compound:
                 break
             after_proper = len(words) >= 2 and all(_capitalised(w) and not w.isupper() for w in words[-2:])
-            if lower and after_proper and word not in _LEVEL_WORDS:
-                break
+            if (
+                lower
+                and after_proper
+                and (word[0].isdigit() or (word not in _LEVEL_WORDS and _lower_word_follows(base, m.end())))
+            ):
+                break  # a figure or a predicate after the proper name
             p = m.end()
             count += 1
             words.append(word)
