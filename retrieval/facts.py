@@ -108,7 +108,13 @@ class FactFinder:
         with self.db.session() as session:
             counts = passage_counts(session=session)
             known_date = func.coalesce(DocumentRow.date, DocumentRow.date_partial)
-            docs = list(session.scalars(select(DocumentRow).order_by(known_date.desc().nulls_last())))
+            docs = list(
+                session.scalars(
+                    select(DocumentRow)
+                    .options(selectinload(DocumentRow.files))  # one query, not one per document
+                    .order_by(known_date.desc().nulls_last())
+                )
+            )
             heads: dict[str, list[str]] = {}
             rows = session.execute(
                 select(PassageRow.doc_id, PassageRow.text).where(PassageRow.ordinal < _HEAD_PASSAGES)
