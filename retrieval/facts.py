@@ -15,7 +15,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -26,7 +26,7 @@ from troly.followup.models import AssignmentRow
 from troly.followup.report import assignment_status
 from troly.followup.views import category_of
 from troly.followup.workflow import CANCELLED, DONE, FAILED, NOT_STARTED
-from troly.models import DocumentRow, PassageRow
+from troly.models import DocumentRow, PassageRow, TaskRow
 from troly.outline import strip_list_marker
 from troly.queries import AssignmentQuery, DocFilter
 from troly.schemas import DocumentPublic
@@ -167,6 +167,23 @@ class FactFinder:
 
     # ---- assignments ----------------------------------------------------------------------------
 
+    def _closing_deadlines(self) -> dict[str, list[_Closing]]:
+        """Per document, its tasks that are closing deadline sentences, read once per question
+        from the tasks' text and deadline alone (listing every task again with its assignees was
+        the slowest step of a unit's question on a large index)."""
+        out: dict[str, list[_Closing]] = {}
+        with self.db.session() as session:
+            rows = session.execute(
+                select(TaskRow.id, TaskRow.doc_id, TaskRow.text, TaskRow.due)
+                .where(TaskRow.due_end.is_not(None))
+                .order_by(TaskRow.doc_id, TaskRow.ordinal, TaskRow.id)
+            )
+            for task_id, doc_id, text, due in rows:
+                m = _CLOSING.match(fold(strip_list_marker(text)).strip())
+                if m and due:
+                    out.setdefault(doc_id, []).append(_Closing(task_id, m.group(1), dict(due)))
+        return out
+
     def assignments(self, q: AssignmentQuery) -> list[TaskView]:
         """Tasks ``q`` selects, each with its deadline as written (a past deadline a document restates
         — "thời hạn hoàn thành trước ngày 15/10/2026, đến nay chưa hoàn thành" — included).
@@ -179,14 +196,14 @@ class FactFinder:
         if q.documents is not None and not q.documents.is_empty():
             doc_ids = {d.id for d in self.documents(q.documents)}
         out = []
-        shared: dict[str, list[TaskView]] | None = None
+        shared: dict[str, list[_Closing]] | None = None
         for view in listing.tasks:
             if doc_ids is not None and view.source["doc_id"] not in doc_ids:
                 continue
             _restore_due(view)
             if not view.due and not view.recurrence:
                 if shared is None:
-                    shared = _closing_deadlines(self.task_finder.tasks().tasks if q.unit else listing.tasks)
+                    shared = self._closing_deadlines()
                 _share_due(view, shared.get(view.source["doc_id"], []))
             if q.roles and (view.match != "self" or _role_key(view) not in q.roles):
                 continue
@@ -274,23 +291,22 @@ class FactFinder:
 _CLOSING = re.compile(r"^(bao cao|van ban|y kien|ket qua|ho so|de xuat|danh sach)\b[^.;]{0,120}\b(gui|nop)\b")
 
 
-def _closing_deadlines(views: list[TaskView]) -> dict[str, list[TaskView]]:
-    """Per document, its tasks that are closing deadline sentences (see ``_CLOSING``)."""
-    out: dict[str, list[TaskView]] = {}
-    for v in views:
-        if v.due and _CLOSING.match(fold(strip_list_marker(v.text)).strip()):
-            out.setdefault(v.source["doc_id"], []).append(v)
-    return out
+@dataclass(frozen=True, slots=True)
+class _Closing:
+    """A closing deadline sentence (see ``_CLOSING``): its task, what it sends, its deadline."""
+
+    task_id: int
+    sent: str  # the folded first noun: "bao cao", "van ban", …
+    due: dict[str, Any]
 
 
-def _share_due(view: TaskView, closing: list[TaskView]) -> None:
+def _share_due(view: TaskView, closing: list[_Closing]) -> None:
     """A task without a deadline of its own takes its document's closing deadline for what it
     sends ("báo cáo tình hình …" under "Báo cáo … gửi về … trước ngày 12/6/2026")."""
     text = fold(view.text)
     for c in closing:
-        m = _CLOSING.match(fold(strip_list_marker(c.text)).strip())
-        if c.id != view.id and m and m.group(1) in text:
-            view.due = dict(c.due or {})
+        if c.task_id != view.id and c.sent in text:
+            view.due = dict(c.due)
             return
 
 
