@@ -54,6 +54,7 @@ from bot.channels.telegram.handlers import (
     text,
     unsupported_document,
 )
+from bot.channels.telegram.request import RetryingRequest
 from bot.core.poller_lease import PollerLease
 from bot.core.reminders import REMINDER_JOB, reminder_job
 from troly.metrics import PENDING_UPDATES
@@ -124,6 +125,9 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
 POOL_TIMEOUT_S = 30.0
 """Seconds a send may wait for a free HTTP connection before PTB gives up on it."""
 
+CONNECTION_POOL_SIZE = 256
+"""PTB's own default for the bot's (non-polling) requests, kept when the request object is ours."""
+
 
 def _file_url(base_url: str) -> str:
     """The file-download base matching an API base: ".../bot" -> ".../file/bot"."""
@@ -154,7 +158,8 @@ def build_application(
         .rate_limiter(AIORateLimiter())
         # PTB waits 1 s for a free pooled connection, then drops the reply with TimedOut. A burst of
         # chats on a loaded machine can hold the pool that long; a reply that waits is better than one lost.
-        .pool_timeout(POOL_TIMEOUT_S)
+        # A reply whose keep-alive connection died under it is sent once more (``RetryingRequest``).
+        .request(RetryingRequest(connection_pool_size=CONNECTION_POOL_SIZE, pool_timeout=POOL_TIMEOUT_S))
         .defaults(
             Defaults(
                 tzinfo=tz,
