@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 ARCH := $(shell uname -s)-$(shell uname -m)
-PYTEST := $(BIN)/python -m pytest -q -rs -p no:cacheprovider
+PYTEST := $(BIN)/python -m pytest -q -rs -p no:cacheprovider --durations=25
 
 # Odd instants for the moved-clock runs (UTC, given to libfaketime; the clock keeps ticking):
 # 23:59 in Viet Nam on the last day of a month, a leap day, and New Year in Viet Nam while it is

@@ -127,14 +127,17 @@ class Searcher:
         self._reranker: CrossEncoderReranker | None = None
         self._speller: Speller | None = None
 
-    def correct(self, question: str) -> str:
-        """``question`` with small typos fixed against the indexed vocabulary (``retrieval.spelling``)."""
+    def _spelling(self) -> Speller:
         from retrieval.spelling import Speller
 
         self.lexical.refresh()
         if self._speller is None:
             self._speller = Speller(self.lexical)
-        return self._speller.correct(question)
+        return self._speller
+
+    def correct(self, question: str) -> str:
+        """``question`` with small typos fixed against the indexed vocabulary (``retrieval.spelling``)."""
+        return self._spelling().correct(question)
 
     def scope(self, question: str) -> Scope:
         """The documents a question names by number ("Theo văn bản 5973, …", "912/TB-UBND"):
@@ -255,7 +258,10 @@ class Searcher:
     def _dense(self, analyzed: list[AnalyzedQuery], n: int) -> list[list[tuple[str, float]]]:
         if not self.dense.exists():
             return [[] for _ in analyzed]
-        vectors = self.embedder.embed_queries([aq.text for aq in analyzed])
+        # A question typed without accents is embedded with the accents the documents give it: the
+        # model reads "ty le so hoa" as other words than "tỷ lệ số hóa". BM25 keeps its folded index.
+        texts = [self._spelling().restore_accents(aq.text) if aq.folded else aq.text for aq in analyzed]
+        vectors = self.embedder.embed_queries(texts)
         return self.dense.query(vectors, k=n)
 
     def _bm25(self, analyzed: list[AnalyzedQuery], n: int) -> list[list[tuple[str, float]]]:

@@ -10,6 +10,7 @@ answer can say plainly that nothing was found).
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from collections.abc import Mapping
@@ -138,6 +139,73 @@ class Speller:
                 last = m.end()
         pieces.append(text[last:])
         return "".join(pieces)
+
+    def restore_accents(self, question: str) -> str:
+        """An accent-free question ("ty le so hoa ho tich") written with the accents the indexed
+        documents most likely give it ("tỷ lệ số hóa hộ tịch").
+
+        The dense model reads accent-free Vietnamese poorly (a syllable without its tone is a
+        different word to it), and officials type on phones without accents. Each syllable's
+        candidates are the accented forms the index has for it; they are chosen together, so the
+        pairs the documents use most win ("so hoa" → "số hóa", never "sổ hoa"), with a syllable's
+        own frequency as the tie-break (Viterbi over the index's pair counts). Syllables the index
+        does not know, and document codes, stay as typed. Unchanged when the question has
+        diacritics or the index is empty.
+        """
+        text = canonical(question)
+        if has_diacritics(text) or not self.lexical.vocabulary(folded=False):
+            return question
+        vocab = self._vocabulary(False)
+        in_codes = [
+            (m.start(), m.end()) for m in re.finditer("|".join(map(re.escape, find_codes(text))) or "$^", text, re.I)
+        ]
+        spans = [m for m in _SYLLABLE.finditer(text) if not any(a <= m.start() < b for a, b in in_codes)]
+        if not spans:
+            return question
+        df = self.lexical.document_frequency
+
+        def own(c: str) -> float:
+            # Documents state, questions ask: "bao nhiêu", "nào", "mỗi" are rare in the index.
+            return _UNIGRAM_WEIGHT * math.log1p(df(c)) + (_QUESTION_BONUS if c in _QUESTION_FORMS else 0.0)
+
+        options: list[list[str]] = []
+        for m in spans:
+            word = m.group(0).lower()
+            plain = word.isalpha() and fold(word) == word
+            known = vocab.by_skeleton.get(word, []) if plain else []
+            # The most used forms are enough: a rare spelling does not win against common pairs.
+            cands = sorted(known, key=lambda c: -df(c))[:_ACCENT_CANDIDATES]
+            question_form = _QUESTION_BY_SKELETON.get(word) if plain else None
+            if question_form is not None and question_form not in cands:
+                cands.append(question_form)
+            options.append(cands or [word])
+        # best[c] = (score, path) of the best reading that ends with candidate c
+        best = {c: (own(c), [c]) for c in options[0]}
+        for cands in options[1:]:
+            nxt = {}
+            for c in cands:
+                nxt[c] = max(
+                    ((score + own(c) + math.log1p(df(f"{p}_{c}")), [*path, c]) for p, (score, path) in best.items()),
+                    key=lambda sp: sp[0],
+                )
+            best = nxt
+        words = max(best.values(), key=lambda sp: sp[0])[1]
+        pieces, last = [], 0
+        for m, new in zip(spans, words, strict=True):
+            pieces += [text[last : m.start()], _like(m.group(0), new)]
+            last = m.end()
+        pieces.append(text[last:])
+        return "".join(pieces)
+
+
+_ACCENT_CANDIDATES = 8
+_UNIGRAM_WEIGHT = 0.25  # a pair the documents use outweighs a syllable's own frequency
+_QUESTION_BONUS = 2.0  # about a pair seen in a handful of passages
+# Words of questions rather than of documents ("bao nhiêu", "nào"): rare in the index, so its
+# counts would spell them as document words ("bảo nhiều", "nạo"). Other function words are common
+# in documents and need no help.
+_QUESTION_FORMS = frozenset(["ai", "gì", "nào", "đâu", "sao", "bao", "nhiêu", "mấy", "mỗi"])
+_QUESTION_BY_SKELETON: dict[str, str] = {fold(w): w for w in _QUESTION_FORMS}
 
 
 def _like(original: str, word: str) -> str:

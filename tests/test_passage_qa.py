@@ -36,6 +36,8 @@ NOTICE = [
     "3. Mỗi xã, phường giới thiệu 01 – 02 mô hình dân vận khéo mỗi quý. Các đơn vị tổng hợp, báo cáo "
     "kết quả cho Ban Dân vận. Ban Dân vận tỉnh chịu trách nhiệm hướng dẫn, đôn đốc.",
     "4. Giao Sở Tài chính chủ trì, phối hợp với Sở Xây dựng rà soát danh mục 42 dự án kêu gọi đầu tư.",
+    "5. Giao Văn phòng Đăng ký đất đai chủ trì đẩy nhanh số hóa hồ sơ đất đai, bảo đảm hoàn thành 100% "
+    "kế hoạch năm trước ngày 31/12/2026.",
 ]
 
 
@@ -172,6 +174,29 @@ def test_search_ranks_exact_number_matches_first(assistant) -> None:
 def test_typos_and_missing_accents(assistant, question: str) -> None:
     reply = ask(assistant, question)
     assert reply.text.startswith("Sở Khoa học và Công nghệ chủ trì"), reply.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Số hóa hồ sơ đất đai hiện nay đạt bao nhiêu?", "so hoa ho so dat dai hien nay dat bao nhieu"],
+    ids=["accented", "accent-free"],
+)
+def test_a_figure_now_is_read_from_the_report_not_from_the_target(assistant, question: str) -> None:
+    """A question of "hiện nay … bao nhiêu?" asks the state of things (section I: 64%), not the target that an
+    assignment sets for it (section II: "bảo đảm hoàn thành 100% … trước ngày …")."""
+    reply = ask(assistant, question)
+    first = reply.text.split("\n\n")[0]
+    assert "64%" in first and "100%" not in first, reply.text
+
+
+def test_an_accent_free_question_is_embedded_with_the_documents_accents(assistant) -> None:
+    speller = assistant.ctx.searcher()._spelling()
+    assert speller.restore_accents("ai chu tri xay dung nen tang ban do so dung chung?") == (
+        "ai chủ trì xây dựng nền tảng bản đồ số dùng chung?"
+    )
+    assert speller.restore_accents("mo hinh dan van kheo bao nhieu") == "mô hình dân vận khéo bao nhiêu"
+    assert speller.restore_accents("Kon Tum 735/TB-UBND") == "Kon Tum 735/TB-UBND"  # unknown names, codes
+    assert speller.restore_accents("Đã có dấu") == "Đã có dấu"
 
 
 def test_abbreviations_are_written_out_for_matching(assistant) -> None:

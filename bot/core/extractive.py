@@ -125,6 +125,15 @@ _DATE_ANSWER = re.compile(
 )
 
 
+# "… hiện nay / hiện đạt / đến nay bao nhiêu?" asks what a figure is now; a sentence that assigns
+# work ("Giao Sở X … bảo đảm hoàn thành 100% … trước ngày …") states a target, not that figure.
+_NOW_Q = re.compile(r"\b(hien nay|hien tai|hien dat|hien co|hien la|den nay|tinh den nay|thuc te)\b")
+_TARGET_SENTENCE = re.compile(
+    r"^(?:giao|de nghi|yeu cau|chi dao|phan dau|dat muc tieu)\b"
+    r"|\b(?:chu tri|bao dam hoan thanh|dam bao hoan thanh|phan dau|muc tieu|chi tieu)\b"
+)
+
+
 def asks_quantity(question: str) -> bool:
     return bool(_QUANTITY_Q.search(fold(question)))
 
@@ -147,6 +156,8 @@ def _has_answer_kind(question: str, sentence: str) -> bool:
     if _MONEY_Q.search(folded_q) and "bao nhieu" in folded_q:
         return bool(_MONEY.search(sentence))
     if asks_quantity(question):
+        if _NOW_Q.search(folded_q) and _TARGET_SENTENCE.search(fold(strip_list_marker(sentence)).strip()):
+            return False
         return bool(_quantities(sentence, question))
     if asks_date(question):
         given = {fold(m.group(0)) for m in _DATE_ANSWER.finditer(question)}
