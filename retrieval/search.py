@@ -21,7 +21,7 @@ from retrieval.query import AnalyzedQuery, analyze, load_abbreviations
 from retrieval.tokenize import find_codes
 from troly.metrics import RETRIEVAL_SECONDS
 from troly.models import DocumentRow, PassageRow
-from troly.store import passages_by_ids
+from troly.store import passage_after, passages_by_ids
 from troly.text import canonical, fold
 from troly.types import Hit, Passage
 
@@ -138,6 +138,12 @@ class Searcher:
     def correct(self, question: str) -> str:
         """``question`` with small typos fixed against the indexed vocabulary (``retrieval.spelling``)."""
         return self._spelling().correct(question)
+
+    def next_passage(self, passage: Passage) -> Passage | None:
+        """The passage after ``passage`` in its document: where a list that a sentence announces
+        ("… 3 đột phá chiến lược.") goes on when the chunker cut between them."""
+        with self.db.session() as session:
+            return passage_after(session=session, doc_id=passage.doc_id, ordinal=passage.ordinal)
 
     def scope(self, question: str) -> Scope:
         """The documents a question names by number ("Theo văn bản 5973, …", "912/TB-UBND"):

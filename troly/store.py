@@ -218,6 +218,18 @@ def passages_by_ids(*, session: Session, ids: Sequence[str]) -> dict[str, Passag
     return out
 
 
+def passage_after(*, session: Session, doc_id: str, ordinal: int) -> Passage | None:
+    """The passage that follows ``ordinal`` in its document (None at the end)."""
+    row = session.execute(
+        select(PassageRow, DocumentRow)
+        .join(DocumentRow, PassageRow.doc_id == DocumentRow.id)
+        .where(PassageRow.doc_id == doc_id, PassageRow.ordinal > ordinal)
+        .order_by(PassageRow.ordinal)
+        .limit(1)
+    ).first()
+    return to_passage(row[0], row[1]) if row else None
+
+
 def all_passage_rows(*, session: Session) -> list[tuple[str, str, list[str]]]:
     """(id, text, heading path) of every passage, in a stable order (for the lexical index)."""
     rows = session.execute(

@@ -354,7 +354,12 @@ class Conversation:
         pinned = {lead.passage_id: lead.sentence} if lead else None
         names_unit = names_asked_unit(question, catalogue)
         extractive = extract_answer(
-            asked, hits[:5], pinned=pinned, names_unit=names_unit, must_name=proper_names(question, catalogue)
+            asked,
+            hits[:5],
+            pinned=pinned,
+            names_unit=names_unit,
+            must_name=proper_names(question, catalogue),
+            next_passage=searcher.next_passage,
         )
         if not extractive.found:
             return Reply(NOT_FOUND, intent="qa", data={"found": False})

@@ -16,7 +16,7 @@ from bot.core.messages import Citation
 from retrieval.tokenize import has_diacritics, tokenize
 from troly.outline import strip_list_marker
 from troly.text import canonical, collapse_ws, fold
-from troly.types import Hit
+from troly.types import Hit, Passage
 
 if TYPE_CHECKING:
     from troly.units import UnitCatalogue
@@ -340,6 +340,50 @@ def _states_fact(question: str, scored: _Scored, names: Sequence[str] = ()) -> b
     return False
 
 
+# ---- a list the quoted sentence announces --------------------------------------------------------
+
+# "… tập trung thực hiện hiệu quả 3 đột phá chiến lược." / "… gồm 04 nhóm giải pháp:" — a count
+# (2 to 10, in figures or words) before a noun: the items follow, often in the next passage.
+_ANNOUNCED_COUNT = re.compile(
+    r"\b(0?[2-9]|10|hai|ba|bon|nam|sau|bay|tam|chin|muoi)\s+(?!ngay|thang|nam|tuan|gio|phut|lan|trieu|ty|nghin)[a-z]+\b"
+)
+_NUMBER_WORDS = {"hai": 2, "ba": 3, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9, "muoi": 10}
+_ITEM_START = re.compile(
+    r"^(?:thu (?:nhat|hai|ba|tu|nam|sau|bay|tam|chin|muoi)|(?:mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi) la)\b"
+    r"|^(?:[-+•]|\d{1,2}[.)]|[a-z]\))\s"
+)
+
+
+def _announced(sentence: str) -> int:
+    """How many items ``sentence`` announces at its end ("… 3 đột phá chiến lược."), 0 if none."""
+    tail = fold(sentence).rstrip(" .:;")
+    m = next(reversed(list(_ANNOUNCED_COUNT.finditer(tail))), None)
+    if m is None or len(tail) - m.end() > 40:  # the count must sit in the sentence's last words
+        return 0
+    n = m.group(1)
+    return int(n) if n.isdigit() else _NUMBER_WORDS[n]
+
+
+def _item_lead(sentence: str) -> str:
+    """An item's own words up to its first colon ("Thứ nhất là đột phá về thể chế: …")."""
+    head = sentence.split(":", 1)[0].strip()
+    if len(head) <= 120:
+        return head
+    return " ".join(head[:120].split()[:-1]) + " …"
+
+
+def _items(sentences: list[str], start: int, count: int) -> list[str]:
+    """The ``count`` items that open at ``sentences[start]`` (none unless all are there)."""
+    items = []
+    for sentence in sentences[start:]:
+        if not _ITEM_START.search(fold(sentence).strip()):
+            break
+        items.append(_item_lead(sentence))
+        if len(items) == count:
+            return items
+    return []
+
+
 def extract_answer(
     question: str,
     hits: list[Hit],
@@ -351,6 +395,7 @@ def extract_answer(
     pinned: dict[str, str] | None = None,
     names_unit: Callable[[str], bool] | None = None,
     must_name: Sequence[str] = (),
+    next_passage: Callable[[Passage], Passage | None] | None = None,
 ) -> ExtractiveAnswer:
     """Pick answering sentences from the best hits; say plainly when nothing relevant was found.
 
@@ -421,12 +466,25 @@ def extract_answer(
             chosen |= {
                 i for i, s in enumerate(sentences) if cover[i] > 0 and _has_answer_kind(question, s) and names_unit(s)
             }
-        quote = " … ".join(strip_list_marker(sentences[i]) for i in sorted(chosen))
+        last = max(chosen)
+        count = _announced(sentences[last])
+        items = _items(sentences, last + 1, count) if count else []
+        following: tuple[Hit, list[str]] | None = None
+        if count and not items and last == len(sentences) - 1 and next_passage is not None:
+            after = next_passage(hit.passage)
+            if after is not None:
+                more = _items(_sentences(after.text), 0, count)
+                following = (Hit(passage=after, score=0.0, retrievers=["context"]), more) if more else None
+        quote = " … ".join([*(strip_list_marker(sentences[i]) for i in sorted(chosen)), *items])
         if not best:
             best = strip_list_marker(sentences[ranked[0]])
             context = f"{hit.passage.title or ''}\n{hit.passage.heading}\n{best}"
         citations.append(citation_of(hit, quote))
         blocks.append(f"[{len(citations)}] {quote}")
+        if following is not None and len(citations) < max_passages:
+            listed = " … ".join(following[1])
+            citations.append(citation_of(following[0], listed))
+            blocks.append(f"[{len(citations)}] {listed}")
     return ExtractiveAnswer("\n\n".join(blocks), citations, True, best, context)
 
 

@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from bot.core.extractive import extract_answer
+from bot.core.extractive import content_terms, extract_answer
 from bot.core.messages import Citation, Reply
 from bot.core.understand import Understood
 from troly.dates import date_label, due_from_json, due_label, period_label, recurrence_from_json
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from retrieval.facts import FactFinder, TaskProgress
     from troly.ideas.queries import Viewer
     from troly.schemas import DocumentPublic
+    from troly.types import Hit
 
 __all__ = ["FactAnswerer"]
 
@@ -284,8 +285,10 @@ class FactAnswerer:
             return None
         from retrieval.search import SearchFilters
 
-        hits = self.ctx.searcher().search(u.question, k=5, filters=SearchFilters(doc_ids=tuple(u.doc_ids)))
-        ext = extract_answer(u.question, hits)
+        searcher = self.ctx.searcher()
+        hits = searcher.search(u.question, k=_SCOPED_K, filters=SearchFilters(doc_ids=tuple(u.doc_ids)))
+        asked = _within(u.question, hits)
+        ext = extract_answer(asked, hits[:5], next_passage=searcher.next_passage)
         if not ext.found:
             return None
         return Reply(ext.text, citations=ext.citations, intent="facts", data={"found": True, "mode": "scoped"})
@@ -670,3 +673,25 @@ def _progress_label(p: TaskProgress, *, today: dt.date | None, category: bool = 
 
 def _task_data(views: Sequence[TaskView]) -> dict[str, Any]:
     return {"tasks": [v.as_dict() for v in views], "facts": {"task_ids": [v.id for v in views]}}
+
+
+_SCOPED_K = 20
+"""Passages of the named documents read for a scoped question: enough to know their words."""
+
+
+def _within(question: str, hits: Sequence[Hit]) -> str:
+    """``question`` without the words that name its document rather than ask about it.
+
+    "Bài báo Gia Lai ngày 3/3/2026 nêu 3 đột phá chiến lược nào?": once the document is known, words
+    that occur nowhere in its passages ("bài", "báo") describe the document and would only make every
+    passage look unrelated; question words stay (they say what kind of fact is asked).
+    """
+    seen = {fold(w) for h in hits for w in re.findall(r"\w+", f"{h.passage.heading} {h.passage.text}")}
+    content = {fold(w) for w in content_terms(question).words}
+
+    def names_the_document(word: str) -> bool:
+        w = fold(word.strip("?.,!:;"))
+        return w in content and w not in seen
+
+    kept = [w for w in question.split() if not names_the_document(w)]
+    return " ".join(kept) if len(kept) >= 3 else question
