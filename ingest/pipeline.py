@@ -38,6 +38,7 @@ from troly.followup.identity import reconcile_assignments
 from troly.metrics import INGEST_FAILURES, INGEST_FILES
 from troly.models import DocumentFileRow, DocumentRow, PassageRow
 from troly.store import (
+    bump_documents_generation,
     delete_document,
     document_text,
     find_document,
@@ -427,6 +428,7 @@ class Ingestor:
                 for other in find_files(session=session, ref=ref):
                     removed.append(other.file_name)
                     session.delete(other)
+                    bump_documents_generation(session=session)
                 for doc in find_document(session=session, ref=ref):
                     by_file = ref in (doc.file_name, doc.source_path) and ref not in (doc.id, doc.number)
                     current = [f for f in doc.files if f.reason != EARLIER_VERSION]
@@ -678,6 +680,7 @@ class Ingestor:
                     reason=why,
                 )
             )
+            bump_documents_generation(session=session)
         return FileResult(
             str(path),
             "merged",

@@ -13,12 +13,12 @@ Matching rules (``examples/eval/README.md``):
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, select
 
 from troly.dates import (
     Due,
@@ -33,14 +33,15 @@ from troly.dates import (
 )
 from troly.errors import UserInputError
 from troly.models import DocumentRow, TaskAssigneeRow, TaskRow
+from troly.store import passages_generation
 
 if TYPE_CHECKING:
-    from sqlalchemy import ColumnElement
+    from sqlalchemy.orm import Session
 
     from troly.db import Database
     from troly.units import UnitCatalogue
 
-__all__ = ["OPEN_TASK_HORIZON_DAYS", "TaskFinder", "TaskListing", "TaskView"]
+__all__ = ["OPEN_TASK_HORIZON_DAYS", "StoredTask", "TaskFinder", "TaskListing", "TaskSnapshot", "TaskView"]
 
 # Which tasks a listing keeps: (due, recurrence, document date) -> keep it.
 _Keep = Callable[[Due | None, Recurrence | None, dt.date | None], bool]
@@ -88,6 +89,7 @@ class TaskListing:
     resolved_unit: str | None
     tasks: list[TaskView] = field(default_factory=list)
     note: str | None = None  # e.g. the unit was merged into another
+    generation: int = 0  # the passage generation of the rows listed (``TaskFinder.snapshot``)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -111,6 +113,8 @@ class TaskFinder:
         admin's attachments join it without rebuilding the finder."""
         self.db = db
         self.catalogue = catalogue
+        self._snapshot: TaskSnapshot | None = None
+        self._snapshot_lock = threading.Lock()
 
     def resolve_unit(self, unit: str) -> tuple[str, dict[str, str], str | None]:
         """(display name, {unit id: reason}, note) for a user's unit name; unknown names raise."""
@@ -134,9 +138,12 @@ class TaskFinder:
         start: dt.date | None = None,
         end: dt.date | None = None,
         include_cooperating: bool = True,
+        snapshot: TaskSnapshot | None = None,
+        where: Callable[[StoredTask], bool] | None = None,
     ) -> TaskListing:
         """Tasks of ``unit`` (all units when None) active in ``month`` ("YYYY-MM") or in [start, end];
-        all time when neither is given."""
+        all time when neither is given. ``snapshot``: the rows to list (default: the current ones);
+        ``where``: a further test of each row, before its view is built."""
         if month:
             try:
                 start, end = month_range(month)
@@ -147,6 +154,8 @@ class TaskFinder:
         return self._list(
             unit=unit,
             include_cooperating=include_cooperating,
+            snapshot=snapshot,
+            where=where,
             keep=(
                 lambda due, rec, since: active_in(
                     due, rec, start=start, end=end, since=since, horizon_days=OPEN_TASK_HORIZON_DAYS
@@ -172,66 +181,180 @@ class TaskFinder:
         )
         return listing
 
-    def _list(self, *, unit: str | None, include_cooperating: bool, keep: _Keep | None) -> TaskListing:
+    def snapshot(self) -> TaskSnapshot:
+        """Every stored task with its document's fields, read once per passage generation (an
+        ingest, a removal or a tasks refresh bumps it): a question then filters rows in memory
+        instead of loading every task through the ORM again."""
+        with self.db.session() as session:
+            generation = passages_generation(session=session)  # first: the rows are at least this new
+            snap = self._snapshot
+            if snap is not None and snap.generation == generation:
+                return snap
+            snap = TaskSnapshot(generation, _stored_tasks(session))
+        with self._snapshot_lock:
+            if self._snapshot is None or self._snapshot.generation <= generation:
+                self._snapshot = snap
+        return snap
+
+    def _list(
+        self,
+        *,
+        unit: str | None,
+        include_cooperating: bool,
+        keep: _Keep | None,
+        snapshot: TaskSnapshot | None = None,
+        where: Callable[[StoredTask], bool] | None = None,
+    ) -> TaskListing:
         reasons: dict[str, str] = {}
         named: dict[str, str] = {}  # names documents use, for rows stored without a unit id
         name = note = None
         if unit:
             name, reasons, note = self.resolve_unit(unit)
             named = self.catalogue().document_spellings(reasons)
+        order = list(reasons)
 
-        def unit_key(a: TaskAssigneeRow) -> str | None:
+        def unit_key(a: StoredAssignee) -> str | None:
             return a.unit_id if a.unit_id in reasons else (named.get(a.name) if a.unit_id is None else None)
 
-        with self.db.session() as session:
-            stmt = (
-                select(TaskRow, DocumentRow)
-                .join(DocumentRow, TaskRow.doc_id == DocumentRow.id)
-                .options(selectinload(TaskRow.assignees))
-            )
-            if unit:
-                cond: ColumnElement[bool] = TaskAssigneeRow.unit_id.in_(list(reasons))
-                if named:
-                    cond = or_(cond, and_(TaskAssigneeRow.unit_id.is_(None), TaskAssigneeRow.name.in_(list(named))))
-                stmt = stmt.where(TaskRow.id.in_(select(TaskAssigneeRow.task_id).where(cond)))
-            rows = session.execute(
-                stmt.order_by(func.coalesce(DocumentRow.date, DocumentRow.date_partial), TaskRow.ordinal)
-            ).all()
-            views = []
-            for task, doc in rows:
-                due, rec = due_from_json(task.due), recurrence_from_json(task.recurrence)
-                if keep is not None and not keep(due, rec, doc.known_date):
-                    continue
-                mine = [a for a in task.assignees if unit_key(a) is not None] if unit else []
-                if unit and not include_cooperating and all(a.role == "cooperate" for a in mine):
-                    continue
-                best = min(mine, key=lambda a: list(reasons).index(unit_key(a) or "")) if mine else None
-                views.append(
-                    TaskView(
-                        id=task.id,
-                        assignees=[{"name": a.name, "unit_id": a.unit_id, "role": a.role} for a in task.assignees],
-                        role=task.role,
-                        text=task.text,
-                        due=task.due,
-                        recurrence=task.recurrence,
-                        quota=task.quota,
-                        source={
-                            "doc_id": doc.id,
-                            "number": doc.number,
-                            "type": doc.doc_type,
-                            # shown at its precision: "tháng 08/2025" when the day is blank
-                            "date": doc.known_date.isoformat() if doc.known_date else None,
-                            "date_precision": doc.date_precision or "day",
-                            "date_label": date_label(doc.known_date, doc.date_precision),
-                            "title": doc.title,
-                            "section": task.section,
-                            "heading": " > ".join(task.heading_path or []),
-                            "passage": task.passage,
-                            "passage_id": task.passage_id,
-                        },
-                        match=reasons.get(unit_key(best) or "", "self") if best else "self",
-                        unit_role=best.role if best else None,
-                    )
+        snap = snapshot or self.snapshot()
+        views = []
+        for row in snap.rows if where is None else filter(where, snap.rows):
+            mine = [a for a in row.assignees if unit_key(a) is not None] if unit else []
+            if unit and not mine:  # the unit (a spelling, a group, a predecessor) is not named
+                continue
+            if keep is not None and not keep(row.parsed_due, row.parsed_recurrence, row.doc_date):
+                continue
+            if unit and not include_cooperating and all(a.role == "cooperate" for a in mine):
+                continue
+            best = min(mine, key=lambda a: order.index(unit_key(a) or "")) if mine else None
+            views.append(
+                TaskView(
+                    id=row.id,
+                    assignees=[{"name": a.name, "unit_id": a.unit_id, "role": a.role} for a in row.assignees],
+                    role=row.role,
+                    text=row.text,
+                    due=_copy(row.due),
+                    recurrence=_copy(row.recurrence),
+                    quota=_copy(row.quota),
+                    source=dict(row.source),
+                    match=reasons.get(unit_key(best) or "", "self") if best else "self",
+                    unit_role=best.role if best else None,
                 )
+            )
         views.sort(key=_due_sort_key)
-        return TaskListing(unit=unit, resolved_unit=name, tasks=views, note=note)
+        return TaskListing(unit=unit, resolved_unit=name, tasks=views, note=note, generation=snap.generation)
+
+
+def _copy(value: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A view's own copy of a stored JSON dict (and of its lists), so no caller edits the snapshot."""
+    if value is None:
+        return None
+    return {k: list(v) if isinstance(v, list) else v for k, v in value.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAssignee:
+    name: str
+    unit_id: str | None
+    role: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoredTask:
+    """A task row as :meth:`TaskFinder.snapshot` keeps it: what a :class:`TaskView` shows, parsed once."""
+
+    id: int
+    doc_id: str
+    ordinal: int
+    role: str
+    text: str
+    due: dict[str, Any] | None
+    due_end: dt.date | None  # the indexed column (what "has a stored deadline" means in SQL)
+    recurrence: dict[str, Any] | None
+    quota: dict[str, Any] | None
+    assignees: tuple[StoredAssignee, ...]
+    source: dict[str, Any]
+    doc_date: dt.date | None
+    parsed_due: Due | None
+    parsed_recurrence: Recurrence | None
+
+
+@dataclass(slots=True)
+class TaskSnapshot:
+    """Every task of one passage generation. ``memo`` holds what callers derive from these rows
+    (e.g. the answers' restated deadlines), so it is dropped with them."""
+
+    generation: int
+    rows: list[StoredTask]
+    memo: dict[str, Any] = field(default_factory=dict)
+
+
+def _stored_tasks(session: Session) -> list[StoredTask]:
+    """Two column queries (tasks with their documents, then assignees): no ORM objects."""
+    people: dict[int, list[StoredAssignee]] = {}
+    for task_id, name, unit_id, role in session.execute(
+        select(TaskAssigneeRow.task_id, TaskAssigneeRow.name, TaskAssigneeRow.unit_id, TaskAssigneeRow.role).order_by(
+            TaskAssigneeRow.task_id, TaskAssigneeRow.position, TaskAssigneeRow.id
+        )
+    ):
+        people.setdefault(task_id, []).append(StoredAssignee(name, unit_id, role))
+    rows = session.execute(
+        select(
+            TaskRow.id,
+            TaskRow.doc_id,
+            TaskRow.ordinal,
+            TaskRow.role,
+            TaskRow.text,
+            TaskRow.section,
+            TaskRow.heading_path,
+            TaskRow.passage,
+            TaskRow.passage_id,
+            TaskRow.due,
+            TaskRow.due_end,
+            TaskRow.recurrence,
+            TaskRow.quota,
+            DocumentRow.number,
+            DocumentRow.doc_type,
+            DocumentRow.date,
+            DocumentRow.date_partial,
+            DocumentRow.date_precision,
+            DocumentRow.title,
+        )
+        .join(DocumentRow, TaskRow.doc_id == DocumentRow.id)
+        .order_by(func.coalesce(DocumentRow.date, DocumentRow.date_partial), TaskRow.ordinal, TaskRow.id)
+    )
+    out = []
+    for r in rows:
+        known = r.date or r.date_partial  # DocumentRow.known_date
+        out.append(
+            StoredTask(
+                id=r.id,
+                doc_id=r.doc_id,
+                ordinal=r.ordinal,
+                role=r.role,
+                text=r.text,
+                due=r.due,
+                due_end=r.due_end,
+                recurrence=r.recurrence,
+                quota=r.quota,
+                assignees=tuple(people.get(r.id, ())),
+                source={
+                    "doc_id": r.doc_id,
+                    "number": r.number,
+                    "type": r.doc_type,
+                    # shown at its precision: "tháng 08/2025" when the day is blank
+                    "date": known.isoformat() if known else None,
+                    "date_precision": r.date_precision or "day",
+                    "date_label": date_label(known, r.date_precision),
+                    "title": r.title,
+                    "section": r.section,
+                    "heading": " > ".join(r.heading_path or []),
+                    "passage": r.passage,
+                    "passage_id": r.passage_id,
+                },
+                doc_date=known,
+                parsed_due=due_from_json(r.due),
+                parsed_recurrence=recurrence_from_json(r.recurrence),
+            )
+        )
+    return out

@@ -20,20 +20,22 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from retrieval.directives import TaskFinder, TaskView
-from troly.dates import due_from_json, occurs_in, recurrence_from_json, restated_due, to_json
+from retrieval.directives import StoredTask, TaskFinder, TaskSnapshot, TaskView
+from troly.dates import Due, due_from_json, occurs_in, recurrence_from_json, restated_due, to_json
 from troly.followup.models import AssignmentRow
 from troly.followup.report import assignment_status
 from troly.followup.views import category_of
 from troly.followup.workflow import CANCELLED, DONE, FAILED, NOT_STARTED
-from troly.models import DocumentRow, PassageRow, TaskRow
+from troly.models import DocumentRow, PassageRow
 from troly.outline import strip_list_marker
 from troly.queries import AssignmentQuery, DocFilter
 from troly.schemas import DocumentPublic
-from troly.store import passage_counts
+from troly.store import documents_stamp, passage_counts
 from troly.text import fold
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from troly.db import Database
     from troly.units import UnitCatalogue
 
@@ -93,6 +95,26 @@ class TaskProgress:
         return self.status in (DONE, FAILED) or self.category is None
 
 
+def _read_profiles(session: Session) -> list[DocProfile]:
+    counts = passage_counts(session=session)
+    known_date = func.coalesce(DocumentRow.date, DocumentRow.date_partial)
+    docs = list(
+        session.scalars(
+            select(DocumentRow)
+            .options(selectinload(DocumentRow.files))  # one query, not one per document
+            .order_by(known_date.desc().nulls_last())
+        )
+    )
+    heads: dict[str, list[str]] = {}
+    rows = session.execute(select(PassageRow.doc_id, PassageRow.text).where(PassageRow.ordinal < _HEAD_PASSAGES))
+    for doc_id, text in rows:
+        heads.setdefault(doc_id, []).append(text)
+    return [
+        DocProfile(DocumentPublic.from_row(d, passages=counts.get(d.id, 0)), " ".join(heads.get(d.id, [])))
+        for d in docs
+    ]
+
+
 class FactFinder:
     """Documents by number, type, place, signer and date; assignments by unit, role, due and document."""
 
@@ -100,31 +122,24 @@ class FactFinder:
         self.db = db
         self.catalogue = catalogue
         self.task_finder = tasks
+        self._profiles: tuple[tuple[int, int], list[DocProfile]] | None = None
 
     # ---- documents ----------------------------------------------------------------------------
 
     def profiles(self) -> list[DocProfile]:
-        """Every document with its opening passages, newest first."""
+        """Every document with its opening passages, newest first.
+
+        Read once per :func:`~troly.store.documents_stamp` (an ingest, a removal or a merged file
+        moves it): every question reads them, some more than once. Callers get a new list of the
+        same profiles and must not change them."""
         with self.db.session() as session:
-            counts = passage_counts(session=session)
-            known_date = func.coalesce(DocumentRow.date, DocumentRow.date_partial)
-            docs = list(
-                session.scalars(
-                    select(DocumentRow)
-                    .options(selectinload(DocumentRow.files))  # one query, not one per document
-                    .order_by(known_date.desc().nulls_last())
-                )
-            )
-            heads: dict[str, list[str]] = {}
-            rows = session.execute(
-                select(PassageRow.doc_id, PassageRow.text).where(PassageRow.ordinal < _HEAD_PASSAGES)
-            )
-            for doc_id, text in rows:
-                heads.setdefault(doc_id, []).append(text)
-            return [
-                DocProfile(DocumentPublic.from_row(d, passages=counts.get(d.id, 0)), " ".join(heads.get(d.id, [])))
-                for d in docs
-            ]
+            stamp = documents_stamp(session=session)  # first: the rows read are at least this new
+            cached = self._profiles
+            if cached is not None and cached[0] == stamp:
+                return list(cached[1])
+            profiles = _read_profiles(session)
+        self._profiles = (stamp, profiles)
+        return list(profiles)
 
     def documents(self, f: DocFilter | None = None) -> list[DocumentPublic]:
         """The documents ``f`` selects (all when None), newest first."""
@@ -167,21 +182,31 @@ class FactFinder:
 
     # ---- assignments ----------------------------------------------------------------------------
 
-    def _closing_deadlines(self) -> dict[str, list[_Closing]]:
-        """Per document, its tasks that are closing deadline sentences, read once per question
-        from the tasks' text and deadline alone (listing every task again with its assignees was
-        the slowest step of a unit's question on a large index)."""
-        out: dict[str, list[_Closing]] = {}
-        with self.db.session() as session:
-            rows = session.execute(
-                select(TaskRow.id, TaskRow.doc_id, TaskRow.text, TaskRow.due)
-                .where(TaskRow.due_end.is_not(None))
-                .order_by(TaskRow.doc_id, TaskRow.ordinal, TaskRow.id)
-            )
-            for task_id, doc_id, text, due in rows:
-                m = _CLOSING.match(fold(strip_list_marker(text)).strip())
-                if m and due:
-                    out.setdefault(doc_id, []).append(_Closing(task_id, m.group(1), dict(due)))
+    def _effective_dues(self, snap: TaskSnapshot) -> dict[int, tuple[dict[str, Any] | None, Due | None]]:
+        """Per task of ``snap``: the deadline the answers give it when it has none stored (a past
+        deadline its sentence restates, else its document's closing deadline for what it sends —
+        ``_restore_due``, ``_share_due``; None: the stored one stands) and its deadline parsed.
+        Computed once per snapshot, not per question."""
+        memo = snap.memo.get("facts.dues")
+        if memo is not None:
+            return memo  # type: ignore[no-any-return]
+        closing: dict[str, list[_Closing]] = {}
+        # Closing deadline sentences: the tasks' text and stored deadline alone.
+        for row in sorted((r for r in snap.rows if r.due_end is not None), key=lambda r: (r.doc_id, r.ordinal, r.id)):
+            m = _CLOSING.match(fold(strip_list_marker(row.text)).strip())
+            if m and row.due:
+                closing.setdefault(row.doc_id, []).append(_Closing(row.id, m.group(1), dict(row.due)))
+        out: dict[int, tuple[dict[str, Any] | None, Due | None]] = {}
+        for row in snap.rows:
+            view = TaskView(row.id, [], row.role, row.text, row.due, row.recurrence, row.quota, row.source)
+            _restore_due(view)
+            if not view.due and not view.recurrence:
+                _share_due(view, closing.get(row.doc_id, []))
+            if view.due is row.due:
+                out[row.id] = (None, row.parsed_due)
+            else:
+                out[row.id] = (view.due, due_from_json(view.due))
+        snap.memo["facts.dues"] = out
         return out
 
     def assignments(self, q: AssignmentQuery) -> list[TaskView]:
@@ -191,23 +216,24 @@ class FactFinder:
         Order: the unit's own tasks first (lead, then responsible, then cooperate), its groups'
         after; by deadline inside each.
         """
-        listing = self.task_finder.tasks(unit=q.unit) if q.unit else self.task_finder.tasks()
+        snap = self.task_finder.snapshot()
+        dues = self._effective_dues(snap)
         doc_ids: set[str] | None = None
         if q.documents is not None and not q.documents.is_empty():
             doc_ids = {d.id for d in self.documents(q.documents)}
+
+        def wanted(row: StoredTask) -> bool:  # the document and deadline tests, on rows (cheap)
+            if doc_ids is not None and row.doc_id not in doc_ids:
+                return False
+            return _in_window(q, dues[row.id][1], row.recurrence, row.source.get("date"))
+
+        listing = self.task_finder.tasks(unit=q.unit, snapshot=snap, where=wanted)
         out = []
-        shared: dict[str, list[_Closing]] | None = None
         for view in listing.tasks:
-            if doc_ids is not None and view.source["doc_id"] not in doc_ids:
-                continue
-            _restore_due(view)
-            if not view.due and not view.recurrence:
-                if shared is None:
-                    shared = self._closing_deadlines()
-                _share_due(view, shared.get(view.source["doc_id"], []))
+            given = dues[view.id][0]
+            if given is not None:
+                view.due = dict(given)
             if q.roles and (view.match != "self" or _role_key(view) not in q.roles):
-                continue
-            if not _in_window(view, q):
                 continue
             out.append(view)
         if q.status is not None or q.overdue:
@@ -342,14 +368,16 @@ def _has_status(p: TaskProgress, q: AssignmentQuery) -> bool:
     return True
 
 
-def _in_window(view: TaskView, q: AssignmentQuery) -> bool:
-    due, rec = due_from_json(view.due), recurrence_from_json(view.recurrence)
+def _in_window(q: AssignmentQuery, due: Due | None, recurrence: dict[str, Any] | None, issued: str | None) -> bool:
+    """Whether a task (its deadline ``due`` parsed, its recurrence, its document's ISO date) falls
+    in what ``q`` asks: overdue, or a window of deadlines."""
+    if not (q.overdue or q.status == "overdue") and q.due_from is None and q.due_to is None:
+        return True
+    rec = recurrence_from_json(recurrence)
     if q.overdue or q.status == "overdue":
         if q.as_of is None:
             raise ValueError("an overdue query needs as_of (today)")
         return due is not None and due.end < q.as_of and rec is None
-    if q.due_from is None and q.due_to is None:
-        return True
     lo, hi = q.due_from or dt.date.min, q.due_to or dt.date.max
-    since = dt.date.fromisoformat(view.source["date"]) if view.source.get("date") else None
+    since = dt.date.fromisoformat(issued) if issued else None
     return (due is not None or rec is not None) and occurs_in(due, rec, start=lo, end=hi, since=since)

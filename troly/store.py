@@ -27,10 +27,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "all_passage_rows",
+    "bump_documents_generation",
     "bump_passages_generation",
     "delete_document",
     "document_listing",
     "document_text",
+    "documents_stamp",
     "find_document",
     "find_files",
     "forget_file",
@@ -49,6 +51,7 @@ __all__ = [
 ]
 
 _PASSAGES = "passages"
+_DOCUMENTS = "documents"  # document rows and their other files changed without a passage change
 
 
 def passages_generation(*, session: Session) -> int:
@@ -59,9 +62,30 @@ def passages_generation(*, session: Session) -> int:
 
 def bump_passages_generation(*, session: Session) -> None:
     """Mark the passage set as changed, in the caller's transaction."""
-    row = session.get(IndexState, _PASSAGES, with_for_update=True)
+    _bump(session, _PASSAGES)
+
+
+def bump_documents_generation(*, session: Session) -> None:
+    """Mark the documents as changed (another file merged into one, removed or promoted) when no
+    passage changed, in the caller's transaction; a passage change covers its document already."""
+    _bump(session, _DOCUMENTS)
+
+
+def documents_stamp(*, session: Session) -> tuple[int, int]:
+    """(passage generation, document generation): readers that keep document rows between
+    questions (``FactFinder.profiles``) compare it with the stamp they were read at."""
+    rows = dict(
+        session.execute(
+            select(IndexState.key, IndexState.generation).where(IndexState.key.in_((_PASSAGES, _DOCUMENTS)))
+        ).all()
+    )
+    return rows.get(_PASSAGES, 0), rows.get(_DOCUMENTS, 0)
+
+
+def _bump(session: Session, key: str) -> None:
+    row = session.get(IndexState, key, with_for_update=True)
     if row is None:
-        session.add(IndexState(key=_PASSAGES, generation=1))
+        session.add(IndexState(key=key, generation=1))
     else:
         row.generation += 1
 
@@ -109,6 +133,7 @@ def twin_candidates(
 def forget_file(*, session: Session, source_path: str) -> None:
     """Drop the other-file row of ``source_path``, if any."""
     session.execute(delete(DocumentFileRow).where(DocumentFileRow.source_path == source_path))
+    bump_documents_generation(session=session)
 
 
 def document_text(*, session: Session, doc_id: str) -> str:
@@ -130,6 +155,7 @@ def promote_file(*, session: Session, doc: DocumentRow, other: DocumentFileRow) 
     doc.index_key = ""
     doc.files.remove(other)
     session.delete(other)
+    bump_documents_generation(session=session)
 
 
 def find_document(*, session: Session, ref: str) -> list[DocumentRow]:
@@ -295,7 +321,11 @@ class StoredTask(Protocol):
 
 
 def replace_tasks(*, session: Session, doc_id: str, tasks: Sequence[StoredTask], passage_ids: Sequence[str]) -> int:
-    """Swap a document's extracted tasks (``ingest.tasks.ExtractedTask``) and unknown unit names."""
+    """Swap a document's extracted tasks (``ingest.tasks.ExtractedTask``) and unknown unit names.
+
+    Bumps the passage generation like a passage change: readers keep the task rows and the unit
+    names documents use per generation (``TaskFinder.snapshot``, ``Context.catalogue``), and a
+    refresh of the tasks alone (a newer extractor) changes both."""
     session.execute(delete(TaskRow).where(TaskRow.doc_id == doc_id))
     session.execute(delete(UnknownUnitRow).where(UnknownUnitRow.doc_id == doc_id))
     unknown: set[str] = set()
@@ -323,4 +353,5 @@ def replace_tasks(*, session: Session, doc_id: str, tasks: Sequence[StoredTask],
         session.add(row)
         unknown.update(t.unknown_units)
     session.add_all(UnknownUnitRow(name=name, doc_id=doc_id) for name in sorted(unknown))
+    bump_passages_generation(session=session)
     return len(tasks)

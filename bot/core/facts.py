@@ -11,6 +11,7 @@ passage QA.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import re
 from collections.abc import Sequence
@@ -98,15 +99,27 @@ def _words(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z0-9]+", fold(text)) if w not in _TOPIC_STOP}
 
 
+@functools.lru_cache(maxsize=1024)
+def _topic_words(topic: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The words a topic asks for, and its adjacent word pairs."""
+    tw = re.findall(r"[a-z0-9]+", fold(topic))
+    return frozenset(_words(topic)), tuple(f"{a} {b}" for a, b in itertools.pairwise(tw))
+
+
+@functools.lru_cache(maxsize=16384)
+def _task_words(text: str) -> tuple[frozenset[str], str]:
+    """A task's folded words, as a set and joined by spaces; once per text (a deadline question
+    scores every task, the same tasks question after question)."""
+    words = re.findall(r"[a-z0-9]+", fold(text))
+    return frozenset(words), " ".join(words)
+
+
 def _topic_score(topic: str, view: TaskView) -> float:
-    want = _words(topic)
+    want, pairs = _topic_words(topic)
     if not want:
         return 0.0
-    text = fold(f"{view.text} {view.source.get('heading') or ''}")
-    have = set(re.findall(r"[a-z0-9]+", text))
-    tw = re.findall(r"[a-z0-9]+", fold(topic))
-    pairs = [f"{a} {b}" for a, b in itertools.pairwise(tw)]
-    pair_hits = sum(1 for p in pairs if p in " ".join(re.findall(r"[a-z0-9]+", text)))
+    have, joined = _task_words(f"{view.text} {view.source.get('heading') or ''}")
+    pair_hits = sum(1 for p in pairs if p in joined)
     return len(want & have) / len(want) + 0.1 * pair_hits
 
 
@@ -375,10 +388,11 @@ class FactAnswerer:
         return match.unit.name if match else q.unit
 
     def _best(self, topic: str, pool: Sequence[TaskView]) -> TaskView | None:
-        scored = sorted(((_topic_score(topic, v), -v.id, v) for v in pool), key=lambda x: (x[0], x[1]), reverse=True)
-        if not scored or scored[0][0] < 0.5:
+        # The best score, the lowest id among equals (one pass, not a sort of every task).
+        best = max(((_topic_score(topic, v), -v.id, v) for v in pool), key=lambda x: (x[0], x[1]), default=None)
+        if best is None or best[0] < 0.5:
             return None
-        return scored[0][2]
+        return best[2]
 
     def _one_task(self, v: TaskView, *, today: dt.date, check: bool, progress: TaskProgress | None = None) -> Reply:
         due = due_from_json(v.due)

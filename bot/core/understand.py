@@ -17,6 +17,7 @@ implement ("Chỉ thị 11"), their date ("thông báo kết luận ngày 05/7/2
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import re
 from collections.abc import Sequence
@@ -176,6 +177,18 @@ def _squash(s: str) -> str:
     return re.sub(r"\s+", "", s)
 
 
+# A profile's text folded two ways, once per text: the profiles are kept between questions
+# (``FactFinder.profiles``) and every question reads all of them.
+@functools.lru_cache(maxsize=16384)
+def _squashed_text(text: str) -> str:
+    return _squash(fold(text))
+
+
+@functools.lru_cache(maxsize=16384)
+def _word_text(text: str) -> str:
+    return " ".join(_words(fold(text)))
+
+
 def find_documents(
     folded: str, profiles: Sequence[DocProfile], *, titled: str | None = None
 ) -> tuple[list[str] | None, list[str]]:
@@ -183,7 +196,7 @@ def find_documents(
 
     ``titled``: the question with its abbreviations written out ("tình hình KCN" -> "tình hình
     khu công nghiệp"), for matching titles."""
-    texts = {p.doc.id: _squash(fold(p.text)) for p in profiles}
+    texts = {p.doc.id: _squashed_text(p.text) for p in profiles}
     spans: list[str] = []
     hits: list[str] = []
     for m in _FULL_NUMBER.finditer(folded):
@@ -234,7 +247,7 @@ def _by_title(folded: str, profiles: Sequence[DocProfile]) -> tuple[list[str] | 
     }
     scored = []
     for p in profiles:
-        text = " ".join(_words(fold(p.text)))
+        text = _word_text(p.text)
         have = set(text.split())
         score = sum(1 for w in set(words) if w in have) + sum(1.5 for pr in pairs if pr in text)
         if want_type and fold(p.doc.type or "") == fold(want_type):
