@@ -218,9 +218,11 @@ class TaskFinder:
 
         snap = snapshot or self.snapshot()
         views = []
-        for row in snap.rows if where is None else filter(where, snap.rows):
+        for row in snap.rows:
             mine = [a for a in row.assignees if unit_key(a) is not None] if unit else []
             if unit and not mine:  # the unit (a spelling, a group, a predecessor) is not named
+                continue
+            if where is not None and not where(row):
                 continue
             if keep is not None and not keep(row.parsed_due, row.parsed_recurrence, row.doc_date):
                 continue
