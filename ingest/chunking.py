@@ -16,7 +16,10 @@ headings, so the chunker reads the outline instead:
   than ``max_chars`` is split between sentences (then between ";" clauses), never inside one;
 * the header block, the "Nơi nhận:" list and the signature are skipped (metadata keeps them);
   the type line and trích yếu open the first chunk so a question naming the document finds it;
-  footnotes moved to "Ghi chú:" by the cleaner become their own chunk.
+  footnotes moved to "Ghi chú:" by the cleaner become their own chunk;
+* a task table row ("3. <duty> | Cơ quan chủ trì: … | Thời hạn: …", see ``ingest.table_rows``) is
+  one passage of its own, under its number ("Phụ lục > 3"): never packed or merged with its
+  neighbours, and split only when far longer than ``max_chars``.
 
 Every content line lands in exactly one chunk, in document order; the output is deterministic.
 """
@@ -28,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from ingest.layout import locate_front_matter, locate_furniture
+from ingest.table_rows import is_row
 from troly.text import collapse_ws
 from troly.types import Chunk
 
@@ -125,6 +129,7 @@ _ADDRESS_RE = re.compile(r"^Kính gửi\s*:?")
 # Top-level keys: text before the first item, text outside any heading, the footnote block.
 _PREAMBLE, _ROOT, _NOTES = -2, -1, -3
 _HEADING_MAX = 160  # a heading without final punctuation is short
+_ROW_MAX_FACTOR = 3  # a table row stays whole up to this many times max_chars
 _LEAD_IN_MAX = 250  # a lead-in ending in ":" may be longer
 
 
@@ -157,6 +162,7 @@ class _Unit:
     top: int  # uid of the top-level entry; -1 for text outside any section
     cont: bool = False  # continues the previous unit's paragraph (a split piece)
     placeholder: int | None = None  # uid of a heading, kept only if nothing is filed under it
+    row: bool = False  # a task table row: a passage of its own
 
 
 @dataclass(slots=True)
@@ -167,6 +173,7 @@ class _Draft:
     heads: tuple[tuple[int, str], ...]
     segments: list[tuple[str, str]] = field(default_factory=list)  # (separator, text)
     labels: list[tuple[str, ...]] = field(default_factory=list)
+    row: bool = False  # one task table row: never packed or merged with another
 
     @property
     def text(self) -> str:
@@ -405,9 +412,9 @@ def _top(state: _State) -> int:
     return _PREAMBLE if not state.started else _ROOT
 
 
-def _emit(units: list[_Unit], state: _State, text: str) -> None:
+def _emit(units: list[_Unit], state: _State, text: str, *, row: bool = False) -> None:
     """File a content line under the open outline items; their headings now have content."""
-    units.append(_Unit(text, _heads(state), _labels(state), _top(state)))
+    units.append(_Unit(text, _heads(state), _labels(state), _top(state), row=row))
     state.filled.update(uid for uid, _ in _heads(state))
 
 
@@ -432,6 +439,17 @@ def _walk(lines: list[str], state: _State, units: list[_Unit]) -> None:
             continue
         state.address = bool(_ADDRESS_RE.match(line)) and line.rstrip().endswith(":")
         marker = _marker(line, state)
+        if is_row(line):  # a task table row: content under its own number, a passage of its own
+            if marker is not None:
+                state.started = True
+                _note_ordinal(marker, state)
+                _push(state, marker, line, heading=False)
+            else:
+                while state.stack and state.stack[-1].rank >= _BULLET_RANK:
+                    state.stack.pop()
+            _emit(units, state, line, row=True)
+            i += 1
+            continue
         if marker is None:
             if _CLOSING_RE.search(line):
                 # The closing formula is a section of its own, outside the outline.
@@ -493,11 +511,11 @@ def _pack_units(units: list[_Unit], max_chars: int) -> list[_Draft]:
         sep = " " if unit.cont else "\n"
         current = drafts[-1] if drafts else None
         fits = current is not None and current.size + len(sep) + len(unit.text) <= max_chars
-        if current is not None and fits and _key(unit) == last_key:
+        if current is not None and fits and _key(unit) == last_key and not (unit.row or current.row):
             current.segments.append((sep, unit.text))
             current.labels.append(unit.labels)
             continue
-        drafts.append(_Draft(unit.top, unit.heads, [(sep, unit.text)], [unit.labels]))
+        drafts.append(_Draft(unit.top, unit.heads, [(sep, unit.text)], [unit.labels], row=unit.row))
         last_key = _key(unit)
     return drafts
 
@@ -529,11 +547,11 @@ def _merge_small(drafts: list[_Draft], min_chars: int, max_chars: int) -> list[_
     while changed:
         changed = False
         for i, draft in enumerate(drafts):
-            if draft.size >= min_chars:
+            if draft.size >= min_chars or draft.row:
                 continue
             best: tuple[tuple[int, int, int], int, _Draft] | None = None
             for j in (i - 1, i + 1):
-                if not 0 <= j < len(drafts) or drafts[j].top != draft.top:
+                if not 0 <= j < len(drafts) or drafts[j].top != draft.top or drafts[j].row:
                     continue
                 first, second = (drafts[j], draft) if j < i else (draft, drafts[j])
                 merged = _merge(first, second)
@@ -626,7 +644,10 @@ def _split_units(units: list[_Unit], max_chars: int, title_len: int) -> list[_Un
     out: list[_Unit] = []
     for k, unit in enumerate(units):
         first_budget = max_chars - title_len if k == 0 and title_len else None
+        if unit.row and len(unit.text) <= _ROW_MAX_FACTOR * max_chars:
+            out.append(unit)
+            continue
         pieces = _split_paragraph(unit.text, max_chars, first_budget)
         for n, piece in enumerate(pieces):
-            out.append(_Unit(piece, unit.heads, unit.labels, unit.top, cont=n > 0))
+            out.append(_Unit(piece, unit.heads, unit.labels, unit.top, cont=n > 0, row=unit.row and n == 0))
     return out

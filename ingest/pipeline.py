@@ -31,7 +31,8 @@ from ingest.chunking import chunk_document
 from ingest.clean import clean_text
 from ingest.loaders import SUPPORTED_SUFFIXES, load
 from ingest.metadata import extract_metadata
-from ingest.tasks import ExtractedTask, extract_tasks
+from ingest.task_tables import extract_document_tasks
+from ingest.tasks import ExtractedTask
 from troly.clock import Clock, local_now, system_clock
 from troly.errors import FileTooLargeError, IngestError, TrolyError
 from troly.followup.identity import reconcile_assignments
@@ -68,10 +69,10 @@ __all__ = ["PIPELINE_VERSION", "FileResult", "Ingestor", "ReindexStats", "Vector
 logger = logging.getLogger(__name__)
 
 # Bump when cleaning/chunking changes in a way that should re-process unchanged files.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"  # 2: task tables one row a line and one passage a row
 # Bump when task extraction changes: unchanged files get their tasks re-extracted from the stored
 # passages, without re-reading or re-embedding anything.
-TASKS_VERSION = "2"  # 2: names the catalogue lacks read whole (issue 11)
+TASKS_VERSION = "3"  # 2: names the catalogue lacks read whole (issue 11); 3: task table rows
 
 Status = Literal["added", "updated", "unchanged", "merged", "failed", "removed"]
 # Near-duplicate files: word 5-gram shingles of the accent-free text. The same text in another
@@ -624,7 +625,7 @@ class Ingestor:
             from troly.errors import EmptyDocumentError
 
             raise EmptyDocumentError(f"{path}: no passages after chunking")
-        tasks = extract_tasks(chunks, meta, catalogue=self.catalogue)
+        tasks = extract_document_tasks(chunks, meta, catalogue=self.catalogue)
         return Prepared(meta, chunks, extracted.source_format, extracted.ocr, list(extracted.warnings), tasks)
 
     def _find_twin(self, path: Path, prepared: Prepared) -> tuple[str, str] | None:
@@ -700,7 +701,7 @@ class Ingestor:
                 Chunk(text=p.text, heading_path=list(p.heading_path or []), section=p.section or "")
                 for p in row.passages
             ]
-            tasks = extract_tasks(chunks, _meta_of(row), catalogue=self.catalogue)
+            tasks = extract_document_tasks(chunks, _meta_of(row), catalogue=self.catalogue)
             replace_tasks(session=session, doc_id=doc_id, tasks=tasks, passage_ids=[p.id for p in row.passages])
             reconcile_assignments(session=session, doc_id=doc_id, now=self._now())
             row.tasks_key = TASKS_VERSION

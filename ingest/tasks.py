@@ -51,6 +51,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from ingest.table_rows import is_row
 from troly.dates import (
     Due,
     Quota,
@@ -167,6 +168,8 @@ _CELL_FILLER = re.compile(
 )
 # An appendix after the signature, usually a task table ("PHỤ LỤC", "Phụ lục I").
 _APPENDIX_RE = re.compile(r"^(?:PHỤ\s+LỤC|Phụ\s+lục)\b")
+# "(Một số nhiệm vụ trọng tâm có Phụ lục kèm theo)": a pointer to the appendix, not a task.
+_APPENDIX_POINTER = re.compile(r"^\([^()]*\bphụ\s+lục\b[^()]*\)\.?$", re.IGNORECASE)
 # Section titles that start with a directive verb but head a section ("3. Tổ chức thực hiện").
 _SECTION_TITLE = re.compile(
     r"^(?:tổ\s+chức\s+thực\s+hiện|nhiệm\s+vụ(?:,?\s+(?:và\s+)?giải\s+pháp)?(?:\s+trọng\s+tâm)?|giải\s+pháp|"
@@ -925,6 +928,8 @@ class _Walker:
     def run(self) -> list[ExtractedTask]:
         in_body = True
         for item in _stream(self.chunks):
+            if is_row(item.text):  # a task table row: its task comes from ingest.task_tables
+                continue
             if not in_body:  # after the signature only an appendix (task tables) is read
                 if _APPENDIX_RE.match(item.body):
                     in_body, self.frames, self.doc_zone = True, [], "directive"
@@ -945,6 +950,8 @@ class _Walker:
         if not item.marked and _CLOSING_RE.search(body):
             return not _END_MARK.search(body)
         if _SIGNATURE_RE.match(body) or _FOOTNOTE_RE.match(item.text) or _BOILERPLATE_RE.search(body) or len(body) < 4:
+            return True
+        if _APPENDIX_POINTER.match(body):  # "(Nhiệm vụ cụ thể tại Phụ lục kèm theo)": the table is read there
             return True
         if _FORM_LINE.search(body):  # a field of a form, to be filled in or ticked
             return not _END_MARK.search(body)

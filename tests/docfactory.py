@@ -78,6 +78,7 @@ def make_docx(
     page_header_text: str | None = None,
     header_left: Sequence[str] | None = None,
     header_right: Sequence[str] | None = None,
+    table_merges: Sequence[tuple[tuple[int, int], tuple[int, int]]] = (),
 ) -> Path:
     """Write a DOCX shaped like a provincial document and return ``path``.
 
@@ -85,7 +86,9 @@ def make_docx(
     ``HEADER_LEFT`` / ``HEADER_RIGHT``, one paragraph per line), ``paragraphs``, ``numbered_items`` in Word's auto-numbered "List Number"
     style, then ``table`` (first row is the header row). ``nested_table_text`` puts a 1x1 table
     holding that text inside the last cell of ``table``; ``page_header_text`` goes in the page
-    header (furniture the loader must skip).
+    header (furniture the loader must skip). ``table_merges`` merges cells of ``table`` as Word
+    does, each a ((row, column), (row, column)) pair of opposite corners, after the text is set:
+    the first cell keeps its text, the others must be empty.
     """
     import docx  # python-docx; imported lazily so non-DOCX tests do not pay for it
 
@@ -111,6 +114,8 @@ def make_docx(
         for row, values in zip(body.rows, table, strict=True):
             for cell, value in zip(row.cells, values, strict=False):  # short rows leave cells empty
                 cell.text = value
+        for (r1, c1), (r2, c2) in table_merges:
+            body.cell(r1, c1).merge(body.cell(r2, c2))
         if nested_table_text is not None:
             inner = body.rows[-1].cells[-1].add_table(rows=1, cols=1)
             inner.rows[0].cells[0].text = nested_table_text

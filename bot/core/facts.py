@@ -214,6 +214,8 @@ class FactAnswerer:
                 lines += [f"{n}. {_doc_label(x)} — {x.title or x.file}" for n, x in enumerate(docs, 1)]
             return Reply("\n".join(lines), citations=[_doc_citation(x) for x in docs], intent="facts")
         if q.ask == "assignments":
+            if u.extras.get("count"):
+                return self._doc_task_count(u, d)
             return self._doc_assignments(u, docs)
         if u.extras.get("section"):
             reply = self._section(u, d)
@@ -291,6 +293,38 @@ class FactAnswerer:
         if len(views) > _MAX_DOC_LISTED:
             lines.append(f"… và {len(views) - _MAX_DOC_LISTED} nhiệm vụ khác.")
         return Reply("\n\n".join(lines), citations=citations, intent="facts", data=_task_data(views))
+
+    def _doc_task_count(self, u: Understood, d: DocumentPublic) -> Reply | None:
+        """How many tasks one document holds ("có bao nhiêu nhiệm vụ"), counted within the part of
+        it the question names when one top heading shares at least two of its words ("Phụ lục …
+        nhiệm vụ trọng tâm": the appendix table's rows), each task listed and cited."""
+        views = self.finder().assignments(AssignmentQuery(documents=DocFilter(doc_ids=[d.id])))
+        if not views:
+            return self._scoped_qa(u)
+        views.sort(key=lambda v: v.id)
+        asked = set(re.findall(r"[a-z0-9]+", u.extras.get("scope") or "")) - _SECTION_STOP
+        tops: dict[str, list[TaskView]] = {}
+        for v in views:
+            tops.setdefault((v.source.get("heading") or "").split(" > ")[0], []).append(v)
+        scores = sorted(
+            ((len(asked & set(re.findall(r"[a-z0-9]+", fold(strip_list_marker(h))))), h) for h in tops if h),
+            reverse=True,
+        )
+        part = ""
+        if scores and scores[0][0] >= 2 and (len(scores) == 1 or scores[1][0] < scores[0][0]):
+            part = scores[0][1]
+            views = tops[part]
+        where = f"{_doc_label(d)}, phần “{_clip(strip_list_marker(part), 120)}”" if part else _doc_label(d)
+        lines = [f"{where} có {len(views)} nhiệm vụ:"]
+        citations = []
+        for n, v in enumerate(views[:_MAX_DOC_LISTED], start=1):
+            who = ", ".join(a["name"] for a in v.assignees if a["role"] != "cooperate")
+            lines.append(f"{n}. {who + ': ' if who else ''}{_clip(v.text, 220)} — ⏰ {_timing(v)} [{n}]")
+            citations.append(_task_citation(v))
+        if len(views) > _MAX_DOC_LISTED:
+            lines.append(f"… và {len(views) - _MAX_DOC_LISTED} nhiệm vụ khác.")
+        data = {**_task_data(views), "count": len(views)}
+        return Reply("\n".join(lines), citations=citations, intent="facts", data=data)
 
     def _scoped_qa(self, u: Understood) -> Reply | None:
         """The question over the named documents' passages only (a fact the table does not hold)."""

@@ -64,6 +64,11 @@ _SHORT_NUMBER = re.compile(rf"\b({_REF_NOUN})\s+(?:so\s+)?(\d{{1,6}})(?![\d/])")
 _DOC_DATE = re.compile(r"\bngay\s+(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{4})")
 _SECTION_ASK = re.compile(r"\b(la gi|nhung gi|gom nhung gi|nhung (noi dung|giai phap|kien nghi|de xuat) nao|nao)$")
 _COUNT = re.compile(r"\b(bao nhieu|may|tong cong|tong so)\b")
+# "có bao nhiêu nhiệm vụ", "gồm mấy việc": how many tasks a named document holds (not how many a
+# programme it reports on completed: "hoàn thành bao nhiêu nhiệm vụ" is a figure in its text).
+_TASK_COUNT = re.compile(
+    r"\b(?:co|gom|giao)\s+(?:tat ca\s+|tong cong\s+|tong so\s+)?(?:bao nhieu|may)\s+(?:nhiem vu|viec|cong viec)\b"
+)
 _OTHER_COUNTED = re.compile(r"\b(nhiem vu|nv|viec|y tuong|du an|nguoi|ty|trieu|ho so|tin|luot|xa|phuong|%)\b")
 _SIGNER = re.compile(r"\b(ai ky|do ai ky|nguoi ky|ky boi|ky ten|ai la nguoi ky|ai da ky|ai viet|tac gia)\b")
 _DATE_ASK = re.compile(r"\b(ngay nao|ngay may|ngay bao nhieu|khi nao|bao gio|thoi gian nao|ky ngay|ban hanh ngay)\b")
@@ -382,6 +387,13 @@ def understand(
     if (unit or doc_ids) and state is not None:
         q = AssignmentQuery(unit=unit, documents=docs, status=state, as_of=today)  # type: ignore[arg-type]
         return Understood(q, raw, doc_ids)
+    task_count = _TASK_COUNT.search(folded)
+    if doc_ids and len(doc_ids) == 1 and not unit and task_count:
+        # "Phụ lục kế hoạch … có bao nhiêu nhiệm vụ trọng tâm?": the document's tasks counted, within
+        # the part of it the other words name (``scope``: the question less the document's name).
+        scope = _topic(folded, [*remove, task_count.group(0)])
+        count_q = DocumentQuery(filter=DocFilter(doc_ids=doc_ids), ask="assignments")
+        return Understood(count_q, raw, doc_ids, extras={"count": True, "scope": scope})
     if doc_ids and noun:
         meta = _doc_meta(folded)
         if meta == "list" and any(

@@ -6,6 +6,8 @@ Here the ``w:body`` children are walked in order instead:
 
 * a table is rendered row by row, one line per paragraph of each cell (no pipes), nested tables
   included, so header cells such as "Số: …" and "…, ngày … tháng … năm …" get lines of their own;
+  a task table (a duty and a "chủ trì" column, see ``ingest.table_rows``) one row a line instead,
+  its cells labelled with their headers, merged cells placed on the column grid;
 * paragraph text covers runs inside hyperlinks, fields, content controls and tracked insertions
   (not deletions); text boxes follow their anchor paragraph as separate lines;
 * Word's automatic list numbers ("1.", "a)", "-") are not in the text: they are rebuilt from the
@@ -24,6 +26,7 @@ from typing import Any
 
 from lxml import etree
 
+from ingest.table_rows import render_table
 from troly.errors import CorruptFileError, UnsupportedFormatError
 from troly.types import ExtractedText
 
@@ -273,12 +276,29 @@ class _Renderer:
         return lines
 
     def table(self, table: etree._Element) -> list[str]:
+        """A task table one row a line (``ingest.table_rows``); any other table one cell paragraph a line."""
         lines: list[str] = []
+        grid: list[list[str | None]] = []
+        above: dict[int, str] = {}  # text of the cell a vertical merge continues, by grid column
         for row in _children(table, _TR):
+            cells: list[str | None] = [""] * _int(_val(row.find(f"{_W}trPr"), "gridBefore"), 0)
             for cell in _children(row, _TC):
+                tc_pr = cell.find(f"{_W}tcPr")
+                span = max(_int(_val(tc_pr, "gridSpan"), 1), 1)
+                merge = None if tc_pr is None else tc_pr.find(f"{_W}vMerge")
+                cell_lines = self.blocks(cell, in_table=True)
                 # Merged cells appear once in the XML; continuation cells of a vertical merge are empty.
-                lines.extend(self.blocks(cell, in_table=True))
-        return lines
+                lines.extend(cell_lines)
+                text = " ".join(line.strip() for line in cell_lines)
+                col = len(cells)
+                if merge is not None and merge.get(f"{_W}val") != "restart":
+                    text = above.get(col, text)
+                above[col] = text
+                cells.append(text)
+                cells.extend([None] * (span - 1))
+            grid.append(cells)
+        rows = render_table(grid)
+        return lines if rows is None else rows
 
     def paragraph(self, paragraph: etree._Element) -> list[str]:
         parts: list[str] = []
@@ -310,7 +330,7 @@ class _Renderer:
 
 
 def read_docx(path: Path) -> ExtractedText:
-    """Body text of a DOCX in document order; tables one cell paragraph per line."""
+    """Body text of a DOCX in document order; tables one cell paragraph per line, task tables one row per line."""
     import docx  # python-docx
 
     try:

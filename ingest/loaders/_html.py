@@ -2,7 +2,8 @@
 
 Page furniture is dropped (scripts, styles, navigation, side bars, site headers and footers);
 every block element becomes its own line and tables come out row by row, one cell per line,
-matching the DOCX loader so the cleaner and chunker see one layout for all formats.
+matching the DOCX loader so the cleaner and chunker see one layout for all formats; a task table
+(``ingest.table_rows``) comes out one row per line, as in the DOCX loader.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ingest.loaders._common import decode_text
+from ingest.table_rows import render_table
 from troly.errors import CorruptFileError
 from troly.types import ExtractedText
 
@@ -113,12 +115,57 @@ def _walk(node: LexborNode, out: _Lines, *, pre: bool) -> None:
             continue
         elif tag == "br":
             out.flush()
+        elif tag == "table" and not pre and (rows := _task_table(child)) is not None:
+            out.flush()
+            out.lines.extend(rows)
         elif tag in _BLOCKS:
             out.flush()
             _walk(child, out, pre=pre or tag == "pre")
             out.flush()
         else:
             _walk(child, out, pre=pre)
+
+
+def _rows(table: LexborNode) -> list[LexborNode]:
+    """The table's own rows (under thead/tbody/tfoot or directly), not those of nested tables."""
+    rows: list[LexborNode] = []
+    for child in table.iter():
+        if child.tag == "tr":
+            rows.append(child)
+        elif child.tag in {"thead", "tbody", "tfoot"}:
+            rows.extend(c for c in child.iter() if c.tag == "tr")
+    return rows
+
+
+def _span(node: LexborNode, name: str) -> int:
+    try:
+        return min(max(int((node.attributes.get(name) or "1").strip()), 1), 50)
+    except ValueError:
+        return 1
+
+
+def _task_table(table: LexborNode) -> list[str] | None:
+    """A task table's row lines (``ingest.table_rows``) on its column grid, or None for any other table."""
+    grid: list[list[str | None]] = []
+    pending: dict[tuple[int, int], str] = {}  # (row, column) covered by a rowspan: its text
+    for r, row in enumerate(_rows(table)):
+        cells: list[str | None] = []
+        for cell in (c for c in row.iter() if c.tag in {"td", "th"}):
+            while (r, len(cells)) in pending:
+                cells.append(pending.pop((r, len(cells))))
+            lines = _Lines()
+            _walk(cell, lines, pre=False)
+            lines.flush()
+            text = " ".join(lines.lines)
+            col = len(cells)
+            for below in range(1, _span(cell, "rowspan")):
+                pending[(r + below, col)] = text
+            cells.append(text)
+            cells.extend([None] * (_span(cell, "colspan") - 1))
+        while (r, len(cells)) in pending:
+            cells.append(pending.pop((r, len(cells))))
+        grid.append(cells)
+    return render_table(grid)
 
 
 def _inside_content(node: LexborNode) -> bool:

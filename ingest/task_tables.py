@@ -1,0 +1,159 @@
+"""Tasks from task table rows, and a document's tasks in reading order (prose and tables).
+
+The loaders write each row of a task table as one line (:mod:`ingest.table_rows`); the chunker
+keeps it as one passage. Each row is one task:
+
+* duty: the duty cell, as written;
+* lead units: the units the "chủ trì" / "đơn vị thực hiện" cell names, found with the unit
+  catalogue as in prose; a cell is a list of names, so its ";"-separated parts are read one by
+  one, and a part naming no catalogue unit is kept as the names it lists (units the catalogue
+  lacks: "Trung tâm …", "Sở A, Sở B");
+* cooperating units: the "phối hợp" cell, read the same way, without the generic ones ("các cơ
+  quan, đơn vị liên quan") and without parties that are only described ("các tổ chức, cá nhân …");
+* due: the time cell read by the shared deadline parser with its precision ("Quý II/2026" ->
+  the quarter, "tháng 5/2026" -> the month, "trước ngày 01/01/2030" -> that day; a year alone ->
+  that year); "Hằng năm" is a recurrence; "Thường xuyên" sets neither and nothing is invented;
+* role: "lead" under a "chủ trì" header, "assigned" under "đơn vị thực hiện" and the like.
+
+A row that names no unit at all is still the table's task ("unassigned"). The issuer side (UBND
+tỉnh, HĐND, the party committee) is never an assignee, as in prose. News and reports yield no
+table tasks: a report's table records work, it does not assign it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from ingest.table_rows import TableRow, column_kind, parse_row
+from ingest.tasks import (
+    _ISSUER_KINDS,
+    _VAGUE_TAIL,
+    Assignee,
+    AssigneeRole,
+    ExtractedTask,
+    _historical,
+    _is_news,
+    _is_report,
+    _merge,
+    extract_tasks,
+)
+from troly.dates import Due, find_dues, parse_due, parse_quota, parse_recurrence
+from troly.text import collapse_ws, fold
+from troly.types import Chunk, DocumentMeta
+from troly.units import UnitCatalogue
+
+__all__ = ["extract_document_tasks", "table_tasks"]
+
+_PART_SEP = re.compile(r"\s*;\s*|\n")
+# "Sở Tư pháp, Sở Nội vụ": names the grammar read as one, split where a capitalised name restarts.
+_NAME_SEP = re.compile(r",\s+(?=[A-ZĐÀ-Ỹ])")
+_DESCRIBED = re.compile(r"^(?:các|những|mỗi|toàn\s+thể|tất\s+cả)\s", re.IGNORECASE)
+_NAME_MAX_WORDS = 12
+_YEAR_ONLY = re.compile(r"^(?:năm\s+)?(?P<y>(?:19|20)\d{2})$", re.IGNORECASE)
+
+
+def _lead_role(label: str) -> AssigneeRole:
+    return "lead" if "chu tri" in fold(label) else "assigned"
+
+
+def _names(cell: str, catalogue: UnitCatalogue, *, cooperate: bool) -> list[tuple[str, str | None]]:
+    """(name, unit id) of the units one cell names, in order.
+
+    A cell holds names and nothing else: a part (between ";") in which the catalogue knows no unit
+    is read whole as the names it lists ("Trung tâm Điều phối …", "Sở A, Sở B"), where the grammar
+    of names written in running text might stop early."""
+    out: list[tuple[str, str | None]] = []
+    for part in (p.strip(" ,.") for p in _PART_SEP.split(cell)):
+        if not part:
+            continue
+        mentions = catalogue.find_mentions(part)
+        if any(m.unit is not None for m in mentions):
+            for m in mentions:
+                if m.unit is None:
+                    out.extend((collapse_ws(n), None) for n in _NAME_SEP.split(m.text) if n.strip())
+                    continue
+                if m.unit.kind in _ISSUER_KINDS:
+                    continue
+                vague = m.unit.is_group and (_VAGUE_TAIL.match(part[m.end :]) or "liên quan" in m.text.lower())
+                if not (cooperate and vague):
+                    out.append((collapse_ws(m.text), m.unit.id))
+            continue
+        for name in (collapse_ws(n) for n in _NAME_SEP.split(part)):
+            if not name[:1].isupper() or len(name.split()) > _NAME_MAX_WORDS:
+                continue
+            if _DESCRIBED.match(name) and (cooperate or "liên quan" in name.lower()):
+                continue  # a party described, not named ("các tổ chức, cá nhân …"), or a generic one
+            out.append((name, None))
+    return out
+
+
+def _due(row: TableRow, day: dt.date | None) -> tuple[Due | None, list[Due]]:
+    """The row's deadline (first of its time cells) and every deadline those cells write."""
+    when = " ".join(value for _, value in row.values("due"))
+    if not when:
+        return None, []
+    due = parse_due(when, ref=day)
+    if due is None and (m := _YEAR_ONLY.match(when.strip(" .;"))):
+        due = parse_due(f"năm {m.group('y')}", ref=day)  # a year alone in a time column sets that year
+    dues = [d for d in find_dues(when, ref=day) if not _historical(d, day)]
+    if due is not None and _historical(due, day):
+        due = dues[0] if dues else None
+    return due, dues or ([due] if due else [])
+
+
+def _row_task(row: TableRow, index: int, chunk: Chunk, meta: DocumentMeta, catalogue: UnitCatalogue) -> ExtractedTask:
+    assignees: list[Assignee] = []
+    for label, value in row.fields:
+        kind = column_kind(label)
+        if kind == "lead":
+            role = _lead_role(label)
+            assignees += [Assignee(n, uid, role) for n, uid in _names(value, catalogue, cooperate=False)]
+    for label, value in row.fields:
+        if column_kind(label) == "cooperate":
+            assignees += [Assignee(n, uid, "cooperate") for n, uid in _names(value, catalogue, cooperate=True)]
+    everyone = _merge(assignees)
+    primary = [a for a in everyone if a.role != "cooperate"]
+    ref = meta.known_date
+    due, dues = _due(row, ref)
+    when = " ".join(value for _, value in row.values("due"))
+    return ExtractedTask(
+        assignees=everyone,
+        role=primary[0].role if primary else "unassigned",
+        text=row.duty,
+        due=due,
+        recurrence=parse_recurrence(when, ref=ref) or parse_recurrence(row.duty, ref=ref),
+        quota=parse_quota(row.duty),
+        section=chunk.section,
+        heading_path=list(chunk.heading_path),
+        passage=chunk.text,
+        ordinal=0,
+        dues=dues,
+        chunk_index=index,
+    )
+
+
+def table_tasks(chunks: list[Chunk], meta: DocumentMeta, *, catalogue: UnitCatalogue) -> list[ExtractedTask]:
+    """One task per task table row of ``chunks``, in order (see the module docstring)."""
+    if _is_news(meta) or _is_report(meta):
+        return []
+    tasks: list[ExtractedTask] = []
+    for index, chunk in enumerate(chunks):
+        for line in chunk.text.splitlines():
+            row = parse_row(line.strip())
+            if row is not None:
+                tasks.append(_row_task(row, index, chunk, meta, catalogue))
+    return tasks
+
+
+def extract_document_tasks(chunks: list[Chunk], meta: DocumentMeta, *, catalogue: UnitCatalogue) -> list[ExtractedTask]:
+    """Every task of a document in reading order: the prose assignments (:func:`ingest.tasks.extract_tasks`,
+    which leaves table rows alone) and one task per task table row."""
+    prose = extract_tasks(chunks, meta, catalogue=catalogue)
+    rows = table_tasks(chunks, meta, catalogue=catalogue)
+    if not rows:
+        return prose
+    merged = sorted(prose + rows, key=lambda t: t.chunk_index)  # stable: prose order kept within a chunk
+    for n, task in enumerate(merged):
+        task.ordinal = n
+    return merged
