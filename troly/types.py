@@ -32,7 +32,8 @@ AttachRelation = Literal["alias", "member-of", "successor-of"]
 class ExtractedText:
     """What a loader read from one file, before cleaning.
 
-    ``text`` is paragraphs separated by newlines (tables rendered one cell per line, row by row);
+    ``text`` is paragraphs separated by newlines (tables rendered one cell per line, row by row;
+    task tables one row per line, see ``ingest.table_rows``);
     ``ocr`` says the text came from Tesseract, so callers can warn about recognition errors.
     """
 
