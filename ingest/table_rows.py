@@ -43,7 +43,9 @@ _SUBHEADER_CELL_MAX = 40
 # Header words, accent-free. Checked in this order: "Đơn vị phối hợp thực hiện" cooperates,
 # "Sản phẩm hoàn thành" is a product, "Cơ quan chủ trì thực hiện" leads.
 _COOPERATE = re.compile(r"\bphoi hop\b")
-_OTHER = re.compile(r"\b(?:san pham|ket qua|hinh thuc|ghi chu|kinh phi|nguon von|lanh dao|tinh hinh)\b")
+_OTHER = re.compile(
+    r"\b(?:san pham|ket qua|hinh thuc|ghi chu|kinh phi|nguon von|lanh dao|tinh hinh|bat dau|khoi cong)\b"
+)
 _LEAD = re.compile(
     r"\bchu tri\b|\b(?:don vi|co quan|bo phan|so|nganh|dia phuong)\b.*\b(?:thuc hien|tham muu|chiu trach nhiem)\b"
     r"|\btrach nhiem\b|\bdon vi\b$|\bco quan\b$"
@@ -177,7 +179,15 @@ def render_table(rows: Sequence[Sequence[str | None]]) -> list[str] | None:
         if _is_column_numbers(row):
             continue
         cells = [_cell(c) for c in row]
-        if not body and duty is not None and not cells[duty] and all(len(c) <= _SUBHEADER_CELL_MAX for c in cells):
+        numbered = number_col is not None and bool(cells[number_col])
+        if (
+            not body
+            and duty is not None
+            and not cells[duty]
+            and not numbered
+            and sum(bool(c) for c in cells) >= 2
+            and all(len(c) <= _SUBHEADER_CELL_MAX for c in cells)
+        ):
             # a second header row ("Bắt đầu | Hoàn thành" under "Thời gian")
             for i, c in enumerate(cells):
                 if c and not any(ch.isdigit() for ch in c):
@@ -197,6 +207,8 @@ def render_table(rows: Sequence[Sequence[str | None]]) -> list[str] | None:
             continue
         task = cells[duty] if duty is not None else ""
         if not task:
+            if len(number.split()) >= 2:  # a group title written across the number column ("I. NHIỆM VỤ CHUNG")
+                lines.append(number)
             continue
         ordinal += 1
         if number_col is None:

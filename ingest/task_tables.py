@@ -130,6 +130,7 @@ def _row_task(row: TableRow, index: int, chunk: Chunk, meta: DocumentMeta, catal
         ordinal=0,
         dues=dues,
         chunk_index=index,
+        unknown_units=[a.name for a in everyone if a.unit_id is None and not _DESCRIBED.match(a.name)],
     )
 
 

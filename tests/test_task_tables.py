@@ -124,6 +124,7 @@ def test_header_words_name_the_columns() -> None:
     assert column_kind("Thời hạn") == "due"
     assert column_kind("Sản phẩm hoàn thành") == "other"
     assert column_kind("Ghi chú") == "other"
+    assert column_kind("Thời gian - Bắt đầu") == "other"  # a start is not a deadline
 
 
 def test_a_task_table_is_one_line_a_row_and_other_tables_are_not_task_tables() -> None:
@@ -167,6 +168,11 @@ def test_a_subrow_number_makes_its_parent_a_group_and_a_second_header_row_refine
         "1.1. Chuẩn hóa dữ liệu đất đai | Đơn vị thực hiện: Sở Nông nghiệp và Môi trường | "
         "Thời gian - Bắt đầu: Tháng 3/2026 | Thời gian - Hoàn thành: Tháng 10/2026",
     ]
+    row = parse_row(lines[1])
+    assert row is not None and row.values("due") == [("Thời gian - Hoàn thành", "Tháng 10/2026")]
+    # A group title written across the number column is a heading too.
+    across = [["TT", "Nhiệm vụ", "Cơ quan chủ trì"], ["I. NHIỆM VỤ CHUNG", None, None], ["1", "Rà soát", "Sở Tư pháp"]]
+    assert render_table(across) == ["I. NHIỆM VỤ CHUNG", "1. Rà soát | Cơ quan chủ trì: Sở Tư pháp"]
 
 
 # --------------------------------------------------------------------------- DOCX, end to end without an index
@@ -211,6 +217,7 @@ def test_docx_appendix_rows_become_tasks_with_units_due_and_recurrence(tmp_path:
         ("Trung tâm Điều phối Kinh tế số tỉnh", None, "lead")
     ]
     assert (t6.due.end, t6.due.precision) == (dt.date(2026, 12, 31), "year")
+    assert t6.unknown_units == ["Trung tâm Điều phối Kinh tế số tỉnh"]  # a name the catalogue lacks, kept whole
     assert [t.ordinal for t in tasks] == list(range(len(tasks)))
     assert tasks.index(prose) < tasks.index(t1)  # reading order: the body, then the appendix
     # The prose walker alone leaves the rows to the table reader (no row read twice).
