@@ -76,9 +76,44 @@ _ROLE_RANK: dict[str, int] = {"lead": 5, "responsible": 4, "assigned": 3, "reque
 # Bodies on the issuing side: they direct, they are not assigned (UBND tỉnh "cam kết" is not a task).
 _ISSUER_KINDS = frozenset({"ubnd", "hđnd", "đảng", "ban chỉ đạo"})
 _CENTRAL_KIND = "trung ương"
+# Issuers above the province's People's Committee: a central body (its addressees are ministries
+# and "UBND các tỉnh"), a People's Council (its resolution "Giao Ủy ban nhân dân tỉnh …").
+_CENTRAL_ISSUER = re.compile(
+    r"^(?:Bộ|Thủ\s+tướng|Chính\s+phủ|Văn\s+phòng\s+Chính\s+phủ|Quốc\s+hội|Ủy\s+ban\s+Thường\s+vụ\s+Quốc\s+hội|"
+    r"Bộ\s+Chính\s+trị|Ban\s+Bí\s+thư|Ban\s+Chấp\s+hành\s+Trung\s+ương)\b",
+    re.IGNORECASE,
+)
+_COUNCIL_ISSUER = re.compile(r"^(?:HĐND|Hội\s+đồng\s+nhân\s+dân)\b", re.IGNORECASE)
 _BODY = 9.0  # outline level of a paragraph without a marker (deeper than any bullet)
 # A unit name that ends on an administrative level with no place after it ("… Ủy ban MTTQ xã").
 _LEVEL_END = re.compile(r"\s(?:xã|phường|thị\s+trấn|huyện|tỉnh|thành\s+phố)$", re.IGNORECASE)
+
+
+@dataclass(slots=True, frozen=True)
+class _Side:
+    """Who issues: unit kinds that direct in this document and are never its assignees
+    (``never``), kinds assigned only when handed work by name ("Giao Thường trực HĐND …",
+    ``named``), and whether central bodies are addressees without "Giao/Đề nghị" (``central``)."""
+
+    never: frozenset[str] = _ISSUER_KINDS
+    named: frozenset[str] = frozenset()
+    central: bool = False
+
+
+_PROVINCE_SIDE = _Side()
+
+
+def _issuer_side(issuer: str | None) -> _Side:
+    """The directing side of a document by its issuer: the province (UBND, HĐND, party, steering
+    committees) unless the issuer is a central body (nothing is above its addressees) or the
+    People's Council (the People's Committee carries its resolutions out; its own organs are
+    assigned only by name)."""
+    name = (issuer or "").strip()
+    if _CENTRAL_ISSUER.match(name):
+        return _Side(never=frozenset(), central=True)
+    if _COUNCIL_ISSUER.match(name):
+        return _Side(never=_ISSUER_KINDS - {"ubnd", "hđnd"}, named=frozenset({"hđnd"}))
+    return _PROVINCE_SIDE
 
 
 @dataclass(slots=True)
@@ -145,7 +180,10 @@ _BULLET_STRIP = re.compile(r"^(?:[-–—•·+]\s*)")
 # Paragraphs that end the directive body or are never tasks.
 _STOP_RE = re.compile(r"^(?:Nơi\s+nhận|Ghi\s+chú)\s*:?|^(?:PHỤ\s+LỤC|Phụ\s+lục)\b", re.IGNORECASE)
 _CLOSING_RE = re.compile(
-    r"thông\s+báo\s+(?:để|cho|đến)\b|^Trên\s+đây\s+là|^Thừa\s+lệnh|^Kính\s+gửi|^Nơi\s+gửi", re.IGNORECASE
+    r"thông\s+báo\s+(?:để|cho|đến)\b|^Trên\s+đây\s+là|^Thừa\s+lệnh|^Kính\s+gửi|^Nơi\s+gửi|"
+    # "(Nay) thông báo ý kiến kết luận của Phó Chủ tịch … để các sở, ngành … thực hiện./."
+    r"^(?:Nay\s+)?thông\s+báo\s+(?:ý\s+kiến|kết\s+luận|nội\s+dung)\b[^.;:]{0,160}\sđể\s",
+    re.IGNORECASE,
 )
 # The end mark "./." closes the body; the paragraph it ends is read like any other (a one-paragraph
 # letter "Chủ tịch UBND tỉnh giao Công an tỉnh …./." is the letter's task).
@@ -262,7 +300,6 @@ def _qualifiers(provinces: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(_QUALIFIERS.replace("<PROVINCES>", names), re.IGNORECASE)
 
 
-_VAGUE_TAIL = re.compile(r"^\s*(?:có\s+)?liên\s+quan", re.IGNORECASE)
 _CONNECTOR = re.compile(r"^\s*(?:,|và|cùng\s+với|cùng|với|;)?\s*$", re.IGNORECASE)
 _LEAD_VERB = re.compile(r"^\s*,?\s*(?:(?:tiếp\s+tục|khẩn\s+trương|chủ\s+động)\s+)?chủ\s+trì", re.IGNORECASE)
 _RESP_VERB = re.compile(r"^\s*,?\s*(?:(?:phải|có|chịu|phải\s+chịu)\s+)?(?:chịu\s+)?trách\s+nhiệm", re.IGNORECASE)
@@ -351,6 +388,38 @@ _GENERIC_CLOSING = re.compile(
     r"(?:\s+(?:này|trên|nêu\s+trên|chỉ\s+đạo\s+(?:này|trên)))?)?(?:\s*[,;]?\s*(?:đúng|theo)\s+quy\s+định)?\s*\./\.\s*$",
     re.IGNORECASE,
 )
+
+
+# The sentence that follows a closing formula: "Trong quá trình thực hiện, nếu có khó khăn, vướng mắc,
+# (kịp thời) phản ánh về Sở X để tổng hợp …" asks for feedback, it assigns no new work.
+_FEEDBACK_CLAUSE = re.compile(
+    r"^(?:Trong\s+)?quá\s+trình\s+(?:tổ\s+chức\s+)?(?:triển\s+khai\s+)?thực\s+hiện\b[^.;]{0,80}?"
+    r"(?:khó\s+khăn|vướng\s+mắc|phát\s+sinh)",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"\.\s+(?=[A-ZĐÀ-Ỹ])")
+
+
+def _closing_sentence(rest: str) -> bool:
+    """The text after the units of an end-mark paragraph asks only to carry the document out:
+    "triển khai thực hiện./.", or "… thực hiện Kế hoạch này." followed by the feedback clause."""
+    if _GENERIC_CLOSING.match(rest):
+        return True
+    end = _SENTENCE_END.search(rest)
+    return bool(
+        end and _FEEDBACK_CLAUSE.match(rest[end.end() :]) and _GENERIC_CLOSING.match(rest[: end.start()] + "./.")
+    )
+
+
+# "Kính gửi:" opens a letter's addressee list ("- Các Sở, ban, ngành thuộc UBND tỉnh;", "- Công an tỉnh;"),
+# also when the line was joined to the subject line above it ("V/v … Kính gửi:").
+_ADDRESSEES_RE = re.compile(r"(?:^|\s)Kính\s+gửi\s*:\s*$", re.IGNORECASE)
+_ANY_DIRECTIVE_VERB = re.compile(rf"\b(?:{_DIRECTIVE_VERBS})\b", re.IGNORECASE)
+
+
+def _addressee_line(body: str) -> bool:
+    """A short line of an addressee list: names, no verb ("Các Sở, ban, ngành thuộc UBND tỉnh;")."""
+    return len(body) <= 120 and not _ANY_DIRECTIVE_VERB.search(body)
 
 
 def _strip_citation_dates(text: str) -> str:
@@ -620,7 +689,9 @@ def _after(s: str, end: int, qualifiers: re.Pattern[str]) -> str:
     return post[q.end() :] if q else post
 
 
-def _analyse(body: str, catalogue: UnitCatalogue, *, is_report: bool, strict: bool = False) -> _Analysis:
+def _analyse(
+    body: str, catalogue: UnitCatalogue, *, is_report: bool, strict: bool = False, side: _Side = _PROVINCE_SIDE
+) -> _Analysis:
     """Find the acting units (subjects) and cooperating units of one paragraph.
 
     ``strict`` (genres that do not direct): a unit is a subject only after "Giao/Yêu cầu/Đề nghị"
@@ -668,14 +739,14 @@ def _analyse(body: str, catalogue: UnitCatalogue, *, is_report: bool, strict: bo
         if role is None:
             continue
         for m in chain:
-            if m.unit is not None and m.unit.kind in _ISSUER_KINDS:
+            kind = m.unit.kind if m.unit is not None else None
+            if kind in side.never or (kind in side.named and not trig):
                 continue
-            if role != "requested" and _is_central(m.unit) and not trig:
+            if role != "requested" and _is_central(m.unit) and not trig and not side.central:
                 continue
-            vague = m.unit is not None and m.unit.is_group and _VAGUE_TAIL.match(body[m.end :])
-            if role == "cooperate" and (
-                vague or (m.unit is not None and m.unit.is_group and "liên quan" in m.text.lower())
-            ):
+            # A generic partner ("phối hợp với các sở, ngành, địa phương", "… các cơ quan liên
+            # quan") names nobody in particular: not a cooperating unit.
+            if role == "cooperate" and m.unit is not None and m.unit.is_group:
                 continue
             # Uncatalogued communes keep their pattern id ("xa-ba-to"); unknown names have none.
             a = Assignee(name=m.text, unit_id=m.unit.id if m.unit else None, role=role)
@@ -714,7 +785,7 @@ _DESCRIBED_HEAD = re.compile(
 )
 
 
-def _heading_units(body: str, catalogue: UnitCatalogue) -> list[Assignee]:
+def _heading_units(body: str, catalogue: UnitCatalogue, side: _Side = _PROVINCE_SIDE) -> list[Assignee]:
     """The units a heading names when it names nothing else ("2. Sở Công Thương", "Trách nhiệm của
     Sở Y tế", "Bộ Chỉ huy Quân sự tỉnh/Ban Chỉ huy Bộ đội Biên phòng tỉnh"); [] for any other heading.
 
@@ -751,7 +822,7 @@ def _heading_units(body: str, catalogue: UnitCatalogue) -> list[Assignee]:
             ):
                 return []
             start = rest.rfind(piece[0], pos, m.start)
-        if m.unit is not None and m.unit.kind not in _ISSUER_KINDS:
+        if m.unit is not None and m.unit.kind not in side.never | side.named:
             out.append(Assignee(collapse_ws(rest[start : m.end]), m.unit.id, "assigned"))
         pos = m.end
     tail = _UNIT_HEADING_FILLER.sub(" ", rest[pos:]).split()
@@ -787,7 +858,14 @@ def _merge(assignees: list[Assignee]) -> list[Assignee]:
 # --------------------------------------------------------------------------------------------
 
 
+# A heading's title is its first words; a longer "heading" is a title fused with the paragraph
+# after it ("II. Nhiệm vụ cụ thể trong thời gian đến Để … đạt kết quả cao nhất …").
+_TITLE_WORDS = 12
+
+
 def _heading_zone(text: str) -> Zone | None:
+    """What kind of text a heading's title announces: results (retro), requests or directives."""
+    text = " ".join(text.split()[:_TITLE_WORDS])
     if _RETRO_HEADING.search(text):
         return "retro"
     if _REQUEST_HEADING.search(text):
@@ -822,13 +900,15 @@ def _is_leadin(item: _Item) -> bool:
     return item.body.rstrip().endswith(":") and not item.body.rstrip().endswith("./.")
 
 
-def _directive_sentence_before_last(body: str, catalogue: UnitCatalogue, is_report: bool, strict: bool) -> bool:
+def _directive_sentence_before_last(
+    body: str, catalogue: UnitCatalogue, is_report: bool, strict: bool, side: _Side = _PROVINCE_SIDE
+) -> bool:
     """A long lead-in paragraph may hold a task before its "… như sau:" sentence."""
     parts = re.split(r"(?<=[.;])\s+(?=[A-ZĐÀ-Ỹ])", body)
     if len(parts) < 2:
         return False
     head = " ".join(parts[:-1])
-    return bool(_analyse(head, catalogue, is_report=is_report, strict=strict).subjects) or _imperative(head)
+    return bool(_analyse(head, catalogue, is_report=is_report, strict=strict, side=side).subjects) or _imperative(head)
 
 
 def _inherited(frames: list[_Frame]) -> list[Assignee]:
@@ -896,6 +976,7 @@ class _Walker:
     doc_zone: Zone | None = None
     tasks: list[ExtractedTask] = field(default_factory=list)
     fresh: bool = False  # the previous paragraph produced the last task (table cells may follow)
+    addressees: bool = False  # inside the "Kính gửi:" list of a letter
     unaddressed: set[int] = field(default_factory=set)  # ids of unit-less tasks under no directing lead-in
 
     @property
@@ -905,6 +986,10 @@ class _Walker:
     @property
     def strict(self) -> bool:
         return _is_non_assigning(self.meta)
+
+    @property
+    def side(self) -> _Side:
+        return _issuer_side(self.meta.issuer)
 
     def _is_issuer(self, a: Assignee) -> bool:
         issuer = self.meta.issuer
@@ -947,6 +1032,11 @@ class _Walker:
         fresh, self.fresh = self.fresh, False
         if _STOP_RE.match(body) and not item.from_heading:
             return False
+        if self.addressees and item.marked and _addressee_line(body):
+            return True
+        self.addressees = not item.marked and bool(_ADDRESSEES_RE.search(body))
+        if self.addressees:
+            return True
         if not item.marked and _CLOSING_RE.search(body):
             return not _END_MARK.search(body)
         if _SIGNATURE_RE.match(body) or _FOOTNOTE_RE.match(item.text) or _BOILERPLATE_RE.search(body) or len(body) < 4:
@@ -959,13 +1049,13 @@ class _Walker:
         if self._attach(body) or (cell and self._attach_cell(body)):
             self.fresh = fresh
             return True
-        if len(body) < 12 and not (item.marked and _heading_units(body, self.catalogue)):
+        if len(body) < 12 and not (item.marked and _heading_units(body, self.catalogue, self.side)):
             return True
         while self.frames and self.frames[-1].level >= item.level:
             self.frames.pop()
-        analysis = _analyse(body, self.catalogue, is_report=self.is_report, strict=self.strict)
+        analysis = _analyse(body, self.catalogue, is_report=self.is_report, strict=self.strict, side=self.side)
         if _is_heading(item, analysis):
-            owners = [] if self.strict else _heading_units(body, self.catalogue)
+            owners = [] if self.strict else _heading_units(body, self.catalogue, self.side)
             zone = _heading_zone(body) if not owners else None
             self.frames.append(_Frame(item.level, "heading", owners, zone, _due(body, self.meta.known_date), body))
             return True
@@ -974,7 +1064,8 @@ class _Walker:
         if _is_leadin(item):
             self._push_leadin(item, analysis)
             if not (
-                analysis.subjects and _directive_sentence_before_last(body, self.catalogue, self.is_report, self.strict)
+                analysis.subjects
+                and _directive_sentence_before_last(body, self.catalogue, self.is_report, self.strict, self.side)
             ):
                 return True
         elif not item.marked and analysis.triggered and self._new_subjects(analysis):
@@ -990,22 +1081,33 @@ class _Walker:
         return not body.rstrip().endswith("./.")
 
     def _generic_closing(self, body: str, analysis: _Analysis) -> bool:
-        """The end-mark paragraph that only asks groups to carry the document out ("Yêu cầu các cơ
-        quan, đơn vị triển khai thực hiện./."): the closing formula, not a task."""
+        """The end-mark paragraph that only asks groups, or units the document has already given
+        work, to carry it out ("Yêu cầu các cơ quan, đơn vị triển khai thực hiện./.", "Căn cứ ý kiến
+        chỉ đạo trên, Sở X và các đơn vị liên quan triển khai thực hiện./."): the closing formula,
+        not a task."""
         units = analysis.subjects + analysis.cooperators
         described = [a for a in units if a.unit_id is None and _DESCRIBED_NAME.match(a.name)]
+        assigned = {a.unit_id or match_key(a.name) for t in self.tasks for a in t.assignees}
         if any(
-            not (a.unit_id and (u := self.catalogue.get(a.unit_id)) and u.is_group) for a in units if a not in described
+            not (a.unit_id and (u := self.catalogue.get(a.unit_id)) and u.is_group)
+            and (a.unit_id or match_key(a.name)) not in assigned
+            for a in units
+            if a not in described
         ):
             return False
-        mentions = self.catalogue.find_mentions(body)
-        end = mentions[-1].end if mentions else 0
+        # the closing request follows the last unit it addresses (a unit named later, in the
+        # feedback clause "… phản ánh về Sở X để tổng hợp", is not addressed)
+        keys = {a.unit_id or match_key(a.name) for a in units}
+        ends = [
+            m.end for m in self.catalogue.find_mentions(body) if (m.unit.id if m.unit else match_key(m.text)) in keys
+        ]
+        end = ends[-1] if ends else 0
         for a in described:
             at = body.rfind(a.name)
             end = max(end, at + len(a.name) if at >= 0 else 0)
         qualifiers = _qualifiers(self.catalogue.province_names[:1])
         rest = _after(body, end, qualifiers) if end else _OPENER.sub("", body)
-        return bool(_GENERIC_CLOSING.match(rest))
+        return _closing_sentence(rest)
 
     # ---- outline state ------------------------------------------------------------------------
 
