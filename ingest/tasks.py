@@ -16,21 +16,31 @@ Rules (general to the genre, not to any sample):
   "Yêu cầu", "Đề nghị" or at a clause start (optionally after a title such as "Thủ trưởng",
   "Người đứng đầu"), and followed by a directive verb ("chủ trì", "chịu trách nhiệm", "tổ chức",
   "cần", "phải", "tiếp tục", …) or by ":" (a lead-in). "chủ trì" makes it the lead; units after
-  "phối hợp (chặt chẽ) với" cooperate; vague cooperators ("các cơ quan liên quan") are dropped.
+  "phối hợp (chặt chẽ) với" cooperate, also further down its list of partners ("phối hợp với các
+  đơn vị thuộc Bộ Quốc phòng, Sở Y tế, Công an tỉnh …"); generic partners, the catalogue's groups
+  ("các sở, ngành, địa phương", "các cơ quan liên quan"), are dropped: they name nobody.
 * A lead-in ("2. Giao Sở Nội vụ:", "… đề nghị Sở KH&CN triển khai một số nhiệm vụ như sau:")
   assigns every deeper item below it until the outline returns to its level; an item naming its
   own subject overrides the inherited one (keeping its own cooperators).
-* Items under result/shortcoming headings, or past-tense items with no directive, yield nothing;
+* Items under result/shortcoming headings (judged on the heading's first words: a title fused with
+  the paragraph after it keeps its kind), or past-tense items with no directive, yield nothing;
   items with no unit yield an *unassigned* task only inside directive parts and when they start
   with a directive verb.
 * News articles (doc_type "Tin tức") yield nothing. Reports (Báo cáo) yield only their
   "Kiến nghị, đề xuất" part and "Đề nghị …" sentences, with role "requested": they ask other
   bodies (often ministries) for something, they do not assign. ``report_plans=True`` also keeps
   the report's own "Phương hướng, nhiệm vụ" items, with role "self".
-* The issuer side (UBND tỉnh, HĐND, Tỉnh ủy, the steering committee) is never an assignee.
+* The issuer side (UBND tỉnh, HĐND, Tỉnh ủy, the steering committee) is never an assignee, except
+  where the issuer stands above it: a central body's addressees include ministries (without
+  "Giao") and the People's Committee; a People's Council resolution assigns the People's
+  Committee, and its own organs when it names them after "Giao".
+* A letter's "Kính gửi:" list names recipients, not tasks.
 * The end mark "./." ends the body but is not a closing formula: the paragraph it closes is read
   (a one-paragraph letter "Chủ tịch UBND tỉnh giao Công an tỉnh …./." is that letter's task);
-  only "… yêu cầu các cơ quan, đơn vị (nghiêm túc) thực hiện./." addressed to groups closes.
+  only "… yêu cầu các cơ quan, đơn vị (nghiêm túc) thực hiện./." addressed to groups or to units
+  already given work closes, also with the feedback clause after it ("… thực hiện Kế hoạch này.
+  Trong quá trình thực hiện, nếu có khó khăn, vướng mắc …./."), and so does "Nay thông báo ý kiến
+  kết luận … để …". A lead-in that assigns before its "…; trong đó:" is a task itself.
 * Genre, from the type the metadata reader found: a guideline (Hướng dẫn), a form / cover memo
   (Phiếu trình) or a law (Luật, Nghị định, Thông tư …) instructs everyone; there only a unit with an
   assigning verb (giao / đề nghị / yêu cầu X, X chủ trì / phối hợp / tham mưu / chịu trách nhiệm)
@@ -285,7 +295,7 @@ _COOPERATE_TAIL = re.compile(
 )
 # "<unit> tỉnh", "<unit> Gia Lai" (the catalogue's province, see ``_qualifiers``), "<unit> liên quan"…
 _QUALIFIERS = (
-    r"^(?:\s*,?\s*(?:tỉnh|thuộc\s+tỉnh|trên\s+địa\s+bàn(?:\s+tỉnh)?|liên\s+quan|có\s+liên\s+quan|các\s+cấp|"
+    r"^(?:\s*,?\s*(?:tỉnh|thuộc\s+tỉnh|đoàn\s+thể|trên\s+địa\s+bàn(?:\s+tỉnh)?|liên\s+quan|có\s+liên\s+quan|các\s+cấp|"
     r"(?:theo|trong\s+phạm\s+vi)\s+chức\s+năng,?\s+nhiệm\s+vụ(?:,?\s+quyền\s+hạn)?(?:\s+được\s+(?:giao|phân\s+công))?|"
     r"căn\s+cứ(?:\s+vào)?\s+chức\s+năng,?\s+nhiệm\s+vụ(?:,?\s+quyền\s+hạn)?(?:\s+được\s+(?:giao|phân\s+công))?|"
     r"trong\s+phạm\s+vi\s+(?:quản\s+lý|phụ\s+trách)|theo\s+lĩnh\s+vực\s+(?:được\s+giao|phụ\s+trách|quản\s+lý)|"
@@ -683,6 +693,19 @@ def _chains(s: str, mentions: list[Mention], qualifiers: re.Pattern[str]) -> lis
     return chains
 
 
+# "phối hợp chặt chẽ với các đơn vị chức năng thuộc Bộ Quốc phòng, Sở Công Thương, Công an tỉnh …":
+# units further down the list of partners, after a partner the catalogue does not know.
+_COOPERATE_LIST = re.compile(
+    r"phối\s+hợp(?:\s+chặt\s+chẽ|\s+thường\s+xuyên)?\s+(?:với|cùng)\s+(?P<list>[^.;:]{1,120}?),\s*$", re.IGNORECASE
+)
+
+
+def _cooperating_list(pre: str) -> bool:
+    """The text before a unit ends inside a list of partners ("phối hợp với <X>, "), X holding no verb."""
+    m = _COOPERATE_LIST.search(pre)
+    return m is not None and not _ANY_DIRECTIVE_VERB.search(m.group("list"))
+
+
 def _after(s: str, end: int, qualifiers: re.Pattern[str]) -> str:
     post = s[end:]
     q = qualifiers.match(post)
@@ -713,7 +736,7 @@ def _analyse(
         if trig and _NOT_TRIGGER_TAIL.search(pre_core):
             trig = None
         role: AssigneeRole | None = None
-        if _COOPERATE_TAIL.search(pre_core):
+        if _COOPERATE_TAIL.search(pre_core) or _cooperating_list(pre_core):
             role = "cooperate"
         elif trig:
             triggered = True
@@ -900,11 +923,15 @@ def _is_leadin(item: _Item) -> bool:
     return item.body.rstrip().endswith(":") and not item.body.rstrip().endswith("./.")
 
 
+# Where a lead-in's last sentence starts: a new sentence, or "…; trong đó (lưu ý / tập trung):".
+_LAST_SENTENCE = re.compile(r"(?<=[.;])\s+(?=[A-ZĐÀ-Ỹ])|;\s+(?=(?:trong\s+đó|cụ\s+thể|nhất\s+là|đặc\s+biệt)\b)")
+
+
 def _directive_sentence_before_last(
     body: str, catalogue: UnitCatalogue, is_report: bool, strict: bool, side: _Side = _PROVINCE_SIDE
 ) -> bool:
     """A long lead-in paragraph may hold a task before its "… như sau:" sentence."""
-    parts = re.split(r"(?<=[.;])\s+(?=[A-ZĐÀ-Ỹ])", body)
+    parts = _LAST_SENTENCE.split(body)
     if len(parts) < 2:
         return False
     head = " ".join(parts[:-1])
@@ -1199,6 +1226,10 @@ class _Walker:
     def _assignees(self, body: str, analysis: _Analysis, zone: Zone | None) -> list[Assignee] | None:
         """Acting units of a paragraph (own or inherited); None when the paragraph is not a task."""
         own = analysis.subjects
+        if own and _imperative(body) and all(a.unit_id is None and _DESCRIBED_NAME.match(a.name) for a in own):
+            # "- Tổ chức kiểm tra …; yêu cầu các đơn vị lắp đặt …" under "2. Sở X:": Sở X does it
+            # and asks them; the addressee it describes is not the bullet's subject.
+            own = [] if _inherited(self.frames) else own
         inherited = [] if own else _inherited(self.frames)
         if inherited and _LEAD_VERB.match(_OPENER.sub("", body)):
             for a in inherited:  # "- Chủ trì, phối hợp với …" under "3. Giao Sở X:"
