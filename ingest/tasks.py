@@ -45,7 +45,8 @@ Rules (general to the genre, not to any sample):
   (Phiếu trình) or a law (Luật, Nghị định, Thông tư …) instructs everyone; there only a unit with an
   assigning verb (giao / đề nghị / yêu cầu X, X chủ trì / phối hợp / tham mưu / chịu trách nhiệm)
   is a task, never an imperative without a unit, and never the issuer itself (reports likewise).
-  Form fields (dotted leaders, tick boxes) are never tasks.
+  Form fields (dotted leaders, tick boxes) are never tasks. A routing slip (Phiếu chuyển) is not
+  such a form: "<unit> chuyển văn bản … đến Sở X để chủ trì, xem xét, giải quyết" assigns Sở X.
 * "các sở: NN&PTNT, TT&TT, Xây dựng" assigns exactly the units listed. An addressee described
   rather than named ("yêu cầu các đơn vị … chưa báo cáo khẩn trương …") is kept as written.
 * Deadlines: the date of a referenced instrument ("Chỉ thị số 36-CT/TW … ngày 16/8/2019") is never
@@ -325,7 +326,8 @@ _PREDICATE = re.compile(rf"^\s*,?\s*(?:{_DIRECTIVE_VERBS})\b", re.IGNORECASE)
 # nghị các đơn vị …", "UBND tỉnh giao …").
 _SPEAKER_VERB = re.compile(
     r"^\s*,?\s*(?:(?:kính|trân\s+trọng)\s+)?(?:đề\s+nghị|yêu\s+cầu|giao(?!\s+(?:thông|dịch|lưu|tiếp|ban))|"
-    r"phân\s+công|thông\s+báo|kính\s+gửi)\b",
+    r"phân\s+công|thông\s+báo|kính\s+gửi|"
+    r"chuyển\s+(?:các\s+)?(?:văn\s+bản|công\s+văn|hồ\s+sơ|đơn|tờ\s+trình|báo\s+cáo|kiến\s+nghị|nội\s+dung))\b",
     re.IGNORECASE,
 )
 # Verbs that assign by themselves, for genres that do not direct (guidelines, forms, laws): only
@@ -347,6 +349,7 @@ _NON_ASSIGNING_TYPES = (
     "nghi dinh",
     "thong tu",
 )
+_ASSIGNING_FORMS = frozenset({"phieu chuyen"})
 # Form fields: dotted leaders to fill in, tick boxes ("4.1. Thống nhất hoàn toàn ☐", "Ý kiến: ……").
 _FORM_LINE = re.compile(r"…{3,}|\.{6,}|(?:\.…|…\.){2,}|_{5,}|[☐☑☒□▢◻✓✔]")
 # "Giao các sở: NN&PTNT, TT&TT, Xây dựng" names exactly those units, not every sở.
@@ -706,6 +709,22 @@ def _cooperating_list(pre: str) -> bool:
     return m is not None and not _ANY_DIRECTIVE_VERB.search(m.group("list"))
 
 
+# A routing slip hands a document on: "Văn phòng UBND tỉnh chuyển Văn bản nêu trên đến Sở X để chủ trì,
+# xem xét, giải quyết" assigns Sở X.
+_ROUTED_TAIL = re.compile(r"(?:^|[\s,;:(])(?P<t>chuyển)\s+(?:[^.;:]{0,100}?\s)?(?:đến|tới|cho)\s*$", re.IGNORECASE)
+_PURPOSE = re.compile(r"^\s*,?\s*để\s+", re.IGNORECASE)
+
+
+def _routed(pre: str, post: str, mentions: list[Mention]) -> re.Match[str] | None:
+    """ "<unit> chuyển <văn bản> đến" before a unit and "để <việc>" after it: a unit routes the
+    document (an instruction "chuyển đơn đến UBND xã để giải quyết" routes nothing itself)."""
+    m = _ROUTED_TAIL.search(pre)
+    if m is None or not _PURPOSE.match(post):
+        return None
+    clause = max(pre.rfind(c, 0, m.start()) for c in ".;:") + 1
+    return m if any(clause <= x.start and x.end <= m.start() for x in mentions) else None
+
+
 def _after(s: str, end: int, qualifiers: re.Pattern[str]) -> str:
     post = s[end:]
     q = qualifiers.match(post)
@@ -732,7 +751,7 @@ def _analyse(
         pre = body[: first.start]
         pre_core = _ROLE_PREFIX_TAIL.sub("", pre)
         post = _after(body, last.end, qualifiers)
-        trig = _TRIGGER_TAIL.search(pre_core)
+        trig = _TRIGGER_TAIL.search(pre_core) or _routed(pre_core, post, mentions)
         if trig and _NOT_TRIGGER_TAIL.search(pre_core):
             trig = None
         role: AssigneeRole | None = None
@@ -741,7 +760,8 @@ def _analyse(
         elif trig:
             triggered = True
             word = trig.group("t").lower()
-            role = "lead" if _LEAD_VERB.match(post) else ("responsible" if _RESP_VERB.match(post) else "assigned")
+            act = _PURPOSE.sub("", post, count=1)  # "chuyển … đến Sở X để chủ trì …"
+            role = "lead" if _LEAD_VERB.match(act) else ("responsible" if _RESP_VERB.match(act) else "assigned")
             if word.startswith("đề") and (is_report or _is_central(first.unit)):
                 role = "requested"
         elif _FOR_UNIT_TAIL.search(pre_core) and _COLON_AFTER.match(post):
@@ -969,9 +989,10 @@ def _is_report(meta: DocumentMeta) -> bool:
 
 
 def _is_non_assigning(meta: DocumentMeta) -> bool:
-    """A guideline, a form / cover memo or a law (the type the metadata reader found)."""
+    """A guideline, a form / cover memo or a law (the type the metadata reader found); a routing
+    slip (Phiếu chuyển) hands a document to a unit to handle: it assigns."""
     t = _fold_key(meta.doc_type or "")
-    return any(t == g or t.startswith(g + " ") for g in _NON_ASSIGNING_TYPES)
+    return t not in _ASSIGNING_FORMS and any(t == g or t.startswith(g + " ") for g in _NON_ASSIGNING_TYPES)
 
 
 def extract_tasks(

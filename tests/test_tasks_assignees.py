@@ -314,3 +314,50 @@ def test_a_bullet_asking_a_described_addressee_belongs_to_its_heading_unit(ctx, 
     )
     _, rows = _ingest(ctx, path)
     assert [[u for u, _ in _units(r)] for r in rows] == [["so-xay-dung"]] * 3
+
+
+def test_a_routing_slip_assigns_the_unit_it_routes_to(ctx, tmp_path: Path) -> None:
+    """A Phiếu chuyển is not a cover-memo form: "Văn phòng UBND tỉnh chuyển Văn bản nêu trên đến Sở Xây
+    dựng để chủ trì, … xem xét, giải quyết" assigns Sở Xây dựng, not the office that routes it."""
+    path = _docx(
+        tmp_path,
+        "phieu-chuyen.docx",
+        [
+            "Công văn số 12/CV-HTX ngày 02/3/2026 của Hợp tác xã Đồng Xanh",
+            "Kính gửi: Sở Xây dựng.",
+            "Ngày 05/3/2026, Ủy ban nhân dân tỉnh nhận được Công văn số 12/CV-HTX của Hợp tác xã Đồng Xanh về việc "
+            "đề nghị sửa chữa cầu tràn thôn Plei Kép (gửi kèm).",
+            "Thực hiện Quy chế làm việc của Ủy ban nhân dân tỉnh, Văn phòng UBND tỉnh chuyển Văn bản nêu trên đến "
+            "Sở Xây dựng để chủ trì, phối hợp với cơ quan liên quan xem xét, giải quyết theo thẩm quyền./.",
+            "Nơi nhận:",
+            "- Như trên;",
+            "- Lưu: VT.",
+            "CHÁNH VĂN PHÒNG",
+            "Phạm Văn Hùng",
+        ],
+        left=("ỦY BAN NHÂN DÂN TỈNH GIA LAI", "VĂN PHÒNG", "Số: 466/PC-VPUBND"),
+        title="PHIẾU CHUYỂN",
+    )
+    doc, rows = _ingest(ctx, path)
+    assert doc.doc_type == "Phiếu chuyển"
+    assert [_units(r) for r in rows] == [[("so-xay-dung", "lead")]]
+
+
+def test_an_instruction_to_forward_a_letter_assigns_no_one(ctx, tmp_path: Path) -> None:
+    """ "Hướng dẫn công dân hoặc chuyển đơn đến Ủy ban nhân dân các xã, phường để giải quyết" under "1. Sở
+    Tư pháp" is Sở Tư pháp's work; the communes are where the letters go, not assignees."""
+    path = _docx(
+        tmp_path,
+        "kh-tiep-cong-dan.docx",
+        [
+            "II. NHIỆM VỤ",
+            "1. Sở Tư pháp",
+            "- Lắng nghe, ghi chép đầy đủ ý kiến, kiến nghị của cử tri.",
+            "- Hướng dẫn công dân hoặc chuyển đơn đến Ủy ban nhân dân các xã, phường để giải quyết theo thẩm quyền.",
+            *SIGNATURE,
+        ],
+        left=("ỦY BAN NHÂN DÂN", "TỈNH GIA LAI", "Số: 42/KH-UBND"),
+        title="KẾ HOẠCH",
+    )
+    _, rows = _ingest(ctx, path)
+    assert [_units(r) for r in rows] == [[("so-tu-phap", "assigned")]] * 2
