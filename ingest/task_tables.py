@@ -28,7 +28,6 @@ import re
 from ingest.table_rows import TableRow, column_kind, parse_row
 from ingest.tasks import (
     _ISSUER_KINDS,
-    _VAGUE_TAIL,
     Assignee,
     AssigneeRole,
     ExtractedTask,
@@ -42,6 +41,9 @@ from troly.dates import Due, find_dues, parse_due, parse_quota, parse_recurrence
 from troly.text import collapse_ws, fold
 from troly.types import Chunk, DocumentMeta
 from troly.units import UnitCatalogue
+
+_VAGUE_TAIL = re.compile(r"^\s*(?:có\s+)?liên\s+quan", re.IGNORECASE)
+"""A group only described ("các sở, ngành liên quan"): no cooperating unit."""
 
 __all__ = ["extract_document_tasks", "table_tasks"]
 
