@@ -137,6 +137,25 @@ def test_eval_metadata_on_a_subset_of_formats_or_ids(ctx, corpus: Path) -> None:
     assert select_documents(docs) is docs
 
 
+def test_eval_metadata_of_one_split_reads_no_document_of_the_other(ctx, corpus: Path) -> None:
+    """--split dev: held-out documents are not even read (tuning runs never open them)."""
+    gold = _jsonl(
+        corpus / "gold" / "gold-metadata-t.jsonl",
+        [
+            {"id": i, "split": split, "type": "Thông báo", "number": None, "date": None, "issuer": None,
+             "signer": None, "handwritten": []}
+            for i, split in (("n1", "dev"), ("n3", "heldout"))
+        ],
+    )  # fmt: skip
+    docs = resolve_documents([gold], None, corpus / "files")
+    read: list[str] = []
+    report = evaluate_metadata(ctx, [gold], docs, split="dev", on_document=read.append)
+    assert read == ["n1"]
+    assert report.documents == {("dev", "text"): 1}
+    report = evaluate_metadata(ctx, [gold], docs, split="heldout")
+    assert report.documents == {("heldout", "text"): 1} and not report.dev_mismatches
+
+
 def test_eval_assignments_precision_recall_and_dues_over_the_home(ctx, corpus: Path) -> None:
     ctx.ingestor().ingest([corpus / "files" / "t"])
     gold = _jsonl(

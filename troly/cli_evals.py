@@ -105,6 +105,7 @@ def eval_metadata(
         typer.Option("--formats", help="Only these manifest formats, comma-separated (docx,pdf-text,txt…)."),
     ] = None,
     only: Annotated[list[str] | None, typer.Option("--only", help="Only this gold id (repeatable).")] = None,
+    split: Annotated[str, typer.Option("--split", help="dev | heldout | all")] = "all",
     save: Annotated[Path | None, typer.Option("--save", help="Also write the JSON result to this file.")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
@@ -115,6 +116,8 @@ def eval_metadata(
     from troly.evals.corpus import resolve_documents, select_documents
     from troly.evals.metadata import FIELDS, evaluate_metadata
 
+    if split not in ("dev", "heldout", "all"):
+        raise typer.BadParameter("split is dev, heldout or all", param_hint="--split")
     ctx = _context()
     try:
         documents = resolve_documents(gold, manifest, root)
@@ -126,6 +129,7 @@ def eval_metadata(
             stored=stored,
             on_document=_progress("reading"),
             only=None if chosen is documents else set(chosen),
+            split=split,
         )
     except TrolyError as e:
         _fail(e)

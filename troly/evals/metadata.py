@@ -190,6 +190,7 @@ def evaluate_metadata(
     on_document: Callable[[str], None] | None = None,
     reader: Callable[[CorpusDocument], DocumentReading] | None = None,
     only: Collection[str] | None = None,
+    split: str = "all",
 ) -> MetadataReport:
     """Read every gold document with troly and score its header fields.
 
@@ -203,16 +204,21 @@ def evaluate_metadata(
             reading of a scan: OCR is the slow part).
         only: measure only these gold ids (a subset: one format, a few documents); the others
             are left out of every count.
+        split: measure only this split's documents ("dev", "heldout"; "all" for both): tuning
+            runs read no held-out document at all.
 
     Returns:
         The report; heldout mismatches are counted but never listed.
     """
+    split_wanted = split
     report = MetadataReport()
     for gold_file in gold_files:
         for gold in read_jsonl(gold_file):
             if only is not None and gold["id"] not in only:
                 continue
             split = gold.get("split") or "dev"
+            if split_wanted not in ("all", split):
+                continue
             doc = documents.get(gold["id"])
             if doc is None:
                 report.unavailable.setdefault(split, []).append(gold["id"])
