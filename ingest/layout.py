@@ -57,6 +57,8 @@ _TYPE_WORDS: tuple[tuple[str, str], ...] = tuple(
             "phieu chuyen": "Phiếu chuyển",
             "giay phep": "Giấy phép",
             "giay chung nhan": "Giấy chứng nhận",
+            "bang so sanh": "Bảng so sánh",
+            "bang tong hop": "Bảng tổng hợp",
         }.items(),
         key=lambda kv: -len(kv[0]),
     )

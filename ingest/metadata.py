@@ -36,6 +36,7 @@ from ingest.layout import (
     _VV_RE,
     FrontMatter,
     _is_caps,
+    _is_header_line,
     _key,
     _type_of_line,
     is_person_name,
@@ -121,6 +122,11 @@ _AGENCY_KEYWORDS = re.compile(
     r"huyen|xa|phuong|quan|thi xa|quoc hoi|chinh phu|thu tuong|tinh uy|dang|cong an|kho bac|"
     r"bao hiem|cong ty|truong|benh vien|dai|hoi|lien doan|toa an|vien|mat tran|doan|cong thong tin)\b"
 )
+# A legal database's banner above the header ("VĂN BẢN QUY PHẠM PHÁP LUẬT"): no agency.
+_BANNER_RE = re.compile(r"^van ban\b")
+# The rest of a body's name set up by a decision, on lines of its own: "THEO QUYẾT ĐỊNH",
+# "SỐ 1050/QĐ-SCT" (a "SỐ" followed by figures is a number, not a "Sở").
+_MANDATE_RE = re.compile(r"^(?:theo (?:quyet dinh|nghi quyet|ke hoach)\b|(?:so|ngay)\s+\d)")
 # Four-word council names written as abbreviations in issuer names.
 _COUNCILS = (("uy ban nhan dan", "UBND"), ("hoi dong nhan dan", "HĐND"))
 # Organs named after the body they serve, without a comma: "Ban Thường trực Ủy ban MTTQ …".
@@ -289,9 +295,10 @@ def _sentence_case(text: str) -> str:
 # --- field extraction ------------------------------------------------------------------------
 
 
-def _find_number(lines: list[str], front: FrontMatter) -> str | None:
+def _find_number(lines: list[str], front: FrontMatter, *, header_only: bool = False) -> str | None:
     """The document's own number, from the header block only (body numbers cite other documents)."""
-    for i in sorted(set(front.header) | set(range(min(front.body_start, len(lines))))):
+    above = [] if header_only else range(min(front.body_start, len(lines)))
+    for i in sorted(set(front.header) | set(above)):
         match = _NUMBER_RE.search(lines[i])
         if match:
             return re.sub(r"\s+", "", match["num"])
@@ -301,6 +308,32 @@ def _find_number(lines: list[str], front: FrontMatter) -> str | None:
         bare = _BARE_NUMBER_RE.search(lines[i])
         if bare:
             return bare.group(0)
+    return None
+
+
+def _displaced_header(lines: list[str], front: FrontMatter, stop: int) -> FrontMatter | None:
+    """The header block of a first page whose text layer writes it after the title or the body.
+
+    Some e-office templates draw the header (agency, "Số:", the motto, the place-date line) last,
+    so the extracted page opens with "QUYẾT ĐỊNH" or the body. When the front matter has no motto,
+    the block is found by its anchor, the motto, on the first page (before ``stop``), and read on
+    its own; None when the front matter has its header (an agency, a number or the motto) or no
+    such block exists.
+    """
+    if any(_MOTTO_RE.search(_key(lines[i])) or _NUMBER_RE.search(lines[i]) for i in front.header):
+        return None
+    if _agency_units(lines, front):
+        return None  # the agency is on top; the motto is only read after the subject line
+    for i in range(front.body_start, min(stop, len(lines))):
+        if len(lines[i]) > 120 or not _MOTTO_RE.search(_key(lines[i])):
+            continue
+        start = i
+        while start - 1 >= front.body_start and i - start < 6 and _is_header_line(lines[start - 1]):
+            start -= 1
+        block = locate_front_matter(lines, start, limit=12)
+        if block.header and block.type_index is None:
+            return block
+        return None
     return None
 
 
@@ -395,8 +428,8 @@ def _agency_title(caps: str) -> str:
             continue
         word = words[i]
         place_word = _place_word_at(rest_key)
-        if word.isupper() and word.upper().rstrip(",") in _ACRONYMS:
-            out.append(word)
+        if (word.isupper() and word.upper().rstrip(",") in _ACRONYMS) or re.search(r"\d", word):
+            out.append(word)  # acronyms, and numbers with their codes ("1050/QĐ-SCT")
         elif place:
             out.append(_cap(word))
         elif place_word and out:
@@ -448,12 +481,17 @@ def _agency_units(lines: list[str], front: FrontMatter) -> list[str]:
         if not _is_caps(line) or _MOTTO_RE.search(_key(line)) or _MARK_LINE_RE.match(line):
             continue
         key = _key(line)
-        if _type_of_line(line):
+        if _type_of_line(line) or _BANNER_RE.match(key):
+            continue
+        if units and _MANDATE_RE.match(key):
+            units[-1] = f"{units[-1]} {line}"  # "ĐOÀN KIỂM TRA" + "THEO QUYẾT ĐỊNH" + "SỐ 1050/QĐ-SCT"
             continue
         if not _AGENCY_KEYWORDS.search(key):
             if units and not _has_place(units[-1]) and len(line.split()) <= 3:
                 units[-1] = f"{units[-1]} {line}"  # "HỘI ĐỒNG BẦU CỬ" + "QUỐC GIA" (the motto between)
             continue
+        if units and _key(units[-1]) == key:
+            continue  # the agency printed twice (a database banner above the real header)
         if units and _place_word_at(key) and not _has_place(units[-1]):
             units[-1] = f"{units[-1]} {line}"
         else:
@@ -472,10 +510,29 @@ def _issuer_from_header(units: list[str]) -> str | None:
         return f"{child} {parent}"  # "Văn phòng UBND tỉnh …", "Ban Thường trực Ủy ban MTTQ …"
     if _key(parent).startswith("bo ") and _key(child).startswith(("cuc ", "tong cuc ", "vu ")):
         return child  # a ministry's department is named alone: "Cục Hóa chất"
-    place = re.search(r"\b(?:tỉnh|thành phố)\s+.+$", parent)
-    if place and not re.search(r"\b(?:tỉnh|thành phố)\b", child):
-        return f"{child} {place.group(0)}"
-    return child if re.search(r"\b(?:tỉnh|thành phố|huyện|xã|phường)\b", child) else f"{child}, {parent}"
+    if _has_place(child):
+        return child
+    place = _locality(parent)
+    if place:
+        return f"{child} {place}"  # "Sở Nội vụ tỉnh Vĩnh Long", "Tiểu ban … xã Phố Bảng"
+    if _PARTY_RE.search(_key(parent)):
+        return f"{child}, {parent}"  # "Ban Tuyên giáo, Tỉnh ủy …": the committee names the organ
+    # A sub-unit under a body that names no locality ("SỞ CÔNG THƯƠNG / ĐOÀN KIỂM TRA"): the
+    # lower line is the issuer, as printed.
+    return child
+
+
+_PARTY_RE = re.compile(r"\b(?:tinh|thanh|huyen|quan|dang|xa|phuong) uy\b|\bdang\b")
+
+
+def _locality(name: str) -> str | None:
+    """The place a body is named after, from its place word on ("… tỉnh Vĩnh Long" -> "tỉnh
+    Vĩnh Long", "Ủy ban Bầu cử xã Phố Bảng" -> "xã Phố Bảng")."""
+    words = name.split()
+    for k in range(1, len(words)):
+        if _place_word_at(_key(" ".join(words[k:]))) and words[k][:1].islower():
+            return " ".join(words[k:])
+    return None
 
 
 def _trim_after_province(name: str) -> str:
@@ -572,7 +629,11 @@ def _signature(lines: list[str], ranges: list[tuple[int, int]]) -> tuple[str | N
     for a, b in ranges:
         if _FOOTNOTE_BLOCK_RE.match(lines[a]):
             continue
-        names = [k for k in range(a, b) if is_person_name(lines[k]) and not _BULLET_RE.match(lines[k])]
+        names = [
+            k
+            for k in range(a, b)
+            if is_person_name(lines[k]) and not _BULLET_RE.match(lines[k]) and not _is_province_name(lines[k])
+        ]
         if not names:
             continue
         name_at = names[-1]
@@ -610,7 +671,13 @@ _CLOSED_RE = re.compile(r"\./\.\s*$")
 def _name_of(line: str) -> str | None:
     """The personal name on a signature line, without a rank or stray marks ("Tô Lâm")."""
     name = _RANK_RE.sub("", collapse_ws(line)).strip(" .,;:\"'“”*")
-    return name if is_person_name(name) else None
+    return name if is_person_name(name) and not _is_province_name(name) else None
+
+
+def _is_province_name(line: str) -> bool:
+    """ "Yên Bái" on a line of its own (a table cell after the signature) names a place, not a signer."""
+    key = _key(line)
+    return any(key == _key(p) for p in _PROVINCES)
 
 
 def _signature_anywhere(lines: list[str], start: int) -> tuple[str | None, str | None]:
@@ -803,8 +870,12 @@ def extract_metadata(text: str, *, file_name: str = "", default_province: str = 
     front = locate_front_matter(lines)
     ranges = locate_furniture(lines, front.body_start)
     body_ranges = [r for r in ranges if not _FOOTNOTE_BLOCK_RE.match(lines[r[0]])]
+    first_page = text.split("\f", 1)[0]
+    page_end = sum(1 for line in first_page.split("\n") if collapse_ws(line))
+    head = _displaced_header(lines, front, min(page_end, front.body_start + 60)) or front
 
-    meta.number = _find_number(lines, front)
+    meta.number = _find_number(lines, head, header_only=True) if head is not front else None
+    meta.number = meta.number or _find_number(lines, front)
     meta.signer, meta.signer_title = _signature(lines, body_ranges)
     if meta.signer is None:
         meta.signer, meta.signer_title = _signature_anywhere(lines, front.body_start)
@@ -814,12 +885,14 @@ def extract_metadata(text: str, *, file_name: str = "", default_province: str = 
         meta.notes.append(f"document type inferred from the {how}")
     meta.title = _title(lines, front, meta.doc_type)
 
-    place, date_text = _header_date(lines, front, body_ranges)
+    place, date_text = _header_date(lines, head, body_ranges) if head is not front else (None, None)
+    if date_text is None:
+        place, date_text = _header_date(lines, front, body_ranges)
     meta.place = place
     _fill_date(meta, lines, front, date_text, file_name)
 
-    province, province_how = _province(lines, front, place, default_province)
-    units = _agency_units(lines, front)
+    province, province_how = _province(lines, head, place, default_province)
+    units = _agency_units(lines, head)
     issuer = _issuer_from_header(units)
     if issuer and re.fullmatch(r"(?:Văn phòng )?(?:UBND|HĐND)", issuer):
         meta.issuer = _with_province(issuer, province)  # "ỦY BAN NHÂN DÂN" without its place line

@@ -275,13 +275,23 @@ def make_mixed_pdf(path: Path, *, text_lines: Sequence[str], scanned_lines: Sequ
 
 
 def make_stamped_pdf(
-    path: Path, lines: Sequence[str], stamps: Sequence[tuple[str, str]], *, font_size: int = 12
+    path: Path,
+    lines: Sequence[str],
+    stamps: Sequence[tuple[str, str]],
+    *,
+    font_size: int = 12,
+    drawn_last: Sequence[int] = (),
+    over: Sequence[tuple[str, str]] = (),
 ) -> Path:
     """A text PDF of ``lines`` whose blank slots are filled by form widgets, as e-office systems
     stamp a signed document's number and day over its template.
 
     Each stamp ``(anchor, figure)`` draws ``figure`` in a widget's appearance stream just left of
     the first occurrence of ``anchor`` ("/UBND-KT", "tháng 7"); the page text itself keeps the slot blank.
+    The rows numbered in ``drawn_last`` keep their place on the page but are written last in the
+    content stream (templates whose header block is drawn after the body). Each ``over`` stamp
+    ``(anchor, figure)`` draws ``figure`` over the start of ``anchor`` instead (a figure of the
+    template overprinted: "4 năm" covered by "5").
     """
     from fpdf import FPDF
     from pypdf import PdfReader, PdfWriter
@@ -301,7 +311,9 @@ def make_stamped_pdf(
     pdf.add_page()
     margin, step = 56.0, font_size * 1.5
     rects: list[tuple[float, float, float, float, str]] = []
-    for row, line in enumerate(lines):
+    order = [r for r in range(len(lines)) if r not in drawn_last] + list(drawn_last)
+    for row in order:
+        line = lines[row]
         baseline = 80 + row * step
         pdf.text(margin, baseline, line)
         for anchor, figure in stamps:
@@ -311,6 +323,13 @@ def make_stamped_pdf(
                 width = pdf.get_string_width(figure) + 2
                 bottom = pdf.h - baseline - 3  # PDF user space grows upwards
                 rects.append((right - width, bottom, right, bottom + font_size + 2, figure))
+        for anchor, figure in over:
+            at = line.find(anchor)
+            if at >= 0:
+                left = margin + pdf.get_string_width(line[:at]) - 1
+                bottom = pdf.h - baseline - 3
+                width = pdf.get_string_width(figure) + 2
+                rects.append((left, bottom, left + width, bottom + font_size + 2, figure))
     plain = io.BytesIO(pdf.output())
     writer = PdfWriter(clone_from=PdfReader(plain))
     page = writer.pages[0]

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from ingest.clean import clean_text
 from ingest.loaders import load
 from ingest.loaders._columns import text_columns
@@ -115,6 +117,89 @@ def test_scan_with_a_mark_above_the_header_and_the_signer_beside_the_recipients(
     assert meta.signer_title == "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"
 
 
+# --- issuer blocks of sub-units (DOCX header table) ---------------------------------------------
+
+_SIGNED = (
+    "Thực hiện chỉ đạo của cấp trên, đơn vị triển khai các nội dung sau đây./.",
+    "Nơi nhận:",
+    "- Như trên;",
+    "- Lưu: VT.",
+    "TM. TIỂU BAN",
+    "TRƯỞNG TIỂU BAN",
+    "Lò Văn Kiên",
+)
+
+
+@pytest.mark.parametrize(
+    ("left", "issuer"),
+    [
+        # The parent names the locality: the sub-unit takes it.
+        (
+            ("ỦY BAN BẦU CỬ XÃ HÒA BÌNH", "TIỂU BAN TUYÊN TRUYỀN, KHÁNH TIẾT", "Số: 02/KH-TBTT"),
+            "Tiểu ban tuyên truyền, khánh tiết xã Hòa Bình",
+        ),
+        # The parent names none: the lower line as printed.
+        (("SỞ XÂY DỰNG HÒA BÌNH", "ĐOÀN KIỂM TRA", "Số: 31/KH-ĐKT"), "Đoàn Kiểm tra"),
+        # A lower line set up by a decision, on three lines; "SỐ 215/…" is no "Sở".
+        (
+            ("SỞ XÂY DỰNG", "ĐOÀN KIỂM TRA", "THEO QUYẾT ĐỊNH", "SỐ 215/QĐ-SXD", "Số: 88/KH-ĐKT"),
+            "Đoàn Kiểm tra theo quyết định số 215/QĐ-SXD",
+        ),
+        # A legal database's banner above the agency, the agency printed twice.
+        (("VĂN BẢN QUY PHẠM PHÁP LUẬT", "BỘ TÀI CHÍNH", "BỘ TÀI CHÍNH", "Số: 12/KH-BTC"), "Bộ Tài chính"),
+    ],
+    ids=["sub-unit-with-locality", "sub-unit-alone", "multi-line-lower-line", "database-banner"],
+)
+def test_issuer_of_a_header_table(tmp_path: Path, settings: Settings, left: tuple[str, ...], issuer: str) -> None:
+    """The issuer is the lower line of the top-left block, with the locality its parent names."""
+    right = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Hòa Bình, ngày 12 tháng 3 năm 2026")
+    path = make_docx(
+        tmp_path / "plan.docx",
+        header_left=left,
+        header_right=right,
+        paragraphs=("KẾ HOẠCH", "Kiểm tra công tác tuyên truyền năm 2026", *_SIGNED),
+        table=None,
+    )
+    meta = _read(path, settings)
+    assert (meta.doc_type, meta.issuer, meta.date) == ("Kế hoạch", issuer, dt.date(2026, 3, 12))
+    assert meta.signer == "Lò Văn Kiên"
+
+
+def test_comparison_table_is_a_genre_and_its_title_no_issuer(tmp_path: Path, settings: Settings) -> None:
+    """ "BẢNG SO SÁNH THUYẾT MINH" is the type line: the caps title under it (naming the province)
+    is not read as an agency."""
+    path = make_docx(
+        tmp_path / "so-sanh.docx",
+        header_left=("UBND TỈNH KON TUM", "SỞ TƯ PHÁP"),
+        header_right=(
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "Độc lập - Tự do - Hạnh phúc",
+            "Kon Tum, ngày 02 tháng 6 năm 2026",
+        ),
+        paragraphs=(
+            "BẢNG SO SÁNH THUYẾT MINH",
+            "DỰ THẢO NGHỊ QUYẾT HỖ TRỢ ĐÀO TẠO NGUỒN NHÂN LỰC TỈNH KON TUM",
+            "Điều 1. Phạm vi điều chỉnh",
+            "Nghị quyết này quy định chính sách hỗ trợ đào tạo.",
+        ),
+        table=None,
+    )
+    meta = _read(path, settings)
+    assert (meta.doc_type, meta.number, meta.issuer) == ("Bảng so sánh", None, "Sở Tư pháp tỉnh Kon Tum")
+    assert meta.date == dt.date(2026, 6, 2)
+
+
+def test_a_place_name_after_the_signature_is_no_signer() -> None:
+    """A table cell holding a province ("Yên Bái"-like) after the closing is not a name."""
+    text = (
+        "SỞ CÔNG THƯƠNG\nSố: 15/KH-SCT\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "Kon Tum, ngày 10 tháng 3 năm 2026\nKẾ HOẠCH\nKiểm tra vật liệu nổ công nghiệp\n"
+        "Đoàn kiểm tra tiến hành kiểm tra các đơn vị./.\nNơi nhận:\n- Như trên;\n- Lưu: VT.\n"
+        "PHỤ LỤC I\nĐơn vị được kiểm tra\nCông ty cổ phần xây dựng\nGia Lai\n"
+    )
+    assert extract_metadata(clean_text(text)).signer is None
+
+
 # --- PDF stamped by an e-office system ---------------------------------------------------------
 
 
@@ -138,6 +223,54 @@ def test_number_and_day_stamped_in_signature_widgets(tmp_path: Path, settings: S
     meta = _read(path, settings)
     assert (meta.number, meta.date, meta.date_precision) == ("193/UBND-KT", dt.date(2025, 7, 10), "day")
     assert meta.doc_type == "Công văn"
+
+
+def test_stamped_figures_merged_into_a_header_drawn_last(tmp_path: Path, settings: Settings) -> None:
+    """A template whose header block is written after the body: PDFium reads the stamped figures
+    into the header's lines, not after the page text, and each still lands in its slot."""
+    path = make_stamped_pdf(
+        tmp_path / "signed-late-header.pdf",
+        [
+            "ỦY BAN NHÂN DÂN",
+            "THÀNH PHỐ ĐÀ NẴNG",
+            "Số:       /2025/QĐ-UBND",
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "Độc lập - Tự do - Hạnh phúc",
+            "Đà Nẵng, ngày       tháng       năm 2025",
+            "QUYẾT ĐỊNH",
+            "Bãi bỏ Quyết định số 12/2019/QĐ-UBND ngày 15/10/2019 của Ủy ban nhân dân thành phố",
+            "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;",
+            "Điều 1. Bãi bỏ Quyết định số 12/2019/QĐ-UBND./.",
+        ],
+        [("/2025/QĐ-UBND", "48"), ("tháng       năm", "21"), ("năm 2025", "11")],
+        drawn_last=range(6),
+    )
+    meta = _read(path, settings)
+    assert (meta.number, meta.date, meta.date_precision) == ("48/2025/QĐ-UBND", dt.date(2025, 11, 21), "day")
+    assert meta.issuer == "UBND thành phố Đà Nẵng"
+
+
+def test_stamped_figure_over_a_printed_one_replaces_it(tmp_path: Path, settings: Settings) -> None:
+    """An e-office system overprints the template's month ("tháng 4" stamped "5"): the stamped
+    figure is the date's, not a second figure beside the printed one."""
+    path = make_stamped_pdf(
+        tmp_path / "overprinted.pdf",
+        [
+            "ỦY BAN NHÂN DÂN",
+            "TỈNH KON TUM",
+            "Số:       /QĐ-UBND",
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "Độc lập - Tự do - Hạnh phúc",
+            "Kon Tum, ngày       tháng 4 năm 2026",
+            "QUYẾT ĐỊNH",
+            "Về việc ủy quyền cho Giám đốc Sở Xây dựng",
+            "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16/6/2025;",
+        ],
+        [("/QĐ-UBND", "905"), ("tháng 4", "18")],
+        over=[("4 năm", "5")],
+    )
+    meta = _read(path, settings)
+    assert (meta.number, meta.date) == ("905/QĐ-UBND", dt.date(2026, 5, 18))
 
 
 # --- exported text -----------------------------------------------------------------------------

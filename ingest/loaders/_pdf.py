@@ -104,10 +104,12 @@ def _has_widgets(page: pdfium.PdfPage) -> bool:
 def _stamped_figures(pdf: pdfium.PdfDocument, index: int, text: str, boxes: list[_Box]) -> str:
     """``text`` with the figures drawn by the page's form widgets inserted where they sit.
 
-    The page is flattened (its widgets become page content, appended after the original text)
-    and reloaded; each appended figure goes before the first character of the original text
-    on its line that lies right of it ("Số: " + "193" + "/UBND-KT"). Other widget text (an
-    e-signature's "Ký bởi: …" box) is left out, as before.
+    The page is flattened (its widgets become page content) and reloaded; PDFium reads the
+    widgets' text among the original text, appended or merged into the lines it sits on, so the
+    flattened text is aligned with the original and what it adds are the widgets' runs. Each
+    figure of those runs goes before the first character of the original text on its line that
+    lies right of it ("Số: " + "193" + "/UBND-KT"). Other widget text (an e-signature's
+    "Ký bởi: …" box) is left out, as before.
     """
     page = pdf[index]
     try:
@@ -120,29 +122,83 @@ def _stamped_figures(pdf: pdfium.PdfDocument, index: int, text: str, boxes: list
         textpage = page.get_textpage()
         try:
             n = textpage.count_chars()
-            extra = textpage.get_text_range(len(boxes), n - len(boxes)) if n > len(boxes) else ""
-            extra_boxes = [textpage.get_charbox(i) for i in range(len(boxes), n)]
+            flat = textpage.get_text_range(0, n) if n else ""
+            flat_boxes = [textpage.get_charbox(i) for i in range(n)]
         finally:
             textpage.close()
     finally:
         page.close()
-    if len(extra) != len(extra_boxes):
+    if len(flat) != len(flat_boxes):
         return text
     inserts: list[tuple[int, str]] = []
-    for match in _FIGURE_RE.finditer(extra):
-        word_boxes = extra_boxes[match.start() : match.end()]
-        if not re.fullmatch(r"\s*", extra[max(0, match.start() - 1) : match.start()]) or not (
-            match.end() == len(extra) or extra[match.end()].isspace()
-        ):
-            continue  # part of a longer piece of widget text
-        at = _insertion_point(text, boxes, word_boxes)
-        if at is not None:
-            inserts.append((at, match.group(0)))
-    for at, figure in sorted(inserts, reverse=True):
+    replaces: list[tuple[int, int, str]] = []
+    for start, end in _added_runs(text, flat):
+        extra = flat[start:end]
+        for match in _FIGURE_RE.finditer(extra):
+            if not (match.start() == 0 or extra[match.start() - 1].isspace()) or not (
+                match.end() == len(extra) or extra[match.end()].isspace()
+            ):
+                continue  # part of a longer piece of widget text
+            word_boxes = flat_boxes[start + match.start() : start + match.end()]
+            covered = _covered_figure(text, boxes, word_boxes)
+            if covered is not None:
+                replaces.append((*covered, match.group(0)))
+                continue
+            at = _insertion_point(text, boxes, word_boxes)
+            if at is not None:
+                inserts.append((at, match.group(0)))
+    edits = [(at, at, figure) for at, figure in inserts] + replaces
+    for at, end, figure in sorted(edits, reverse=True):
+        if end > at:  # a figure stamped over the template's own ("tháng 4" overprinted "5")
+            text = f"{text[:at]}{figure}{text[end:]}"
+            continue
         before = "" if at == 0 or text[at - 1].isspace() else " "
         after = "" if at < len(text) and text[at] in "/-\r\n " else " "
         text = f"{text[:at]}{before}{figure}{after}{text[at:]}"
     return text
+
+
+def _covered_figure(text: str, boxes: list[_Box], word: list[_Box]) -> tuple[int, int] | None:
+    """The (start, end) of the printed figures a stamped figure is drawn over, if any: digits on
+    the word's line at least half covered by it."""
+    left, right = min(b[0] for b in word), max(b[2] for b in word)
+    bottom, top = min(b[1] for b in word), max(b[3] for b in word)
+    hits = [
+        i
+        for i, (x0, y0, x1, y1) in enumerate(boxes)
+        if text[i].isdigit()
+        and min(y1, top) - max(y0, bottom) >= 0.5 * (top - bottom)
+        and min(x1, right) - max(x0, left) >= 0.5 * max(x1 - x0, 0.1)
+    ]
+    if not hits:
+        return None
+    start, end = min(hits), max(hits) + 1
+    while start > 0 and text[start - 1].isdigit():
+        start -= 1
+    while end < len(text) and text[end].isdigit():
+        end += 1
+    return start, end
+
+
+def _added_runs(text: str, flat: str) -> list[tuple[int, int]]:
+    """The (start, end) runs of ``flat`` that are not ``text``'s characters, when ``flat`` is
+    ``text`` with characters added (in order, greedily); none when it is not."""
+    runs: list[tuple[int, int]] = []
+    k = 0
+    start: int | None = None
+    for i, ch in enumerate(flat):
+        if k < len(text) and ch == text[k]:
+            k += 1
+            if start is not None:
+                runs.append((start, i))
+                start = None
+        elif start is None:
+            start = i
+    if start is not None:
+        runs.append((start, len(flat)))
+    if k < len(text):
+        return []  # the flattened page lost or reordered some of the original text
+    return runs
 
 
 def _insertion_point(text: str, boxes: list[_Box], word: list[_Box]) -> int | None:
