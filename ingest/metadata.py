@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.layout import (
@@ -335,6 +336,54 @@ def _displaced_header(lines: list[str], front: FrontMatter, stop: int) -> FrontM
             return block
         return None
     return None
+
+
+@dataclass(slots=True)
+class _Authentication:
+    """What the authentication block of a consolidated text (văn bản hợp nhất) says."""
+
+    number: str | None = None
+    date_text: str | None = None
+    place: str | None = None
+    units: list[str] = field(default_factory=list)
+    signer: str | None = None
+    signer_title: str | None = None
+
+
+_AUTHENTICATION_KEY = "xac thuc van ban hop nhat"
+# A footnote's mark and text glued to the name line by the extractor: "Phùng Văn A 78 Cụm từ …".
+_FOOTNOTE_TAIL_RE = re.compile(r"\s+\d{1,3}(?:\s.*)?$")
+
+
+def _authentication(lines: list[str]) -> _Authentication | None:
+    """The identity block a consolidated text prints at its end, around "XÁC THỰC VĂN BẢN HỢP
+    NHẤT": the agency and "Số: …/VBHN-…" above it (the "Nơi nhận" list may sit between), then the
+    place-date line, the signing titles and the name. None without such a block."""
+    at = next((i for i, line in enumerate(lines) if _key(line) == _AUTHENTICATION_KEY), None)
+    if at is None:
+        return None
+    found = _Authentication()
+    above = range(max(0, at - 25), at)
+    labels = [(i, m) for i in above if (m := _NUMBER_RE.match(lines[i])) and "VBHN" in m["num"].upper()]
+    if labels:
+        number_at, label = labels[0]
+        found.number = re.sub(r"\s+", "", label["num"])
+        header = [k for k in range(max(0, number_at - 3), number_at) if _is_caps(lines[k])]
+        found.units = _agency_units(lines, FrontMatter(header=header, body_start=number_at))
+    titles: list[str] = []
+    for k in range(at + 1, min(len(lines), at + 8)):
+        line = lines[k]
+        date = _PLACE_DATE_RE.match(line)
+        if date and found.date_text is None:
+            found.place, found.date_text = _place_name(date["place"]), date["date"]
+        elif _is_title_line(line):
+            titles.append(collapse_ws(line))
+        else:
+            name = _name_of(_FOOTNOTE_TAIL_RE.sub("", line))
+            if name and titles:
+                found.signer, found.signer_title = name, " / ".join(titles)
+            break
+    return found
 
 
 def _type_from_number(number: str | None) -> str | None:
@@ -879,6 +928,14 @@ def extract_metadata(text: str, *, file_name: str = "", default_province: str = 
     meta.signer, meta.signer_title = _signature(lines, body_ranges)
     if meta.signer is None:
         meta.signer, meta.signer_title = _signature_anywhere(lines, front.body_start)
+    # A consolidated text whose top has no agency and no "Số:": its identity is at its end.
+    labelled = any(_NUMBER_RE.match(lines[i]) for i in head.header)
+    auth = None if labelled or _agency_units(lines, head) else _authentication(lines)
+    if auth is not None and auth.number:
+        meta.number = auth.number
+        meta.notes.append("number, date, issuer and signer read from the consolidated text's authentication block")
+    if auth is not None and auth.signer:
+        meta.signer, meta.signer_title = auth.signer, auth.signer_title
     meta.recipients = _recipients(lines, body_ranges)
     meta.doc_type, how = _doc_type(lines, front, meta.number, bool(body_ranges))
     if how in {"number", "text cue", "V/v line"}:
@@ -886,13 +943,15 @@ def extract_metadata(text: str, *, file_name: str = "", default_province: str = 
     meta.title = _title(lines, front, meta.doc_type)
 
     place, date_text = _header_date(lines, head, body_ranges) if head is not front else (None, None)
+    if auth is not None and auth.date_text:
+        place, date_text = auth.place, auth.date_text
     if date_text is None:
         place, date_text = _header_date(lines, front, body_ranges)
     meta.place = place
     _fill_date(meta, lines, front, date_text, file_name)
 
     province, province_how = _province(lines, head, place, default_province)
-    units = _agency_units(lines, head)
+    units = auth.units if auth is not None and auth.units else _agency_units(lines, head)
     issuer = _issuer_from_header(units)
     if issuer and re.fullmatch(r"(?:Văn phòng )?(?:UBND|HĐND)", issuer):
         meta.issuer = _with_province(issuer, province)  # "ỦY BAN NHÂN DÂN" without its place line

@@ -17,7 +17,7 @@ from ingest.loaders import load
 from ingest.loaders._columns import text_columns
 from ingest.loaders._ocr import layout_text
 from ingest.metadata import extract_metadata
-from tests.docfactory import make_docx, make_garbled_pdf, make_scanned_letter, make_stamped_pdf
+from tests.docfactory import make_docx, make_garbled_pdf, make_scanned_letter, make_stamped_pdf, make_text_pdf
 from tests.test_loaders import needs_ocr
 from troly.config import Settings
 from troly.types import DocumentMeta
@@ -198,6 +198,41 @@ def test_a_place_name_after_the_signature_is_no_signer() -> None:
         "PHỤ LỤC I\nĐơn vị được kiểm tra\nCông ty cổ phần xây dựng\nGia Lai\n"
     )
     assert extract_metadata(clean_text(text)).signer is None
+
+
+def test_consolidated_text_identity_read_from_its_authentication_block(tmp_path: Path, settings: Settings) -> None:
+    """A văn bản hợp nhất whose first page has only the motto and the type: its agency, number,
+    date and signer are in the "XÁC THỰC VĂN BẢN HỢP NHẤT" block at its end (a footnote glued to
+    the name line), and the amended documents cited on top are not its number."""
+    path = make_text_pdf(
+        tmp_path / "vbhn.pdf",
+        [
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "Độc lập - Tự do - Hạnh phúc",
+            "THÔNG TƯ",
+            "Quy định về kiểm tra an toàn thực phẩm",
+            "Thông tư số 07/2018/TT-BYT ngày 02/3/2018 của Bộ trưởng Bộ Y tế quy định về",
+            "kiểm tra an toàn thực phẩm, được sửa đổi, bổ sung bởi:",
+            "1. Thông tư số 11/2023/TT-BYT ngày 14/9/2023 của Bộ trưởng Bộ Y tế.",
+            "Điều 1. Phạm vi điều chỉnh",
+            "Thông tư này quy định về kiểm tra an toàn thực phẩm.",
+            "Điều 2. Hiệu lực thi hành",
+            "Thông tư này có hiệu lực kể từ ngày 15 tháng 4 năm 2018.",
+            "BỘ Y TẾ",
+            "Số: 21/VBHN-BYT",
+            "Nơi nhận:",
+            "- Văn phòng Chính phủ (để đăng Công báo);",
+            "- Lưu: VT, ATTP.",
+            "XÁC THỰC VĂN BẢN HỢP NHẤT",
+            "Hà Nội, ngày 08 tháng 5 năm 2025",
+            "KT. BỘ TRƯỞNG",
+            "THỨ TRƯỞNG",
+            "Lương Thị Mai 12 Cụm từ “Bộ Y tế” được thay thế theo Thông tư số 11/2023/TT-BYT.",
+        ],
+    )
+    meta = _read(path, settings)
+    assert _fields(meta) == ("Thông tư", "21/VBHN-BYT", dt.date(2025, 5, 8), "Bộ Y tế", "Lương Thị Mai")
+    assert meta.signer_title == "KT. BỘ TRƯỞNG / THỨ TRƯỞNG"
 
 
 # --- PDF stamped by an e-office system ---------------------------------------------------------
