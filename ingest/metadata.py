@@ -681,7 +681,10 @@ def _signature(lines: list[str], ranges: list[tuple[int, int]]) -> tuple[str | N
         names = [
             k
             for k in range(a, b)
-            if is_person_name(lines[k]) and not _BULLET_RE.match(lines[k]) and not _is_province_name(lines[k])
+            if is_person_name(lines[k])
+            and not _BULLET_RE.match(lines[k])
+            and not _is_province_name(lines[k])
+            and not lines[k].endswith(";")  # a recipient wrapped onto its own line
         ]
         if not names:
             continue
@@ -719,7 +722,13 @@ _CLOSED_RE = re.compile(r"\./\.\s*$")
 
 def _name_of(line: str) -> str | None:
     """The personal name on a signature line, without a rank or stray marks ("Tô Lâm")."""
-    name = _RANK_RE.sub("", collapse_ws(line)).strip(" .,;:\"'“”*")
+    line = collapse_ws(line)
+    if line.endswith(";"):
+        return None  # a recipient wrapped onto its own line ("Quý Châu;"), not the signer
+    name = _RANK_RE.sub("", line).strip(" .,;:\"'“”*")
+    if not is_person_name(name):
+        # OCR reads the signature's scribble into the name's line: "2o ng / Nguyễn Văn A".
+        name = re.split(r"[^\w\s]|\d", name)[-1].strip()
     return name if is_person_name(name) and not _is_province_name(name) else None
 
 

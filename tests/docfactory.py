@@ -250,12 +250,42 @@ def render_page_image(rows: Sequence[Row], *, font_size: int = 30, width: int = 
     return image
 
 
-def make_scanned_letter(path: Path, rows: Sequence[Row], *, dpi: int = 200) -> Path:
-    """Write an image-only PDF of one page laid out by ``rows`` (see ``render_page_image``)."""
+def make_scanned_letter(path: Path, rows: Sequence[Row], *, dpi: int = 200, seal_over: str | None = None) -> Path:
+    """Write an image-only PDF of one page laid out by ``rows`` (see ``render_page_image``).
+
+    ``seal_over`` stamps a red seal (two rings, an emblem and a lettered band) over the start of
+    the first row holding that text, as an office seals the signer's title and name.
+    """
     image = render_page_image(rows)
+    if seal_over is not None:
+        image = _stamp_seal(image, rows, seal_over)
     path.parent.mkdir(parents=True, exist_ok=True)
     image.save(path, "PDF", resolution=float(dpi))
     return path
+
+
+def _stamp_seal(page: Image.Image, rows: Sequence[Row], text: str) -> Image.Image:
+    """``page`` in colour with a red seal centred on the left end of ``text``'s row (the star
+    over the row's first letters)."""
+    font_size, width, margin = 30, page.width, 100
+    line_height = int(font_size * 1.7)
+    index = next(i for i, row in enumerate(rows) if text in (row if isinstance(row, str) else " ".join(row)))
+    font = ImageFont.truetype(str(DEJAVU_SANS), font_size)
+    cx = 0.72 * width - font.getlength(text) / 2  # the right column's row starts here
+    cy = margin + index * line_height + font_size / 2
+    from PIL import ImageChops
+
+    seal = Image.new("RGB", page.size, (255, 255, 255))
+    draw = ImageDraw.Draw(seal)
+    red = (205, 35, 45)
+    for radius, ring in ((150, 9), (105, 5)):
+        draw.ellipse((cx - radius, cy - radius, cx + radius, cy + radius), outline=red, width=ring)
+    draw.regular_polygon((cx, cy, 45), 5, fill=red)
+    small = ImageFont.truetype(str(DEJAVU_SANS), 22)
+    for k, letter in enumerate("ỦY BAN NHÂN DÂN TỈNH"):
+        x = cx - 125 + k * 13
+        draw.text((x, cy - 130 + abs(k - 10) * 4), letter, font=small, fill=red)
+    return ImageChops.multiply(page.convert("RGB"), seal)  # ink over print: the letters stay black
 
 
 def make_mixed_pdf(path: Path, *, text_lines: Sequence[str], scanned_lines: Sequence[str], dpi: int = 200) -> Path:

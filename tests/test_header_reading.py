@@ -17,7 +17,7 @@ from ingest.loaders import load
 from ingest.loaders._columns import text_columns
 from ingest.loaders._ocr import layout_text
 from ingest.metadata import extract_metadata
-from tests.docfactory import make_docx, make_garbled_pdf, make_scanned_letter, make_stamped_pdf, make_text_pdf
+from tests.docfactory import Row, make_docx, make_garbled_pdf, make_scanned_letter, make_stamped_pdf, make_text_pdf
 from tests.test_loaders import needs_ocr
 from troly.config import Settings
 from troly.types import DocumentMeta
@@ -233,6 +233,29 @@ def test_consolidated_text_identity_read_from_its_authentication_block(tmp_path:
     meta = _read(path, settings)
     assert _fields(meta) == ("Thông tư", "21/VBHN-BYT", dt.date(2025, 5, 8), "Bộ Y tế", "Lương Thị Mai")
     assert meta.signer_title == "KT. BỘ TRƯỞNG / THỨ TRƯỞNG"
+
+
+@needs_ocr
+def test_scan_whose_seal_covers_the_signing_title_and_name(tmp_path: Path, settings: Settings) -> None:
+    """A red seal over the start of the signer's title and name: its ink is dropped before OCR,
+    so the black letters under it are read."""
+    rows: list[Row] = [
+        ("ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+        ("TỈNH GIA LAI", "Độc lập - Tự do - Hạnh phúc"),
+        ("Số: 318/TB-UBND", "Gia Lai, ngày 14 tháng 8 năm 2025"),
+        ("THÔNG BÁO",),
+        ("Kết luận của Chủ tịch UBND tỉnh về chuyển đổi số",),
+        "Giao Sở Khoa học và Công nghệ chủ trì triển khai thực hiện./.",
+        ("Nơi nhận:", "KT. CHỦ TỊCH"),
+        ("- Như trên;", "PHÓ CHỦ TỊCH"),
+        ("- Lưu: VT, KGVX.", ""),
+        ("", ""),
+        ("", "Nguyễn Thị Hoa"),
+    ]
+    path = make_scanned_letter(tmp_path / "sealed.pdf", rows, seal_over="PHÓ CHỦ TỊCH")
+    meta = _read(path, settings)
+    assert _fields(meta) == ("Thông báo", "318/TB-UBND", dt.date(2025, 8, 14), "UBND tỉnh Gia Lai", "Nguyễn Thị Hoa")
+    assert meta.signer_title == "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"
 
 
 # --- PDF stamped by an e-office system ---------------------------------------------------------

@@ -246,7 +246,8 @@ def _check_layers(texts: list[str], needs_ocr: list[bool], warnings: list[str]) 
 
 
 def _render_gray(pdf: pdfium.PdfDocument, index: int, dpi: int) -> tuple[Image.Image, int]:
-    """Page ``index`` as a grayscale PIL image (detached from PDFium memory) and the dpi used."""
+    """Page ``index`` as a grayscale PIL image without red seal ink (detached from PDFium
+    memory) and the dpi used."""
     page = pdf[index]
     try:
         width_pt, height_pt = page.get_size()
@@ -254,14 +255,37 @@ def _render_gray(pdf: pdfium.PdfDocument, index: int, dpi: int) -> tuple[Image.I
         pixels = width_pt * scale * height_pt * scale
         if pixels > _MAX_RENDER_PIXELS:
             scale *= (_MAX_RENDER_PIXELS / pixels) ** 0.5
-        bitmap = page.render(scale=scale, grayscale=True)
+        bitmap = page.render(scale=scale)
         try:
-            image = bitmap.to_pil().copy()  # detach from PDFium's buffer
+            image = _without_red(bitmap.to_pil())  # a new image, detached from PDFium's buffer
         finally:
             bitmap.close()
     finally:
         page.close()
     return image, round(scale * 72)
+
+
+_RED_MARGIN = 30  # a pixel this much redder than its green and blue is seal ink …
+_INK_DARK = 70  # … unless it is darker than this (black ink over the seal)
+
+
+def _without_red(image: Image.Image) -> Image.Image:
+    """Grayscale ``image`` with the red of seals ("ỦY BAN NHÂN DÂN" rings over the signer's title
+    and name) turned to paper white: Tesseract reads the black letters under a seal, not the ring.
+    Black ink over the seal stays dark, so it is kept; a grayscale scan is unchanged."""
+    from PIL import ImageChops
+
+    rgb = image.convert("RGB")
+    red, green, blue = rgb.split()
+    redness = ImageChops.subtract(red, ImageChops.lighter(green, blue))
+    gray = rgb.convert("L")
+    # Red, and not as dark as black ink printed over the seal (the letters it covers stay).
+    seal = ImageChops.multiply(
+        redness.point(lambda v: 255 if v > _RED_MARGIN else 0),
+        gray.point(lambda v: 255 if v > _INK_DARK else 0),
+    )
+    gray.paste(255, mask=seal)
+    return gray
 
 
 def read_pdf(path: Path, *, settings: Settings) -> ExtractedText:
