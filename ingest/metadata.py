@@ -38,6 +38,7 @@ from ingest.layout import (
     FrontMatter,
     _is_caps,
     _is_header_line,
+    _is_titlecase,
     _key,
     _type_of_line,
     is_person_name,
@@ -726,9 +727,11 @@ def _name_of(line: str) -> str | None:
     if line.endswith(";"):
         return None  # a recipient wrapped onto its own line ("Quý Châu;"), not the signer
     name = _RANK_RE.sub("", line).strip(" .,;:\"'“”*")
-    if not is_person_name(name):
-        # OCR reads the signature's scribble into the name's line: "2o ng / Nguyễn Văn A".
-        name = re.split(r"[^\w\s]|\d", name)[-1].strip()
+    if not is_person_name(name) and not _SIGN_PREFIX_RE.match(name):
+        # OCR reads the signature's scribble into the name's line: "2o ng / Nguyễn Văn A" (a
+        # name in title case; a caps tail is a title: "T/M. ĐOÀN KIỂM TRA").
+        tail = re.split(r"[^\w\s]|\d", name)[-1].strip()
+        name = tail if _is_titlecase(tail.split()) else name
     return name if is_person_name(name) and not _is_province_name(name) else None
 
 

@@ -486,6 +486,27 @@ def test_ocr_spelling_of_the_number_label_and_debris_in_the_date() -> None:
     assert (meta.number, meta.date) == ("3036/SCT-CN", dt.date(2026, 5, 12))
 
 
+@pytest.mark.parametrize(
+    ("tail", "signer"),
+    [
+        # The signature's scribble read into the name's line.
+        ("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n2o ng / Trịnh Văn Lợi\n", "Trịnh Văn Lợi"),
+        # A recipient wrapped onto a line of its own is no name; the signer's is found below.
+        ("- Công ty TNHH Vận tải Hòa Phát\nMinh Châu;\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nTrịnh Văn Lợi\n", "Trịnh Văn Lợi"),
+        # A team's signing title ("T/M. ĐOÀN …", "Đoàn" being a surname too) with the name lost.
+        ("T/M. ĐOÀN KIỂM TRA\nTRƯỞNG ĐOÀN\n`É> ~\n", None),
+    ],
+    ids=["scribble-before-name", "wrapped-recipient", "team-title-no-name"],
+)
+def test_signer_line_as_ocr_reads_it(tail: str, signer: str | None) -> None:
+    meta = _meta_of(
+        "UBND TỈNH GIA LAI\nSỞ CÔNG THƯƠNG\nSố: 77/KH-SCT\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "Độc lập - Tự do - Hạnh phúc\nGia Lai, ngày 12 tháng 5 năm 2026\nKẾ HOẠCH\nKiểm tra an toàn\n"
+        "Các đơn vị được kiểm tra phối hợp thực hiện./.\nNơi nhận:\n- Như trên;\n" + tail
+    )
+    assert meta.signer == signer
+
+
 def test_bare_signer_name_among_the_recipients_of_a_scan() -> None:
     """OCR lost the signing title; the name line sits among the "Nơi nhận" bullets."""
     meta = _meta_of(
