@@ -122,8 +122,10 @@ _AGENCY_HEADS = (
 _AGENCY_KEYWORDS = re.compile(
     r"\b(?:uy ban|ubnd|hdnd|hoi dong|so|bo|ban|van phong|cuc|chi cuc|trung tam|tinh|thanh pho|"
     r"huyen|xa|phuong|quan|thi xa|quoc hoi|chinh phu|thu tuong|tinh uy|dang|cong an|kho bac|"
-    r"bao hiem|cong ty|truong|benh vien|dai|hoi|lien doan|toa an|vien|mat tran|doan|cong thong tin)\b"
+    r"bao hiem|cong ty|truong|benh vien|dai|hoi|lien doan|toa an|vien|mat tran|doan|cong thong tin|phong)\b"
 )
+# A capitalised word without a vowel is an abbreviation, never a syllable: "QLCN", "KTTH".
+_VOWELLESS_RE = re.compile(r"[B-DF-HJ-NP-TV-XZĐ&]{2,}[,.]?")
 # A legal database's banner above the header ("VĂN BẢN QUY PHẠM PHÁP LUẬT"): no agency.
 _BANNER_RE = re.compile(r"^van ban\b")
 # The rest of a body's name set up by a decision, on lines of its own: "THEO QUYẾT ĐỊNH",
@@ -478,8 +480,10 @@ def _agency_title(caps: str) -> str:
             continue
         word = words[i]
         place_word = _place_word_at(rest_key)
-        if (word.isupper() and word.upper().rstrip(",") in _ACRONYMS) or re.search(r"\d", word):
-            out.append(word)  # acronyms, and numbers with their codes ("1050/QĐ-SCT")
+        if (word.isupper() and (word.upper().rstrip(",") in _ACRONYMS or _VOWELLESS_RE.fullmatch(word))) or re.search(
+            r"\d", word
+        ):
+            out.append(word)  # acronyms ("QLCN": no syllable), and numbers with their codes ("1050/QĐ-SCT")
         elif place:
             out.append(_cap(word))
         elif place_word and out:

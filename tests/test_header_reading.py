@@ -145,10 +145,12 @@ _SIGNED = (
             ("SỞ XÂY DỰNG", "ĐOÀN KIỂM TRA", "THEO QUYẾT ĐỊNH", "SỐ 215/QĐ-SXD", "Số: 88/KH-ĐKT"),
             "Đoàn Kiểm tra theo quyết định số 215/QĐ-SXD",
         ),
+        # A department's "Phòng" (an abbreviation kept in capitals) under a Sở naming no place.
+        (("SỞ XÂY DỰNG", "PHÒNG QLXD", "Số: 40/KH-QLXD"), "Phòng QLXD"),
         # A legal database's banner above the agency, the agency printed twice.
         (("VĂN BẢN QUY PHẠM PHÁP LUẬT", "BỘ TÀI CHÍNH", "BỘ TÀI CHÍNH", "Số: 12/KH-BTC"), "Bộ Tài chính"),
     ],
-    ids=["sub-unit-with-locality", "sub-unit-alone", "multi-line-lower-line", "database-banner"],
+    ids=["sub-unit-with-locality", "sub-unit-alone", "multi-line-lower-line", "phong-of-a-so", "database-banner"],
 )
 def test_issuer_of_a_header_table(tmp_path: Path, settings: Settings, left: tuple[str, ...], issuer: str) -> None:
     """The issuer is the lower line of the top-left block, with the locality its parent names."""
