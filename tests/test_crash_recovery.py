@@ -18,7 +18,7 @@ from troly.config import Settings
 from troly.context import Context
 from troly.store import passage_ids
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.load]
 
 
 def _make_corpus(folder: Path, copies: int, tag: str) -> None:
