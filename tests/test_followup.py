@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from tests.pg_server import pg_database_url, pg_url
+from tests.written_tasks import A, T, due
 from troly.config import Settings
 from troly.context import Context
 from troly.dates import Due, Recurrence
@@ -52,37 +53,6 @@ class Clock:
 
     def set(self, y: int, m: int, d: int) -> None:
         self.now = dt.datetime(y, m, d, 9, 0, tzinfo=TZ)
-
-
-@dataclass
-class A:
-    name: str
-    unit_id: str | None
-    role: str = "lead"
-
-
-@dataclass
-class T:
-    """What ``replace_tasks`` reads of an extracted task."""
-
-    text: str
-    assignees: list[A]
-    heading_path: list[str] = field(default_factory=lambda: ["I. NHIỆM VỤ"])
-    due: Due | None = None
-    recurrence: Recurrence | None = None
-    quota: Any = None
-    role: str = "directive"
-    section: str = ""
-    passage: str = ""
-    ordinal: int = 0
-    due_inherited: bool = False
-    chunk_index: int = -1
-    unknown_units: tuple[str, ...] = ()
-
-
-def due(y: int, m: int, d: int) -> Due:
-    day = dt.date(y, m, d)
-    return Due(kind="date", start=day, end=day, precision="day", text=f"trước ngày {d}/{m}/{y}")
 
 
 SOTP = A("Sở Tư pháp", "so-tu-phap")

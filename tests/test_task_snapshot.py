@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from tests.pg_server import pg_database_url, pg_url
+from tests.written_tasks import A, T, due
 from troly.config import Settings
 from troly.context import Context
 from troly.dates import Due, Recurrence
@@ -27,37 +28,6 @@ __all__ = ["pg_database_url", "pg_url"]  # fixtures, imported so pytest finds th
 
 NOTICE = "2026-03-05-tb-305"
 PLAN = "2026-01-10-kh-88"
-
-
-@dataclass
-class A:
-    name: str
-    unit_id: str | None
-    role: str = "lead"
-
-
-@dataclass
-class T:
-    """What ``replace_tasks`` reads of an extracted task."""
-
-    text: str
-    assignees: list[A]
-    due: Due | None = None
-    recurrence: Recurrence | None = None
-    heading_path: list[str] = field(default_factory=lambda: ["II. NHIỆM VỤ"])
-    quota: Any = None
-    role: str = "directive"
-    section: str = ""
-    passage: str = ""
-    ordinal: int = 0
-    due_inherited: bool = False
-    chunk_index: int = -1
-    unknown_units: tuple[str, ...] = ()
-
-
-def due(y: int, m: int, d: int) -> Due:
-    day = dt.date(y, m, d)
-    return Due(kind="date", start=day, end=day, precision="day", text=f"trước ngày {d}/{m}/{y}")
 
 
 SOTP = A("Sở Tư pháp", "so-tu-phap")

@@ -15,6 +15,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from tests.docfactory import make_docx
+from tests.ingested_tasks import ingest_tasks as _ingest
+from tests.ingested_tasks import unit_roles as _units
 from troly.models import TaskRow
 from troly.store import list_documents
 
@@ -22,22 +24,6 @@ RIGHT = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự d
 UBND_LETTER = ("ỦY BAN NHÂN DÂN", "TỈNH GIA LAI", "Số: 731/UBND-NC", "V/v tăng cường quản lý hồ sơ")
 UBND_NOTICE = ("ỦY BAN NHÂN DÂN", "TỈNH GIA LAI", "Số: 88/TB-UBND")
 SIGNATURE = ["Nơi nhận:", "- Như trên;", "- Lưu: VT.", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Trần Thị Mai"]
-
-
-def _ingest(ctx, path: Path) -> tuple[object, list[TaskRow]]:
-    result = ctx.ingestor().ingest([path]).results[0]
-    assert result.status == "added", result.reason
-    with ctx.db.session() as session:
-        doc = next(d for d in list_documents(session=session) if d.id == result.doc_id)
-        rows = list(session.scalars(select(TaskRow).where(TaskRow.doc_id == doc.id).order_by(TaskRow.ordinal)))
-        for row in rows:
-            _ = list(row.assignees)  # load before the session closes
-        session.expunge_all()
-    return doc, rows
-
-
-def _units(row: TaskRow) -> list[tuple[str | None, str]]:
-    return [(a.unit_id, a.role) for a in sorted(row.assignees, key=lambda a: a.position)]
 
 
 def _docx(tmp_path: Path, name: str, paragraphs: list[str], left=UBND_LETTER, title: str | None = None) -> Path:

@@ -17,6 +17,8 @@ from sqlalchemy import select
 
 from ingest.tasks import extract_tasks
 from tests.docfactory import make_docx, make_text_pdf
+from tests.ingested_tasks import ingest_tasks as _ingest
+from tests.ingested_tasks import unit_roles as _units
 from troly.models import TaskRow, UnknownUnitRow
 from troly.store import list_documents
 from troly.types import Chunk, DocumentMeta
@@ -30,22 +32,6 @@ SIGNATURE = ["Nơi nhận:", "- Như trên;", "- Lưu: VT.", "KT. CHỦ TỊCH",
 @pytest.fixture(scope="module")
 def cat() -> UnitCatalogue:
     return UnitCatalogue.load()
-
-
-def _ingest(ctx, path: Path) -> tuple[object, list[TaskRow]]:
-    result = ctx.ingestor().ingest([path]).results[0]
-    assert result.status == "added", result.reason
-    with ctx.db.session() as session:
-        doc = next(d for d in list_documents(session=session) if d.id == result.doc_id)
-        rows = list(session.scalars(select(TaskRow).where(TaskRow.doc_id == doc.id).order_by(TaskRow.ordinal)))
-        for row in rows:
-            _ = list(row.assignees)  # load before the session closes
-        session.expunge_all()
-    return doc, rows
-
-
-def _units(row: TaskRow) -> list[tuple[str | None, str]]:
-    return [(a.unit_id, a.role) for a in sorted(row.assignees, key=lambda a: a.position)]
 
 
 def _docx(tmp_path: Path, name: str, paragraphs: list[str], left=UBND_LETTER) -> Path:
