@@ -89,10 +89,7 @@ class Speller:
         if not vocabulary:
             return question
         vocab = self._vocabulary(folded)
-        in_codes = [
-            (m.start(), m.end()) for m in re.finditer("|".join(map(re.escape, find_codes(text))) or "$^", text, re.I)
-        ]
-        spans = [m for m in _SYLLABLE.finditer(text) if not any(a <= m.start() < b for a, b in in_codes)]
+        spans = _syllables(text)
         words = [m.group(0).lower() for m in spans]
         if folded:
             words = [fold(w) for w in words]
@@ -132,13 +129,7 @@ class Speller:
                 out[i] = best
         if out == words:
             return question
-        pieces, last = [], 0
-        for m, old, new in zip(spans, words, out, strict=True):
-            if old != new:
-                pieces += [text[last : m.start()], _like(m.group(0), new)]
-                last = m.end()
-        pieces.append(text[last:])
-        return "".join(pieces)
+        return _rewrite(text, spans, out)
 
     def restore_accents(self, question: str) -> str:
         """An accent-free question ("ty le so hoa ho tich") written with the accents the indexed
@@ -156,10 +147,7 @@ class Speller:
         if has_diacritics(text) or not self.lexical.vocabulary(folded=False):
             return question
         vocab = self._vocabulary(False)
-        in_codes = [
-            (m.start(), m.end()) for m in re.finditer("|".join(map(re.escape, find_codes(text))) or "$^", text, re.I)
-        ]
-        spans = [m for m in _SYLLABLE.finditer(text) if not any(a <= m.start() < b for a, b in in_codes)]
+        spans = _syllables(text)
         if not spans:
             return question
         df = self.lexical.document_frequency
@@ -190,12 +178,7 @@ class Speller:
                 )
             best = nxt
         words = max(best.values(), key=lambda sp: sp[0])[1]
-        pieces, last = [], 0
-        for m, new in zip(spans, words, strict=True):
-            pieces += [text[last : m.start()], _like(m.group(0), new)]
-            last = m.end()
-        pieces.append(text[last:])
-        return "".join(pieces)
+        return _rewrite(text, spans, words)
 
 
 _ACCENT_CANDIDATES = 8
@@ -206,6 +189,25 @@ _QUESTION_BONUS = 2.0  # about a pair seen in a handful of passages
 # in documents and need no help.
 _QUESTION_FORMS = frozenset(["ai", "gì", "nào", "đâu", "sao", "bao", "nhiêu", "mấy", "mỗi"])
 _QUESTION_BY_SKELETON: dict[str, str] = {fold(w): w for w in _QUESTION_FORMS}
+
+
+def _syllables(text: str) -> list[re.Match[str]]:
+    """The syllables of ``text`` outside its document codes ("570/KH-VPUBND" is never respelled)."""
+    codes = "|".join(map(re.escape, find_codes(text))) or "$^"
+    in_codes = [(m.start(), m.end()) for m in re.finditer(codes, text, re.I)]
+    return [m for m in _SYLLABLE.finditer(text) if not any(a <= m.start() < b for a, b in in_codes)]
+
+
+def _rewrite(text: str, spans: list[re.Match[str]], words: list[str]) -> str:
+    """``text`` with each syllable span written as its word where the word differs (letter case of
+    the original kept: "UBND" stays as typed when its word is unchanged)."""
+    pieces, last = [], 0
+    for m, new in zip(spans, words, strict=True):
+        if new != m.group(0).lower():
+            pieces += [text[last : m.start()], _like(m.group(0), new)]
+            last = m.end()
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 def _like(original: str, word: str) -> str:
