@@ -72,7 +72,8 @@ logger = logging.getLogger(__name__)
 PIPELINE_VERSION = "2"  # 2: task tables one row a line and one passage a row
 # Bump when task extraction changes: unchanged files get their tasks re-extracted from the stored
 # passages, without re-reading or re-embedding anything.
-TASKS_VERSION = "3"  # 2: names the catalogue lacks read whole (issue 11); 3: task table rows
+TASKS_VERSION = "4"  # 2: names the catalogue lacks read whole (issue 11); 3: task table rows;
+# 4: people and teams named in a plan, generic partners in tables, appendix rows restating the body
 
 Status = Literal["added", "updated", "unchanged", "merged", "failed", "removed"]
 # Near-duplicate files: word 5-gram shingles of the accent-free text. The same text in another

@@ -9,7 +9,7 @@ keeps it as one passage. Each row is one task:
   one, and a part naming no catalogue unit is kept as the names it lists (units the catalogue
   lacks: "Trung tâm …", "Sở A, Sở B");
 * cooperating units: the "phối hợp" cell, read the same way, without the generic ones ("các cơ
-  quan, đơn vị liên quan") and without parties that are only described ("các tổ chức, cá nhân …");
+  quan, đơn vị liên quan", "các Sở, ban, ngành": see ``ingest.tasks.generic_partner``) and without parties that are only described ("các tổ chức, cá nhân …");
 * due: the time cell read by the shared deadline parser with its precision ("Quý II/2026" ->
   the quarter, "tháng 5/2026" -> the month, "trước ngày 01/01/2030" -> that day; a year alone ->
   that year); "Hằng năm" is a recurrence; "Thường xuyên" sets neither and nothing is invented;
@@ -36,6 +36,7 @@ from ingest.tasks import (
     _is_report,
     _merge,
     extract_tasks,
+    generic_partner,
 )
 from troly.dates import Due, find_dues, parse_due, parse_quota, parse_recurrence
 from troly.text import collapse_ws, fold
@@ -78,7 +79,7 @@ def _names(cell: str, catalogue: UnitCatalogue, *, cooperate: bool) -> list[tupl
                 if m.unit.kind in _ISSUER_KINDS:
                     continue
                 vague = m.unit.is_group and (_VAGUE_TAIL.match(part[m.end :]) or "liên quan" in m.text.lower())
-                if not (cooperate and vague):
+                if not (cooperate and (vague or generic_partner(m.unit))):
                     out.append((collapse_ws(m.text), m.unit.id))
             continue
         for name in (collapse_ws(n) for n in _NAME_SEP.split(part)):
@@ -149,11 +150,55 @@ def table_tasks(chunks: list[Chunk], meta: DocumentMeta, *, catalogue: UnitCatal
     return tasks
 
 
+_WORD = re.compile(r"\w+")
+# Share of the shorter duty's words the other must hold for an appendix row to restate a body task.
+_RESTATED = 0.6
+_RESTATED_WORDS = 30
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(fold(text)[:400]))
+
+
+def _restates(row: ExtractedTask, task: ExtractedTask) -> bool:
+    """The appendix row gives the same unit the same duty as a task of the body (a plan's summary
+    table repeating its section IV): same lead units, and most words of the shorter duty shared."""
+    units = {a.unit_id or a.name for a in row.primary()}
+    if not units or units != {a.unit_id or a.name for a in task.primary()}:
+        return False
+    known = {a.unit_id or a.name for a in task.assignees}
+    if any((a.unit_id or a.name) not in known for a in row.assignees):
+        return False  # the row brings partners the body does not name: its own task, where they are read
+    a = set(list(_WORD.findall(fold(row.text)))[:_RESTATED_WORDS]) or _words(row.text)
+    b = _words(task.text)
+    if not a or not b:
+        return False
+    return len(a & b) / min(len(a), len(b)) >= _RESTATED
+
+
+def _fold_restated(prose: list[ExtractedTask], rows: list[ExtractedTask]) -> list[ExtractedTask]:
+    """Rows that restate a body task are that task: the row's deadline goes to it (the table is often
+    where the plan gives the date) and the row is not a second task."""
+    kept: list[ExtractedTask] = []
+    for row in rows:
+        earlier = [t for t in prose if t.chunk_index < row.chunk_index and _restates(row, t)]
+        if not earlier:
+            kept.append(row)
+            continue
+        task = earlier[0]
+        if row.due is not None and (task.due is None or task.due_inherited):
+            task.due, task.due_inherited = row.due, False
+        task.dues.extend(d for d in row.dues if d not in task.dues)
+        task.recurrence = task.recurrence or row.recurrence
+    return kept
+
+
 def extract_document_tasks(chunks: list[Chunk], meta: DocumentMeta, *, catalogue: UnitCatalogue) -> list[ExtractedTask]:
     """Every task of a document in reading order: the prose assignments (:func:`ingest.tasks.extract_tasks`,
-    which leaves table rows alone) and one task per task table row."""
+    which leaves table rows alone) and one task per task table row, but for rows that restate a body
+    task (folded into it, see ``_fold_restated``)."""
     prose = extract_tasks(chunks, meta, catalogue=catalogue)
-    rows = table_tasks(chunks, meta, catalogue=catalogue)
+    rows = _fold_restated(prose, table_tasks(chunks, meta, catalogue=catalogue))
     if not rows:
         return prose
     merged = sorted(prose + rows, key=lambda t: t.chunk_index)  # stable: prose order kept within a chunk

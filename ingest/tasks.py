@@ -76,7 +76,7 @@ from troly.text import canonical, collapse_ws, fold, match_key, nfc
 from troly.types import Chunk, DocumentMeta
 from troly.units import Mention, Unit, UnitCatalogue
 
-__all__ = ["Assignee", "AssigneeRole", "ExtractedTask", "extract_tasks"]
+__all__ = ["Assignee", "AssigneeRole", "ExtractedTask", "extract_tasks", "generic_partner"]
 
 AssigneeRole = Literal["lead", "responsible", "assigned", "requested", "self", "cooperate"]
 TaskRole = Literal["lead", "responsible", "assigned", "requested", "self", "cooperate", "unassigned"]
@@ -679,6 +679,19 @@ def _is_central(unit: Unit | None) -> bool:
     return unit.is_group and _CENTRAL_KIND in unit.member_kinds
 
 
+# Member kinds of a group that is one tier of local government ("UBND các xã, phường"): each member
+# is a body with its own line of work, so as a partner the group names someone.
+_TIER_KINDS = frozenset({"xã", "phường", "đặc khu", "thị trấn", "huyện"})
+
+
+def generic_partner(unit: Unit | None) -> bool:
+    """A partner group that names nobody in particular ("các sở, ban, ngành", "các cơ quan, đơn
+    vị"); a tier of local government ("UBND các xã, phường") is a named partner."""
+    if unit is None or not unit.is_group:
+        return False
+    return not (unit.member_kinds and set(unit.member_kinds) <= _TIER_KINDS)
+
+
 def _chains(s: str, mentions: list[Mention], qualifiers: re.Pattern[str]) -> list[list[Mention]]:
     """Mentions joined by ",", "và", "cùng" (optionally with a title: ", Thủ trưởng các sở …") form one chain."""
     chains: list[list[Mention]] = []
@@ -789,7 +802,7 @@ def _analyse(
                 continue
             # A generic partner ("phối hợp với các sở, ngành, địa phương", "… các cơ quan liên
             # quan") names nobody in particular: not a cooperating unit.
-            if role == "cooperate" and m.unit is not None and m.unit.is_group:
+            if role == "cooperate" and generic_partner(m.unit):
                 continue
             # Uncatalogued communes keep their pattern id ("xa-ba-to"); unknown names have none.
             a = Assignee(name=m.text, unit_id=m.unit.id if m.unit else None, role=role)
@@ -810,9 +823,11 @@ def _analyse(
 # below it are that unit's work.
 _UNIT_HEADING_PREFIX = re.compile(
     r"^(?:(?:trách\s+nhiệm|nhiệm\s+vụ)(?:\s+(?:chung|cụ\s+thể|chính))?(?:\s+(?:của|đối\s+với|giao))?|giao|đối\s+với|"
-    r"phân\s+công(?:\s+nhiệm\s+vụ)?(?:\s+cho)?)\s+",
+    r"phân\s+công(?:\s+nhiệm\s+vụ)?(?:\s+cho)?|đề\s+nghị)\s+",
     re.IGNORECASE,
 )
+# "2. Đề nghị Ủy ban nhân dân xã phối hợp": after a prefix, the verb the heading ends on.
+_UNIT_HEADING_VERB_TAIL = re.compile(r"\s+(?:phối\s+hợp|thực\s+hiện|triển\s+khai(?:\s+thực\s+hiện)?)$", re.IGNORECASE)
 # ("các sở, ban, ngành, đoàn thể tỉnh và UBND các xã, phường": "đoàn thể" ends the group's name)
 _UNIT_HEADING_FILLER = re.compile(
     r"[\W\d_]+|\b(?:và|các|liên\s+quan|có|tỉnh|thuộc|trực\s+thuộc|đoàn\s+thể)\b", re.IGNORECASE
@@ -838,7 +853,7 @@ def _heading_units(body: str, catalogue: UnitCatalogue, side: _Side = _PROVINCE_
     if not text or len(text) > 160:
         return []
     prefix = _UNIT_HEADING_PREFIX.match(text)
-    rest = text[prefix.end() :] if prefix else text
+    rest = _UNIT_HEADING_VERB_TAIL.sub("", text[prefix.end() :]) if prefix else text
     found = catalogue.find_mentions(rest)
     mentions = [m for m in found if m.unit is not None]
     if not mentions and len(found) == 1 and found[0].status == "unknown":
@@ -872,6 +887,60 @@ def _heading_units(body: str, catalogue: UnitCatalogue, side: _Side = _PROVINCE_
     if len(tail) > 3 or (tail and not all(w[:1].isupper() for w in tail)):
         return []
     return _merge(out)
+
+
+# A person or a team given work by name in a plan's assignment list: "4.1. Ông. Hoàng Văn Thuân -
+# Trưởng đoàn: Phụ trách chung; …", "1. Đồng chí Trưởng Ban xây dựng Đảng - Trưởng Tiểu ban: …",
+# "- Tổ kiểm phiếu: …", "6.2 Đối với đơn vị được kiểm tra: Chuẩn bị báo cáo …". The catalogue holds
+# bodies, not people or ad-hoc teams, so these are named as written (honorific dropped).
+_LABEL = re.compile(r"^(?P<label>[^:;()\n]{3,110}?)\s*:\s*(?P<rest>\S.*)$", re.DOTALL)
+_HONORIFIC = re.compile(r"^(?:đồng\s+chí|đ/c|ông|bà)(?:\s*\.\s*|\s+)", re.IGNORECASE)
+_PERSON_ROLE = re.compile(
+    r"^(?:(?:phó\s+)?(?:trưởng|chủ\s+tịch|bí\s+thư|giám\s+đốc|chánh|chủ\s+nhiệm|tổ\s+trưởng|đội\s+trưởng)\s|"
+    r"(?:thư\s+ký|thành\s+viên|ủy\s+viên|uỷ\s+viên|tổ\s+phó|chuyên\s+viên|cán\s+bộ|công\s+chức|kế\s+toán)\b|"
+    r"(?:các\s+)?(?:thành\s+viên|tổ|đội|nhóm|tiểu\s+ban|đoàn|bộ\s+phận)\s)",
+    re.IGNORECASE,
+)
+_PERSON_NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]*\s+){1,3}[A-ZĐÀ-Ỹ][a-zđà-ỹ]*(?:\s*[-–,]\s*\S|\s*$)")
+# Field labels of a plan's items ("Thời gian: …", "Thành phần: …"): what, when, where — not who.
+_FIELD_LABEL = re.compile(
+    r"^(?:thời\s+gian|thời\s+hạn|địa\s+điểm|thành\s+phần|nội\s+dung|kinh\s+phí|phương\s+tiện|hình\s+thức|"
+    r"mục\s+đích|yêu\s+cầu|kết\s+quả|sản\s+phẩm|ghi\s+chú|lưu\s+ý|trong\s+đó|cụ\s+thể|đơn\s+vị\s+chủ\s+trì|"
+    r"cơ\s+quan\s+chủ\s+trì|đơn\s+vị\s+phối\s+hợp|cơ\s+quan\s+phối\s+hợp|số\s+lượng|đối\s+tượng|phạm\s+vi)\b",
+    re.IGNORECASE,
+)
+# "Đối với đơn vị được kiểm tra:" names who; "Đối với nơi có dưới 100 cử tri:" names a case.
+_FOR_LABEL = re.compile(
+    r"^(?:đối\s+với|riêng)\s+(?P<who>(?:các\s+)?(?:đơn\s+vị|cơ\s+quan|đoàn|tổ|ban|ủy\s+ban|uỷ\s+ban|hội\s+đồng|"
+    r"phòng|trung\s+tâm|doanh\s+nghiệp|công\s+ty|tổ\s+chức|thành\s+viên|cán\s+bộ|người\s+đứng\s+đầu|chủ\s+đầu\s+tư|"
+    r"nhà\s+thầu)\b.+)$",
+    re.IGNORECASE,
+)
+
+
+def _person_label(body: str) -> str | None:
+    """The person, role or team an item's label gives the rest of the item to, as written, or None.
+
+    "Ông. Hoàng Văn Thuân - Trưởng đoàn: Phụ trách chung …" → "Hoàng Văn Thuân - Trưởng đoàn". Only
+    a label that reads as a name (an honorific, a title, a team word, or "Đối với <who>"), not one
+    that opens with a verb ("Xây dựng kế hoạch: …"); the caller reads it only where the section directs work."""
+    m = _LABEL.match(body.strip())
+    if m is None:
+        return None
+    label = collapse_ws(m.group("label")).strip(" -–.")
+    if not label or len(re.findall(r"\w+", label)) > 20 or _FIELD_LABEL.match(label):
+        return None
+    who = _FOR_LABEL.match(label)
+    if who is not None:
+        name = who.group("who").strip()
+        return name if len(name.split()) >= 2 and not _VERB_START.match(name) else None
+    honoured = _HONORIFIC.match(label)
+    name = label[honoured.end() :].strip() if honoured else label
+    if not name or _VERB_START.match(name):
+        return None
+    if _PERSON_ROLE.match(name) or (honoured and _PERSON_NAME.match(name)):
+        return name[:1].upper() + name[1:]
+    return None
 
 
 def _described_addressee(body: str) -> str | None:
@@ -1102,6 +1171,10 @@ class _Walker:
         while self.frames and self.frames[-1].level >= item.level:
             self.frames.pop()
         analysis = _analyse(body, self.catalogue, is_report=self.is_report, strict=self.strict, side=self.side)
+        if not analysis.subjects and not self.strict and _zone(self.frames, self.doc_zone) == "directive":
+            person = _person_label(body)
+            if person is not None:
+                analysis.subjects = [Assignee(person, None, "assigned")]
         if _is_heading(item, analysis):
             owners = [] if self.strict else _heading_units(body, self.catalogue, self.side)
             zone = _heading_zone(body) if not owners else None

@@ -319,3 +319,17 @@ def test_issuer_with_or_without_its_province_is_the_same_body() -> None:
     assert not same_value("issuer", "Sở Nội vụ tỉnh Vĩnh Long", "Sở Nội vụ tỉnh Gia Lai")
     assert not same_value("issuer", "UBND tỉnh Gia Lai", "UBND")
     assert not same_value("signer", "Nguyễn Văn A", "Nguyễn Văn B")
+
+
+def test_names_the_catalogue_lacks_match_as_written_two_ways() -> None:
+    """People and teams: the gold's "Hoàng Văn An (Trưởng đoàn)" is the text's "Ông. Hoàng Văn An -
+    Trưởng đoàn"; a run of two or more words of the other name matches, one shared word does not."""
+    from troly.evals.assignments import _same_person
+
+    assert _same_person("Hoàng Văn An (Trưởng đoàn)", "Ông. Hoàng Văn An - Trưởng đoàn")
+    assert _same_person(
+        "Trưởng Ban xây dựng Đảng - Trưởng Tiểu ban", "Đồng chí Trưởng Ban xây dựng Đảng - Trưởng Tiểu ban"
+    )
+    assert _same_person("Ban công tác Mặt trận các thôn", "Ban công tác Mặt trận các thôn trên địa bàn xã")
+    assert not _same_person("Trưởng thôn", "Thôn")
+    assert not _same_person("Hoàng Văn An (Trưởng đoàn)", "Đỗ Mạnh Cường - Phó Trưởng đoàn")

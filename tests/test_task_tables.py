@@ -309,3 +309,35 @@ def test_how_many_tasks_an_appendix_holds(plan_ctx: Context) -> None:
     assert len(reply.citations) == 6 and all(c.number == "88/KH-UBND" for c in reply.citations)
     reply = _ask(plan_ctx, "Kế hoạch 88/KH-UBND có bao nhiêu nhiệm vụ?", "c2")
     assert "có 7 nhiệm vụ" in reply.text.splitlines()[0]  # the whole plan: its body's task and the six rows
+
+
+def test_an_appendix_row_restating_a_body_task_is_that_task_with_the_rows_deadline(
+    tmp_path: Path, cat: UnitCatalogue
+) -> None:
+    """A plan's summary table repeats its section "Tổ chức thực hiện" (the same unit, the same duty):
+    one task, dated by the row; a row adding partners the body does not name stays its own task."""
+    body = list(PLAN)
+    at = body.index("(Nhiệm vụ cụ thể tại Phụ lục kèm theo)")
+    body[at:at] = [
+        "2. Sở Tư pháp: Số hóa toàn bộ hồ sơ hộ tịch còn lại của các xã, phường trên địa bàn tỉnh.",
+        "3. Công an tỉnh: Kiểm tra an toàn thông tin các hệ thống dùng chung của tỉnh.",
+    ]
+    table = (
+        HEADER,
+        ("1", "Số hóa hồ sơ hộ tịch còn lại của các xã, phường", "Sở Tư pháp", "", "Quý II/2026", ""),
+        ("2", "Kiểm tra an toàn thông tin các hệ thống dùng chung", "Công an tỉnh", "Sở Khoa học và Công nghệ", "", ""),
+        ("3", "Xây dựng kho dữ liệu số dùng chung của tỉnh", "Sở Tư pháp", "", "Tháng 9/2026", ""),
+    )
+    path = make_docx(tmp_path / "kh-90.docx", header_left=LEFT, header_right=RIGHT, paragraphs=tuple(body), table=table)
+    _text, _meta, _chunks, tasks = _read(path, cat)
+    hotich = [t for t in tasks if "hộ tịch" in t.text]
+    assert len(hotich) == 1 and "Sở Tư pháp: Số hóa toàn bộ" in hotich[0].text
+    assert (hotich[0].due.end, hotich[0].due.precision) == (dt.date(2026, 6, 30), "quarter")
+    assert not hotich[0].due_inherited
+    # the row names a partner the body does not: kept, so the partner's duty is read where it is written
+    security = [t for t in tasks if "an toàn thông tin" in t.text]
+    assert [_units(t) for t in security] == [
+        [("cong-an-tinh", "assigned")],
+        [("cong-an-tinh", "lead"), ("so-khcn", "cooperate")],
+    ]
+    assert any(t.text == "Xây dựng kho dữ liệu số dùng chung của tỉnh" for t in tasks)  # a new duty: its own task

@@ -347,3 +347,57 @@ def test_an_instruction_to_forward_a_letter_assigns_no_one(ctx, tmp_path: Path) 
     )
     _, rows = _ingest(ctx, path)
     assert [_units(r) for r in rows] == [[("so-tu-phap", "assigned")]] * 2
+
+
+def test_people_and_teams_a_plan_gives_work_by_name_are_assignees(ctx, tmp_path: Path) -> None:
+    """ "4.1. Ông. Hoàng Văn An - Trưởng đoàn: Phụ trách chung …" under "Phân công nhiệm vụ": the
+    person (honorific dropped) is the assignee, named as written; field labels ("Thời gian: …") and
+    cases ("Đối với nơi có dưới 100 cử tri: …") are not; outside a directing section nothing is."""
+    path = _docx(
+        tmp_path,
+        "kh-kiem-tra.docx",
+        [
+            "I. KẾT QUẢ KIỂM TRA NĂM 2025",
+            "Ông Lê Văn Bình: Phó Giám đốc Sở, trưởng đoàn kiểm tra năm 2025.",
+            "II. PHÂN CÔNG NHIỆM VỤ",
+            "1. Ông. Hoàng Văn An - Trưởng đoàn: Phụ trách chung; ký các văn bản thuộc thẩm quyền của Đoàn.",
+            "2. Đồng chí Phó Trưởng phòng Văn hóa - Xã hội - Phó Trưởng tiểu ban Thường trực: Trực tiếp chỉ đạo "
+            "chuẩn bị các nội dung trang trí, khánh tiết.",
+            "3. Thời gian: Từ ngày 20/3/2026 đến ngày 25/3/2026.",
+            "4. Đối với đơn vị được kiểm tra: Chuẩn bị báo cáo bằng văn bản theo đề cương.",
+            "5. Đối với nơi có dưới 100 cử tri: Tổ chức hội nghị toàn thể cử tri.",
+            *SIGNATURE,
+        ],
+        left=("ỦY BAN NHÂN DÂN", "TỈNH GIA LAI", "Số: 45/KH-UBND"),
+        title="KẾ HOẠCH",
+    )
+    _, rows = _ingest(ctx, path)
+    names = [[a.name for a in sorted(r.assignees, key=lambda a: a.position)] for r in rows]
+    assert names[:3] == [
+        ["Hoàng Văn An - Trưởng đoàn"],
+        ["Phó Trưởng phòng Văn hóa - Xã hội - Phó Trưởng tiểu ban Thường trực"],
+        ["đơn vị được kiểm tra"],
+    ]
+    assert all(a.unit_id is None for r in rows[:3] for a in r.assignees)
+    assert not any("Lê Văn Bình" in n or "Thời gian" in n or "cử tri" in n for ns in names for n in ns)
+
+
+def test_a_tier_of_local_government_is_a_named_partner_and_all_departments_are_not(ctx, tmp_path: Path) -> None:
+    """ "phối hợp với UBND các xã, phường": every commune has its own part in the work; "phối hợp với
+    các sở, ban, ngành" names no one in particular."""
+    path = _docx(
+        tmp_path,
+        "cv-phoi-hop.docx",
+        [
+            "Kính gửi: Sở Tư pháp.",
+            "1. Giao Sở Tư pháp chủ trì, phối hợp với UBND các xã, phường rà soát, số hóa hồ sơ hộ tịch, "
+            "hoàn thành trước ngày 30/6/2026.",
+            "2. Giao Sở Nội vụ chủ trì, phối hợp với các sở, ban, ngành rà soát vị trí việc làm.",
+            *SIGNATURE,
+        ],
+    )
+    _, rows = _ingest(ctx, path)
+    assert [_units(r) for r in rows] == [
+        [("so-tu-phap", "lead"), ("g-xa-phuong", "cooperate")],
+        [("so-noi-vu", "lead")],
+    ]

@@ -10,7 +10,9 @@ the same way: a *predicted assignment* is a unit with the run of consecutive tas
 predicted assignment of its own.
 
 - A gold entry is matched by a predicted assignment when both name the same unit (the same
-  catalogue unit, or equal normalised names for units the catalogue lacks) and the gold ``duty``
+  catalogue unit; for names the catalogue lacks — people, teams, roles — the same words once
+  honorifics and punctuation are set aside, or one name a run of two or more of the other's words,
+  see ``_same_person``) and the gold ``duty``
   (matching form: NFC, ``*`` removed, whitespace folded, casefolded) occurs in the text of one of
   its tasks or in that task's source sentence (the passage lines the task text sits in); in
   OCR'd text a few misread characters are forgiven (accent-free forms 90 % alike, see ``duty_in``).
@@ -57,6 +59,7 @@ __all__ = [
 
 _UBND = re.compile(r"ủy ban nhân dân")
 _DASHES = re.compile(r"\s*[-–—]\s*")
+_HONORIFIC = re.compile(r"^(?:đồng\s+chí|đ/c|ông|bà)\b\.?\s*")
 # A duty found in OCR'd text: the accent-free forms agree on this share of characters (a few OCR
 # slips: "đê xuât" for "đề xuất"), never a different phrase.
 _OCR_AGREEMENT = 0.9
@@ -119,7 +122,32 @@ class _Units:
         if _name_key(gold_name) == _name_key(name):
             return True
         gold_id = self.unit_id(gold_name)
-        return gold_id is not None and gold_id == self.unit_id(name, unit_id)
+        if gold_id is not None:
+            return gold_id == self.unit_id(name, unit_id)
+        return unit_id is None and _same_person(gold_name, name)
+
+
+def _person_words(name: str) -> list[str]:
+    words = re.findall(r"\w+", _HONORIFIC.sub("", _name_key(name)))
+    return [w for w in words if w != "các"]
+
+
+def _same_person(gold_name: str, name: str) -> bool:
+    """Names the catalogue lacks (people, teams, roles) written two ways: "Hoàng Văn Thuân (Trưởng
+    đoàn)" in the gold, "Ông. Hoàng Văn Thuân - Trưởng đoàn" in the text; "Ban công tác Mặt trận
+    các thôn" for "Ban công tác Mặt trận các thôn trên địa bàn xã". The same words in the same order
+    once honorifics and punctuation are set aside, or one name a run of the other's words (two at
+    least)."""
+    a, b = _person_words(gold_name), _person_words(name)
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) < 2:
+        return False
+    n = len(short)
+    return any(long_[i : i + n] == short for i in range(len(long_) - n + 1))
 
 
 def source_sentence(task: PredictedTask) -> str:
