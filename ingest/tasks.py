@@ -897,8 +897,17 @@ _LABEL = re.compile(r"^(?P<label>[^:;()\n]{3,110}?)\s*:\s*(?P<rest>\S.*)$", re.D
 _HONORIFIC = re.compile(r"^(?:đồng\s+chí|đ/c|ông|bà)(?:\s*\.\s*|\s+)", re.IGNORECASE)
 _PERSON_ROLE = re.compile(
     r"^(?:(?:phó\s+)?(?:trưởng|chủ\s+tịch|bí\s+thư|giám\s+đốc|chánh|chủ\s+nhiệm|tổ\s+trưởng|đội\s+trưởng)\s|"
-    r"(?:thư\s+ký|thành\s+viên|ủy\s+viên|uỷ\s+viên|tổ\s+phó|chuyên\s+viên|cán\s+bộ|công\s+chức|kế\s+toán)\b|"
-    r"(?:các\s+)?(?:thành\s+viên|tổ|đội|nhóm|tiểu\s+ban|đoàn|bộ\s+phận)\s)",
+    r"(?:thư\s+ký|thành\s+viên|ủy\s+viên|uỷ\s+viên|tổ\s+phó|kế\s+toán)\b|"
+    r"(?:cán\s+bộ|công\s+chức|chuyên\s+viên)\s+(?:phụ\s+trách|được\s+(?:giao|phân\s+công)|thụ\s+lý|đầu\s+mối|chuyên\s+trách)\b|"
+    r"(?:các\s+)?(?:thành\s+viên|tổ|đội(?!\s+ngũ)|tiểu\s+ban|ban|đoàn(?!\s+kết)|bộ\s+phận)\s|"
+    r"(?:các\s+)?tổ\s+chức\s+(?:thành\s+viên|chính\s+trị)\b)",
+    re.IGNORECASE,
+)
+_MEMBER_ORGS = re.compile(r"^(?:các\s+)?tổ\s+chức\s+(?:thành\s+viên|chính\s+trị)\b", re.IGNORECASE)
+# "- Đồng chí Chủ tịch Ủy ban MTTQ xã chịu trách nhiệm chỉ đạo chung …": the person is the subject.
+_HONORED_SUBJECT = re.compile(
+    r"^(?:đồng\s+chí|đ/c)\s+(?P<who>[^,;:.()]{3,100}?)\s+(?=(?:trực\s+tiếp|chịu\s+trách\s+nhiệm|có\s+trách\s+nhiệm|"
+    r"chủ\s+trì|phụ\s+trách|tham\s+mưu|chỉ\s+đạo|theo\s+dõi|thực\s+hiện|là)\b)",
     re.IGNORECASE,
 )
 _PERSON_NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]*\s+){1,3}[A-ZĐÀ-Ỹ][a-zđà-ỹ]*(?:\s*[-–,]\s*\S|\s*$)")
@@ -934,13 +943,36 @@ def _person_label(body: str) -> str | None:
     if who is not None:
         name = who.group("who").strip()
         return name if len(name.split()) >= 2 and not _VERB_START.match(name) else None
-    honoured = _HONORIFIC.match(label)
-    name = label[honoured.end() :].strip() if honoured else label
-    if not name or _VERB_START.match(name):
+    return _person_name(label)
+
+
+def _person_name(text: str) -> str | None:
+    """``text`` (honorific dropped) when it reads as a person, a role or a team, else None."""
+    honoured = _HONORIFIC.match(text)
+    name = text[honoured.end() :].strip() if honoured else text
+    if not name or (_VERB_START.match(name) and not _MEMBER_ORGS.match(name)):
         return None
     if _PERSON_ROLE.match(name) or (honoured and _PERSON_NAME.match(name)):
         return name[:1].upper() + name[1:]
     return None
+
+
+def _person_heading(body: str) -> str | None:
+    """A heading that only names a person, a role or a team ("3. Cán bộ phụ trách lĩnh vực giám sát
+    và phản biện xã hội", "2. Các tổ chức thành viên của MTTQ xã"): the items below are theirs."""
+    text = collapse_ws(body).rstrip(" :.")
+    if not text or ":" in text or len(re.findall(r"\w+", text)) > 16:
+        return None
+    return _person_name(text)
+
+
+def _honored_subject(body: str) -> str | None:
+    """The person an "Đồng chí <chức danh> <verb> …" sentence gives work to."""
+    m = _HONORED_SUBJECT.match(_BULLET_STRIP.sub("", body.strip()))
+    if m is None:
+        return None
+    who = collapse_ws(m.group("who"))
+    return _person_name(who) or (who if _PERSON_NAME.match(who) else None)
 
 
 def _described_addressee(body: str) -> str | None:
@@ -1117,6 +1149,16 @@ class _Walker:
         hit = self.catalogue.resolve(issuer)
         return hit is not None and a.unit_id is not None and a.unit_id == hit.unit.id
 
+    def _person(self, name: str) -> Assignee:
+        """A person, role or team as an assignee, under the unit its title names when the catalogue
+        knows it ("Chủ tịch UBND xã Ia Grai" answers for UBND xã Ia Grai), else by name alone."""
+        units = {
+            m.unit.id
+            for m in self.catalogue.find_mentions(name)
+            if m.unit is not None and not m.unit.is_group and m.unit.kind not in self.side.never
+        }
+        return Assignee(name, units.pop() if len(units) == 1 else None, "assigned")
+
     def _issuer_named(self, a: Assignee) -> Assignee:
         """A body named by its level only ("Ban Thường trực Ủy ban MTTQ Việt Nam xã") in a document
         its full name issued ("… xã Lương Minh") is the issuer, under that full name."""
@@ -1171,12 +1213,15 @@ class _Walker:
         while self.frames and self.frames[-1].level >= item.level:
             self.frames.pop()
         analysis = _analyse(body, self.catalogue, is_report=self.is_report, strict=self.strict, side=self.side)
-        if not analysis.subjects and not self.strict and _zone(self.frames, self.doc_zone) == "directive":
-            person = _person_label(body)
+        directing = not self.strict and _zone(self.frames, self.doc_zone) == "directive"
+        if directing:
+            person = _honored_subject(body) or (None if analysis.subjects else _person_label(body))
             if person is not None:
-                analysis.subjects = [Assignee(person, None, "assigned")]
+                analysis.subjects = [self._person(person)]
         if _is_heading(item, analysis):
             owners = [] if self.strict else _heading_units(body, self.catalogue, self.side)
+            if not owners and directing and item.marked and (person := _person_heading(body)):
+                owners = [self._person(person)]
             zone = _heading_zone(body) if not owners else None
             self.frames.append(_Frame(item.level, "heading", owners, zone, _due(body, self.meta.known_date), body))
             return True
@@ -1369,7 +1414,10 @@ class _Walker:
         assignees = self._assignees(body, analysis, zone)
         if assignees is None:
             return None
-        everyone = _merge([self._issuer_named(a) for a in assignees + analysis.cooperators])
+        # The issuer as a partner of its own plan ("Phối hợp chặt chẽ với Ban Thường trực …" in that
+        # Ban Thường trực's plan) is who hands the work out, not a unit that takes part of it.
+        partners = [a for a in map(self._issuer_named, analysis.cooperators) if not self._is_issuer(a)]
+        everyone = _merge([self._issuer_named(a) for a in assignees] + partners)
         if self.strict or self.is_report:  # a guideline, form, law or report does not assign to its issuer
             everyone = [a for a in everyone if a.role in ("self", "cooperate") or not self._is_issuer(a)]
         primary = [a for a in everyone if a.role != "cooperate"]

@@ -401,3 +401,48 @@ def test_a_tier_of_local_government_is_a_named_partner_and_all_departments_are_n
         [("so-tu-phap", "lead"), ("g-xa-phuong", "cooperate")],
         [("so-noi-vu", "lead")],
     ]
+
+
+def test_a_commune_plan_gives_work_to_office_holders_and_teams_under_its_own_headings(ctx, tmp_path: Path) -> None:
+    """ "- Đồng chí Chủ tịch Ủy ban MTTQ xã chịu trách nhiệm …" names the person; a heading that only
+    names a role or a team ("3. Cán bộ phụ trách …", "2. Các tổ chức thành viên …") owns the bullets
+    below it; the issuer named as a partner in its own plan is not a partner; "Nhóm ngành …" and
+    "Cán bộ, công chức đang công tác …" are not teams."""
+    path = _docx(
+        tmp_path,
+        "kh-mttq.docx",
+        [
+            "I. ĐỐI TƯỢNG",
+            "1. Nhóm ngành kinh tế",
+            "- Kinh tế biển, kinh tế số.",
+            "II. TỔ CHỨC THỰC HIỆN",
+            "1. Ban Thường trực Ủy ban MTTQ Việt Nam xã",
+            "- Đồng chí Chủ tịch Ủy ban MTTQ xã chịu trách nhiệm chỉ đạo chung, chủ trì các hội nghị hiệp thương.",
+            "2. Các tổ chức thành viên của MTTQ xã",
+            "- Phối hợp chặt chẽ với Ban Thường trực Ủy ban MTTQ Việt Nam xã Ia Hrung tham gia công tác bầu cử.",
+            "3. Cán bộ phụ trách lĩnh vực giám sát và phản biện xã hội",
+            "- Chuẩn bị các điều kiện về cơ sở vật chất, tài liệu.",
+            "4. Nhóm ngành văn hóa, xã hội",
+            "- Du lịch, quản trị du lịch.",
+            *SIGNATURE,
+        ],
+        left=("ỦY BAN MTTQ VIỆT NAM XÃ IA HRUNG", "BAN THƯỜNG TRỰC", "Số: 12/KH-MTTQ-BTT"),
+        title="KẾ HOẠCH",
+    )
+    _, rows = _ingest(ctx, path)
+    got = [
+        (r.text.split(",")[0], [(a.name, a.role) for a in sorted(r.assignees, key=lambda a: a.position)])
+        for r in rows
+        if r.assignees
+    ]
+    assert got == [
+        ("Đồng chí Chủ tịch Ủy ban MTTQ xã chịu trách nhiệm chỉ đạo chung", [("Chủ tịch Ủy ban MTTQ xã", "assigned")]),
+        (
+            "Phối hợp chặt chẽ với Ban Thường trực Ủy ban MTTQ Việt Nam xã Ia Hrung tham gia công tác bầu cử.",
+            [("Các tổ chức thành viên của MTTQ xã", "assigned")],
+        ),
+        (
+            "Chuẩn bị các điều kiện về cơ sở vật chất",
+            [("Cán bộ phụ trách lĩnh vực giám sát và phản biện xã hội", "assigned")],
+        ),
+    ]

@@ -109,8 +109,9 @@ def test_guideline_yields_no_task_for_its_own_issuer(ctx, tmp_path: Path) -> Non
     )
     doc, rows = _ingest(ctx, path)
     assert doc.doc_type == "Hướng dẫn"
-    # Only the sentence that assigns another unit; instructions and the issuer's own duties are not tasks.
-    assert [_units(r) for r in rows] == [[("so-noi-vu", "lead"), ("vp-ubnd", "cooperate")]]
+    # Only the sentence that assigns another unit; instructions and the issuer's own duties are not
+    # tasks, and the issuer is not a partner in the work it hands out.
+    assert [_units(r) for r in rows] == [[("so-noi-vu", "lead")]]
 
 
 def test_cover_memo_form_lines_are_never_tasks(cat: UnitCatalogue) -> None:

@@ -124,7 +124,7 @@ class _Units:
         gold_id = self.unit_id(gold_name)
         if gold_id is not None:
             return gold_id == self.unit_id(name, unit_id)
-        return unit_id is None and _same_person(gold_name, name)
+        return _same_person(gold_name, name)
 
 
 def _person_words(name: str) -> list[str]:
