@@ -354,7 +354,7 @@ _ASSIGNING_FORMS = frozenset({"phieu chuyen"})
 _FORM_LINE = re.compile(r"…{3,}|\.{6,}|(?:\.…|…\.){2,}|_{5,}|[☐☑☒□▢◻✓✔]")
 # "Giao các sở: NN&PTNT, TT&TT, Xây dựng" names exactly those units, not every sở.
 _ENUM_HEAD = re.compile(
-    r"\b(?:các|những)\s+(?P<kind>sở,\s*ban,\s*ngành|sở,\s*ngành|sở|ban|ngành|cơ\s+quan|đơn\s+vị|huyện|xã|phường|"
+    r"(?:\b(?:ủy|uỷ)\s+ban\s+nhân\s+dân\s+|\bUBND\s+)?\b(?:các|những)\s+(?P<kind>sở,\s*ban,\s*ngành|sở,\s*ngành|sở|ban|ngành|cơ\s+quan|đơn\s+vị|huyện|xã|phường|"
     r"xã,\s*phường|địa\s+phương)(?:\s+(?:sau|gồm|là|như))*\s*:\s*",
     re.IGNORECASE,
 )
@@ -482,6 +482,12 @@ def _dues(text: str, ref: dt.date | None) -> list[Due]:
     return [d for d in find_dues(clean, ref=ref) if not (_weak_year(d, clean) or _historical(d, ref))]
 
 
+def _whole_place(name: str, catalogue: UnitCatalogue) -> bool:
+    """``name`` ("UBND xã Gia Phú") is read as one commune/district mention, all of it."""
+    found = catalogue.find_mentions(name)
+    return len(found) == 1 and found[0].unit is not None and found[0].start == 0 and found[0].end == len(name)
+
+
 def _expand_enumeration(body: str, catalogue: UnitCatalogue) -> str:
     """Rewrite "các sở: NN&PTNT, TT&TT, Xây dựng" as the units it lists (full names), so that the
     group ("các sở") is not taken for every sở; unchanged when no item resolves to a unit."""
@@ -492,6 +498,7 @@ def _expand_enumeration(body: str, catalogue: UnitCatalogue) -> str:
             continue
         kind = collapse_ws(head.group("kind").lower())
         prefix = _ENUM_KIND_WORD.get(kind)
+        place = bool(prefix and prefix.startswith("UBND"))
         names: list[str] = []
         p = head.end()
         end = p
@@ -504,6 +511,8 @@ def _expand_enumeration(body: str, catalogue: UnitCatalogue) -> str:
                     break
                 if not run and w.start() != p:
                     break
+                if place and not w.group()[:1].isupper():
+                    break  # a place name is title case: "các xã: Gia Phú, Bảo Thắng khẩn trương …"
                 run.append(w)
             hit = None
             for n in range(len(run), 0, -1):
@@ -515,6 +524,9 @@ def _expand_enumeration(body: str, catalogue: UnitCatalogue) -> str:
                     m = catalogue.resolve(t)
                     if m is not None and m.how in ("name", "alias", "folded", "pattern"):
                         hit = (m.unit.name if m.how != "pattern" else t, run[n - 1].end())
+                        break
+                    if place and _whole_place(t, catalogue):  # "UBND xã Gia Phú", a commune the
+                        hit = (t, run[n - 1].end())  # catalogue lacks (resolve() tried a near one)
                         break
                 if hit:
                     break

@@ -177,6 +177,25 @@ def test_enumerated_units_are_exactly_those(ctx, tmp_path: Path) -> None:
     assert names == ["Sở Nông nghiệp và Phát triển nông thôn", "Sở Thông tin và Truyền thông", "Sở Xây dựng"]
 
 
+def test_enumerated_communes_are_partners_each(cat: UnitCatalogue) -> None:
+    """ "phối hợp với Ủy ban nhân dân các xã: Gia Phú, Bảo Thắng khẩn trương …": two communes (of
+    another province, so not in the catalogue), each a partner; the list ends where the title-case
+    place names do; "Ủy ban nhân dân xã, phường" is every commune."""
+    meta = DocumentMeta(doc_type="Quyết định", issuer="UBND tỉnh Lào Cai")
+    text = "\n".join(
+        [
+            "- Công ty Cổ phần Khánh An phối hợp với Ủy ban nhân dân các xã: Gia Phú, Bảo Thắng khẩn trương "
+            "thực hiện công tác bồi thường, giải phóng mặt bằng.",
+            "- Ủy ban nhân dân xã, phường tăng cường kiểm tra, giám sát hoạt động của các doanh nghiệp.",
+        ]
+    )
+    tasks = extract_tasks([Chunk(text=text, heading_path=[], section="")], meta, catalogue=cat)
+    assert [[(a.unit_id, a.role) for a in t.assignees if a.unit_id] for t in tasks] == [
+        [("xa-gia-phu", "cooperate"), ("xa-bao-thang", "cooperate")],
+        [("g-xa-phuong", "assigned")],
+    ]
+
+
 # --------------------------------------------------------------------------- due dates
 
 

@@ -72,6 +72,9 @@ def test_typos_in_catalogued_names(base: UnitCatalogue) -> None:
     assert base.resolve("Sở Tư Phap").unit.id == "so-tu-phap"
     assert base.resolve("Sở Y tê").unit.id == "so-y-te"
     assert base.resolve("xã Ia Hrúu").unit.id == "xa-ia-hru"  # a typo of a listed commune, not a new one
+    assert base.resolve("UBND xã Ia Hrúu").unit.id == "xa-ia-hru"
+    # two typos in a two-word name is another commune (of another province), not "xã Ia Phí"
+    assert base.resolve("Ủy ban nhân dân xã Gia Phú").unit.id == "xa-gia-phu"
     assert base.resolve("Sở Khoa hoc va Cong nghe").how == "fuzzy"
 
 

@@ -685,8 +685,11 @@ class UnitCatalogue:
                     return self._with_successors(unit, "alias", name)
                 if unit.id in self._named_communes:  # documents name it: not a typo of another
                     return UnitMatch(unit=unit, how="pattern", query=name)
-                near = self._fuzzy.find(_key(v), kinds_ok=self._of_kind(unit.kind))
-                if near is not None:  # "xã Ia Hrúu": a typo of a listed commune
+                # "xã Ia Hrúu": a typo of a listed commune. The typos allowed are counted on the
+                # commune's own name, not on "Ủy ban nhân dân" before it ("UBND xã Gia Phú" is no
+                # typo of "xã Ia Phí").
+                near = self._fuzzy.find(_key(unit.name), kinds_ok=self._of_kind(unit.kind))
+                if near is not None:
                     return self._with_successors(self.units[near], "fuzzy", name)
                 succ = tuple(self.units[s] for s in unit.successors if s in self.units)
                 return UnitMatch(unit=unit, how="pattern", query=name, successors=succ, current=succ)
