@@ -1019,16 +1019,34 @@ def _merge(assignees: list[Assignee]) -> list[Assignee]:
 _TITLE_WORDS = 12
 
 
+# Headings of a regulation's provisions (who it applies to, conditions, files, amounts): the units
+# named below are beneficiaries or places, not assignees ("a) Cán bộ, công chức đang công tác tại
+# các cơ quan Đảng, Nhà nước, Ủy ban MTTQ …"). Read like results: only "Giao/Đề nghị X" assigns there.
+_PROVISION_HEADING = re.compile(
+    r"^(?:đối\s+tượng|phạm\s+vi(?:\s+điều\s+chỉnh)?|điều\s+kiện|hồ\s+sơ|mức\s+hỗ\s+trợ|giải\s+thích\s+từ\s+ngữ|"
+    r"nguyên\s+tắc|phương\s+thức\s+hỗ\s+trợ|nội\s+dung\s+hỗ\s+trợ|chi\s+phí\s+bồi\s+hoàn)\b",
+    re.IGNORECASE,
+)
+
+
 def _heading_zone(text: str) -> Zone | None:
     """What kind of text a heading's title announces: results (retro), requests or directives."""
     text = " ".join(text.split()[:_TITLE_WORDS])
-    if _RETRO_HEADING.search(text):
+    if _RETRO_HEADING.search(text) or _PROVISION_HEADING.match(_clean_title(text)):
         return "retro"
     if _REQUEST_HEADING.search(text):
         return "request"
     if _DIRECTIVE_HEADING.search(text):
         return "directive"
     return None
+
+
+_TITLE_MARKER = re.compile(r"^(?:điều\s+\d+[.:]?|[IVXLC]+[.)]|\d+(?:\.\d+)*[.)]?|[a-zđ][)])\s*", re.IGNORECASE)
+
+
+def _clean_title(text: str) -> str:
+    """A heading's title without its outline marker ("1. Đối tượng hỗ trợ" → "Đối tượng hỗ trợ")."""
+    return _TITLE_MARKER.sub("", text.strip(), count=1)
 
 
 def _imperative(body: str) -> bool:

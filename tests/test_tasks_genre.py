@@ -351,3 +351,32 @@ def test_commune_bodies_and_companies_are_named_whole(ctx, tmp_path: Path) -> No
         ["Công ty cổ phần Xây dựng giao thông Yên Bái"],
     ]
     assert "Bố trí kinh phí" in rows[0].text
+
+
+def test_a_regulations_provisions_name_beneficiaries_not_assignees(cat: UnitCatalogue) -> None:
+    """Under "1. Đối tượng hỗ trợ" of a regulation a resolution issues, "Cán bộ, công chức đang công
+    tác tại các cơ quan Đảng, Nhà nước, Ủy ban MTTQ …" says who benefits; the resolution's own
+    "Giao Thường trực Hội đồng nhân dân, các Ban của Hội đồng nhân dân … giám sát" assigns the council."""
+    meta = DocumentMeta(doc_type="Nghị quyết", issuer="HĐND tỉnh Gia Lai")
+    chunks = [
+        Chunk(
+            text="Điều 2. Tổ chức thực hiện\n1. Giao Ủy ban nhân dân tỉnh triển khai thực hiện Nghị quyết.\n"
+            "2. Giao Thường trực Hội đồng nhân dân, các Ban của Hội đồng nhân dân, Tổ đại biểu Hội đồng nhân "
+            "dân và đại biểu Hội đồng nhân dân tỉnh giám sát việc thực hiện Nghị quyết.",
+            heading_path=[],
+            section="",
+        ),
+        Chunk(
+            text="Điều 3. Chính sách hỗ trợ đào tạo sau đại học\n1. Đối tượng hỗ trợ\n"
+            "a) Cán bộ, công chức đang công tác tại các cơ quan Đảng, Nhà nước, Ủy ban Mặt trận Tổ quốc Việt Nam, "
+            "các tổ chức chính trị - xã hội cấp tỉnh.\n"
+            "b) Cán bộ, công chức được cơ quan có thẩm quyền cử đi đào tạo trình độ tiến sĩ.",
+            heading_path=[],
+            section="",
+        ),
+    ]
+    tasks = extract_tasks(chunks, meta, catalogue=cat)
+    assert [[(a.unit_id, a.role) for a in t.assignees] for t in tasks] == [
+        [("ubnd-tinh", "assigned")],
+        [("hdnd-tinh", "assigned")],
+    ]
