@@ -206,6 +206,16 @@ _BOILERPLATE_RE = re.compile(
     r"chịu\s+trách\s+nhiệm\s+thi\s+hành|có\s+hiệu\s+lực\s+(?:thi\s+hành\s+)?(?:kể\s+)?từ", re.IGNORECASE
 )
 # Lines that complete the previous task: its deadline or its lead/cooperating units.
+# A plan's activity card: "1.1. Nội dung: Hiệp thương …", then "- Thời gian: …", "- Thành phần: …",
+# "- Đơn vị chủ trì: …". The content line is the task; the field lines say when and who.
+_CARD_CONTENT = re.compile(r"^(?:nội\s+dung(?:\s+công\s+việc|\s+thực\s+hiện)?|công\s+việc)\s*:\s*\S", re.IGNORECASE)
+_CARD_TIME = re.compile(r"^thời\s+gian\s*:", re.IGNORECASE)
+_CARD_FIELD = re.compile(
+    r"^(?:thời\s+gian|địa\s+điểm|thành\s+phần|kết\s+quả|sản\s+phẩm|hình\s+thức|kinh\s+phí|ghi\s+chú|"
+    r"(?:cơ\s+quan|đơn\s+vị)\s+(?:chủ\s+trì|phối\s+hợp|thực\s+hiện))\b[^:]{0,20}:",
+    re.IGNORECASE,
+)
+_DEADLINE_WORDS = re.compile(r"chậm\s+nhất|trước\s+ngày|hạn\s+chót|không\s+quá|hoàn\s+thành", re.IGNORECASE)
 _ATTACH_RE = re.compile(
     r"^(?P<what>thời\s+hạn(?:\s+(?:hoàn\s+thành|thực\s+hiện|báo\s+cáo))?|thời\s+gian\s+(?:hoàn\s+thành|thực\s+hiện)|"
     r"(?:cơ\s+quan|đơn\s+vị)\s+(?:chủ\s+trì|phối\s+hợp|thực\s+hiện))\s*:",
@@ -1157,6 +1167,7 @@ class _Walker:
     fresh: bool = False  # the previous paragraph produced the last task (table cells may follow)
     addressees: bool = False  # inside the "Kính gửi:" list of a letter
     unaddressed: set[int] = field(default_factory=set)  # ids of unit-less tasks under no directing lead-in
+    card: ExtractedTask | None = None  # the open activity card's task (its field lines follow)
 
     @property
     def is_report(self) -> bool:
@@ -1234,6 +1245,11 @@ class _Walker:
             return True
         if _FORM_LINE.search(body):  # a field of a form, to be filled in or ticked
             return not _END_MARK.search(body)
+        if self.card is not None and not _CARD_FIELD.match(body):
+            self.card = None
+        if self.card is not None and _CARD_TIME.match(body):
+            self._attach_time(self.card, body)
+            return True
         cell = fresh and not item.marked and not body.endswith(":")
         if self._attach(body) or (cell and self._attach_cell(body)):
             self.fresh = fresh
@@ -1267,6 +1283,8 @@ class _Walker:
         elif not item.marked and analysis.triggered and self._new_subjects(analysis):
             self._end_paragraph_leadins()
         task = self._task(item, analysis)
+        if task is None and not analysis.subjects and _CARD_CONTENT.match(body) and self._directing_zone():
+            task = self._card(item)
         if task is not None:
             if not task.assignees and not self._addressed():
                 self.unaddressed.add(id(task))
@@ -1340,6 +1358,45 @@ class _Walker:
                 break
             self.frames.pop()
 
+    def _directing_zone(self) -> bool:
+        return not self.strict and not self.is_report and _zone(self.frames, self.doc_zone) == "directive"
+
+    def _card(self, item: _Item) -> ExtractedTask:
+        """An activity card's content line: a task with no unit yet, kept only if a field line below
+        names who leads it ("Đơn vị chủ trì: …")."""
+        task = ExtractedTask(
+            assignees=[],
+            role="unassigned",
+            text=_BULLET_STRIP.sub("", item.text).strip(),
+            due=None,
+            recurrence=None,
+            quota=None,
+            section=self.chunks[item.chunk_index].section,
+            heading_path=list(self.chunks[item.chunk_index].heading_path),
+            passage=self.chunks[item.chunk_index].text,
+            ordinal=len(self.tasks),
+            chunk_index=item.chunk_index,
+        )
+        self.unaddressed.add(id(task))
+        self.card = task
+        return task
+
+    def _attach_time(self, task: ExtractedTask, body: str) -> None:
+        """A card's "Thời gian: Dự kiến ngày 05/12/2025 (Chậm nhất ngày 10/12/2025 …)": the deadline
+        it states ("chậm nhất", "trước ngày") wins over the planned day."""
+        task.text = f"{task.text} {body}"
+        dues = _dues(body, self.meta.known_date)
+        if not dues:
+            return
+
+        def stated(d: Due) -> bool:
+            at = body.find(d.text)
+            return at >= 0 and bool(_DEADLINE_WORDS.search(body[max(0, at - 20) : at + len(d.text)]))
+
+        bounded = [d for d in dues if stated(d)]
+        task.due = bounded[-1] if bounded else dues[0]
+        task.dues.extend(dues)
+
     def _attach(self, body: str) -> bool:
         """Fold "Thời hạn hoàn thành: …" / "Cơ quan chủ trì: …" lines into the previous task."""
         m = _ATTACH_RE.match(body)
@@ -1355,9 +1412,16 @@ class _Walker:
             task.dues.extend(_dues(body, self.meta.known_date))
         else:
             role: AssigneeRole = "cooperate" if "phoi hop" in what else "lead"
-            for m2 in self.catalogue.find_mentions(body[m.end() :]):
+            value = body[m.end() :]
+            found = [m2 for m2 in self.catalogue.find_mentions(value) if m2.unit is not None]
+            for m2 in found:
                 if m2.unit is not None and m2.unit.kind not in _ISSUER_KINDS:
                     task.assignees.append(Assignee(m2.text, m2.unit.id, role))
+            if not found and task is self.card:  # a body the catalogue lacks ("Ban Công tác mặt trận thôn")
+                for name in re.split(r"\s*;\s*|,\s+(?=[A-ZĐÀ-Ỹ])", value.strip(" .;")):
+                    name = collapse_ws(name)
+                    if name[:1].isupper() and len(name.split()) <= 12 and not _DESCRIBED_NAME.match(name):
+                        task.assignees.append(self._issuer_named(Assignee(name, None, role)))
             task.assignees = _merge(task.assignees)
             primary = task.primary()
             task.role = primary[0].role if primary else "unassigned"

@@ -380,3 +380,27 @@ def test_a_regulations_provisions_name_beneficiaries_not_assignees(cat: UnitCata
         [("ubnd-tinh", "assigned")],
         [("hdnd-tinh", "assigned")],
     ]
+
+
+def test_a_plans_activity_card_is_a_task_led_by_its_unit_by_its_stated_deadline(cat: UnitCatalogue) -> None:
+    """ "1.1. Nội dung: …" then "- Thời gian: Dự kiến ngày 05/12/2025 (Chậm nhất ngày 10/12/2025 …)",
+    "- Thành phần: …", "- Đơn vị chủ trì: <a body the catalogue lacks>": one task, led by that body,
+    due on the stated deadline, not on the planned day; a card no field line assigns is no task."""
+    meta = DocumentMeta(doc_type="Kế hoạch", issuer="Ban Thường trực Ủy ban MTTQ Việt Nam xã Ia Hrung", date=None)
+    text = "\n".join(
+        [
+            "II. NỘI DUNG, TIẾN ĐỘ, PHÂN CÔNG TRÁCH NHIỆM THỰC HIỆN",
+            "1. Hội nghị hiệp thương lần thứ nhất",
+            "1.1. Nội dung: Hiệp thương về cơ cấu, thành phần, số lượng người được giới thiệu ứng cử.",
+            "- Thời gian: Dự kiến ngày 05/12/2025 (Chậm nhất ngày 10/12/2025 - 95 ngày trước bầu cử).",
+            "- Thành phần: Ban Thường trực Ủy ban MTTQ xã; Thường trực HĐND, UBND xã.",
+            "- Đơn vị chủ trì: Ban Công tác mặt trận thôn.",
+            "2. Hội nghị hiệp thương lần thứ hai",
+            "2.1. Nội dung: Lập danh sách sơ bộ những người ứng cử.",
+            "- Thời gian: Dự kiến ngày 30/01/2026.",
+        ]
+    )
+    tasks = extract_tasks([Chunk(text=text, heading_path=[], section="")], meta, catalogue=cat)
+    assert [[(a.name, a.role) for a in t.assignees] for t in tasks] == [[("Ban Công tác mặt trận thôn", "lead")]]
+    assert tasks[0].due is not None and tasks[0].due.end == dt.date(2025, 12, 10)
+    assert tasks[0].text.startswith("1.1. Nội dung: Hiệp thương")
