@@ -97,6 +97,7 @@ _CENTRAL_ISSUER = re.compile(
 _COUNCIL_ISSUER = re.compile(r"^(?:HĐND|Hội\s+đồng\s+nhân\s+dân)\b", re.IGNORECASE)
 _BODY = 9.0  # outline level of a paragraph without a marker (deeper than any bullet)
 # A unit name that ends on an administrative level with no place after it ("… Ủy ban MTTQ xã").
+_NATION = re.compile(r"\bviệt\s+nam\b")  # "Ủy ban MTTQ xã" is "Ủy ban MTTQ Việt Nam xã …"
 _LEVEL_END = re.compile(r"\s(?:xã|phường|thị\s+trấn|huyện|tỉnh|thành\s+phố)$", re.IGNORECASE)
 
 
@@ -988,6 +989,37 @@ def _person_heading(body: str) -> str | None:
     return _person_name(text)
 
 
+# The commune or ward that issues ("Ban Thường trực Ủy ban MTTQ Việt Nam xã Lương Minh") and its
+# People's Committee named without its name in the text ("Đề nghị Ủy ban nhân dân xã phối hợp").
+_ISSUER_PLACE = re.compile(
+    r"\b(?P<kind>xã|phường|đặc\s+khu)\s+(?P<place>[A-ZĐÀ-Ỹ][\w-]*(?:\s+[A-ZĐÀ-Ỹ0-9][\w-]*){0,3})$"
+)
+_BARE_LOCAL = re.compile(
+    r"(?<!các\s)\b(?:Ủy\s+ban\s+nhân\s+dân|Uỷ\s+ban\s+nhân\s+dân|UBND)\s+(?P<kind>xã|phường)\b"
+    r"(?!\s*[,/]\s*(?:xã|phường|thị\s+trấn)\b)(?!\s+[A-ZĐÀ-Ỹ0-9])"
+)
+_PARTNER_LEAD = re.compile(r"phối\s+hợp(?:\s+chặt\s+chẽ|\s+thường\s+xuyên)?\s+(?:với|cùng)\s+", re.IGNORECASE)
+_PARTNER_END = re.compile(r"[,;:.()]|\s(?:và|trong|để|nhằm|theo|tại)\s", re.IGNORECASE)
+
+
+def _person_partners(body: str) -> list[str]:
+    """Office holders named as partners ("Phối hợp với Trưởng thôn rà soát danh sách cử tri"): the
+    catalogue holds bodies, so a title after "phối hợp với" is read as written, up to the next verb."""
+    out: list[str] = []
+    for m in _PARTNER_LEAD.finditer(body):
+        rest = body[m.end() :]
+        stop = _PARTNER_END.search(rest)
+        words = (rest[: stop.start()] if stop else rest).split()
+        for i in range(1, len(words)):
+            if _VERB_START.match(" ".join(words[i:])):
+                words = words[:i]
+                break
+        name = _person_name(" ".join(words[:12]))
+        if name and not _MEMBER_ORGS.match(name):
+            out.append(name)
+    return out
+
+
 def _honored_subject(body: str) -> str | None:
     """The person an "Đồng chí <chức danh> <verb> …" sentence gives work to."""
     m = _HONORED_SUBJECT.match(_BULLET_STRIP.sub("", body.strip()))
@@ -1190,6 +1222,31 @@ class _Walker:
         hit = self.catalogue.resolve(issuer)
         return hit is not None and a.unit_id is not None and a.unit_id == hit.unit.id
 
+    def _request_heading(self, item: _Item, local: str) -> bool:
+        """ "2. Đề nghị Ủy ban nhân dân xã phối hợp": a short numbered title that asks a unit, with its
+        duties as the bullets below (the request names the unit, so it is read as a sentence too)."""
+        body = item.body.rstrip()
+        return (
+            item.marked
+            and item.level < 4.0
+            and not body.endswith((".", ";", ":"))
+            and len(body.split()) <= 12
+            and bool(_UNIT_HEADING_PREFIX.match(body))
+            and bool(_heading_units(local, self.catalogue, self.side))
+        )
+
+    def _localised(self, body: str) -> str:
+        """A commune's own document calls its People's Committee "UBND xã" with no name: read it as
+        the issuer's commune ("UBND xã Lương Minh"), not as no unit (used for finding units only;
+        the task keeps its text)."""
+        m = _ISSUER_PLACE.search(self.meta.issuer or "")
+        if m is None:
+            return body
+        kind, place = m.group("kind").lower(), m.group("place")
+        return _BARE_LOCAL.sub(
+            lambda b: f"{b.group(0)} {place}" if b.group("kind").lower() == kind else b.group(0), body
+        )
+
     def _person(self, name: str) -> Assignee:
         """A person, role or team as an assignee, under the unit its title names when the catalogue
         knows it ("Chủ tịch UBND xã Ia Grai" answers for UBND xã Ia Grai), else by name alone."""
@@ -1206,7 +1263,8 @@ class _Walker:
         issuer = self.meta.issuer
         if a.unit_id is not None or not issuer or not _LEVEL_END.search(a.name):
             return a
-        if match_key(issuer).startswith(match_key(a.name) + " ") and len(issuer) > len(a.name):
+        full, short = _NATION.sub(" ", match_key(issuer)), _NATION.sub(" ", match_key(a.name))
+        if collapse_ws(full).startswith(collapse_ws(short) + " ") and len(issuer) > len(a.name):
             return Assignee(name=issuer, unit_id=None, role=a.role)
         return a
 
@@ -1258,14 +1316,15 @@ class _Walker:
             return True
         while self.frames and self.frames[-1].level >= item.level:
             self.frames.pop()
-        analysis = _analyse(body, self.catalogue, is_report=self.is_report, strict=self.strict, side=self.side)
+        local = self._localised(body)
+        analysis = _analyse(local, self.catalogue, is_report=self.is_report, strict=self.strict, side=self.side)
         directing = not self.strict and _zone(self.frames, self.doc_zone) == "directive"
         if directing:
             person = _honored_subject(body) or (None if analysis.subjects else _person_label(body))
             if person is not None:
                 analysis.subjects = [self._person(person)]
-        if _is_heading(item, analysis):
-            owners = [] if self.strict else _heading_units(body, self.catalogue, self.side)
+        if _is_heading(item, analysis) or self._request_heading(item, local):
+            owners = [] if self.strict else _heading_units(local, self.catalogue, self.side)
             if not owners and directing and item.marked and (person := _person_heading(body)):
                 owners = [self._person(person)]
             zone = _heading_zone(body) if not owners else None
@@ -1511,6 +1570,8 @@ class _Walker:
         # The issuer as a partner of its own plan ("Phối hợp chặt chẽ với Ban Thường trực …" in that
         # Ban Thường trực's plan) is who hands the work out, not a unit that takes part of it.
         partners = [a for a in map(self._issuer_named, analysis.cooperators) if not self._is_issuer(a)]
+        if not analysis.cooperators:
+            partners += [Assignee(name, None, "cooperate") for name in _person_partners(body)]
         everyone = _merge([self._issuer_named(a) for a in assignees] + partners)
         if self.strict or self.is_report:  # a guideline, form, law or report does not assign to its issuer
             everyone = [a for a in everyone if a.role in ("self", "cooperate") or not self._is_issuer(a)]

@@ -446,3 +446,29 @@ def test_a_commune_plan_gives_work_to_office_holders_and_teams_under_its_own_hea
             [("Cán bộ phụ trách lĩnh vực giám sát và phản biện xã hội", "assigned")],
         ),
     ]
+
+
+def test_a_communes_own_plan_names_its_peoples_committee_without_its_name(ctx, tmp_path: Path) -> None:
+    """In a commune's own plan "2. Đề nghị Ủy ban nhân dân xã phối hợp" heads that commune's People's
+    Committee's duties; "phối hợp với Trưởng thôn" makes the village head a partner; the issuer named
+    short ("Ban Thường trực Ủy ban MTTQ xã") is not a partner in its own plan."""
+    path = _docx(
+        tmp_path,
+        "kh-xa.docx",
+        [
+            "V. TỔ CHỨC THỰC HIỆN",
+            "1. Ban Công tác Mặt trận thôn",
+            "- Phối hợp với Trưởng thôn rà soát danh sách cử tri của thôn.",
+            "2. Đề nghị Ủy ban nhân dân xã phối hợp",
+            "- Phối hợp với Ban Thường trực Ủy ban MTTQ xã trong việc xác minh, trả lời kiến nghị của cử tri.",
+            *SIGNATURE,
+        ],
+        left=("ỦY BAN MTTQ VIỆT NAM XÃ IA HRUNG", "BAN THƯỜNG TRỰC", "Số: 15/KH-MTTQ-BTT"),
+        title="KẾ HOẠCH",
+    )
+    _, rows = _ingest(ctx, path)
+    got = [[(a.name, a.unit_id, a.role) for a in sorted(r.assignees, key=lambda a: a.position)] for r in rows]
+    assert got == [
+        [("Ban Công tác Mặt trận thôn", None, "assigned"), ("Trưởng thôn", None, "cooperate")],
+        [("Ủy ban nhân dân xã Ia Hrung", "xa-ia-hrung", "assigned")],
+    ]
