@@ -926,6 +926,12 @@ _PERSON_ROLE = re.compile(
     r"(?:các\s+)?tổ\s+chức\s+(?:thành\s+viên|chính\s+trị)\b)",
     re.IGNORECASE,
 )
+# A person's title (not a team): "Trưởng thôn", "Bí thư chi bộ", "Thư ký hội nghị".
+_PERSON_TITLE = re.compile(
+    r"^(?:(?:phó\s+)?(?:trưởng|chủ\s+tịch|bí\s+thư|giám\s+đốc|chánh|chủ\s+nhiệm|tổ\s+trưởng|đội\s+trưởng)\s|"
+    r"(?:thư\s+ký|tổ\s+phó|kế\s+toán)\b)",
+    re.IGNORECASE,
+)
 _MEMBER_ORGS = re.compile(r"^(?:các\s+)?tổ\s+chức\s+(?:thành\s+viên|chính\s+trị)\b", re.IGNORECASE)
 # "- Đồng chí Chủ tịch Ủy ban MTTQ xã chịu trách nhiệm chỉ đạo chung …": the person is the subject.
 _HONORED_SUBJECT = re.compile(
@@ -1015,7 +1021,7 @@ def _person_partners(body: str) -> list[str]:
                 words = words[:i]
                 break
         name = _person_name(" ".join(words[:12]))
-        if name and not _MEMBER_ORGS.match(name):
+        if name and _PERSON_TITLE.match(name):
             out.append(name)
     return out
 
@@ -1571,7 +1577,8 @@ class _Walker:
         # Ban Thường trực's plan) is who hands the work out, not a unit that takes part of it.
         partners = [a for a in map(self._issuer_named, analysis.cooperators) if not self._is_issuer(a)]
         if not analysis.cooperators:
-            partners += [Assignee(name, None, "cooperate") for name in _person_partners(body)]
+            people = [self._issuer_named(Assignee(n, None, "cooperate")) for n in _person_partners(body)]
+            partners += [a for a in people if not self._is_issuer(a)]
         everyone = _merge([self._issuer_named(a) for a in assignees] + partners)
         if self.strict or self.is_report:  # a guideline, form, law or report does not assign to its issuer
             everyone = [a for a in everyone if a.role in ("self", "cooperate") or not self._is_issuer(a)]
