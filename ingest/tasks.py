@@ -303,8 +303,14 @@ _NOT_TRIGGER_TAIL = re.compile(
 _FOR_UNIT_TAIL = re.compile(r"(?:^|[\s,;.])(?:đối\s+với|riêng|về\s+phía)\s*$", re.IGNORECASE)
 _BOUNDARY_TAIL = re.compile(r"(?:^|[,;:.!?(]|\.\s)\s*$")
 _COOPERATE_TAIL = re.compile(
-    r"phối\s+hợp(?:\s+chặt\s+chẽ|\s+thường\s+xuyên)?\s+(?:với|cùng)(?:\s+các\s+đơn\s+vị\s+là)?\s*$", re.IGNORECASE
+    r"phối\s+hợp(?:\s+chặt\s+chẽ|\s+thường\s+xuyên)?\s+(?:với|cùng)(?:\s+các\s+đơn\s+vị\s+là)?\s*$|"
+    r"phối\s+hợp\s+giữa(?:\s+các\s+(?:cơ\s+quan|đơn\s+vị|lực\s+lượng|ngành)(?:\s+chức\s+năng)?)?\s*:?\s*$",
+    re.IGNORECASE,
 )
+# "… kịp thời báo cáo (về) Sở Xây dựng để tổng hợp, tham mưu UBND tỉnh": the unit reported to
+# gathers and advises; that is its task.
+_REPORTED_TO_TAIL = re.compile(r"(?:báo\s+cáo|gửi)(?:\s+(?:về|cho|đến|tới))?\s*$|\(\s*qua\s*$", re.IGNORECASE)
+_GATHERS = re.compile(r"^\s*\)?\s*,?\s*để\s+(?:theo\s+dõi,?\s+)?tổng\s+hợp\b", re.IGNORECASE)
 # "<unit> tỉnh", "<unit> Gia Lai" (the catalogue's province, see ``_qualifiers``), "<unit> liên quan"…
 _QUALIFIERS = (
     r"^(?:\s*,?\s*(?:tỉnh|thuộc\s+tỉnh|đoàn\s+thể|trên\s+địa\s+bàn(?:\s+tỉnh)?|liên\s+quan|có\s+liên\s+quan|các\s+cấp|"
@@ -724,8 +730,12 @@ def _chains(s: str, mentions: list[Mention], qualifiers: re.Pattern[str]) -> lis
             between = s[prev.end : m.start]
             q = qualifiers.match(between)
             rest = between[q.end() :] if q else between
+            titled = _ROLE_PREFIX_TAIL.search(rest) is not None
             rest = _ROLE_PREFIX_TAIL.sub("", rest)
-            if _CONNECTOR.match(rest) and not re.search(r"[.;:]", between):
+            # "Thủ trưởng các sở, ban, ngành; Chủ tịch UBND các xã, phường; người đứng đầu …": heads
+            # of bodies listed with ";" are one list of subjects.
+            separated = re.search(r"[.:]", between) or (";" in between and not titled)
+            if _CONNECTOR.match(rest) and not separated:
                 chains[-1].append(m)
                 continue
         chains.append([m])
@@ -791,7 +801,9 @@ def _analyse(
         if trig and _NOT_TRIGGER_TAIL.search(pre_core):
             trig = None
         role: AssigneeRole | None = None
-        if _COOPERATE_TAIL.search(pre_core) or _cooperating_list(pre_core):
+        if _REPORTED_TO_TAIL.search(pre_core) and _GATHERS.match(post):
+            role = "lead"
+        elif _COOPERATE_TAIL.search(pre_core) or _cooperating_list(pre_core):
             role = "cooperate"
         elif trig:
             triggered = True

@@ -404,3 +404,24 @@ def test_a_plans_activity_card_is_a_task_led_by_its_unit_by_its_stated_deadline(
     assert [[(a.name, a.role) for a in t.assignees] for t in tasks] == [[("Ban Công tác mặt trận thôn", "lead")]]
     assert tasks[0].due is not None and tasks[0].due.end == dt.date(2025, 12, 10)
     assert tasks[0].text.startswith("1.1. Nội dung: Hiệp thương")
+
+
+def test_heads_listed_with_semicolons_partners_between_and_the_unit_reported_to(cat: UnitCatalogue) -> None:
+    """ "Thủ trưởng các sở, ban, ngành; Chủ tịch UBND các xã, phường … chịu trách nhiệm …; kịp thời báo
+    cáo Sở Xây dựng để tổng hợp, tham mưu": both groups must act and Sở Xây dựng gathers; "Tăng cường
+    phối hợp giữa các cơ quan: Sở Tư pháp, Công an tỉnh …" makes each of them a partner."""
+    meta = DocumentMeta(doc_type="Công văn", issuer="UBND tỉnh Gia Lai")
+    text = "\n".join(
+        [
+            "1. Thủ trưởng các sở, ban, ngành, đoàn thể tỉnh; Chủ tịch Ủy ban nhân dân các xã, phường chịu trách "
+            "nhiệm triển khai thực hiện nghiêm túc các nội dung nêu trên; nếu phát sinh khó khăn, vướng mắc, "
+            "kịp thời báo cáo Sở Xây dựng để tổng hợp, tham mưu Ủy ban nhân dân tỉnh.",
+            "2. Sở Nội vụ chủ trì kiểm tra công tác cải cách hành chính; tăng cường phối hợp giữa các cơ quan: "
+            "Sở Tư pháp, Công an tỉnh trong công tác kiểm tra.",
+        ]
+    )
+    tasks = extract_tasks([Chunk(text=text, heading_path=[], section="")], meta, catalogue=cat)
+    assert [[(a.unit_id, a.role) for a in t.assignees] for t in tasks] == [
+        [("g-so-nganh", "responsible"), ("g-xa-phuong", "responsible"), ("so-xay-dung", "lead")],
+        [("so-noi-vu", "lead"), ("so-tu-phap", "cooperate"), ("cong-an-tinh", "cooperate")],
+    ]
