@@ -193,6 +193,8 @@ _BULLET_STRIP = re.compile(r"^(?:[-–—•·+]\s*)")
 _STOP_RE = re.compile(r"^(?:Nơi\s+nhận|Ghi\s+chú)\s*:?|^(?:PHỤ\s+LỤC|Phụ\s+lục)\b", re.IGNORECASE)
 _CLOSING_RE = re.compile(
     r"thông\s+báo\s+(?:để|cho|đến)\b|^Trên\s+đây\s+là|^Thừa\s+lệnh|^Kính\s+gửi|^Nơi\s+gửi|"
+    # "… thông báo kết quả đăng tải đến Sở Nội vụ được biết./."
+    r"thông\s+báo\b[^.;:]{0,160}?\s(?:được\s+biết|để\s+biết)\b|"
     # "(Nay) thông báo ý kiến kết luận của Phó Chủ tịch … để các sở, ngành … thực hiện./."
     r"^(?:Nay\s+)?thông\s+báo\s+(?:ý\s+kiến|kết\s+luận|nội\s+dung)\b[^.;:]{0,160}\sđể\s",
     re.IGNORECASE,
@@ -1235,8 +1237,11 @@ class _Walker:
         issuer = self.meta.issuer
         if not issuer:
             return False
-        if match_key(a.name) == match_key(issuer):
+        name, full = match_key(a.name), match_key(issuer)
+        if name == full:
             return True
+        if a.unit_id is None and len(name.split()) >= 2 and full.startswith(name + " "):
+            return True  # "Ban Biên tập" cut short, or the issuer without its place: the issuer itself
         hit = self.catalogue.resolve(issuer)
         return hit is not None and a.unit_id is not None and a.unit_id == hit.unit.id
 

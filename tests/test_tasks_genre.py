@@ -425,3 +425,19 @@ def test_heads_listed_with_semicolons_partners_between_and_the_unit_reported_to(
         [("g-so-nganh", "responsible"), ("g-xa-phuong", "responsible"), ("so-xay-dung", "lead")],
         [("so-noi-vu", "lead"), ("so-tu-phap", "cooperate"), ("cong-an-tinh", "cooperate")],
     ]
+
+
+def test_a_notice_of_results_to_a_department_assigns_nothing(cat: UnitCatalogue) -> None:
+    """A portal board reports what it published: its lead-in ("Ban Biên tập … đã đăng tải …, như
+    sau:") is the issuer presenting its letter, even when the unit grammar cuts its name short, and
+    "… thông báo kết quả đăng tải đến Sở Nội vụ được biết./." is the closing formula."""
+    meta = DocumentMeta(doc_type="Công văn", issuer="Ban Biên tập Cổng thông tin điện tử tỉnh Gia Lai")
+    text = "\n".join(
+        [
+            "Ban Biên tập Cổng thông tin điện tử tỉnh Gia Lai đã đăng tải toàn văn dự thảo với các nội dung như sau:",
+            "- Thời gian đăng tải lấy ý kiến: 10 ngày kể từ ngày 30/01/2026.",
+            "- Tổng số ý kiến đóng góp: 0 (không).",
+            "Ban Biên tập Cổng thông tin điện tử tỉnh Gia Lai thông báo kết quả đăng tải đến Sở Nội vụ được biết./.",
+        ]
+    )
+    assert extract_tasks([Chunk(text=text, heading_path=[], section="")], meta, catalogue=cat) == []
