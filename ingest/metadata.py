@@ -49,7 +49,7 @@ from troly.dates import parse_header_date, safe_date
 from troly.text import collapse_ws
 from troly.types import DatePrecision, DocumentMeta
 
-__all__ = ["extract_metadata"]
+__all__ = ["extract_metadata", "repair_ocr_meta"]
 
 # --- vocabularies ----------------------------------------------------------------------------
 # Type codes in document numbers: "174/TB-UBND", "63/2024/NĐ-CP", "45/2019/QH14".
@@ -923,6 +923,54 @@ def _fill_date(meta: DocumentMeta, lines: list[str], front: FrontMatter, date_te
     elif file_date:
         meta.date_partial, meta.date_source, meta.date_precision = file_date, "filename", file_precision
         meta.notes.append(f"year and month taken from the file name ({header_state})")
+
+
+# Surnames as printed, by their accent-free form: one each (a fold two surnames share, "lu" for Lữ
+# and Lư, is left out). OCR drops or swaps the marks of a name ("Trân Phước Hiền", "Xguyến …").
+_SURNAME_SPELLING: dict[str, str] = {
+    _key(s): s
+    for s in re.findall(
+        r"\w+",
+        "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Đinh Trương Mai Cao Lưu Tạ Đoàn "
+        "Châu Hà Tô Kiều Thái Quách Lương Triệu Trịnh Đào Lại Nông Đàm Phùng Thân Khổng Giáp Doãn Âu Lục Nghiêm",
+    )
+}
+
+
+def _near_surname(word: str) -> str | None:
+    key = _key(word)
+    if key in _SURNAME_SPELLING:
+        return _SURNAME_SPELLING[key]
+    if len(key) >= 5:  # one misread letter in a long surname ("xguyen" for "nguyen")
+        near = [
+            s
+            for k, s in _SURNAME_SPELLING.items()
+            if len(k) == len(key) and sum(a != b for a, b in zip(k, key, strict=True)) == 1
+        ]
+        return near[0] if len(near) == 1 else None
+    return None
+
+
+def repair_ocr_meta(meta: DocumentMeta) -> None:
+    """Marks OCR lost in the header fields, where the right spelling is known: the signer's surname
+    ("Trân Phước Hiền" → "Trần Phước Hiền") and a province or city name in the issuer ("UBND thành
+    phố Cản Thơ" → "… Cần Thơ"). Given names are left as read (both "Hiên" and "Hiền" are names)."""
+    if meta.signer:
+        first, _, rest = meta.signer.partition(" ")
+        right = _near_surname(first)
+        if right and right != first and rest:
+            meta.signer = f"{right} {rest}"
+            meta.notes.append("signer's surname spelled as the known surname its OCR reading is close to")
+    if meta.issuer:
+        for place in _PROVINCES:
+            n = len(place.split())
+            words = meta.issuer.split()
+            for i in range(len(words) - n + 1):
+                piece = " ".join(words[i : i + n])
+                if piece != place and _key(piece) == _key(place):
+                    meta.issuer = " ".join([*words[:i], place, *words[i + n :]])
+                    meta.notes.append("place in the issuer spelled as the province it reads as")
+                    break
 
 
 def extract_metadata(text: str, *, file_name: str = "", default_province: str = "Gia Lai") -> DocumentMeta:

@@ -397,3 +397,51 @@ def test_ocr_debris_in_the_header_block() -> None:
     assert (meta.date_source, meta.date_precision) == ("filename", "month")
     assert meta.signer == "Võ Gia Nghĩa"
     assert meta.recipients == ["Như trên"]
+
+
+# --- OCR'd headers --------------------------------------------------------------------------------
+
+
+def test_ocr_marks_are_repaired_where_the_spelling_is_known() -> None:
+    """A scan's "Trân Phước Hiền" signs as Trần (a surname), "Xguyến" as Nguyễn, "Cản Thơ" is Cần Thơ;
+    given names are kept as read (Hiên and Hiền are both names), and so is a text document."""
+    from ingest.metadata import repair_ocr_meta
+    from troly.types import DocumentMeta
+
+    cases = [
+        (("Trân Phước Hiền", "UBND thành phố Cản Thơ"), ("Trần Phước Hiền", "UBND thành phố Cần Thơ")),
+        (("Xguyến Hoàng Giang", "HĐND thành phố Hà Nọi"), ("Nguyễn Hoàng Giang", "HĐND thành phố Hà Nội")),
+        (("Trần Phước Hiên", "UBND tỉnh Gia Lai"), ("Trần Phước Hiên", "UBND tỉnh Gia Lai")),
+        (("Rah Lan Chung", None), ("Rah Lan Chung", None)),
+    ]
+    for (signer, issuer), expected in cases:
+        meta = DocumentMeta(signer=signer, issuer=issuer)
+        repair_ocr_meta(meta)
+        assert (meta.signer, meta.issuer) == expected
+
+
+def test_a_text_documents_signer_is_never_respelled(ctx, tmp_path: Path) -> None:
+    from tests.docfactory import make_docx
+    from troly.store import list_documents
+
+    path = make_docx(
+        tmp_path / "cv-ten.docx",
+        header_left=("ỦY BAN NHÂN DÂN", "TỈNH GIA LAI", "Số: 12/UBND-VP"),
+        header_right=(
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "Độc lập - Tự do - Hạnh phúc",
+            "Gia Lai, ngày 3 tháng 3 năm 2026",
+        ),
+        paragraphs=[
+            "Kính gửi: Sở Tư pháp.",
+            "Giao Sở Tư pháp rà soát hồ sơ./.",
+            "KT. CHỦ TỊCH",
+            "PHÓ CHỦ TỊCH",
+            "Trân Văn Bình",
+        ],
+        table=None,
+    )
+    result = ctx.ingestor().ingest([path]).results[0]
+    with ctx.db.session() as session:
+        doc = next(d for d in list_documents(session=session) if d.id == result.doc_id)
+    assert doc.signer == "Trân Văn Bình"
