@@ -252,3 +252,20 @@ def test_unreadable_layer_without_ocr_keeps_the_text_and_says_so(
 def test_incremental_decoders_exist_for_the_codecs_we_sniff() -> None:
     for codec in ("utf-8", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "cp1258", "latin-1"):
         codecs.getincrementaldecoder(codec)
+
+
+def _shift_to_cyrillic(text: str) -> str:
+    """What the broken e-office font map writes: precomposed Vietnamese letters 0x19FC lower."""
+    skipped = {"ỷ": "ӹ", "Ỷ": "Ӹ", "ỹ": "ӻ", "Ỹ": "Ӻ"}
+    return "".join(skipped.get(ch) or (chr(ord(ch) - 0x19FC) if "\u1ea0" <= ch <= "\u1ef5" else ch) for ch in text)
+
+
+def test_pdf_whose_font_map_put_vietnamese_letters_in_cyrillic_is_converted(tmp_path: Path, settings: Settings) -> None:
+    """ "Trҫn Sӻ Thanh", "Đҧng", "tӹ lӋ": the letters come back; a Cyrillic word stays Cyrillic."""
+    lines = [*UNICODE_LINES, "Tỷ lệ đạt yêu cầu; Chủ tịch Trần Sỹ Thanh", "Trích dẫn: Москва"]
+    path = factory.make_text_pdf(tmp_path / "e-office.pdf", [_shift_to_cyrillic(line) for line in lines])
+    assert "Trҫn Sӻ Thanh" in _shift_to_cyrillic(lines[-2])
+    result = load(path, settings=settings)
+    assert result.text.splitlines() == lines
+    assert "page 1: legacy Cyrillic-shifted text converted" in result.warnings
+    assert not result.ocr

@@ -34,7 +34,7 @@ __all__ = [
     "unaccented_vietnamese",
 ]
 
-Legacy = Literal["TCVN3", "VNI"]
+Legacy = Literal["TCVN3", "VNI", "Cyrillic-shifted"]
 
 # ---- TCVN 5712:1993 --------------------------------------------------------------------------
 
@@ -184,9 +184,38 @@ class LegacyResult:
     share: float = 1.0
 
 
+# A broken font map seen in e-office PDFs: the precomposed Vietnamese letters (U+1EA0–U+1EF9) come
+# out 0x19FC lower, in the Cyrillic Supplement block ("Đҧng" for "Đảng", "Trҫn" for "Trần"); past
+# "ỵ" the font skipped two code points. Only letters inside a Latin word are mapped back, so Cyrillic
+# text stays as it is.
+_CYRILLIC_SHIFT = 0x19FC
+_CYRILLIC_SKIPPED = {"Ӹ": "Ỷ", "ӹ": "ỷ", "Ӻ": "Ỹ", "ӻ": "ỹ"}
+_SHIFTED_LETTER = re.compile(r"(?<=[A-Za-zÀ-ỹĐđ])[\u04a0-\u04fb]|[\u04a0-\u04fb](?=[A-Za-zÀ-ỹĐđ])")
+
+
+def _unshift(match: re.Match[str]) -> str:
+    ch = match.group()
+    if ch in _CYRILLIC_SKIPPED:
+        return _CYRILLIC_SKIPPED[ch]
+    mapped = chr(ord(ch) + _CYRILLIC_SHIFT)
+    return mapped if "\u1ea0" <= mapped <= "\u1ef5" else ch
+
+
+def decode_cyrillic_shift(text: str) -> str:
+    """Vietnamese letters a broken font map put in the Cyrillic Supplement block, mapped back."""
+    return _SHIFTED_LETTER.sub(_unshift, text)
+
+
 def repair_vietnamese(text: str) -> LegacyResult:
     """``text`` as is when it reads as Vietnamese; converted from TCVN3 or VNI when one of them makes
-    it read; otherwise flagged "unreadable" (a broken font map, or an unknown encoding)."""
+    it read, or when its Vietnamese letters sit in the Cyrillic block (a known broken font map);
+    otherwise flagged "unreadable" (a broken font map, or an unknown encoding)."""
+    if _SHIFTED_LETTER.search(text):
+        converted = decode_cyrillic_shift(text)
+        before, _ = syllable_share(text)
+        after, _ = syllable_share(converted)
+        if after >= max(before, READABLE) and not _SHIFTED_LETTER.search(converted):
+            return LegacyResult(converted, "converted", "Cyrillic-shifted", after)
     share, n = syllable_share(text)
     if n < MIN_WORDS or share >= READABLE:
         return LegacyResult(text, "ok", share=share)
