@@ -932,18 +932,18 @@ def _heading_units(body: str, catalogue: UnitCatalogue, side: _Side = _PROVINCE_
 # bodies, not people or ad-hoc teams, so these are named as written (honorific dropped).
 _LABEL = re.compile(r"^(?P<label>[^:;()\n]{3,110}?)\s*:\s*(?P<rest>\S.*)$", re.DOTALL)
 _HONORIFIC = re.compile(r"^(?:đồng\s+chí|đ/c|ông|bà)(?:\s*\.\s*|\s+)", re.IGNORECASE)
+# A person's title (not a team): "Trưởng thôn", "Bí thư chi bộ", "Thư ký hội nghị".
+_TITLES = (
+    r"(?:phó\s+)?(?:trưởng|chủ\s+tịch|bí\s+thư|giám\s+đốc|chánh|chủ\s+nhiệm|tổ\s+trưởng|đội\s+trưởng)\s|"
+    r"(?:thư\s+ký|tổ\s+phó|kế\s+toán)\b"
+)
+_PERSON_TITLE = re.compile(rf"^(?:{_TITLES})", re.IGNORECASE)
+# A person, a role or a team: a title, a member, a designated officer, a team word.
 _PERSON_ROLE = re.compile(
-    r"^(?:(?:phó\s+)?(?:trưởng|chủ\s+tịch|bí\s+thư|giám\s+đốc|chánh|chủ\s+nhiệm|tổ\s+trưởng|đội\s+trưởng)\s|"
-    r"(?:thư\s+ký|thành\s+viên|ủy\s+viên|uỷ\s+viên|tổ\s+phó|kế\s+toán)\b|"
+    rf"^(?:{_TITLES}|(?:thành\s+viên|ủy\s+viên|uỷ\s+viên)\b|"
     r"(?:cán\s+bộ|công\s+chức|chuyên\s+viên)\s+(?:phụ\s+trách|được\s+(?:giao|phân\s+công)|thụ\s+lý|đầu\s+mối|chuyên\s+trách)\b|"
     r"(?:các\s+)?(?:thành\s+viên|tổ|đội(?!\s+ngũ)|tiểu\s+ban|ban|đoàn(?!\s+kết)|bộ\s+phận)\s|"
     r"(?:các\s+)?tổ\s+chức\s+(?:thành\s+viên|chính\s+trị)\b)",
-    re.IGNORECASE,
-)
-# A person's title (not a team): "Trưởng thôn", "Bí thư chi bộ", "Thư ký hội nghị".
-_PERSON_TITLE = re.compile(
-    r"^(?:(?:phó\s+)?(?:trưởng|chủ\s+tịch|bí\s+thư|giám\s+đốc|chánh|chủ\s+nhiệm|tổ\s+trưởng|đội\s+trưởng)\s|"
-    r"(?:thư\s+ký|tổ\s+phó|kế\s+toán)\b)",
     re.IGNORECASE,
 )
 _MEMBER_ORGS = re.compile(r"^(?:các\s+)?tổ\s+chức\s+(?:thành\s+viên|chính\s+trị)\b", re.IGNORECASE)
