@@ -208,7 +208,6 @@ _SIGNATURE_RE = re.compile(r"^(?:TL\.|KT\.|TM\.|Q\.|TUQ\.)|^(?:CHỦ TỊCH|CHÁ
 _BOILERPLATE_RE = re.compile(
     r"chịu\s+trách\s+nhiệm\s+thi\s+hành|có\s+hiệu\s+lực\s+(?:thi\s+hành\s+)?(?:kể\s+)?từ", re.IGNORECASE
 )
-# Lines that complete the previous task: its deadline or its lead/cooperating units.
 # A plan's activity card: "1.1. Nội dung: Hiệp thương …", then "- Thời gian: …", "- Thành phần: …",
 # "- Đơn vị chủ trì: …". The content line is the task; the field lines say when and who.
 _CARD_CONTENT = re.compile(r"^(?:nội\s+dung(?:\s+công\s+việc|\s+thực\s+hiện)?|công\s+việc)\s*:\s*\S", re.IGNORECASE)
@@ -219,6 +218,7 @@ _CARD_FIELD = re.compile(
     re.IGNORECASE,
 )
 _DEADLINE_WORDS = re.compile(r"chậm\s+nhất|trước\s+ngày|hạn\s+chót|không\s+quá|hoàn\s+thành", re.IGNORECASE)
+# Lines that complete the previous task: its deadline or its lead/cooperating units.
 _ATTACH_RE = re.compile(
     r"^(?P<what>thời\s+hạn(?:\s+(?:hoàn\s+thành|thực\s+hiện|báo\s+cáo))?|thời\s+gian\s+(?:hoàn\s+thành|thực\s+hiện)|"
     r"(?:cơ\s+quan|đơn\s+vị)\s+(?:chủ\s+trì|phối\s+hợp|thực\s+hiện))\s*:",
