@@ -62,6 +62,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from ingest.directive_words import DIRECTIVE_VERBS, VERB_START
+from ingest.people import honored_subject, person_heading, person_label, person_partners
 from ingest.table_rows import is_row
 from troly.dates import (
     Due,
@@ -253,20 +255,6 @@ _DIRECTIVE_HEADING = re.compile(
     r"nhiệm\s+vụ|giải\s+pháp|phương\s+hướng|tổ\s+chức\s+thực\s+hiện|chỉ\s+đạo|kết\s+luận|yêu\s+cầu|phân\s+công",
     re.IGNORECASE,
 )
-# Directive verbs that start a predicate ("Sở X <verb> …") or an imperative bullet ("- Tập trung …").
-_DIRECTIVE_VERBS = (
-    "chủ trì|phối hợp|chịu trách nhiệm|có trách nhiệm|tổ chức|triển khai|thực hiện|tham mưu|cần|phải|tiếp tục|"
-    "tập trung|chủ động|khẩn trương|rà soát|xây dựng|đẩy mạnh|đẩy nhanh|tăng cường|theo dõi|hướng dẫn|đôn đốc|"
-    "nghiên cứu|sớm|kịp thời|nghiêm túc|quán triệt|báo cáo|tổng hợp|đề xuất|kiểm tra|bố trí|hoàn thành|hoàn thiện|"
-    "nâng cao|ban hành|cập nhật|quan tâm|huy động|thường xuyên|khắc phục|bảo đảm|đảm bảo|xác định|phát huy|"
-    "lãnh đạo|chỉ đạo|giám sát|hỗ trợ|cung cấp|thống nhất|phổ biến|tuyên truyền|phấn đấu|duy trì|ưu tiên|"
-    "đóng vai trò|làm đầu mối|là cơ quan|là đầu mối|được giao|kiên quyết|chấn chỉnh|ứng dụng|vận hành|số hóa|"
-    "chuẩn bị|trình|gửi|thẩm định|đánh giá|tìm kiếm|giới thiệu|phát động|mở rộng|thúc đẩy|tích cực|"
-    "nghiêm|khảo sát|kết nối|tiếp nhận|giải quyết|xử lý|tiến hành|lập|rà|đẩy|nắm|bám sát|điều chỉnh|"
-    "bổ sung|sửa đổi|hoàn tất|tuân thủ|tạo|phát triển|đầu tư|áp dụng|quản lý|kiện toàn|sắp xếp|"
-    "chuyển|thu hút|củng cố|vận động|theo chức năng"
-)
-_VERB_START = re.compile(rf"^(?:{_DIRECTIVE_VERBS})\b", re.IGNORECASE)
 # Openers that may precede the subject or the verb of a directive sentence.
 _OPENER = re.compile(
     r"^(?:(?:đồng\s+thời|trước\s+mắt|bên\s+cạnh\s+đó|ngoài\s+ra|mặt\s+khác|trong\s+thời\s+gian\s+tới|"
@@ -340,7 +328,7 @@ _ANY_PREDICATE = re.compile(
     r"^\s*,?\s*(?!(?:của|về|trong|tại|với|và|cho|là|thì|được|đã|vẫn|chưa|đang|từng|cũng|này|đó|nhằm|năm|tháng|ngày|"
     r"trên|dưới|theo|từ|đến|các|những|một|mỗi|như|gồm|bao\s+gồm)\b)[a-zà-ỹđ]",
 )
-_PREDICATE = re.compile(rf"^\s*,?\s*(?:{_DIRECTIVE_VERBS})\b", re.IGNORECASE)
+_PREDICATE = re.compile(rf"^\s*,?\s*(?:{DIRECTIVE_VERBS})\b", re.IGNORECASE)
 # A unit followed by a verb that hands work to others speaks; it is not assigned ("Sở Tài chính đề
 # nghị các đơn vị …", "UBND tỉnh giao …").
 _SPEAKER_VERB = re.compile(
@@ -446,7 +434,7 @@ def _closing_sentence(rest: str) -> bool:
 # "Kính gửi:" opens a letter's addressee list ("- Các Sở, ban, ngành thuộc UBND tỉnh;", "- Công an tỉnh;"),
 # also when the line was joined to the subject line above it ("V/v … Kính gửi:").
 _ADDRESSEES_RE = re.compile(r"(?:^|\s)Kính\s+gửi\s*:\s*$", re.IGNORECASE)
-_ANY_DIRECTIVE_VERB = re.compile(rf"\b(?:{_DIRECTIVE_VERBS})\b", re.IGNORECASE)
+_ANY_DIRECTIVE_VERB = re.compile(rf"\b(?:{DIRECTIVE_VERBS})\b", re.IGNORECASE)
 
 
 def _addressee_line(body: str) -> bool:
@@ -926,89 +914,6 @@ def _heading_units(body: str, catalogue: UnitCatalogue, side: _Side = _PROVINCE_
     return _merge(out)
 
 
-# A person or a team given work by name in a plan's assignment list: "4.1. Ông. Hoàng Văn Thuân -
-# Trưởng đoàn: Phụ trách chung; …", "1. Đồng chí Trưởng Ban xây dựng Đảng - Trưởng Tiểu ban: …",
-# "- Tổ kiểm phiếu: …", "6.2 Đối với đơn vị được kiểm tra: Chuẩn bị báo cáo …". The catalogue holds
-# bodies, not people or ad-hoc teams, so these are named as written (honorific dropped).
-_LABEL = re.compile(r"^(?P<label>[^:;()\n]{3,110}?)\s*:\s*(?P<rest>\S.*)$", re.DOTALL)
-_HONORIFIC = re.compile(r"^(?:đồng\s+chí|đ/c|ông|bà)(?:\s*\.\s*|\s+)", re.IGNORECASE)
-# A person's title (not a team): "Trưởng thôn", "Bí thư chi bộ", "Thư ký hội nghị".
-_TITLES = (
-    r"(?:phó\s+)?(?:trưởng|chủ\s+tịch|bí\s+thư|giám\s+đốc|chánh|chủ\s+nhiệm|tổ\s+trưởng|đội\s+trưởng)\s|"
-    r"(?:thư\s+ký|tổ\s+phó|kế\s+toán)\b"
-)
-_PERSON_TITLE = re.compile(rf"^(?:{_TITLES})", re.IGNORECASE)
-# A person, a role or a team: a title, a member, a designated officer, a team word.
-_PERSON_ROLE = re.compile(
-    rf"^(?:{_TITLES}|(?:thành\s+viên|ủy\s+viên|uỷ\s+viên)\b|"
-    r"(?:cán\s+bộ|công\s+chức|chuyên\s+viên)\s+(?:phụ\s+trách|được\s+(?:giao|phân\s+công)|thụ\s+lý|đầu\s+mối|chuyên\s+trách)\b|"
-    r"(?:các\s+)?(?:thành\s+viên|tổ|đội(?!\s+ngũ)|tiểu\s+ban|ban|đoàn(?!\s+kết)|bộ\s+phận)\s|"
-    r"(?:các\s+)?tổ\s+chức\s+(?:thành\s+viên|chính\s+trị)\b)",
-    re.IGNORECASE,
-)
-_MEMBER_ORGS = re.compile(r"^(?:các\s+)?tổ\s+chức\s+(?:thành\s+viên|chính\s+trị)\b", re.IGNORECASE)
-# "- Đồng chí Chủ tịch Ủy ban MTTQ xã chịu trách nhiệm chỉ đạo chung …": the person is the subject.
-_HONORED_SUBJECT = re.compile(
-    r"^(?:đồng\s+chí|đ/c)\s+(?P<who>[^,;:.()]{3,100}?)\s+(?=(?:trực\s+tiếp|chịu\s+trách\s+nhiệm|có\s+trách\s+nhiệm|"
-    r"chủ\s+trì|phụ\s+trách|tham\s+mưu|chỉ\s+đạo|theo\s+dõi|thực\s+hiện|là)\b)",
-    re.IGNORECASE,
-)
-_PERSON_NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]*\s+){1,3}[A-ZĐÀ-Ỹ][a-zđà-ỹ]*(?:\s*[-–,]\s*\S|\s*$)")
-# Field labels of a plan's items ("Thời gian: …", "Thành phần: …"): what, when, where — not who.
-_FIELD_LABEL = re.compile(
-    r"^(?:thời\s+gian|thời\s+hạn|địa\s+điểm|thành\s+phần|nội\s+dung|kinh\s+phí|phương\s+tiện|hình\s+thức|"
-    r"mục\s+đích|yêu\s+cầu|kết\s+quả|sản\s+phẩm|ghi\s+chú|lưu\s+ý|trong\s+đó|cụ\s+thể|đơn\s+vị\s+chủ\s+trì|"
-    r"cơ\s+quan\s+chủ\s+trì|đơn\s+vị\s+phối\s+hợp|cơ\s+quan\s+phối\s+hợp|số\s+lượng|đối\s+tượng|phạm\s+vi)\b",
-    re.IGNORECASE,
-)
-# "Đối với đơn vị được kiểm tra:" names who; "Đối với nơi có dưới 100 cử tri:" names a case.
-_FOR_LABEL = re.compile(
-    r"^(?:đối\s+với|riêng)\s+(?P<who>(?:các\s+)?(?:đơn\s+vị|cơ\s+quan|đoàn|tổ|ban|ủy\s+ban|uỷ\s+ban|hội\s+đồng|"
-    r"phòng|trung\s+tâm|doanh\s+nghiệp|công\s+ty|tổ\s+chức|thành\s+viên|cán\s+bộ|người\s+đứng\s+đầu|chủ\s+đầu\s+tư|"
-    r"nhà\s+thầu)\b.+)$",
-    re.IGNORECASE,
-)
-
-
-def _person_label(body: str) -> str | None:
-    """The person, role or team an item's label gives the rest of the item to, as written, or None.
-
-    "Ông. Hoàng Văn Thuân - Trưởng đoàn: Phụ trách chung …" → "Hoàng Văn Thuân - Trưởng đoàn". Only
-    a label that reads as a name (an honorific, a title, a team word, or "Đối với <who>"), not one
-    that opens with a verb ("Xây dựng kế hoạch: …"); the caller reads it only where the section directs work."""
-    m = _LABEL.match(body.strip())
-    if m is None:
-        return None
-    label = collapse_ws(m.group("label")).strip(" -–.")
-    if not label or len(re.findall(r"\w+", label)) > 20 or _FIELD_LABEL.match(label):
-        return None
-    who = _FOR_LABEL.match(label)
-    if who is not None:
-        name = who.group("who").strip()
-        return name if len(name.split()) >= 2 and not _VERB_START.match(name) else None
-    return _person_name(label)
-
-
-def _person_name(text: str) -> str | None:
-    """``text`` (honorific dropped) when it reads as a person, a role or a team, else None."""
-    honoured = _HONORIFIC.match(text)
-    name = text[honoured.end() :].strip() if honoured else text
-    if not name or (_VERB_START.match(name) and not _MEMBER_ORGS.match(name)):
-        return None
-    if _PERSON_ROLE.match(name) or (honoured and _PERSON_NAME.match(name)):
-        return name[:1].upper() + name[1:]
-    return None
-
-
-def _person_heading(body: str) -> str | None:
-    """A heading that only names a person, a role or a team ("3. Cán bộ phụ trách lĩnh vực giám sát
-    và phản biện xã hội", "2. Các tổ chức thành viên của MTTQ xã"): the items below are theirs."""
-    text = collapse_ws(body).rstrip(" :.")
-    if not text or ":" in text or len(re.findall(r"\w+", text)) > 16:
-        return None
-    return _person_name(text)
-
-
 # The commune or ward that issues ("Ban Thường trực Ủy ban MTTQ Việt Nam xã Lương Minh") and its
 # People's Committee named without its name in the text ("Đề nghị Ủy ban nhân dân xã phối hợp").
 _ISSUER_PLACE = re.compile(
@@ -1018,35 +923,6 @@ _BARE_LOCAL = re.compile(
     r"(?<!các\s)\b(?:Ủy\s+ban\s+nhân\s+dân|Uỷ\s+ban\s+nhân\s+dân|UBND)\s+(?P<kind>xã|phường)\b"
     r"(?!\s*[,/]\s*(?:xã|phường|thị\s+trấn)\b)(?!\s+[A-ZĐÀ-Ỹ0-9])"
 )
-_PARTNER_LEAD = re.compile(r"phối\s+hợp(?:\s+chặt\s+chẽ|\s+thường\s+xuyên)?\s+(?:với|cùng)\s+", re.IGNORECASE)
-_PARTNER_END = re.compile(r"[,;:.()]|\s(?:và|trong|để|nhằm|theo|tại)\s", re.IGNORECASE)
-
-
-def _person_partners(body: str) -> list[str]:
-    """Office holders named as partners ("Phối hợp với Trưởng thôn rà soát danh sách cử tri"): the
-    catalogue holds bodies, so a title after "phối hợp với" is read as written, up to the next verb."""
-    out: list[str] = []
-    for m in _PARTNER_LEAD.finditer(body):
-        rest = body[m.end() :]
-        stop = _PARTNER_END.search(rest)
-        words = (rest[: stop.start()] if stop else rest).split()
-        for i in range(1, len(words)):
-            if _VERB_START.match(" ".join(words[i:])):
-                words = words[:i]
-                break
-        name = _person_name(" ".join(words[:12]))
-        if name and _PERSON_TITLE.match(name):
-            out.append(name)
-    return out
-
-
-def _honored_subject(body: str) -> str | None:
-    """The person an "Đồng chí <chức danh> <verb> …" sentence gives work to."""
-    m = _HONORED_SUBJECT.match(_BULLET_STRIP.sub("", body.strip()))
-    if m is None:
-        return None
-    who = collapse_ws(m.group("who"))
-    return _person_name(who) or (who if _PERSON_NAME.match(who) else None)
 
 
 def _described_addressee(body: str) -> str | None:
@@ -1113,7 +989,7 @@ def _clean_title(text: str) -> str:
 
 def _imperative(body: str) -> bool:
     b = _OPENER.sub("", body.strip())
-    return bool(_VERB_START.match(b))
+    return bool(VERB_START.match(b))
 
 
 def _is_heading(item: _Item, analysis: _Analysis) -> bool:
@@ -1343,12 +1219,12 @@ class _Walker:
         analysis = _analyse(local, self.catalogue, is_report=self.is_report, strict=self.strict, side=self.side)
         directing = not self.strict and _zone(self.frames, self.doc_zone) == "directive"
         if directing:
-            person = _honored_subject(body) or (None if analysis.subjects else _person_label(body))
+            person = honored_subject(body) or (None if analysis.subjects else person_label(body))
             if person is not None:
                 analysis.subjects = [self._person(person)]
         if _is_heading(item, analysis) or self._request_heading(item, local):
             owners = [] if self.strict else _heading_units(local, self.catalogue, self.side)
-            if not owners and directing and item.marked and (person := _person_heading(body)):
+            if not owners and directing and item.marked and (person := person_heading(body)):
                 owners = [self._person(person)]
             zone = _heading_zone(body) if not owners else None
             self.frames.append(_Frame(item.level, "heading", owners, zone, _due(body, self.meta.known_date), body))
@@ -1594,7 +1470,7 @@ class _Walker:
         # Ban Thường trực's plan) is who hands the work out, not a unit that takes part of it.
         partners = [a for a in map(self._issuer_named, analysis.cooperators) if not self._is_issuer(a)]
         if not analysis.cooperators:
-            people = [self._issuer_named(Assignee(n, None, "cooperate")) for n in _person_partners(body)]
+            people = [self._issuer_named(Assignee(n, None, "cooperate")) for n in person_partners(body)]
             partners += [a for a in people if not self._is_issuer(a)]
         everyone = _merge([self._issuer_named(a) for a in assignees] + partners)
         if self.strict or self.is_report:  # a guideline, form, law or report does not assign to its issuer
