@@ -160,17 +160,18 @@ def _words(text: str) -> set[str]:
     return set(_WORD.findall(fold(text)[:400]))
 
 
-def _restates(row: ExtractedTask, task: ExtractedTask) -> bool:
+def _restates(row: ExtractedTask, task: ExtractedTask, task_words: set[str]) -> bool:
     """The appendix row gives the same unit the same duty as a task of the body (a plan's summary
-    table repeating its section IV): same lead units, and most words of the shorter duty shared."""
+    table repeating its section IV): same lead units, and most words of the shorter duty shared
+    (``task_words``: the body task's words, read once per document)."""
     units = {a.unit_id or a.name for a in row.primary()}
     if not units or units != {a.unit_id or a.name for a in task.primary()}:
         return False
     known = {a.unit_id or a.name for a in task.assignees}
     if any((a.unit_id or a.name) not in known for a in row.assignees):
         return False  # the row brings partners the body does not name: its own task, where they are read
-    a = set(list(_WORD.findall(fold(row.text)))[:_RESTATED_WORDS]) or _words(row.text)
-    b = _words(task.text)
+    a = set(_WORD.findall(fold(row.text))[:_RESTATED_WORDS])
+    b = task_words
     if not a or not b:
         return False
     return len(a & b) / min(len(a), len(b)) >= _RESTATED
@@ -180,8 +181,11 @@ def _fold_restated(prose: list[ExtractedTask], rows: list[ExtractedTask]) -> lis
     """Rows that restate a body task are that task: the row's deadline goes to it (the table is often
     where the plan gives the date) and the row is not a second task."""
     kept: list[ExtractedTask] = []
+    words = [_words(t.text) for t in prose]
     for row in rows:
-        earlier = [t for t in prose if t.chunk_index < row.chunk_index and _restates(row, t)]
+        earlier = [
+            t for t, w in zip(prose, words, strict=True) if t.chunk_index < row.chunk_index and _restates(row, t, w)
+        ]
         if not earlier:
             kept.append(row)
             continue

@@ -1096,6 +1096,11 @@ class _Walker:
     addressees: bool = False  # inside the "Kính gửi:" list of a letter
     unaddressed: set[int] = field(default_factory=set)  # ids of unit-less tasks under no directing lead-in
     card: ExtractedTask | None = None  # the open activity card's task (its field lines follow)
+    issuer_place: tuple[str, str] | None = field(init=False)  # ("xã", "Lương Minh") of a commune's own document
+
+    def __post_init__(self) -> None:
+        m = _ISSUER_PLACE.search(self.meta.issuer or "")
+        self.issuer_place = (m.group("kind").lower(), m.group("place")) if m else None
 
     @property
     def is_report(self) -> bool:
@@ -1138,10 +1143,9 @@ class _Walker:
         """A commune's own document calls its People's Committee "UBND xã" with no name: read it as
         the issuer's commune ("UBND xã Lương Minh"), not as no unit (used for finding units only;
         the task keeps its text)."""
-        m = _ISSUER_PLACE.search(self.meta.issuer or "")
-        if m is None:
+        if self.issuer_place is None:
             return body
-        kind, place = m.group("kind").lower(), m.group("place")
+        kind, place = self.issuer_place
         return _BARE_LOCAL.sub(
             lambda b: f"{b.group(0)} {place}" if b.group("kind").lower() == kind else b.group(0), body
         )
