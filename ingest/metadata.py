@@ -34,6 +34,7 @@ from ingest.layout import (
     _RECIPIENTS_RE,
     _SIGN_NOISE_RE,
     _SIGN_PREFIX_RE,
+    _SURNAMES,
     _VV_RE,
     FrontMatter,
     _is_caps,
@@ -45,6 +46,7 @@ from ingest.layout import (
     locate_front_matter,
     locate_furniture,
 )
+from ingest.loaders import is_syllable
 from troly.dates import parse_header_date, safe_date
 from troly.text import collapse_ws
 from troly.types import DatePrecision, DocumentMeta
@@ -949,6 +951,57 @@ def _near_surname(word: str) -> str | None:
         ]
         return near[0] if len(near) == 1 else None
     return None
+
+
+def is_signing_title(line: str) -> bool:
+    """A line of a signature block's title ("KT. CHỦ TỊCH", "PHÓ CHÁNH VĂN PHÒNG")."""
+    line = collapse_ws(line)
+    return bool(line) and _is_title_line(line) and bool(_SIGN_TITLE_RE.search(_key(line)))
+
+
+_LETTERS_AT_END_RE = re.compile(r"[^\W\d_]+$")
+
+
+def _name_word(token: str) -> str | None:
+    """``token`` as one capitalised syllable of a name ("Quốc", "Việt."), else None."""
+    core = token.strip(".,;:")
+    if not core or not core.isalpha() or not core[0].isupper() or not core[1:].islower():
+        return None
+    return core if is_syllable(core) else None
+
+
+def name_in_ocr_line(line: str) -> str | None:
+    """The personal name an OCR'd line of a signature block ends with, debris before it cut off.
+
+    A seal or a signature stroke over the name line adds marks in front of it ("*sf“»Ñguyến Quốc
+    Việt"). The name is the run of capitalised syllables the line ends with, opening on a known
+    surname or on letters one mark away from one (then spelled as that surname); 2–5 words. A run
+    without a surname is no name: a signer given as "Huy Nam Sơn" would be a wrong person."""
+    words = line.split()
+    run: list[str] = []
+    k = len(words) - 1
+    while k >= 0 and len(run) < 5:
+        word = _name_word(words[k])
+        if word is None:
+            break
+        run.insert(0, word)
+        k -= 1
+    # The surname: the run's first word, or the letters ending the debris token before it. A run
+    # is never shortened to a surname inside it: "Thị Lê Vân" is the end of "Hà Thị Lê Vân".
+    if run and _key(run[0]) in _SURNAMES and 2 <= len(run) <= 5:
+        name = " ".join(run)
+    elif k >= 0 and 1 <= len(run) <= 4:
+        # Only a capitalised surname-length tail ("»Ñguyến"): a short lowercase one ("vu") is as
+        # likely the end of a stroke read as letters as a surname.
+        tail = _LETTERS_AT_END_RE.search(words[k])
+        letters = tail.group(0) if tail else ""
+        surname = _near_surname(letters) if len(letters) >= 3 and letters[0].isupper() else None
+        if not surname:
+            return None
+        name = " ".join([surname, *run])
+    else:
+        return None
+    return name if is_person_name(name) and not _is_province_name(name) else None
 
 
 def repair_ocr_meta(meta: DocumentMeta) -> None:

@@ -31,6 +31,7 @@ from ingest.chunking import chunk_document
 from ingest.clean import clean_text
 from ingest.loaders import SUPPORTED_SUFFIXES, load
 from ingest.metadata import extract_metadata, repair_ocr_meta
+from ingest.signature_scan import reread_signer
 from ingest.task_tables import extract_document_tasks
 from ingest.tasks import ExtractedTask
 from troly.clock import Clock, local_now, system_clock
@@ -621,6 +622,10 @@ class Ingestor:
 
             raise EmptyDocumentError(f"{path}: no text after cleaning")
         meta = extract_metadata(text, file_name=path.name, default_province=self.settings.province)
+        if extracted.ocr and not meta.signer:
+            meta.signer = reread_signer(path, extracted.text, settings=self.settings)
+            if meta.signer:
+                meta.notes.append("signer read from a second OCR of the signature block")
         if extracted.ocr:
             repair_ocr_meta(meta)
         chunks = chunk_document(text, max_chars=self.settings.chunk_max_chars, min_chars=self.settings.chunk_min_chars)

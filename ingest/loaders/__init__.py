@@ -19,13 +19,17 @@ import re
 import time
 from pathlib import Path
 
+from PIL import Image
+
 from ingest.loaders._common import finish_text
+from ingest.loaders._ocr import OcrLine, ocr_lines
 from ingest.loaders._sniff import HTML_SUFFIXES, IMAGE_SUFFIXES, TEXT_SUFFIXES, Sniffed, sniff
+from ingest.loaders._vietnamese import is_syllable
 from troly.config import Settings
 from troly.errors import EmptyDocumentError, FileTooLargeError
 from troly.types import ExtractedText
 
-__all__ = ["SUPPORTED_SUFFIXES", "load"]
+__all__ = ["SUPPORTED_SUFFIXES", "OcrLine", "is_syllable", "load", "ocr_lines", "page_image"]
 
 logger = logging.getLogger(__name__)
 
@@ -132,3 +136,25 @@ def load(path: Path, *, settings: Settings) -> ExtractedText:
         time.perf_counter() - started,
     )
     return extracted
+
+
+def page_image(path: Path, index: int, *, settings: Settings) -> tuple[Image.Image, int | None] | None:
+    """Page ``index`` of a scanned PDF or image file as troly OCRs it (grayscale, seal red removed
+    for PDFs) and its dpi, for reading one block of it again; None for other formats or a page the
+    file lacks."""
+    sniffed = sniff(path.read_bytes(), name=path.name, suffix=path.suffix.lower())
+    if sniffed.format == "pdf":
+        from ingest.loaders._pdf import render_page
+
+        return render_page(path, index, settings.ocr_dpi)
+    if sniffed.format == "image":
+        from PIL import ImageOps, ImageSequence
+
+        from ingest.loaders._ocr import image_dpi, prepare_for_ocr
+
+        with Image.open(path) as image:
+            for k, frame in enumerate(ImageSequence.Iterator(image)):
+                if k == index:
+                    frame = ImageOps.exif_transpose(frame) if k == 0 else frame
+                    return prepare_for_ocr(frame), image_dpi(image)
+    return None

@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import logging
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from troly.config import Settings
 from troly.errors import CorruptFileError, FileTooLargeError, MissingToolError
 from troly.types import ExtractedText
 
-__all__ = ["ensure_tesseract", "layout_text", "ocr_image", "prepare_for_ocr", "read_image"]
+__all__ = ["OcrLine", "ensure_tesseract", "layout_text", "ocr_image", "ocr_lines", "prepare_for_ocr", "read_image"]
 
 logger = logging.getLogger(__name__)
 
@@ -85,9 +86,14 @@ def ocr_image(image: Image.Image, *, languages: str, dpi: int | None = None) -> 
     Raises RuntimeError on timeout, TesseractError (a RuntimeError) when Tesseract fails, and
     MissingToolError when the binary is gone.
     """
+    return layout_text(_word_data(image, languages=languages, dpi=dpi, psm=PAGE_SEGMENTATION))
+
+
+def _word_data(image: Image.Image, *, languages: str, dpi: int | None, psm: int) -> dict[str, list[Any]]:
+    """Tesseract's word boxes for ``image`` (``image_to_data`` as a dict of columns)."""
     import pytesseract
 
-    config = f"--oem {ENGINE_LSTM} --psm {PAGE_SEGMENTATION}"
+    config = f"--oem {ENGINE_LSTM} --psm {psm}"
     if dpi:
         config += f" --dpi {dpi}"
     started = time.perf_counter()
@@ -98,7 +104,46 @@ def ocr_image(image: Image.Image, *, languages: str, dpi: int | None = None) -> 
     except pytesseract.TesseractNotFoundError as e:  # removed since ensure_tesseract() looked
         raise MissingToolError(f"tesseract disappeared while OCRing ({e}); reinstall 'tesseract-ocr'") from e
     logger.debug("OCR of a %dx%d image took %.1f s", image.width, image.height, time.perf_counter() - started)
-    return layout_text(data)
+    return data
+
+
+@dataclass(frozen=True, slots=True)
+class OcrLine:
+    """One line Tesseract read, with its box in the image's pixels."""
+
+    text: str
+    left: int
+    top: int
+    right: int
+    bottom: int
+
+
+def ocr_lines(
+    image: Image.Image, *, languages: str, dpi: int | None = None, psm: int = PAGE_SEGMENTATION
+) -> list[OcrLine]:
+    """The lines of ``image`` top to bottom, each with its box (for reading one block of a page
+    again, e.g. a signature, where the whole page's reading lost it)."""
+    data = _word_data(image, languages=languages, dpi=dpi, psm=psm)
+    lines: dict[tuple[int, int, int], list[_Word]] = {}
+    for i, word in enumerate(data.get("text", [])):
+        word = str(word).strip()
+        if not word or float(data["conf"][i]) < 0:
+            continue
+        key = (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))
+        lines.setdefault(key, []).append(
+            (int(data["left"][i]), int(data["top"][i]), int(data["width"][i]), int(data["height"][i]), word)
+        )
+    out = [
+        OcrLine(
+            " ".join(w[4] for w in sorted(words)),
+            min(w[0] for w in words),
+            min(w[1] for w in words),
+            max(w[0] + w[2] for w in words),
+            max(w[1] + w[3] for w in words),
+        )
+        for words in lines.values()
+    ]
+    return sorted(out, key=lambda line: (line.top, line.left))
 
 
 # --- text from word boxes --------------------------------------------------------------------
@@ -152,7 +197,7 @@ def layout_text(data: dict[str, list[Any]]) -> str:
     return "\n".join(out)
 
 
-def _image_dpi(image: Image.Image) -> int | None:
+def image_dpi(image: Image.Image) -> int | None:
     dpi = image.info.get("dpi")
     try:
         value = round(float(dpi[0])) if dpi else 0
@@ -173,7 +218,7 @@ def read_image(path: Path, *, settings: Settings) -> ExtractedText:
                     frame = ImageOps.exif_transpose(frame)  # phone photos are stored sideways
                 gray = prepare_for_ocr(frame)
                 try:
-                    text = ocr_image(gray, languages=settings.ocr_languages, dpi=_image_dpi(image))
+                    text = ocr_image(gray, languages=settings.ocr_languages, dpi=image_dpi(image))
                 except RuntimeError as e:  # pytesseract's timeout
                     warnings.append(f"OCR of frame {index} of {path.name} failed ({e}); its text is missing")
                     text = ""

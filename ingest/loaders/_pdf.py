@@ -33,7 +33,7 @@ from troly.config import Settings
 from troly.errors import CorruptFileError, EmptyDocumentError, EncryptedFileError, MissingToolError
 from troly.types import ExtractedText
 
-__all__ = ["MIN_TEXT_CHARS", "PAGE_SEPARATOR", "read_pdf"]
+__all__ = ["MIN_TEXT_CHARS", "PAGE_SEPARATOR", "read_pdf", "render_page"]
 
 logger = logging.getLogger(__name__)
 
@@ -263,6 +263,19 @@ def _render_gray(pdf: pdfium.PdfDocument, index: int, dpi: int) -> tuple[Image.I
     finally:
         page.close()
     return image, round(scale * 72)
+
+
+def render_page(path: Path, index: int, dpi: int) -> tuple[Image.Image, int] | None:
+    """Page ``index`` of the PDF at ``path`` as it is OCRed (grayscale, seal red removed) and the
+    dpi used; None when the file has no such page."""
+    with _PDFIUM_LOCK:
+        pdf = _open(path)
+        try:
+            if not 0 <= index < len(pdf):
+                return None
+            return _render_gray(pdf, index, dpi)
+        finally:
+            pdf.close()
 
 
 _RED_MARGIN = 30  # a pixel this much redder than its green and blue is seal ink …

@@ -29,6 +29,7 @@ __all__ = [
     "LegacyResult",
     "decode_tcvn3",
     "decode_vni",
+    "is_syllable",
     "repair_vietnamese",
     "syllable_share",
     "unaccented_vietnamese",
@@ -125,7 +126,8 @@ _ASCII_WORD = re.compile(r"[A-Za-z]+(?:[-'][A-Za-z]+)*")
 _EDGE_PUNCT = "\"'“”‘’«»()[]{}<>,.;:!?…-–—/\\|*•·"
 
 
-def _is_syllable(word: str) -> bool:
+def is_syllable(word: str) -> bool:
+    """One Vietnamese syllable, spelled by the rules (one tone mark, a valid rhyme)."""
     if not (word.islower() or word.isupper() or (word[:1].isupper() and word[1:].islower())):
         return False  # "CỉNG", "ViÖt" read as a legacy font went wrong: real words are not mixed case
     decomposed = unicodedata.normalize("NFD", word.lower())
@@ -165,7 +167,7 @@ def syllable_share(text: str) -> tuple[float, int]:
 @functools.lru_cache(maxsize=65536)
 def _readable(word: str) -> bool:
     """One word is readable: plain ASCII, or Vietnamese syllables (joined by hyphens)."""
-    return bool(_ASCII_WORD.fullmatch(word)) or all(_is_syllable(p) for p in word.split("-") if p)
+    return bool(_ASCII_WORD.fullmatch(word)) or all(is_syllable(p) for p in word.split("-") if p)
 
 
 # ---- repair ----------------------------------------------------------------------------------

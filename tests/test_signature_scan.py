@@ -1,0 +1,86 @@
+"""The second reading of a scan's signature block (ingest.signature_scan).
+
+A scanned document whose page-wide OCR lost the signer's name (a seal or a signature stroke across
+it) has its signature block read again; the name is taken from the block's last name-like line,
+its debris cut off, and only when it opens on a known surname.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.loaders import load
+from ingest.metadata import name_in_ocr_line
+from ingest.signature_scan import reread_signer, signature_pages
+from tests.docfactory import Row, make_scanned_letter
+from tests.test_loaders import needs_ocr
+from troly.config import Settings
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("Nguyễn Quốc Việt", "Nguyễn Quốc Việt"),
+        ("_ Nguyễn Quốc Việt", "Nguyễn Quốc Việt"),  # a stroke read as a mark
+        ("*sf“»Ñguyến Quốc Việt", "Nguyễn Quốc Việt"),  # a surname glued to debris, one mark off
+        ("Hà Thị Lê Vân", "Hà Thị Lê Vân"),
+        ("fã Thị Lê Vân", None),  # the surname lost: "Lê Vân" would be another person
+        ("C vu Thị Hoa", None),  # a short lowercase tail is no surname
+        ("- =Phạnmí Huy Nam Sơn", None),  # too far from any surname
+        ("PHÓ CHỦ TỊCH", None),
+        ("Nơi nhận", None),
+        ("tỉnh Quảng Ngãi (gửi kèm theo", None),
+    ],
+)
+def test_the_name_an_ocr_line_of_a_signature_block_ends_with(line: str, name: str | None) -> None:
+    assert name_in_ocr_line(line) == name
+
+
+def test_pages_read_again_are_those_with_a_signing_title_then_the_last() -> None:
+    header = "\n".join(["ỦY BAN NHÂN DÂN"] * 8)  # a first page's header lines are not a signature
+    pages = [
+        header + "\nKính gửi: Sở Tài chính\nNội dung",
+        "Nội dung tiếp\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",
+        "PHỤ LỤC\nBảng kê",
+    ]
+    assert signature_pages("\f".join(pages)) == [1, 2]
+    assert signature_pages("Một trang\nkhông có chữ ký") == [0]
+
+
+_LETTER: list[Row] = [
+    ("ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+    ("TỈNH GIA LAI", "Độc lập - Tự do - Hạnh phúc"),
+    ("Số: 318/UBND-KT", "Gia Lai, ngày 14 tháng 8 năm 2025"),
+    "Kính gửi: Sở Tài chính",
+    "Chủ tịch UBND tỉnh giao Sở Tài chính chủ trì rà soát, báo cáo trước ngày 30/9/2025./.",
+    ("Nơi nhận:", "KT. CHỦ TỊCH"),
+    ("- Như trên;", "PHÓ CHỦ TỊCH"),
+    ("- Lưu: VT, KT.", ""),
+    ("", ""),
+]
+
+
+@needs_ocr
+def test_a_scans_signature_block_read_again_gives_the_name_under_debris_and_seal(
+    tmp_path: Path, settings: Settings
+) -> None:
+    path = make_scanned_letter(
+        tmp_path / "scan.pdf", [*_LETTER, ("", "*sf“» Nguyễn Thị Hoa")], seal_over="PHÓ CHỦ TỊCH"
+    )
+    text = load(path, settings=settings).text
+    assert reread_signer(path, text, settings=settings) == "Nguyễn Thị Hoa"
+
+
+@needs_ocr
+def test_a_scan_without_a_name_under_its_title_gives_no_signer(tmp_path: Path, settings: Settings) -> None:
+    path = make_scanned_letter(tmp_path / "unsigned.pdf", [*_LETTER, ("", "(Đã ký)")])
+    text = load(path, settings=settings).text
+    assert reread_signer(path, text, settings=settings) is None
+
+
+def test_a_file_that_is_not_a_scan_gives_no_signer(tmp_path: Path, settings: Settings) -> None:
+    path = tmp_path / "note.txt"
+    path.write_text("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nNguyễn Thị Hoa\n", encoding="utf-8")
+    assert reread_signer(path, path.read_text(encoding="utf-8"), settings=settings) is None
