@@ -48,6 +48,8 @@ _OTHER = re.compile(
 )
 _LEAD = re.compile(
     r"\bchu tri\b|\b(?:don vi|co quan|bo phan|so|nganh|dia phuong)\b.*\b(?:thuc hien|tham muu|chiu trach nhiem)\b"
+    # a team's own task table names people: "Người thực hiện", "Cán bộ phụ trách", "Thành viên"
+    r"|\b(?:nguoi|can bo|cong chuc|thanh vien)\b.*\b(?:thuc hien|phu trach|chiu trach nhiem)\b"
     r"|\btrach nhiem\b|\bdon vi\b$|\bco quan\b$"
 )
 _DUE = re.compile(r"\b(?:thoi gian|thoi han|hoan thanh|tien do|moc)\b")
@@ -97,6 +99,13 @@ def _label(header: str) -> str:
 
 def _cell(text: str | None) -> str:
     return collapse_ws((text or "").replace("|", "/"))
+
+
+def _names_cell(text: str | None) -> str:
+    """A "chủ trì" / "phối hợp" / "người thực hiện" cell: each of its paragraphs names one party
+    ("Đỗ Mạnh Cường" above "Vũ Việt Linh"), so its line breaks separate names like ";"."""
+    parts = [_cell(part).strip(" ;,") for part in (text or "").split("\n")]
+    return "; ".join(part for part in parts if part)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +187,7 @@ def render_table(rows: Sequence[Sequence[str | None]]) -> list[str] | None:
     for row in grid[start:]:
         if _is_column_numbers(row):
             continue
-        cells = [_cell(c) for c in row]
+        cells = [_names_cell(c) if columns.kinds[i] in ("lead", "cooperate") else _cell(c) for i, c in enumerate(row)]
         numbered = number_col is not None and bool(cells[number_col])
         if (
             not body

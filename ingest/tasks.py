@@ -261,9 +261,10 @@ _OPENER = re.compile(
     r"từ\s+nay|trong\s+năm\s+\d{4}|kể\s+từ\s+năm\s+\d{4}|để\s+[^,]{0,80})\s*,\s*)+",
     re.IGNORECASE,
 )
-# Past tense and result wording that make an item retrospective, not a directive.
+# Past tense and result wording that make an item retrospective, not a directive ("khi đã hoàn
+# thành …" is a condition of the order, not a past event).
 _RETRO_TEXT = re.compile(
-    r"\bđã\s+(?!và\b|được\s+(?:giao|phân\s+công)|đề\s+ra)\w+|\b\d+/\d+\s+(?:nhiệm\s+vụ|chỉ\s+tiêu|TTHC|thủ\s+tục|mô\s+hình)|"
+    r"(?<!khi\s)(?<!nếu\s)\bđã\s+(?!và\b|được\s+(?:giao|phân\s+công)|đề\s+ra)\w+|\b\d+/\d+\s+(?:nhiệm\s+vụ|chỉ\s+tiêu|TTHC|thủ\s+tục|mô\s+hình)|"
     r"(?:những|một\s+số)\s+tồn\s+tại,\s+hạn\s+chế|kết\s+quả\s+(?:đạt\s+được|tích\s+cực)|ghi\s+nhận\s+và\s+biểu\s+dương|"
     r"đánh\s+giá\s+cao",
     re.IGNORECASE,
@@ -286,7 +287,9 @@ _TRIGGER_TAIL = re.compile(
     re.IGNORECASE,
 )
 _NOT_TRIGGER_TAIL = re.compile(
-    r"(?:theo|đúng|các|những|với|có|đáp\s+ứng)\s+(?:yêu\s+cầu|đề\s+nghị|chỉ\s+đạo)\s*$|(?:bàn|chuyển|được|đã|tiếp)\s+giao\s*$",
+    r"(?:theo|đúng|các|những|với|có|đáp\s+ứng|xét)\s+(?:yêu\s+cầu|đề\s+nghị|chỉ\s+đạo)\s*$|(?:bàn|chuyển|được|đã|tiếp)\s+giao\s*$"
+    # the subject of a document referred to: "(Phiếu chuyển số 610 …) về việc giao Sở Công Thương …"
+    r"|(?:về\s+việc|v/v)\s+(?:giao(?:\s+cho)?|yêu\s+cầu|đề\s+nghị)\s*$",
     re.IGNORECASE,
 )
 # "Đối với Sở Y tế:" / "Riêng UBND các xã, phường:" introduce a unit's items.
@@ -357,6 +360,37 @@ _NON_ASSIGNING_TYPES = (
     "thong tu",
 )
 _ASSIGNING_FORMS = frozenset({"phieu chuyen"})
+# Genres in which a body lists its own work (a plan of Ban Thường trực Ủy ban MTTQ xã gives that
+# Ban Thường trực tasks). Anywhere else the issuer naming itself is the writer speaking ("Sở Công
+# Thương phúc đáp …", "Sở Công Thương cung cấp một số thông tin …", "Chính phủ ban hành Nghị
+# quyết …"), not an assignment.
+# The grounds a document states before it orders: "Căn cứ Luật …", "Xét đề nghị của …" ("Căn cứ chức
+# năng, nhiệm vụ, … chủ động ban hành …" is an opener of an order, not grounds).
+_PREAMBLE = re.compile(
+    r"^(?:Căn\s+cứ\s+(?:các\s+)?(?:Hiến\s+pháp|Bộ\s+luật|Luật|Pháp\s+lệnh|Nghị\s+định|Nghị\s+quyết|Quyết\s+định|"
+    r"Thông\s+tư|Chỉ\s+thị|Kế\s+hoạch|Công\s+văn|Văn\s+bản|Thông\s+báo|Hướng\s+dẫn|Tờ\s+trình|Báo\s+cáo|"
+    r"Biên\s+bản|ý\s+kiến|đề\s+nghị|kết\s+quả)"
+    r"|Xét\s+(?:đề\s+nghị|tờ\s+trình|báo\s+cáo|văn\s+bản|công\s+văn|kết\s+quả|hồ\s+sơ)|Theo\s+đề\s+nghị)\b",
+    re.IGNORECASE,
+)
+# The reply a request asks for, sent back to the writer: "Văn bản báo cáo của đơn vị đề nghị gửi
+# về Sở Công Thương … trước ngày 22/6/2026".
+_REPLY_SENT = re.compile(r"\b(?:gửi|nộp|chuyển)\s+(?:lại\s+)?(?:về|cho|đến|tới)\b", re.IGNORECASE)
+_ORGAN_OF = re.compile(
+    r"\b(?:thường\s+trực|các\s+ban|ban\s+|tổ\s+|đại\s+biểu|chủ\s+tịch|phó|giám\s+đốc|lãnh\s+đạo|thành\s+viên|"
+    r"văn\s+phòng|thủ\s+trưởng)",
+    re.IGNORECASE,
+)
+# Legal instruments (a law, decree, circular, a central body's resolution) bind everyone; their
+# assignments are only those of the part that organises the implementation ("Chương III. TRÁCH
+# NHIỆM THI HÀNH", "Điều 4. Tổ chức thực hiện"); articles on procedure and the annexes are law.
+_LAW_TYPES = ("luat", "bo luat", "phap lenh", "nghi dinh", "thong tu")
+_IMPLEMENTATION_PART = re.compile(r"\b(?:tổ\s+chức\s+thực\s+hiện|trách\s+nhiệm|thi\s+hành|hiệu\s+lực)\b", re.IGNORECASE)
+# "Điều 9. Trách nhiệm của doanh nghiệp khai thác khoáng sản": the article's points are that party's.
+_RESPONSIBILITY_ARTICLE = re.compile(
+    r"^(?:Điều\s+\d+[a-zđ]?\s*[.:]\s*)?Trách\s+nhiệm\s+của\s+(?P<who>[^.;:]{3,120}?)\s*[.:]?$", re.IGNORECASE
+)
+_OWN_WORK_TYPES = ("ke hoach", "chuong trinh", "phuong an", "de an", "lich")
 # Form fields: dotted leaders to fill in, tick boxes ("4.1. Thống nhất hoàn toàn ☐", "Ý kiến: ……").
 _FORM_LINE = re.compile(r"…{3,}|\.{6,}|(?:\.…|…\.){2,}|_{5,}|[☐☑☒□▢◻✓✔]")
 # "Giao các sở: NN&PTNT, TT&TT, Xây dựng" names exactly those units, not every sở.
@@ -405,7 +439,9 @@ _GENERIC_CLOSING = re.compile(
     r"^[\s,]*(?:(?:nghiêm\s+túc|khẩn\s+trương|chủ\s+động|tổ\s+chức|triển\s+khai|căn\s+cứ|phối\s+hợp)\s*,?\s*)*"
     r"(?:thực\s+hiện|thi\s+hành)(?:\s+(?:nghiêm\s+túc|có\s+hiệu\s+quả|kịp\s+thời|theo\s+quy\s+định))*"
     r"(?:\s+(?:các\s+)?(?:nội\s+dung|ý\s+kiến|văn\s+bản|kế\s+hoạch|quyết\s+định|thông\s+báo|chỉ\s+thị|công\s+văn)"
-    r"(?:\s+(?:này|trên|nêu\s+trên|chỉ\s+đạo\s+(?:này|trên)))?)?(?:\s*[,;]?\s*(?:đúng|theo)\s+quy\s+định)?\s*\./\.\s*$",
+    r"(?:\s+(?:này|trên|nêu\s+trên|chỉ\s+đạo\s+(?:này|trên)))?)?(?:\s*[,;]?\s*(?:đúng|theo)\s+quy\s+định)?"
+    r"(?:\s*,?\s*(?:đúng|theo|bảo\s+đảm|đảm\s+bảo)\s+(?:thời\s+hạn|thời\s+gian|tiến\s+độ|yêu\s+cầu)"
+    r"(?:\s+(?:nêu\s+trên|trên|quy\s+định|đề\s+ra))?)?\s*\./\.\s*$",
     re.IGNORECASE,
 )
 
@@ -607,7 +643,7 @@ def _paragraphs(text: str) -> list[str]:
         line = raw.strip()
         if not line:
             continue
-        if out and not _marker(line)[2]:
+        if out and not _marker(line)[2] and not _LETTER_LINE.match(line) and not _LETTER_LINE.match(out[-1]):
             prev = out[-1]
             wrapped = len(prev) >= 60 and not _TERMINAL_END.search(prev) and not prev.isupper()
             if line[0].islower() or wrapped:
@@ -615,6 +651,13 @@ def _paragraphs(text: str) -> list[str]:
                 continue
         out.append(line)
     return out
+
+
+# A letter's subject line and addressee line stand alone ("V/v …" above "Kính gửi: Công ty …").
+_LETTER_LINE = re.compile(r"^(?:V/v|Về\s+việc|Kính\s+gửi)\b", re.IGNORECASE)
+_ONE_ADDRESSEE = re.compile(r"^Kính\s+gửi\s*:\s*(?P<rest>\S.*?)\s*[.;]?$", re.IGNORECASE)
+_CUT_PARAGRAPH = 600  # characters: a paragraph this long may have been cut between passages
+_CUT_END = re.compile(r"[.:!?…]\s*[\"”)]?\s*$")
 
 
 def _stream(chunks: list[Chunk]) -> list[_Item]:
@@ -648,6 +691,7 @@ def _stream(chunks: list[Chunk]) -> list[_Item]:
         prev_path = path
         keys: set[str] = set()
         leading = True  # still inside a possible overlap with the previous chunk
+        first_of_chunk = True
         for para in _paragraphs(chunk.text):
             text = _clean(para)
             if not text:
@@ -666,7 +710,17 @@ def _stream(chunks: list[Chunk]) -> list[_Item]:
             leading = False
             seen.add(key)
             level, body, marked = _marker(text)
-            if items and not marked and body[:1].islower():
+            cut_long = (  # a long paragraph the chunker cut at a ";" between two passages
+                bool(items)
+                and not marked
+                and first_of_chunk
+                and items[-1].chunk_index == ci - 1
+                and not items[-1].from_heading
+                and len(items[-1].text) >= _CUT_PARAGRAPH
+                and not _CUT_END.search(items[-1].text)
+            )
+            first_of_chunk = False
+            if items and not marked and (body[:1].islower() or cut_long):
                 # a paragraph cut across chunks (or by a footnote left in the flow) continues
                 prev = next((it for it in reversed(items) if not _FOOTNOTE_RE.match(it.text)), items[-1])
                 if not prev.from_heading:
@@ -1057,6 +1111,24 @@ def _is_report(meta: DocumentMeta) -> bool:
     return (meta.doc_type or "").lower().startswith("báo cáo")
 
 
+def _is_legal_instrument(meta: DocumentMeta) -> bool:
+    """A law, decree or circular, or a resolution of a central body (Chính phủ, Quốc hội …)."""
+    t = _fold_key(meta.doc_type or "")
+    if any(t == g or t.startswith(g + " ") for g in _LAW_TYPES):
+        return True
+    return t.startswith("nghi quyet") and bool(_CENTRAL_ISSUER.match((meta.issuer or "").strip()))
+
+
+def _is_letter(meta: DocumentMeta) -> bool:
+    return _fold_key(meta.doc_type or "") in ("cong van", "")
+
+
+def _lists_own_work(meta: DocumentMeta) -> bool:
+    """A plan-like document (or one whose type was not read): its issuer may be an assignee."""
+    t = _fold_key(meta.doc_type or "")
+    return not t or any(t == g or t.startswith(g + " ") for g in _OWN_WORK_TYPES)
+
+
 def _is_non_assigning(meta: DocumentMeta) -> bool:
     """A guideline, a form / cover memo or a law (the type the metadata reader found); a routing
     slip (Phiếu chuyển) hands a document to a unit to handle: it assigns."""
@@ -1094,6 +1166,7 @@ class _Walker:
     tasks: list[ExtractedTask] = field(default_factory=list)
     fresh: bool = False  # the previous paragraph produced the last task (table cells may follow)
     addressees: bool = False  # inside the "Kính gửi:" list of a letter
+    addressee: Assignee | None = None  # the one unit a letter is addressed to ("Kính gửi: Công ty X")
     unaddressed: set[int] = field(default_factory=set)  # ids of unit-less tasks under no directing lead-in
     card: ExtractedTask | None = None  # the open activity card's task (its field lines follow)
     issuer_place: tuple[str, str] | None = field(init=False)  # ("xã", "Lương Minh") of a commune's own document
@@ -1183,6 +1256,12 @@ class _Walker:
             in_body = self._step(item)
         # A unit-less item is kept when a directing lead-in covers it or a table cell named its unit.
         kept = [t for t in self.tasks if t.assignees or id(t) not in self.unaddressed]
+        if self.addressee is not None and _is_letter(self.meta):
+            # A letter to one unit: what it asks without naming anyone, it asks of that unit.
+            for t in kept:
+                if not t.assignees:
+                    t.assignees = [Assignee(self.addressee.name, self.addressee.unit_id, "assigned")]
+                    t.role = "assigned"
         for n, t in enumerate(kept):
             t.ordinal = n
         return kept
@@ -1197,6 +1276,9 @@ class _Walker:
             return True
         self.addressees = not item.marked and bool(_ADDRESSEES_RE.search(body))
         if self.addressees:
+            return True
+        if not item.marked and (one := _ONE_ADDRESSEE.match(body)):
+            self.addressee = self._one_addressee(one.group("rest"))
             return True
         if not item.marked and _CLOSING_RE.search(body):
             return not _END_MARK.search(body)
@@ -1221,11 +1303,23 @@ class _Walker:
             self.frames.pop()
         local = self._localised(body)
         analysis = _analyse(local, self.catalogue, is_report=self.is_report, strict=self.strict, side=self.side)
+        if self.addressee is not None and not analysis.subjects and self._asks_addressee(body):
+            analysis.subjects, analysis.triggered = [self.addressee], True
         directing = not self.strict and _zone(self.frames, self.doc_zone) == "directive"
         if directing:
             person = honored_subject(body) or (None if analysis.subjects else person_label(body))
             if person is not None:
                 analysis.subjects = [self._person(person)]
+        if self.legal and (article := _RESPONSIBILITY_ARTICLE.match(body)):
+            # the article's points are the named party's, whether or not the catalogue knows it
+            owners = self._responsible_party(article.group("who"))
+            self.frames.append(_Frame(item.level, "heading", owners, "directive", None, body))
+            return True
+        if self.legal and self._role_heading(item, analysis):
+            # "1. Bộ trưởng, Thủ trưởng cơ quan ngang bộ:" heading its points in "Tổ chức thực hiện"
+            owners = [Assignee(collapse_ws(body.rstrip().rstrip(":")), None, "responsible")]
+            self.frames.append(_Frame(item.level, "heading", owners, "directive", None, body))
+            return True
         if _is_heading(item, analysis) or self._request_heading(item, local):
             owners = [] if self.strict else _heading_units(local, self.catalogue, self.side)
             if not owners and directing and item.marked and (person := person_heading(body)):
@@ -1233,6 +1327,8 @@ class _Walker:
             zone = _heading_zone(body) if not owners else None
             self.frames.append(_Frame(item.level, "heading", owners, zone, _due(body, self.meta.known_date), body))
             return True
+        if self._reply_deadline(item, analysis):
+            return not _END_MARK.search(body)
         if _END_MARK.search(body) and self._generic_closing(body, analysis):
             return False
         if _is_leadin(item):
@@ -1255,6 +1351,75 @@ class _Walker:
         if item.marked and item.level < _BODY and analysis.subjects and not _is_leadin(item):
             self.frames.append(_Frame(item.level, "item", analysis.subjects, None, None, body))
         return not body.rstrip().endswith("./.")
+
+    @property
+    def legal(self) -> bool:
+        return _is_legal_instrument(self.meta)
+
+    def _role_heading(self, item: _Item, analysis: _Analysis) -> bool:
+        """A numbered line of a legal instrument's implementation part naming only office holders."""
+        body = item.body.rstrip()
+        path = " ".join(self.chunks[item.chunk_index].heading_path or [])
+        return (
+            item.marked
+            and not analysis.subjects
+            and body.endswith(":")
+            and len(body.split()) <= 12
+            and body[:1].isupper()
+            and not _ANY_DIRECTIVE_VERB.search(body)
+            and bool(_IMPLEMENTATION_PART.search(path))
+        )
+
+    def _responsible_party(self, who: str) -> list[Assignee]:
+        who = collapse_ws(who)
+        units = _heading_units(who, self.catalogue, self.side)
+        if units:
+            return [Assignee(a.name, a.unit_id, "responsible") for a in units]
+        hit = self.catalogue.resolve(who)
+        return [Assignee(who[:1].upper() + who[1:], hit.unit.id if hit else None, "responsible")]
+
+    def _asks_addressee(self, body: str) -> bool:
+        """ "Đề nghị Chi nhánh số 1 - Công ty cổ phần … khẩn trương …": the letter's one addressee,
+        named as on its "Kính gửi" line, after a directing verb."""
+        assert self.addressee is not None
+        at = match_key(body).find(match_key(self.addressee.name))
+        return at >= 0 and bool(_TRIGGER_TAIL.search(match_key(body)[:at]))
+
+    def _one_addressee(self, names: str) -> Assignee | None:
+        """The unit of "Kính gửi: Công ty cổ phần Mông Sơn" when the line names exactly one."""
+        mentions = self.catalogue.find_mentions(names)
+        if len(mentions) != 1 or re.search(r"[,;]|\svà\s", names):
+            return None
+        m = mentions[0]
+        if (m.unit is not None and m.unit.is_group) or len(names) - (m.end - m.start) > 20:
+            return None
+        # The line as written ("Chi nhánh số 1 - Công ty cổ phần …" is that branch, not the company).
+        return Assignee(collapse_ws(names), m.unit.id if m.unit else None, "assigned")
+
+    def _reply_deadline(self, item: _Item, analysis: _Analysis) -> bool:
+        """ "Ý kiến tham gia của Quý sở đề nghị gửi về Sở Công Thương trước ngày 14/3/2026": the
+        sentence after a request saying when the answer is due. Its deadline is the request's
+        (set on the task just read when it has none); it is no task of its own."""
+        body = item.body
+        last = self.tasks[-1] if self.tasks else None
+        sent = _REPLY_SENT.search(body)
+        if last is None or last.due is not None or sent is None or analysis.triggered:
+            return False
+        if item.chunk_index - last.chunk_index > 1:
+            return False  # the request is not just above
+        # Nobody named before "gửi về" but the writer: the sender is the addressee asked above.
+        before = body[: sent.start()]
+        if any(
+            not self._is_issuer(Assignee(m.text, m.unit.id if m.unit else None, "assigned"))
+            for m in self.catalogue.find_mentions(before)
+        ):
+            return False
+        due = _due(body, self.meta.known_date)
+        if due is None:
+            return False
+        last.due = due
+        last.dues = [*last.dues, due]
+        return True
 
     def _generic_closing(self, body: str, analysis: _Analysis) -> bool:
         """The end-mark paragraph that only asks groups, or units the document has already given
@@ -1466,6 +1631,14 @@ class _Walker:
 
     def _task(self, item: _Item, analysis: _Analysis) -> ExtractedTask | None:
         body = item.body
+        if self.legal:
+            path = list(self.chunks[item.chunk_index].heading_path or [])
+            if any(_APPENDIX_RE.match(h) for h in path) or not _IMPLEMENTATION_PART.search(" ".join(path)):
+                return None  # a legal instrument's procedure and annexes are law, not assignments
+        if not item.marked and _PREAMBLE.match(body) and not analysis.triggered:
+            # "Căn cứ …", "Xét đề nghị của 19 đơn vị gồm: Công ty …": the grounds of the document,
+            # not its orders ("Theo đề nghị của Bộ …, Chủ tịch UBND tỉnh giao Sở X …" still orders).
+            return None
         zone = _zone(self.frames, self.doc_zone)
         assignees = self._assignees(body, analysis, zone)
         if assignees is None:
@@ -1477,11 +1650,20 @@ class _Walker:
             people = [self._issuer_named(Assignee(n, None, "cooperate")) for n in person_partners(body)]
             partners += [a for a in people if not self._is_issuer(a)]
         everyone = _merge([self._issuer_named(a) for a in assignees] + partners)
+        named = any(a.role != "cooperate" for a in everyone)
         if self.strict or self.is_report:  # a guideline, form, law or report does not assign to its issuer
             everyone = [a for a in everyone if a.role in ("self", "cooperate") or not self._is_issuer(a)]
+        elif not _lists_own_work(self.meta):
+            # Nor does a letter or decision: but the issuer's organs ("Thường trực HĐND" in the
+            # council's resolution) are bodies of their own with their own work.
+            everyone = [
+                a
+                for a in everyone
+                if a.role in ("self", "cooperate") or not self._is_issuer(a) or _ORGAN_OF.search(a.name)
+            ]
         primary = [a for a in everyone if a.role != "cooperate"]
-        if self.strict and not primary:
-            return None
+        if (self.strict or named) and not primary:
+            return None  # nobody but the issuer was named: the writer speaking of itself
         ref = self.meta.known_date
         due = _due(body, ref)
         due_inherited = False

@@ -196,6 +196,7 @@ def eval_tasks(
     no_scans: Annotated[
         bool, typer.Option("--no-scans", help="Assignments gold: leave out scanned documents (no OCR: quick).")
     ] = False,
+    only: Annotated[list[str] | None, typer.Option("--only", help="Only this gold id (repeatable).")] = None,
     save: Annotated[Path | None, typer.Option("--save", help="Also write the JSON result to this file.")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
@@ -228,6 +229,7 @@ def eval_tasks(
             on_document=_progress("reading"),
             split=split,
             scans=not no_scans,
+            only=set(only) if only else None,
         )
     except TrolyError as e:
         _fail(e)

@@ -203,12 +203,13 @@ _COMMUNE_RE = re.compile(
     r"(?P<kind>[Tt]hị\s+xã|[Tt]hị\s+trấn|[Đđ]ặc\s+khu|[Xx]ã|[Pp]hường|[Hh]uyện|[Tt]hành\s+phố)"
     rf"\s+(?P<name>{_NAME_WORD_RE}(?:\s+{_NAME_WORD_RE}){{0,4}})"
 )
-# Heads of unit-looking names that should be reviewed when unknown ("Sở Ngoại vụ", "Trung tâm …").
+# Heads of unit-looking names that should be reviewed when unknown ("Sở Ngoại vụ", "Trung tâm …"),
+# a department's own divisions included, often written in lower case ("giao phòng Quản lý …").
 # "Ủy ban" heads a name only when a capitalised word follows ("Ủy ban Kiểm tra Đảng ủy xã"): "Ủy
 # ban nhân dân …" is the commune pattern's or the catalogue's.
 _UNKNOWN_HEAD = re.compile(
     r"(?<![\w])(?P<head>Sở|Ban|Trung tâm|Cục|Chi cục|Bộ|Văn phòng|Hội|Đài|Công ty|Tổng công ty|Tập đoàn|"
-    r"Bệnh viện|Trường|Viện|Ngân hàng|Kho bạc|Quỹ|Ủy ban|Uỷ ban)\s+"
+    r"Bệnh viện|Trường|Viện|Ngân hàng|Kho bạc|Quỹ|Ủy ban|Uỷ ban|Chi nhánh|Phòng|phòng)\s+"
 )
 # A company's legal form may follow its head in lower case: "Công ty cổ phần Xây dựng …".
 _LEGAL_FORM = re.compile(r"(?:cổ\s+phần|trách\s+nhiệm\s+hữu\s+hạn)\s", re.IGNORECASE)

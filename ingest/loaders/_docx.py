@@ -289,7 +289,7 @@ class _Renderer:
                 cell_lines = self.blocks(cell, in_table=True)
                 # Merged cells appear once in the XML; continuation cells of a vertical merge are empty.
                 lines.extend(cell_lines)
-                text = " ".join(line.strip() for line in cell_lines)
+                text = "\n".join(line.strip() for line in cell_lines)  # table_rows reads the breaks
                 col = len(cells)
                 if merge is not None and merge.get(f"{_W}val") != "restart":
                     text = above.get(col, text)

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -340,6 +340,7 @@ def evaluate_assignments(
     reader: Callable[[CorpusDocument], DocumentReading] | None = None,
     split: str = "all",
     scans: bool = True,
+    only: Collection[str] | None = None,
 ) -> AssignmentReport:
     """Score troly's (task, unit) pairs of each gold document against its gold assignments.
 
@@ -354,13 +355,14 @@ def evaluate_assignments(
         split: "dev", "heldout" or "all": the gold lines measured.
         scans: False leaves out the scanned documents (``pdf-scan`` in the manifest): a quick
             measurement of the text documents, without OCR.
+        only: measure only these gold ids (a few documents while working on them).
     """
     units = _Units(ctx.catalogue())
     report = AssignmentReport()
     for gold_file in gold_files:
         for gold in read_jsonl(gold_file):
             gold_split = gold.get("split") or "dev"
-            if split != "all" and gold_split != split:
+            if (split != "all" and gold_split != split) or (only is not None and gold["id"] not in only):
                 continue
             doc = documents.get(gold["id"])
             if doc is not None and doc.is_scan and not scans:
