@@ -986,6 +986,8 @@ def name_in_ocr_line(line: str) -> str | None:
             break
         run.insert(0, word)
         k -= 1
+    if run and _key(run[0]) in ("ong", "ba") and len(run) >= 3:
+        run = run[1:]  # "Ông Vũ Mạnh Hà": an honorific, not the surname Ông
     # The surname: the run's first word, or the letters ending the debris token before it. A run
     # is never shortened to a surname inside it: "Thị Lê Vân" is the end of "Hà Thị Lê Vân".
     if run and _key(run[0]) in _SURNAMES and 2 <= len(run) <= 5:

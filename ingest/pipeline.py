@@ -73,8 +73,17 @@ logger = logging.getLogger(__name__)
 PIPELINE_VERSION = "2"  # 2: task tables one row a line and one passage a row
 # Bump when task extraction changes: unchanged files get their tasks re-extracted from the stored
 # passages, without re-reading or re-embedding anything.
-TASKS_VERSION = "4"  # 2: names the catalogue lacks read whole (issue 11); 3: task table rows;
-# 4: people and teams named in a plan, generic partners in tables, appendix rows restating the body
+# Minutes are signed by each party (the team, the company, the commune): no one signer to read.
+_SEVERAL_SIGNERS = frozenset({"biên bản"})
+
+
+def _several_signers(meta: DocumentMeta) -> bool:
+    return (meta.doc_type or "").strip().lower() in _SEVERAL_SIGNERS
+
+
+TASKS_VERSION = "5"  # 2: names the catalogue lacks read whole (issue 11); 3: task table rows;
+# 4: people and teams named in a plan, generic partners in tables, appendix rows restating the body;
+# 5: letters to one unit, the writer never an assignee, legal instruments' implementation part only
 
 Status = Literal["added", "updated", "unchanged", "merged", "failed", "removed"]
 # Near-duplicate files: word 5-gram shingles of the accent-free text. The same text in another
@@ -622,7 +631,7 @@ class Ingestor:
 
             raise EmptyDocumentError(f"{path}: no text after cleaning")
         meta = extract_metadata(text, file_name=path.name, default_province=self.settings.province)
-        if extracted.ocr and not meta.signer:
+        if extracted.ocr and not meta.signer and not _several_signers(meta):
             meta.signer = reread_signer(path, extracted.text, settings=self.settings)
             if meta.signer:
                 meta.notes.append("signer read from a second OCR of the signature block")

@@ -5,8 +5,9 @@ stroke cross it, and the page-wide reading (automatic segmentation) drops or gar
 the rest of the page reads well. When the header facts of an OCR'd document name no signer, the
 page that holds the signing title is read again: its right part with word boxes to find the
 title ("KT. CHỦ TỊCH", "PHÓ GIÁM ĐỐC"), then the block under the title in a few ways (one
-uniform block, sparse text, enlarged) until one gives a name-like line: the signer. Only documents without
-a signer pay for it, and a name is taken only when it opens on a known surname.
+uniform block, sparse text, enlarged) until one gives a name-like line: the signer. Only documents
+without a signer pay for it (minutes, signed by each party, never do), and a name is taken only
+under a signing title and when it opens on a known surname: a wrong signer is worse than none.
 """
 
 from __future__ import annotations
@@ -84,13 +85,16 @@ def reread_signer(path: Path, text: str, *, settings: Settings) -> str | None:
                 for line in ocr_lines(right_part, languages=settings.ocr_languages, dpi=dpi)
                 if is_signing_title(line.text)
             ]
-            # The block under the last title, then (the title lost, or the crop cutting the name
-            # line differently) the right part of the lower half.
-            regions = [(left, height // 2, width, height)]
-            if titles:
-                top = titles[-1].top
-                block_left = left + max(0, min(t.left for t in titles) - width // 20)
-                regions.insert(0, (block_left, top, width, min(height, top + int(height * _BLOCK_HEIGHT))))
+            if not titles:
+                continue  # no signing title on this page: a name here could be anyone's (a list, minutes)
+            # The block under the last title, then (the crop cutting the name line differently)
+            # the right part of the lower half.
+            top = titles[-1].top
+            block_left = left + max(0, min(t.left for t in titles) - width // 20)
+            regions = [
+                (block_left, top, width, min(height, top + int(height * _BLOCK_HEIGHT))),
+                (left, height // 2, width, height),
+            ]
             name = next((n for box in regions if (n := _read_block(image.crop(box), dpi, settings))), None)
         except RuntimeError as e:  # Tesseract failed or timed out
             logger.warning("signature block of page %d of %s not read: %s", index + 1, path.name, e)

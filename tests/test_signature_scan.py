@@ -29,6 +29,7 @@ from troly.config import Settings
         ("fã Thị Lê Vân", None),  # the surname lost: "Lê Vân" would be another person
         ("C vu Thị Hoa", None),  # a short lowercase tail is no surname
         ("- =Phạnmí Huy Nam Sơn", None),  # too far from any surname
+        ("Ông Vũ Mạnh Hà", "Vũ Mạnh Hà"),  # an honorific, not the surname Ông
         ("PHÓ CHỦ TỊCH", None),
         ("Nơi nhận", None),
         ("tỉnh Quảng Ngãi (gửi kèm theo", None),
