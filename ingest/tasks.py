@@ -192,6 +192,7 @@ _FOOTNOTE_RE = re.compile(
 _BULLET_STRIP = re.compile(r"^(?:[-–—•·+]\s*)")
 
 # Paragraphs that end the directive body or are never tasks.
+_NOTE_RE = re.compile(r"^Ghi\s+chú\s*:?\s*$", re.IGNORECASE)
 _STOP_RE = re.compile(r"^(?:Nơi\s+nhận|Ghi\s+chú)\s*:?|^(?:PHỤ\s+LỤC|Phụ\s+lục)\b", re.IGNORECASE)
 _CLOSING_RE = re.compile(
     r"thông\s+báo\s+(?:để|cho|đến)\b|^Trên\s+đây\s+là|^Thừa\s+lệnh|^Kính\s+gửi|^Nơi\s+gửi|"
@@ -1246,9 +1247,12 @@ class _Walker:
 
     def run(self) -> list[ExtractedTask]:
         in_body = True
-        for item in _stream(self.chunks):
+        items = _stream(self.chunks)
+        for k, item in enumerate(items):
             if is_row(item.text):  # a task table row: its task comes from ingest.task_tables
                 continue
+            if _NOTE_RE.match(item.body) and not (k + 1 < len(items) and _FOOTNOTE_RE.match(items[k + 1].text)):
+                continue  # "Ghi chú:" inside the text (a plan's note), not the cleaner's footnote block
             if not in_body:  # after the signature only an appendix (task tables) is read
                 if _APPENDIX_RE.match(item.body):
                     in_body, self.frames, self.doc_zone = True, [], "directive"

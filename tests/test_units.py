@@ -190,7 +190,14 @@ def test_find_mentions_spans_and_statuses(cat: UnitCatalogue) -> None:
 def test_unknown_unit_looking_names_are_kept(cat: UnitCatalogue) -> None:
     mentions = cat.find_mentions("Ban Quản lý dự án Đầu tư xây dựng tỉnh tham mưu; Sở Du lịch chủ trì")
     unknown = [m.text for m in mentions if m.status == "unknown"]
-    assert unknown == ["Ban Quản lý dự án Đầu tư", "Sở Du lịch"]
+    assert unknown == ["Ban Quản lý dự án Đầu tư xây dựng tỉnh", "Sở Du lịch"]  # "đầu tư xây dựng" is one noun
+    # a name its abbreviation closes goes on to it; "Sở Y tế xây dựng kế hoạch" stops at the verb
+    police = cat.find_mentions("phối hợp với Phòng Cảnh sát quản lý hành chính về trật tự xã hội (PC06) - Công an tỉnh")
+    assert [m.text for m in police] == ["Phòng Cảnh sát quản lý hành chính về trật tự xã hội (PC06)", "Công an tỉnh"]
+    assert [m.text for m in cat.find_mentions("giao Sở Y tế xây dựng kế hoạch; Sở Tư pháp báo cáo về kết quả")] == [
+        "Sở Y tế",
+        "Sở Tư pháp",
+    ]
     # Ordinary words that start like a unit are not names.
     assert cat.find_mentions("Ban hành Kế hoạch; Bộ phận Một cửa; Báo cáo kết quả; mô hình “Xã hạt nhân số”") == []
 

@@ -219,6 +219,7 @@ _NAME_COMPOUNDS = frozenset({("thường", "trực"), ("ủy", "ban"), ("uỷ", 
 # Lower-case words that go on a name after a place or person name ("… Việt Nam xã Lương Minh"):
 # the administrative level of the next place. Any other lower-case word there is the predicate.
 _LEVEL_WORDS = frozenset({"tỉnh", "thành", "huyện", "quận", "thị", "xã", "phường", "thôn", "bản", "và"})
+_CODE_AHEAD = re.compile(r"[^,;:.()\n]{1,60}?\s\((?:[A-ZĐ]{1,5}\d{1,3}|[A-ZĐ]{2,8})\)")
 _NAME_MAX_WORDS = 14  # "Công ty TNHH MTV Đầu tư, Xây dựng và Kinh doanh dịch vụ Quảng Ngãi"
 _NAME_WORD = re.compile(r"(?P<gap>[\s,\-–;:.()“”\"]*)(?P<w>[^\W_][\w'’]*)")
 _NAME_STOP = frozenset(
@@ -831,7 +832,15 @@ class UnitCatalogue:
                 break
             lower = not _capitalised(word)
             compound = bool(words) and _capitalised(words[-1]) and (words[-1].lower(), word) in _NAME_COMPOUNDS
+            # "Ban Quản lý dự án đầu tư xây dựng …": "đầu tư xây dựng" is one noun of unit names
+            compound = compound or ([w.lower() for w in words[-2:]] == ["đầu", "tư"] and word.lower() == "xây")
             if lower and word.lower() in _NAME_STOP and not compound:
+                # "Phòng Cảnh sát quản lý hành chính về trật tự xã hội (PC06)": a name that its
+                # abbreviation closes goes on to it
+                coded = _CODE_AHEAD.match(base, m.end()) if word.lower() == "về" else None
+                if coded is None:
+                    break
+                end = coded.end()
                 break
             after_proper = len(words) >= 2 and all(_capitalised(w) and not w.isupper() for w in words[-2:])
             if (
