@@ -656,6 +656,15 @@ def _paragraphs(text: str) -> list[str]:
 
 # A letter's subject line and addressee line stand alone ("V/v …" above "Kính gửi: Công ty …").
 _LETTER_LINE = re.compile(r"^(?:V/v|Về\s+việc|Kính\s+gửi)\b", re.IGNORECASE)
+_ASKS_ADDRESSEE_SHORT = re.compile(
+    r"\b(?i:đề\s+nghị|yêu\s+cầu|giao)\s+(?:Quý\s+(?:Sở|Cơ\s+quan|cơ\s+quan|Đơn\s+vị|đơn\s+vị|Công\s+ty|Ban)|"
+    r"Công\s+ty|Doanh\s+nghiệp|Chi\s+nhánh|Hợp\s+tác\s+xã|HTX|Đơn\s+vị|đơn\s+vị|Quý\s+Hội)"
+    r"(?=\s+[a-zđà-ỹ])",  # then the verb, not a name ("Công ty Cổ phần …" is another company)
+)
+_INFORM_DUTY = re.compile(
+    r"\bthông\s+báo\s+(?:để|cho|đến)\s+(?P<who>[^,;]{3,120}?)\s+(?:được\s+)?biết\s*(?:,|;|\s+và)\s*(?P<duty>.{8,}?)\s*$",
+    re.IGNORECASE,
+)
 _ONE_ADDRESSEE = re.compile(r"^Kính\s+gửi\s*:\s*(?P<rest>\S.*?)\s*[.;]?$", re.IGNORECASE)
 _CUT_PARAGRAPH = 600  # characters: a paragraph this long may have been cut between passages
 _CUT_END = re.compile(r"[.:!?…]\s*[\"”)]?\s*$")
@@ -1284,7 +1293,7 @@ class _Walker:
         if not item.marked and (one := _ONE_ADDRESSEE.match(body)):
             self.addressee = self._one_addressee(one.group("rest"))
             return True
-        if not item.marked and _CLOSING_RE.search(body):
+        if not item.marked and _CLOSING_RE.search(body) and not self._informed_with_duty(body):
             return not _END_MARK.search(body)
         if _SIGNATURE_RE.match(body) or _FOOTNOTE_RE.match(item.text) or _BOILERPLATE_RE.search(body) or len(body) < 4:
             return True
@@ -1307,7 +1316,14 @@ class _Walker:
             self.frames.pop()
         local = self._localised(body)
         analysis = _analyse(local, self.catalogue, is_report=self.is_report, strict=self.strict, side=self.side)
-        if self.addressee is not None and not analysis.subjects and self._asks_addressee(body):
+        informed = self._informed_with_duty(body)
+        if informed:
+            analysis.subjects, analysis.triggered = informed, True
+        if (
+            self.addressee is not None
+            and all(self._is_issuer(a) for a in analysis.subjects)  # nobody but the writer named
+            and self._asks_addressee(body)
+        ):
             analysis.subjects, analysis.triggered = [self.addressee], True
         directing = not self.strict and _zone(self.frames, self.doc_zone) == "directive"
         if directing:
@@ -1382,20 +1398,40 @@ class _Walker:
         hit = self.catalogue.resolve(who)
         return [Assignee(who[:1].upper() + who[1:], hit.unit.id if hit else None, "responsible")]
 
+    def _informed_with_duty(self, body: str) -> list[Assignee]:
+        """ "Sở Công Thương thông báo để Hợp tác xã Văn Thịnh biết, chủ động bố trí nhân sự …./.":
+        the closing informs a unit and gives it a duty beyond carrying the letter out."""
+        m = _INFORM_DUTY.search(body)
+        if m is None or _GENERIC_CLOSING.match(" " + m.group("duty").strip()):
+            return []
+        mentions = self.catalogue.find_mentions(m.group("who"))
+        if len(mentions) != 1:
+            return []
+        hit = mentions[0]
+        return [Assignee(collapse_ws(hit.text), hit.unit.id if hit.unit else None, "responsible")]
+
     def _asks_addressee(self, body: str) -> bool:
         """ "Đề nghị Chi nhánh số 1 - Công ty cổ phần … khẩn trương …": the letter's one addressee,
         named as on its "Kính gửi" line, after a directing verb."""
         assert self.addressee is not None
         at = match_key(body).find(match_key(self.addressee.name))
-        return at >= 0 and bool(_TRIGGER_TAIL.search(match_key(body)[:at]))
+        if at >= 0 and _TRIGGER_TAIL.search(match_key(body)[:at]):
+            return True
+        # or by the short name a letter gives it: "Đề nghị Doanh nghiệp tổ chức …", "đề nghị Quý Sở …"
+        return bool(_ASKS_ADDRESSEE_SHORT.search(body))
 
     def _one_addressee(self, names: str) -> Assignee | None:
         """The unit of "Kính gửi: Công ty cổ phần Mông Sơn" when the line names exactly one."""
+        names = re.sub(r"\s*\((?:địa\s+chỉ|đ/c|trụ\s+sở)[^)]*\)", "", names, flags=re.IGNORECASE).strip()
         mentions = self.catalogue.find_mentions(names)
-        if len(mentions) != 1 or re.search(r"[,;]|\svà\s", names):
+        if len(mentions) != 1 or re.search(r"[,;]", names):
             return None
         m = mentions[0]
-        if (m.unit is not None and m.unit.is_group) or len(names) - (m.end - m.start) > 20:
+        if m.unit is not None and m.unit.is_group:
+            return None
+        # A line that opens with the one name is that party ("Công ty TNHH Thương mại và tiếp vận
+        # Trung Ngọc Lan", read short by the name rules); otherwise little may surround the name.
+        if m.start > 0 and len(names) - (m.end - m.start) > 20:
             return None
         # The line as written ("Chi nhánh số 1 - Công ty cổ phần …" is that branch, not the company).
         return Assignee(collapse_ws(names), m.unit.id if m.unit else None, "assigned")

@@ -72,6 +72,28 @@ def test_numbered_requests_without_a_subject_are_the_one_addressees(ctx, tmp_pat
     assert rows[1].text.startswith(f"Đề nghị {company} khẩn trương")
 
 
+def test_the_addressee_by_its_short_name_and_the_closing_that_gives_it_a_duty(ctx, tmp_path: Path) -> None:
+    company = "Doanh nghiệp tư nhân xăng dầu Phúc Lộc"
+    path = _letter(
+        tmp_path,
+        "cv-dntn.docx",
+        [
+            f"Kính gửi: {company} (địa chỉ: thôn 3, xã Bảo Ái, tỉnh Lào Cai)",
+            f"Sở Công Thương tiếp nhận Tờ trình số 09/TTr-CT của {company} đề nghị thẩm định thiết kế.",
+            "Do đó, Sở Công Thương từ chối thẩm định và hoàn trả hồ sơ. Đề nghị Doanh nghiệp tổ chức thực "
+            "hiện việc thẩm định theo quy định.",
+            "Sở Công Thương thông báo để Hợp tác xã Văn Thịnh biết, chủ động bố trí nhân sự đáp ứng đủ điều "
+            "kiện theo quy định./.",
+            *SIGNATURE,
+        ],
+    )
+    _, rows = _ingest(ctx, path)
+    assert [[(a.name, a.role) for a in r.assignees] for r in rows] == [
+        [(company, "assigned")],
+        [("Hợp tác xã Văn Thịnh", "responsible")],  # a cooperative, not the commune Văn Thịnh
+    ]
+
+
 def test_a_condition_with_da_keeps_a_request_forward_looking(ctx, tmp_path: Path) -> None:
     path = _letter(
         tmp_path,

@@ -209,10 +209,11 @@ _COMMUNE_RE = re.compile(
 # ban nhân dân …" is the commune pattern's or the catalogue's.
 _UNKNOWN_HEAD = re.compile(
     r"(?<![\w])(?P<head>Sở|Ban|Trung tâm|Cục|Chi cục|Bộ|Văn phòng|Hội|Đài|Công ty|Tổng công ty|Tập đoàn|"
-    r"Bệnh viện|Trường|Viện|Ngân hàng|Kho bạc|Quỹ|Ủy ban|Uỷ ban|Chi nhánh|Phòng|phòng)\s+"
+    r"Bệnh viện|Trường|Viện|Ngân hàng|Kho bạc|Quỹ|Ủy ban|Uỷ ban|Chi nhánh|Phòng|phòng|Hợp tác xã|Doanh nghiệp)\s+"
 )
-# A company's legal form may follow its head in lower case: "Công ty cổ phần Xây dựng …".
-_LEGAL_FORM = re.compile(r"(?:cổ\s+phần|trách\s+nhiệm\s+hữu\s+hạn)\s", re.IGNORECASE)
+# A company's legal form may follow its head in lower case: "Công ty cổ phần Xây dựng …",
+# "Doanh nghiệp tư nhân xăng dầu Phúc Lộc".
+_LEGAL_FORM = re.compile(r"(?:cổ\s+phần|trách\s+nhiệm\s+hữu\s+hạn|tư\s+nhân)\s", re.IGNORECASE)
 # Two-syllable nouns of unit names whose second syllable is also a verb or a function word on its
 # own: "Ban Thường trực …", "Ủy ban MTTQ …" (the stop list would cut them after one syllable).
 _NAME_COMPOUNDS = frozenset({("thường", "trực"), ("ủy", "ban"), ("uỷ", "ban")})
@@ -775,6 +776,8 @@ class UnitCatalogue:
         for m in _COMMUNE_RE.finditer(base):
             kept = m.group("name").split()
             a, b = m.start(), m.end()
+            if re.search(r"hợp\s+tác\s+$", base[max(0, a - 12) : a], re.IGNORECASE):
+                continue  # "Hợp tác xã Văn Thịnh" is a cooperative, not the commune Văn Thịnh
             if not free(a, b):
                 continue
             unit = self.commune(m.group("kind"), " ".join(kept))
@@ -785,7 +788,7 @@ class UnitCatalogue:
             a = m.start()
             if not free(a, m.end()):
                 continue
-            legal_form = m.group("head").casefold().endswith("công ty")
+            legal_form = m.group("head").casefold().endswith(("công ty", "doanh nghiệp"))
             end = self._unknown_name_end(base, m.end(), legal_form=legal_form)
             if end is None:
                 continue
