@@ -209,7 +209,9 @@ _SIGNATURE_RE = re.compile(r"^(?:TL\.|KT\.|TM\.|Q\.|TUQ\.)|^(?:CHỦ TỊCH|CHÁ
 
 # Boilerplate that names many units but assigns nothing new ("… chịu trách nhiệm thi hành Quyết định này").
 _BOILERPLATE_RE = re.compile(
-    r"chịu\s+trách\s+nhiệm\s+thi\s+hành|có\s+hiệu\s+lực\s+(?:thi\s+hành\s+)?(?:kể\s+)?từ", re.IGNORECASE
+    r"chịu\s+trách\s+nhiệm\s+thi\s+hành|có\s+hiệu\s+lực\s+(?:thi\s+hành\s+)?(?:kể\s+)?từ"
+    r"|căn\s+cứ\s+(?:Quyết\s+định|Nghị\s+quyết)\s+(?:này\s+)?(?:để\s+)?thi\s+hành",  # "… căn cứ Quyết định thi hành./."
+    re.IGNORECASE,
 )
 # A plan's activity card: "1.1. Nội dung: Hiệp thương …", then "- Thời gian: …", "- Thành phần: …",
 # "- Đơn vị chủ trì: …". The content line is the task; the field lines say when and who.
@@ -391,6 +393,7 @@ _IMPLEMENTATION_PART = re.compile(r"\b(?:tổ\s+chức\s+thực\s+hiện|trách\
 _RESPONSIBILITY_ARTICLE = re.compile(
     r"^(?:Điều\s+\d+[a-zđ]?\s*[.:]\s*)?Trách\s+nhiệm\s+của\s+(?P<who>[^.;:]{3,120}?)\s*[.:]?$", re.IGNORECASE
 )
+_HOME_PROVINCE = re.compile(r"\btỉnh\s+(?P<name>(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*\s*){1,3})$")
 _OWN_WORK_TYPES = ("ke hoach", "chuong trinh", "phuong an", "de an", "lich")
 # Form fields: dotted leaders to fill in, tick boxes ("4.1. Thống nhất hoàn toàn ☐", "Ý kiến: ……").
 _FORM_LINE = re.compile(r"…{3,}|\.{6,}|(?:\.…|…\.){2,}|_{5,}|[☐☑☒□▢◻✓✔]")
@@ -832,12 +835,19 @@ def _after(s: str, end: int, qualifiers: re.Pattern[str]) -> str:
 
 
 def _analyse(
-    body: str, catalogue: UnitCatalogue, *, is_report: bool, strict: bool = False, side: _Side = _PROVINCE_SIDE
+    body: str,
+    catalogue: UnitCatalogue,
+    *,
+    is_report: bool,
+    strict: bool = False,
+    side: _Side = _PROVINCE_SIDE,
+    home: str | None = None,
 ) -> _Analysis:
     """Find the acting units (subjects) and cooperating units of one paragraph.
 
     ``strict`` (genres that do not direct): a unit is a subject only after "Giao/Yêu cầu/Đề nghị"
-    or before an assigning verb (chủ trì, phối hợp, tham mưu, chịu trách nhiệm …).
+    or before an assigning verb (chủ trì, phối hợp, tham mưu, chịu trách nhiệm …). ``home``: the
+    issuer's province, which qualifies unit names as the catalogue's does ("Công an tỉnh Lào Cai").
     """
     body = _expand_enumeration(body, catalogue)
     mentions = catalogue.find_mentions(body)
@@ -845,7 +855,8 @@ def _analyse(
     subjects: list[Assignee] = []
     cooperators: list[Assignee] = []
     triggered = False
-    qualifiers = _qualifiers(catalogue.province_names[:1])  # the current province only
+    # the current province (and the issuer's own), not any place
+    qualifiers = _qualifiers(catalogue.province_names[:1] + ((home,) if home else ()))
     for chain in _chains(body, mentions, qualifiers):
         first, last = chain[0], chain[-1]
         pre = body[: first.start]
@@ -1180,10 +1191,13 @@ class _Walker:
     unaddressed: set[int] = field(default_factory=set)  # ids of unit-less tasks under no directing lead-in
     card: ExtractedTask | None = None  # the open activity card's task (its field lines follow)
     issuer_place: tuple[str, str] | None = field(init=False)  # ("xã", "Lương Minh") of a commune's own document
+    home: str | None = field(init=False)  # the issuer's province ("Lào Cai" of "Sở Công Thương tỉnh Lào Cai")
 
     def __post_init__(self) -> None:
         m = _ISSUER_PLACE.search(self.meta.issuer or "")
         self.issuer_place = (m.group("kind").lower(), m.group("place")) if m else None
+        home = _HOME_PROVINCE.search(self.meta.issuer or "")
+        self.home = home.group("name") if home else None
 
     @property
     def is_report(self) -> bool:
@@ -1315,7 +1329,9 @@ class _Walker:
         while self.frames and self.frames[-1].level >= item.level:
             self.frames.pop()
         local = self._localised(body)
-        analysis = _analyse(local, self.catalogue, is_report=self.is_report, strict=self.strict, side=self.side)
+        analysis = _analyse(
+            local, self.catalogue, is_report=self.is_report, strict=self.strict, side=self.side, home=self.home
+        )
         informed = self._informed_with_duty(body)
         if informed:
             analysis.subjects, analysis.triggered = informed, True

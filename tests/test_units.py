@@ -191,9 +191,11 @@ def test_unknown_unit_looking_names_are_kept(cat: UnitCatalogue) -> None:
     mentions = cat.find_mentions("Ban Quản lý dự án Đầu tư xây dựng tỉnh tham mưu; Sở Du lịch chủ trì")
     unknown = [m.text for m in mentions if m.status == "unknown"]
     assert unknown == ["Ban Quản lý dự án Đầu tư xây dựng tỉnh", "Sở Du lịch"]  # "đầu tư xây dựng" is one noun
-    # a name its abbreviation closes goes on to it; "Sở Y tế xây dựng kế hoạch" stops at the verb
+    # a name its abbreviation closes goes on to it, and a division of a catalogued body is that body's
     police = cat.find_mentions("phối hợp với Phòng Cảnh sát quản lý hành chính về trật tự xã hội (PC06) - Công an tỉnh")
-    assert [m.text for m in police] == ["Phòng Cảnh sát quản lý hành chính về trật tự xã hội (PC06)", "Công an tỉnh"]
+    assert [(m.text, m.unit_id) for m in police] == [
+        ("Phòng Cảnh sát quản lý hành chính về trật tự xã hội (PC06) - Công an tỉnh", "cong-an-tinh")
+    ]
     assert [m.text for m in cat.find_mentions("giao Sở Y tế xây dựng kế hoạch; Sở Tư pháp báo cáo về kết quả")] == [
         "Sở Y tế",
         "Sở Tư pháp",

@@ -220,6 +220,30 @@ _NAME_COMPOUNDS = frozenset({("thường", "trực"), ("ủy", "ban"), ("uỷ", 
 # Lower-case words that go on a name after a place or person name ("… Việt Nam xã Lương Minh"):
 # the administrative level of the next place. Any other lower-case word there is the predicate.
 _LEVEL_WORDS = frozenset({"tỉnh", "thành", "huyện", "quận", "thị", "xã", "phường", "thôn", "bản", "và"})
+_PARENT_DASH = re.compile(r"\s*[-–]\s*")
+
+
+def _with_parents(base: str, mentions: list[Mention]) -> list[Mention]:
+    """ "Phòng Cảnh sát … (PC06) - Công an tỉnh": a division the catalogue lacks, then the
+    catalogued body it belongs to, is one party: that body's, under the name as written."""
+    out: list[Mention] = []
+    for m in mentions:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.status == "unknown"
+            and prev.unit is None
+            and m.status == "known"
+            and m.unit is not None
+            and not m.unit.is_group
+            and _PARENT_DASH.fullmatch(base[prev.end : m.start])
+        ):
+            out[-1] = Mention(prev.start, m.end, base[prev.start : m.end], m.unit, "known", m.alias)
+            continue
+        out.append(m)
+    return out
+
+
 _CODE_AHEAD = re.compile(r"[^,;:.()\n]{1,60}?\s\((?:[A-ZĐ]{1,5}\d{1,3}|[A-ZĐ]{2,8})\)")
 _NAME_MAX_WORDS = 14  # "Công ty TNHH MTV Đầu tư, Xây dựng và Kinh doanh dịch vụ Quảng Ngãi"
 _NAME_WORD = re.compile(r"(?P<gap>[\s,\-–;:.()“”\"]*)(?P<w>[^\W_][\w'’]*)")
@@ -764,7 +788,7 @@ class UnitCatalogue:
                 i += 1
         out.extend(self._pattern_mentions(base, out))
         out.sort(key=lambda m: (m.start, -(m.end - m.start)))
-        return out
+        return _with_parents(base, out)
 
     def _pattern_mentions(self, base: str, known: list[Mention]) -> list[Mention]:
         taken = [(m.start, m.end) for m in known]
