@@ -440,10 +440,10 @@ _DESCRIBED_NAME = re.compile(r"^(?:các|những|mỗi|toàn\s+thể)\s", re.IGNO
 _COMPLETION = re.compile(r"\b(?:hoàn\s+thành|hoàn\s+tất|xong|dứt\s+điểm)\b", re.IGNORECASE)
 # The last paragraph "… yêu cầu các cơ quan, đơn vị triển khai thực hiện./." closes; it assigns nothing.
 _GENERIC_CLOSING = re.compile(
-    r"^[\s,]*(?:(?:nghiêm\s+túc|khẩn\s+trương|chủ\s+động|tổ\s+chức|triển\s+khai|căn\s+cứ|phối\s+hợp)\s*,?\s*)*"
+    r"^[\s,]*(?:(?:nghiêm\s+túc|khẩn\s+trương|chủ\s+động|tổ\s+chức|triển\s+khai|căn\s+cứ|phối\s+hợp|nghiên\s+cứu)\s*,?\s*)*"
     r"(?:thực\s+hiện|thi\s+hành)(?:\s+(?:nghiêm\s+túc|có\s+hiệu\s+quả|kịp\s+thời|theo\s+quy\s+định))*"
     r"(?:\s+(?:các\s+)?(?:nội\s+dung|ý\s+kiến|văn\s+bản|kế\s+hoạch|quyết\s+định|thông\s+báo|chỉ\s+thị|công\s+văn)"
-    r"(?:\s+(?:này|trên|nêu\s+trên|chỉ\s+đạo\s+(?:này|trên)))?)?(?:\s*[,;]?\s*(?:đúng|theo)\s+quy\s+định)?"
+    r"(?:\s+(?:này|trên|nêu\s+trên|chỉ\s+đạo\s+(?:này|trên)))?)?(?:\s*[,;]?\s*(?:đúng|theo(?:\s+đúng)?)\s+quy\s+định)?"
     r"(?:\s*,?\s*(?:đúng|theo|bảo\s+đảm|đảm\s+bảo)\s+(?:thời\s+hạn|thời\s+gian|tiến\s+độ|yêu\s+cầu)"
     r"(?:\s+(?:nêu\s+trên|trên|quy\s+định|đề\s+ra))?)?\s*\./\.\s*$",
     re.IGNORECASE,
@@ -1482,7 +1482,7 @@ class _Walker:
         work, to carry it out ("Yêu cầu các cơ quan, đơn vị triển khai thực hiện./.", "Căn cứ ý kiến
         chỉ đạo trên, Sở X và các đơn vị liên quan triển khai thực hiện./."): the closing formula,
         not a task."""
-        units = analysis.subjects + analysis.cooperators
+        units = [a for a in analysis.subjects + analysis.cooperators if not self._is_issuer(a)]  # the writer asks
         described = [a for a in units if a.unit_id is None and _DESCRIBED_NAME.match(a.name)]
         assigned = {a.unit_id or match_key(a.name) for t in self.tasks for a in t.assignees}
         if any(
