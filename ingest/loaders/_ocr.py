@@ -123,16 +123,7 @@ def ocr_lines(
 ) -> list[OcrLine]:
     """The lines of ``image`` top to bottom, each with its box (for reading one block of a page
     again, e.g. a signature, where the whole page's reading lost it)."""
-    data = _word_data(image, languages=languages, dpi=dpi, psm=psm)
-    lines: dict[tuple[int, int, int], list[_Word]] = {}
-    for i, word in enumerate(data.get("text", [])):
-        word = str(word).strip()
-        if not word or float(data["conf"][i]) < 0:
-            continue
-        key = (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))
-        lines.setdefault(key, []).append(
-            (int(data["left"][i]), int(data["top"][i]), int(data["width"][i]), int(data["height"][i]), word)
-        )
+    lines = _line_words(_word_data(image, languages=languages, dpi=dpi, psm=psm))
     out = [
         OcrLine(
             " ".join(w[4] for w in sorted(words)),
@@ -153,8 +144,8 @@ _GAP_HEIGHTS = 1.5  # a gap wider than this many line heights separates two colu
 _Word = tuple[int, int, int, int, str]  # left, top, width, height, text
 
 
-def _segments(data: dict[str, list[Any]]) -> list[Segment]:
-    """Tesseract's lines of words, each cut into parts at gaps wider than ``_GAP_HEIGHTS``."""
+def _line_words(data: dict[str, list[Any]]) -> dict[tuple[int, int, int], list[_Word]]:
+    """The recognised words of each Tesseract line (block, paragraph, line), with their boxes."""
     lines: dict[tuple[int, int, int], list[_Word]] = {}
     for i, word in enumerate(data.get("text", [])):
         word = str(word).strip()
@@ -163,8 +154,13 @@ def _segments(data: dict[str, list[Any]]) -> list[Segment]:
         key = (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))
         box = (int(data["left"][i]), int(data["top"][i]), int(data["width"][i]), int(data["height"][i]), word)
         lines.setdefault(key, []).append(box)
+    return lines
+
+
+def _segments(data: dict[str, list[Any]]) -> list[Segment]:
+    """Tesseract's lines of words, each cut into parts at gaps wider than ``_GAP_HEIGHTS``."""
     out: list[Segment] = []
-    for (block, par, _), words in lines.items():
+    for (block, par, _), words in _line_words(data).items():
         words.sort()
         height = sorted(w[3] for w in words)[len(words) // 2]
         top = min(w[1] for w in words)
