@@ -35,18 +35,16 @@ _MAX_PAGES = 2
 
 
 def signature_pages(text: str) -> list[int]:
-    """Pages (0-based, ``\\f``-separated) worth reading again, most likely first: the last pages
-    whose reading shows a signing title, then the last page."""
+    """Pages (0-based, ``\\f``-separated) worth reading again, the last first: those whose reading
+    shows a signing title (a page without one has no signature block to read, and reading it
+    again would cost a scan's OCR time for nothing)."""
     pages = text.split("\f")
     titled = [
         i
         for i, page in enumerate(pages)
         if any(is_signing_title(line) for line in page.split("\n")[(8 if i == 0 else 0) :])
     ]
-    out = list(reversed(titled))[:_MAX_PAGES]
-    if len(pages) - 1 not in out:
-        out.append(len(pages) - 1)
-    return out[:_MAX_PAGES]
+    return list(reversed(titled))[:_MAX_PAGES]
 
 
 def _name_under_title(lines: list[OcrLine]) -> str | None:

@@ -39,15 +39,15 @@ def test_the_name_an_ocr_line_of_a_signature_block_ends_with(line: str, name: st
     assert name_in_ocr_line(line) == name
 
 
-def test_pages_read_again_are_those_with_a_signing_title_then_the_last() -> None:
+def test_pages_read_again_are_those_with_a_signing_title_last_first() -> None:
     header = "\n".join(["ỦY BAN NHÂN DÂN"] * 8)  # a first page's header lines are not a signature
     pages = [
         header + "\nKính gửi: Sở Tài chính\nNội dung",
         "Nội dung tiếp\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",
         "PHỤ LỤC\nBảng kê",
     ]
-    assert signature_pages("\f".join(pages)) == [1, 2]
-    assert signature_pages("Một trang\nkhông có chữ ký") == [0]
+    assert signature_pages("\f".join(pages)) == [1]
+    assert signature_pages("Một trang\nkhông có chữ ký") == []  # nothing to read again
 
 
 _LETTER: list[Row] = [
