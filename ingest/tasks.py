@@ -1132,29 +1132,39 @@ def _is_report(meta: DocumentMeta) -> bool:
     return (meta.doc_type or "").lower().startswith("báo cáo")
 
 
+def _doc_type(meta: DocumentMeta) -> str:
+    """The type the metadata reader found, accent-free and lower case ("" when none)."""
+    return _fold_key(meta.doc_type or "")
+
+
+def _type_in(t: str, genres: tuple[str, ...]) -> bool:
+    """``t`` is one of ``genres`` or a kind of one ("nghi dinh" and "nghi dinh quy dinh …")."""
+    return any(t == g or t.startswith(g + " ") for g in genres)
+
+
 def _is_legal_instrument(meta: DocumentMeta) -> bool:
     """A law, decree or circular, or a resolution of a central body (Chính phủ, Quốc hội …)."""
-    t = _fold_key(meta.doc_type or "")
-    if any(t == g or t.startswith(g + " ") for g in _LAW_TYPES):
+    t = _doc_type(meta)
+    if _type_in(t, _LAW_TYPES):
         return True
     return t.startswith("nghi quyet") and bool(_CENTRAL_ISSUER.match((meta.issuer or "").strip()))
 
 
 def _is_letter(meta: DocumentMeta) -> bool:
-    return _fold_key(meta.doc_type or "") in ("cong van", "")
+    return _doc_type(meta) in ("cong van", "")
 
 
 def _lists_own_work(meta: DocumentMeta) -> bool:
     """A plan-like document (or one whose type was not read): its issuer may be an assignee."""
-    t = _fold_key(meta.doc_type or "")
-    return not t or any(t == g or t.startswith(g + " ") for g in _OWN_WORK_TYPES)
+    t = _doc_type(meta)
+    return not t or _type_in(t, _OWN_WORK_TYPES)
 
 
 def _is_non_assigning(meta: DocumentMeta) -> bool:
     """A guideline, a form / cover memo or a law (the type the metadata reader found); a routing
     slip (Phiếu chuyển) hands a document to a unit to handle: it assigns."""
-    t = _fold_key(meta.doc_type or "")
-    return t not in _ASSIGNING_FORMS and any(t == g or t.startswith(g + " ") for g in _NON_ASSIGNING_TYPES)
+    t = _doc_type(meta)
+    return t not in _ASSIGNING_FORMS and _type_in(t, _NON_ASSIGNING_TYPES)
 
 
 def extract_tasks(
@@ -1307,7 +1317,8 @@ class _Walker:
         if not item.marked and (one := _ONE_ADDRESSEE.match(body)):
             self.addressee = self._one_addressee(one.group("rest"))
             return True
-        if not item.marked and _CLOSING_RE.search(body) and not self._informed_with_duty(body):
+        informed = self._informed_with_duty(body)
+        if not item.marked and _CLOSING_RE.search(body) and not informed:
             return not _END_MARK.search(body)
         if _SIGNATURE_RE.match(body) or _FOOTNOTE_RE.match(item.text) or _BOILERPLATE_RE.search(body) or len(body) < 4:
             return True
@@ -1332,7 +1343,6 @@ class _Walker:
         analysis = _analyse(
             local, self.catalogue, is_report=self.is_report, strict=self.strict, side=self.side, home=self.home
         )
-        informed = self._informed_with_duty(body)
         if informed:
             analysis.subjects, analysis.triggered = informed, True
         if (
