@@ -529,19 +529,32 @@ def test_received_stamp_over_the_header_of_a_scan() -> None:
     assert _fields(meta)[:4] == ("Nghị quyết", "19/2026/NQ-CP", dt.date(2026, 4, 29), "Chính phủ")
 
 
+# Text layers an OCR engine without the Vietnamese model leaves on a scan: accents dropped, or the
+# accented vowels read as digits and signs (as a phone scanner app's layer reads a Biên bản).
+_BARE_LAYER = [
+    "SO CONG THUONG PHIEU TRINH Kinh gui Lanh dao So Cong Thuong",
+    "Noi dung trinh ket qua tham dinh phuong an cua cong ty tai tinh Lao Cai theo quy dinh",
+    "Ho so van ban kem theo Phieu chuyen cua Van phong UBND tinh ngay 15 thang 8 nam 2025",
+    "de nghi phe duyet va thuc hien theo quy dinh cua phap luat ve viec nay trong nam",
+]
+_DIGIT_LAYER = [
+    "CQNG HOA XA HOr CHir NGHIA VrpT NAM DQc lfp - Trp do - H4nh phric BITN BAN KIEM TRA",
+    "C6ng tic nghi$m thu v6 phdng ch6y chfi.a chdy vi hohn thhnh c6ng trinh x6y dgng kho ch[,a",
+    "H6m nay, ngiy 31 th6ng 03 ndm2026 s6 c6ng Thuong ti6n hdnh ki6m tra c6ng t6c nghiQm thu",
+    "- Ong D5 Mqnh Cuong - Chirc vq: ph6 trudng phdng; 6ng Ng6 Ngoc Dtng - Chfrc vp: Chuydn vi6n",
+]
+
+
 @needs_ocr
-def test_scan_with_an_unaccented_ocr_layer_is_read_again(tmp_path: Path, settings: Settings) -> None:
-    """A scan whose text layer an OCR engine without the Vietnamese model left ("SO CONG THUONG")."""
+@pytest.mark.parametrize("layer", [_BARE_LAYER, _DIGIT_LAYER], ids=["accents-dropped", "digits-for-vowels"])
+def test_scan_with_an_unaccented_ocr_layer_is_read_again(tmp_path: Path, settings: Settings, layer: list[str]) -> None:
+    """A scan whose text layer an OCR engine without the Vietnamese model left ("SO CONG THUONG",
+    "C6ng tic nghi$m thu") is OCR'd with the Vietnamese model."""
     visible = ["SỞ CÔNG THƯƠNG", "PHIẾU TRÌNH", "Kính gửi: Lãnh đạo Sở Công Thương"]
-    bare = [
-        "SO CONG THUONG PHIEU TRINH Kinh gui Lanh dao So Cong Thuong",
-        "Noi dung trinh ket qua tham dinh phuong an cua cong ty tai tinh Lao Cai theo quy dinh",
-        "Ho so van ban kem theo Phieu chuyen cua Van phong UBND tinh ngay 15 thang 8 nam 2025",
-        "de nghi phe duyet va thuc hien theo quy dinh cua phap luat ve viec nay trong nam",
-    ]
-    path = make_garbled_pdf(tmp_path / "scan-with-layer.pdf", visible_lines=visible, text_layer=bare)
+    path = make_garbled_pdf(tmp_path / "scan-with-layer.pdf", visible_lines=visible, text_layer=layer)
     extracted = load(path, settings=settings)
-    assert "PHIẾU TRÌNH" in extracted.text and "PHIEU TRINH" not in extracted.text
+    assert "PHIẾU TRÌNH" in extracted.text
+    assert layer[0].split()[0] not in extracted.text.split()
     assert any("OCR used" in w for w in extracted.warnings)
 
 
@@ -584,3 +597,26 @@ def test_draft_docx_with_a_blank_day_has_no_issuance_date(tmp_path: Path) -> Non
     meta = _read(path, Settings())
     assert (meta.number, meta.date, meta.date_partial) == ("/SCT-CN", None, dt.date(2026, 4, 1))
     assert (meta.date_source, meta.date_precision) == ("header", "month")
+
+
+def test_minutes_signed_by_several_parties_have_no_single_signer() -> None:
+    """Inspection minutes close with one block per party ("ĐD SỞ CÔNG THƯƠNG", "ĐD'CÔNG TY …" as OCR
+    reads it): whoever is named last is only one of them, so there is no signer; minutes of a
+    meeting signed by its chair keep the chair."""
+    head = (
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nBIÊN BẢN KIỂM TRA\n"
+        "Kho vật liệu nổ công nghiệp của Công ty cổ phần Mông Sơn\n"
+        "Hôm nay, ngày 31 tháng 3 năm 2026, Sở Công Thương tiến hành kiểm tra kho.\n"
+        "Biên bản được lập thành 02 bản, mỗi bên giữ 01 bản và có giá trị như nhau./.\n"
+    )
+    parties = _meta_of(head + "ĐD SỞ CÔNG THƯƠNG\nĐD'CÔNG TY CP MÔNG SƠN\nĐỗ Mạnh Cường\nNguyễn Ngọc Chỉnh\n")
+    assert (parties.signer, parties.several_signers) == (None, True)
+    members = _meta_of(head + "ĐẠI DIỆN CÔNG TY CP ĐẦU TƯ\nPhạm Xuân Phường\nTHÀNH VIÊN THAM GIA\nÔng Vũ Mạnh Hà\n")
+    assert members.signer is None
+    chaired = _meta_of(
+        "UBND TỈNH VĨNH LONG\nSỞ NỘI VỤ\nSố: 05/BB-SNV\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "Độc lập - Tự do - Hạnh phúc\nVĩnh Long, ngày 8 tháng 5 năm 2026\nBIÊN BẢN\nCuộc họp góp ý dự thảo\n"
+        "Cuộc họp kết thúc vào lúc 10 giờ cùng ngày./.\nGhi biên bản\nPhạm Thị Yến Nhi\n"
+        "Chủ trì cuộc họp\nPHÓ GIÁM ĐỐC\nNguyễn Thị Ngọc Thi\n"
+    )
+    assert (chaired.signer, chaired.several_signers) == ("Nguyễn Thị Ngọc Thi", False)

@@ -274,15 +274,26 @@ _BARE_WORDS = frozenset(
     ]
 )
 _LETTERS_RE = re.compile(r"[^\W\d_]+")
+# A word an English OCR model made of a Vietnamese one: the accented vowel read as a digit or a
+# sign inside the letters ("C6ng", "ch6y", "nghi$m", "Thu'ong"). Codes ("PC06", "A1", "H2O") are
+# capitals with the digits at the end, or too rare to matter.
+_DIGIT_FOR_VOWEL = re.compile(r"[A-Za-z]*[a-z][0-9$@]+[a-z]+|[A-Za-z]{1,3}[0-9][a-z]+|[A-Z]?[a-z]+[0-9]")
 
 
 def unaccented_vietnamese(text: str) -> bool:
     """Vietnamese written without a single accent: the text layer an OCR engine without the
-    Vietnamese model leaves on a scan ("CONG HOA XA HOI", "tinh Ldo Cai"). Such a layer passes
-    the syllable check (plain ASCII words are allowed, for English) but reads badly."""
+    Vietnamese model leaves on a scan ("CONG HOA XA HOI", "tinh Ldo Cai", "C6ng tic nghi$m thu").
+    Such a layer passes the syllable check (plain ASCII words are allowed, for English, and words
+    with digits are left out) but reads badly. Real Vietnamese has accents on a third of its words
+    or more; this has almost none, and its words are common unaccented Vietnamese ones or letters
+    with digits where the accented vowels were."""
     words = _LETTERS_RE.findall(text)
     if len(words) < 40:
         return False
     accented = sum(1 for w in words if not w.isascii())
+    if accented > 0.02 * len(words):
+        return False
     bare = sum(1 for w in words if w.lower() in _BARE_WORDS)
-    return accented <= 0.02 * len(words) and bare >= 0.05 * len(words)
+    tokens = [t.strip(_EDGE_PUNCT) for t in text.split()]
+    mangled = sum(1 for t in tokens if _DIGIT_FOR_VOWEL.fullmatch(t))
+    return bare >= 0.05 * len(words) or mangled >= 0.08 * len(words)
