@@ -680,6 +680,19 @@ def _issuer_from_text(lines: list[str], front: FrontMatter, number: str | None, 
     return None
 
 
+# A party's signing heading in minutes or a contract: "ĐD SỞ CÔNG THƯƠNG", "ĐẠI DIỆN CÔNG TY …"
+# ("ĐD'CÔNG TY" as OCR reads it), "THÀNH VIÊN THAM GIA".
+_PARTY_HEADING_RE = re.compile(r"(?:ĐD|Đ\.D\.?|ĐẠI\s+DIỆN)\W\s*[A-ZĐÀ-Ỹ]|THÀNH\s+VIÊN\s+(?:THAM\s+GIA|ĐOÀN)\b")
+_PARTIES_TAIL = 60  # lines at the end of a document where its signature blocks sit
+
+
+def _parties_sign(lines: list[str], body_start: int) -> bool:
+    """Two or more parties sign, each under its own heading (minutes of an inspection, a contract):
+    the document has no single signer, and whoever the reader found last is only one of them."""
+    tail = lines[max(body_start, len(lines) - _PARTIES_TAIL) :]
+    return sum(1 for line in tail if _PARTY_HEADING_RE.match(line)) >= 2
+
+
 def _signature(lines: list[str], ranges: list[tuple[int, int]]) -> tuple[str | None, str | None]:
     """(signer, signer_title) from the first signature block that names someone."""
     for a, b in ranges:
@@ -1086,6 +1099,11 @@ def extract_metadata(text: str, *, file_name: str = "", default_province: str = 
             meta.notes.append(f"issuer inferred from the text (province from the {province_how})")
         elif level:
             meta.issuer = level
+    if _parties_sign(lines, front.body_start):
+        meta.several_signers = True
+        if meta.signer:
+            meta.signer, meta.signer_title = None, None
+            meta.notes.append("signed by several parties (one block each): no single signer")
     if meta.doc_type == "Tin tức" and not meta.signer and _byline_only(lines, front):
         # The reporter's byline ("NGỌC LUẬN") signs a news article.
         meta.signer = " ".join(w[:1] + w[1:].lower() for w in lines[front.header[0]].split())

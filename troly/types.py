@@ -64,6 +64,9 @@ class DocumentMeta:
     signer_title: str | None = None
     recipients: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # e.g. "date taken from the meeting date in the body"
+    # Several parties sign, each under its own heading (minutes of an inspection, a contract): there
+    # is no single signer, and no second reading should look for one. Read at ingest, not stored.
+    several_signers: bool = False
 
     @property
     def known_date(self) -> dt.date | None:
