@@ -363,6 +363,10 @@ _NON_ASSIGNING_TYPES = (
     "thong tu",
 )
 _ASSIGNING_FORMS = frozenset({"phieu chuyen"})
+# Genres made of quotations ("Bảng so sánh" a draft against the law in force, "Bảng tổng hợp ý kiến
+# góp ý" / "tiếp thu, giải trình"): they assign nothing.
+_QUOTING_TYPES = ("bang so sanh", "bang tong hop", "bang thuyet minh")
+_PROPOSING_TYPES = ("to trinh", "phieu trinh")
 # Genres in which a body lists its own work (a plan of Ban Thường trực Ủy ban MTTQ xã gives that
 # Ban Thường trực tasks). Anywhere else the issuer naming itself is the writer speaking ("Sở Công
 # Thương phúc đáp …", "Sở Công Thương cung cấp một số thông tin …", "Chính phủ ban hành Nghị
@@ -919,10 +923,11 @@ def _analyse(
 
 
 # "2. Sở Công Thương", "4. Bộ Chỉ huy Quân sự tỉnh/Ban Chỉ huy Bộ đội Biên phòng tỉnh", "Trách nhiệm
-# của Sở Y tế", "Nhiệm vụ chung của các cơ quan, đơn vị": a heading that only names who; the items
+# của Sở Y tế", "Nhiệm vụ chung của các cơ quan, đơn vị", "Yêu cầu đối với Công ty …" (a notice of
+# appraisal results): a heading that only names who; the items
 # below it are that unit's work.
 _UNIT_HEADING_PREFIX = re.compile(
-    r"^(?:(?:trách\s+nhiệm|nhiệm\s+vụ)(?:\s+(?:chung|cụ\s+thể|chính))?(?:\s+(?:của|đối\s+với|giao))?|giao|đối\s+với|"
+    r"^(?:(?:trách\s+nhiệm|nhiệm\s+vụ|yêu\s+cầu)(?:\s+(?:chung|cụ\s+thể|chính))?(?:\s+(?:của|đối\s+với|giao))?|giao|đối\s+với|"
     r"phân\s+công(?:\s+nhiệm\s+vụ)?(?:\s+cho)?|đề\s+nghị)\s+",
     re.IGNORECASE,
 )
@@ -936,6 +941,11 @@ _UNIT_HEADING_FILLER = re.compile(
 # a minutes' attendance list ("Đại diện Sở Công Thương:").
 _NOT_TITLE = re.compile(
     r"\b(?:của|về|với|cho|tại|trong|đối|kết\s+quả|công\s+tác|đại\s+diện|thành\s+phần|ông|bà)\b", re.IGNORECASE
+)
+# A party named by its role in a construction or licensing file: "chủ đầu tư", "nhà thầu thi công",
+# "đơn vị tư vấn giám sát".
+_PARTY_ROLE = re.compile(
+    r"^(?:chủ\s+đầu\s+tư|nhà\s+thầu(?:\s+[^\W\d_]+){0,4}|đơn\s+vị\s+tư\s+vấn(?:\s+[^\W\d_]+){0,3})$", re.IGNORECASE
 )
 _DESCRIBED_HEAD = re.compile(
     r"^(?:các|những|mỗi)\s+(?:sở|ban|ngành|cơ\s+quan|đơn\s+vị|địa\s+phương|tổ\s+chức|doanh\s+nghiệp)\b[^.;:]{0,80}$",
@@ -965,6 +975,10 @@ def _heading_units(body: str, catalogue: UnitCatalogue, side: _Side = _PROVINCE_
     if not mentions:
         if prefix and _DESCRIBED_HEAD.match(rest):
             return [Assignee(collapse_ws(rest), None, "assigned")]  # "Trách nhiệm chung của các cơ quan, đơn vị"
+        if prefix and _PARTY_ROLE.match(rest):
+            # "Yêu cầu đối với chủ đầu tư": the party by its role in the project
+            name = collapse_ws(rest)
+            return [Assignee(name[:1].upper() + name[1:], None, "assigned")]
         return []
     out: list[Assignee] = []
     pos = 0
@@ -1160,6 +1174,30 @@ def _lists_own_work(meta: DocumentMeta) -> bool:
     return not t or _type_in(t, _OWN_WORK_TYPES)
 
 
+# A unit bound by the text itself: "<unit> phải thực hiện …", "<unit> có trách nhiệm …" (a licence's
+# conditions, a regulation's provisions). A liability clause ("chịu trách nhiệm về tính chính xác
+# …", "… trước pháp luật") binds no work.
+_BOUND_AFTER = re.compile(r"\s*(?:\([^()]{1,80}\)\s*)?(?:phải|có\s+trách\s+nhiệm)\s+(?!về\b|trước\b)\w", re.IGNORECASE)
+
+
+def _bound(body: str, subjects: list[Assignee]) -> bool:
+    """A subject of ``body`` is followed by an obligation ("phải", "có trách nhiệm"): an order even
+    under a provision heading ("Điều 2. Điều kiện sử dụng", whose other points are conditions)."""
+    for a in subjects:
+        at = body.find(a.name)
+        if at >= 0 and _BOUND_AFTER.match(body, at + len(a.name)):
+            return True
+    return False
+
+
+def _assigns_nothing(meta: DocumentMeta) -> bool:
+    """A genre that orders nothing itself: a comparison table or a synthesis of comments quotes a
+    draft or the letters it sums up ("Sở Nội vụ có trách nhiệm …" in the draft's column); a
+    submission (Tờ trình, Phiếu trình) proposes to the body that decides ("Yêu cầu Công ty … có
+    trách nhiệm …" is a proposal for the decision, not yet anyone's task)."""
+    return _type_in(_doc_type(meta), _QUOTING_TYPES + _PROPOSING_TYPES)
+
+
 def _is_non_assigning(meta: DocumentMeta) -> bool:
     """A guideline, a form / cover memo or a law (the type the metadata reader found); a routing
     slip (Phiếu chuyển) hands a document to a unit to handle: it assigns."""
@@ -1179,7 +1217,7 @@ def extract_tasks(
     ``chunks`` are the document's passages in order; headings may be inline in ``chunk.text`` or
     only in ``chunk.heading_path``. Deadlines are read with ``meta.known_date`` (the day, else the month of a blank day) as reference.
     """
-    if not chunks or _is_news(meta):
+    if not chunks or _is_news(meta) or _assigns_nothing(meta):
         return []
     return _Walker(chunks, meta, catalogue, report_plans).run()
 
@@ -1667,7 +1705,7 @@ class _Walker:
         if self.is_report:
             return self._report_assignees(body, assignees, zone)
         if own:
-            return own if (zone != "retro" or analysis.triggered) else None
+            return own if (zone != "retro" or analysis.triggered or _bound(body, own)) else None
         if inherited:
             return None if retro else inherited
         if retro or zone not in ("directive", "request") or not _imperative(body):

@@ -441,3 +441,67 @@ def test_a_notice_of_results_to_a_department_assigns_nothing(cat: UnitCatalogue)
         ]
     )
     assert extract_tasks([Chunk(text=text, heading_path=[], section="")], meta, catalogue=cat) == []
+
+
+# --------------------------------------------------------------------------- genres that order nothing
+
+
+@pytest.mark.parametrize(
+    ("doc_type", "lines"),
+    [
+        (
+            "Tờ trình",
+            [
+                "IV. KIẾN NGHỊ, ĐỀ XUẤT",
+                "Sở Công Thương kính trình Ủy ban nhân dân tỉnh xem xét, phê duyệt phương án nổ mìn:",
+                "1. Yêu cầu Công ty TNHH MTV Duy Hiếu có trách nhiệm thông báo cho Ủy ban nhân dân xã trước khi nổ mìn.",
+                "2. Giao Sở Công Thương kiểm tra việc thực hiện phương án.",
+            ],
+        ),
+        (
+            "Bảng so sánh",
+            [
+                "Điều 7. Trách nhiệm thực hiện",
+                "1. Sở Nội vụ có trách nhiệm thẩm định nhu cầu thu hút của các cơ quan, đơn vị.",
+                "2. Sở Tài chính có trách nhiệm tham mưu bố trí dự toán hằng năm.",
+            ],
+        ),
+    ],
+    ids=["submission-proposes", "comparison-table-quotes"],
+)
+def test_submissions_and_comparison_tables_assign_nothing(cat: UnitCatalogue, doc_type: str, lines: list[str]) -> None:
+    """A tờ trình proposes to the body that decides; a comparison table quotes a draft: the duties in
+    them are nobody's task yet."""
+    meta = DocumentMeta(doc_type=doc_type, issuer="Sở Công Thương tỉnh Lào Cai", date=dt.date(2026, 3, 2))
+    assert extract_tasks([Chunk(text="\n".join(lines), heading_path=[], section="")], meta, catalogue=cat) == []
+
+
+def test_licence_condition_that_binds_the_company_is_its_task(ctx, tmp_path: Path) -> None:
+    """A licence in decision form: the conditions of use are terms, but "<Công ty …> phải thực hiện
+    đúng …" under them binds the company (its lower-case line of business is part of its name), and
+    "Giao Sở Công Thương, Công an tỉnh …" assigns; the validity date is no deadline."""
+    path = _docx(
+        tmp_path,
+        "giay-phep.docx",
+        [
+            "GIẤY PHÉP",
+            "Sử dụng vật liệu nổ công nghiệp",
+            "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH",
+            "QUYẾT ĐỊNH:",
+            "Điều 1. Cho phép Công ty Cổ phần xây dựng giao thông Yên Bái được sử dụng vật liệu nổ công nghiệp.",
+            "Điều 2. Điều kiện sử dụng",
+            "1. Địa điểm sử dụng: Gói thầu số 13, phường Trung Tâm.",
+            "2. Khối lượng thuốc nổ lớn nhất trong một lần nổ không quá 100 kg.",
+            "3. Công ty Cổ phần xây dựng giao thông Yên Bái phải thực hiện đúng các quy định tại Luật Quản lý, "
+            "sử dụng vũ khí, vật liệu nổ và công cụ hỗ trợ ngày 29/6/2024.",
+            "4. Giao Sở Công Thương, Công an tỉnh căn cứ chức năng, nhiệm vụ, tham mưu quản lý, giám sát việc "
+            "sử dụng vật liệu nổ công nghiệp của Công ty.",
+            "Điều 3. Giấy phép này có giá trị kể từ ngày ký đến hết ngày 30 tháng 6 năm 2026./.",
+            *SIGNATURE,
+        ],
+    )
+    doc, rows = _ingest(ctx, path)
+    assert doc.doc_type == "Giấy phép"
+    names = [[a.name for a in sorted(r.assignees, key=lambda a: a.position)] for r in rows]
+    assert names == [["Công ty Cổ phần xây dựng giao thông Yên Bái"], ["Sở Công Thương", "Công an tỉnh"]]
+    assert all(r.due is None for r in rows)

@@ -214,6 +214,68 @@ _UNKNOWN_HEAD = re.compile(
 # A company's legal form may follow its head in lower case: "Công ty cổ phần Xây dựng …",
 # "Doanh nghiệp tư nhân xăng dầu Phúc Lộc".
 _LEGAL_FORM = re.compile(r"(?:cổ\s+phần|trách\s+nhiệm\s+hữu\s+hạn|tư\s+nhân)\s", re.IGNORECASE)
+# A company's line of business, written in lower case between its legal form and its proper name
+# ("Công ty cổ phần xây dựng giao thông Yên Bái", "Công ty TNHH đầu tư khai thác khoáng sản …"):
+# these words are verbs elsewhere ("xây dựng kế hoạch"), but there they are the name.
+_TRADE_WORDS = frozenset(
+    [
+        "xây",
+        "dựng",
+        "đầu",
+        "tư",
+        "thương",
+        "mại",
+        "dịch",
+        "vụ",
+        "sản",
+        "xuất",
+        "vận",
+        "tải",
+        "khai",
+        "thác",
+        "chế",
+        "biến",
+        "tư",
+        "vấn",
+        "thiết",
+        "kế",
+        "giao",
+        "thông",
+        "khoáng",
+        "sản",
+        "hóa",
+        "chất",
+        "hoá",
+        "xăng",
+        "dầu",
+        "thủy",
+        "thuỷ",
+        "điện",
+        "vật",
+        "liệu",
+        "nổ",
+        "công",
+        "nghiệp",
+        "phát",
+        "triển",
+        "kinh",
+        "doanh",
+        "môi",
+        "trường",
+        "công",
+        "nghệ",
+        "thiết",
+        "bị",
+        "xuất",
+        "nhập",
+        "khẩu",
+        "một",
+        "thành",
+        "viên",
+        "lâm",
+        "nông",
+    ]
+)
 # Two-syllable nouns of unit names whose second syllable is also a verb or a function word on its
 # own: "Ban Thường trực …", "Ủy ban MTTQ …" (the stop list would cut them after one syllable).
 _NAME_COMPOUNDS = frozenset({("thường", "trực"), ("ủy", "ban"), ("uỷ", "ban")})
@@ -845,9 +907,12 @@ class UnitCatalogue:
         count = 0
         p = pos
         words: list[str] = []
+        trade = False  # inside the lower-case line of business after a legal form
         if legal_form and (form := _LEGAL_FORM.match(base, pos)):
             p, count, end = form.end() - 1, len(form.group().split()), form.end() - 1
             words = form.group().split()
+            trade = True
+        form_end = end
         while count < _NAME_MAX_WORDS:
             m = _NAME_WORD.match(base, p)
             if m is None:
@@ -858,7 +923,11 @@ class UnitCatalogue:
             if count and (re.search(r"[;:.()\n“”\"]", gap) or ("," in gap and not _capitalised(word))):
                 break
             lower = not _capitalised(word)
+            if trade and lower and words[-1].lower() in _TRADE_WORDS and word.lower() in _NAME_STOP:
+                return form_end  # no proper name after the line of business: those were verbs
+            trade = trade and lower and word.lower() in _TRADE_WORDS
             compound = bool(words) and _capitalised(words[-1]) and (words[-1].lower(), word) in _NAME_COMPOUNDS
+            compound = compound or trade
             # "Ban Quản lý dự án đầu tư xây dựng …": "đầu tư xây dựng" is one noun of unit names
             compound = compound or ([w.lower() for w in words[-2:]] == ["đầu", "tư"] and word.lower() == "xây")
             if lower and word.lower() in _NAME_STOP and not compound:
