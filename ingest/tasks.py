@@ -205,6 +205,7 @@ _CLOSING_RE = re.compile(
 # The end mark "./." closes the body; the paragraph it ends is read like any other (a one-paragraph
 # letter "Chủ tịch UBND tỉnh giao Công an tỉnh …./." is the letter's task).
 _END_MARK = re.compile(r"\./\.\s*$")
+_END_MARK_GLUED = re.compile(r"\./\.(?=\s|$)")
 _SIGNATURE_RE = re.compile(r"^(?:TL\.|KT\.|TM\.|Q\.|TUQ\.)|^(?:CHỦ TỊCH|CHÁNH VĂN PHÒNG|GIÁM ĐỐC)\b")
 
 # Boilerplate that names many units but assigns nothing new ("… chịu trách nhiệm thi hành Quyết định này").
@@ -439,6 +440,15 @@ _DESCRIBED = re.compile(
     re.IGNORECASE,
 )
 _ROLE_OPENING = re.compile(r"^[-–•+*\s]*(?:chủ\s+trì|phối\s+hợp)\b", re.IGNORECASE)
+# "yêu cầu (các) đơn vị nêu trên …", "đề nghị các doanh nghiệp có tên trên …": the companies named before.
+_BACK_REFERENCE = re.compile(
+    r"\b(?:yêu\s+cầu|đề\s+nghị|giao)\s+(?:(?:các|những)\s+)?(?:đơn\s+vị|doanh\s+nghiệp|công\s+ty|cơ\s+sở)\s+"
+    r"(?:(?:nêu|kể|có\s+tên|được\s+kiểm\s+tra)\s+)?(?:trên|nêu\s+trên|ở\s+trên)\b",
+    re.IGNORECASE,
+)
+_COMPANY_HEAD = re.compile(
+    r"^(?:Công\s+ty|Tổng\s+công\s+ty|Doanh\s+nghiệp|Hợp\s+tác\s+xã|Chi\s+nhánh)\s", re.IGNORECASE
+)
 _DESCRIBED_NAME = re.compile(r"^(?:các|những|mỗi|toàn\s+thể)\s", re.IGNORECASE)
 # A completion verb earlier in the clause makes "trong năm 2026" its deadline ("hoàn thành quy hoạch … trong năm 2026").
 _COMPLETION = re.compile(r"\b(?:hoàn\s+thành|hoàn\s+tất|xong|dứt\s+điểm)\b", re.IGNORECASE)
@@ -1236,6 +1246,7 @@ class _Walker:
     fresh: bool = False  # the previous paragraph produced the last task (table cells may follow)
     addressees: bool = False  # inside the "Kính gửi:" list of a letter
     addressee: Assignee | None = None  # the one unit a letter is addressed to ("Kính gửi: Công ty X")
+    parties: list[Assignee] = field(default_factory=list)  # companies the text named so far, in order
     unaddressed: set[int] = field(default_factory=set)  # ids of unit-less tasks under no directing lead-in
     card: ExtractedTask | None = None  # the open activity card's task (its field lines follow)
     issuer_place: tuple[str, str] | None = field(init=False)  # ("xã", "Lương Minh") of a commune's own document
@@ -1357,7 +1368,8 @@ class _Walker:
             return True
         informed = self._informed_with_duty(body)
         if not item.marked and _CLOSING_RE.search(body) and not informed:
-            return not _END_MARK.search(body)
+            # "… được biết và thực hiện./. NHI HẬU …": OCR glued the recipients' block to the end mark
+            return not _END_MARK_GLUED.search(body)
         if _SIGNATURE_RE.match(body) or _FOOTNOTE_RE.match(item.text) or _BOILERPLATE_RE.search(body) or len(body) < 4:
             return True
         if _APPENDIX_POINTER.match(body):  # "(Nhiệm vụ cụ thể tại Phụ lục kèm theo)": the table is read there
@@ -1373,8 +1385,10 @@ class _Walker:
         if self._attach(body) or (cell and self._attach_cell(body)):
             self.fresh = fresh
             return True
-        if len(body) < 12 and not (item.marked and _heading_units(body, self.catalogue, self.side)):
-            return True
+        if len(body) < 12 and not (
+            item.marked and (_heading_units(body, self.catalogue, self.side) or _heading_zone(body) is not None)
+        ):
+            return True  # debris; a short numbered heading ("2. Kiến nghị") still opens its section
         while self.frames and self.frames[-1].level >= item.level:
             self.frames.pop()
         local = self._localised(body)
@@ -1389,6 +1403,11 @@ class _Walker:
             and self._asks_addressee(body)
         ):
             analysis.subjects, analysis.triggered = [self.addressee], True
+        if self.parties and all(self._is_issuer(a) for a in analysis.subjects) and _BACK_REFERENCE.search(body):
+            # "Sở Công Thương yêu cầu đơn vị nêu trên thực hiện …" after the inspected companies
+            analysis.subjects = [Assignee(a.name, a.unit_id, "assigned") for a in self.parties]
+            analysis.triggered = True
+        self._note_parties(body)
         directing = not self.strict and _zone(self.frames, self.doc_zone) == "directive"
         if directing:
             person = honored_subject(body) or (None if analysis.subjects else person_label(body))
@@ -1473,6 +1492,14 @@ class _Walker:
             return []
         hit = mentions[0]
         return [Assignee(collapse_ws(hit.text), hit.unit.id if hit.unit else None, "responsible")]
+
+    def _note_parties(self, body: str) -> None:
+        """Remember the companies a paragraph names (the inspected units of a results notice), for a
+        later "các đơn vị nêu trên" to refer back to."""
+        for m in self.catalogue.find_mentions(body):
+            name = collapse_ws(m.text)
+            if m.unit is None and _COMPANY_HEAD.match(name) and all(p.name != name for p in self.parties):
+                self.parties.append(Assignee(name, None, "assigned"))
 
     def _asks_addressee(self, body: str) -> bool:
         """ "Đề nghị Chi nhánh số 1 - Công ty cổ phần … khẩn trương …": the letter's one addressee,

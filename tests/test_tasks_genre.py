@@ -505,3 +505,37 @@ def test_licence_condition_that_binds_the_company_is_its_task(ctx, tmp_path: Pat
     names = [[a.name for a in sorted(r.assignees, key=lambda a: a.position)] for r in rows]
     assert names == [["Công ty Cổ phần xây dựng giao thông Yên Bái"], ["Sở Công Thương", "Công an tỉnh"]]
     assert all(r.due is None for r in rows)
+
+
+def test_results_notice_asks_the_inspected_companies_under_a_short_heading(ctx, tmp_path: Path) -> None:
+    """A notice of inspection results: "2. Kiến nghị" (a short heading) ends the results section,
+    "yêu cầu đơn vị nêu trên" means the companies the results named, and the recipients' block that
+    OCR glued after the end mark ("… thực hiện./. NHI HẬU …") is not read as tasks."""
+    path = _docx(
+        tmp_path,
+        "tb-ket-qua-kiem-tra.docx",
+        [
+            "THÔNG BÁO",
+            "Kết quả kiểm tra việc chấp hành quy định pháp luật trong sử dụng vật liệu nổ công nghiệp",
+            "1. Kết quả kiểm tra",
+            "- Qua kiểm tra việc chấp hành quy định của pháp luật của các đơn vị: Công ty cổ phần Xây dựng giao "
+            "thông Yên Bái (Gói thầu số 13), Công ty TNHH Hiệp Phú (Gói thầu số 14) cho thấy các đơn vị đã chấp hành.",
+            "2. Kiến nghị",
+            "Để việc chấp hành được tốt hơn, Sở Công Thương yêu cầu đơn vị nêu trên thực hiện một số nội dung sau:",
+            "- Tiếp tục tăng cường công tác quản lý, kiểm tra, giám sát đảm bảo nổ mìn đúng thiết kế.",
+            "- Nghiêm chỉnh chấp hành các quy định tại Luật Quản lý, sử dụng vũ khí, vật liệu nổ.",
+            "Sở Công Thương thông báo cho các đơn vị được biết và thực hiện./. NHI HẬU Go thông Yên Bái",
+            "- Công ty TNHH Hiệp Phú;",
+            "- Lưu: VT.",
+            "KT. GIÁM ĐỐC",
+            "PHÓ GIÁM ĐỐC",
+            "Hoàng Văn Thuân",
+        ],
+        left=("UBND TỈNH GIA LAI", "SỞ CÔNG THƯƠNG", "Số: 1894/TB-SCT"),
+    )
+    doc, rows = _ingest(ctx, path)
+    assert doc.doc_type == "Thông báo"
+    names = [sorted(a.name for a in r.assignees) for r in rows]
+    both = ["Công ty TNHH Hiệp Phú", "Công ty cổ phần Xây dựng giao thông Yên Bái"]
+    assert names == [both, both]
+    assert [r.text.split()[0] for r in rows] == ["Tiếp", "Nghiêm"]
