@@ -74,6 +74,12 @@ PIPELINE_VERSION = "3"  # 2: task tables one row a line and one passage a row;
 # 3: a scan's text layer with digits for the accented vowels ("C6ng tic") is OCR'd again
 # Bump when task extraction changes: unchanged files get their tasks re-extracted from the stored
 # passages, without re-reading or re-embedding anything.
+TASKS_VERSION = "6"  # 2: names the catalogue lacks read whole (issue 11); 3: task table rows;
+# 4: people and teams named in a plan, generic partners in tables, appendix rows restating the body;
+# 5: letters to one unit, the writer never an assignee, legal instruments' implementation part only;
+# 6: submissions and comparison tables assign nothing, "<unit> phải …" binds under a provision heading,
+# "Yêu cầu đối với <unit / chủ đầu tư>" headings, a company's lower-case line of business in its name
+
 # Minutes are signed by each party (the team, the company, the commune): no one signer to read.
 _SEVERAL_SIGNERS = frozenset({"biên bản"})
 
@@ -81,12 +87,6 @@ _SEVERAL_SIGNERS = frozenset({"biên bản"})
 def _several_signers(meta: DocumentMeta) -> bool:
     return meta.several_signers or (meta.doc_type or "").strip().lower() in _SEVERAL_SIGNERS
 
-
-TASKS_VERSION = "6"  # 2: names the catalogue lacks read whole (issue 11); 3: task table rows;
-# 4: people and teams named in a plan, generic partners in tables, appendix rows restating the body;
-# 5: letters to one unit, the writer never an assignee, legal instruments' implementation part only;
-# 6: submissions and comparison tables assign nothing, "<unit> phải …" binds under a provision heading,
-# "Yêu cầu đối với <unit / chủ đầu tư>" headings, a company's lower-case line of business in its name
 
 Status = Literal["added", "updated", "unchanged", "merged", "failed", "removed"]
 # Near-duplicate files: word 5-gram shingles of the accent-free text. The same text in another
