@@ -31,9 +31,11 @@ from ingest.tasks import (
     Assignee,
     AssigneeRole,
     ExtractedTask,
+    _assigns_nothing,
     _historical,
     _is_news,
     _is_report,
+    _law_part_assigns,
     _merge,
     extract_tasks,
     generic_partner,
@@ -139,10 +141,12 @@ def _row_task(row: TableRow, index: int, chunk: Chunk, meta: DocumentMeta, catal
 
 def table_tasks(chunks: list[Chunk], meta: DocumentMeta, *, catalogue: UnitCatalogue) -> list[ExtractedTask]:
     """One task per task table row of ``chunks``, in order (see the module docstring)."""
-    if _is_news(meta) or _is_report(meta):
+    if _is_news(meta) or _is_report(meta) or _assigns_nothing(meta):
         return []
     tasks: list[ExtractedTask] = []
     for index, chunk in enumerate(chunks):
+        if not _law_part_assigns(meta, chunk.heading_path):
+            continue  # a decree's annex forms and cost tables are law, not assignments
         for line in chunk.text.splitlines():
             row = parse_row(line.strip())
             if row is not None:

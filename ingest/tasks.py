@@ -298,7 +298,12 @@ _NOT_TRIGGER_TAIL = re.compile(
 )
 # "Đối với Sở Y tế:" / "Riêng UBND các xã, phường:" introduce a unit's items.
 _FOR_UNIT_TAIL = re.compile(r"(?:^|[\s,;.])(?:đối\s+với|riêng|về\s+phía)\s*$", re.IGNORECASE)
-_BOUNDARY_TAIL = re.compile(r"(?:^|[,;:.!?(]|\.\s)\s*$")
+# Before a subject: a sentence boundary, then maybe how often ("…, hàng năm Sở X xây dựng …",
+# "Định kỳ hằng quý, UBND xã báo cáo …").
+_BOUNDARY_TAIL = re.compile(
+    r"(?:^|[,;:.!?(]|\.\s)\s*(?:(?:(?:hàng|hằng)\s+(?:năm|quý|tháng|tuần)|định\s+kỳ(?:\s+(?:hàng|hằng)\s+(?:năm|quý|tháng))?)\s*,?\s*)?$",
+    re.IGNORECASE,
+)
 _COOPERATE_TAIL = re.compile(
     r"phối\s+hợp(?:\s+chặt\s+chẽ|\s+thường\s+xuyên)?\s+(?:với|cùng)(?:\s+các\s+đơn\s+vị\s+là)?\s*$|"
     r"phối\s+hợp\s+giữa(?:\s+các\s+(?:cơ\s+quan|đơn\s+vị|lực\s+lượng|ngành)(?:\s+chức\s+năng)?)?\s*:?\s*$",
@@ -395,8 +400,28 @@ _ORGAN_OF = re.compile(
 _LAW_TYPES = ("luat", "bo luat", "phap lenh", "nghi dinh", "thong tu")
 _IMPLEMENTATION_PART = re.compile(r"\b(?:tổ\s+chức\s+thực\s+hiện|trách\s+nhiệm|thi\s+hành|hiệu\s+lực)\b", re.IGNORECASE)
 # "Điều 9. Trách nhiệm của doanh nghiệp khai thác khoáng sản": the article's points are that party's.
+# "Đối với người vận tải", "Đối với tổ chức, cá nhân kinh doanh …": a party of a decree's
+# implementation chapter, named by its role.
+_FOR_PARTY_HEADING = re.compile(r"^Đối\s+với\s+(?P<who>[^.;:]{3,80}?)\s*[.:]?$", re.IGNORECASE)
 _RESPONSIBILITY_ARTICLE = re.compile(
-    r"^(?:Điều\s+\d+[a-zđ]?\s*[.:]\s*)?Trách\s+nhiệm\s+của\s+(?P<who>[^.;:]{3,120}?)\s*[.:]?$", re.IGNORECASE
+    r"^(?:Điều\s+\d+[a-zđ]?\s*[.:]\s*)?Trách\s+nhiệm\s+của\s+(?P<who>[^.;:]{3,120}?)"
+    # the field the article covers is not the party: "… của Ủy ban nhân dân cấp xã trong lĩnh vực …"
+    r"(?:\s+(?:trong|về)\s+(?:quản\s+lý|lĩnh\s+vực|việc|công\s+tác)\b[^.;:]*)?\s*[.:]?$",
+    re.IGNORECASE,
+)
+# A legal instrument amending another: "1. Sửa đổi, bổ sung một số khoản của Điều 3 như sau:", the
+# new text in quotes ("“5. Bộ Công Thương chủ trì …"). What it quotes is the amended instrument's law,
+# not this one's assignments.
+_AMENDMENT = re.compile(
+    r"^(?:Điều\s+\d+[a-zđ]?\s*[.:]\s*|\d+\.\s*|[a-zđ]\)\s*)?(?:Sửa\s+đổi|Bổ\s+sung|Bãi\s+bỏ|Thay\s+thế)\b",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(r"^[“\"]")
+_OWN_ARTICLE = re.compile(r"^(?:Điều\s+\d+\s*[.:]|Chương\s+[IVXLC\d]+\b)")
+# The amending instrument's own closing articles, after its amendments.
+_OWN_FINAL_ARTICLE = re.compile(
+    r"^(?:Điều\s+\d+\s*[.:]\s*)?(?:Hiệu\s+lực|Trách\s+nhiệm\s+thi\s+hành|Tổ\s+chức\s+thực\s+hiện|Điều\s+khoản\s+(?:thi\s+hành|chuyển\s+tiếp)|Quy\s+định\s+chuyển\s+tiếp)",
+    re.IGNORECASE,
 )
 _HOME_PROVINCE = re.compile(r"\btỉnh\s+(?P<name>(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*\s*){1,3})$")
 _OWN_WORK_TYPES = ("ke hoach", "chuong trinh", "phuong an", "de an", "lich")
@@ -650,6 +675,9 @@ def _marker(text: str) -> tuple[float, str, bool]:
     return _BODY, s.strip(), False
 
 
+_ARTICLE_LINE = re.compile(r"^Điều\s+\d+[a-zđ]?\s*[.:]\s+\S")
+
+
 def _paragraphs(text: str) -> list[str]:
     """Paragraphs of a passage: one a line, except wrapped lines (raw PDF text) joined back.
 
@@ -663,7 +691,13 @@ def _paragraphs(text: str) -> list[str]:
             continue
         if out and not _marker(line)[2] and not _LETTER_LINE.match(line) and not _LETTER_LINE.match(out[-1]):
             prev = out[-1]
-            wrapped = len(prev) >= 60 and not _TERMINAL_END.search(prev) and not prev.isupper()
+            # an article's title line ("Điều 15. Trách nhiệm của … kinh doanh rượu") ends unpunctuated
+            wrapped = (
+                len(prev) >= 60
+                and not _TERMINAL_END.search(prev)
+                and not prev.isupper()
+                and not _ARTICLE_LINE.match(prev)
+            )
             if line[0].islower() or wrapped:
                 out[-1] = f"{prev} {line}"
                 continue
@@ -950,7 +984,7 @@ _UNIT_HEADING_FILLER = re.compile(
 # Words before a unit that make the heading something else than its work: "Kết quả của Sở Y tế",
 # a minutes' attendance list ("Đại diện Sở Công Thương:").
 _NOT_TITLE = re.compile(
-    r"\b(?:của|về|với|cho|tại|trong|đối|kết\s+quả|công\s+tác|đại\s+diện|thành\s+phần|ông|bà)\b", re.IGNORECASE
+    r"\b(?:của|về|với|cho|tại|trong|đối|trình|kết\s+quả|công\s+tác|đại\s+diện|thành\s+phần|ông|bà)\b", re.IGNORECASE
 )
 # A party named by its role in a construction or licensing file: "chủ đầu tư", "nhà thầu thi công",
 # "đơn vị tư vấn giám sát".
@@ -1061,7 +1095,10 @@ _TITLE_WORDS = 12
 # các cơ quan Đảng, Nhà nước, Ủy ban MTTQ …"). Read like results: only "Giao/Đề nghị X" assigns there.
 _PROVISION_HEADING = re.compile(
     r"^(?:đối\s+tượng|phạm\s+vi(?:\s+điều\s+chỉnh)?|điều\s+kiện|hồ\s+sơ|mức\s+hỗ\s+trợ|giải\s+thích\s+từ\s+ngữ|"
-    r"nguyên\s+tắc|phương\s+thức\s+hỗ\s+trợ|nội\s+dung\s+hỗ\s+trợ|chi\s+phí\s+bồi\s+hoàn)\b",
+    r"nguyên\s+tắc|phương\s+thức\s+hỗ\s+trợ|nội\s+dung\s+hỗ\s+trợ|chi\s+phí\s+bồi\s+hoàn|"
+    # a body's statute: what it is and may do, not work given to it ("Điều 2. Nhiệm vụ và quyền hạn")
+    r"vị\s+trí(?:,|\s+và)?\s+chức\s+năng|chức\s+năng(?:,|\s+và)?\s+nhiệm\s+vụ|nhiệm\s+vụ(?:,|\s+và)?\s+(?:quyền\s+hạn|thẩm\s+quyền)|"
+    r"thẩm\s+quyền|cơ\s+cấu\s+tổ\s+chức|giám\s+đốc\s+sở\s*,\s*phó\s+giám\s+đốc|lãnh\s+đạo\s+sở)\b",
     re.IGNORECASE,
 )
 
@@ -1200,6 +1237,16 @@ def _bound(body: str, subjects: list[Assignee]) -> bool:
     return False
 
 
+def _law_part_assigns(meta: DocumentMeta, heading_path: list[str]) -> bool:
+    """Whether a passage under ``heading_path`` may assign: anywhere in most documents, only in the
+    implementation part (not an annex) of a legal instrument."""
+    if not _is_legal_instrument(meta):
+        return True
+    return not any(_APPENDIX_RE.match(h) for h in heading_path) and bool(
+        _IMPLEMENTATION_PART.search(" ".join(heading_path))
+    )
+
+
 def _assigns_nothing(meta: DocumentMeta) -> bool:
     """A genre that orders nothing itself: a comparison table or a synthesis of comments quotes a
     draft or the letters it sums up ("Sở Nội vụ có trách nhiệm …" in the draft's column); a
@@ -1247,6 +1294,7 @@ class _Walker:
     addressees: bool = False  # inside the "Kính gửi:" list of a letter
     addressee: Assignee | None = None  # the one unit a letter is addressed to ("Kính gửi: Công ty X")
     parties: list[Assignee] = field(default_factory=list)  # companies the text named so far, in order
+    amending: bool = False  # inside a legal instrument's amendments ("Sửa đổi, bổ sung … như sau:")
     unaddressed: set[int] = field(default_factory=set)  # ids of unit-less tasks under no directing lead-in
     card: ExtractedTask | None = None  # the open activity card's task (its field lines follow)
     issuer_place: tuple[str, str] | None = field(init=False)  # ("xã", "Lương Minh") of a commune's own document
@@ -1413,6 +1461,17 @@ class _Walker:
             person = honored_subject(body) or (None if analysis.subjects else person_label(body))
             if person is not None:
                 analysis.subjects = [self._person(person)]
+        if self.legal and not _QUOTED.match(body):
+            if _AMENDMENT.match(body):
+                self.amending = True  # "1. Sửa đổi, bổ sung một số khoản của Điều 3 như sau:"
+            elif self.amending and (
+                (len(body) < 60 and _OWN_FINAL_ARTICLE.match(body)) or _OWN_ARTICLE.match(item.text.lstrip("#* "))
+            ):
+                # "Điều 3. Trách nhiệm thi hành", "Chương II": the amending instrument's own text again
+                # ("Điều 110g." with a letter is an article it inserts elsewhere)
+                self.amending = False
+        if self.legal and (self.amending or _QUOTED.match(body)):
+            return True  # the text an amending instrument puts in force elsewhere is that one's law
         if self.legal and (article := _RESPONSIBILITY_ARTICLE.match(body)):
             # the article's points are the named party's, whether or not the catalogue knows it
             owners = self._responsible_party(article.group("who"))
@@ -1424,10 +1483,16 @@ class _Walker:
             self.frames.append(_Frame(item.level, "heading", owners, "directive", None, body))
             return True
         if _is_heading(item, analysis) or self._request_heading(item, local):
-            owners = [] if self.strict else _heading_units(local, self.catalogue, self.side)
+            implementing = self._in_implementation(item)
+            owners = [] if self.strict and not implementing else _heading_units(local, self.catalogue, self.side)
+            if not owners and implementing and (party := _FOR_PARTY_HEADING.match(_clean_title(body))):
+                # "Điều 31. Đối với người thuê vận tải" in a decree's implementation chapter
+                owners = [Assignee(collapse_ws(party.group("who")), None, "responsible")]
             if not owners and directing and item.marked and (person := person_heading(body)):
                 owners = [self._person(person)]
             zone = _heading_zone(body) if not owners else None
+            if zone == "directive" and self._in_provision():
+                zone = None  # "4. Các nhiệm vụ chuyên môn …" inside a statute's "Nhiệm vụ và quyền hạn"
             self.frames.append(_Frame(item.level, "heading", owners, zone, _due(body, self.meta.known_date), body))
             return True
         if self._reply_deadline(item, analysis):
@@ -1458,6 +1523,22 @@ class _Walker:
     @property
     def legal(self) -> bool:
         return _is_legal_instrument(self.meta)
+
+    def _in_provision(self) -> bool:
+        """Under a provision heading (conditions, a body's statute): nested headings there describe."""
+        return any(f.kind == "heading" and _PROVISION_HEADING.match(_clean_title(f.text)) for f in self.frames)
+
+    def _in_implementation(self, item: _Item) -> bool:
+        """Inside a legal instrument's implementation part or a "Trách nhiệm của …" article (not an
+        annex), whether its heading is the passage's or a line of the passage: there headings name
+        who acts."""
+        if not self.legal:
+            return False
+        path = list(self.chunks[item.chunk_index].heading_path or [])
+        if any(_APPENDIX_RE.match(h) for h in path):
+            return False
+        headings = [*path, *(f.text for f in self.frames if f.kind == "heading")]
+        return bool(_IMPLEMENTATION_PART.search(" ".join(headings)))
 
     def _role_heading(self, item: _Item, analysis: _Analysis) -> bool:
         """A numbered line of a legal instrument's implementation part naming only office holders."""
@@ -1588,6 +1669,8 @@ class _Walker:
         if item.marked:
             level = item.level
             lead_zone = _heading_zone(item.body)
+            if lead_zone == "directive" and self._in_provision():
+                lead_zone = None  # "2. Các nhiệm vụ chuyên môn về …:" inside "Nhiệm vụ và quyền hạn"
             due = _due(item.body, self.meta.known_date)
         else:  # a paragraph lead-in governs the rest of its section: half a level below the section
             self._end_paragraph_leadins(all_=True)
@@ -1762,10 +1845,8 @@ class _Walker:
 
     def _task(self, item: _Item, analysis: _Analysis) -> ExtractedTask | None:
         body = item.body
-        if self.legal:
-            path = list(self.chunks[item.chunk_index].heading_path or [])
-            if any(_APPENDIX_RE.match(h) for h in path) or not _IMPLEMENTATION_PART.search(" ".join(path)):
-                return None  # a legal instrument's procedure and annexes are law, not assignments
+        if self.legal and not self._in_implementation(item):
+            return None  # a legal instrument's procedure and annexes are law, not assignments
         if not item.marked and _PREAMBLE.match(body) and not analysis.triggered:
             # "Căn cứ …", "Xét đề nghị của 19 đơn vị gồm: Công ty …": the grounds of the document,
             # not its orders ("Theo đề nghị của Bộ …, Chủ tịch UBND tỉnh giao Sở X …" still orders).

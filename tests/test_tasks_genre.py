@@ -539,3 +539,93 @@ def test_results_notice_asks_the_inspected_companies_under_a_short_heading(ctx, 
     both = ["Công ty TNHH Hiệp Phú", "Công ty cổ phần Xây dựng giao thông Yên Bái"]
     assert names == [both, both]
     assert [r.text.split()[0] for r in rows] == ["Tiếp", "Nghiêm"]
+
+
+# --------------------------------------------------------------------------- legal instruments, statutes
+
+DECREE_LEFT = ("CHÍNH PHỦ", "Số: 21/2026/NĐ-CP")
+DECREE_RIGHT = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Hà Nội, ngày 15 tháng 1 năm 2026")
+
+
+def test_decree_assigns_in_its_implementation_chapter_and_responsibility_articles(ctx, tmp_path: Path) -> None:
+    """A decree: an article titled by a ministry in "Chương V. TỔ CHỨC THỰC HIỆN" gives it its points,
+    "Đối với người vận tải" names a party by its role, "Trách nhiệm của Ủy ban nhân dân cấp xã trong
+    lĩnh vực …" (a title line that ends unpunctuated) gives the commune committees the paragraph
+    below; what an amending clause quotes ("Sửa đổi, bổ sung … như sau: “5. Bộ Công Thương chủ trì …”")
+    is the amended decree's law, and an annex's cost table assigns nothing."""
+    path = make_docx(
+        tmp_path / "nghi-dinh.docx",
+        header_left=DECREE_LEFT,
+        header_right=DECREE_RIGHT,
+        paragraphs=[
+            "NGHỊ ĐỊNH",
+            "Quy định về vận chuyển hàng hóa nguy hiểm",
+            "Chương I",
+            "QUY ĐỊNH CHUNG",
+            "Điều 1. Sửa đổi, bổ sung một số điều của Nghị định số 193/2025/NĐ-CP",
+            "1. Sửa đổi, bổ sung khoản 5 Điều 4 như sau:",
+            "“5. Bộ Công Thương chủ trì, phối hợp với các bộ có liên quan trình Thủ tướng Chính phủ quyết định "
+            "danh mục khoáng sản.”",
+            "Điều 2. Trách nhiệm của Ủy ban nhân dân cấp xã trong lĩnh vực kinh doanh rượu",
+            "Ủy ban nhân dân cấp xã thực hiện nhiệm vụ quản lý nhà nước về kinh doanh rượu trên địa bàn.",
+            "Chương II",
+            "TỔ CHỨC THỰC HIỆN",
+            "Điều 3. Bộ Giao thông vận tải",
+            "1. Chủ trì tổng hợp ý kiến của các bộ, ngành có liên quan trong việc sửa đổi danh mục hàng hóa nguy hiểm.",
+            "Điều 4. Đối với người vận tải",
+            "1. Bố trí phương tiện vận chuyển phù hợp với loại hàng hóa nguy hiểm.",
+            "Điều 5. Hiệu lực thi hành",
+            "Nghị định này có hiệu lực thi hành từ ngày 01 tháng 3 năm 2026./.",
+            "TM. CHÍNH PHỦ",
+            "KT. THỦ TƯỚNG",
+            "PHÓ THỦ TƯỚNG",
+            "Trần Hồng Hà",
+            "PHỤ LỤC",
+            "A. Chi phí xây dựng Chương trình phát triển nhà ở (C1)",
+        ],
+        table=[
+            ["STT", "Nội dung chi", "Đơn vị thực hiện"],
+            ["1", "Chi phí quản lý của đơn vị tư vấn", "Ccg x Tỷ lệ"],
+            ["2", "TỔNG CỘNG C1", "Ccg+Cql+Ck+TL+GTGT"],
+        ],
+    )
+    doc, rows = _ingest(ctx, path)
+    assert doc.doc_type == "Nghị định"
+    got = [(sorted(a.name for a in r.assignees), r.text.split()[0]) for r in rows]
+    assert got == [
+        (["Ủy ban nhân dân cấp xã"], "Ủy"),
+        (["Bộ Giao thông vận tải"], "1."),
+        (["người vận tải"], "1."),
+    ]
+
+
+def test_statute_of_a_department_assigns_only_its_yearly_plan(ctx, tmp_path: Path) -> None:
+    """A decision setting a department's functions, duties and organisation: what it is and may do
+    ("Điều 2. Nhiệm vụ và quyền hạn", nested "4. Các nhiệm vụ chuyên môn …:" included) is no task;
+    "…, hàng năm Sở X xây dựng kế hoạch biên chế …" is one (how often before the subject)."""
+    path = _docx(
+        tmp_path,
+        "qd-chuc-nang.docx",
+        [
+            "QUYẾT ĐỊNH",
+            "Quy định chức năng, nhiệm vụ, quyền hạn và cơ cấu tổ chức của Sở Tư pháp",
+            "QUYẾT ĐỊNH:",
+            "Điều 1. Vị trí và chức năng",
+            "1. Sở Tư pháp là cơ quan chuyên môn thuộc Ủy ban nhân dân tỉnh, thực hiện chức năng tham mưu.",
+            "Điều 2. Nhiệm vụ và quyền hạn",
+            "1. Trình Ủy ban nhân dân tỉnh dự thảo quyết định thuộc phạm vi quản lý của Sở.",
+            "2. Các nhiệm vụ chuyên môn về phổ biến, giáo dục pháp luật:",
+            "a) Phối hợp với Sở Nội vụ thực hiện quy hoạch, đào tạo, bồi dưỡng đội ngũ công chức.",
+            "Điều 3. Cơ cấu tổ chức",
+            "a) Sở Tư pháp có Giám đốc và các Phó Giám đốc;",
+            "Điều 4. Biên chế công chức",
+            "Căn cứ chức năng, nhiệm vụ và vị trí việc làm được phê duyệt, hàng năm Sở Tư pháp xây dựng kế hoạch "
+            "biên chế công chức, trình cấp có thẩm quyền theo quy định.",
+            "Điều 5. Quyết định này có hiệu lực kể từ ngày ký./.",
+            *SIGNATURE,
+        ],
+    )
+    doc, rows = _ingest(ctx, path)
+    assert doc.doc_type == "Quyết định"
+    assert [_units(r) for r in rows] == [[("so-tu-phap", "assigned")]]
+    assert "kế hoạch biên chế" in rows[0].text
