@@ -629,3 +629,24 @@ def test_statute_of_a_department_assigns_only_its_yearly_plan(ctx, tmp_path: Pat
     assert doc.doc_type == "Quyết định"
     assert [_units(r) for r in rows] == [[("so-tu-phap", "assigned")]]
     assert "kế hoạch biên chế" in rows[0].text
+
+
+def test_requirements_headed_by_the_party_they_bind(cat: UnitCatalogue) -> None:
+    """A notice of appraisal results: "2. Yêu cầu đối với Công ty …" and "Yêu cầu đối với chủ đầu tư"
+    give their points to that party (the investor by its role when the notice names no company)."""
+    meta = DocumentMeta(doc_type="Thông báo", issuer="Sở Công Thương tỉnh Lào Cai", date=dt.date(2025, 9, 1))
+    text = "\n".join(
+        [
+            "VI. KẾT LUẬN VÀ KIẾN NGHỊ",
+            "1. Đủ điều kiện triển khai các bước tiếp theo.",
+            "2. Yêu cầu đối với Công ty TNHH MTV Triều Dương",
+            "- Tổ chức thực hiện đúng thiết kế xây dựng đã được thẩm định tại văn bản này.",
+            "3. Yêu cầu đối với chủ đầu tư",
+            "- Lưu trữ hồ sơ công trình theo quy định.",
+        ]
+    )
+    tasks = extract_tasks([Chunk(text=text, heading_path=[], section="")], meta, catalogue=cat)
+    assert [([a.name for a in t.assignees], t.text.split()[0]) for t in tasks] == [
+        (["Công ty TNHH MTV Triều Dương"], "Tổ"),
+        (["Chủ đầu tư"], "Lưu"),
+    ]
