@@ -46,7 +46,14 @@ lint: install-dev
 	$(BIN)/lint-imports
 	$(BIN)/python scripts/check_cycles.py
 
-# The suite, then the whole suite again with the clock moved (see CLOCK_CI).
+# The suite, then the whole suite again with the clock moved (see CLOCK_CI), less the tests marked
+# `load` in pyproject.toml (tests/test_concurrency.py: a hundred `troly ideas submit` processes at
+# once; test_crash_recovery.py: an ingest killed mid-run; test_multiworker.py: three workers;
+# test_followup_month.py: a scripted month with three workers; test_ideas_channels.py: 500 ideas from
+# 50 chat users). They assert counts, uniqueness and recovery, or set their own clock (the scripted
+# month writes TROLY_NOW_FILE), so the machine's clock changes nothing they assert; the dated paths they
+# drive run under the moved clock in the single-user tests. They take about 5 of the first run's
+# minutes.
 test: lint
 	$(PYTEST)
 	@if command -v faketime >/dev/null; then \
