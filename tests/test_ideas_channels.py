@@ -247,6 +247,9 @@ def idea_steps(channel: str, user: int, k: int) -> list[str]:
     ]
 
 
+# A load test: its assertions are counts and uniqueness (codes only checked to start with "YT-"),
+# none reads a date, and the form's dated steps run under the moved clock in the two tests above.
+@pytest.mark.load
 async def test_500_ideas_from_50_users_over_both_channels(
     tg: FakeTelegram, zl: FakeZalo, ctx: Context, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -122,7 +122,7 @@ def test_original_bytes_are_kept(ctx, corpus_copy: Path) -> None:
 
 
 @pytest.fixture
-def cli_env(settings, monkeypatch: pytest.MonkeyPatch):
+def cli_env(settings, monkeypatch: pytest.MonkeyPatch, shared_model):
     monkeypatch.setenv("TROLY_HOME", str(settings.home))
     return settings
 

@@ -38,6 +38,7 @@ _PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("thành", "phố"), "tp"),
     (("trung", "ương"), "tw"),
 )
+_PHRASE_STARTS = frozenset(words[0] for words, _ in _PHRASES)  # only these words can open one
 _DROP = frozenset({"và", "va"})  # "và" (also typed without accents) joins name parts
 
 
@@ -49,17 +50,25 @@ def tokens(text: str) -> tuple[str, list[Tok]]:
     i = 0
     while i < len(raw):
         low = raw[i][0].lower()
-        for words, repl in _PHRASES:
-            n = len(words)
-            if tuple(w[0].lower() for w in raw[i : i + n]) == words:
-                out.append(Tok(repl, fold(repl), raw[i][1], raw[i + n - 1][2], True))
-                i += n
-                break
-        else:
-            if low not in _DROP:
-                out.append(Tok(low, fold(low), raw[i][1], raw[i][2], raw[i][0].isupper() and len(raw[i][0]) > 1))
-            i += 1
+        phrase = _phrase_at(raw, i) if low in _PHRASE_STARTS else None
+        if phrase is not None:
+            n, repl = phrase
+            out.append(Tok(repl, fold(repl), raw[i][1], raw[i + n - 1][2], True))
+            i += n
+            continue
+        if low not in _DROP:
+            out.append(Tok(low, fold(low), raw[i][1], raw[i][2], raw[i][0].isupper() and len(raw[i][0]) > 1))
+        i += 1
     return base, out
+
+
+def _phrase_at(raw: list[tuple[str, int, int]], i: int) -> tuple[int, str] | None:
+    """(its length in words, its token) for the multi-word spelling opening at ``raw[i]``."""
+    for words, repl in _PHRASES:
+        n = len(words)
+        if tuple(w[0].lower() for w in raw[i : i + n]) == words:
+            return n, repl
+    return None
 
 
 def key(text: str) -> tuple[str, ...]:

@@ -31,6 +31,7 @@ import yaml
 
 from troly.text import canonical, collapse_ws, fold, nfc
 from troly.types import AttachRelation
+from troly.unit_keys import Tok
 from troly.unit_keys import fold_key as _fkey
 from troly.unit_keys import key as _key
 from troly.unit_keys import slug as _slug
@@ -175,9 +176,8 @@ _RUN_TOGETHER = re.compile(r"(?<=[A-ZĐ])[&\-](?=[A-ZĐ])")
 _BAD_INSIDE = re.compile(r"[;:()\n\[\]]|\.\s")
 
 
-def _caps_positions(alias: str) -> tuple[int, ...]:
-    toks = _tokens(alias)[1]
-    base = canonical(nfc(alias))
+def _caps_positions(base: str, toks: list[Tok]) -> tuple[int, ...]:
+    """Positions of the tokens written in capitals; ``(base, toks)`` is ``tokens(alias)``."""
     out = []
     for i, t in enumerate(toks):
         word = base[t.start : t.end]
@@ -516,10 +516,13 @@ class UnitCatalogue:
 
     def _index_unit(self, unit: Unit, spellings: Iterable[str] | None = None) -> None:
         for spelling in self._spellings(unit) if spellings is None else spellings:
-            key, fkey = _key(spelling), _fkey(spelling)
+            # One tokenisation gives both keys and the capitals: every process that builds the
+            # catalogue (each ``troly`` command) indexes some 2,000 spellings.
+            base, toks = _tokens(spelling)
+            key, fkey = tuple(t.key for t in toks), tuple(t.fkey for t in toks)
             if not key:
                 continue
-            alias = _Alias(unit.id, spelling, _caps_positions(spelling))
+            alias = _Alias(unit.id, spelling, _caps_positions(base, toks))
             for idx, k in ((self._index, key), (self._findex, fkey)):
                 bucket = idx.setdefault(k, [])
                 if all(a.unit_id != unit.id for a in bucket):
