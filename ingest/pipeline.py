@@ -71,7 +71,8 @@ logger = logging.getLogger(__name__)
 
 # Bump when cleaning/chunking changes in a way that should re-process unchanged files.
 PIPELINE_VERSION = "3"  # 2: task tables one row a line and one passage a row;
-# 3: a scan's text layer with digits for the accented vowels ("C6ng tic") is OCR'd again
+# 3: a scan's text layer with digits for the accented vowels ("C6ng tic") is OCR'd again; an
+# e-office stamp drawn by several widgets on one spot is read once
 # Bump when task extraction changes: unchanged files get their tasks re-extracted from the stored
 # passages, without re-reading or re-embedding anything.
 TASKS_VERSION = "6"  # 2: names the catalogue lacks read whole (issue 11); 3: task table rows;

@@ -620,3 +620,18 @@ def test_minutes_signed_by_several_parties_have_no_single_signer() -> None:
         "Chủ trì cuộc họp\nPHÓ GIÁM ĐỐC\nNguyễn Thị Ngọc Thi\n"
     )
     assert (chaired.signer, chaired.several_signers) == ("Nguyễn Thị Ngọc Thi", False)
+
+
+def test_a_stamp_drawn_by_several_widgets_counts_once() -> None:
+    """Some e-office PDFs carry each stamp as four widgets on one spot (UBND Hà Nội decisions of
+    2025): PDFium reads "36 36 3636" into the slot. The figure drawn over itself is one "36", and
+    the same figure again where one was taken is not inserted twice."""
+    from ingest.loaders._pdf import _bounds, _drawn_once, _overlap
+
+    glyph = [(125.0, 716.0, 131.0, 728.0), (131.0, 716.0, 137.0, 728.0)]
+    again = [(125.4, 716.0, 131.4, 728.0), (131.4, 716.0, 137.4, 728.0)]
+    assert _drawn_once("3636", [*glyph, *again]) == ("36", glyph)
+    apart = [(140.0, 716.0, 146.0, 728.0), (146.0, 716.0, 152.0, 728.0)]
+    assert _drawn_once("1212", [*glyph, *apart])[0] == "1212"
+    assert _overlap(_bounds(glyph), _bounds(again))
+    assert not _overlap(_bounds(glyph), (300.0, 716.0, 312.0, 728.0))

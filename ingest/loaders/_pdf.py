@@ -132,6 +132,7 @@ def _stamped_figures(pdf: pdfium.PdfDocument, index: int, text: str, boxes: list
         return text
     inserts: list[tuple[int, str]] = []
     replaces: list[tuple[int, int, str]] = []
+    placed: list[tuple[str, _Box]] = []  # figures taken, where they are drawn
     for start, end in _added_runs(text, flat):
         extra = flat[start:end]
         for match in _FIGURE_RE.finditer(extra):
@@ -139,14 +140,20 @@ def _stamped_figures(pdf: pdfium.PdfDocument, index: int, text: str, boxes: list
                 match.end() == len(extra) or extra[match.end()].isspace()
             ):
                 continue  # part of a longer piece of widget text
+            figure = match.group(0)
             word_boxes = flat_boxes[start + match.start() : start + match.end()]
+            figure, word_boxes = _drawn_once(figure, word_boxes)
+            box = _bounds(word_boxes)
+            if any(figure == f and _overlap(box, b) for f, b in placed):
+                continue  # the same stamp drawn again on the same spot (a field with several widgets)
+            placed.append((figure, box))
             covered = _covered_figure(text, boxes, word_boxes)
             if covered is not None:
-                replaces.append((*covered, match.group(0)))
+                replaces.append((*covered, figure))
                 continue
             at = _insertion_point(text, boxes, word_boxes)
             if at is not None:
-                inserts.append((at, match.group(0)))
+                inserts.append((at, figure))
     edits = [(at, at, figure) for at, figure in inserts] + replaces
     for at, end, figure in sorted(edits, reverse=True):
         if end > at:  # a figure stamped over the template's own ("tháng 4" overprinted "5")
@@ -156,6 +163,29 @@ def _stamped_figures(pdf: pdfium.PdfDocument, index: int, text: str, boxes: list
         after = "" if at < len(text) and text[at] in "/-\r\n " else " "
         text = f"{text[:at]}{before}{figure}{after}{text[at:]}"
     return text
+
+
+def _bounds(word: list[_Box]) -> _Box:
+    return min(b[0] for b in word), min(b[1] for b in word), max(b[2] for b in word), max(b[3] for b in word)
+
+
+def _overlap(a: _Box, b: _Box) -> bool:
+    """Two boxes share at least half of the smaller one's area."""
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    if w <= 0 or h <= 0:
+        return False
+    smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+    return w * h >= 0.5 * max(smaller, 1e-6)
+
+
+def _drawn_once(figure: str, word: list[_Box]) -> tuple[str, list[_Box]]:
+    """ "3636" whose second "36" is drawn over the first (two widgets of one field) is "36"."""
+    half = len(figure) // 2
+    repeated = len(figure) % 2 == 0 and half and figure[:half] == figure[half:]
+    if repeated and _overlap(_bounds(word[:half]), _bounds(word[half:])):
+        return figure[:half], word[:half]
+    return figure, word
 
 
 def _covered_figure(text: str, boxes: list[_Box], word: list[_Box]) -> tuple[int, int] | None:
