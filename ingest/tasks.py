@@ -474,6 +474,7 @@ _BACK_REFERENCE = re.compile(
 _COMPANY_HEAD = re.compile(
     r"^(?:Công\s+ty|Tổng\s+công\s+ty|Doanh\s+nghiệp|Hợp\s+tác\s+xã|Chi\s+nhánh)\s", re.IGNORECASE
 )
+_COMPANY_WORD = re.compile(r"\b(?:Công\s+ty|Doanh\s+nghiệp|Hợp\s+tác\s+xã|Chi\s+nhánh)\b", re.IGNORECASE)
 _DESCRIBED_NAME = re.compile(r"^(?:các|những|mỗi|toàn\s+thể)\s", re.IGNORECASE)
 # A completion verb earlier in the clause makes "trong năm 2026" its deadline ("hoàn thành quy hoạch … trong năm 2026").
 _COMPLETION = re.compile(r"\b(?:hoàn\s+thành|hoàn\s+tất|xong|dứt\s+điểm)\b", re.IGNORECASE)
@@ -1577,6 +1578,8 @@ class _Walker:
     def _note_parties(self, body: str) -> None:
         """Remember the companies a paragraph names (the inspected units of a results notice), for a
         later "các đơn vị nêu trên" to refer back to."""
+        if not _COMPANY_WORD.search(body):
+            return  # most paragraphs name no company: no second reading of their names
         for m in self.catalogue.find_mentions(body):
             name = collapse_ws(m.text)
             if m.unit is None and _COMPANY_HEAD.match(name) and all(p.name != name for p in self.parties):
