@@ -1238,14 +1238,16 @@ def _bound(body: str, subjects: list[Assignee]) -> bool:
     return False
 
 
+def _implementation_part(headings: list[str]) -> bool:
+    """Headings of a legal instrument's implementation part or of a "Trách nhiệm của …" article, not
+    of an annex: the only place such an instrument assigns."""
+    return not any(_APPENDIX_RE.match(h) for h in headings) and bool(_IMPLEMENTATION_PART.search(" ".join(headings)))
+
+
 def _law_part_assigns(meta: DocumentMeta, heading_path: list[str]) -> bool:
     """Whether a passage under ``heading_path`` may assign: anywhere in most documents, only in the
-    implementation part (not an annex) of a legal instrument."""
-    if not _is_legal_instrument(meta):
-        return True
-    return not any(_APPENDIX_RE.match(h) for h in heading_path) and bool(
-        _IMPLEMENTATION_PART.search(" ".join(heading_path))
-    )
+    implementation part of a legal instrument."""
+    return not _is_legal_instrument(meta) or _implementation_part(heading_path)
 
 
 def _assigns_nothing(meta: DocumentMeta) -> bool:
@@ -1530,16 +1532,10 @@ class _Walker:
         return any(f.kind == "heading" and _PROVISION_HEADING.match(_clean_title(f.text)) for f in self.frames)
 
     def _in_implementation(self, item: _Item) -> bool:
-        """Inside a legal instrument's implementation part or a "Trách nhiệm của …" article (not an
-        annex), whether its heading is the passage's or a line of the passage: there headings name
-        who acts."""
-        if not self.legal:
-            return False
+        """Inside a legal instrument's implementation part, whether its heading is the passage's or a
+        line of the passage: there headings name who acts."""
         path = list(self.chunks[item.chunk_index].heading_path or [])
-        if any(_APPENDIX_RE.match(h) for h in path):
-            return False
-        headings = [*path, *(f.text for f in self.frames if f.kind == "heading")]
-        return bool(_IMPLEMENTATION_PART.search(" ".join(headings)))
+        return self.legal and _implementation_part([*path, *(f.text for f in self.frames if f.kind == "heading")])
 
     def _role_heading(self, item: _Item, analysis: _Analysis) -> bool:
         """A numbered line of a legal instrument's implementation part naming only office holders."""
