@@ -471,10 +471,9 @@ _BACK_REFERENCE = re.compile(
     r"(?:(?:nêu|kể|có\s+tên|được\s+kiểm\s+tra)\s+)?(?:trên|nêu\s+trên|ở\s+trên)\b",
     re.IGNORECASE,
 )
-_COMPANY_HEAD = re.compile(
-    r"^(?:Công\s+ty|Tổng\s+công\s+ty|Doanh\s+nghiệp|Hợp\s+tác\s+xã|Chi\s+nhánh)\s", re.IGNORECASE
-)
-_COMPANY_WORD = re.compile(r"\b(?:Công\s+ty|Doanh\s+nghiệp|Hợp\s+tác\s+xã|Chi\s+nhánh)\b", re.IGNORECASE)
+_COMPANY = r"(?:Tổng\s+)?công\s+ty|doanh\s+nghiệp|hợp\s+tác\s+xã|chi\s+nhánh"
+_COMPANY_HEAD = re.compile(rf"^(?:{_COMPANY})\s", re.IGNORECASE)  # a name that is a company's
+_COMPANY_WORD = re.compile(rf"\b(?:{_COMPANY})\b", re.IGNORECASE)  # a paragraph that names one
 _DESCRIBED_NAME = re.compile(r"^(?:các|những|mỗi|toàn\s+thể)\s", re.IGNORECASE)
 # A completion verb earlier in the clause makes "trong năm 2026" its deadline ("hoàn thành quy hoạch … trong năm 2026").
 _COMPLETION = re.compile(r"\b(?:hoàn\s+thành|hoàn\s+tất|xong|dứt\s+điểm)\b", re.IGNORECASE)
@@ -1494,8 +1493,7 @@ class _Walker:
             if not owners and directing and item.marked and (person := person_heading(body)):
                 owners = [self._person(person)]
             zone = _heading_zone(body) if not owners else None
-            if zone == "directive" and self._in_provision():
-                zone = None  # "4. Các nhiệm vụ chuyên môn …" inside a statute's "Nhiệm vụ và quyền hạn"
+            zone = self._nested_zone(zone)
             self.frames.append(_Frame(item.level, "heading", owners, zone, _due(body, self.meta.known_date), body))
             return True
         if self._reply_deadline(item, analysis):
@@ -1527,9 +1525,14 @@ class _Walker:
     def legal(self) -> bool:
         return _is_legal_instrument(self.meta)
 
-    def _in_provision(self) -> bool:
-        """Under a provision heading (conditions, a body's statute): nested headings there describe."""
-        return any(f.kind == "heading" and _PROVISION_HEADING.match(_clean_title(f.text)) for f in self.frames)
+    def _nested_zone(self, zone: Zone | None) -> Zone | None:
+        """A heading's zone where it sits: under a provision heading (conditions, a body's statute:
+        "Nhiệm vụ và quyền hạn"), a nested "4. Các nhiệm vụ chuyên môn …" describes, it directs nobody."""
+        if zone == "directive" and any(
+            f.kind == "heading" and _PROVISION_HEADING.match(_clean_title(f.text)) for f in self.frames
+        ):
+            return None
+        return zone
 
     def _in_implementation(self, item: _Item) -> bool:
         """Inside a legal instrument's implementation part, whether its heading is the passage's or a
@@ -1667,9 +1670,7 @@ class _Walker:
         zone = _zone(self.frames, self.doc_zone)
         if item.marked:
             level = item.level
-            lead_zone = _heading_zone(item.body)
-            if lead_zone == "directive" and self._in_provision():
-                lead_zone = None  # "2. Các nhiệm vụ chuyên môn về …:" inside "Nhiệm vụ và quyền hạn"
+            lead_zone = self._nested_zone(_heading_zone(item.body))
             due = _due(item.body, self.meta.known_date)
         else:  # a paragraph lead-in governs the rest of its section: half a level below the section
             self._end_paragraph_leadins(all_=True)
