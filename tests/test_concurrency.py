@@ -46,6 +46,8 @@ def test_hundred_submits_at_once_on_a_fresh_home(tmp_path: Path, database_url: s
         # One OpenMP thread per process: a hundred embedders spinning their thread pools on two
         # cores would only slow the test down; the race under test is SQL's, not the model's.
         "OMP_NUM_THREADS": "1",
+        # A failure prints a plain traceback, so the lines the assertion shows name the statement.
+        "_TYPER_STANDARD_TRACEBACK": "1",
     }
     env.pop("TROLY_CHROMA_URL", None)
     command = [sys.executable, "-m", "troly.cli", "ideas", "submit", "--unit", "Tỉnh đoàn"]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import random
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.engine.interfaces import DBAPIConnection, DBAPICursor
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
@@ -16,15 +19,40 @@ from troly.migrate import upgrade_if_needed
 __all__ = ["Database", "init_db", "make_engine"]
 
 
+BUSY_TIMEOUT_S = 30.0
+
+
+def _enable_wal(cursor: DBAPICursor, *, wait_s: float = BUSY_TIMEOUT_S) -> None:
+    """Switch the database to WAL, waiting out other processes that hold it.
+
+    Why a loop: on a database still in rollback-journal mode (a fresh home, opened by many processes
+    at once), the switch needs an exclusive lock, and SQLite answers "database is locked" at once,
+    without calling the busy handler, while another connection holds a write lock on it (found when
+    a hundred ``troly ideas submit`` raced on a fresh home). Once the file is in WAL the pragma is a
+    no-op and the first try succeeds.
+    """
+    deadline = time.monotonic() + wait_s
+    delay = 0.01
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() >= deadline:
+                raise
+        time.sleep(delay * (1 + random.random()))  # jitter: the racing processes do not retry in step
+        delay = min(delay * 2, 0.25)
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine; SQLite gets WAL and a busy timeout so readers never block on a writer."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
             cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
+            _enable_wal(cur)
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
