@@ -75,11 +75,13 @@ PIPELINE_VERSION = "3"  # 2: task tables one row a line and one passage a row;
 # e-office stamp drawn by several widgets on one spot is read once
 # Bump when task extraction changes: unchanged files get their tasks re-extracted from the stored
 # passages, without re-reading or re-embedding anything.
-TASKS_VERSION = "6"  # 2: names the catalogue lacks read whole (issue 11); 3: task table rows;
+TASKS_VERSION = "7"  # 2: names the catalogue lacks read whole (issue 11); 3: task table rows;
 # 4: people and teams named in a plan, generic partners in tables, appendix rows restating the body;
 # 5: letters to one unit, the writer never an assignee, legal instruments' implementation part only;
 # 6: submissions and comparison tables assign nothing, "<unit> phải …" binds under a provision heading,
-# "Yêu cầu đối với <unit / chủ đầu tư>" headings, a company's lower-case line of business in its name
+# "Yêu cầu đối với <unit / chủ đầu tư>" headings, a company's lower-case line of business in its name;
+# 7: a legal instrument's implementation part directs with any verb, ministries and "UBND các cấp" as
+# list subjects, a numbered clause about annexes no longer ends the body
 
 # Minutes are signed by each party (the team, the company, the commune): no one signer to read.
 _SEVERAL_SIGNERS = frozenset({"biên bản"})

@@ -193,7 +193,10 @@ _BULLET_STRIP = re.compile(r"^(?:[-–—•·+]\s*)")
 
 # Paragraphs that end the directive body or are never tasks.
 _NOTE_RE = re.compile(r"^Ghi\s+chú\s*:?\s*$", re.IGNORECASE)
-_STOP_RE = re.compile(r"^(?:Nơi\s+nhận|Ghi\s+chú)\s*:?|^(?:PHỤ\s+LỤC|Phụ\s+lục)\b", re.IGNORECASE)
+_STOP_RE = re.compile(r"^(?:Nơi\s+nhận|Ghi\s+chú)\s*:?", re.IGNORECASE)
+# An annex begins: an unnumbered "Phụ lục …" line, or a numbered one in capitals ("II. PHỤ LỤC"); a
+# numbered clause about annexes ("3. Phụ lục và bản đồ kèm theo phải phù hợp …" in a decree) does not.
+_ANNEX_CAPS = re.compile(r"^PHỤ\s+LỤC\b")
 _CLOSING_RE = re.compile(
     r"thông\s+báo\s+(?:để|cho|đến)\b|^Trên\s+đây\s+là|^Thừa\s+lệnh|^Kính\s+gửi|^Nơi\s+gửi|"
     # "… thông báo kết quả đăng tải đến Sở Nội vụ được biết./."
@@ -316,10 +319,11 @@ _GATHERS = re.compile(r"^\s*\)?\s*,?\s*để\s+(?:theo\s+dõi,?\s+)?tổng\s+h�
 # "<unit> tỉnh", "<unit> Gia Lai" (the catalogue's province, see ``_qualifiers``), "<unit> liên quan"…
 _QUALIFIERS = (
     r"^(?:\s*,?\s*(?:tỉnh|thuộc\s+tỉnh|đoàn\s+thể|trên\s+địa\s+bàn(?:\s+tỉnh)?|liên\s+quan|có\s+liên\s+quan|các\s+cấp|"
-    r"(?:theo|trong\s+phạm\s+vi)\s+chức\s+năng,?\s+nhiệm\s+vụ(?:,?\s+quyền\s+hạn)?(?:\s+được\s+(?:giao|phân\s+công))?|"
+    r"(?:theo|trong\s+phạm\s+vi)\s+(?:chức\s+năng,?\s+)?nhiệm\s+vụ(?:,?\s+quyền\s+hạn)?(?:\s+(?:được\s+(?:giao|phân\s+công)|của\s+mình))?|"
     r"căn\s+cứ(?:\s+vào)?\s+chức\s+năng,?\s+nhiệm\s+vụ(?:,?\s+quyền\s+hạn)?(?:\s+được\s+(?:giao|phân\s+công))?|"
     r"trong\s+phạm\s+vi\s+(?:quản\s+lý|phụ\s+trách)|theo\s+lĩnh\s+vực\s+(?:được\s+giao|phụ\s+trách|quản\s+lý)|"
-    r"theo\s+thẩm\s+quyền|<PROVINCES>trong\s+tỉnh))+"
+    r"theo\s+thẩm\s+quyền|(?:của\s+)?(?:các|mỗi)\s+tỉnh,?\s+thành\s+phố(?:\s+trực\s+thuộc\s+trung\s+ương)?|"
+    r"<PROVINCES>trong\s+tỉnh))+"
 )
 
 
@@ -1406,7 +1410,8 @@ class _Walker:
         """Handle one paragraph; False once the body of the document is over."""
         body = item.body
         fresh, self.fresh = self.fresh, False
-        if _STOP_RE.match(body) and not item.from_heading:
+        annex = _ANNEX_CAPS.match(body) if item.marked else _APPENDIX_RE.match(body)
+        if (_STOP_RE.match(body) or annex) and not item.from_heading:
             return False
         if self.addressees and item.marked and _addressee_line(body):
             return True
@@ -1442,9 +1447,10 @@ class _Walker:
         while self.frames and self.frames[-1].level >= item.level:
             self.frames.pop()
         local = self._localised(body)
-        analysis = _analyse(
-            local, self.catalogue, is_report=self.is_report, strict=self.strict, side=self.side, home=self.home
-        )
+        # A legal instrument's implementation part directs like a decision does ("Bộ Công Thương tổ
+        # chức thực hiện …", "Bộ trưởng … hướng dẫn áp dụng …"); elsewhere it only states rules.
+        strict = self.strict and not self._in_implementation(item)
+        analysis = _analyse(local, self.catalogue, is_report=self.is_report, strict=strict, side=self.side, home=self.home)
         if informed:
             analysis.subjects, analysis.triggered = informed, True
         if (

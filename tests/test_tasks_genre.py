@@ -599,6 +599,56 @@ def test_decree_assigns_in_its_implementation_chapter_and_responsibility_article
     ]
 
 
+def test_circular_closing_articles_name_ministries_heads_and_provinces_departments(ctx, tmp_path: Path) -> None:
+    """A circular's implementation article: the list subject "Các bộ, cơ quan ngang bộ, cơ quan thuộc
+    Chính phủ, Chủ tịch Ủy ban nhân dân các cấp có trách nhiệm …", "Sở … các tỉnh, thành phố trực thuộc
+    trung ương có trách nhiệm …", "Bộ trưởng, Thủ trưởng cơ quan ngang bộ … tổ chức …" (a plain verb:
+    the implementation part directs like a decision), "UBND cấp tỉnh trong phạm vi nhiệm vụ, quyền hạn
+    của mình có trách nhiệm …"; "chịu trách nhiệm thi hành" stays boilerplate. A numbered clause about
+    annexes ("3. Phụ lục và bản đồ … phải phù hợp …") is a provision, not the start of an annex: the
+    articles after it are still read."""
+    path = make_docx(
+        tmp_path / "thong-tu.docx",
+        header_left=("BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG", "Số: 36/2025/TT-BNNMT"),
+        header_right=("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Hà Nội, ngày 02 tháng 7 năm 2025"),
+        paragraphs=[
+            "THÔNG TƯ",
+            "Quy định về khảo sát, đánh giá khoáng sản nhóm IV",
+            "Chương I",
+            "QUY ĐỊNH CHUNG",
+            "Điều 18. Nội dung phương án khai thác khoáng sản",
+            "1. Phần thuyết minh gồm các thông tin cơ bản về khu vực khai thác.",
+            "2. Phần bản vẽ gồm bản đồ vị trí khu vực khai thác.",
+            "3. Phụ lục và bản đồ, bản vẽ kỹ thuật kèm theo phải phù hợp với nội dung phần thuyết minh.",
+            "Chương II",
+            "ĐIỀU KHOẢN THI HÀNH",
+            "Điều 25. Trách nhiệm thực hiện",
+            "1. Các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ, Chủ tịch Ủy ban nhân dân các cấp có trách "
+            "nhiệm chỉ đạo triển khai thực hiện Thông tư này.",
+            "2. Sở Nông nghiệp và Môi trường các tỉnh, thành phố trực thuộc trung ương có trách nhiệm giúp Ủy ban "
+            "nhân dân cấp tỉnh triển khai thực hiện Thông tư này tại địa phương.",
+            "3. Bộ trưởng, Thủ trưởng cơ quan ngang bộ, Thủ trưởng cơ quan thuộc Chính phủ tổ chức việc phân cấp, "
+            "ủy quyền trong phạm vi thẩm quyền.",
+            "4. Ủy ban nhân dân cấp tỉnh trong phạm vi nhiệm vụ, quyền hạn của mình có trách nhiệm chỉ đạo Ủy ban "
+            "nhân dân cấp xã thực hiện quản lý nhà nước về khoáng sản.",
+            "5. Các tổ chức, cá nhân có liên quan chịu trách nhiệm thi hành Thông tư này./.",
+            "KT. BỘ TRƯỞNG",
+            "THỨ TRƯỞNG",
+            "Trần Quý Kiên",
+        ],
+        table=None,
+    )
+    doc, rows = _ingest(ctx, path)
+    assert doc.doc_type == "Thông tư"
+    got = [(sorted(a.name for a in r.assignees), r.text.split()[0]) for r in rows]
+    assert got == [
+        (["Các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ", "Ủy ban nhân dân các cấp"], "1."),
+        (["Sở Nông nghiệp và Môi trường"], "2."),
+        (["Bộ trưởng, Thủ trưởng cơ quan ngang bộ, Thủ trưởng cơ quan thuộc Chính phủ"], "3."),
+        (["Ủy ban nhân dân cấp tỉnh"], "4."),
+    ]
+
+
 def test_statute_of_a_department_assigns_only_its_yearly_plan(ctx, tmp_path: Path) -> None:
     """A decision setting a department's functions, duties and organisation: what it is and may do
     ("Điều 2. Nhiệm vụ và quyền hạn", nested "4. Các nhiệm vụ chuyên môn …:" included) is no task;
