@@ -1450,7 +1450,9 @@ class _Walker:
         # A legal instrument's implementation part directs like a decision does ("Bộ Công Thương tổ
         # chức thực hiện …", "Bộ trưởng … hướng dẫn áp dụng …"); elsewhere it only states rules.
         strict = self.strict and not self._in_implementation(item)
-        analysis = _analyse(local, self.catalogue, is_report=self.is_report, strict=strict, side=self.side, home=self.home)
+        analysis = _analyse(
+            local, self.catalogue, is_report=self.is_report, strict=strict, side=self.side, home=self.home
+        )
         if informed:
             analysis.subjects, analysis.triggered = informed, True
         if (

@@ -610,7 +610,11 @@ def test_circular_closing_articles_name_ministries_heads_and_provinces_departmen
     path = make_docx(
         tmp_path / "thong-tu.docx",
         header_left=("BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG", "Số: 36/2025/TT-BNNMT"),
-        header_right=("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Hà Nội, ngày 02 tháng 7 năm 2025"),
+        header_right=(
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "Độc lập - Tự do - Hạnh phúc",
+            "Hà Nội, ngày 02 tháng 7 năm 2025",
+        ),
         paragraphs=[
             "THÔNG TƯ",
             "Quy định về khảo sát, đánh giá khoáng sản nhóm IV",
