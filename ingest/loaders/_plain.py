@@ -7,6 +7,7 @@ from typing import Literal
 
 from ingest.loaders._columns import text_columns
 from ingest.loaders._common import decode_text
+from ingest.loaders._markdown import markdown_plain
 from ingest.loaders._vietnamese import repair_vietnamese
 from troly.errors import CorruptFileError
 from troly.types import ExtractedText
@@ -19,7 +20,8 @@ def read_plain(path: Path, data: bytes, *, flavour: Literal["txt", "md"]) -> Ext
     legacy Vietnamese font encoding (TCVN3, VNI) is converted when that makes it read.
 
     A .txt exported with its layout (the header's two columns side by side, spaced or in a pipe
-    table) has those columns read one after the other (``_columns``)."""
+    table) has those columns read one after the other (``_columns``); so does Markdown, once its
+    markup is gone (``_markdown``: a converter's escapes and emphasis would hide the outline)."""
     decoded = decode_text(data)
     if decoded is None:
         raise CorruptFileError(f"{path}: binary content, not text")
@@ -29,8 +31,9 @@ def read_plain(path: Path, data: bytes, *, flavour: Literal["txt", "md"]) -> Ext
         if legacy is not None:
             text, encoding = legacy
             warnings = [f"text is in the legacy {encoding} encoding; converted to Unicode"]
-    if flavour == "txt":
-        text = text_columns(text) or text
+    if flavour == "md":
+        text = markdown_plain(text)
+    text = text_columns(text) or text
     return ExtractedText(text=text, source_format=flavour, warnings=warnings)
 
 
