@@ -407,6 +407,24 @@ def _signature_end(lines: list[str], start: int, stop: int) -> int | None:
     return None
 
 
+_ITEM_END_RE = re.compile(r"[;.]\s*$")
+_LIST_PUNCT_END_RE = re.compile(r"[;,]\s*$")
+
+
+def _recipient_continues(lines: list[str], j: int) -> bool:
+    """``lines[j]`` goes on with the recipient above it, which had no room on its line ("- Ủy ban TW
+    Mặt trận Tổ quốc" / "Việt Nam;", a narrow table cell): the line above ends no item, and this one
+    is no signature line, unless it ends like an item (a caps "ĐBQH," is an abbreviation, not a
+    title)."""
+    line = lines[j]
+    return (
+        not _ITEM_END_RE.search(lines[j - 1])
+        and len(line) <= 120
+        and not _SIGN_PREFIX_RE.match(line)
+        and (bool(_LIST_PUNCT_END_RE.search(line)) or not _is_signature_line(line))
+    )
+
+
 def locate_furniture(lines: list[str], start: int = 0) -> list[tuple[int, int]]:
     """Ranges [a, b) of "Nơi nhận" lists and signature blocks (and the footnote block) to skip.
 
@@ -430,7 +448,9 @@ def locate_furniture(lines: list[str], start: int = 0) -> list[tuple[int, int]]:
         if a < i and not any(is_person_name(lines[k]) for k in range(a, i)):
             a = i
         j = i + 1
-        while j < stop and (_BULLET_RE.match(lines[j]) and len(lines[j]) <= 200):
+        while j < stop and (
+            (_BULLET_RE.match(lines[j]) and len(lines[j]) <= 200) or (j > i + 1 and _recipient_continues(lines, j))
+        ):
             j += 1
         end = _signature_end(lines, j, stop)
         if end is None:

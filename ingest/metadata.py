@@ -157,8 +157,9 @@ _SPECIAL_AGENCIES = {
     "chu tich nuoc": "Chủ tịch nước",
     "uy ban thuong vu quoc hoi": "Ủy ban Thường vụ Quốc hội",
 }
-# Provinces (the 63 before the 2025 merger cover the 34 after it) and the five/six cities.
-_PROVINCES = (
+# Provinces (the 63 before the 2025 merger cover the 34 after it) and the five/six cities; the task reader
+# also uses them to tell another province's bodies from the catalogue's ("UBND tỉnh Cao Bằng").
+PROVINCES = (
     "An Giang",
     "Bà Rịa - Vũng Tàu",
     "Bắc Giang",
@@ -517,9 +518,13 @@ def _agency_title(caps: str) -> str:
 
 def _fix_place_names(text: str) -> str:
     """Restore the capitals of province names lowercased by the title-caser ("Tỉnh ủy Gia Lai")."""
-    for name in (*_PROVINCES, "Việt Nam"):
+    for name in (*PROVINCES, "Việt Nam"):
         text = re.sub(rf"(?<!\w){re.escape(name.lower())}(?!\w)", name, text, flags=re.I)
     return text
+
+
+# A standing organ's name without the body it belongs to: the next header line completes it.
+_ORGAN_OF_NEXT = re.compile(r"\b(?:thuong vu|chap hanh|thuong truc)$")
 
 
 def _agency_units(lines: list[str], front: FrontMatter) -> list[str]:
@@ -548,6 +553,9 @@ def _agency_units(lines: list[str], front: FrontMatter) -> list[str]:
             continue
         if units and _key(units[-1]) == key:
             continue  # the agency printed twice (a database banner above the real header)
+        if units and _ORGAN_OF_NEXT.search(_key(units[-1])):
+            units[-1] = f"{units[-1]} {line}"  # "ỦY BAN THƯỜNG VỤ" + "QUỐC HỘI": an organ is named with its body
+            continue
         if units and _place_word_at(key) and not _has_place(units[-1]):
             units[-1] = f"{units[-1]} {line}"
         else:
@@ -593,7 +601,7 @@ def _locality(name: str) -> str | None:
 
 def _trim_after_province(name: str) -> str:
     """ "UBND tỉnh Gia Lai Nam" (the motto's "NAM" read into the agency column) -> "UBND tỉnh Gia Lai"."""
-    for province in _PROVINCES:
+    for province in PROVINCES:
         match = re.search(rf"\b(?:tỉnh|thành phố)\s+{re.escape(province)}(?!\w)", name)
         if match:
             return name[: match.end()]
@@ -603,7 +611,7 @@ def _trim_after_province(name: str) -> str:
 def _province_in(text: str) -> str | None:
     """The province/city named in one header line ("TỈNH GIA LAI" -> "Gia Lai")."""
     key = f" {_key(text)} "
-    for name in _PROVINCES:
+    for name in PROVINCES:
         if f" {_key(name)} " in key:
             return name
     return None
@@ -612,7 +620,7 @@ def _province_in(text: str) -> str | None:
 def _province_counts(text: str) -> Counter[str]:
     counts: Counter[str] = Counter()
     key = f" {_key(text)} "
-    for name in _PROVINCES:
+    for name in PROVINCES:
         n = key.count(f" {_key(name)} ")
         if n:
             counts[name] += n
@@ -636,7 +644,7 @@ def _province(lines: list[str], front: FrontMatter, place: str | None, default: 
             return found, "place"
     counts = _province_counts("\n".join(lines))
     if counts:
-        best = max(counts.items(), key=lambda kv: (kv[1], -_PROVINCES.index(kv[0])))
+        best = max(counts.items(), key=lambda kv: (kv[1], -PROVINCES.index(kv[0])))
         return best[0], "text"
     return default, "default"
 
@@ -757,7 +765,7 @@ def _name_of(line: str) -> str | None:
 def _is_province_name(line: str) -> bool:
     """ "Yên Bái" on a line of its own (a table cell after the signature) names a place, not a signer."""
     key = _key(line)
-    return any(key == _key(p) for p in _PROVINCES)
+    return any(key == _key(p) for p in PROVINCES)
 
 
 def _signature_anywhere(lines: list[str], start: int) -> tuple[str | None, str | None]:
@@ -1030,7 +1038,7 @@ def repair_ocr_meta(meta: DocumentMeta) -> None:
             meta.signer = f"{right} {rest}"
             meta.notes.append("signer's surname spelled as the known surname its OCR reading is close to")
     if meta.issuer:
-        for place in _PROVINCES:
+        for place in PROVINCES:
             n = len(place.split())
             words = meta.issuer.split()
             for i in range(len(words) - n + 1):
