@@ -70,9 +70,10 @@ __all__ = ["PIPELINE_VERSION", "FileResult", "Ingestor", "ReindexStats", "Vector
 logger = logging.getLogger(__name__)
 
 # Bump when cleaning/chunking changes in a way that should re-process unchanged files.
-PIPELINE_VERSION = "3"  # 2: task tables one row a line and one passage a row;
+PIPELINE_VERSION = "4"  # 2: task tables one row a line and one passage a row;
 # 3: a scan's text layer with digits for the accented vowels ("C6ng tic") is OCR'd again; an
-# e-office stamp drawn by several widgets on one spot is read once
+# e-office stamp drawn by several widgets on one spot is read once; 4: Markdown read without its
+# markup, a "Nơi nhận" list whose items run over several lines skipped whole
 # Bump when task extraction changes: unchanged files get their tasks re-extracted from the stored
 # passages, without re-reading or re-embedding anything.
 TASKS_VERSION = "7"  # 2: names the catalogue lacks read whole (issue 11); 3: task table rows;
@@ -81,7 +82,8 @@ TASKS_VERSION = "7"  # 2: names the catalogue lacks read whole (issue 11); 3: ta
 # 6: submissions and comparison tables assign nothing, "<unit> phải …" binds under a provision heading,
 # "Yêu cầu đối với <unit / chủ đầu tư>" headings, a company's lower-case line of business in its name;
 # 7: a legal instrument's implementation part directs with any verb, ministries and "UBND các cấp" as
-# list subjects, a numbered clause about annexes no longer ends the body
+# list subjects, a numbered clause about annexes no longer ends the body, another province's bodies
+# named whole, the ministries in the catalogue ("Các Bộ: Công Thương, …"), a Party resolution directs
 
 # Minutes are signed by each party (the team, the company, the commune): no one signer to read.
 _SEVERAL_SIGNERS = frozenset({"biên bản"})

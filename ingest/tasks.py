@@ -63,6 +63,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ingest.directive_words import DIRECTIVE_VERBS, VERB_START
+from ingest.metadata import PROVINCES
 from ingest.people import honored_subject, person_heading, person_label, person_partners
 from ingest.table_rows import is_row
 from troly.dates import (
@@ -96,6 +97,7 @@ _CENTRAL_ISSUER = re.compile(
     r"Bộ\s+Chính\s+trị|Ban\s+Bí\s+thư|Ban\s+Chấp\s+hành\s+Trung\s+ương)\b",
     re.IGNORECASE,
 )
+_PARTY_CENTRAL = re.compile(r"^(?:Bộ\s+Chính\s+trị|Ban\s+Bí\s+thư|Ban\s+Chấp\s+hành\s+Trung\s+ương)\b", re.IGNORECASE)
 _COUNCIL_ISSUER = re.compile(r"^(?:HĐND|Hội\s+đồng\s+nhân\s+dân)\b", re.IGNORECASE)
 _BODY = 9.0  # outline level of a paragraph without a marker (deeper than any bullet)
 # A unit name that ends on an administrative level with no place after it ("… Ủy ban MTTQ xã").
@@ -214,7 +216,9 @@ _SIGNATURE_RE = re.compile(r"^(?:TL\.|KT\.|TM\.|Q\.|TUQ\.)|^(?:CHỦ TỊCH|CHÁ
 # Boilerplate that names many units but assigns nothing new ("… chịu trách nhiệm thi hành Quyết định này").
 _BOILERPLATE_RE = re.compile(
     r"chịu\s+trách\s+nhiệm\s+thi\s+hành|có\s+hiệu\s+lực\s+(?:thi\s+hành\s+)?(?:kể\s+)?từ"
-    r"|căn\s+cứ\s+(?:Quyết\s+định|Nghị\s+quyết)\s+(?:này\s+)?(?:để\s+)?thi\s+hành",  # "… căn cứ Quyết định thi hành./."
+    r"|căn\s+cứ\s+(?:Quyết\s+định|Nghị\s+quyết)\s+(?:này\s+)?(?:để\s+)?thi\s+hành"  # "… căn cứ Quyết định thi hành./."
+    # the adoption line of a resolution or law: "Nghị quyết này được Ủy ban Thường vụ Quốc hội … thông qua ngày …"
+    r"|^(?:Nghị\s+quyết|Luật|Bộ\s+luật|Pháp\s+lệnh)\s+này\s+(?:đã\s+)?được\s+[^.;]{0,160}?thông\s+qua",
     re.IGNORECASE,
 )
 # A plan's activity card: "1.1. Nội dung: Hiệp thương …", then "- Thời gian: …", "- Thành phần: …",
@@ -327,11 +331,53 @@ _QUALIFIERS = (
 )
 
 
+def _place_names(provinces: tuple[str, ...]) -> str:
+    return "".join(re.escape(p).replace(r"\ ", r"\s*").replace(r"\-", r"-") + "|" for p in provinces)
+
+
 @functools.cache
 def _qualifiers(provinces: tuple[str, ...]) -> re.Pattern[str]:
-    """Words after a unit name that still belong to it, the province names included."""
-    names = "".join(re.escape(p).replace(r"\ ", r"\s+") + "|" for p in provinces)
-    return re.compile(_QUALIFIERS.replace("<PROVINCES>", names), re.IGNORECASE)
+    """Words after a unit name that still belong to it, the province names included (any province's:
+    "Ủy ban nhân dân tỉnh Cao Bằng có trách nhiệm …" still has its predicate after the place)."""
+    return re.compile(_QUALIFIERS.replace("<PROVINCES>", _place_names(provinces + PROVINCES)), re.IGNORECASE)
+
+
+# "… tỉnh Cao Bằng", "… thành phố Hà Nội" right after a unit's name (or after its "tỉnh").
+_PLACE_AFTER = re.compile(  # used with match(body, pos): no "^"
+    rf"\s*(?:(?:tỉnh|thành\s+phố|TP\.?)\s+)?(?P<place>{_place_names(PROVINCES).rstrip('|')})(?![\wÀ-ỹ])",
+    re.IGNORECASE,
+)
+# Bodies every province has, which a place after a list completes ("Hội đồng nhân dân, Ủy ban nhân
+# dân tỉnh Cao Bằng": both of Cao Bằng).
+_PROVINCE_BODY_KINDS = frozenset({"ubnd", "hđnd", "sở", "công an", "quân sự", "thanh tra", "văn phòng", "đảng"})
+
+
+def _foreign_names(body: str, chain: list[Mention], home: tuple[str, ...]) -> dict[int, str]:
+    """Chain members that are another province's bodies, by index, with their names written whole.
+
+    Why: the catalogue knows one province; "Ủy ban nhân dân tỉnh Cao Bằng" in a National Assembly
+    resolution, or "Sở Nội vụ thành phố Hà Nội", is not the catalogue's UBND tỉnh or Sở Nội vụ, and
+    listing its duties under them would tell an official of this province it has work it has not.
+    """
+    homes = {fold(h) for h in home}
+    out: dict[int, str] = {}
+    place_of: dict[int, tuple[str, str]] = {}
+    for k, m in enumerate(chain):
+        if m.unit is None or m.unit.is_group:
+            continue
+        after = _PLACE_AFTER.match(body, m.end)
+        if after is not None and fold(after.group("place")) not in homes:
+            out[k] = collapse_ws(body[m.start : after.end()])
+            place_of[k] = (collapse_ws(body[m.end : after.end()]).strip(), after.group("place"))
+    if place_of:
+        last = max(place_of)
+        tail = place_of[last][0]
+        if not tail.lower().startswith(("tỉnh", "thành phố", "tp")):
+            tail = f"tỉnh {tail}"
+        for k, m in enumerate(chain[:last]):
+            if k not in out and m.unit is not None and m.unit.kind in _PROVINCE_BODY_KINDS:
+                out[k] = f"{collapse_ws(m.text)} {tail}"
+    return out
 
 
 _CONNECTOR = re.compile(r"^\s*(?:,|và|cùng\s+với|cùng|với|;)?\s*$", re.IGNORECASE)
@@ -349,7 +395,7 @@ _PREDICATE = re.compile(rf"^\s*,?\s*(?:{DIRECTIVE_VERBS})\b", re.IGNORECASE)
 # nghị các đơn vị …", "UBND tỉnh giao …").
 _SPEAKER_VERB = re.compile(
     r"^\s*,?\s*(?:(?:kính|trân\s+trọng)\s+)?(?:đề\s+nghị|yêu\s+cầu|giao(?!\s+(?:thông|dịch|lưu|tiếp|ban))|"
-    r"phân\s+công|thông\s+báo|kính\s+gửi|"
+    r"phân\s+công|thông\s+báo|kính\s+gửi|kêu\s+gọi|"
     r"chuyển\s+(?:các\s+)?(?:văn\s+bản|công\s+văn|hồ\s+sơ|đơn|tờ\s+trình|báo\s+cáo|kiến\s+nghị|nội\s+dung))\b",
     re.IGNORECASE,
 )
@@ -427,17 +473,24 @@ _OWN_FINAL_ARTICLE = re.compile(
     r"^(?:Điều\s+\d+\s*[.:]\s*)?(?:Hiệu\s+lực|Trách\s+nhiệm\s+thi\s+hành|Tổ\s+chức\s+thực\s+hiện|Điều\s+khoản\s+(?:thi\s+hành|chuyển\s+tiếp)|Quy\s+định\s+chuyển\s+tiếp)",
     re.IGNORECASE,
 )
-_HOME_PROVINCE = re.compile(r"\btỉnh\s+(?P<name>(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*\s*){1,3})$")
+_HOME_PROVINCE = re.compile(r"\b(?:tỉnh|thành\s+phố)\s+(?P<name>(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*\s*){1,3})$")
 _OWN_WORK_TYPES = ("ke hoach", "chuong trinh", "phuong an", "de an", "lich")
 # Form fields: dotted leaders to fill in, tick boxes ("4.1. Thống nhất hoàn toàn ☐", "Ý kiến: ……").
 _FORM_LINE = re.compile(r"…{3,}|\.{6,}|(?:\.…|…\.){2,}|_{5,}|[☐☑☒□▢◻✓✔]")
 # "Giao các sở: NN&PTNT, TT&TT, Xây dựng" names exactly those units, not every sở.
 _ENUM_HEAD = re.compile(
-    r"(?:\b(?:ủy|uỷ)\s+ban\s+nhân\s+dân\s+|\bUBND\s+)?\b(?:các|những)\s+(?P<kind>sở,\s*ban,\s*ngành|sở,\s*ngành|sở|ban|ngành|cơ\s+quan|đơn\s+vị|huyện|xã|phường|"
+    r"(?:\b(?:ủy|uỷ)\s+ban\s+nhân\s+dân\s+|\bUBND\s+)?\b(?:các|những)\s+(?P<kind>sở,\s*ban,\s*ngành|sở,\s*ngành|sở|bộ|ban|ngành|cơ\s+quan|đơn\s+vị|huyện|xã|phường|"
     r"xã,\s*phường|địa\s+phương)(?:\s+(?:sau|gồm|là|như))*\s*:\s*",
     re.IGNORECASE,
 )
-_ENUM_KIND_WORD = {"sở": "Sở", "ban": "Ban", "huyện": "UBND huyện", "xã": "UBND xã", "phường": "UBND phường"}
+_ENUM_KIND_WORD = {
+    "sở": "Sở",
+    "bộ": "Bộ",
+    "ban": "Ban",
+    "huyện": "UBND huyện",
+    "xã": "UBND xã",
+    "phường": "UBND phường",
+}
 _ENUM_SEP = re.compile(r"\s*(?:,\s*(?:và\s+)?|\s+và\s+)")
 _ENUM_WORD = re.compile(r"[^\s,;:.()]+")
 # A referenced instrument and its date: "Chỉ thị số 36-CT/TW của Bộ Chính trị ngày 16/8/2019", "Luật … ngày …".
@@ -578,6 +631,21 @@ def _whole_place(name: str, catalogue: UnitCatalogue) -> bool:
     return len(found) == 1 and found[0].unit is not None and found[0].start == 0 and found[0].end == len(name)
 
 
+def _name_with_commas(body: str, start: int, prefix: str, catalogue: UnitCatalogue) -> tuple[str, int] | None:
+    """An enumerated name that has commas of its own ("các Bộ: …, Văn hóa, Thể thao và Du lịch, …"):
+    the shortest run of up to four comma-separated parts that the catalogue knows with the prefix."""
+    stop = re.compile(r"[;:.()]")
+    limit = stop.search(body, start)
+    segment_end = limit.start() if limit else len(body)
+    commas = [m.start() for m in re.finditer(",", body[start:segment_end])][:4]
+    for c in [*commas[1:], segment_end - start]:
+        name = collapse_ws(body[start : start + c])
+        m = catalogue.resolve(f"{prefix} {name}")
+        if m is not None and m.how in ("name", "alias", "folded"):
+            return m.unit.name, start + c
+    return None
+
+
 def _expand_enumeration(body: str, catalogue: UnitCatalogue) -> str:
     """Rewrite "các sở: NN&PTNT, TT&TT, Xây dựng" as the units it lists (full names), so that the
     group ("các sở") is not taken for every sở; unchanged when no item resolves to a unit."""
@@ -620,6 +688,8 @@ def _expand_enumeration(body: str, catalogue: UnitCatalogue) -> str:
                         break
                 if hit:
                     break
+            if hit is None and prefix and run:
+                hit = _name_with_commas(body, run[0].start(), prefix, catalogue)
             if hit is None:
                 break
             names.append(hit[0])
@@ -852,9 +922,11 @@ def _chains(s: str, mentions: list[Mention], qualifiers: re.Pattern[str]) -> lis
 
 
 # "phối hợp chặt chẽ với các đơn vị chức năng thuộc Bộ Quốc phòng, Sở Công Thương, Công an tỉnh …":
-# units further down the list of partners, after a partner the catalogue does not know.
+# units further down the list of partners, after a partner the catalogue does not know or a
+# description of the partners ("các đơn vị chức năng thuộc").
 _COOPERATE_LIST = re.compile(
-    r"phối\s+hợp(?:\s+chặt\s+chẽ|\s+thường\s+xuyên)?\s+(?:với|cùng)\s+(?P<list>[^.;:]{1,120}?),\s*$", re.IGNORECASE
+    r"phối\s+hợp(?:\s+chặt\s+chẽ|\s+thường\s+xuyên)?\s+(?:với|cùng)\s+(?P<list>[^.;:]{1,120}?)(?:,\s*|\s+)$",
+    re.IGNORECASE,
 )
 
 
@@ -880,10 +952,26 @@ def _routed(pre: str, post: str, mentions: list[Mention]) -> re.Match[str] | Non
     return m if any(clause <= x.start and x.end <= m.start() for x in mentions) else None
 
 
+# A list of subjects closed by the bodies concerned, described ("Chính phủ, Ủy ban nhân dân tỉnh X,
+# chính quyền địa phương các đơn vị hành chính liên quan … và các cơ quan, tổ chức khác có liên quan
+# có trách nhiệm …"): the predicate comes after the description. A list that ends with individuals
+# ("… và các tổ chức, cá nhân liên quan có trách nhiệm thực hiện …") addresses everyone a rule binds:
+# that is the rule's execution clause, not work for the bodies named.
+_OTHERS_TAIL = re.compile(
+    r"^\s*,?\s*(?:[^.;:]{0,160}?\s)?(?:và\s+)?(?:các|những)\s+(?:cơ\s+quan|đơn\s+vị|tổ\s+chức|địa\s+phương)"
+    r"(?:\s*,\s*(?:cơ\s+quan|đơn\s+vị|tổ\s+chức|địa\s+phương))*(?:\s+khác)?(?:\s+có)?\s+liên\s+quan(?=\s)",
+    re.IGNORECASE,
+)
+
+
 def _after(s: str, end: int, qualifiers: re.Pattern[str]) -> str:
     post = s[end:]
     q = qualifiers.match(post)
-    return post[q.end() :] if q else post
+    post = post[q.end() :] if q else post
+    others = _OTHERS_TAIL.match(post)
+    if others is not None and (_RESP_VERB.match(post[others.end() :]) or _LEAD_VERB.match(post[others.end() :])):
+        return post[others.end() :]
+    return post
 
 
 def _analyse(
@@ -909,8 +997,10 @@ def _analyse(
     triggered = False
     # the current province (and the issuer's own), not any place
     qualifiers = _qualifiers(catalogue.province_names[:1] + ((home,) if home else ()))
+    home_names = catalogue.province_names + ((home,) if home else ())
     for chain in _chains(body, mentions, qualifiers):
         first, last = chain[0], chain[-1]
+        foreign = _foreign_names(body, chain, home_names)
         pre = body[: first.start]
         pre_core = _ROLE_PREFIX_TAIL.sub("", pre)
         post = _after(body, last.end, qualifiers)
@@ -946,7 +1036,11 @@ def _analyse(
             role = None
         if role is None:
             continue
-        for m in chain:
+        for k, m in enumerate(chain):
+            if k in foreign:  # another province's body: named whole, no catalogue unit
+                a = Assignee(name=foreign[k], unit_id=None, role=role)
+                (cooperators if role == "cooperate" else subjects).append(a)
+                continue
             kind = m.unit.kind if m.unit is not None else None
             if kind in side.never or (kind in side.named and not trig):
                 continue
@@ -1208,11 +1302,13 @@ def _type_in(t: str, genres: tuple[str, ...]) -> bool:
 
 
 def _is_legal_instrument(meta: DocumentMeta) -> bool:
-    """A law, decree or circular, or a resolution of a central body (Chính phủ, Quốc hội …)."""
+    """A law, decree or circular, or a resolution of a central state body (Chính phủ, Quốc hội …); a
+    Party resolution ("Nghị quyết 60-NQ/TW": "Giao Bộ Chính trị chỉ đạo …") directs like a conclusion."""
     t = _doc_type(meta)
     if _type_in(t, _LAW_TYPES):
         return True
-    return t.startswith("nghi quyet") and bool(_CENTRAL_ISSUER.match((meta.issuer or "").strip()))
+    issuer = (meta.issuer or "").strip()
+    return t.startswith("nghi quyet") and bool(_CENTRAL_ISSUER.match(issuer)) and not _PARTY_CENTRAL.match(issuer)
 
 
 def _is_letter(meta: DocumentMeta) -> bool:

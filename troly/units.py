@@ -343,6 +343,8 @@ _NAME_STOP = frozenset(
         "ban",
         "đóng",
         "thường",
+        "yêu",  # "Ban Chấp hành Trung ương Đảng yêu cầu …": the body speaks
+        "kêu",  # "… kêu gọi toàn Đảng …"
         "trực",
         "ngày",
         "năm",
