@@ -3,8 +3,8 @@
 * A National Assembly Standing Committee resolution exported by pandoc as Markdown: escapes
   ("2\\."), emphasis and grid tables are markup, not text; its issuer is the two header lines
   "ỦY BAN THƯỜNG VỤ / QUỐC HỘI"; the "Nơi nhận" list in a narrow table cell runs over several lines
-  and is never a task; the bodies of another province ("Ủy ban nhân dân tỉnh Cao Bằng") are named
-  whole, never the catalogue's own UBND tỉnh; the National Assembly's organs supervise.
+  and is never a task; the bodies of another province ("Hội đồng nhân dân, Ủy ban nhân dân tỉnh Cao
+  Bằng") are named whole, never the catalogue's own; the National Assembly's organs supervise.
 * A Party resolution ("Giao Bộ Chính trị chỉ đạo …") directs like a conclusion, not like a law.
 * A Prime Minister's letter lists ministries by their fields ("Các Bộ: Công Thương, …, Văn hóa,
   Thể thao và Du lịch, …"): each ministry, the one whose name has commas of its own included.
@@ -51,7 +51,7 @@ và xã Quảng Lâm thành xã mới có tên gọi là xã Quảng Lâm.
 
 **Điều 2. Tổ chức thực hiện**
 
-1\. Chính phủ, Ủy ban nhân dân tỉnh Cao Bằng, chính quyền địa phương các
+1\. Chính phủ, Hội đồng nhân dân, Ủy ban nhân dân tỉnh Cao Bằng, chính quyền địa phương các
 đơn vị hành chính liên quan đến việc thực hiện sắp xếp và các cơ quan, tổ
 chức khác có liên quan có trách nhiệm tổ chức thi hành Nghị quyết này;
 sắp xếp, ổn định bộ máy các cơ quan, tổ chức ở địa phương.
@@ -90,7 +90,14 @@ def test_standing_committee_resolution_in_markdown(ctx, tmp_path: Path) -> None:
     )
     got = [([(a.name, a.unit_id) for a in r.assignees], r.text.split()[0]) for r in rows]
     assert got == [
-        ([("Chính phủ", "chinh-phu"), ("Ủy ban nhân dân tỉnh Cao Bằng", None)], "1."),
+        (
+            [
+                ("Chính phủ", "chinh-phu"),
+                ("Hội đồng nhân dân tỉnh Cao Bằng", None),
+                ("Ủy ban nhân dân tỉnh Cao Bằng", None),
+            ],
+            "1.",
+        ),
         (
             [
                 ("Hội đồng Dân tộc", "hoi-dong-dan-toc"),

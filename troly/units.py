@@ -211,6 +211,10 @@ _UNKNOWN_HEAD = re.compile(
     r"(?<![\w])(?P<head>Sở|Ban|Trung tâm|Cục|Chi cục|Bộ|Văn phòng|Hội|Đài|Công ty|Tổng công ty|Tập đoàn|"
     r"Bệnh viện|Trường|Viện|Ngân hàng|Kho bạc|Quỹ|Ủy ban|Uỷ ban|Chi nhánh|Phòng|phòng|Hợp tác xã|Doanh nghiệp)\s+"
 )
+# A bare "Hội đồng nhân dân" listed just before a province's People's Committee shares its place.
+_COUNCIL_BESIDE = re.compile(
+    r"(?<![\w])(?:Hội\s+đồng\s+nhân\s+dân|HĐND)(?=\s*,\s*(?:Ủy\s+ban\s+nhân\s+dân|Uỷ\s+ban\s+nhân\s+dân|UBND)\s+(?:tỉnh|thành\s+phố)\b)"
+)
 # A company's legal form may follow its head in lower case: "Công ty cổ phần Xây dựng …",
 # "Doanh nghiệp tư nhân xăng dầu Phúc Lộc".
 _LEGAL_FORM = re.compile(r"(?:cổ\s+phần|trách\s+nhiệm\s+hữu\s+hạn|tư\s+nhân)\s", re.IGNORECASE)
@@ -850,6 +854,13 @@ class UnitCatalogue:
             taken.append((a, b))
             communes.append(Mention(a, b, base[a:b], unit, "known" if unit.catalogued else "uncatalogued"))
         out: list[Mention] = []
+        council = self.units.get("hdnd-tinh")
+        for m in _COUNCIL_BESIDE.finditer(base):
+            # "Hội đồng nhân dân, Ủy ban nhân dân tỉnh X": the council of the province the next
+            # name gives (the task reader completes it from there)
+            if council is not None and free(m.start(), m.end()):
+                taken.append((m.start(), m.end()))
+                out.append(Mention(m.start(), m.end(), m.group(), council, "known"))
         for m in _UNKNOWN_HEAD.finditer(base):
             a = m.start()
             if not free(a, m.end()):
