@@ -190,7 +190,13 @@ _MOTTO_RE = re.compile(
 )
 
 # "Gia Lai, ngày 05 tháng 7 năm 2025", "Hà Nội, ngày    tháng    năm 2026".
-_PLACE_DATE_RE = re.compile(r"^(?P<place>[^\d,.;:]{2,40}),\s*(?P<date>ngày\b.{0,60}năm\s*\d{4})\s*$", re.I)
+# "Hà Nội, ngày 30 tháng 4 …", also as OCR glues the day to the word ("ngày30 tháng 4").
+_PLACE_DATE_RE = re.compile(r"^(?P<place>[^\d,.;:]{2,40}),\s*(?P<date>ngày(?:\b|(?=\d)).{0,60}năm\s*\d{4})\s*$", re.I)
+# A scan's debris line in the header zone: no word in it ("97:", "—-", "| =").
+_DEBRIS_LINE_RE = re.compile(r"^[\W\d_]{1,8}$")
+# A number line whose number OCR could not read ("Số: @† /TTg-CĐS", a handwritten number): still
+# a line of the header, so the subject line under it is found.
+_NUMBER_SLOT_RE = re.compile(r"^S[ốoóôổ]\s*:\s*\S")
 
 # Confidentiality/urgency marks and draft labels printed in the header.
 _MARK_LINE_RE = re.compile(r"^\(?(?:dự thảo|mật|tối mật|khẩn|thượng khẩn|hỏa tốc|hẹn giờ)\b.*", re.I)
@@ -304,6 +310,7 @@ def _is_header_line(line: str) -> bool:
         or _MOTTO_RE.search(folded)
         or _PLACE_DATE_RE.match(line)
         or _NUMBER_RE.match(line)
+        or _NUMBER_SLOT_RE.match(line)
         or _VV_RE.match(line)
         or _MARK_LINE_RE.match(line)
     )
@@ -357,8 +364,8 @@ def locate_front_matter(lines: list[str], start: int = 0, limit: int = 30) -> Fr
                 front.title = [i]
             elif front.title and front.title[-1] == i - 1 and _vv_continues(line):
                 front.title.append(i)  # "V/v triển khai thực hiện" + "Nghị quyết số 57-NQ/TW"
-            elif _is_header_line(line):
-                front.header.append(i)
+            elif _is_header_line(line) or _DEBRIS_LINE_RE.match(line):
+                front.header.append(i)  # debris: a handwritten mark, a rule ("97:", "—-") among the header lines
             else:
                 break
             i += 1

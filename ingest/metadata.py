@@ -523,6 +523,7 @@ def _fix_place_names(text: str) -> str:
     return text
 
 
+_TRAILING_DEBRIS = re.compile(r"(?:[\s\W_]|[\u02b0-\u02ff])+$")  # spacing modifier letters ("ˆ") included
 # A standing organ's name without the body it belongs to: the next header line completes it.
 _ORGAN_OF_NEXT = re.compile(r"\b(?:thuong vu|chap hanh|thuong truc)$")
 
@@ -539,6 +540,7 @@ def _agency_units(lines: list[str], front: FrontMatter) -> list[str]:
                 line = line[: cut.start()].strip()
         if not line[:1].isalpha():
             continue  # OCR debris or a stamp ("©ÔNG THÔNG TIN …"): an agency name starts with a letter
+        line = _TRAILING_DEBRIS.sub("", line)  # "THỦ TƯỚNG CHÍNH PHỦ ˆ": a mark OCR read beside the name
         if not _is_caps(line) or _MOTTO_RE.search(_key(line)) or _MARK_LINE_RE.match(line):
             continue
         key = _key(line)

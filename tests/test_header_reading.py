@@ -635,3 +635,30 @@ def test_a_stamp_drawn_by_several_widgets_counts_once() -> None:
     assert _drawn_once("1212", [*glyph, *apart])[0] == "1212"
     assert _overlap(_bounds(glyph), _bounds(again))
     assert not _overlap(_bounds(glyph), (300.0, 716.0, 312.0, 728.0))
+
+
+def test_ocr_debris_in_a_letters_header_costs_no_field() -> None:
+    """An OCR'd Prime Minister's letter (part wf): a handwritten mark above the header ("97:"), a rule
+    read as "—-", a mark read beside the agency ("THỦ TƯỚNG CHÍNH PHỦ ˆ"), a handwritten number the
+    OCR could not read ("Số: @† /TTg-CĐS") and the day glued to its word ("ngày30"): the letter is
+    still a Công văn of the Thủ tướng Chính phủ dated 30/4/2026, with no number rather than a wrong one."""
+    text = "\n".join(
+        [
+            "97:",
+            "THỦ TƯỚNG CHÍNH PHỦ ˆ CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "—-",
+            "Số: @† /TTg-CĐS",
+            "V/v triển khai các Nghị quyết cắt giảm, đơn giản hóa TTHC, ĐKKD",
+            "Độc lập - Tự do - Hạnh phúc",
+            "Hà Nội, ngày30 tháng 4 năm 2026",
+            "Kính gửi: Các bộ, cơ quan ngang bộ.",
+            "Các bộ, cơ quan ngang bộ khẩn trương triển khai, hướng dẫn thi hành các Nghị quyết./.",
+        ]
+    )
+    meta = extract_metadata(clean_text(text), file_name="cv-464.pdf", default_province="Gia Lai")
+    assert (meta.doc_type, meta.issuer, meta.date, meta.number) == (
+        "Công văn",
+        "Thủ tướng Chính phủ",
+        dt.date(2026, 4, 30),
+        None,
+    )
