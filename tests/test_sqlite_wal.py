@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 from sqlalchemy import text
@@ -46,7 +47,9 @@ def test_plain_sqlite_refuses_the_switch_at_once(tmp_path: Path) -> None:
 def test_engine_waits_for_the_writer_then_switches_to_wal(tmp_path: Path) -> None:
     path = tmp_path / "troly.db"
     writer = _writer_holding_the_lock(path)
-    release = threading.Timer(0.3, lambda: writer.execute("COMMIT"))
+    # A thread that sleeps, not a threading.Timer: a timed wait on a condition never returns under
+    # libfaketime (the moved-clock run of the suite), a sleep does.
+    release = threading.Thread(target=lambda: (time.sleep(0.3), writer.execute("COMMIT")))
     release.start()
     engine = make_engine(f"sqlite:///{path}")
     try:
