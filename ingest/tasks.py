@@ -361,17 +361,15 @@ def _foreign_names(body: str, chain: list[Mention], home: tuple[str, ...]) -> di
     """
     homes = {fold(h) for h in home}
     out: dict[int, str] = {}
-    place_of: dict[int, tuple[str, str]] = {}
+    last, tail = -1, ""  # the last member another place follows, and that place as written
     for k, m in enumerate(chain):
         if m.unit is None or m.unit.is_group:
             continue
         after = _PLACE_AFTER.match(body, m.end)
         if after is not None and fold(after.group("place")) not in homes:
             out[k] = collapse_ws(body[m.start : after.end()])
-            place_of[k] = (collapse_ws(body[m.end : after.end()]).strip(), after.group("place"))
-    if place_of:
-        last = max(place_of)
-        tail = place_of[last][0]
+            last, tail = k, collapse_ws(body[m.end : after.end()]).strip()
+    if last >= 0:
         if not tail.lower().startswith(("tỉnh", "thành phố", "tp")):
             tail = f"tỉnh {tail}"
         for k, m in enumerate(chain[:last]):
@@ -631,11 +629,13 @@ def _whole_place(name: str, catalogue: UnitCatalogue) -> bool:
     return len(found) == 1 and found[0].unit is not None and found[0].start == 0 and found[0].end == len(name)
 
 
+_ENUM_ITEM_STOP = re.compile(r"[;:.()]")
+
+
 def _name_with_commas(body: str, start: int, prefix: str, catalogue: UnitCatalogue) -> tuple[str, int] | None:
     """An enumerated name that has commas of its own ("các Bộ: …, Văn hóa, Thể thao và Du lịch, …"):
     the shortest run of up to four comma-separated parts that the catalogue knows with the prefix."""
-    stop = re.compile(r"[;:.()]")
-    limit = stop.search(body, start)
+    limit = _ENUM_ITEM_STOP.search(body, start)
     segment_end = limit.start() if limit else len(body)
     commas = [m.start() for m in re.finditer(",", body[start:segment_end])][:4]
     for c in [*commas[1:], segment_end - start]:

@@ -59,6 +59,7 @@ DEFAULT_PATH = Path(__file__).parent / "data" / "units.yaml"
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 #: Group that every commune and ward belongs to (also those recognised by pattern only).
 COMMUNE_GROUP = "g-xa-phuong"
+PROVINCE_COUNCIL = "hdnd-tinh"  # the province's People's Council (a bare "HĐND" beside "UBND tỉnh X")
 #: Group of the former districts (dissolved 1-7-2025).
 DISTRICT_GROUP = "g-huyen"
 
@@ -854,7 +855,7 @@ class UnitCatalogue:
             taken.append((a, b))
             communes.append(Mention(a, b, base[a:b], unit, "known" if unit.catalogued else "uncatalogued"))
         out: list[Mention] = []
-        council = self.units.get("hdnd-tinh")
+        council = self.units.get(PROVINCE_COUNCIL)
         for m in _COUNCIL_BESIDE.finditer(base):
             # "Hội đồng nhân dân, Ủy ban nhân dân tỉnh X": the council of the province the next
             # name gives (the task reader completes it from there)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from troly.text import fold
 
-__all__ = ["Segment", "order_columns", "split_gaps", "text_columns"]
+__all__ = ["PIPE_RULE_RE", "Segment", "order_columns", "split_gaps", "text_columns"]
 
 _LEFT_CENTRE = 0.42  # part centres left of this share of the text width are the left column
 _RIGHT_CENTRE = 0.58  # … and right of this share the right column
@@ -34,7 +34,8 @@ _ANCHOR_RE = re.compile(
 )
 # The salutation opens the body: a run of header columns ends before it.
 _SALUTATION_RE = re.compile(r"^kinh gui\b")
-_PIPE_RULE_RE = re.compile(r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*$")
+# A Markdown pipe table's rule row ("|---|:---:|"), shared with the Markdown reader.
+PIPE_RULE_RE = re.compile(r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*$")
 
 
 @dataclass(slots=True)
@@ -150,7 +151,7 @@ def text_columns(text: str) -> str | None:
         if not line.strip():
             segments.append(Segment("", 0, 0, row, paragraph=row))
             continue
-        if _PIPE_RULE_RE.match(line):
+        if PIPE_RULE_RE.match(line):
             continue
         cells = _pipe_cells(line, row)
         parts = cells if cells is not None else split_gaps(line, row)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from ingest.loaders._columns import PIPE_RULE_RE
+
 __all__ = ["markdown_plain"]
 
 # CommonMark: a backslash before ASCII punctuation escapes it; a backslash at the end of a line (or
@@ -24,8 +26,8 @@ _HARD_BREAK = re.compile(r"\\(?=\s*\||\s*$|\s{2,})")
 _STRONG_MARK = re.compile(r"\*{2,3}")
 _OPEN_MARK = re.compile(r"(?:^|(?<=\s))\*(?=[^\s*])")
 _CLOSE_MARK = re.compile(r"(?<=[^\s*(])\*(?=\s|$|[,.;:])")
-# Table rules: grid "+----+:---:+", "+====+", simple "  -------   ------", pipe "|---|---|".
-_RULE_LINE = re.compile(r"^\s*(?:\+[-=:+]+\+|[-=]{3,}(?:\s+[-=]{3,})*|\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?)\s*$")
+# Table rules: grid "+----+:---:+", "+====+", simple "  -------   ------" (pipe "|---|---|": ``PIPE_RULE_RE``).
+_RULE_LINE = re.compile(r"^\s*(?:\+[-=:+]+\+|[-=]{3,}(?:\s+[-=]{3,})*)\s*$")
 
 
 def markdown_plain(text: str) -> str:
@@ -35,5 +37,5 @@ def markdown_plain(text: str) -> str:
         line = _STRONG_MARK.sub("", line.rstrip())
         line = _CLOSE_MARK.sub("", _OPEN_MARK.sub("", line))
         line = _ESCAPE.sub(r"\1", _HARD_BREAK.sub("", line))
-        out.append("" if _RULE_LINE.match(line) else line)
+        out.append("" if _RULE_LINE.match(line) or PIPE_RULE_RE.match(line) else line)
     return "\n".join(out)
