@@ -446,6 +446,13 @@ _ORGAN_OF = re.compile(
 # assignments are only those of the part that organises the implementation ("Chương III. TRÁCH
 # NHIỆM THI HÀNH", "Điều 4. Tổ chức thực hiện"); articles on procedure and the annexes are law.
 _LAW_TYPES = ("luat", "bo luat", "phap lenh", "nghi dinh", "thong tu")
+# An instrument as the subject of a line ("Thông tư này bãi bỏ:", "Nghị định số 15/2018/NĐ-CP hết hiệu
+# lực …:"): the line repeals or amends, it names no office holder whose points follow.
+_INSTRUMENT_SUBJECT = re.compile(
+    r"^(?:Luật|Bộ\s+luật|Pháp\s+lệnh|Nghị\s+định|Nghị\s+quyết|Quyết\s+định|Thông\s+tư|Chỉ\s+thị|Quy\s+chế|"
+    r"Quy\s+định|Văn\s+bản|Các\s+văn\s+bản)\b",
+    re.IGNORECASE,
+)
 _IMPLEMENTATION_PART = re.compile(r"\b(?:tổ\s+chức\s+thực\s+hiện|trách\s+nhiệm|thi\s+hành|hiệu\s+lực)\b", re.IGNORECASE)
 # "Điều 9. Trách nhiệm của doanh nghiệp khai thác khoáng sản": the article's points are that party's.
 # "Đối với người vận tải", "Đối với tổ chức, cá nhân kinh doanh …": a party of a decree's
@@ -1655,6 +1662,7 @@ class _Walker:
             and len(body.split()) <= 12
             and body[:1].isupper()
             and not _ANY_DIRECTIVE_VERB.search(body)
+            and not _INSTRUMENT_SUBJECT.match(body)
             and bool(_IMPLEMENTATION_PART.search(path))
         )
 

@@ -606,7 +606,8 @@ def test_circular_closing_articles_name_ministries_heads_and_provinces_departmen
     the implementation part directs like a decision), "UBND cấp tỉnh trong phạm vi nhiệm vụ, quyền hạn
     của mình có trách nhiệm …"; "chịu trách nhiệm thi hành" stays boilerplate. A numbered clause about
     annexes ("3. Phụ lục và bản đồ … phải phù hợp …") is a provision, not the start of an annex: the
-    articles after it are still read."""
+    articles after it are still read. The effect article's "2. Thông tư này bãi bỏ:" repeals the
+    circulars it lists: it names no office holder, and its points are nobody's tasks."""
     path = make_docx(
         tmp_path / "thong-tu.docx",
         header_left=("BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG", "Số: 36/2025/TT-BNNMT"),
@@ -626,6 +627,11 @@ def test_circular_closing_articles_name_ministries_heads_and_provinces_departmen
             "3. Phụ lục và bản đồ, bản vẽ kỹ thuật kèm theo phải phù hợp với nội dung phần thuyết minh.",
             "Chương II",
             "ĐIỀU KHOẢN THI HÀNH",
+            "Điều 24. Hiệu lực thi hành",
+            "1. Thông tư này có hiệu lực thi hành kể từ ngày 15 tháng 8 năm 2025.",
+            "2. Thông tư này bãi bỏ:",
+            "a) Thông tư số 30/2012/TT-BTNMT ngày 29 tháng 5 năm 2012 của Bộ trưởng Bộ Tài nguyên và Môi trường;",
+            "b) Thông tư số 31/2012/TT-BTNMT ngày 29 tháng 5 năm 2012 của Bộ trưởng Bộ Tài nguyên và Môi trường.",
             "Điều 25. Trách nhiệm thực hiện",
             "1. Các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ, Chủ tịch Ủy ban nhân dân các cấp có trách "
             "nhiệm chỉ đạo triển khai thực hiện Thông tư này.",
