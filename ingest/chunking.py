@@ -515,9 +515,29 @@ def _pack_units(units: list[_Unit], max_chars: int) -> list[_Draft]:
             current.segments.append((sep, unit.text))
             current.labels.append(unit.labels)
             continue
-        drafts.append(_Draft(unit.top, unit.heads, [(sep, unit.text)], [unit.labels], row=unit.row))
+        draft = _Draft(unit.top, unit.heads, [(sep, unit.text)], [unit.labels], row=unit.row)
+        if current is not None and current.heads == unit.heads and not (unit.row or current.row):
+            # the same headings: the same list, or the preamble's lead-in and the first items
+            _carry_lead_in(current, draft, max_chars)
+        drafts.append(draft)
         last_key = _key(unit)
     return drafts
+
+
+def _carry_lead_in(full: _Draft, new: _Draft, max_chars: int) -> None:
+    """A lead-in sentence that closes a full draft ("… Sở Công Thương đề nghị các cơ quan, đơn vị
+    tham gia ý kiến bằng văn bản, cụ thể như sau:") opens the next one instead: it belongs with the
+    items it introduces, which a passage (and a citation) would otherwise show without who is asked."""
+    if len(full.segments) < 2:
+        return
+    sep, text = full.segments[-1]
+    if sep != "\n" or not text.rstrip().endswith(":") or len(text) + 1 + new.size > max_chars:
+        return
+    full.segments.pop()
+    labels = full.labels.pop()
+    new.segments.insert(0, ("\n", text))
+    if labels:  # a preamble's lead-in has no place in the outline: the items' labels name the passage
+        new.labels.insert(0, labels)
 
 
 def _common(a: tuple[_T, ...], b: tuple[_T, ...]) -> tuple[_T, ...]:
