@@ -31,7 +31,7 @@ from ingest.chunking import chunk_document
 from ingest.clean import clean_text
 from ingest.loaders import SUPPORTED_SUFFIXES, load
 from ingest.metadata import extract_metadata, repair_ocr_meta
-from ingest.signature_scan import reread_signer
+from ingest.signature_scan import doubtful_name, reconcile_signer, reread_signer
 from ingest.task_tables import extract_document_tasks
 from ingest.tasks import ExtractedTask
 from troly.clock import Clock, local_now, system_clock
@@ -70,20 +70,23 @@ __all__ = ["PIPELINE_VERSION", "FileResult", "Ingestor", "ReindexStats", "Vector
 logger = logging.getLogger(__name__)
 
 # Bump when cleaning/chunking changes in a way that should re-process unchanged files.
-PIPELINE_VERSION = "4"  # 2: task tables one row a line and one passage a row;
+PIPELINE_VERSION = "5"  # 2: task tables one row a line and one passage a row;
 # 3: a scan's text layer with digits for the accented vowels ("C6ng tic") is OCR'd again; an
 # e-office stamp drawn by several widgets on one spot is read once; 4: Markdown read without its
-# markup, a "Nơi nhận" list whose items run over several lines skipped whole
+# markup, a "Nơi nhận" list whose items run over several lines skipped whole; 5: a lead-in that
+# would close a full passage opens the next one, with the items it introduces
 # Bump when task extraction changes: unchanged files get their tasks re-extracted from the stored
 # passages, without re-reading or re-embedding anything.
-TASKS_VERSION = "7"  # 2: names the catalogue lacks read whole (issue 11); 3: task table rows;
+TASKS_VERSION = "8"  # 2: names the catalogue lacks read whole (issue 11); 3: task table rows;
 # 4: people and teams named in a plan, generic partners in tables, appendix rows restating the body;
 # 5: letters to one unit, the writer never an assignee, legal instruments' implementation part only;
 # 6: submissions and comparison tables assign nothing, "<unit> phải …" binds under a provision heading,
 # "Yêu cầu đối với <unit / chủ đầu tư>" headings, a company's lower-case line of business in its name;
 # 7: a legal instrument's implementation part directs with any verb, ministries and "UBND các cấp" as
 # list subjects, a numbered clause about annexes no longer ends the body, another province's bodies
-# named whole, the ministries in the catalogue ("Các Bộ: Công Thương, …"), a Party resolution directs
+# named whole, the ministries in the catalogue ("Các Bộ: Công Thương, …"), a Party resolution directs;
+# 8: a letter to several named units asks each of them what its body asks of "các cơ quan, đơn vị",
+# an instrument repealing others ("Thông tư này bãi bỏ:") heads no points
 
 # Minutes are signed by each party (the team, the company, the commune): no one signer to read.
 _SEVERAL_SIGNERS = frozenset({"biên bản"})
@@ -643,6 +646,12 @@ class Ingestor:
             meta.signer = reread_signer(path, extracted.text, settings=self.settings)
             if meta.signer:
                 meta.notes.append("signer read from a second OCR of the signature block")
+        elif extracted.ocr and meta.signer and doubtful_name(meta.signer):
+            # a toneless syllable may be a lost mark: the block read on its own settles it
+            checked = reconcile_signer(meta.signer, reread_signer(path, extracted.text, settings=self.settings))
+            if checked != meta.signer:
+                meta.notes.append(f"signer '{meta.signer}' corrected to '{checked}' by a second OCR of the block")
+                meta.signer = checked
         if extracted.ocr:
             repair_ocr_meta(meta)
         chunks = chunk_document(text, max_chars=self.settings.chunk_max_chars, min_chars=self.settings.chunk_min_chars)

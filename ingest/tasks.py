@@ -541,7 +541,7 @@ _DESCRIBED_NAME = re.compile(r"^(?:các|những|mỗi|toàn\s+thể)\s", re.IGNO
 _COMPLETION = re.compile(r"\b(?:hoàn\s+thành|hoàn\s+tất|xong|dứt\s+điểm)\b", re.IGNORECASE)
 # The last paragraph "… yêu cầu các cơ quan, đơn vị triển khai thực hiện./." closes; it assigns nothing.
 _GENERIC_CLOSING = re.compile(
-    r"^[\s,]*(?:(?:nghiêm\s+túc|khẩn\s+trương|chủ\s+động|tổ\s+chức|triển\s+khai|căn\s+cứ|phối\s+hợp|nghiên\s+cứu)\s*,?\s*)*"
+    r"^[\s,]*(?:(?:nghiêm\s+túc|khẩn\s+trương|chủ\s+động|tổ\s+chức|triển\s+khai|căn\s+cứ|phối\s+hợp|nghiên\s+cứu|quan\s+tâm)\s*,?\s*)*"
     r"(?:thực\s+hiện|thi\s+hành)(?:\s+(?:nghiêm\s+túc|có\s+hiệu\s+quả|kịp\s+thời|theo\s+quy\s+định))*"
     r"(?:\s+(?:các\s+)?(?:nội\s+dung|ý\s+kiến|văn\s+bản|kế\s+hoạch|quyết\s+định|thông\s+báo|chỉ\s+thị|công\s+văn)"
     r"(?:\s+(?:này|trên|nêu\s+trên|chỉ\s+đạo\s+(?:này|trên)))?)?(?:\s*[,;]?\s*(?:đúng|theo(?:\s+đúng)?)\s+quy\s+định)?"
@@ -578,9 +578,39 @@ _ADDRESSEES_RE = re.compile(r"(?:^|\s)Kính\s+gửi\s*:\s*$", re.IGNORECASE)
 _ANY_DIRECTIVE_VERB = re.compile(rf"\b(?:{DIRECTIVE_VERBS})\b", re.IGNORECASE)
 
 
-def _addressee_line(body: str) -> bool:
-    """A short line of an addressee list: names, no verb ("Các Sở, ban, ngành thuộc UBND tỉnh;")."""
-    return len(body) <= 120 and not _ANY_DIRECTIVE_VERB.search(body)
+def _addressee_line(body: str, catalogue: UnitCatalogue) -> bool:
+    """A short line of an addressee list: names, no verb ("Các Sở, ban, ngành thuộc UBND tỉnh;"). A
+    line that opens on a name may hold a verb inside it ("Công ty Cổ phần Đầu tư phát triển …")."""
+    if len(body) > 120:
+        return False
+    if not _ANY_DIRECTIVE_VERB.search(body):
+        return True
+    first = next(iter(catalogue.find_mentions(body)), None)
+    return first is not None and first.start == 0
+
+
+# What a letter to several addressees calls them in its body ("đề nghị các cơ quan, đơn vị tham gia ý
+# kiến", "Sở Công Thương đề nghị các chủ đầu tư …", "đề nghị Quý cơ quan …"): every unit of its
+# "Kính gửi" list.
+_ADDRESSEES_BACKREF = re.compile(
+    r"(?:các\s+)?(?:cơ\s+quan,\s*đơn\s+vị(?:,\s*địa\s+phương)?|cơ\s+quan|đơn\s+vị|chủ\s+đầu\s+tư|"
+    r"doanh\s+nghiệp|công\s+ty|quý\s+(?:cơ\s+quan|đơn\s+vị|công\s+ty))(?:\s+(?:nêu\s+)?trên)?",
+    re.IGNORECASE,
+)
+# "đề nghị cơ quan, đơn vị chuẩn bị nội dung …", "đề nghị Quý cơ quan …": the body of a letter to several
+# named units asking them all, by what they are to the letter.
+_ASKS_LISTED = re.compile(
+    r"\b(?:đề\s+nghị|yêu\s+cầu|mời)\s+(?:các\s+)?(?:cơ\s+quan,\s*đơn\s+vị|quý\s+cơ\s+quan|quý\s+đơn\s+vị|"
+    r"cơ\s+quan|đơn\s+vị)(?=\s+[a-zđà-ỹ])(?!\s+(?:liên\s+quan|có\s+liên\s+quan|khác)\b)",
+    re.IGNORECASE,
+)
+# The fields of a meeting a letter invites to ("1. Chủ trì: Lãnh đạo Sở Công Thương.", "3. Thành phần:
+# …", "4. Thời gian: …"): who chairs it and when, no work given.
+_MEETING_FIELD = re.compile(r"^(?:chủ\s+trì|thành\s+phần|thời\s+gian|địa\s+điểm)\s*:", re.IGNORECASE)
+# A note on what goes with the letter ("(Gửi kèm: …)", "(Có nội dung chi tiết … kèm theo)"): no request.
+_ENCLOSURE_NOTE = re.compile(r"^\((?:có|gửi|kèm|đính)\b[^()]*\)\.?$", re.IGNORECASE)
+# The note a list line carries after the name ("Công ty … (CCN Thống Nhất 1);"): not part of the name.
+_ADDRESSEE_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
 
 
 def _strip_citation_dates(text: str) -> str:
@@ -658,6 +688,18 @@ def _expand_enumeration(body: str, catalogue: UnitCatalogue) -> str:
     group ("các sở") is not taken for every sở; unchanged when no item resolves to a unit."""
     out: list[str] = []
     pos = 0
+    for start, end, names in _enumerations(body, catalogue):
+        out.append(body[pos:start] + ", ".join(names))
+        pos = end
+    if not out:
+        return body
+    return "".join(out) + body[pos:]
+
+
+def _enumerations(body: str, catalogue: UnitCatalogue) -> list[tuple[int, int, list[str]]]:
+    """Each "các sở: NN&PTNT, TT&TT, Xây dựng" of ``body``: its span and the full names it lists."""
+    found: list[tuple[int, int, list[str]]] = []
+    pos = 0
     for head in _ENUM_HEAD.finditer(body):
         if head.start() < pos:
             continue
@@ -706,11 +748,9 @@ def _expand_enumeration(body: str, catalogue: UnitCatalogue) -> str:
                 break
             p = sep.end()
         if names:
-            out.append(body[pos : head.start()] + ", ".join(names))
+            found.append((head.start(), end, names))
             pos = end
-    if not out:
-        return body
-    return "".join(out) + body[pos:]
+    return found
 
 
 @dataclass(slots=True)
@@ -937,10 +977,18 @@ _COOPERATE_LIST = re.compile(
 )
 
 
+# "chủ đầu tư" (the investor) is a noun, though "đầu tư" is a verb.
+_INVESTOR = re.compile(r"\bchủ\s+đầu\s+tư\b", re.IGNORECASE)
+
+
 def _cooperating_list(pre: str) -> bool:
-    """The text before a unit ends inside a list of partners ("phối hợp với <X>, "), X holding no verb."""
+    """The text before a unit ends inside a list of partners ("phối hợp với <X>, "), X holding no verb
+    (a capitalised word is part of a name: "Sở Kế hoạch và Đầu tư", "các chủ đầu tư hạ tầng" a noun)."""
     m = _COOPERATE_LIST.search(pre)
-    return m is not None and not _ANY_DIRECTIVE_VERB.search(m.group("list"))
+    if m is None:
+        return False
+    partners = _INVESTOR.sub(" ", m.group("list"))
+    return not any(v.group()[:1].islower() for v in _ANY_DIRECTIVE_VERB.finditer(partners))
 
 
 # A routing slip hands a document on: "Văn phòng UBND tỉnh chuyển Văn bản nêu trên đến Sở X để chủ trì,
@@ -1086,6 +1134,10 @@ _UNIT_HEADING_VERB_TAIL = re.compile(r"\s+(?:phối\s+hợp|thực\s+hiện|tri�
 _UNIT_HEADING_FILLER = re.compile(
     r"[\W\d_]+|\b(?:và|các|liên\s+quan|có|tỉnh|thuộc|trực\s+thuộc|đoàn\s+thể)\b", re.IGNORECASE
 )
+# A clause after a group heading that picks some of its members: "… các xã, phường có cụm công nghiệp".
+_WHICH_UNITS = re.compile(
+    r"\s+(?P<clause>(?:nơi\s+)?có\s+[^,;:.()]{3,60}|được\s+giao\s+[^,;:.()]{3,60})$", re.IGNORECASE
+)
 # Words before a unit that make the heading something else than its work: "Kết quả của Sở Y tế",
 # a minutes' attendance list ("Đại diện Sở Công Thương:").
 _NOT_TITLE = re.compile(
@@ -1147,6 +1199,11 @@ def _heading_units(body: str, catalogue: UnitCatalogue, side: _Side = _PROVINCE_
             out.append(Assignee(collapse_ws(rest[start : m.end]), m.unit.id, "assigned"))
         pos = m.end
     tail = _UNIT_HEADING_FILLER.sub(" ", rest[pos:]).split()
+    if out and (which := _WHICH_UNITS.match(rest, pos)):
+        # "Ủy ban nhân dân các xã, phường có cụm công nghiệp": those of the group the clause picks
+        last = out[-1]
+        out[-1] = Assignee(collapse_ws(last.name + " " + which.group("clause")), last.unit_id, last.role)
+        tail = []
     if len(tail) > 3 or (tail and not all(w[:1].isupper() for w in tail)):
         return []
     return _merge(out)
@@ -1244,8 +1301,10 @@ def _is_heading(item: _Item, analysis: _Analysis) -> bool:
         return True  # "3. Tổ chức thực hiện": a section, not an instruction
     if not item.marked or item.level >= 4.0:
         return False
-    if analysis.subjects or body.endswith((".", ";", ":", "./.")):
+    if body.endswith((".", ";", ":", "./.")):
         return False
+    if analysis.subjects and (len(body.split()) > 14 or _ANY_DIRECTIVE_VERB.search(body)):
+        return False  # a unit and its verb: an instruction; a unit alone ("7. UBND các xã có …") heads
     return len(body.split()) <= 30 and not _imperative(body)
 
 
@@ -1402,6 +1461,7 @@ class _Walker:
     fresh: bool = False  # the previous paragraph produced the last task (table cells may follow)
     addressees: bool = False  # inside the "Kính gửi:" list of a letter
     addressee: Assignee | None = None  # the one unit a letter is addressed to ("Kính gửi: Công ty X")
+    addressee_list: list[Assignee] = field(default_factory=list)  # the units of its "Kính gửi:" list
     parties: list[Assignee] = field(default_factory=list)  # companies the text named so far, in order
     amending: bool = False  # inside a legal instrument's amendments ("Sửa đổi, bổ sung … như sau:")
     unaddressed: set[int] = field(default_factory=set)  # ids of unit-less tasks under no directing lead-in
@@ -1505,6 +1565,9 @@ class _Walker:
                 if not t.assignees:
                     t.assignees = [Assignee(self.addressee.name, self.addressee.unit_id, "assigned")]
                     t.role = "assigned"
+        if self._named_addressees() and _is_letter(self.meta):
+            for t in kept:
+                self._to_addressees(t)
         for n, t in enumerate(kept):
             t.ordinal = n
         return kept
@@ -1516,13 +1579,16 @@ class _Walker:
         annex = _ANNEX_CAPS.match(body) if item.marked else _APPENDIX_RE.match(body)
         if (_STOP_RE.match(body) or annex) and not item.from_heading:
             return False
-        if self.addressees and item.marked and _addressee_line(body):
+        if self.addressees and item.marked and _addressee_line(body, self.catalogue):
+            self._note_addressee(body)
             return True
         self.addressees = not item.marked and bool(_ADDRESSEES_RE.search(body))
         if self.addressees:
             return True
         if not item.marked and (one := _ONE_ADDRESSEE.match(body)):
             self.addressee = self._one_addressee(one.group("rest"))
+            return True
+        if _ENCLOSURE_NOTE.match(body) or (_is_letter(self.meta) and item.marked and _MEETING_FIELD.match(body)):
             return True
         informed = self._informed_with_duty(body)
         if not item.marked and _CLOSING_RE.search(body) and not informed:
@@ -1564,6 +1630,15 @@ class _Walker:
             and self._asks_addressee(body)
         ):
             analysis.subjects, analysis.triggered = [self.addressee], True
+        if (
+            self._named_addressees()
+            and _is_letter(self.meta)
+            and all(self._is_issuer(a) or _ADDRESSEES_BACKREF.fullmatch(a.name.strip()) for a in analysis.subjects)
+            and _ASKS_LISTED.search(body)
+            and not (_END_MARK.search(body) and self._generic_closing(body, analysis))
+        ):
+            analysis.subjects = [Assignee(a.name, a.unit_id, "assigned") for a in self.addressee_list]
+            analysis.triggered = True
         if self.parties and all(self._is_issuer(a) for a in analysis.subjects) and _BACK_REFERENCE.search(body):
             # "Sở Công Thương yêu cầu đơn vị nêu trên thực hiện …" after the inspected companies
             analysis.subjects = [Assignee(a.name, a.unit_id, "assigned") for a in self.parties]
@@ -1695,6 +1770,48 @@ class _Walker:
             name = collapse_ws(m.text)
             if m.unit is None and _COMPANY_HEAD.match(name) and all(p.name != name for p in self.parties):
                 self.parties.append(Assignee(name, None, "assigned"))
+
+    def _note_addressee(self, line: str) -> None:
+        """Keep a unit of the "Kính gửi:" list, named as the line writes it, without its note."""
+        name = _ADDRESSEE_NOTE.sub("", _BULLET_STRIP.sub("", line).strip().rstrip(";,.").strip())
+        if not name or _ADDRESSEES_BACKREF.fullmatch(name):
+            return
+        listed = [n for _, _, names in _enumerations(name, self.catalogue) for n in names]
+        if listed:  # "Các Sở: Tư pháp, Nội vụ", "UBND các xã: Trấn Yên, Hưng Khánh": each unit
+            for n in listed:
+                hit = self.catalogue.resolve(n)
+                self.addressee_list.append(Assignee(n, hit.unit.id if hit else None, "assigned"))
+            return
+        hit = self.catalogue.resolve(name)
+        self.addressee_list.append(Assignee(name, hit.unit.id if hit else None, "assigned"))
+
+    def _named_addressees(self) -> bool:
+        """The letter's "Kính gửi" list names several units, each one itself: "các cơ quan, đơn vị" of
+        its body are those. A list holding a group ("Các Sở, ban, ngành thuộc UBND tỉnh") is a
+        broadcast, whose body's "các cơ quan, đơn vị" is left as written."""
+        if len(self.addressee_list) < 2:
+            return False
+        for a in self.addressee_list:
+            unit = self.catalogue.get(a.unit_id) if a.unit_id else None
+            if (unit is not None and unit.is_group) or a.name.lower().startswith(("các ", "những ")):
+                return False
+        return True
+
+    def _to_addressees(self, task: ExtractedTask) -> None:
+        """A letter to several units: what its body asks of "các cơ quan, đơn vị", "các chủ đầu tư"
+        (or of nobody), it asks of each unit its "Kính gửi" list names."""
+        generic = [a for a in task.assignees if _ADDRESSEES_BACKREF.fullmatch(a.name.strip())]
+        if task.assignees and not generic:
+            return
+        role = generic[0].role if generic else "assigned"
+        rest = [a for a in task.assignees if a not in generic]
+        named = {a.unit_id or a.name for a in rest}
+        task.assignees = _merge(
+            [Assignee(a.name, a.unit_id, role) for a in self.addressee_list if (a.unit_id or a.name) not in named]
+            + rest
+        )
+        if task.role in ("unassigned", ""):
+            task.role = role
 
     def _asks_addressee(self, body: str) -> bool:
         """ "Đề nghị Chi nhánh số 1 - Công ty cổ phần … khẩn trương …": the letter's one addressee,

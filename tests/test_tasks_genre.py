@@ -196,6 +196,145 @@ def test_enumerated_communes_are_partners_each(cat: UnitCatalogue) -> None:
     ]
 
 
+# --------------------------------------------------------------------------- a letter to several units
+
+SO_LETTER = ("UBND TỈNH GIA LAI", "SỞ CÔNG THƯƠNG", "Số: 412/SCT-CN", "V/v tham gia ý kiến dự thảo Phương án")
+
+
+def test_letter_to_a_named_list_asks_each_unit_of_it(ctx, tmp_path: Path) -> None:
+    """ "Kính gửi: - Các Sở: Tư pháp, Nội vụ; - UBND các xã: Ia Grai, Chư Păh; - Công ty … (CCN …)":
+    the body's "đề nghị các cơ quan, đơn vị …" asks each unit of the list, the company named
+    without the note of its line; the reply deadline below is the request's, and "đề nghị các cơ quan,
+    đơn vị quan tâm, phối hợp thực hiện./." only closes the letter. The lead-in stays with the long item it introduces (one passage),
+    so the task's passage shows who is asked."""
+    long_item = (
+        "- Tham gia ý kiến đối với toàn bộ nội dung đề xuất tại Báo cáo số 4243/BC-SCT ngày 15/7/2025 của Sở "
+        "Công Thương (phạm vi, nguyên tắc áp dụng, trình tự triển khai) và 02 dự thảo văn bản chỉ đạo của UBND "
+        "tỉnh gửi kèm; trong đó nêu rõ ý kiến lựa chọn 01 trong 02 phương án tổ chức đánh giá, lựa chọn chủ đầu "
+        "tư xây dựng hạ tầng kỹ thuật cụm công nghiệp nêu tại mục 2 Phần IV Báo cáo (Phương án 1: không thành "
+        "lập Hội đồng; Phương án 2: thành lập 01 Hội đồng áp dụng chung, hoạt động theo hình thức rút gọn) hoặc "
+        "đề xuất phương án khác, kèm theo lý do, căn cứ pháp lý và đánh giá tác động của phương án đề xuất đối "
+        "với tiến độ đầu tư hạ tầng các cụm công nghiệp trên địa bàn tỉnh."
+    )
+    path = _docx(
+        tmp_path,
+        "cv-lay-y-kien.docx",
+        [
+            "Kính gửi:",
+            "- Các Sở: Tư pháp, Nội vụ;",
+            "- UBND các xã: Ia Grai, Chư Păh;",
+            "- Công ty Cổ phần Đầu tư phát triển Công nghiệp Gia Lai (CCN Trà Đa).",
+            "Thực hiện Văn bản số 7569/UBND-KT ngày 24/7/2025 của UBND tỉnh về việc tham mưu Phương án về trình "
+            "tự thành lập các cụm công nghiệp hình thành trước đây bằng nguồn vốn ngân sách trên địa bàn tỉnh, "
+            "trong đó giao Sở Công Thương chủ trì, phối hợp với Sở Tư pháp và các cơ quan, đơn vị liên quan tham "
+            "mưu UBND tỉnh ban hành văn bản chỉ đạo thống nhất trên địa bàn tỉnh; bảo đảm đúng quy định của "
+            "pháp luật về quản lý, phát triển cụm công nghiệp và phù hợp với tình hình thực tế của địa phương.",
+            "Để có cơ sở tổng hợp, hoàn thiện, tham mưu UBND tỉnh bảo đảm tiến độ, Sở Công Thương đề nghị các cơ "
+            "quan, đơn vị nghiên cứu hồ sơ, tài liệu gửi kèm và tham gia ý kiến bằng văn bản, cụ thể như sau:",
+            long_item,
+            "- Văn bản tham gia ý kiến đề nghị gửi về Sở Công Thương trước ngày 28/9/2025.",
+            "Sở Công Thương đề nghị các cơ quan, đơn vị quan tâm, phối hợp thực hiện./.",
+            *SIGNATURE,
+        ],
+        left=SO_LETTER,
+    )
+    _, rows = _ingest(ctx, path)
+    assert len(rows) == 1  # the reply deadline is the request's; "quan tâm, phối hợp thực hiện./." closes
+    first = rows[0]
+    assert first.text.startswith("Tham gia ý kiến đối với toàn bộ nội dung")
+    assert [(a.name, a.unit_id) for a in sorted(first.assignees, key=lambda a: a.position)] == [
+        ("Sở Tư pháp", "so-tu-phap"),
+        ("Sở Nội vụ", "so-noi-vu"),
+        ("xã Ia Grai", "xa-ia-grai"),
+        ("xã Chư Păh", "xa-chu-pah"),
+        ("Công ty Cổ phần Đầu tư phát triển Công nghiệp Gia Lai", None),
+    ]
+    assert first.due_end == dt.date(2025, 9, 28)
+    assert "đề nghị các cơ quan, đơn vị nghiên cứu hồ sơ" in first.passage
+
+
+def test_letter_to_groups_keeps_the_body_s_own_words(ctx, tmp_path: Path) -> None:
+    """A broadcast ("Kính gửi: - Các sở, ban, ngành tỉnh; - UBND các xã, phường"): "các cơ quan, đơn
+    vị" of its body are not widened to the groups of the list; the units it names keep their items."""
+    path = _docx(
+        tmp_path,
+        "cv-quang-ba.docx",
+        [
+            "Kính gửi:",
+            "- Các sở, ban, ngành tỉnh;",
+            "- Công an tỉnh;",
+            "- UBND các xã, phường.",
+            "Chủ tịch UBND tỉnh yêu cầu:",
+            "1. Các cơ quan, đơn vị tăng cường kiểm tra hoạt động khoáng sản trên địa bàn quản lý.",
+            "2. Công an tỉnh chủ trì xử lý nghiêm các hành vi khai thác khoáng sản trái phép./.",
+            *SIGNATURE,
+        ],
+    )
+    _, rows = _ingest(ctx, path)
+    assert [[a.name for a in r.assignees] for r in rows] == [["Các cơ quan, đơn vị"], ["Công an tỉnh"]]
+
+
+def test_invitation_fields_and_enclosure_notes_are_no_tasks(ctx, tmp_path: Path) -> None:
+    """A letter inviting named units to a meeting: its fields ("1. Chủ trì: Lãnh đạo Sở …", "Thời
+    gian: …") and the note on what is enclosed ask nothing; "đề nghị cơ quan, đơn vị chuẩn bị nội dung,
+    bố trí thời gian và tham gia buổi làm việc" asks each invited unit, beside the request that names
+    two of them."""
+    path = _docx(
+        tmp_path,
+        "cv-moi-hop.docx",
+        [
+            "Kính gửi:",
+            "- Sở Nông nghiệp và Môi trường;",
+            "- Ủy ban nhân dân xã Ia Grai;",
+            "- Công ty cổ phần Luyện kim Tây Nguyên.",
+            "Nhằm nắm bắt tiến độ và kịp thời tháo gỡ khó khăn trong triển khai cụm công nghiệp Ia Grai, Sở "
+            "Công Thương tổ chức buổi làm việc, cụ thể như sau:",
+            "1. Chủ trì: Lãnh đạo Sở Công Thương.",
+            "2. Thành phần: Lãnh đạo cơ quan, đơn vị như kính gửi.",
+            "3. Thời gian: Từ 09h30 ngày 22/9/2025 (thứ hai).",
+            "Đề nghị Ủy ban nhân dân xã Ia Grai, Công ty cổ phần Luyện kim Tây Nguyên chuẩn bị báo cáo chi tiết về "
+            "tình hình giải phóng mặt bằng của cụm công nghiệp nêu trên.",
+            "(Có nội dung chi tiết đề nghị các cơ quan, đơn vị chuẩn bị kèm theo)",
+            "Sở Công Thương đề nghị cơ quan, đơn vị chuẩn bị nội dung, bố trí thời gian và tham gia buổi làm việc./.",
+            *SIGNATURE,
+        ],
+        left=SO_LETTER,
+    )
+    _, rows = _ingest(ctx, path)
+    assert [([a.name for a in r.assignees], r.text.split()[0]) for r in rows] == [
+        (["Ủy ban nhân dân xã Ia Grai", "Công ty cổ phần Luyện kim Tây Nguyên"], "Đề"),
+        (
+            ["Sở Nông nghiệp và Môi trường", "Ủy ban nhân dân xã Ia Grai", "Công ty cổ phần Luyện kim Tây Nguyên"],
+            "Sở",
+        ),
+    ]
+
+
+def test_conclusion_items_headed_by_a_company_and_by_some_communes(cat: UnitCatalogue) -> None:
+    """Conclusion items headed "6. Công ty Điện lực Gia Lai" (a company the catalogue lacks) and "7.
+    Ủy ban nhân dân các xã, phường có cụm công nghiệp" (a group narrowed by a clause): their points
+    are theirs. The partners after "phối hợp với" stay partners though the list holds "các chủ đầu tư"
+    and ends on a verb ("… và các đơn vị liên quan đầu tư đồng bộ …")."""
+    meta = DocumentMeta(doc_type="Thông báo", issuer="Văn phòng UBND tỉnh Gia Lai", date=dt.date(2025, 9, 1))
+    texts = [
+        "Ủy ban nhân dân tỉnh giao nhiệm vụ cụ thể như sau:",
+        "5. Sở Nội vụ",
+        "Chủ trì rà soát nhu cầu sử dụng lao động trong các cụm công nghiệp.",
+        "6. Công ty Điện lực Gia Lai",
+        "Khảo sát, xây dựng phương án cấp điện; chủ trì, phối hợp với các chủ đầu tư hạ tầng cụm công nghiệp, "
+        "Ủy ban nhân dân các xã, phường và các đơn vị liên quan đầu tư đồng bộ hệ thống lưới điện.",
+        "7. Ủy ban nhân dân các xã, phường có cụm công nghiệp",
+        "Phối hợp chặt chẽ với các chủ đầu tư hạ tầng đẩy nhanh công tác giải phóng mặt bằng.",
+    ]
+    tasks = extract_tasks([Chunk(text=t, heading_path=[], section="") for t in texts], meta, catalogue=cat)
+    got = [[(a.name, a.role) for a in t.assignees] for t in tasks]
+    assert got[0] == [("Sở Nội vụ", "lead")]
+    assert got[1][0] == ("Công ty Điện lực Gia Lai", "assigned")
+    assert ("Ủy ban nhân dân các xã, phường", "cooperate") in got[1]
+    assert got[2] == [("Ủy ban nhân dân các xã, phường có cụm công nghiệp", "assigned")]
+    assert len(tasks) == 3  # the two headings are no tasks of their own
+
+
 # --------------------------------------------------------------------------- due dates
 
 
