@@ -13,6 +13,7 @@ under a signing title and when it opens on a known surname: a wrong signer is wo
 from __future__ import annotations
 
 import logging
+import unicodedata
 from pathlib import Path
 
 from PIL import Image
@@ -22,7 +23,7 @@ from ingest.metadata import is_signing_title, name_in_ocr_line
 from troly.config import Settings
 from troly.errors import IngestError
 
-__all__ = ["reread_signer", "signature_pages"]
+__all__ = ["doubtful_name", "reconcile_signer", "reread_signer", "signature_pages"]
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +46,42 @@ def signature_pages(text: str) -> list[int]:
         if any(is_signing_title(line) for line in page.split("\n")[(8 if i == 0 else 0) :])
     ]
     return list(reversed(titled))[:_MAX_PAGES]
+
+
+_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
+
+
+def _marks(word: str) -> int:
+    return sum(unicodedata.combining(c) > 0 for c in unicodedata.normalize("NFD", word))
+
+
+def _base(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", word.casefold()) if not unicodedata.combining(c))
+
+
+def doubtful_name(name: str) -> bool:
+    """A signer read from the page whose name has a syllable without a tone mark ("Trần Phước
+    Hiên"): the page-wide reading of a stamped, signed block drops marks, and a toneless syllable
+    may be one that lost its mark. A name whose every syllable carries one is taken as read."""
+    return any(not (set(unicodedata.normalize("NFD", w)) & _TONE_MARKS) for w in name.split())
+
+
+def reconcile_signer(page: str, block: str | None) -> str:
+    """The signer from the page-wide reading checked against the block's own reading: the same
+    letters, each syllable with the more marks of the two (OCR drops marks far more often than it
+    adds them: "Hiên" / "Hiền"); the block's name when the page lost the first words ("Văn Lâu" /
+    "Trần Văn Lâu"); otherwise the page's, since two different names leave the page's reading,
+    anchored on the signing title, the better one."""
+    if not block:
+        return page
+    p, b = page.split(), block.split()
+    if [_base(w) for w in p] == [_base(w) for w in b]:
+        return " ".join(x if _marks(x) >= _marks(y) else y for x, y in zip(p, b, strict=True))
+    if len(b) > len(p) and [_base(w) for w in b[-len(p) :]] == [_base(w) for w in p]:
+        return " ".join(
+            b[: len(b) - len(p)] + [x if _marks(x) >= _marks(y) else y for x, y in zip(p, b[-len(p) :], strict=True)]
+        )
+    return page
 
 
 def _name_under_title(lines: list[OcrLine]) -> str | None:

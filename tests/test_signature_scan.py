@@ -13,7 +13,7 @@ import pytest
 
 from ingest.loaders import load
 from ingest.metadata import name_in_ocr_line
-from ingest.signature_scan import reread_signer, signature_pages
+from ingest.signature_scan import doubtful_name, reconcile_signer, reread_signer, signature_pages
 from tests.docfactory import Row, make_scanned_letter
 from tests.test_loaders import needs_ocr
 from troly.config import Settings
@@ -37,6 +37,26 @@ from troly.config import Settings
 )
 def test_the_name_an_ocr_line_of_a_signature_block_ends_with(line: str, name: str | None) -> None:
     assert name_in_ocr_line(line) == name
+
+
+@pytest.mark.parametrize(
+    ("page", "block", "signer"),
+    [
+        ("Trần Phước Hiên", "Trần Phước Hiền", "Trần Phước Hiền"),  # the page lost a tone mark
+        ("Nguyễn Ngọc Tuấn", "Nguyên Ngọc Tuân", "Nguyễn Ngọc Tuấn"),  # the block lost them: the page's kept
+        ("Văn Lâu", "Trần Văn Lâu", "Trần Văn Lâu"),  # the page lost the surname
+        ("Trần Hoàng Tuấn", "Bùi Thị Quỳnh Vân", "Trần Hoàng Tuấn"),  # another name: the page's
+        ("Đặng Văn Minh", None, "Đặng Văn Minh"),  # the block gave none
+    ],
+)
+def test_the_signer_of_the_page_checked_against_the_block(page: str, block: str | None, signer: str) -> None:
+    assert reconcile_signer(page, block) == signer
+
+
+def test_only_a_name_with_a_toneless_syllable_is_read_again() -> None:
+    assert doubtful_name("Trần Phước Hiên")  # "Hiên" may be "Hiền" without its mark
+    assert doubtful_name("Nguyễn Văn An")
+    assert not doubtful_name("Nguyễn Ngọc Tuấn")  # every syllable carries a mark: taken as read
 
 
 def test_pages_read_again_are_those_with_a_signing_title_last_first() -> None:
