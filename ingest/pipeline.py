@@ -86,7 +86,9 @@ TASKS_VERSION = "8"  # 2: names the catalogue lacks read whole (issue 11); 3: ta
 # list subjects, a numbered clause about annexes no longer ends the body, another province's bodies
 # named whole, the ministries in the catalogue ("Các Bộ: Công Thương, …"), a Party resolution directs;
 # 8: a letter to several named units asks each of them what its body asks of "các cơ quan, đơn vị",
-# an instrument repealing others ("Thông tư này bãi bỏ:") heads no points
+# an instrument repealing others ("Thông tư này bãi bỏ:") heads no points, a report assigns nothing
+# (its proposals included), a body's quoted opinion is no work given to it, a commune's bodies
+# listed with the place word only last ("Thường trực HĐND, UBND … xã") are the commune's
 
 # Minutes are signed by each party (the team, the company, the commune): no one signer to read.
 _SEVERAL_SIGNERS = frozenset({"biên bản"})

@@ -26,10 +26,10 @@ Rules (general to the genre, not to any sample):
   the paragraph after it keeps its kind), or past-tense items with no directive, yield nothing;
   items with no unit yield an *unassigned* task only inside directive parts and when they start
   with a directive verb.
-* News articles (doc_type "Tin tức") yield nothing. Reports (Báo cáo) yield only their
-  "Kiến nghị, đề xuất" part and "Đề nghị …" sentences, with role "requested": they ask other
-  bodies (often ministries) for something, they do not assign. ``report_plans=True`` also keeps
-  the report's own "Phương hướng, nhiệm vụ" items, with role "self".
+* News articles (doc_type "Tin tức") and reports (Báo cáo) yield nothing: a report tells what was
+  done, and its "Kiến nghị, đề xuất" part proposes to the body it reports to, which decides whether
+  to assign (readers of every part of the development corpus gave its reports no assignment).
+  ``report_plans=True`` keeps the report's own "Phương hướng, nhiệm vụ" items, with role "self".
 * The issuer side (UBND tỉnh, HĐND, Tỉnh ủy, the steering committee) is never an assignee, except
   where the issuer stands above it: a central body's addressees include ministries (without
   "Giao") and the People's Committee; a People's Council resolution assigns the People's
@@ -608,6 +608,11 @@ _ASKS_LISTED = re.compile(
 # …", "4. Thời gian: …"): who chairs it and when, no work given.
 _MEETING_FIELD = re.compile(r"^(?:chủ\s+trì|thành\s+phần|thời\s+gian|địa\s+điểm)\s*:", re.IGNORECASE)
 # A note on what goes with the letter ("(Gửi kèm: …)", "(Có nội dung chi tiết … kèm theo)"): no request.
+# A lead-in giving a body's opinion ("Ban Pháp chế Hội đồng nhân dân tỉnh có ý kiến như sau:", "Sở Tư
+# pháp góp ý như sau:"): the points that follow are that body's words, not work given to it.
+_OPINION_LEADIN = re.compile(
+    r"\b(?:có\s+ý\s+kiến|góp\s+ý|tham\s+gia\s+ý\s+kiến)(?:\s+\w+){0,4}\s+như\s+sau\s*:\s*$", re.IGNORECASE
+)
 _ENCLOSURE_NOTE = re.compile(r"^\((?:có|gửi|kèm|đính)\b[^()]*\)\.?$", re.IGNORECASE)
 # The note a list line carries after the name ("Công ty … (CCN Thống Nhất 1);"): not part of the name.
 _ADDRESSEE_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
@@ -1214,6 +1219,13 @@ def _heading_units(body: str, catalogue: UnitCatalogue, side: _Side = _PROVINCE_
 _ISSUER_PLACE = re.compile(
     r"\b(?P<kind>xã|phường|đặc\s+khu)\s+(?P<place>[A-ZĐÀ-Ỹ][\w-]*(?:\s+[A-ZĐÀ-Ỹ0-9][\w-]*){0,3})$"
 )
+# A commune's bodies listed with the place word only after the last: "Thường trực HĐND, UBND, Ủy ban
+# Kiểm tra Đảng ủy xã", "HĐND, UBND phường".
+_ELLIPTIC_LOCAL = re.compile(
+    r"\b(?:Thường\s+trực\s+(?:HĐND|Hội\s+đồng\s+nhân\s+dân)|HĐND|UBND|Ủy\s+ban\s+nhân\s+dân|Uỷ\s+ban\s+nhân\s+dân)"
+    r"(?=\s*,\s*(?:(?:Thường\s+trực\s+)?(?:HĐND|UBND|Ủy\s+ban\s+nhân\s+dân)\s*,\s*)*"
+    r"(?:[A-ZĐÀ-Ỹ](?:(?!\b(?:tỉnh|huyện|thành\s+phố|và)\b)[^,;.:]){0,50}?\s|(?:HĐND|UBND)\s)(?P<kind>xã|phường)\b)"
+)
 _BARE_LOCAL = re.compile(
     r"(?<!các\s)\b(?:Ủy\s+ban\s+nhân\s+dân|Uỷ\s+ban\s+nhân\s+dân|UBND)\s+(?P<kind>xã|phường)\b"
     r"(?!\s*[,/]\s*(?:xã|phường|thị\s+trấn)\b)(?!\s+[A-ZĐÀ-Ỹ0-9])"
@@ -1519,6 +1531,10 @@ class _Walker:
         if self.issuer_place is None:
             return body
         kind, place = self.issuer_place
+        # "Thường trực HĐND, UBND, Ủy ban Kiểm tra Đảng ủy xã": the place closing the list is each one's
+        body = _ELLIPTIC_LOCAL.sub(
+            lambda b: f"{b.group(0)} {b.group('kind')}" if b.group("kind").lower() == kind else b.group(0), body
+        )
         return _BARE_LOCAL.sub(
             lambda b: f"{b.group(0)} {place}" if b.group("kind").lower() == kind else b.group(0), body
         )
@@ -1559,6 +1575,10 @@ class _Walker:
             in_body = self._step(item)
         # A unit-less item is kept when a directing lead-in covers it or a table cell named its unit.
         kept = [t for t in self.tasks if t.assignees or id(t) not in self.unaddressed]
+        if self.is_report:
+            # A report tells what was done and quotes what others said ("Ban Pháp chế có ý kiến như
+            # sau: …"): a point there is a task only when it names who is to act.
+            kept = [t for t in kept if t.assignees]
         if self.addressee is not None and _is_letter(self.meta):
             # A letter to one unit: what it asks without naming anyone, it asks of that unit.
             for t in kept:
@@ -1910,6 +1930,8 @@ class _Walker:
                 self.doc_zone = self.doc_zone or "directive"
                 lead_zone = _heading_zone(item.body) if self.is_report else "directive"
         owners = analysis.subjects
+        if _OPINION_LEADIN.search(item.body):
+            owners = []  # "Ban Pháp chế có ý kiến như sau:": who speaks, not who is asked
         if not item.marked and owners and all(self._is_issuer(a) for a in owners):
             # The issuer presenting its own document ("Ban Thường trực … xây dựng kế hoạch … như
             # sau:"): what follows is the document, not the issuer's assignment.
@@ -2058,12 +2080,11 @@ class _Walker:
         return any(f.kind == "leadin" and _DIRECTING.search(f.text) for f in self.frames)
 
     def _report_assignees(self, body: str, assignees: list[Assignee], zone: Zone | None) -> list[Assignee] | None:
-        """Reports: requests of the "Kiến nghị" part (and, optionally, the issuer's own plans)."""
-        starts_request = bool(_REQUEST_START.match(body))
-        if zone == "request" or starts_request:
-            role: AssigneeRole = "requested"
-        elif self.report_plans and zone == "directive":
-            role = "self"
+        """Reports: optionally, the issuer's own plans; a proposal of the "Kiến nghị" part is none."""
+        if zone == "request" or _REQUEST_START.match(body):
+            return None
+        if self.report_plans and zone == "directive":
+            role: AssigneeRole = "self"
             if not assignees and self.meta.issuer:
                 hit = self.catalogue.resolve(self.meta.issuer)
                 if hit is not None:

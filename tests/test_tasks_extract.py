@@ -354,13 +354,18 @@ def test_news_article_yields_nothing(cat: UnitCatalogue) -> None:
     assert run(cat, news, ([], text)) == []
 
 
-def test_report_keeps_only_requests(cat: UnitCatalogue) -> None:
+def test_report_assigns_nothing_but_lists_its_own_plans_on_request(cat: UnitCatalogue) -> None:
+    """A report tells what was done; its "Kiến nghị, đề xuất" part proposes to the body it reports to
+    ("Đề nghị Bộ Công an sớm …"), and a body's quoted opinion ("Ban Pháp chế có ý kiến như sau:")
+    is that body's words: no assignment. On request, the issuer's own plans are listed."""
     tasks = run(
         cat,
         REPORT_2026,
         (
             [],
             "I. CÔNG TÁC LÃNH ĐẠO, CHỈ ĐẠO, TỔ CHỨC THỰC HIỆN\n"
+            "Ban Pháp chế có ý kiến như sau:\n"
+            "a) Đề nghị cơ quan soạn thảo bỏ khoản 4 Điều 2 dự thảo Nghị quyết.\n"
             "- Văn phòng Ủy ban nhân dân tỉnh đã quán triệt đầy đủ nội dung Nghị quyết số 57-NQ/TW.\n"
             "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ TRỌNG TÂM\n"
             "Văn phòng Ủy ban nhân dân tỉnh tập trung triển khai các nhiệm vụ trọng tâm gồm:\n"
@@ -372,8 +377,7 @@ def test_report_keeps_only_requests(cat: UnitCatalogue) -> None:
             "hợp./.",
         ),
     )
-    assert [roles(t) for t in tasks] == [[("bo-cong-an", "requested")], [("g-bo-nganh", "requested")]]
-    assert all(t.role == "requested" for t in tasks)
+    assert tasks == []
     # Optionally, the issuer's own plans.
     chunks = [
         Chunk(
@@ -564,7 +568,7 @@ EXPECTED_COUNTS = {
     "2025-07-05_thong-bao-ket-luan_so-khcn-6-thang.md": 18,
     "2026-03-03_tin-bao-gia-lai_phien-hop-ban-chi-dao.txt": 0,
     "2026-03_thong-bao-ket-luan_ban-chi-dao-phien-1-2026.md": 19,
-    "2026-05_bao-cao-so-ket-nq57-de-an-06_van-phong-ubnd.md": 4,
+    "2026-05_bao-cao-so-ket-nq57-de-an-06_van-phong-ubnd.md": 0,  # a report proposes, it assigns nothing
 }
 
 

@@ -335,6 +335,23 @@ def test_conclusion_items_headed_by_a_company_and_by_some_communes(cat: UnitCata
     assert len(tasks) == 3  # the two headings are no tasks of their own
 
 
+def test_commune_bodies_listed_with_the_place_word_only_last(cat: UnitCatalogue) -> None:
+    """A commune's Front committee writes "Đề nghị Thường trực HĐND, UBND, Ủy ban Kiểm tra Đảng ủy xã
+    …": "UBND" is the commune's People's Committee (the place word closing the list is each one's),
+    and no body of the province is asked."""
+    meta = DocumentMeta(
+        doc_type="Kế hoạch", issuer="Ban Thường trực Ủy ban MTTQ Việt Nam xã Ia Grai", date=dt.date(2025, 9, 1)
+    )
+    text = (
+        "3. Đề nghị Thường trực HĐND, UBND, Ủy ban Kiểm tra Đảng ủy xã thường xuyên phối hợp, trao đổi thông "
+        "tin, thống nhất phương án xử lý đối với các đơn thư phức tạp liên quan đến công tác bầu cử."
+    )
+    (task,) = extract_tasks([Chunk(text=text, heading_path=[], section="")], meta, catalogue=cat)
+    ids = [a.unit_id for a in task.assignees]
+    assert "xa-ia-grai" in ids
+    assert "hdnd-tinh" not in ids and "ubnd-tinh" not in ids
+
+
 # --------------------------------------------------------------------------- due dates
 
 

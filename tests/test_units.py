@@ -270,3 +270,11 @@ def test_unknown_names_follow_the_name_grammar(cat: UnitCatalogue) -> None:
     assert unknown("Công ty Cổ phần Lâm Nông Sản Thực phẩm Yên Bái 12/02/2026") == [
         "Công ty Cổ phần Lâm Nông Sản Thực phẩm Yên Bái"
     ]
+
+
+def test_a_provincial_alias_before_a_lower_level_names_that_level_s_body(cat: UnitCatalogue) -> None:
+    """ "Thường trực HĐND" alone means the province's; "Thường trực HĐND xã Ia Grai" is the commune's
+    council, never the province's (a confident wrong unit on a commune's document)."""
+    assert [m.unit.id for m in cat.find_mentions("Thường trực HĐND") if m.unit] == ["hdnd-tinh"]
+    assert [m.unit.id for m in cat.find_mentions("Thường trực HĐND tỉnh") if m.unit] == ["hdnd-tinh"]
+    assert [m.unit.id for m in cat.find_mentions("Thường trực HĐND xã Ia Grai") if m.unit] == ["xa-ia-grai"]

@@ -398,6 +398,12 @@ def province_tail_re(provinces: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(named + r"\s+tỉnh$", re.IGNORECASE)
 
 
+# A level below the province right after a name ("Thường trực HĐND xã …", "Công an phường …"): the
+# name is that level's body; an alias without a level word of its own means the province's.
+_LOWER_LEVEL_AFTER = re.compile(r"\s+(?:xã|phường|đặc\s+khu|huyện|thị\s+xã|thị\s+trấn)\b")
+_LEVEL_WORD = re.compile(r"\b(?:tỉnh|thành\s+phố|trung\s+ương|xã|phường|huyện)\b", re.IGNORECASE)
+
+
 @dataclass(slots=True)
 class UnitCatalogue:
     """Units and groups with name matching and group logic. Build with :meth:`load`."""
@@ -823,6 +829,9 @@ class UnitCatalogue:
                     if n > 1 and _BAD_INSIDE.search(base[a:b]):
                         continue
                     unit = self.units[alias.unit_id]
+                    if _LOWER_LEVEL_AFTER.match(base, b) and not _LEVEL_WORD.search(base[a:b]):
+                        # "Thường trực HĐND xã Lương Minh": the commune's body, not the province's
+                        continue
                     status: MentionStatus = "known" if unit.catalogued else "unknown"
                     found = Mention(a, b, base[a:b], unit, status, alias.source)
                     break
