@@ -88,7 +88,8 @@ TASKS_VERSION = "8"  # 2: names the catalogue lacks read whole (issue 11); 3: ta
 # 8: a letter to several named units asks each of them what its body asks of "các cơ quan, đơn vị",
 # an instrument repealing others ("Thông tư này bãi bỏ:") heads no points, a report assigns nothing
 # (its proposals included), a body's quoted opinion is no work given to it, a commune's bodies
-# listed with the place word only last ("Thường trực HĐND, UBND … xã") are the commune's
+# listed with the place word only last ("Thường trực HĐND, UBND … xã") are the commune's, a law's
+# list of a party's rights is no task, "thi hành công vụ" is no implementation part
 
 # Minutes are signed by each party (the team, the company, the commune): no one signer to read.
 _SEVERAL_SIGNERS = frozenset({"biên bản"})

@@ -453,7 +453,20 @@ _INSTRUMENT_SUBJECT = re.compile(
     r"Quy\s+định|Văn\s+bản|Các\s+văn\s+bản)\b",
     re.IGNORECASE,
 )
-_IMPLEMENTATION_PART = re.compile(r"\b(?:tổ\s+chức\s+thực\s+hiện|trách\s+nhiệm|thi\s+hành|hiệu\s+lực)\b", re.IGNORECASE)
+_IMPLEMENTATION_PART = re.compile(
+    # not "thi hành công vụ" ("Thẩm quyền xử phạt của công chức đang thi hành công vụ") nor "thi hành án"
+    r"\b(?:tổ\s+chức\s+thực\s+hiện|trách\s+nhiệm|thi\s+hành(?!\s+(?:công\s+vụ|án)\b)|hiệu\s+lực)\b",
+    re.IGNORECASE,
+)
+# A party's rights in a law ("1. Nhà thầu thiết kế có các quyền sau đây:", "… đang thi hành công vụ có
+# quyền:"): what it may do, not work given to it. Its duties ("… có các nghĩa vụ, trách nhiệm sau
+# đây:") are: the party is named without the words that introduce them.
+_RIGHTS_LEADIN = re.compile(r"\b(?:có|được)\s+(?:các\s+)?quyền(?:\s+hạn)?(?:\s+sau(?:\s+đây)?)?$", re.IGNORECASE)
+_DUTIES_TAIL = re.compile(
+    r"\s+có\s+(?:các\s+)?(?:nghĩa\s+vụ|trách\s+nhiệm)(?:\s*,\s*|\s+và\s+|\s+)?(?:nghĩa\s+vụ|trách\s+nhiệm)?"
+    r"(?:\s+sau(?:\s+đây)?)?$",
+    re.IGNORECASE,
+)
 # "Điều 9. Trách nhiệm của doanh nghiệp khai thác khoáng sản": the article's points are that party's.
 # "Đối với người vận tải", "Đối với tổ chức, cá nhân kinh doanh …": a party of a decree's
 # implementation chapter, named by its role.
@@ -1687,7 +1700,11 @@ class _Walker:
             return True
         if self.legal and self._role_heading(item, analysis):
             # "1. Bộ trưởng, Thủ trưởng cơ quan ngang bộ:" heading its points in "Tổ chức thực hiện"
-            owners = [Assignee(collapse_ws(body.rstrip().rstrip(":")), None, "responsible")]
+            who = collapse_ws(body.rstrip().rstrip(":"))
+            if _RIGHTS_LEADIN.search(who):
+                self.frames.append(_Frame(item.level, "heading", [], "retro", None, body))  # rights: no task
+                return True
+            owners = [Assignee(_DUTIES_TAIL.sub("", who), None, "responsible")]
             self.frames.append(_Frame(item.level, "heading", owners, "directive", None, body))
             return True
         if _is_heading(item, analysis) or self._request_heading(item, local):

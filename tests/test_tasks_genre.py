@@ -815,6 +815,34 @@ def test_circular_closing_articles_name_ministries_heads_and_provinces_departmen
     ]
 
 
+def test_a_law_gives_a_party_its_duties_not_its_rights(cat: UnitCatalogue) -> None:
+    """ "Điều 86. Quyền và trách nhiệm của nhà thầu thiết kế": "1. Nhà thầu thiết kế có các quyền sau
+    đây:" lists what it may do (no task); "2. … có các nghĩa vụ, trách nhiệm sau đây:" what it must,
+    for "Nhà thầu thiết kế" (named without the words that introduce the list). An article on who may
+    fine "công chức đang thi hành công vụ" is no implementation part ("thi hành công vụ" is not
+    "thi hành" of the instrument)."""
+    law = DocumentMeta(doc_type="Luật", issuer="Quốc hội")
+    text = (
+        "1. Nhà thầu thiết kế có các quyền sau đây:\n"
+        "a) Yêu cầu chủ đầu tư cung cấp thông tin, tài liệu phục vụ thiết kế;\n"
+        "b) Từ chối những yêu cầu thay đổi thiết kế không phù hợp.\n"
+        "2. Nhà thầu thiết kế có các nghĩa vụ, trách nhiệm sau đây:\n"
+        "a) Cử người có đủ năng lực để giám sát tác giả thiết kế;\n"
+        "b) Tham gia nghiệm thu công trình xây dựng."
+    )
+    path = ["Chương IV", "Điều 86. Quyền và trách nhiệm của nhà thầu thiết kế"]
+    tasks = extract_tasks([Chunk(text=text, heading_path=path, section="")], law, catalogue=cat)
+    assert [([a.name for a in t.assignees], t.text[:2]) for t in tasks] == [
+        (["Nhà thầu thiết kế"], "a)"),
+        (["Nhà thầu thiết kế"], "b)"),
+    ]
+    assert "Cử người" in tasks[0].text
+    decree = DocumentMeta(doc_type="Nghị định", issuer="Chính phủ")
+    fines = "1. Công chức Hải quan đang thi hành công vụ có quyền:\na) Phạt cảnh cáo;\nb) Phạt tiền đến 2.500.000 đồng."
+    path = ["Chương III", "Điều 40. Thẩm quyền xử phạt của công chức đang thi hành công vụ"]
+    assert extract_tasks([Chunk(text=fines, heading_path=path, section="")], decree, catalogue=cat) == []
+
+
 def test_statute_of_a_department_assigns_only_its_yearly_plan(ctx, tmp_path: Path) -> None:
     """A decision setting a department's functions, duties and organisation: what it is and may do
     ("Điều 2. Nhiệm vụ và quyền hạn", nested "4. Các nhiệm vụ chuyên môn …:" included) is no task;
