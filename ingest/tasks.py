@@ -620,12 +620,12 @@ _ASKS_LISTED = re.compile(
 # The fields of a meeting a letter invites to ("1. Chủ trì: Lãnh đạo Sở Công Thương.", "3. Thành phần:
 # …", "4. Thời gian: …"): who chairs it and when, no work given.
 _MEETING_FIELD = re.compile(r"^(?:chủ\s+trì|thành\s+phần|thời\s+gian|địa\s+điểm)\s*:", re.IGNORECASE)
-# A note on what goes with the letter ("(Gửi kèm: …)", "(Có nội dung chi tiết … kèm theo)"): no request.
 # A lead-in giving a body's opinion ("Ban Pháp chế Hội đồng nhân dân tỉnh có ý kiến như sau:", "Sở Tư
 # pháp góp ý như sau:"): the points that follow are that body's words, not work given to it.
 _OPINION_LEADIN = re.compile(
     r"\b(?:có\s+ý\s+kiến|góp\s+ý|tham\s+gia\s+ý\s+kiến)(?:\s+\w+){0,4}\s+như\s+sau\s*:\s*$", re.IGNORECASE
 )
+# A note on what goes with the letter ("(Gửi kèm: …)", "(Có nội dung chi tiết … kèm theo)"): no request.
 _ENCLOSURE_NOTE = re.compile(r"^\((?:có|gửi|kèm|đính)\b[^()]*\)\.?$", re.IGNORECASE)
 # The note a list line carries after the name ("Công ty … (CCN Thống Nhất 1);"): not part of the name.
 _ADDRESSEE_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
