@@ -22,6 +22,7 @@ from ingest.loaders import OcrLine, ocr_lines, page_image
 from ingest.metadata import is_signing_title, name_in_ocr_line
 from troly.config import Settings
 from troly.errors import IngestError
+from troly.text import fold, tone
 
 __all__ = ["doubtful_name", "reconcile_signer", "reread_signer", "signature_pages"]
 
@@ -48,22 +49,15 @@ def signature_pages(text: str) -> list[int]:
     return list(reversed(titled))[:_MAX_PAGES]
 
 
-_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
-
-
 def _marks(word: str) -> int:
     return sum(unicodedata.combining(c) > 0 for c in unicodedata.normalize("NFD", word))
-
-
-def _base(word: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", word.casefold()) if not unicodedata.combining(c))
 
 
 def doubtful_name(name: str) -> bool:
     """A signer read from the page whose name has a syllable without a tone mark ("Trần Phước
     Hiên"): the page-wide reading of a stamped, signed block drops marks, and a toneless syllable
     may be one that lost its mark. A name whose every syllable carries one is taken as read."""
-    return any(not (set(unicodedata.normalize("NFD", w)) & _TONE_MARKS) for w in name.split())
+    return any(tone(w) is None for w in name.split())
 
 
 def reconcile_signer(page: str, block: str | None) -> str:
@@ -75,13 +69,10 @@ def reconcile_signer(page: str, block: str | None) -> str:
     if not block:
         return page
     p, b = page.split(), block.split()
-    if [_base(w) for w in p] == [_base(w) for w in b]:
-        return " ".join(x if _marks(x) >= _marks(y) else y for x, y in zip(p, b, strict=True))
-    if len(b) > len(p) and [_base(w) for w in b[-len(p) :]] == [_base(w) for w in p]:
-        return " ".join(
-            b[: len(b) - len(p)] + [x if _marks(x) >= _marks(y) else y for x, y in zip(p, b[-len(p) :], strict=True)]
-        )
-    return page
+    lost = len(b) - len(p)  # words the page's reading lost before the name it kept
+    if lost < 0 or [fold(w) for w in b[lost:]] != [fold(w) for w in p]:
+        return page
+    return " ".join(b[:lost] + [x if _marks(x) >= _marks(y) else y for x, y in zip(p, b[lost:], strict=True)])
 
 
 def _name_under_title(lines: list[OcrLine]) -> str | None:

@@ -1664,10 +1664,10 @@ class _Walker:
         ):
             analysis.subjects, analysis.triggered = [self.addressee], True
         if (
-            self._named_addressees()
+            _ASKS_LISTED.search(body)
             and _is_letter(self.meta)
+            and self._named_addressees()
             and all(self._is_issuer(a) or _ADDRESSEES_BACKREF.fullmatch(a.name.strip()) for a in analysis.subjects)
-            and _ASKS_LISTED.search(body)
             and not (_END_MARK.search(body) and self._generic_closing(body, analysis))
         ):
             analysis.subjects = [Assignee(a.name, a.unit_id, "assigned") for a in self.addressee_list]
@@ -1847,7 +1847,7 @@ class _Walker:
             [Assignee(a.name, a.unit_id, role) for a in self.addressee_list if (a.unit_id or a.name) not in named]
             + rest
         )
-        if task.role in ("unassigned", ""):
+        if task.role == "unassigned":
             task.role = role
 
     def _asks_addressee(self, body: str) -> bool:

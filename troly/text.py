@@ -13,7 +13,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["canonical", "canonical_syllable", "collapse_ws", "fold", "match_key", "nfc"]
+__all__ = ["canonical", "canonical_syllable", "collapse_ws", "fold", "match_key", "nfc", "tone"]
 
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền, sắc, ngã, hỏi, nặng
 _VOWELS = set("aăâeêioôơuưy")
@@ -43,6 +43,11 @@ def _split_tone(syllable: str) -> tuple[str, str | None]:
         else:
             kept.append(ch)
     return unicodedata.normalize("NFC", "".join(kept)), tone
+
+
+def tone(syllable: str) -> str | None:
+    """The tone mark of one syllable (a combining character), None for the level tone ("Hiên")."""
+    return _split_tone(syllable.lower())[1]
 
 
 def _tone_position(base: str) -> int | None:
