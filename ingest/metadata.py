@@ -23,6 +23,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rapidfuzz.distance import Levenshtein
+
 from ingest.layout import (
     _BULLET_RE,
     _FOOTNOTE_BLOCK_RE,
@@ -263,6 +265,18 @@ _MOTTO_TEXT_RE = re.compile(
 # Where the motto starts on a line shared with the agency name (two PDF columns read as one line).
 _MOTTO_START_RE = re.compile(
     r"c[ộo]ng\s+h[òo][aà]?\s+x[ãa]\s+h[ộo]i|đ[ộo]c\s+l[ậa]p\s*[-–—,]|đ[ảa]ng\s+c[ộo]ng\s+s[ảa]n", re.I
+)
+# A date on a line of its own past the header ("Ngày 19 tháng 8 năm 2025" above the preparer's
+# name on a phiếu trình): the form's date when its header prints none.
+_DATE_LINE_RE = re.compile(r"^Ngày\s+(?P<date>\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})\s*\.?$", re.I)
+# Who prepared a phiếu trình: the block "NGƯỜI LẬP PHIẾU TRÌNH" over a name, or the form's field
+# "Họ và tên chuyên viên trình: Vũ Việt Linh". The leaders' names under "Ý KIẾN CỦA …" are opinions.
+_PREPARER_HEAD_RE = re.compile(
+    r"^(?:người\s+lập\s+phiếu(?:\s+trình)?|chuyên\s+viên\s+(?:trình|thụ\s+lý|xử\s+lý))\s*:?$", re.I
+)
+_PREPARER_FIELD_RE = re.compile(
+    r"^(?:họ\s+(?:và\s+)?tên\s+)?(?:chuyên\s+viên|người)\s+(?:trình|thụ\s+lý|xử\s+lý|lập\s+phiếu)\s*:\s*(?P<name>.+)$",
+    re.I,
 )
 _ADOPTED_RE = re.compile(r"\bthông qua ngày\s+(?P<date>\d{1,2}\s*tháng\s*\d{1,2}\s*năm\s*\d{4}|\d{1,2}/\d{1,2}/\d{4})")
 # The publication line of a news page: "Thứ Ba, 03/03/2026 - 17:30", "03/03/2026 17:30 (GMT+7)".
@@ -805,6 +819,20 @@ def _signature_anywhere(lines: list[str], start: int) -> tuple[str | None, str |
     return None, None
 
 
+def _preparer(lines: list[str], start: int) -> str | None:
+    """The official who prepared a phiếu trình (it is theirs: the leaders below only write their
+    opinion on it): the name under "NGƯỜI LẬP PHIẾU TRÌNH", else the form's "chuyên viên trình" field."""
+    for k in range(len(lines) - 1, start - 1, -1):
+        if _PREPARER_HEAD_RE.match(lines[k]):
+            name = next((n for line in lines[k + 1 : k + 4] if (n := _name_of(line))), None)
+            if name:
+                return name
+    for line in lines[start:]:
+        if (m := _PREPARER_FIELD_RE.match(line)) and (name := _name_of(m["name"])):
+            return name
+    return None
+
+
 def _is_title_line(line: str) -> bool:
     """A signature title: capitals, mostly letters ("KT. CHÁNH VĂN PHÒNG"), not OCR debris."""
     letters = sum(c.isalpha() for c in line)
@@ -942,6 +970,13 @@ def _fill_date(meta: DocumentMeta, lines: list[str], front: FrontMatter, date_te
             meta.date, meta.date_source, meta.date_precision = date, "body", "day"
             meta.notes.append(f"date taken from the adoption date in the closing ({header_state})")
             return
+    dated = [m["date"] for line in lines[front.body_start :] if (m := _DATE_LINE_RE.match(line))]
+    if dated:
+        date, precision = parse_header_date(dated[-1])
+        if date and precision == "day":
+            meta.date, meta.date_source, meta.date_precision = date, "body", "day"
+            meta.notes.append(f"date taken from the date line above the signatures ({header_state})")
+            return
     if file_date and file_precision == "day":
         meta.date, meta.date_source, meta.date_precision = file_date, "filename", "day"
         meta.notes.append(f"date taken from the file name ({header_state})")
@@ -962,17 +997,29 @@ _SURNAME_SPELLING: dict[str, str] = {
 }
 
 
-def _near_surname(word: str) -> str | None:
+def _near_surname(word: str, *, stroke: bool = False) -> str | None:
+    """The known surname ``word`` is an OCR reading of: itself, or one misread letter in a long
+    surname ("xguyen" for "nguyen"). With ``stroke`` (letters ending the debris a signature stroke
+    left in front of a name), also two edits, the reading at least a letter longer than the
+    surname and opening on its letter ("Phqmí" for "Phạm": a stroke's tail read as a letter), when
+    one surname is nearer than every other ("Phạnmí" is as near Phạm as Phan: no surname)."""
     key = _key(word)
     if key in _SURNAME_SPELLING:
         return _SURNAME_SPELLING[key]
-    if len(key) >= 5:  # one misread letter in a long surname ("xguyen" for "nguyen")
+    if len(key) >= 5:
         near = [
             s
             for k, s in _SURNAME_SPELLING.items()
             if len(k) == len(key) and sum(a != b for a, b in zip(k, key, strict=True)) == 1
         ]
-        return near[0] if len(near) == 1 else None
+        if len(near) == 1:
+            return near[0]
+    if stroke and len(key) >= 5:
+        ranked = sorted((Levenshtein.distance(k, key), s) for k, s in _SURNAME_SPELLING.items())
+        best, surname = ranked[0]
+        unique = len(ranked) == 1 or ranked[1][0] > best
+        if best <= 2 and unique and len(key) > len(_key(surname)) and key[0] == _key(surname)[0]:
+            return surname
     return None
 
 
@@ -1009,8 +1056,26 @@ def name_in_ocr_line(line: str) -> str | None:
             break
         run.insert(0, word)
         k -= 1
-    if run and _key(run[0]) in ("ong", "ba") and len(run) >= 3:
+    honorific = bool(run) and _key(run[0]) in ("ong", "ba") and len(run) >= 3
+    if honorific:
         run = run[1:]  # "Ông Vũ Mạnh Hà": an honorific, not the surname Ông
+    tail = _LETTERS_AT_END_RE.search(words[k]) if k >= 0 else None
+    letters = tail.group(0) if tail else ""
+    if (
+        not honorific
+        and 2 <= len(run) <= 4
+        and len(letters) >= 2
+        and letters[0].isupper()
+        and _key(letters) in _SURNAME_SPELLING
+    ):
+        # "“Trần Văn Lâu": the run opens on a rarer surname (Văn), but the mark-glued word before
+        # it is a surname as printed: the name starts there.
+        run = [_SURNAME_SPELLING[_key(letters)], *run]
+        return " ".join(run) if is_person_name(" ".join(run)) and not _is_province_name(" ".join(run)) else None
+    if run and _key(run[0]) == "van" and letters and not honorific:
+        # "~Š..Nyân Văn Lâu": Văn is a surname, but far more often the middle name of one whose
+        # surname the debris in front of it swallowed: no name from this reading.
+        return None
     # The surname: the run's first word, or the letters ending the debris token before it. A run
     # is never shortened to a surname inside it: "Thị Lê Vân" is the end of "Hà Thị Lê Vân".
     if run and _key(run[0]) in _SURNAMES and 2 <= len(run) <= 5:
@@ -1018,9 +1083,7 @@ def name_in_ocr_line(line: str) -> str | None:
     elif k >= 0 and 1 <= len(run) <= 4:
         # Only a capitalised surname-length tail ("»Ñguyến"): a short lowercase one ("vu") is as
         # likely the end of a stroke read as letters as a surname.
-        tail = _LETTERS_AT_END_RE.search(words[k])
-        letters = tail.group(0) if tail else ""
-        surname = _near_surname(letters) if len(letters) >= 3 and letters[0].isupper() else None
+        surname = _near_surname(letters, stroke=True) if len(letters) >= 3 and letters[0].isupper() else None
         if not surname:
             return None
         name = " ".join([surname, *run])
@@ -1083,6 +1146,8 @@ def extract_metadata(text: str, *, file_name: str = "", default_province: str = 
     if how in {"number", "text cue", "V/v line"}:
         meta.notes.append(f"document type inferred from the {how}")
     meta.title = _title(lines, front, meta.doc_type)
+    if meta.doc_type == "Phiếu trình" and (preparer := _preparer(lines, front.body_start)):
+        meta.signer, meta.signer_title = preparer, "Người lập phiếu trình"
 
     place, date_text = _header_date(lines, head, body_ranges) if head is not front else (None, None)
     if auth is not None and auth.date_text:

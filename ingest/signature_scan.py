@@ -24,7 +24,7 @@ from troly.config import Settings
 from troly.errors import IngestError
 from troly.text import fold, tone
 
-__all__ = ["doubtful_name", "reconcile_signer", "reread_signer", "signature_pages"]
+__all__ = ["doubtful_name", "is_block_title", "reconcile_signer", "reread_signer", "signature_pages"]
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +75,16 @@ def reconcile_signer(page: str, block: str | None) -> str:
     return " ".join(b[:lost] + [x if _marks(x) >= _marks(y) else y for x, y in zip(p, b[lost:], strict=True)])
 
 
+def is_block_title(text: str) -> bool:
+    """A signing title as the right part's reading gives it, a misread prefix allowed in front
+    ("1L. CHỦ TỊCH" for "TL. CHỦ TỊCH"): a short first word with a digit or a mark is dropped."""
+    if is_signing_title(text):
+        return True
+    first, _, rest = text.partition(" ")
+    misread = len(first) <= 3 and any(not c.isalpha() for c in first) and any(c.isalpha() for c in first)
+    return misread and is_signing_title(rest)
+
+
 def _name_under_title(lines: list[OcrLine]) -> str | None:
     names = [name for line in lines if (name := name_in_ocr_line(line.text))]
     return names[-1] if names else None
@@ -109,7 +119,7 @@ def reread_signer(path: Path, text: str, *, settings: Settings) -> str | None:
             titles = [
                 line
                 for line in ocr_lines(right_part, languages=settings.ocr_languages, dpi=dpi)
-                if is_signing_title(line.text)
+                if is_block_title(line.text)
             ]
             if not titles:
                 continue  # no signing title on this page: a name here could be anyone's (a list, minutes)

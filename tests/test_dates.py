@@ -56,6 +56,7 @@ REF_2026 = D(2026, 3, 1)  # the March 2026 notice (month precision)
         ("vận hành thông suốt từ ngày 1-7-2025", D(2025, 7, 1)),
         ("(2/9/1945 - 2/9/2024)", D(1945, 9, 2)),
         ("ngày 5, tháng 7, năm 2025", D(2025, 7, 5)),
+        ("Cần Thơ, ngày 15_ tháng 9 năm 2025", D(2025, 9, 15)),  # a number typed into the form's blank
     ],
 )
 def test_parse_header_date_forms(text: str, expected: dt.date) -> None:

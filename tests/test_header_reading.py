@@ -117,6 +117,45 @@ def test_scan_with_a_mark_above_the_header_and_the_signer_beside_the_recipients(
     assert meta.signer_title == "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"
 
 
+@needs_ocr
+def test_scanned_phieu_trinh_is_signed_by_its_preparer_and_dated_by_its_date_line(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """A phiếu trình is the preparer's: the leaders' names under "Ý KIẾN CỦA …" are opinions on it,
+    and its date is the bare "Ngày … tháng … năm …" line above the preparer's name (no place-date)."""
+    path = make_scanned_letter(
+        tmp_path / "phieu-trinh.pdf",
+        [
+            ("SỞ CÔNG THƯƠNG", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+            ("PHÒNG QLCN", "Độc lập - Tự do - Hạnh phúc"),
+            ("PHIẾU TRÌNH GIẢI QUYẾT CÔNG VIỆC",),
+            "Kính gửi: Lãnh đạo Sở Công Thương",
+            "Nội dung trình: Kết quả thẩm định phương án nổ mìn phục vụ thi công công trình.",
+            "Họ và tên chuyên viên trình: Vũ Việt Linh",
+            "Phòng chuyên môn: Phòng Quản lý Công nghiệp",
+            "Hồ sơ đầy đủ theo quy định; đề nghị Lãnh đạo Sở xem xét, phê duyệt.",
+            ("Ý KIẾN CỦA LÃNH ĐẠO PHÒNG", "Ngày 19 tháng 8 năm 2025"),
+            ("", "NGƯỜI LẬP PHIẾU TRÌNH"),
+            ("Đỗ Mạnh Cường", "Vũ Việt Linh"),
+            ("Ý KIẾN CỦA PHÓ GIÁM ĐỐC SỞ", ""),
+            ("Hoàng Văn Thuân", ""),
+        ],
+    )
+    meta = _read(path, settings)
+    assert (meta.doc_type, meta.date, meta.signer) == ("Phiếu trình", dt.date(2025, 8, 19), "Vũ Việt Linh")
+    assert meta.signer_title == "Người lập phiếu trình"
+
+
+def test_a_phieu_trinh_without_a_preparer_block_gives_the_form_field() -> None:
+    meta = _meta_of(
+        "SỞ CÔNG THƯƠNG\nPHÒNG QLCN\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "PHIẾU TRÌNH GIẢI QUYẾT CÔNG VIỆC\nKính gửi: Lãnh đạo Sở\nNội dung trình: Hồ sơ cấp phép\n"
+        "Chuyên viên thụ lý: Nguyễn Đắc Khánh\nĐề nghị Lãnh đạo Sở xem xét.\nÝ KIẾN CỦA GIÁM ĐỐC SỞ\n"
+        "Hoàng Văn Thuân\n"
+    )
+    assert (meta.doc_type, meta.signer) == ("Phiếu trình", "Nguyễn Đắc Khánh")
+
+
 # --- issuer blocks of sub-units (DOCX header table) ---------------------------------------------
 
 _SIGNED = (

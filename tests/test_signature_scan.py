@@ -13,7 +13,7 @@ import pytest
 
 from ingest.loaders import load
 from ingest.metadata import name_in_ocr_line
-from ingest.signature_scan import doubtful_name, reconcile_signer, reread_signer, signature_pages
+from ingest.signature_scan import doubtful_name, is_block_title, reconcile_signer, reread_signer, signature_pages
 from tests.docfactory import Row, make_scanned_letter
 from tests.test_loaders import needs_ocr
 from troly.config import Settings
@@ -28,7 +28,11 @@ from troly.config import Settings
         ("Hà Thị Lê Vân", "Hà Thị Lê Vân"),
         ("fã Thị Lê Vân", None),  # the surname lost: "Lê Vân" would be another person
         ("C vu Thị Hoa", None),  # a short lowercase tail is no surname
-        ("- =Phạnmí Huy Nam Sơn", None),  # too far from any surname
+        ("- =Phạnmí Huy Nam Sơn", None),  # as near Phan as Phạm: no surname
+        ("“=Phqmí Huy Nam Sơn", "Phạm Huy Nam Sơn"),  # a stroke's tail after the surname, one nearest
+        ("“Trần Văn Lâu", "Trần Văn Lâu"),  # the surname as printed behind a mark, not "Văn Lâu"
+        ("~Š..Nyân Văn Lâu", None),  # "Văn" after debris: the middle name, the surname lost
+        ("xTống Văn An", None),
         ("Ông Vũ Mạnh Hà", "Vũ Mạnh Hà"),  # an honorific, not the surname Ông
         ("PHÓ CHỦ TỊCH", None),
         ("Nơi nhận", None),
@@ -51,6 +55,20 @@ def test_the_name_an_ocr_line_of_a_signature_block_ends_with(line: str, name: st
 )
 def test_the_signer_of_the_page_checked_against_the_block(page: str, block: str | None, signer: str) -> None:
     assert reconcile_signer(page, block) == signer
+
+
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [
+        ("KT. CHỦ TỊCH", True),
+        ("1L. CHỦ TỊCH", True),  # "TL." misread: the title under it is still one
+        ("SERÀNH VĂN PHÒNG", False),
+        ("12 CHỦ TỊCH", False),  # a number, not a misread prefix
+        ("Nơi nhận:", False),
+    ],
+)
+def test_a_signing_title_in_the_right_part_of_a_scan(line: str, title: bool) -> None:
+    assert is_block_title(line) is title
 
 
 def test_only_a_name_with_a_toneless_syllable_is_read_again() -> None:

@@ -15,8 +15,10 @@ from troly.dates.calendar import Precision, safe_date
 
 __all__ = ["parse_header_date"]
 
+# The blank a form leaves for the day keeps its underscores or dots around the number typed into
+# it ("ngày 15_ tháng 9 năm 2025").
 _DATE_WORDS_RE = re.compile(
-    r"(?:ngày\s*)?(?P<d>\d{1,2})\s*,?\s*tháng\s*(?P<m>\d{1,2})\s*(?:,\s*)?năm\s*(?P<y>\d{4})", re.I
+    r"(?:ngày[\s_.…]*)?(?P<d>\d{1,2})[\s_…]*,?\s*tháng\s*(?P<m>\d{1,2})\s*(?:,\s*)?năm\s*(?P<y>\d{4})", re.I
 )
 _DATE_NUMERIC_RE = re.compile(r"(?<![\d/.\-])(?P<d>\d{1,2})\s*[/.\-]\s*(?P<m>\d{1,2})\s*[/.\-]\s*(?P<y>\d{4})(?!\d)")
 _DATE_MONTH_ONLY_RE = re.compile(r"ngày[\s._…]*tháng\s*(?P<m>\d{1,2})\s*năm\s*(?P<y>\d{4})", re.I)
