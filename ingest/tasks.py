@@ -579,6 +579,19 @@ def _closing_sentence(rest: str) -> bool:
     "triển khai thực hiện./.", or "… thực hiện Kế hoạch này." followed by the feedback clause."""
     if _GENERIC_CLOSING.match(rest):
         return True
+    # More addressees by role after the units: ", chủ hồ, đập" in "… đề nghị các cơ quan, đơn vị,
+    # chủ hồ, đập triển khai thực hiện./." (short nouns in a list, no verb).
+    words = rest.split()
+    for k in range(1, min(len(words), 9)):
+        named = " ".join(words[:k])
+        pieces = [p.split() for p in re.split(r",|\bvà\b", named) if p.strip()]
+        if (
+            ("," in named or " và " in f" {named} ")
+            and all(len(p) <= 3 for p in pieces)
+            and not _ANY_DIRECTIVE_VERB.search(named)
+            and _GENERIC_CLOSING.match(" ".join(words[k:]))
+        ):
+            return True
     end = _SENTENCE_END.search(rest)
     return bool(
         end and _FEEDBACK_CLAUSE.match(rest[end.end() :]) and _GENERIC_CLOSING.match(rest[: end.start()] + "./.")
@@ -1047,6 +1060,15 @@ def _after(s: str, end: int, qualifiers: re.Pattern[str]) -> str:
     return post
 
 
+# A leader's charge in a decision dividing the work ("Phụ trách các phòng, đơn vị: …", "Trực tiếp
+# theo dõi các đơn vị:"): the units listed after the colon are overseen, none is given work.
+_CHARGE_LIST = re.compile(
+    r"^\s*[-+•]?\s*(?:trực\s+tiếp\s+)?(?:phụ\s+trách|theo\s+dõi|quản\s+lý)(?:\s*,\s*(?:phụ\s+trách|theo\s+dõi|chỉ\s+đạo))*"
+    r"(?:\s+(?:các|những))?(?:\s*,?\s*(?:phòng|đơn\s+vị|cơ\s+quan|chi\s+cục|trung\s+tâm|lĩnh\s+vực|ban))*(?:\s+sau)?\s*:",
+    re.IGNORECASE,
+)
+
+
 def _analyse(
     body: str,
     catalogue: UnitCatalogue,
@@ -1071,8 +1093,11 @@ def _analyse(
     # the current province (and the issuer's own), not any place
     qualifiers = _qualifiers(catalogue.province_names[:1] + ((home,) if home else ()))
     home_names = catalogue.province_names + ((home,) if home else ())
+    objects = _CHARGE_LIST.match(body)
     for chain in _chains(body, mentions, qualifiers):
         first, last = chain[0], chain[-1]
+        if objects is not None and first.start >= objects.end():
+            continue  # "Phụ trách các đơn vị: Chi cục …; Văn phòng …": whom a leader oversees
         foreign = _foreign_names(body, chain, home_names)
         pre = body[: first.start]
         pre_core = _ROLE_PREFIX_TAIL.sub("", pre)
@@ -1103,8 +1128,14 @@ def _analyse(
                 role = "responsible"
             elif _PREDICATE.match(post) or _COLON_AFTER.match(post):
                 role = "assigned"
-            elif not pre_core.strip(" ,") and _ANY_PREDICATE.match(post):
-                role = "assigned"  # a paragraph that opens with the unit: "UBND xã X thí điểm …"
+            elif (
+                not pre_core.strip(" ,")
+                and _ANY_PREDICATE.match(post)
+                and (not post.lstrip().startswith(",") or _ANY_DIRECTIVE_VERB.search(post))
+            ):
+                # a paragraph that opens with the unit: "UBND xã X thí điểm …"; a comma and nouns
+                # after it without a verb go on the name ("Trung tâm Kiểm nghiệm thuốc, mỹ phẩm, …")
+                role = "assigned"
         if role == "assigned" and strict and not trig and not _ASSIGN_VERB.match(post):
             role = None
         if role is None:
@@ -1172,6 +1203,26 @@ _DESCRIBED_HEAD = re.compile(
 )
 
 
+# A heading's closing gloss in parentheses: "… ngành Nông nghiệp (công chức … thuộc UBND cấp xã)".
+_GLOSS_TAIL = re.compile(r"\s*\([^()]*\)$")
+_GROUP_TITLE = r"(?:người\s+đứng\s+đầu|thủ\s+trưởng|tập\s+thể\s+lãnh\s+đạo|lãnh\s+đạo)"
+# A heading naming the issuer's own subordinate units by description ("1. Các phòng, cơ quan, đơn vị
+# trực thuộc Sở", "1. Đối với Người đứng đầu, tập thể lãnh đạo các phòng, cơ quan, đơn vị thuộc Sở
+# …"): nobody the catalogue knows, yet the items below are theirs.
+_SUBORDINATES_HEAD = re.compile(
+    rf"^(?:{_GROUP_TITLE}(?:\s*(?:,|và)\s*{_GROUP_TITLE})*\s+)?(?:các|những|mỗi)\s+"
+    r"(?:phòng|cơ\s+quan|đơn\s+vị|trung\s+tâm|chi\s+cục|ban)\b[^.;:]{0,80}?\b(?:trực\s+)?thuộc\s+[^.;:]{2,60}$",
+    re.IGNORECASE,
+)
+# "2. Đối với công chức, viên chức và người lao động ngành …": people by their standing, after a
+# prefix that hands them the items ("Đối với", "Trách nhiệm của").
+_PEOPLE_HEAD = re.compile(
+    r"^(?:toàn\s+thể\s+)?(?:cán\s+bộ|công\s+chức|viên\s+chức|người\s+lao\s+động|đảng\s+viên|đoàn\s+viên|hội\s+viên)"
+    r"(?:\s*,\s*|\s+và\s+)[^.;:]{3,100}$",
+    re.IGNORECASE,
+)
+
+
 def _heading_units(body: str, catalogue: UnitCatalogue, side: _Side = _PROVINCE_SIDE) -> list[Assignee]:
     """The units a heading names when it names nothing else ("2. Sở Công Thương", "Trách nhiệm của
     Sở Y tế", "Bộ Chỉ huy Quân sự tỉnh/Ban Chỉ huy Bộ đội Biên phòng tỉnh"); [] for any other heading.
@@ -1179,10 +1230,13 @@ def _heading_units(body: str, catalogue: UnitCatalogue, side: _Side = _PROVINCE_
     Between and around the names only separators, filler words and a short title the catalogue
     did not take in ("Ban Chỉ huy" before "Bộ đội Biên phòng tỉnh") may remain."""
     text = body.rstrip(" :.")
+    text = _GLOSS_TAIL.sub("", text) if len(text) <= 400 else text
     if not text or len(text) > 160:
         return []
     prefix = _UNIT_HEADING_PREFIX.match(text)
     rest = _UNIT_HEADING_VERB_TAIL.sub("", text[prefix.end() :]) if prefix else text
+    if _SUBORDINATES_HEAD.match(rest) or (prefix and _PEOPLE_HEAD.match(rest)):
+        return [Assignee(collapse_ws(rest), None, "assigned")]
     found = catalogue.find_mentions(rest)
     mentions = [m for m in found if m.unit is not None]
     if not mentions and len(found) == 1 and found[0].status == "unknown":
@@ -1290,10 +1344,17 @@ _PROVISION_HEADING = re.compile(
 )
 
 
+# A plan's "I. MỤC ĐÍCH, YÊU CẦU" (or "1. Mục đích", "2. Yêu cầu" under it) states what the plan is
+# for and how it must be carried out, before anyone is given work: its items are aims, not tasks
+# ("a) Tổ chức quán triệt sâu sắc …" under "1. Mục đích" assigns nobody).
+_PURPOSE_HEADING = re.compile(r"^(?:mục\s+đích(?:\s*,?\s*(?:và\s+)?yêu\s+cầu)?|yêu\s+cầu)\s*[:.]?$", re.IGNORECASE)
+
+
 def _heading_zone(text: str) -> Zone | None:
     """What kind of text a heading's title announces: results (retro), requests or directives."""
     text = " ".join(text.split()[:_TITLE_WORDS])
-    if _RETRO_HEADING.search(text) or _PROVISION_HEADING.match(_clean_title(text)):
+    title = _clean_title(text)
+    if _RETRO_HEADING.search(text) or _PROVISION_HEADING.match(title) or _PURPOSE_HEADING.match(title):
         return "retro"
     if _REQUEST_HEADING.search(text):
         return "request"
@@ -1330,7 +1391,8 @@ def _is_heading(item: _Item, analysis: _Analysis) -> bool:
         return False
     if analysis.subjects and (len(body.split()) > 14 or _ANY_DIRECTIVE_VERB.search(body)):
         return False  # a unit and its verb: an instruction; a unit alone ("7. UBND các xã có …") heads
-    return len(body.split()) <= 30 and not _imperative(body)
+    core = _GLOSS_TAIL.sub("", body)  # a gloss in parentheses does not make a heading a paragraph
+    return len(core.split()) <= 30 and not _imperative(body)
 
 
 def _is_leadin(item: _Item) -> bool:

@@ -894,3 +894,90 @@ def test_requirements_headed_by_the_party_they_bind(cat: UnitCatalogue) -> None:
         (["Công ty TNHH MTV Triều Dương"], "Tổ"),
         (["Chủ đầu tư"], "Lưu"),
     ]
+
+
+def test_a_departments_plan_gives_its_aims_to_nobody_and_its_groups_their_items(ctx, tmp_path: Path) -> None:
+    """A Sở's plan (the fresh part ``wi``): "I. MỤC ĐÍCH, YÊU CẦU" states aims, not work; headings
+    naming the Sở's own units or staff by description ("1. Đối với Người đứng đầu … các phòng, cơ
+    quan, đơn vị thuộc Sở …", "2. Đối với công chức, viên chức … (gloss)", "1. Các phòng, cơ quan, đơn
+    vị trực thuộc Sở") give their items to that group as written."""
+    path = make_text_pdf(
+        tmp_path / "ke-hoach.pdf",
+        [
+            "UBND TỈNH GIA LAI",
+            "SỞ Y TẾ",
+            "Số: 115/KH-SYT",
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "Độc lập - Tự do - Hạnh phúc",
+            "Gia Lai, ngày 4 tháng 8 năm 2026",
+            "KẾ HOẠCH",
+            "Chấn chỉnh lề lối làm việc, nâng cao kỷ luật, kỷ cương hành chính",
+            "I. MỤC ĐÍCH, YÊU CẦU",
+            "1. Mục đích",
+            "a) Tổ chức quán triệt sâu sắc và triển khai thực hiện nghiêm túc các kết luận của Ban Bí thư.",
+            "2. Yêu cầu",
+            "a) Bám sát định hướng chỉ đạo của Ban Bí thư; phấn đấu đạt các chỉ tiêu ngay trong năm 2026.",
+            "II. NHIỆM VỤ, GIẢI PHÁP",
+            "1. Đối với Người đứng đầu, tập thể lãnh đạo các phòng, cơ quan, đơn vị thuộc Sở Y tế",
+            "a) Tăng cường lãnh đạo, chỉ đạo, thường xuyên tổ chức quán triệt các quy định về kỷ luật.",
+            "2. Đối với công chức, viên chức và người lao động ngành Y tế (công chức, viên chức thuộc UBND "
+            "cấp xã phụ trách lĩnh vực y tế)",
+            "a) Chấp hành nghiêm các chủ trương, quy định của Đảng và pháp luật của Nhà nước.",
+            "III. TỔ CHỨC THỰC HIỆN",
+            "1. Các phòng, cơ quan, đơn vị trực thuộc Sở",
+            "a) Quán triệt, triển khai thực hiện nghiêm túc Kế hoạch này.",
+            "2. Giao Văn phòng Sở",
+            "a) Chủ trì theo dõi, đôn đốc việc thực hiện Kế hoạch này./.",
+            "Nơi nhận:",
+            "- Như trên;",
+            "- Lưu: VT.",
+            "GIÁM ĐỐC",
+            "Lê Quang Hùng",
+        ],
+    )
+    _doc, rows = _ingest(ctx, path)
+    got = [([a.name for a in r.assignees], r.text.split()[0]) for r in rows]
+    assert got == [
+        (["Người đứng đầu, tập thể lãnh đạo các phòng, cơ quan, đơn vị thuộc Sở Y tế"], "a)"),
+        (["công chức, viên chức và người lao động ngành Y tế"], "a)"),
+        (["Các phòng, cơ quan, đơn vị trực thuộc Sở"], "a)"),
+        (["Văn phòng Sở"], "a)"),
+    ]
+
+
+def test_a_leaders_charge_lists_units_overseen_not_units_given_work(cat: UnitCatalogue) -> None:
+    """A decision dividing the work among a Sở's leaders: "Phụ trách các đơn vị: …" and the bullets
+    under "Trực tiếp theo dõi các đơn vị:" name units the leader oversees; none of them is given
+    work, and the leader's items stay one run."""
+    meta = DocumentMeta(doc_type="Quyết định", issuer="Sở Y tế tỉnh Gia Lai", date=dt.date(2026, 3, 5))
+    text = "\n".join(
+        [
+            "Điều 2. Phân công nhiệm vụ của Giám đốc và các Phó Giám đốc Sở",
+            "1. Ông Lê Quang Hùng, Giám đốc",
+            "- Phụ trách chung, lãnh đạo, chỉ đạo và điều hành toàn bộ hoạt động của Sở Y tế.",
+            "- Phụ trách các đơn vị: Chi cục Phát triển nông thôn; Văn phòng Điều phối xây dựng nông thôn mới.",
+            "- Trực tiếp theo dõi các đơn vị:",
+            "+ Trung tâm Kiểm nghiệm thuốc, mỹ phẩm, thực phẩm.",
+            "+ Chi cục An toàn vệ sinh thực phẩm.",
+            "- Chủ tài khoản của cơ quan.",
+        ]
+    )
+    tasks = extract_tasks([Chunk(text=text, heading_path=[], section="")], meta, catalogue=cat)
+    assert tasks
+    assert {a.name for t in tasks for a in t.assignees} == {"Lê Quang Hùng, Giám đốc"}
+
+
+def test_a_closing_that_adds_addressees_by_role_is_the_closing_formula(cat: UnitCatalogue) -> None:
+    """ "… đề nghị các cơ quan, đơn vị, chủ hồ, đập triển khai thực hiện./." after each addressee was
+    given its item asks only to carry the letter out."""
+    meta = DocumentMeta(doc_type="Công văn", issuer="Sở Nông nghiệp và Môi trường tỉnh Gia Lai")
+    text = "\n".join(
+        [
+            "Sở Nông nghiệp và Môi trường đề nghị các cơ quan, đơn vị triển khai một số nội dung sau:",
+            "1. Ủy ban nhân dân các xã, phường",
+            "Phối hợp tuyên truyền và giám sát việc duy trì dòng chảy tối thiểu trên địa bàn.",
+            "Sở Nông nghiệp và Môi trường đề nghị các cơ quan, đơn vị, chủ hồ, đập triển khai thực hiện./.",
+        ]
+    )
+    tasks = extract_tasks([Chunk(text=text, heading_path=[], section="")], meta, catalogue=cat)
+    assert [t.text.split()[0] for t in tasks] == ["Phối"]

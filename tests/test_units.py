@@ -200,6 +200,11 @@ def test_unknown_unit_looking_names_are_kept(cat: UnitCatalogue) -> None:
         "Sở Y tế",
         "Sở Tư pháp",
     ]
+    # "Phát triển" inside a name, and "thực" that opens no verb ("thực phẩm"), go on the name.
+    names = cat.find_mentions(
+        "Công ty cổ phần Đầu tư và Phát triển Điện; Chi cục An toàn vệ sinh thực phẩm thực hiện kiểm tra"
+    )
+    assert [m.text for m in names] == ["Công ty cổ phần Đầu tư và Phát triển Điện", "Chi cục An toàn vệ sinh thực phẩm"]
     # Ordinary words that start like a unit are not names.
     assert cat.find_mentions("Ban hành Kế hoạch; Bộ phận Một cửa; Báo cáo kết quả; mô hình “Xã hạt nhân số”") == []
 

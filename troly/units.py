@@ -257,8 +257,19 @@ _TRADE_WORDS = frozenset(
     for word in trade.split()
 )
 # Two-syllable nouns of unit names whose second syllable is also a verb or a function word on its
-# own: "Ban Thường trực …", "Ủy ban MTTQ …" (the stop list would cut them after one syllable).
-_NAME_COMPOUNDS = frozenset({("thường", "trực"), ("ủy", "ban"), ("uỷ", "ban")})
+# own: "Ban Thường trực …", "Ủy ban MTTQ …", "Công ty … Đầu tư và Phát triển Điện …", "Trung tâm
+# Phát triển quỹ đất" (the stop list would cut them after one syllable).
+_NAME_COMPOUNDS = frozenset({("thường", "trực"), ("ủy", "ban"), ("uỷ", "ban"), ("phát", "triển")})
+# Stop-list syllables that are only the first half of a verb after a name: anything else after them
+# makes a noun of the name ("Chi cục An toàn vệ sinh thực phẩm", "Trung tâm tổ chức sự kiện").
+_VERB_HALVES: dict[str, frozenset[str]] = {
+    "thực": frozenset({"hiện", "thi"}),
+    "triển": frozenset({"khai"}),
+    "phối": frozenset({"hợp"}),
+    "tham": frozenset({"mưu", "gia", "dự"}),
+    "chịu": frozenset({"trách"}),
+    "tập": frozenset({"trung", "huấn"}),
+}
 # Lower-case words that go on a name after a place or person name ("… Việt Nam xã Lương Minh"):
 # the administrative level of the next place. Any other lower-case word there is the predicate.
 _LEVEL_WORDS = frozenset({"tỉnh", "thành", "huyện", "quận", "thị", "xã", "phường", "thôn", "bản", "và"})
@@ -931,6 +942,11 @@ class UnitCatalogue:
             compound = compound or trade
             # "Ban Quản lý dự án đầu tư xây dựng …": "đầu tư xây dựng" is one noun of unit names
             compound = compound or ([w.lower() for w in words[-2:]] == ["đầu", "tư"] and word.lower() == "xây")
+            if lower and word.lower() in _VERB_HALVES and not compound:
+                # "thực" stops a name only as the first half of a verb ("thực hiện"); "… vệ sinh thực
+                # phẩm" goes on
+                after = _NAME_WORD.match(base, m.end())
+                compound = after is None or after.group("w").lower() not in _VERB_HALVES[word.lower()]
             if lower and word.lower() in _NAME_STOP and not compound:
                 # "Phòng Cảnh sát quản lý hành chính về trật tự xã hội (PC06)": a name that its
                 # abbreviation closes goes on to it
