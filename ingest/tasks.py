@@ -436,6 +436,13 @@ _PREAMBLE = re.compile(
 )
 # The reply a request asks for, sent back to the writer: "Văn bản báo cáo của đơn vị đề nghị gửi
 # về Sở Công Thương … trước ngày 22/6/2026".
+# A paragraph that is only a deadline: "Thời hạn xử lý … hoàn thành trước ngày 31 tháng 12 năm 2026.",
+# "Thời gian hoàn thành: trước ngày 30/6/2026."
+_DEADLINE_PARAGRAPH = re.compile(
+    r"^(?:thời\s+hạn|thời\s+gian\s+(?:hoàn\s+thành|thực\s+hiện))\b[^.;]{0,120}?"
+    r"(?:trước|chậm\s+nhất|không\s+quá|hoàn\s+thành)\b[^.;]{0,60}\.?$",
+    re.IGNORECASE,
+)
 _REPLY_SENT = re.compile(r"\b(?:gửi|nộp|chuyển)\s+(?:lại\s+)?(?:về|cho|đến|tới)\b", re.IGNORECASE)
 _ORGAN_OF = re.compile(
     r"\b(?:thường\s+trực|các\s+ban|ban\s+|tổ\s+|đại\s+biểu|chủ\s+tịch|phó|giám\s+đốc|lãnh\s+đạo|thành\s+viên|"
@@ -472,7 +479,9 @@ _DUTIES_TAIL = re.compile(
 # implementation chapter, named by its role.
 _FOR_PARTY_HEADING = re.compile(r"^Đối\s+với\s+(?P<who>[^.;:]{3,80}?)\s*[.:]?$", re.IGNORECASE)
 _RESPONSIBILITY_ARTICLE = re.compile(
-    r"^(?:Điều\s+\d+[a-zđ]?\s*[.:]\s*)?Trách\s+nhiệm\s+của\s+(?P<who>[^.;:]{3,120}?)"
+    # "Điều 30. Quyền hạn, trách nhiệm của Bộ Công Thương": a decree's article for one body
+    r"^(?:Điều\s+\d+[a-zđ]?\s*[.:]\s*)?(?:Quyền\s+hạn\s*(?:,|và)\s*trách\s+nhiệm|Trách\s+nhiệm(?:\s*(?:,|và)\s*quyền\s+hạn)?)"
+    r"\s+của\s+(?P<who>[^.;:]{3,120}?)"
     # the field the article covers is not the party: "… của Ủy ban nhân dân cấp xã trong lĩnh vực …"
     r"(?:\s+(?:trong|về)\s+(?:quản\s+lý|lĩnh\s+vực|việc|công\s+tác)\b[^.;:]*)?\s*[.:]?$",
     re.IGNORECASE,
@@ -1050,14 +1059,31 @@ _OTHERS_TAIL = re.compile(
 )
 
 
+# Between a subject and its verb, the basis it acts on: "Các sở, ban, ngành … căn cứ chức năng,
+# nhiệm vụ được giao phối hợp …" (the verb is "phối hợp", not "căn cứ").
+_BASIS_INFIX = re.compile(
+    r"^\s*,?\s*(?:căn\s+cứ|theo|trong\s+phạm\s+vi)\s+(?:vào\s+)?(?:chức\s+năng\s*,?\s*(?:và\s+)?nhiệm\s+vụ|nhiệm\s+vụ)"
+    r"(?:\s*,?\s*(?:và\s+)?quyền\s+hạn)?(?:\s+(?:được\s+giao|của\s+mình|theo\s+quy\s+định))?\s*,?",
+    re.IGNORECASE,
+)
+
+
+# The others named right after the units ("và các đơn vị có liên quan"), not further on.
+_OTHERS_HEAD = re.compile(r"^\s*,?\s*(?:và\s+)?(?:các|những)\s", re.IGNORECASE)
+
+
 def _after(s: str, end: int, qualifiers: re.Pattern[str]) -> str:
     post = s[end:]
     q = qualifiers.match(post)
     post = post[q.end() :] if q else post
     others = _OTHERS_TAIL.match(post)
-    if others is not None and (_RESP_VERB.match(post[others.end() :]) or _LEAD_VERB.match(post[others.end() :])):
-        return post[others.end() :]
-    return post
+    if others is not None:
+        rest = _BASIS_INFIX.sub("", post[others.end() :], count=1)
+        if _RESP_VERB.match(rest) or _LEAD_VERB.match(rest):
+            return rest
+        if _PREDICATE.match(rest) and _OTHERS_HEAD.match(post):
+            return rest  # "Các sở, ban, ngành và các đơn vị có liên quan … phối hợp …"
+    return _BASIS_INFIX.sub("", post, count=1)
 
 
 # A leader's charge in a decision dividing the work ("Phụ trách các phòng, đơn vị: …", "Trực tiếp
@@ -1553,6 +1579,7 @@ class _Walker:
     amending: bool = False  # inside a legal instrument's amendments ("Sửa đổi, bổ sung … như sau:")
     unaddressed: set[int] = field(default_factory=set)  # ids of unit-less tasks under no directing lead-in
     card: ExtractedTask | None = None  # the open activity card's task (its field lines follow)
+    item_first_task: int = 0  # index of the first task the latest numbered item gave
     issuer_place: tuple[str, str] | None = field(init=False)  # ("xã", "Lương Minh") of a commune's own document
     home: str | None = field(init=False)  # the issuer's province ("Lào Cai" of "Sở Công Thương tỉnh Lào Cai")
 
@@ -1710,6 +1737,8 @@ class _Walker:
             return True  # debris; a short numbered heading ("2. Kiến nghị") still opens its section
         while self.frames and self.frames[-1].level >= item.level:
             self.frames.pop()
+        if item.marked:
+            self.item_first_task = len(self.tasks)
         local = self._localised(body)
         # A legal instrument's implementation part directs like a decision does ("Bộ Công Thương tổ
         # chức thực hiện …", "Bộ trưởng … hướng dẫn áp dụng …"); elsewhere it only states rules.
@@ -1781,7 +1810,7 @@ class _Walker:
             zone = self._nested_zone(zone)
             self.frames.append(_Frame(item.level, "heading", owners, zone, _due(body, self.meta.known_date), body))
             return True
-        if self._reply_deadline(item, analysis):
+        if self._reply_deadline(item, analysis) or self._item_deadline(item, analysis):
             return not _END_MARK.search(body)
         if _END_MARK.search(body) and self._generic_closing(body, analysis):
             return False
@@ -1963,6 +1992,21 @@ class _Walker:
         last.dues = [*last.dues, due]
         return True
 
+    def _item_deadline(self, item: _Item, analysis: _Analysis) -> bool:
+        """ "Thời hạn xử lý thành lập cụm công nghiệp hoàn thành trước ngày 31 tháng 12 năm 2026.":
+        a paragraph that only sets when the work of the item above is due. Its deadline is that of
+        the tasks the item gave so far without one; it is no task of its own (nor the item's group's)."""
+        if item.marked or analysis.subjects or not _DEADLINE_PARAGRAPH.match(item.body):
+            return False
+        pending = [t for t in self.tasks[self.item_first_task :] if t.due is None]
+        due = _due(item.body, self.meta.known_date)
+        if not pending or due is None:
+            return False
+        for task in pending:
+            task.due = due
+            task.dues = [*task.dues, due]
+        return True
+
     def _generic_closing(self, body: str, analysis: _Analysis) -> bool:
         """The end-mark paragraph that only asks groups, or units the document has already given
         work, to carry it out ("Yêu cầu các cơ quan, đơn vị triển khai thực hiện./.", "Căn cứ ý kiến
@@ -2015,6 +2059,11 @@ class _Walker:
             # The issuer presenting its own document ("Ban Thường trực … xây dựng kế hoạch … như
             # sau:"): what follows is the document, not the issuer's assignment.
             owners = []
+            if analysis.triggered and _is_letter(self.meta):
+                # A letter quoting what another body asked of its writer ("… Kết luận thanh tra …
+                # đề nghị Giám đốc Sở Nông nghiệp và Môi trường:"): the writer's own background,
+                # nobody's task here.
+                lead_zone = "retro"
         self.frames.append(_Frame(level, "leadin", owners, lead_zone, due, item.body))
 
     def _new_subjects(self, analysis: _Analysis) -> bool:
@@ -2117,10 +2166,12 @@ class _Walker:
         if not mentions or len(_CELL_FILLER.sub("", rest)) > 3:
             return False
         role: AssigneeRole = "cooperate" if task.primary() else "lead"
-        task.assignees = _merge(
-            task.assignees
-            + [Assignee(m.text, m.unit.id, role) for m in mentions if m.unit and m.unit.kind not in _ISSUER_KINDS]
-        )
+        cells = [Assignee(m.text, m.unit.id, role) for m in mentions if m.unit and m.unit.kind not in _ISSUER_KINDS]
+        if cells and all(self._is_issuer(a) for a in cells):
+            # the writer's own name on a line of its own (a page's header block read again after
+            # the body): no cell of the task above
+            return False
+        task.assignees = _merge(task.assignees + cells)
         primary = task.primary()
         task.role = primary[0].role if primary else "unassigned"
         return True

@@ -981,3 +981,82 @@ def test_a_closing_that_adds_addressees_by_role_is_the_closing_formula(cat: Unit
     )
     tasks = extract_tasks([Chunk(text=text, heading_path=[], section="")], meta, catalogue=cat)
     assert [t.text.split()[0] for t in tasks] == ["Phối"]
+
+
+def test_a_deadline_paragraph_dates_the_items_tasks_and_assigns_nothing(cat: UnitCatalogue) -> None:
+    """A provincial Quy chế (the fresh part ``wj``): under "2. Trách nhiệm của các cơ quan, đơn vị:" two
+    units are given work, then "Thời hạn … hoàn thành trước ngày 31 tháng 12 năm 2026." dates both;
+    it is no task of the heading's group."""
+    meta = DocumentMeta(doc_type="Quyết định", issuer="UBND tỉnh Gia Lai", date=dt.date(2026, 3, 5))
+    text = "\n".join(
+        [
+            "Điều 6. Thành lập cụm công nghiệp",
+            "1. Trình tự thành lập theo quy định của pháp luật.",
+            "2. Trách nhiệm của các cơ quan, đơn vị:",
+            "Ủy ban nhân dân cấp xã chủ trì, phối hợp với các cơ quan liên quan rà soát hiện trạng đầu tư "
+            "hạ tầng kỹ thuật của cụm công nghiệp.",
+            "Sở Công Thương chủ trì, phối hợp các sở, ngành liên quan tổ chức thẩm định, trình Ủy ban nhân "
+            "dân tỉnh quyết định thành lập cụm công nghiệp.",
+            "Thời hạn xử lý thành lập cụm công nghiệp hoàn thành trước ngày 31 tháng 12 năm 2026.",
+            "Điều 7. Công tác phối hợp",
+            "1. Sở Công Thương tham mưu Ủy ban nhân dân tỉnh thành lập Hội đồng đánh giá.",
+        ]
+    )
+    tasks = extract_tasks([Chunk(text=text, heading_path=[], section="")], meta, catalogue=cat)
+    got = [([a.unit_id for a in t.assignees], t.due.end if t.due else None) for t in tasks]
+    assert got == [
+        (["g-xa-phuong"], dt.date(2026, 12, 31)),
+        (["so-cong-thuong"], dt.date(2026, 12, 31)),
+        (["so-cong-thuong"], None),
+    ]
+
+
+def test_a_decrees_powers_and_responsibilities_article_assigns_its_body(cat: UnitCatalogue) -> None:
+    """ "Điều 33. Quyền hạn, trách nhiệm của Sở Công Thương": the article's points are that body's."""
+    meta = DocumentMeta(doc_type="Nghị định", issuer="Chính phủ", date=dt.date(2024, 3, 15))
+    text = "\n".join(
+        [
+            "Chương VI",
+            "TRÁCH NHIỆM QUẢN LÝ CỤM CÔNG NGHIỆP",
+            "Điều 33. Quyền hạn, trách nhiệm của Sở Công Thương",
+            "1. Xây dựng, trình và tổ chức thực hiện phương án phát triển cụm công nghiệp.",
+            "2. Báo cáo định kỳ hoặc đột xuất với Bộ Công Thương về tình hình cụm công nghiệp.",
+        ]
+    )
+    tasks = extract_tasks([Chunk(text=text, heading_path=[], section="")], meta, catalogue=cat)
+    assert [[(a.unit_id, a.role) for a in t.assignees] for t in tasks] == [[("so-cong-thuong", "responsible")]] * 2
+
+
+def test_a_letter_quoting_what_was_asked_of_its_writer_gives_that_no_task(cat: UnitCatalogue) -> None:
+    """A Sở's letter retelling an inspection conclusion that "đề nghị Giám đốc Sở …:" (the writer):
+    background, not work it gives; its own requests below are the tasks. Units named with the basis
+    they act on ("… căn cứ chức năng, nhiệm vụ được giao phối hợp …") are still subjects."""
+    meta = DocumentMeta(doc_type="Công văn", issuer="Sở Nông nghiệp và Môi trường tỉnh Gia Lai")
+    text = "\n".join(
+        [
+            "Tại Kết luận thanh tra số 18/KL-TTT ngày 24/6/2026, Chánh Thanh tra tỉnh đề nghị Giám đốc Sở "
+            "Nông nghiệp và Môi trường:",
+            "- Chủ trì, phối hợp với các đơn vị rà soát, đo đạc, xác định lại ranh giới và diện tích.",
+            "- Chỉ đạo các Chi nhánh trực thuộc hướng dẫn các đơn vị đăng ký biến động đất đai.",
+            "Sở Nông nghiệp và Môi trường có ý kiến như sau:",
+            "1. Đề nghị UBND các phường, xã khẩn trương thực hiện và báo cáo UBND tỉnh kết quả thực hiện.",
+            "2. Các sở, ban, ngành và các đơn vị có liên quan căn cứ chức năng, nhiệm vụ được giao phối hợp "
+            "tham gia ý kiến vào báo cáo.",
+        ]
+    )
+    tasks = extract_tasks([Chunk(text=text, heading_path=[], section="")], meta, catalogue=cat)
+    assert [[a.unit_id for a in t.assignees] for t in tasks] == [["g-xa-phuong"], ["g-so-nganh"]]
+
+
+def test_the_writers_name_on_a_line_after_a_task_is_no_cell_of_it(cat: UnitCatalogue) -> None:
+    """A page's header block read again after the body ("UBND TỈNH GIA LAI", "SỞ NÔNG NGHIỆP VÀ MÔI
+    TRƯỜNG") is not a table cell naming the last task's cooperating unit."""
+    meta = DocumentMeta(doc_type="Công văn", issuer="Sở Nông nghiệp và Môi trường tỉnh Gia Lai")
+    text = "\n".join(
+        [
+            "Đề nghị UBND các xã, phường rà soát nhu cầu sử dụng đất để cập nhật vào quy hoạch.",
+            "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG",
+        ]
+    )
+    tasks = extract_tasks([Chunk(text=text, heading_path=[], section="")], meta, catalogue=cat)
+    assert [[a.unit_id for a in t.assignees] for t in tasks] == [["g-xa-phuong"]]

@@ -205,6 +205,8 @@ def test_unknown_unit_looking_names_are_kept(cat: UnitCatalogue) -> None:
         "Công ty cổ phần Đầu tư và Phát triển Điện; Chi cục An toàn vệ sinh thực phẩm thực hiện kiểm tra"
     )
     assert [m.text for m in names] == ["Công ty cổ phần Đầu tư và Phát triển Điện", "Chi cục An toàn vệ sinh thực phẩm"]
+    # the communes and wards in either order ("UBND các phường, xã", as cities write it)
+    assert [m.unit_id for m in cat.find_mentions("Ủy ban nhân dân các phường, xã có trách nhiệm")] == ["g-xa-phuong"]
     # Ordinary words that start like a unit are not names.
     assert cat.find_mentions("Ban hành Kế hoạch; Bộ phận Một cửa; Báo cáo kết quả; mô hình “Xã hạt nhân số”") == []
 
