@@ -206,6 +206,13 @@ def test_due_agreement_rule() -> None:
     assert due_agrees("2026-12-31", day) and due_agrees("2026-12", day) and due_agrees("2026", day)
     assert not due_agrees("2026-12-30", day) and not due_agrees("2026-12-31", None)
     assert due_agrees(None, None) and not due_agrees(None, day)
+    # A deadline written without a day of its own (recurring, relative): read from those words, right;
+    # another one, wrong.
+    yearly = {"start": "2026-06-30", "end": "2026-06-30", "text": "trước ngày 30 tháng 6"}
+    assert due_agrees(None, yearly, "trước ngày 30 tháng 6 hằng năm")
+    assert due_agrees(None, None, "trước ngày 30 tháng 6 hằng năm")
+    assert not due_agrees(None, {**yearly, "text": "trước ngày 31/12/2026"}, "trước ngày 30 tháng 6 hằng năm")
+    assert not due_agrees(None, yearly, None)
 
 
 def test_a_task_naming_no_unit_is_one_unmatched_pair() -> None:

@@ -23,7 +23,9 @@ predicted assignment of its own.
   block (its deadline may close another paragraph of the item), no due date on the tasks whose
   text holds the duty (none may invent one). A gold
   ``due_date`` "2025-10-15" needs a predicted deadline ending that day, "2025-10" one ending in that
-  month, "2025" in that year; a gold without a due date needs none (an invented one is wrong).
+  month, "2025" in that year; a gold without a due date needs none (an invented one is wrong), unless
+  it writes one without a day ("trước ngày 30 tháng 6 hằng năm"): then a deadline read from those
+  words is right too.
 """
 
 from __future__ import annotations
@@ -165,10 +167,19 @@ def source_sentence(task: PredictedTask) -> str:
     return "\n".join(dict.fromkeys(keep))
 
 
-def due_agrees(gold_due: str | None, predicted: dict[str, Any] | None) -> bool:
-    """Whether a predicted deadline (``to_json(Due)``) agrees with a gold ``due_date``."""
+def due_agrees(gold_due: str | None, predicted: dict[str, Any] | None, gold_text: str | None = None) -> bool:
+    """Whether a predicted deadline (``to_json(Due)``) agrees with a gold ``due_date``.
+
+    A gold entry with a deadline as written but no date (``due_text`` "trước ngày 30 tháng 6 hằng
+    năm", "Trong thời hạn 03 tháng kể từ ngày Nghị định này có hiệu lực": recurring or relative, no
+    single day) is met by no deadline or by one read from those words; any other is wrong."""
     if not gold_due:
-        return predicted is None
+        if predicted is None:
+            return True
+        if not gold_text:
+            return False
+        said, read = match_key(gold_text), match_key(str(predicted.get("text") or ""))
+        return bool(read) and (read in said or said in read)
     if not predicted or not predicted.get("end"):
         return False
     return str(predicted["end"])[: len(gold_due)] == gold_due
@@ -304,7 +315,7 @@ def _score_document(
             if gold_due
             else [i for _, i in hits]
         )
-        right = any(due_agrees(gold_due, tasks[i].due) for i in judged)
+        right = any(due_agrees(gold_due, tasks[i].due, entry.get("due_text")) for i in judged)
         if gold_due:
             counts.due_with_n += 1
             counts.due_with_right += right
