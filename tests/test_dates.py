@@ -153,6 +153,9 @@ def test_parse_due_forms(text: str, kind: str, start: dt.date, end: dt.date) -> 
 def test_due_text_keeps_the_cue() -> None:
     due = parse_due("Sở Tài chính báo cáo UBND tỉnh trước ngày 15/5/2026.", ref=REF_2026)
     assert due.text == "trước ngày 15/5/2026" and due.bound == "by" and due.precision == "day"
+    # continuing work that must be done by a date keeps its deadline
+    kept = parse_due("Tiếp tục rà soát, hoàn thành đến hết năm 2026.", ref=REF_2026)
+    assert kept is not None and kept.end == D(2026, 12, 31)
 
 
 @pytest.mark.parametrize(
@@ -164,6 +167,9 @@ def test_due_text_keeps_the_cue() -> None:
         "trước ngày 20 hằng tháng",  # a recurrence, not a one-off deadline
         "giai đoạn 2026 - 2030",
         "Kể từ năm 2026, việc đánh giá kết quả thực hiện nhiệm vụ … được thực hiện định kỳ hàng quý",
+        # the end of continuing work or a schedule's horizon, not a deadline
+        "Cục Đường bộ Việt Nam tiếp tục giải quyết thủ tục hành chính đến ngày 31 tháng 12 năm 2026.",
+        "lập tiến độ chi tiết theo tuần, tháng đến hết năm 2026, bám sát tiến độ đã xác định",
     ],
 )
 def test_parse_due_none(text: str) -> None:

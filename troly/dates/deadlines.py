@@ -124,12 +124,20 @@ _STRONG_CUE = re.compile(
     r"\s*[:,]?\s*(?:trong|vào|trước|là|ngay\s+trong)?\s*(?:ngày|thời\s+gian)?\s*$",
     re.IGNORECASE,
 )
+_COMPLETION = re.compile(r"hoàn\s+thành|hoàn\s+tất|xong|chậm\s+nhất|trước", re.IGNORECASE)
 _MEDIUM_CUE = re.compile(r"(?:trong|vào|đến|tới)\s*(?:ngày)?\s*$", re.IGNORECASE)
 # Start-only bounds ("kể từ năm 2026", "từ ngày 01/7/2025") are not deadlines.
 _START_CUE = re.compile(r"(?:kể\s+)?(?:từ|bắt\s+đầu(?:\s+từ)?)\s*(?:ngày|tháng|năm)?\s*$", re.IGNORECASE)
 # "(văn bản) ban hành trong năm 2024", "được giao trong năm": when something was issued, not a deadline.
 _ISSUED_CUE = re.compile(
     r"(?:ban\s+hành|được\s+giao|phê\s+duyệt|thông\s+qua|đã\s+\w+)\s+(?:trong|vào|từ)\s*$", re.IGNORECASE
+)
+# The end of a span of continuing work, not a deadline: "tiếp tục thực hiện … đến ngày 31/12/2025",
+# "lập tiến độ chi tiết theo tuần, tháng đến hết năm 2026" (the schedule's horizon).
+_CONTINUING_CUE = re.compile(
+    r"(?:(?:tiếp\s+tục|duy\s+trì)\b[^.;:]{0,100}?|theo\s+(?:tuần|tháng|quý)(?:\s*(?:,|và)\s*(?:tuần|tháng|quý))*\s+)"
+    r"(?:đến|tới)\s+(?:hết\s+)?(?:ngày|tháng|năm)?\s*$",
+    re.IGNORECASE,
 )
 # "giai đoạn 2026", "nhiệm kỳ" … are program periods.
 _PERIOD_NAME_CUE = re.compile(r"(?:giai\s+đoạn|nhiệm\s+kỳ|niên\s+độ|năm\s+học)\s*$", re.IGNORECASE)
@@ -176,6 +184,8 @@ def _cue(s: str, start: int) -> tuple[int | None, int]:
     if _DOCNUM_CUE.search(tail[-60:]):
         return None, start
     if _START_CUE.search(tail[-25:]) or _PERIOD_NAME_CUE.search(tail[-20:]) or _ISSUED_CUE.search(tail[-40:]):
+        return None, start
+    if _CONTINUING_CUE.search(tail) and not _COMPLETION.search(tail[-60:]):
         return None, start
     m = _STRONG_CUE.search(tail[-70:])
     if m:
