@@ -468,6 +468,11 @@ def _last_word(text: str) -> str:
     return match.group(0).lower() if match else ""
 
 
+# A note numbered in lower-case roman numerals, a word processor's endnote style: no Vietnamese word
+# is a lone "i" or "ii" before a capital ("vi" is one: "phạm vi Quốc gia").
+_ROMAN_NOTE_RE = re.compile(r"^(?:i{1,3}|iv)\s+[A-ZĐÀ-Ỹ]")
+
+
 def _continues(prev: _Line, nxt: _Line, width: int | None) -> bool:
     """Does ``nxt`` continue the paragraph of ``prev`` (a wrapped line), or start a new one?"""
     a, b = prev.text.rstrip(), nxt.text.lstrip()
@@ -482,6 +487,8 @@ def _continues(prev: _Line, nxt: _Line, width: int | None) -> bool:
         return full and not _TERMINAL_RE.search(a) and b[:1] in "-–—" and not re.match(r"^[-–—]\s*\d", b)
     if _INLINE_ENUM_RE.match(b):
         return a.endswith((";", ",")) or (width is not None and not _FULL_STOP_END_RE.search(a))
+    if _ROMAN_NOTE_RE.match(b):
+        return False  # an endnote marked "i", "ii" …: "i Nghị định số 335/2025/NĐ-CP …" under the signer
     first = b[:1]
     lower_start = first.islower() or first.isdigit() or (first in '“"‘(' and b[1:2].islower())
     if lower_start:

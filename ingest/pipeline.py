@@ -70,14 +70,15 @@ __all__ = ["PIPELINE_VERSION", "FileResult", "Ingestor", "ReindexStats", "Vector
 logger = logging.getLogger(__name__)
 
 # Bump when cleaning/chunking changes in a way that should re-process unchanged files.
-PIPELINE_VERSION = "5"  # 2: task tables one row a line and one passage a row;
+PIPELINE_VERSION = "6"  # 2: task tables one row a line and one passage a row;
 # 3: a scan's text layer with digits for the accented vowels ("C6ng tic") is OCR'd again; an
 # e-office stamp drawn by several widgets on one spot is read once; 4: Markdown read without its
 # markup, a "Nơi nhận" list whose items run over several lines skipped whole; 5: a lead-in that
-# would close a full passage opens the next one, with the items it introduces
+# would close a full passage opens the next one, with the items it introduces; 6: an endnote marked
+# "i", "ii" … under the signature is a line of its own
 # Bump when task extraction changes: unchanged files get their tasks re-extracted from the stored
 # passages, without re-reading or re-embedding anything.
-TASKS_VERSION = "8"  # 2: names the catalogue lacks read whole (issue 11); 3: task table rows;
+TASKS_VERSION = "9"  # 2: names the catalogue lacks read whole (issue 11); 3: task table rows;
 # 4: people and teams named in a plan, generic partners in tables, appendix rows restating the body;
 # 5: letters to one unit, the writer never an assignee, legal instruments' implementation part only;
 # 6: submissions and comparison tables assign nothing, "<unit> phải …" binds under a provision heading,
@@ -89,7 +90,10 @@ TASKS_VERSION = "8"  # 2: names the catalogue lacks read whole (issue 11); 3: ta
 # an instrument repealing others ("Thông tư này bãi bỏ:") heads no points, a report assigns nothing
 # (its proposals included), a body's quoted opinion is no work given to it, a commune's bodies
 # listed with the place word only last ("Thường trực HĐND, UBND … xã") are the commune's, a law's
-# list of a party's rights is no task, "thi hành công vụ" is no implementation part
+# list of a party's rights is no task, "thi hành công vụ" is no implementation part; 9: a plan's aims
+# are nobody's work, headings naming a Sở's own units or staff by description assign, a leader's charge
+# lists units overseen, a deadline paragraph dates its item's tasks, "Quyền hạn, trách nhiệm của X"
+# articles, a letter retelling what was asked of its writer gives no task, "UBND các phường, xã"
 
 # Minutes are signed by each party (the team, the company, the commune): no one signer to read.
 _SEVERAL_SIGNERS = frozenset({"biên bản"})

@@ -156,6 +156,30 @@ def test_a_phieu_trinh_without_a_preparer_block_gives_the_form_field() -> None:
     assert (meta.doc_type, meta.signer) == ("Phiếu trình", "Nguyễn Đắc Khánh")
 
 
+def test_an_endnote_marked_i_under_the_signer_is_not_glued_to_the_name(tmp_path: Path, settings: Settings) -> None:
+    """A word processor's endnotes ("i Nghị định số …") printed under the signature start their own
+    line: the signer's name is not read as "Cao Thanh Thương i Nghị định …"."""
+    path = make_text_pdf(
+        tmp_path / "ke-hoach.pdf",
+        [
+            "UBND TỈNH GIA LAI",
+            "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG",
+            "Số: 115/KH-SNNMT",
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "Độc lập - Tự do - Hạnh phúc",
+            "Gia Lai, ngày 4 tháng 8 năm 2026",
+            "KẾ HOẠCH",
+            "Giao Văn phòng Sở theo dõi, đôn đốc việc thực hiện Kế hoạch này./.",
+            "Nơi nhận:",
+            "- Lưu: VT, TCCB.",
+            "GIÁM ĐỐC",
+            "Cao Thanh Thương",
+            "i Nghị định số 335/2025/NĐ-CP ngày 21/12/2025 của Chính phủ về đánh giá, xếp loại chất lượng.",
+        ],
+    )
+    assert _read(path, settings).signer == "Cao Thanh Thương"
+
+
 # --- issuer blocks of sub-units (DOCX header table) ---------------------------------------------
 
 _SIGNED = (
