@@ -51,7 +51,11 @@ Rules (general to the genre, not to any sample):
   rather than named ("yêu cầu các đơn vị … chưa báo cáo khẩn trương …") is kept as written.
 * Deadlines: the date of a referenced instrument ("Chỉ thị số 36-CT/TW … ngày 16/8/2019") is never
   one; a year alone is one only with a deadline cue ("hoàn thành trong năm 2026"), not as context
-  ("kinh phí năm 2026", "Trong năm 2026, …").
+  ("kinh phí năm 2026", "Trong năm 2026, …"). A paragraph that only sets a deadline ("Thời hạn …
+  hoàn thành trước ngày …") dates the tasks its numbered item gave; it is no task.
+* A plan's "Mục đích, yêu cầu" states aims, not work; a heading naming the issuer's own units or staff
+  by description ("Các phòng, cơ quan, đơn vị trực thuộc Sở", "Đối với công chức, viên chức …")
+  gives its items to them as written; units after a leader's "Phụ trách các đơn vị:" are overseen.
 """
 
 from __future__ import annotations
