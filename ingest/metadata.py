@@ -717,6 +717,11 @@ def _parties_sign(lines: list[str], body_start: int) -> bool:
     return sum(1 for line in tail if _PARTY_HEADING_RE.match(line)) >= 2
 
 
+# The recipients column's notes read onto the signer's line when the two columns are read across:
+# "Trương Việt Dũng (để b/c) (để ph/h th/h)".
+_RECIPIENT_NOTES = re.compile(r"(?:\s*\((?:để|đề)\s[^()]{1,30}\))+\s*$", re.IGNORECASE)
+
+
 def _signature(lines: list[str], ranges: list[tuple[int, int]]) -> tuple[str | None, str | None]:
     """(signer, signer_title) from the first signature block that names someone."""
     for a, b in ranges:
@@ -725,7 +730,7 @@ def _signature(lines: list[str], ranges: list[tuple[int, int]]) -> tuple[str | N
         names = [
             k
             for k in range(a, b)
-            if is_person_name(lines[k])
+            if is_person_name(_RECIPIENT_NOTES.sub("", lines[k]))
             and not _BULLET_RE.match(lines[k])
             and not _is_province_name(lines[k])
             and not lines[k].endswith(";")  # a recipient wrapped onto its own line
@@ -748,7 +753,7 @@ def _signature(lines: list[str], ranges: list[tuple[int, int]]) -> tuple[str | N
         else:
             titles = titles[-3:]
         title = " / ".join(collapse_ws(t) for t in titles) or None
-        return collapse_ws(lines[name_at]).strip(".,;"), title
+        return collapse_ws(_RECIPIENT_NOTES.sub("", lines[name_at])).strip(".,;"), title
     return None, None
 
 
@@ -766,7 +771,7 @@ _CLOSED_RE = re.compile(r"\./\.\s*$")
 
 def _name_of(line: str) -> str | None:
     """The personal name on a signature line, without a rank or stray marks ("Tô Lâm")."""
-    line = collapse_ws(line)
+    line = collapse_ws(_RECIPIENT_NOTES.sub("", line))
     if line.endswith(";"):
         return None  # a recipient wrapped onto its own line ("Quý Châu;"), not the signer
     name = _RANK_RE.sub("", line).strip(" .,;:\"'“”*")

@@ -180,6 +180,18 @@ def test_an_endnote_marked_i_under_the_signer_is_not_glued_to_the_name(tmp_path:
     assert _read(path, settings).signer == "Cao Thanh Thương"
 
 
+def test_the_recipients_notes_read_onto_the_signers_line_are_left_out() -> None:
+    """Two columns read across put "(để b/c) (để ph/h th/h)" of the "Nơi nhận" list on the name line."""
+    meta = _meta_of(
+        "ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HÀ NỘI\nSố: 2280/QĐ-UBND\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "Độc lập - Tự do - Hạnh phúc\nHà Nội, ngày 29 tháng 4 năm 2026\nQUYẾT ĐỊNH\n"
+        "Điều 1. Ban hành Kế hoạch thoát nước mùa mưa năm 2026./.\nNơi nhận:\n- Như Điều 3;\n"
+        "- Lưu: VT, ĐTDG\nTM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n"
+        "Trương Việt Dũng (để b/c) (để ph/h th/h)\n"
+    )
+    assert meta.signer == "Trương Việt Dũng"
+
+
 # --- issuer blocks of sub-units (DOCX header table) ---------------------------------------------
 
 _SIGNED = (
