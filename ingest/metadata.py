@@ -1066,24 +1066,18 @@ def name_in_ocr_line(line: str) -> str | None:
         run = run[1:]  # "Ông Vũ Mạnh Hà": an honorific, not the surname Ông
     tail = _LETTERS_AT_END_RE.search(words[k]) if k >= 0 else None
     letters = tail.group(0) if tail else ""
-    if (
-        not honorific
-        and 2 <= len(run) <= 4
-        and len(letters) >= 2
-        and letters[0].isupper()
-        and _key(letters) in _SURNAME_SPELLING
-    ):
-        # "“Trần Văn Lâu": the run opens on a rarer surname (Văn), but the mark-glued word before
-        # it is a surname as printed: the name starts there.
-        run = [_SURNAME_SPELLING[_key(letters)], *run]
-        return " ".join(run) if is_person_name(" ".join(run)) and not _is_province_name(" ".join(run)) else None
-    if run and _key(run[0]) == "van" and letters and not honorific:
+    printed = len(letters) >= 2 and letters[0].isupper() and _key(letters) in _SURNAME_SPELLING
+    # The surname: the mark-glued word before the run when it is one as printed ("“Trần Văn Lâu": the
+    # run itself opens on the rarer surname Văn), the run's first word, or the letters ending the
+    # debris token before it. A run is never shortened to a surname inside it: "Thị Lê Vân" is the
+    # end of "Hà Thị Lê Vân".
+    if not honorific and printed and 2 <= len(run) <= 4:
+        name = " ".join([_SURNAME_SPELLING[_key(letters)], *run])
+    elif run and _key(run[0]) == "van" and letters and not honorific:
         # "~Š..Nyân Văn Lâu": Văn is a surname, but far more often the middle name of one whose
         # surname the debris in front of it swallowed: no name from this reading.
         return None
-    # The surname: the run's first word, or the letters ending the debris token before it. A run
-    # is never shortened to a surname inside it: "Thị Lê Vân" is the end of "Hà Thị Lê Vân".
-    if run and _key(run[0]) in _SURNAMES and 2 <= len(run) <= 5:
+    elif run and _key(run[0]) in _SURNAMES and 2 <= len(run) <= 5:
         name = " ".join(run)
     elif k >= 0 and 1 <= len(run) <= 4:
         # Only a capitalised surname-length tail ("»Ñguyến"): a short lowercase one ("vu") is as

@@ -1260,7 +1260,7 @@ def _heading_units(body: str, catalogue: UnitCatalogue, side: _Side = _PROVINCE_
     Between and around the names only separators, filler words and a short title the catalogue
     did not take in ("Ban Chỉ huy" before "Bộ đội Biên phòng tỉnh") may remain."""
     text = body.rstrip(" :.")
-    text = _GLOSS_TAIL.sub("", text) if len(text) <= 400 else text
+    text = _GLOSS_TAIL.sub("", text)
     if not text or len(text) > 160:
         return []
     prefix = _UNIT_HEADING_PREFIX.match(text)
