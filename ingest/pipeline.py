@@ -70,12 +70,13 @@ __all__ = ["PIPELINE_VERSION", "FileResult", "Ingestor", "ReindexStats", "Vector
 logger = logging.getLogger(__name__)
 
 # Bump when cleaning/chunking changes in a way that should re-process unchanged files.
-PIPELINE_VERSION = "6"  # 2: task tables one row a line and one passage a row;
+PIPELINE_VERSION = "7"  # 2: task tables one row a line and one passage a row;
 # 3: a scan's text layer with digits for the accented vowels ("C6ng tic") is OCR'd again; an
 # e-office stamp drawn by several widgets on one spot is read once; 4: Markdown read without its
 # markup, a "Nơi nhận" list whose items run over several lines skipped whole; 5: a lead-in that
 # would close a full passage opens the next one, with the items it introduces; 6: an endnote marked
-# "i", "ii" … under the signature is a line of its own
+# "i", "ii" … under the signature is a line of its own; 7: a scan's ruled task tables read one
+# row a line, across its pages
 # Bump when task extraction changes: unchanged files get their tasks re-extracted from the stored
 # passages, without re-reading or re-embedding anything.
 TASKS_VERSION = "9"  # 2: names the catalogue lacks read whole (issue 11); 3: task table rows;

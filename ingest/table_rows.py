@@ -30,7 +30,16 @@ from typing import Literal
 
 from troly.text import collapse_ws, fold
 
-__all__ = ["ColumnKind", "TableRow", "column_kind", "is_row", "parse_row", "render_table"]
+__all__ = [
+    "ColumnKind",
+    "TableRow",
+    "carries_over",
+    "column_kind",
+    "header_end",
+    "is_row",
+    "parse_row",
+    "render_table",
+]
 
 ColumnKind = Literal["number", "duty", "lead", "cooperate", "due", "other"]
 
@@ -136,6 +145,12 @@ def _is_column_numbers(row: Sequence[str | None]) -> bool:
     return bool(cells) and all(_COLUMN_NUMBER.match(c) for c in cells)
 
 
+def _numbers_column(rows: Sequence[Sequence[str | None]], col: int) -> bool:
+    """Whether column ``col`` holds row numbers: most of its filled cells are "1", "1.2", "II" …"""
+    cells = [_cell(row[col]) for row in rows if col < len(row) and row[col]]
+    return len(cells) >= 2 and sum(bool(_NUMBER_CELL.match(c)) for c in cells) >= 0.6 * len(cells)
+
+
 def _marker(number: str) -> str:
     m = _NUMBER_CELL.match(number)
     if m is None:
@@ -159,7 +174,39 @@ def _group_row(row: list[str], columns: _Columns, number: str, next_number: str)
     return upper or sub or roman or (len(filled) == 1 and columns.kinds[filled[0]] != "duty")
 
 
-def render_table(rows: Sequence[Sequence[str | None]]) -> list[str] | None:
+def header_end(rows: Sequence[Sequence[str | None]]) -> int | None:
+    """The index of the first row under a task table's header, or None when no row among the
+    first few is one (a reader carries the header over to a table continued on the next page)."""
+    for i, row in enumerate(rows[:_HEADER_ROWS]):
+        if _columns(row) is not None:
+            return i + 1
+    return None
+
+
+def carries_over(header: Sequence[Sequence[str | None]], last: Sequence[str | None], row: Sequence[str | None]) -> bool:
+    """Whether ``row``, opening a page, is the rest of ``last``, the row the page before ended on.
+
+    In a table that numbers its rows, a row without a number goes on the one above; without
+    numbers, a row that names no lead or cooperating unit does.
+    """
+    columns = _columns(header[-1]) if header else None
+    if columns is None:
+        return False
+    number_col = columns.first("number")
+    if number_col is None and columns.kinds[0] != "duty":
+        number_col = 0
+    if number_col is not None and number_col < min(len(last), len(row)):
+        numbered = bool(_NUMBER_CELL.match(_cell(last[number_col])))
+        if numbered:
+            return not _NUMBER_CELL.match(_cell(row[number_col]))
+    return not any(
+        any(ch.isalpha() for ch in _cell(row[i]))
+        for i, k in enumerate(columns.kinds)
+        if k in ("lead", "cooperate") and i < len(row)
+    )
+
+
+def render_table(rows: Sequence[Sequence[str | None]], *, continued: bool = False) -> list[str] | None:
     """The lines of a task table, or None when ``rows`` is not one (see the module docstring).
 
     Args:
@@ -167,22 +214,27 @@ def render_table(rows: Sequence[Sequence[str | None]]) -> list[str] | None:
             position covered by the cell to its left (a horizontal merge). A loader repeats a
             vertically merged cell's text in every row it covers.
 
+        continued: the rows go on a table begun on the page before (a scan's next page, given the
+            first page's header): a first row without a number or a unit is the end of the last
+            row there, written as plain words.
+
     Returns:
         One line per row ("<number> <duty> | <header>: <value> | …"), a heading line per row
         that groups others, or None for any other table.
     """
     width = max((len(r) for r in rows), default=0)
     grid = [list(r) + [""] * (width - len(r)) for r in rows]
-    start = columns = None
-    for i, row in enumerate(grid[:_HEADER_ROWS]):
-        columns = _columns(row)
-        if columns is not None:
-            start = i + 1
-            break
-    if columns is None or start is None:
+    start = header_end(grid)
+    if start is None:
+        return None
+    columns = _columns(grid[start - 1])
+    if columns is None:
         return None
     duty = columns.first("duty")
     number_col = columns.first("number")
+    if number_col is None and duty != 0 and _numbers_column(grid[start:], 0):
+        number_col = 0  # an unlabelled (or misread) first column of row numbers
+        columns.kinds[0] = "number"
     body: list[list[str]] = []
     for row in grid[start:]:
         if _is_column_numbers(row):
@@ -210,6 +262,15 @@ def render_table(rows: Sequence[Sequence[str | None]]) -> list[str] | None:
         number = _cell(cells[number_col]) if number_col is not None else ""
         following = body[k + 1][number_col] if number_col is not None and k + 1 < len(body) else ""
         marker = _marker(number)
+        if (
+            continued
+            and k == 0
+            and not number
+            and not any(c for i, c in enumerate(cells) if columns.kinds[i] in ("lead", "cooperate"))
+        ):
+            # the end of the last row of the page before, carried over: its words, not a new row
+            lines.append(" ".join(c for c in cells if c))
+            continue
         if _group_row(cells, columns, number, following):
             text = " ".join(c for i, c in enumerate(cells) if c and columns.kinds[i] != "number")
             lines.append(f"{marker} {text}".strip())

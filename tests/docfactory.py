@@ -20,6 +20,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 __all__ = [
+    "ABOVE",
     "DEFAULT_PARAGRAPHS",
     "DEFAULT_TABLE",
     "DEJAVU_SANS",
@@ -38,9 +39,11 @@ __all__ = [
     "make_multipage_tiff",
     "make_ole_file",
     "make_scanned_letter",
+    "make_scanned_pages",
     "make_scanned_pdf",
     "make_stamped_pdf",
     "make_text_pdf",
+    "render_ruled_table",
     "render_text_image",
 ]
 
@@ -248,6 +251,99 @@ def render_page_image(rows: Sequence[Row], *, font_size: int = 30, width: int = 
             if text:
                 draw.text((centre - font.getlength(text) / 2, y), text, font=font, fill=0)
     return image
+
+
+#: A cell of ``render_ruled_table``: its text, ``None`` where the cell to the left spans this
+#: column, or ``ABOVE`` where the cell above spans this row.
+ABOVE = "\x00above"
+
+
+def render_ruled_table(
+    rows: Sequence[Sequence[str | None]],
+    widths: Sequence[float],
+    *,
+    font_size: int = 26,
+    width: int = 1654,
+    margin: int = 100,
+    rule: int = 3,
+    gray: int = 0,
+) -> Image.Image:
+    """Draw a bordered table as a printed task table looks when scanned (200 dpi, A4 width).
+
+    ``widths`` are the columns' shares of the text width; a cell's text wraps at its width, and
+    a line break in it starts a new line. Cells merge to the right (``None``) and down (``ABOVE``);
+    no rule is drawn between merged parts. ``gray`` is the rules' ink (0 black, ~190 faint).
+    """
+    font = ImageFont.truetype(str(DEJAVU_SANS), font_size)
+    line_height = int(font_size * 1.45)
+    pad = 12
+    total = width - 2 * margin
+    xs = [margin]
+    for share in widths:
+        xs.append(xs[-1] + int(total * share))
+    n_cols = len(widths)
+
+    def span(r: int, c: int) -> int:
+        end = c + 1
+        while end < n_cols and rows[r][end] is None:
+            end += 1
+        return end
+
+    def wrap(text: str, room: float) -> list[str]:
+        out: list[str] = []
+        for paragraph in text.split("\n"):
+            line = ""
+            for word in paragraph.split():
+                trial = f"{line} {word}".strip()
+                if line and font.getlength(trial) > room:
+                    out.append(line)
+                    line = word
+                else:
+                    line = trial
+            out.append(line)
+        return out
+
+    wrapped: dict[tuple[int, int], list[str]] = {}
+    heights: list[int] = []
+    for r, row in enumerate(rows):
+        tallest = 1
+        for c, text in enumerate(row):
+            if text is None or text == ABOVE:
+                continue
+            lines = wrap(text, xs[span(r, c)] - xs[c] - 2 * pad)
+            wrapped[(r, c)] = lines
+            tallest = max(tallest, len(lines))
+        heights.append(tallest * line_height + 2 * pad)
+    ys = [margin]
+    for h in heights:
+        ys.append(ys[-1] + h)
+    image = Image.new("L", (width, ys[-1] + margin), color=255)
+    draw = ImageDraw.Draw(image)
+    for (r, c), lines in wrapped.items():
+        for k, line in enumerate(lines):
+            draw.text((xs[c] + pad, ys[r] + pad + k * line_height), line, font=font, fill=0)
+    ink = gray
+    draw.rectangle((xs[0], ys[0], xs[-1], ys[-1]), outline=ink, width=rule)
+    for r in range(len(rows)):
+        for c in range(n_cols):
+            if c > 0 and rows[r][c] is not None:  # a rule on this cell's left
+                draw.line((xs[c], ys[r], xs[c], ys[r + 1]), fill=ink, width=rule)
+            if r > 0 and rows[r][c] != ABOVE:
+                draw.line((xs[c], ys[r], xs[c + 1], ys[r]), fill=ink, width=rule)
+    return image
+
+
+def make_scanned_pages(path: Path, pages: Sequence[Image.Image], *, dpi: int = 200) -> Path:
+    """Write an image-only PDF of the given page images (each padded to A4 proportions)."""
+    frames = []
+    for image in pages:
+        height = max(image.height, int(image.width * 297 / 210))
+        frame = Image.new("L", (image.width, height), color=255)
+        frame.paste(image, (0, 0))
+        frames.append(frame)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frames[0].save(path, "PDF", resolution=float(dpi), save_all=True, append_images=frames[1:])
+    return path
 
 
 def make_scanned_letter(path: Path, rows: Sequence[Row], *, dpi: int = 200, seal_over: str | None = None) -> Path:

@@ -175,6 +175,22 @@ def test_a_subrow_number_makes_its_parent_a_group_and_a_second_header_row_refine
     assert render_table(across) == ["I. NHIỆM VỤ CHUNG", "1. Rà soát | Cơ quan chủ trì: Sở Tư pháp"]
 
 
+def test_a_first_column_of_row_numbers_is_the_number_column_whatever_its_header_reads() -> None:
+    # OCR misread the header "TT"; the column still numbers the rows and is not a field.
+    rows = [
+        ["RRÍi", "Nội dung nhiệm vụ", "Cơ quan chủ trì"],
+        ["1", "Rà soát quy hoạch", "Sở Xây dựng"],
+        ["2", "Số hóa hồ sơ", "Sở Tư pháp"],
+    ]
+    assert render_table(rows) == [
+        "1. Rà soát quy hoạch | Cơ quan chủ trì: Sở Xây dựng",
+        "2. Số hóa hồ sơ | Cơ quan chủ trì: Sở Tư pháp",
+    ]
+    # A first column of words is a field, as before.
+    named = [["Lĩnh vực", "Nội dung nhiệm vụ", "Cơ quan chủ trì"], ["Đất đai", "Rà soát quy hoạch", "Sở Xây dựng"]]
+    assert render_table(named) == ["1. Rà soát quy hoạch | Lĩnh vực: Đất đai | Cơ quan chủ trì: Sở Xây dựng"]
+
+
 # --------------------------------------------------------------------------- DOCX, end to end without an index
 
 

@@ -89,7 +89,7 @@ def _read(path: Path, data: bytes, sniffed: Sniffed, settings: Settings) -> Extr
 
         return read_doc(path)
     if sniffed.format == "image":
-        from ingest.loaders._ocr import read_image
+        from ingest.loaders._scan_pages import read_image
 
         return read_image(path, settings=settings)
     if sniffed.format == "html":

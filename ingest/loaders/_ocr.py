@@ -16,17 +16,21 @@ import functools
 import logging
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+from PIL import Image
 
 from ingest.loaders._columns import Segment, order_columns
-from troly.config import Settings
-from troly.errors import CorruptFileError, FileTooLargeError, MissingToolError
-from troly.types import ExtractedText
+from troly.errors import MissingToolError
 
-__all__ = ["OcrLine", "ensure_tesseract", "layout_text", "ocr_image", "ocr_lines", "prepare_for_ocr", "read_image"]
+__all__ = [
+    "OcrLine",
+    "ensure_tesseract",
+    "layout_text",
+    "ocr_lines",
+    "prepare_for_ocr",
+    "word_data",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -80,16 +84,7 @@ def prepare_for_ocr(image: Image.Image) -> Image.Image:
     return image.convert("L")
 
 
-def ocr_image(image: Image.Image, *, languages: str, dpi: int | None = None) -> str:
-    """Recognise the text of one image, its two-column blocks written column by column.
-
-    Raises RuntimeError on timeout, TesseractError (a RuntimeError) when Tesseract fails, and
-    MissingToolError when the binary is gone.
-    """
-    return layout_text(_word_data(image, languages=languages, dpi=dpi, psm=PAGE_SEGMENTATION))
-
-
-def _word_data(image: Image.Image, *, languages: str, dpi: int | None, psm: int) -> dict[str, list[Any]]:
+def word_data(image: Image.Image, *, languages: str, dpi: int | None, psm: int) -> dict[str, list[Any]]:
     """Tesseract's word boxes for ``image`` (``image_to_data`` as a dict of columns)."""
     import pytesseract
 
@@ -123,7 +118,7 @@ def ocr_lines(
 ) -> list[OcrLine]:
     """The lines of ``image`` top to bottom, each with its box (for reading one block of a page
     again, e.g. a signature, where the whole page's reading lost it)."""
-    lines = _line_words(_word_data(image, languages=languages, dpi=dpi, psm=psm))
+    lines = _line_words(word_data(image, languages=languages, dpi=dpi, psm=psm))
     out = [
         OcrLine(
             " ".join(w[4] for w in sorted(words)),
@@ -200,32 +195,3 @@ def image_dpi(image: Image.Image) -> int | None:
     except (TypeError, ValueError, IndexError):
         return None
     return value if value >= 70 else None  # 1 or 72 "dpi" is a placeholder, not a scan resolution
-
-
-def read_image(path: Path, *, settings: Settings) -> ExtractedText:
-    """OCR an image file; every frame of a multi-page TIFF becomes a page (joined with form feeds)."""
-    warnings: list[str] = []
-    pages: list[str] = []
-    try:
-        with Image.open(path) as image:
-            ensure_tesseract(settings.ocr_languages)  # after the decode check: corrupt files fail first
-            for index, frame in enumerate(ImageSequence.Iterator(image), start=1):
-                if index == 1:
-                    frame = ImageOps.exif_transpose(frame)  # phone photos are stored sideways
-                gray = prepare_for_ocr(frame)
-                try:
-                    text = ocr_image(gray, languages=settings.ocr_languages, dpi=image_dpi(image))
-                except RuntimeError as e:  # pytesseract's timeout
-                    warnings.append(f"OCR of frame {index} of {path.name} failed ({e}); its text is missing")
-                    text = ""
-                if not text.strip():
-                    warnings.append(f"OCR found no text in frame {index} of {path.name}")
-                pages.append(text.strip("\n"))
-    except Image.DecompressionBombError as e:
-        raise FileTooLargeError(f"{path}: image has too many pixels to OCR safely ({e})") from e
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
-        raise CorruptFileError(f"{path}: the image could not be decoded ({e})") from e
-    warnings.append("text was recognised by OCR from an image; recognition errors are possible")
-    return ExtractedText(
-        text="\n\f\n".join(pages), source_format="image", pages=len(pages), ocr=True, warnings=warnings
-    )

@@ -27,7 +27,8 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 from PIL import Image
 
-from ingest.loaders._ocr import ensure_tesseract, ocr_image
+from ingest.loaders._ocr import ensure_tesseract
+from ingest.loaders._scan_pages import ScanReader
 from ingest.loaders._vietnamese import repair_vietnamese, unaccented_vietnamese
 from troly.config import Settings
 from troly.errors import CorruptFileError, EmptyDocumentError, EncryptedFileError, MissingToolError
@@ -359,7 +360,12 @@ def read_pdf(path: Path, *, settings: Settings) -> ExtractedText:
                 shown = ", ".join(str(i + 1) for i in garbled)
                 warnings.append(f"page(s) {shown}: text layer unreadable and OCR is not available; text kept as is")
                 to_ocr = []
+        reader = ScanReader(languages=settings.ocr_languages)
+        last_read: int | None = None
         for i in to_ocr:
+            if i - 1 not in to_ocr and last_read is not None:
+                # a table goes on only from the page read just before: its held row ends it
+                texts[last_read] = "\n".join(t for t in (texts[last_read], reader.close_table()) if t)
             with _PDFIUM_LOCK:
                 try:
                     image, dpi = _render_gray(pdf, i, settings.ocr_dpi)
@@ -369,7 +375,7 @@ def read_pdf(path: Path, *, settings: Settings) -> ExtractedText:
             if dpi < settings.ocr_dpi:
                 warnings.append(f"page {i + 1} is very large; it was OCRed at {dpi} dpi instead of {settings.ocr_dpi}")
             try:
-                recognised = ocr_image(image, languages=settings.ocr_languages, dpi=dpi)
+                recognised = reader.read(image, dpi=dpi)
             except RuntimeError as e:  # TesseractError or pytesseract's timeout
                 warnings.append(f"OCR of page {i + 1} failed ({e}); its text may be missing")
                 continue
@@ -386,6 +392,10 @@ def read_pdf(path: Path, *, settings: Settings) -> ExtractedText:
                 ocred.append(i)
             elif not texts[i].strip():
                 warnings.append(f"page {i + 1} has no text layer and OCR found no text on it")
+            if ocred and ocred[-1] == i:
+                last_read = i
+        if last_read is not None:
+            texts[last_read] = "\n".join(t for t in (texts[last_read], reader.close_table()) if t)
     finally:
         with _PDFIUM_LOCK:
             pdf.close()
