@@ -28,15 +28,18 @@ import re
 from ingest.table_rows import TableRow, column_kind, parse_row
 from ingest.tasks import (
     _ISSUER_KINDS,
+    _LAW_TYPES,
     Assignee,
     AssigneeRole,
     ExtractedTask,
     _assigns_nothing,
+    _doc_type,
     _historical,
     _is_news,
     _is_report,
     _law_part_assigns,
     _merge,
+    _type_in,
     extract_tasks,
     generic_partner,
 )
@@ -55,6 +58,16 @@ _PART_SEP = re.compile(r"\s*;\s*|\n")
 _NAME_SEP = re.compile(r",\s+(?=[A-ZĐÀ-Ỹ])")
 _DESCRIBED = re.compile(r"^(?:các|những|mỗi|toàn\s+thể|tất\s+cả)\s", re.IGNORECASE)
 _NAME_MAX_WORDS = 12
+# One head over several places: "UBND các tỉnh Lào Cai, Yên Bái", "Ủy ban nhân dân thành phố Hà Nội,
+# Thành phố Hồ Chí Minh" name one body per place.
+_PLACES_HEAD = re.compile(
+    r"^(?P<head>(?:Chủ\s+tịch\s+)?(?:Ủy\s+ban\s+nhân\s+dân|Uỷ\s+ban\s+nhân\s+dân|UBND|Hội\s+đồng\s+nhân\s+dân|HĐND))\s+"
+    r"(?:các\s+)?(?P<kind>tỉnh|thành\s+phố|huyện|xã|phường)\s+(?P<places>[A-ZĐÀ-Ỹ].*)$",
+    re.IGNORECASE,
+)
+_PLACE_KIND = re.compile(r"^(?:tỉnh|thành\s+phố|huyện|xã|phường|thị\s+xã|đặc\s+khu)\s+[A-ZĐÀ-Ỹ]", re.IGNORECASE)
+_PLACE_SEP = re.compile(r"\s*,\s*|\s+và\s+")
+_PLACE_MAX_WORDS = 5
 _YEAR_ONLY = re.compile(r"^(?:năm\s+)?(?P<y>(?:19|20)\d{2})$", re.IGNORECASE)
 
 
@@ -69,7 +82,8 @@ def _names(cell: str, catalogue: UnitCatalogue, *, cooperate: bool) -> list[tupl
     is read whole as the names it lists ("Trung tâm Điều phối …", "Sở A, Sở B"), where the grammar
     of names written in running text might stop early."""
     out: list[tuple[str, str | None]] = []
-    for part in (p.strip(" ,.") for p in _PART_SEP.split(cell)):
+    parts = [q for p in _PART_SEP.split(cell) for q in _places_apart(p.strip(" ,."))]
+    for part in parts:
         if not part:
             continue
         mentions = catalogue.find_mentions(part)
@@ -91,6 +105,31 @@ def _names(cell: str, catalogue: UnitCatalogue, *, cooperate: bool) -> list[tupl
                 continue  # a party described, not named ("các tổ chức, cá nhân …"), or a generic one
             out.append((name, None))
     return out
+
+
+def _places_apart(part: str) -> list[str]:
+    """One name per place where a head is shared: "UBND các tỉnh Lào Cai, Yên Bái" -> "UBND tỉnh
+    Lào Cai", "UBND tỉnh Yên Bái"; a place written with its own kind keeps it ("UBND thành phố Hà
+    Nội, Thành phố Hồ Chí Minh" -> "… UBND Thành phố Hồ Chí Minh"). Words after the places ("và các
+    địa phương") stay a part of their own; anything else is returned unchanged."""
+    m = _PLACES_HEAD.match(part)
+    if m is None:
+        return [part]
+    items = _PLACE_SEP.split(m.group("places"))
+    head, kind = m.group("head"), collapse_ws(m.group("kind").lower())
+    names: list[str] = []
+    for k, item in enumerate(items):
+        words = item.split()
+        if (
+            not words
+            or not all(w[:1].isupper() for w in words if w.lower() not in ("phố",))
+            or len(words) > _PLACE_MAX_WORDS
+        ):
+            if len(names) < 2:
+                return [part]
+            return [*names, ", ".join(items[k:])]
+        names.append(f"{head} {item}" if _PLACE_KIND.match(item) else f"{head} {kind} {item}")
+    return names if len(names) >= 2 else [part]
 
 
 def _due(row: TableRow, day: dt.date | None) -> tuple[Due | None, list[Due]]:
@@ -145,8 +184,10 @@ def table_tasks(chunks: list[Chunk], meta: DocumentMeta, *, catalogue: UnitCatal
         return []
     tasks: list[ExtractedTask] = []
     for index, chunk in enumerate(chunks):
-        if not _law_part_assigns(meta, chunk.heading_path):
-            continue  # a decree's annex forms and cost tables are law, not assignments
+        if not _law_part_assigns(meta, chunk.heading_path) and _type_in(_doc_type(meta), _LAW_TYPES):
+            # A decree's annex forms and cost tables are law, not assignments; a Government
+            # resolution's annex task table ("Nghị quyết … ban hành Kế hoạch …") assigns its rows.
+            continue
         for line in chunk.text.splitlines():
             row = parse_row(line.strip())
             if row is not None:
