@@ -82,7 +82,14 @@ def _names(cell: str, catalogue: UnitCatalogue, *, cooperate: bool) -> list[tupl
     is read whole as the names it lists ("Trung tâm Điều phối …", "Sở A, Sở B"), where the grammar
     of names written in running text might stop early."""
     out: list[tuple[str, str | None]] = []
-    parts = [q for p in _PART_SEP.split(cell) for q in _places_apart(p.strip(" ,."))]
+    home = {fold(p) for p in catalogue.province_names}
+    parts: list[str] = []
+    for piece in _PART_SEP.split(cell):
+        for part, place in _places_apart(piece.strip(" ,.")):
+            if place is not None and fold(place) not in home:
+                out.append((part, None))  # another province's body, named as the cell writes it
+            else:
+                parts.append(part)
     for part in parts:
         if not part:
             continue
@@ -107,29 +114,28 @@ def _names(cell: str, catalogue: UnitCatalogue, *, cooperate: bool) -> list[tupl
     return out
 
 
-def _places_apart(part: str) -> list[str]:
-    """One name per place where a head is shared: "UBND các tỉnh Lào Cai, Yên Bái" -> "UBND tỉnh
-    Lào Cai", "UBND tỉnh Yên Bái"; a place written with its own kind keeps it ("UBND thành phố Hà
-    Nội, Thành phố Hồ Chí Minh" -> "… UBND Thành phố Hồ Chí Minh"). Words after the places ("và các
-    địa phương") stay a part of their own; anything else is returned unchanged."""
+def _places_apart(part: str) -> list[tuple[str, str | None]]:
+    """One name per place where a head is shared, each with its place: "UBND các tỉnh Lào Cai, Yên
+    Bái" -> ("UBND tỉnh Lào Cai", "Lào Cai"), ("UBND tỉnh Yên Bái", "Yên Bái"); a place written with
+    its own kind keeps it ("UBND thành phố Hà Nội, Thành phố Hồ Chí Minh" -> "… UBND Thành phố Hồ Chí
+    Minh"). Words after the places ("và các địa phương") stay a part of their own (no place); any
+    other part is returned unchanged."""
     m = _PLACES_HEAD.match(part)
     if m is None:
-        return [part]
+        return [(part, None)]
     items = _PLACE_SEP.split(m.group("places"))
     head, kind = m.group("head"), collapse_ws(m.group("kind").lower())
-    names: list[str] = []
+    names: list[tuple[str, str | None]] = []
     for k, item in enumerate(items):
         words = item.split()
-        if (
-            not words
-            or not all(w[:1].isupper() for w in words if w.lower() not in ("phố",))
-            or len(words) > _PLACE_MAX_WORDS
-        ):
+        if not words or not all(w[:1].isupper() for w in words if w.lower() != "phố") or len(words) > _PLACE_MAX_WORDS:
             if len(names) < 2:
-                return [part]
-            return [*names, ", ".join(items[k:])]
-        names.append(f"{head} {item}" if _PLACE_KIND.match(item) else f"{head} {kind} {item}")
-    return names if len(names) >= 2 else [part]
+                return [(part, None)]
+            return [*names, (", ".join(items[k:]), None)]
+        kind_of_its_own = _PLACE_KIND.match(item)
+        place = item[kind_of_its_own.end() - 1 :] if kind_of_its_own else item
+        names.append((f"{head} {item}" if kind_of_its_own else f"{head} {kind} {item}", place))
+    return names if len(names) >= 2 else [(part, None)]
 
 
 def _due(row: TableRow, day: dt.date | None) -> tuple[Due | None, list[Due]]:

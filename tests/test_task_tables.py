@@ -31,6 +31,7 @@ from tests.docfactory import make_docx
 from troly.config import Settings
 from troly.context import Context
 from troly.models import PassageRow, TaskRow
+from troly.types import Chunk
 from troly.units import UnitCatalogue
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -189,6 +190,32 @@ def test_a_first_column_of_row_numbers_is_the_number_column_whatever_its_header_
     # A first column of words is a field, as before.
     named = [["Lĩnh vực", "Nội dung nhiệm vụ", "Cơ quan chủ trì"], ["Đất đai", "Rà soát quy hoạch", "Sở Xây dựng"]]
     assert render_table(named) == ["1. Rà soát quy hoạch | Lĩnh vực: Đất đai | Cơ quan chủ trì: Sở Xây dựng"]
+
+
+def test_a_cell_sharing_one_head_over_places_names_each_body(cat: UnitCatalogue) -> None:
+    from ingest.task_tables import _names
+
+    assert _names("UBND các tỉnh Lào Cai, Yên Bái", cat, cooperate=True) == [
+        ("UBND tỉnh Lào Cai", None),
+        ("UBND tỉnh Yên Bái", None),
+    ]
+    names = _names("Ủy ban nhân dân thành phố Hà Nội, Thành phố Hồ Chí Minh và các địa phương", cat, cooperate=False)
+    assert [n for n, _ in names][:2] == ["Ủy ban nhân dân thành phố Hà Nội", "Ủy ban nhân dân Thành phố Hồ Chí Minh"]
+    assert _names("UBND các xã, phường", cat, cooperate=False) == [("UBND các xã, phường", "g-xa-phuong")]
+
+
+def test_a_government_resolutions_annex_task_table_assigns_and_a_decrees_does_not(cat: UnitCatalogue) -> None:
+    row = "1. Xây dựng kế hoạch triển khai | Cơ quan chủ trì: Bộ Xây dựng | Thời gian hoàn thành: 30/10/2025"
+    chunk = Chunk(text=row, heading_path=["PHỤ LỤC"], section="Phụ lục > 1")
+    resolution = extract_metadata(
+        "CHÍNH PHỦ\nSố: 318/NQ-CP\nHà Nội, ngày 09 tháng 10 năm 2025\nNGHỊ QUYẾT\nBan hành Kế hoạch", file_name="nq.txt"
+    )
+    decree = extract_metadata(
+        "CHÍNH PHỦ\nSố: 31/2025/NĐ-CP\nHà Nội, ngày 09 tháng 10 năm 2025\nNGHỊ ĐỊNH\nQuy định chi tiết",
+        file_name="nd.txt",
+    )
+    assert [a.unit_id for t in table_tasks([chunk], resolution, catalogue=cat) for a in t.assignees] == ["bo-xay-dung"]
+    assert table_tasks([chunk], decree, catalogue=cat) == []
 
 
 # --------------------------------------------------------------------------- DOCX, end to end without an index
