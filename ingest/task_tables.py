@@ -23,6 +23,7 @@ table tasks: a report's table records work, it does not assign it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from ingest.table_rows import TableRow, column_kind, parse_row
@@ -46,6 +47,7 @@ from ingest.tasks import (
 from troly.dates import Due, find_dues, parse_due, parse_quota, parse_recurrence
 from troly.text import collapse_ws, fold
 from troly.types import Chunk, DocumentMeta
+from troly.unit_sources import official_province_names
 from troly.units import UnitCatalogue
 
 _VAGUE_TAIL = re.compile(r"^\s*(?:có\s+)?liên\s+quan", re.IGNORECASE)
@@ -68,6 +70,7 @@ _PLACES_HEAD = re.compile(
 _PLACE_KIND = re.compile(r"^(?:tỉnh|thành\s+phố|huyện|xã|phường|thị\s+xã|đặc\s+khu)\s+[A-ZĐÀ-Ỹ]", re.IGNORECASE)
 _PLACE_SEP = re.compile(r"\s*,\s*|\s+và\s+")
 _PLACE_MAX_WORDS = 5
+_ISSUER_PLACE = re.compile(r"\b(?:tỉnh|thành\s+phố)\s+(?P<place>\S.*)$", re.IGNORECASE)
 _YEAR_ONLY = re.compile(r"^(?:năm\s+)?(?P<y>(?:19|20)\d{2})$", re.IGNORECASE)
 
 
@@ -75,42 +78,47 @@ def _lead_role(label: str) -> AssigneeRole:
     return "lead" if "chu tri" in fold(label) else "assigned"
 
 
-def _names(cell: str, catalogue: UnitCatalogue, *, cooperate: bool) -> list[tuple[str, str | None]]:
+def _names(
+    cell: str, catalogue: UnitCatalogue, *, cooperate: bool, own: frozenset[str] = frozenset()
+) -> list[tuple[str, str | None]]:
     """(name, unit id) of the units one cell names, in order.
 
     A cell holds names and nothing else: a part (between ";") in which the catalogue knows no unit
     is read whole as the names it lists ("Trung tâm Điều phối …", "Sở A, Sở B"), where the grammar
-    of names written in running text might stop early."""
+    of names written in running text might stop early. A province's body other than the home
+    province's and the document's own (``own``: accent-folded place names) is named as written: the
+    catalogue would take "UBND tỉnh Lào Cai" in a central body's table for the home UBND tỉnh."""
+    home = own | {fold(p) for p in catalogue.province_names}
     out: list[tuple[str, str | None]] = []
-    home = {fold(p) for p in catalogue.province_names}
-    parts: list[str] = []
     for piece in _PART_SEP.split(cell):
         for part, place in _places_apart(piece.strip(" ,.")):
             if place is not None and fold(place) not in home:
-                out.append((part, None))  # another province's body, named as the cell writes it
-            else:
-                parts.append(part)
-    for part in parts:
-        if not part:
-            continue
-        mentions = catalogue.find_mentions(part)
-        if any(m.unit is not None for m in mentions):
-            for m in mentions:
-                if m.unit is None:
-                    out.extend((collapse_ws(n), None) for n in _NAME_SEP.split(m.text) if n.strip())
-                    continue
-                if m.unit.kind in _ISSUER_KINDS:
-                    continue
-                vague = m.unit.is_group and (_VAGUE_TAIL.match(part[m.end :]) or "liên quan" in m.text.lower())
-                if not (cooperate and (vague or generic_partner(m.unit))):
-                    out.append((collapse_ws(m.text), m.unit.id))
-            continue
-        for name in (collapse_ws(n) for n in _NAME_SEP.split(part)):
-            if not name[:1].isupper() or len(name.split()) > _NAME_MAX_WORDS:
+                out.append((part, None))
+            elif part:
+                out.extend(_part_names(part, catalogue, cooperate=cooperate))
+    return out
+
+
+def _part_names(part: str, catalogue: UnitCatalogue, *, cooperate: bool) -> list[tuple[str, str | None]]:
+    out: list[tuple[str, str | None]] = []
+    mentions = catalogue.find_mentions(part)
+    if any(m.unit is not None for m in mentions):
+        for m in mentions:
+            if m.unit is None:
+                out.extend((collapse_ws(n), None) for n in _NAME_SEP.split(m.text) if n.strip())
                 continue
-            if _DESCRIBED.match(name) and (cooperate or "liên quan" in name.lower()):
-                continue  # a party described, not named ("các tổ chức, cá nhân …"), or a generic one
-            out.append((name, None))
+            if m.unit.kind in _ISSUER_KINDS:
+                continue
+            vague = m.unit.is_group and (_VAGUE_TAIL.match(part[m.end :]) or "liên quan" in m.text.lower())
+            if not (cooperate and (vague or generic_partner(m.unit))):
+                out.append((collapse_ws(m.text), m.unit.id))
+        return out
+    for name in (collapse_ws(n) for n in _NAME_SEP.split(part)):
+        if not name[:1].isupper() or len(name.split()) > _NAME_MAX_WORDS:
+            continue
+        if _DESCRIBED.match(name) and (cooperate or "liên quan" in name.lower()):
+            continue  # a party described, not named ("các tổ chức, cá nhân …"), or a generic one
+        out.append((name, None))
     return out
 
 
@@ -135,7 +143,25 @@ def _places_apart(part: str) -> list[tuple[str, str | None]]:
         kind_of_its_own = _PLACE_KIND.match(item)
         place = item[kind_of_its_own.end() - 1 :] if kind_of_its_own else item
         names.append((f"{head} {item}" if kind_of_its_own else f"{head} {kind} {item}", place))
-    return names if len(names) >= 2 else [(part, None)]
+    if len(names) >= 2:
+        return names
+    # one place: "UBND tỉnh <X>" is a province's body; "UBND thành phố <X>" is one only when X is
+    # one of the official provinces (else a city of the province: "thành phố Pleiku")
+    name, place = names[0]
+    if kind == "tỉnh" or (place is not None and fold(place) in _official_provinces()):
+        return [(name, place)]
+    return [(part, None)]
+
+
+@functools.lru_cache(maxsize=1)
+def _official_provinces() -> frozenset[str]:
+    return frozenset(fold(name) for name in official_province_names())
+
+
+def _own_places(meta: DocumentMeta) -> frozenset[str]:
+    """The places in the issuer's name ("UBND tỉnh Lào Cai" -> "lao cai"): the document's own."""
+    m = _ISSUER_PLACE.search(meta.issuer or "")
+    return frozenset({fold(m.group("place"))}) if m else frozenset()
 
 
 def _due(row: TableRow, day: dt.date | None) -> tuple[Due | None, list[Due]]:
@@ -154,14 +180,15 @@ def _due(row: TableRow, day: dt.date | None) -> tuple[Due | None, list[Due]]:
 
 def _row_task(row: TableRow, index: int, chunk: Chunk, meta: DocumentMeta, catalogue: UnitCatalogue) -> ExtractedTask:
     assignees: list[Assignee] = []
+    own = _own_places(meta)
     for label, value in row.fields:
         kind = column_kind(label)
         if kind == "lead":
             role = _lead_role(label)
-            assignees += [Assignee(n, uid, role) for n, uid in _names(value, catalogue, cooperate=False)]
+            assignees += [Assignee(n, uid, role) for n, uid in _names(value, catalogue, cooperate=False, own=own)]
     for label, value in row.fields:
         if column_kind(label) == "cooperate":
-            assignees += [Assignee(n, uid, "cooperate") for n, uid in _names(value, catalogue, cooperate=True)]
+            assignees += [Assignee(n, uid, "cooperate") for n, uid in _names(value, catalogue, cooperate=True, own=own)]
     everyone = _merge(assignees)
     primary = [a for a in everyone if a.role != "cooperate"]
     ref = meta.known_date

@@ -202,6 +202,18 @@ def test_a_cell_sharing_one_head_over_places_names_each_body(cat: UnitCatalogue)
     names = _names("Ủy ban nhân dân thành phố Hà Nội, Thành phố Hồ Chí Minh và các địa phương", cat, cooperate=False)
     assert [n for n, _ in names][:2] == ["Ủy ban nhân dân thành phố Hà Nội", "Ủy ban nhân dân Thành phố Hồ Chí Minh"]
     assert _names("UBND các xã, phường", cat, cooperate=False) == [("UBND các xã, phường", "g-xa-phuong")]
+    # One province's body: another province's is named as written, the home one (or a former
+    # province merged into it) and the document's own province are the issuer side, a city of the
+    # province stays the catalogue's.
+    assert _names("UBND tỉnh Lào Cai; Sở Tư pháp", cat, cooperate=False) == [
+        ("UBND tỉnh Lào Cai", None),
+        ("Sở Tư pháp", "so-tu-phap"),
+    ]
+    assert _names("UBND tỉnh Lào Cai", cat, cooperate=False, own=frozenset({"lao cai"})) == []
+    assert _names("UBND tỉnh Gia Lai", cat, cooperate=False) == []
+    assert _names("UBND tỉnh Bình Định", cat, cooperate=False) == []
+    assert _names("UBND thành phố Pleiku", cat, cooperate=False) == _names("UBND thành phố Pleiku", cat, cooperate=True)
+    assert _names("UBND thành phố Pleiku", cat, cooperate=False)[0][1] is not None
 
 
 def test_a_government_resolutions_annex_task_table_assigns_and_a_decrees_does_not(cat: UnitCatalogue) -> None:

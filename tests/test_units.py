@@ -285,18 +285,3 @@ def test_a_provincial_alias_before_a_lower_level_names_that_level_s_body(cat: Un
     assert [m.unit.id for m in cat.find_mentions("Thường trực HĐND") if m.unit] == ["hdnd-tinh"]
     assert [m.unit.id for m in cat.find_mentions("Thường trực HĐND tỉnh") if m.unit] == ["hdnd-tinh"]
     assert [m.unit.id for m in cat.find_mentions("Thường trực HĐND xã Ia Grai") if m.unit] == ["xa-ia-grai"]
-
-
-def test_another_provinces_body_is_not_the_home_one(cat: UnitCatalogue) -> None:
-    """ "UBND tỉnh Lào Cai" in a central body's table is Lào Cai's committee: taking it for Gia Lai's
-    UBND tỉnh (the issuer side) would drop or misplace the assignment. The official list of
-    provinces says which names are provinces; the home province and Bình Định (merged into it)
-    stay the home body, and a unit on the next line is not a place."""
-    mentions = cat.find_mentions("phối hợp với UBND tỉnh Lào Cai và Sở Tư pháp")
-    assert [(m.text, m.unit.id if m.unit else None) for m in mentions] == [
-        ("UBND tỉnh Lào Cai", None),
-        ("Sở Tư pháp", "so-tu-phap"),
-    ]
-    assert [m.unit.id for m in cat.find_mentions("UBND tỉnh Gia Lai") if m.unit] == ["ubnd-tinh"]
-    assert [m.unit.id for m in cat.find_mentions("UBND tỉnh Bình Định") if m.unit] == ["ubnd-tinh"]
-    assert [m.unit.id for m in cat.find_mentions("UBND tỉnh\nSở Tư pháp") if m.unit] == ["ubnd-tinh", "so-tu-phap"]

@@ -415,20 +415,6 @@ _LOWER_LEVEL_AFTER = re.compile(r"\s+(?:xã|phường|đặc\s+khu|huyện|thị
 _LEVEL_WORD = re.compile(r"\b(?:tỉnh|thành\s+phố|trung\s+ương|xã|phường|huyện)\b", re.IGNORECASE)
 
 
-# A province-level name's last word, and the capitalised words after it on the same line.
-_PROVINCE_LEVEL_END = re.compile(r"\b(?:tỉnh|thành\s+phố)$", re.IGNORECASE)
-_PLACE_AFTER = re.compile(r"[ \t]+(?P<place>[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:[ \t]+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*){0,2})")
-
-
-@functools.lru_cache(maxsize=8)
-def _other_provinces(home: tuple[str, ...]) -> frozenset[str]:
-    """The official provinces' names (accent-folded, lowercase) other than ``home``."""
-    from troly.unit_sources import official_province_names  # (it reads the package's data file)
-
-    mine = {fold(name) for name in home}
-    return frozenset(fold(name) for name in official_province_names() if fold(name) not in mine)
-
-
 @dataclass(slots=True)
 class UnitCatalogue:
     """Units and groups with name matching and group logic. Build with :meth:`load`."""
@@ -857,11 +843,6 @@ class UnitCatalogue:
                     if _LOWER_LEVEL_AFTER.match(base, b) and not _LEVEL_WORD.search(base[a:b]):
                         # "Thường trực HĐND xã Lương Minh": the commune's body, not the province's
                         continue
-                    other = self._other_province_after(base, a, b)
-                    if other is not None:
-                        # "UBND tỉnh Lào Cai": another province's body, not this one's
-                        found = Mention(a, other, base[a:other], None, "unknown")
-                        break
                     status: MentionStatus = "known" if unit.catalogued else "unknown"
                     found = Mention(a, b, base[a:b], unit, status, alias.source)
                     break
@@ -875,22 +856,6 @@ class UnitCatalogue:
         out.extend(self._pattern_mentions(base, out))
         out.sort(key=lambda m: (m.start, -(m.end - m.start)))
         return _with_parents(base, out)
-
-    def _other_province_after(self, base: str, start: int, end: int) -> int | None:
-        """The end of "<name ending in tỉnh / thành phố> <another province>" ("UBND tỉnh Lào Cai",
-        "Ủy ban nhân dân Thành phố Hồ Chí Minh") when ``base[start:end]`` is such a name and one of the
-        official provinces other than this one and those merged into it follows on the same line."""
-        if not _PROVINCE_LEVEL_END.search(base[start:end]):
-            return None
-        m = _PLACE_AFTER.match(base, end)
-        if m is None:
-            return None
-        words = m.group("place").split()
-        others = _other_provinces(self.province_names)
-        for n in range(len(words), 0, -1):
-            if " ".join(fold(w) for w in words[:n]) in others:
-                return m.start("place") + len(" ".join(words[:n]))
-        return None
 
     def _pattern_mentions(self, base: str, known: list[Mention]) -> list[Mention]:
         taken = [(m.start, m.end) for m in known]
