@@ -23,11 +23,12 @@ table tasks: a report's table records work, it does not assign it.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 
+from ingest.metadata import PROVINCES
 from ingest.table_rows import TableRow, column_kind, parse_row
 from ingest.tasks import (
+    _HOME_PROVINCE,
     _ISSUER_KINDS,
     _LAW_TYPES,
     Assignee,
@@ -35,6 +36,7 @@ from ingest.tasks import (
     ExtractedTask,
     _assigns_nothing,
     _doc_type,
+    _foreign_names,
     _historical,
     _is_news,
     _is_report,
@@ -47,7 +49,6 @@ from ingest.tasks import (
 from troly.dates import Due, find_dues, parse_due, parse_quota, parse_recurrence
 from troly.text import collapse_ws, fold
 from troly.types import Chunk, DocumentMeta
-from troly.unit_sources import official_province_names
 from troly.units import UnitCatalogue
 
 _VAGUE_TAIL = re.compile(r"^\s*(?:có\s+)?liên\s+quan", re.IGNORECASE)
@@ -70,7 +71,7 @@ _PLACES_HEAD = re.compile(
 _PLACE_KIND = re.compile(r"^(?:tỉnh|thành\s+phố|huyện|xã|phường|thị\s+xã|đặc\s+khu)\s+[A-ZĐÀ-Ỹ]", re.IGNORECASE)
 _PLACE_SEP = re.compile(r"\s*,\s*|\s+và\s+")
 _PLACE_MAX_WORDS = 5
-_ISSUER_PLACE = re.compile(r"\b(?:tỉnh|thành\s+phố)\s+(?P<place>\S.*)$", re.IGNORECASE)
+_PROVINCE_KEYS = frozenset(fold(p) for p in PROVINCES)
 _YEAR_ONLY = re.compile(r"^(?:năm\s+)?(?P<y>(?:19|20)\d{2})$", re.IGNORECASE)
 
 
@@ -79,31 +80,38 @@ def _lead_role(label: str) -> AssigneeRole:
 
 
 def _names(
-    cell: str, catalogue: UnitCatalogue, *, cooperate: bool, own: frozenset[str] = frozenset()
+    cell: str, catalogue: UnitCatalogue, *, cooperate: bool, home: tuple[str, ...] = ()
 ) -> list[tuple[str, str | None]]:
     """(name, unit id) of the units one cell names, in order.
 
     A cell holds names and nothing else: a part (between ";") in which the catalogue knows no unit
     is read whole as the names it lists ("Trung tâm Điều phối …", "Sở A, Sở B"), where the grammar
-    of names written in running text might stop early. A province's body other than the home
-    province's and the document's own (``own``: accent-folded place names) is named as written: the
-    catalogue would take "UBND tỉnh Lào Cai" in a central body's table for the home UBND tỉnh."""
-    home = own | {fold(p) for p in catalogue.province_names}
+    of names written in running text might stop early. Another province's body ("UBND tỉnh Lào
+    Cai" in a central body's table) is named as written, as in prose: not the catalogue's UBND
+    tỉnh. ``home``: the catalogue's provinces and the document's own.
+    """
+    homes = {fold(h) for h in home}
     out: list[tuple[str, str | None]] = []
     for piece in _PART_SEP.split(cell):
         for part, place in _places_apart(piece.strip(" ,.")):
-            if place is not None and fold(place) not in home:
+            if place is not None and fold(place) in _PROVINCE_KEYS and fold(place) not in homes:
                 out.append((part, None))
             elif part:
-                out.extend(_part_names(part, catalogue, cooperate=cooperate))
+                out.extend(_part_names(part, catalogue, cooperate=cooperate, home=home))
     return out
 
 
-def _part_names(part: str, catalogue: UnitCatalogue, *, cooperate: bool) -> list[tuple[str, str | None]]:
+def _part_names(
+    part: str, catalogue: UnitCatalogue, *, cooperate: bool, home: tuple[str, ...]
+) -> list[tuple[str, str | None]]:
     out: list[tuple[str, str | None]] = []
     mentions = catalogue.find_mentions(part)
     if any(m.unit is not None for m in mentions):
-        for m in mentions:
+        foreign = _foreign_names(part, mentions, home)
+        for k, m in enumerate(mentions):
+            if k in foreign:
+                out.append((foreign[k], None))
+                continue
             if m.unit is None:
                 out.extend((collapse_ws(n), None) for n in _NAME_SEP.split(m.text) if n.strip())
                 continue
@@ -126,8 +134,8 @@ def _places_apart(part: str) -> list[tuple[str, str | None]]:
     """One name per place where a head is shared, each with its place: "UBND các tỉnh Lào Cai, Yên
     Bái" -> ("UBND tỉnh Lào Cai", "Lào Cai"), ("UBND tỉnh Yên Bái", "Yên Bái"); a place written with
     its own kind keeps it ("UBND thành phố Hà Nội, Thành phố Hồ Chí Minh" -> "… UBND Thành phố Hồ Chí
-    Minh"). Words after the places ("và các địa phương") stay a part of their own (no place); any
-    other part is returned unchanged."""
+    Minh"). Words after the places ("và các địa phương") stay a part of their own (no place); a part
+    naming one place or none is returned unchanged."""
     m = _PLACES_HEAD.match(part)
     if m is None:
         return [(part, None)]
@@ -143,25 +151,13 @@ def _places_apart(part: str) -> list[tuple[str, str | None]]:
         kind_of_its_own = _PLACE_KIND.match(item)
         place = item[kind_of_its_own.end() - 1 :] if kind_of_its_own else item
         names.append((f"{head} {item}" if kind_of_its_own else f"{head} {kind} {item}", place))
-    if len(names) >= 2:
-        return names
-    # one place: "UBND tỉnh <X>" is a province's body; "UBND thành phố <X>" is one only when X is
-    # one of the official provinces (else a city of the province: "thành phố Pleiku")
-    name, place = names[0]
-    if kind == "tỉnh" or (place is not None and fold(place) in _official_provinces()):
-        return [(name, place)]
-    return [(part, None)]
+    return names if len(names) >= 2 else [(part, None)]
 
 
-@functools.lru_cache(maxsize=1)
-def _official_provinces() -> frozenset[str]:
-    return frozenset(fold(name) for name in official_province_names())
-
-
-def _own_places(meta: DocumentMeta) -> frozenset[str]:
-    """The places in the issuer's name ("UBND tỉnh Lào Cai" -> "lao cai"): the document's own."""
-    m = _ISSUER_PLACE.search(meta.issuer or "")
-    return frozenset({fold(m.group("place"))}) if m else frozenset()
+def _home(meta: DocumentMeta, catalogue: UnitCatalogue) -> tuple[str, ...]:
+    """The catalogue's provinces and the issuer's ("UBND tỉnh Lào Cai" -> "Lào Cai")."""
+    m = _HOME_PROVINCE.search(meta.issuer or "")
+    return catalogue.province_names + ((m.group("name").strip(),) if m else ())
 
 
 def _due(row: TableRow, day: dt.date | None) -> tuple[Due | None, list[Due]]:
@@ -180,15 +176,17 @@ def _due(row: TableRow, day: dt.date | None) -> tuple[Due | None, list[Due]]:
 
 def _row_task(row: TableRow, index: int, chunk: Chunk, meta: DocumentMeta, catalogue: UnitCatalogue) -> ExtractedTask:
     assignees: list[Assignee] = []
-    own = _own_places(meta)
+    home = _home(meta, catalogue)
     for label, value in row.fields:
         kind = column_kind(label)
         if kind == "lead":
             role = _lead_role(label)
-            assignees += [Assignee(n, uid, role) for n, uid in _names(value, catalogue, cooperate=False, own=own)]
+            assignees += [Assignee(n, uid, role) for n, uid in _names(value, catalogue, cooperate=False, home=home)]
     for label, value in row.fields:
         if column_kind(label) == "cooperate":
-            assignees += [Assignee(n, uid, "cooperate") for n, uid in _names(value, catalogue, cooperate=True, own=own)]
+            assignees += [
+                Assignee(n, uid, "cooperate") for n, uid in _names(value, catalogue, cooperate=True, home=home)
+            ]
     everyone = _merge(assignees)
     primary = [a for a in everyone if a.role != "cooperate"]
     ref = meta.known_date

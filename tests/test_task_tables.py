@@ -195,7 +195,7 @@ def test_a_first_column_of_row_numbers_is_the_number_column_whatever_its_header_
 def test_a_cell_sharing_one_head_over_places_names_each_body(cat: UnitCatalogue) -> None:
     from ingest.task_tables import _names
 
-    assert _names("UBND các tỉnh Lào Cai, Yên Bái", cat, cooperate=True) == [
+    assert _names("UBND các tỉnh Lào Cai, Yên Bái", cat, cooperate=True, home=cat.province_names) == [
         ("UBND tỉnh Lào Cai", None),
         ("UBND tỉnh Yên Bái", None),
     ]
@@ -205,13 +205,13 @@ def test_a_cell_sharing_one_head_over_places_names_each_body(cat: UnitCatalogue)
     # One province's body: another province's is named as written, the home one (or a former
     # province merged into it) and the document's own province are the issuer side, a city of the
     # province stays the catalogue's.
-    assert _names("UBND tỉnh Lào Cai; Sở Tư pháp", cat, cooperate=False) == [
+    assert _names("UBND tỉnh Lào Cai; Sở Tư pháp", cat, cooperate=False, home=cat.province_names) == [
         ("UBND tỉnh Lào Cai", None),
         ("Sở Tư pháp", "so-tu-phap"),
     ]
-    assert _names("UBND tỉnh Lào Cai", cat, cooperate=False, own=frozenset({"lao cai"})) == []
-    assert _names("UBND tỉnh Gia Lai", cat, cooperate=False) == []
-    assert _names("UBND tỉnh Bình Định", cat, cooperate=False) == []
+    assert _names("UBND tỉnh Lào Cai", cat, cooperate=False, home=("Gia Lai", "Lào Cai")) == []
+    assert _names("UBND tỉnh Gia Lai", cat, cooperate=False, home=cat.province_names) == []
+    assert _names("UBND tỉnh Bình Định", cat, cooperate=False, home=cat.province_names) == []
     assert _names("UBND thành phố Pleiku", cat, cooperate=False) == _names("UBND thành phố Pleiku", cat, cooperate=True)
     assert _names("UBND thành phố Pleiku", cat, cooperate=False)[0][1] is not None
 

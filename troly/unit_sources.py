@@ -95,11 +95,6 @@ def province_name(name: str) -> str:
     return full[len("Thành phố ") :] if full.startswith("Thành phố ") else full
 
 
-def official_province_names() -> tuple[str, ...]:
-    """The 34 provinces' short names after 1-7-2025 ("Hà Nội", "Lào Cai", "Hồ Chí Minh")."""
-    return tuple(str(p["name"]).removeprefix("Thành phố ") for p in _divisions())
-
-
 def province_slug(name: str) -> str:
     """File stem of a province's data files ("Lâm Đồng" -> "lam-dong")."""
     codename: str = _province(name)["codename"]
