@@ -542,16 +542,24 @@ _TRAILING_DEBRIS = re.compile(r"(?:[\s\W_]|[\u02b0-\u02ff])+$")  # spacing modif
 _ORGAN_OF_NEXT = re.compile(r"\b(?:thuong vu|chap hanh|thuong truc)$")
 
 
+# A header's number line, however its number was read ("Số:22⁄ /QĐ-TTg").
+_NUMBER_LINE = re.compile(r"^\s*(?:[Ss]ố|S[óôổ])\s*:")
+
+
 def _agency_units(lines: list[str], front: FrontMatter) -> list[str]:
     """The ALL-CAPS agency lines of the header, a place line merged into the line above it."""
     units: list[str] = []
+    numbered = False  # the "Số: …" line has passed: the agency's lines are above it
     for i in front.header:
         if front.type_index is not None and i > front.type_index:
             break  # "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH …" under the title is the signing authority
         line = lines[i]
-        for cut in (_NUMBER_RE.search(line), _MOTTO_START_RE.search(line)):
+        number = _NUMBER_RE.search(line)
+        for cut in (number, _MOTTO_START_RE.search(line)):
             if cut:
                 line = line[: cut.start()].strip()
+        if number is not None or _NUMBER_LINE.match(lines[i]):
+            numbered = True
         if not line[:1].isalpha():
             continue  # OCR debris or a stamp ("©ÔNG THÔNG TIN …"): an agency name starts with a letter
         line = _TRAILING_DEBRIS.sub("", line)  # "THỦ TƯỚNG CHÍNH PHỦ ˆ": a mark OCR read beside the name
@@ -564,7 +572,8 @@ def _agency_units(lines: list[str], front: FrontMatter) -> list[str]:
             units[-1] = f"{units[-1]} {line}"  # "ĐOÀN KIỂM TRA" + "THEO QUYẾT ĐỊNH" + "SỐ 1050/QĐ-SCT"
             continue
         if not _AGENCY_KEYWORDS.search(key):
-            if units and not _has_place(units[-1]) and len(line.split()) <= 3:
+            # (below the number: an incoming-mail stamp, "ĐẾN Số: … Ngày: …", not the agency's name)
+            if units and not numbered and not _has_place(units[-1]) and len(line.split()) <= 3:
                 units[-1] = f"{units[-1]} {line}"  # "HỘI ĐỒNG BẦU CỬ" + "QUỐC GIA" (the motto between)
             continue
         if units and _key(units[-1]) == key:

@@ -445,3 +445,21 @@ def test_a_text_documents_signer_is_never_respelled(ctx, tmp_path: Path) -> None
     with ctx.db.session() as session:
         doc = next(d for d in list_documents(session=session) if d.id == result.doc_id)
     assert doc.signer == "Trân Văn Bình"
+
+
+def test_an_incoming_mail_stamp_under_the_number_is_not_part_of_the_issuer() -> None:
+    """A central scan stamped on arrival ("CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ / ĐẾN Số: … Ngày: …")
+    reads the stamp's lines under "Số: …" in the agency column; the agency is above the number."""
+    text = (
+        "THỦ TƯỚNG CHÍNH PHỦ\nSố:22⁄ /QĐ-TTg\n| GỐNG THÔNG PP BIÊN TỬ CHÍNH PHÙ\nĐẾN S0É\nTØTT\n"
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nHà Nội, ngày 12 tháng 10 năm 2025\n"
+        "QUYẾT ĐỊNH\nVề việc hỗ trợ khẩn cấp kinh phí\nTHỦ TƯỚNG CHÍNH PHỦ\nCăn cứ Luật Tổ chức Chính phủ;\n"
+    )
+    meta = extract_metadata(clean_text(text))
+    assert (meta.doc_type, meta.issuer) == ("Quyết định", "Thủ tướng Chính phủ")
+    # Above the number, a short line still completes the agency's name (the motto read between).
+    council = (
+        "HỘI ĐỒNG BẦU CỬ\nQUỐC GIA\nSố: 12/NQ-HĐBCQG\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+    )
+    council += "Hà Nội, ngày 12 tháng 10 năm 2025\nNGHỊ QUYẾT\nVề việc công bố\n"
+    assert extract_metadata(clean_text(council)).issuer == "Hội đồng Bầu cử quốc gia"
