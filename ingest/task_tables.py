@@ -126,6 +126,10 @@ def _part_names(
             continue
         if _DESCRIBED.match(name) and (cooperate or "liên quan" in name.lower()):
             continue  # a party described, not named ("các tổ chức, cá nhân …"), or a generic one
+        near = catalogue.resolve(name)
+        if near is not None and near.how == "fuzzy" and near.unit.kind not in _ISSUER_KINDS:
+            out.append((near.unit.name, near.unit.id))  # a slip of OCR or typing: "Bô Tài chính"
+            continue
         out.append((name, None))
     return out
 

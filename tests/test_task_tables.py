@@ -214,6 +214,12 @@ def test_a_cell_sharing_one_head_over_places_names_each_body(cat: UnitCatalogue)
     assert _names("UBND tỉnh Bình Định", cat, cooperate=False, home=cat.province_names) == []
     assert _names("UBND thành phố Pleiku", cat, cooperate=False) == _names("UBND thành phố Pleiku", cat, cooperate=True)
     assert _names("UBND thành phố Pleiku", cat, cooperate=False)[0][1] is not None
+    # A slip of OCR in a name the catalogue knows is that unit; a name it does not know stays whole.
+    assert _names("Bô Tài chính; Bộ Xay dựng", cat, cooperate=True) == [
+        ("Bộ Tài chính", "bo-tai-chinh"),
+        ("Bộ Xây dựng", "bo-xay-dung"),
+    ]
+    assert _names("Tập đoàn Điện lực Việt Nam", cat, cooperate=False) == [("Tập đoàn Điện lực Việt Nam", None)]
 
 
 def test_a_government_resolutions_annex_task_table_assigns_and_a_decrees_does_not(cat: UnitCatalogue) -> None:
