@@ -107,16 +107,13 @@ def test_a_page_without_ruling_has_no_grid() -> None:
 @pytest.mark.ocr
 def test_a_scanned_task_table_is_read_as_row_lines_across_its_pages(tmp_path: Path, cat: UnitCatalogue) -> None:
     path = _scanned_plan(tmp_path / "kh-88-scan.pdf")
-    loaded = load(path, settings=Settings(home=tmp_path / "home"))
-    assert loaded.ocr
-    rows = [parse_row(line) for line in clean_text(loaded.text).splitlines()]
-    rows = [row for row in rows if row is not None]
+    text, _meta, _chunks, tasks = _read(path, cat)
+    rows = [row for row in map(parse_row, text.splitlines()) if row is not None]
     assert [row.marker for row in rows] == ["1.", "2.", "3.", "4.", "5.", "6."]
     third = rows[2]  # page 3: the header came from page 2
     assert dict(third.fields)["Thời gian hoàn thành"] == "Trước 01/01/2027"
     assert dict(rows[3].fields)["Cơ quan chủ trì"] == "Sở Tư pháp"  # the merged lead cell, in both rows
 
-    _text, _meta, _chunks, tasks = _read(path, cat)
     by_text = {t.text: t for t in tasks}
     t1 = by_text["Xây dựng kho dữ liệu số dùng chung của tỉnh"]
     assert _units(t1) == [("so-khcn", "lead"), ("cong-an-tinh", "cooperate")]
