@@ -22,46 +22,27 @@ from ingest.loaders._grid import find_grids
 from ingest.loaders._scan_pages import ScanReader
 from ingest.table_rows import parse_row
 from tests.docfactory import ABOVE, make_scanned_pages, render_page_image, render_ruled_table
-from tests.test_task_tables import LEFT, PLAN, RIGHT, _read, _units
+from tests.test_task_tables import LEFT, PLAN, RIGHT, TABLE, _read, _units
 from troly.config import Settings
 from troly.units import UnitCatalogue
 
 WIDTHS = (0.07, 0.33, 0.19, 0.19, 0.12, 0.10)
-HEADER = ("TT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian hoàn thành", "Sản phẩm")
-PAGE_2 = (
-    HEADER,
-    ("I", "NHIỆM VỤ CHUNG", None, None, None, None),
-    (
-        "1",
-        "Xây dựng kho dữ liệu số dùng chung của tỉnh",
-        "Sở Khoa học và Công nghệ",
-        "Các sở, ngành liên quan; Công an tỉnh",
-        "Quý II/2026",
-        "Kho dữ liệu vận hành",
-    ),
-    ("2", "Tổ chức tập huấn kỹ năng số cho cán bộ cấp xã", "Sở Nội vụ", "UBND các xã, phường", "Tháng 9/2026", ""),
-)
-PAGE_3 = (
-    ("II", "NHIỆM VỤ CỤ THỂ", None, None, None, None),
-    ("3", "Số hóa hồ sơ hộ tịch còn lại của các xã", "Sở Tư pháp", "", "Trước 01/01/2027", ""),
-    (
-        "4",
-        "Rà soát quy trình nội bộ giải quyết thủ tục hành chính",
-        ABOVE,
-        "Trung tâm Phục vụ hành chính công tỉnh",
-        "Hằng năm",
-        "",
-    ),
-    (
-        "5",
-        "Kiểm tra an toàn thông tin các hệ thống dùng chung",
-        "Công an tỉnh",
-        "Sở Khoa học và Công nghệ",
-        "Thường xuyên",
-        "",
-    ),
-    ("6", "Đánh giá mức độ chuyển đổi số cấp xã", "Trung tâm Điều phối Kinh tế số tỉnh", "", "Năm 2026", ""),
-)
+
+
+def _drawn(row: tuple[str, ...]) -> tuple[str | None, ...]:
+    """A row of the DOCX test's table as printed: a group row spans the table, and row 4's empty lead
+    cell is the cell above it, merged down."""
+    number, duty, *rest = row
+    if not any(rest) and duty.isupper():
+        return (number, duty, *[None] * len(rest))
+    if not rest[0]:
+        return (number, duty, ABOVE, *rest[1:])
+    return row
+
+
+HEADER, _column_numbers, *BODY = TABLE
+PAGE_2 = (HEADER, *map(_drawn, BODY[:3]))  # the header, "I", rows 1 and 2
+PAGE_3 = tuple(map(_drawn, BODY[3:]))  # "II", rows 3 to 6, no header: the table runs on
 
 
 def _stack(*images: Image.Image) -> Image.Image:
