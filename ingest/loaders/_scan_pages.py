@@ -86,7 +86,6 @@ class ScanReader:
         self.languages = languages
         self._header: _Header | None = None
         self._held: _Held | None = None  # a table's last row, until the next page is read
-        self._continued = False
 
     def close_table(self) -> str:
         """End the current table (the next page read does not follow the last one) and return the
@@ -123,11 +122,9 @@ class ScanReader:
                     placed[word.index] = (g, cell)
                     break
         for g, grid in enumerate(grids):
-            for word in self._numbers(erased, grid, placed, dpi=dpi, start=len(data.get("text", [])) + 1000 * g):
-                cell = grid.cell_at(*word.centre)
-                if cell is not None:
-                    words.append(word)
-                    placed[word.index] = (g, cell)
+            for word, cell in self._numbers(erased, grid, placed, dpi=dpi, start=len(data.get("text", [])) + 1000 * g):
+                words.append(word)
+                placed[word.index] = (g, cell)
         page_words = len(data.get("text", []))
         tables: dict[int, list[str]] = {}
         for g, grid in enumerate(grids):
@@ -135,9 +132,11 @@ class ScanReader:
             above = {w.line for w in words if w.index not in placed and w.centre[1] < grid.ys[0]}
             opens = g == 0 and len(above) <= _TOP_LINES
             at_foot = g == len(grids) - 1 and grid.ys[-1] >= _FOOT * image.height
-            rows = self._rows(grid, inside)
-            lines = self._render(rows, grid, image.width, opens=opens, held=held if opens else None, hold=at_foot)
-            if self._continued:
+            rows = self._rows(grid, inside, placed)
+            lines, continued = self._render(
+                rows, grid, image.width, opens=opens, held=held if opens else None, hold=at_foot
+            )
+            if continued:
                 held = None  # taken into this page's rows
             if lines is not None:
                 tables[g] = lines
@@ -165,7 +164,7 @@ class ScanReader:
 
     def _numbers(
         self, image: Image.Image, grid: Grid, placed: dict[int, tuple[int, Cell]], *, dpi: int | None, start: int
-    ) -> list[_Word]:
+    ) -> list[tuple[_Word, Cell]]:
         """Row numbers Tesseract's page reading skipped, read again from the number column alone.
 
         A lone "1" or "II" in a narrow cell is often not found as text on the whole page; read as one
@@ -181,7 +180,7 @@ class ScanReader:
             return []
         strip = image.crop((left, top, right, bottom))
         data = word_data(strip, languages=self.languages, dpi=dpi, psm=_BLOCK)
-        found: list[_Word] = []
+        found: list[tuple[_Word, Cell]] = []
         for word in _words(data):
             moved = _Word(
                 start + word.index,
@@ -193,30 +192,27 @@ class ScanReader:
                 (-1, *word.line[1:]),
             )
             cell = grid.cell_at(*moved.centre)
-            if cell in empty:
-                found.append(moved)
+            if cell is not None and cell in empty:
+                found.append((moved, cell))
         return found
 
-    def _rows(self, grid: Grid, words: list[_Word]) -> list[list[str | None]]:
+    def _rows(self, grid: Grid, words: list[_Word], placed: dict[int, tuple[int, Cell]]) -> list[list[str | None]]:
         by_cell: dict[Cell, list[_Word]] = {}
         for word in words:
-            cell = grid.cell_at(*word.centre)
-            if cell is not None:
-                by_cell.setdefault(cell, []).append(word)
+            by_cell.setdefault(placed[word.index][1], []).append(word)
         return grid.rows({cell: _cell_text(ws) for cell, ws in by_cell.items()})
 
     def _render(
         self, rows: list[list[str | None]], grid: Grid, width: int, *, opens: bool, held: _Held | None, hold: bool
-    ) -> list[str] | None:
+    ) -> tuple[list[str] | None, bool]:
         """The grid's row lines when it is a task table, or goes on the last one; else None.
 
         A table that ``opens`` the page (``held`` is then the row held back from the page before,
         if any) with the columns of the last task table goes on it: its own header (printed again on
         each page, and read differently each time) is dropped for the first page's, and a first
         row without a number completes the held row. With ``hold`` the last row is held back.
-        Sets ``_continued`` when the rows went on the last table.
+        Also returns whether the rows went on the last table.
         """
-        self._continued = False
         xs = [x / width for x in grid.xs]
         header = self._header
         if (
@@ -237,18 +233,17 @@ class ScanReader:
             if hold and body:
                 self._held = _Held(header.rows, body[-1])
                 body = body[:-1]
-            self._continued = True
-            return render_table([*header.rows, *body], continued=held is None)
+            return render_table([*header.rows, *body], continued=held is None), True
         own = header_end(rows)
         if own is None:
             self._header = None
-            return None
+            return None, False
         if hold and len(rows) > own:
             self._held = _Held(rows[:own], rows[-1])
             rows = rows[:-1]
         lines = render_table(rows)
         self._header = _Header(rows[:own], xs)
-        return lines
+        return lines, False
 
 
 def _held_lines(held: _Held | None) -> list[str]:
