@@ -469,6 +469,26 @@ _IMPLEMENTATION_PART = re.compile(
     r"\b(?:tổ\s+chức\s+thực\s+hiện|trách\s+nhiệm|thi\s+hành(?!\s+(?:công\s+vụ|án)\b)|hiệu\s+lực)\b",
     re.IGNORECASE,
 )
+# The part that puts the instrument into effect ("Chương V. TỔ CHỨC THỰC HIỆN", "Trách nhiệm thi
+# hành", "Điều khoản thi hành"): there every named party acts, public or not ("Đối với người vận
+# tải"). A chapter on "Nhiệm vụ, trách nhiệm của cơ quan, tổ chức, cá nhân …" is not such a part.
+_EXECUTION_PART = re.compile(
+    r"\b(?:tổ\s+chức\s+thực\s+hiện|thi\s+hành(?!\s+(?:công\s+vụ|án)\b))\b",
+    re.IGNORECASE,
+)
+# A state body or office holder, by the head of its name: "Bộ Công Thương", "các bộ, cơ quan trung
+# ương", "Bộ trưởng, Thủ trưởng cơ quan ngang bộ", "Ủy ban nhân dân cấp tỉnh". Outside the part
+# above, a legal instrument's "Trách nhiệm của …" article binds work on such a body only; one for a
+# role any project or procedure has ("chủ đầu tư", "tổ chuyên gia", "cơ quan, tổ chức, hội đồng thẩm
+# định", "các bên") is a rule of conduct for whoever holds it.
+_STATE_ORGAN = re.compile(
+    r"^(?:(?:các|mỗi)\s+)?(?:(?:bộ\s+trưởng|thủ\s+trưởng|chủ\s+tịch|giám\s+đốc|người\s+đứng\s+đầu)\s*(?:,\s*)?)?"
+    r"(?:bộ|cơ\s+quan\s+(?:ngang\s+bộ|thuộc\s+chính\s+phủ|trung\s+ương|nhà\s+nước|quản\s+lý\s+nhà\s+nước|chuyên\s+môn)|"
+    r"ủy\s+ban|uỷ\s+ban|ubnd|hội\s+đồng\s+nhân\s+dân|hđnd|chính\s+phủ|thủ\s+tướng|sở|cục|tổng\s+cục|vụ|kho\s+bạc|"
+    r"ngân\s+hàng\s+nhà\s+nước|thanh\s+tra|kiểm\s+toán\s+nhà\s+nước|công\s+an|bộ\s+chỉ\s+huy|văn\s+phòng|tòa\s+án|"
+    r"toà\s+án|viện\s+kiểm\s+sát|bảo\s+hiểm\s+xã\s+hội|chính\s+quyền|mặt\s+trận|ban\s+quản\s+lý\s+khu)\b",
+    re.IGNORECASE,
+)
 # A party's rights in a law ("1. Nhà thầu thiết kế có các quyền sau đây:", "… đang thi hành công vụ có
 # quyền:"): what it may do, not work given to it. Its duties ("… có các nghĩa vụ, trách nhiệm sau
 # đây:") are: the party is named without the words that introduce them.
@@ -1790,8 +1810,8 @@ class _Walker:
             return True  # the text an amending instrument puts in force elsewhere is that one's law
         if self.legal and (article := _RESPONSIBILITY_ARTICLE.match(body)):
             # the article's points are the named party's, whether or not the catalogue knows it
-            owners = self._responsible_party(article.group("who"))
-            self.frames.append(_Frame(item.level, "heading", owners, "directive", None, body))
+            owners = self._bound_parties(self._responsible_party(article.group("who")), item)
+            self.frames.append(_Frame(item.level, "heading", owners, "directive" if owners else "retro", None, body))
             return True
         if self.legal and self._role_heading(item, analysis):
             # "1. Bộ trưởng, Thủ trưởng cơ quan ngang bộ:" heading its points in "Tổ chức thực hiện"
@@ -1799,8 +1819,8 @@ class _Walker:
             if _RIGHTS_LEADIN.search(who):
                 self.frames.append(_Frame(item.level, "heading", [], "retro", None, body))  # rights: no task
                 return True
-            owners = [Assignee(_DUTIES_TAIL.sub("", who), None, "responsible")]
-            self.frames.append(_Frame(item.level, "heading", owners, "directive", None, body))
+            owners = self._bound_parties([Assignee(_DUTIES_TAIL.sub("", who), None, "responsible")], item)
+            self.frames.append(_Frame(item.level, "heading", owners, "directive" if owners else "retro", None, body))
             return True
         if _is_heading(item, analysis) or self._request_heading(item, local):
             implementing = self._in_implementation(item)
@@ -1872,6 +1892,24 @@ class _Walker:
             and not _INSTRUMENT_SUBJECT.match(body)
             and bool(_IMPLEMENTATION_PART.search(path))
         )
+
+    def _bound_parties(self, owners: list[Assignee], item: _Item) -> list[Assignee]:
+        """The parties of a legal instrument's responsibility article or heading whose duties are
+        work: all of them in the part that puts the instrument into effect, elsewhere the state
+        bodies only (a role's duties there are rules of conduct, like a procedure's)."""
+        path = [
+            *(self.chunks[item.chunk_index].heading_path or []),
+            *(f.text for f in self.frames if f.kind == "heading"),
+        ]
+        if _EXECUTION_PART.search(" ".join(path)):
+            return owners
+        return [a for a in owners if self._state_body(a)]
+
+    def _state_body(self, party: Assignee) -> bool:
+        if _STATE_ORGAN.match(party.name):
+            return True
+        hit = self.catalogue.resolve(party.name)
+        return hit is not None and not generic_partner(hit.unit)
 
     def _responsible_party(self, who: str) -> list[Assignee]:
         who = collapse_ws(who)

@@ -816,11 +816,12 @@ def test_circular_closing_articles_name_ministries_heads_and_provinces_departmen
 
 
 def test_a_law_gives_a_party_its_duties_not_its_rights(cat: UnitCatalogue) -> None:
-    """ "Điều 86. Quyền và trách nhiệm của nhà thầu thiết kế": "1. Nhà thầu thiết kế có các quyền sau
-    đây:" lists what it may do (no task); "2. … có các nghĩa vụ, trách nhiệm sau đây:" what it must,
-    for "Nhà thầu thiết kế" (named without the words that introduce the list). An article on who may
-    fine "công chức đang thi hành công vụ" is no implementation part ("thi hành công vụ" is not
-    "thi hành" of the instrument)."""
+    """ "Quyền và trách nhiệm của nhà thầu thiết kế" in a law's implementation part: "1. Nhà thầu thiết
+    kế có các quyền sau đây:" lists what it may do (no task); "2. … có các nghĩa vụ, trách nhiệm sau
+    đây:" what it must, for "Nhà thầu thiết kế" (named without the words that introduce the list).
+    The same article among the law's provisions is a rule for any project's designer: no task. An
+    article on who may fine "công chức đang thi hành công vụ" is no implementation part ("thi hành
+    công vụ" is not "thi hành" of the instrument)."""
     law = DocumentMeta(doc_type="Luật", issuer="Quốc hội")
     text = (
         "1. Nhà thầu thiết kế có các quyền sau đây:\n"
@@ -830,13 +831,15 @@ def test_a_law_gives_a_party_its_duties_not_its_rights(cat: UnitCatalogue) -> No
         "a) Cử người có đủ năng lực để giám sát tác giả thiết kế;\n"
         "b) Tham gia nghiệm thu công trình xây dựng."
     )
-    path = ["Chương IV", "Điều 86. Quyền và trách nhiệm của nhà thầu thiết kế"]
+    path = ["Chương IX TỔ CHỨC THỰC HIỆN", "Điều 86. Quyền và trách nhiệm của nhà thầu thiết kế"]
     tasks = extract_tasks([Chunk(text=text, heading_path=path, section="")], law, catalogue=cat)
     assert [([a.name for a in t.assignees], t.text[:2]) for t in tasks] == [
         (["Nhà thầu thiết kế"], "a)"),
         (["Nhà thầu thiết kế"], "b)"),
     ]
     assert "Cử người" in tasks[0].text
+    path = ["Chương IV", "Điều 86. Quyền và trách nhiệm của nhà thầu thiết kế"]
+    assert extract_tasks([Chunk(text=text, heading_path=path, section="")], law, catalogue=cat) == []
     decree = DocumentMeta(doc_type="Nghị định", issuer="Chính phủ")
     fines = "1. Công chức Hải quan đang thi hành công vụ có quyền:\na) Phạt cảnh cáo;\nb) Phạt tiền đến 2.500.000 đồng."
     path = ["Chương III", "Điều 40. Thẩm quyền xử phạt của công chức đang thi hành công vụ"]
@@ -1025,6 +1028,40 @@ def test_a_decrees_powers_and_responsibilities_article_assigns_its_body(cat: Uni
     )
     tasks = extract_tasks([Chunk(text=text, heading_path=[], section="")], meta, catalogue=cat)
     assert [[(a.unit_id, a.role) for a in t.assignees] for t in tasks] == [[("so-cong-thuong", "responsible")]] * 2
+
+
+def test_a_decrees_articles_for_roles_bind_nobody_outside_its_implementation_part(cat: UnitCatalogue) -> None:
+    """ "Trách nhiệm của chủ đầu tư", "… của cơ quan, tổ chức, hội đồng thẩm định", "3. Trách nhiệm
+    của các bên về bảo hành": rules of conduct for whoever holds the role in any project, not work
+    given to a body, even in a chapter titled "Nhiệm vụ, trách nhiệm của cơ quan, tổ chức, cá nhân".
+    The same chapter's article for a ministry assigns, and so does a role's article in "Tổ chức thực
+    hiện", where the decree puts itself into effect."""
+    meta = DocumentMeta(doc_type="Nghị định", issuer="Chính phủ", date=dt.date(2026, 1, 26))
+    chapters = {
+        "Chương III QUẢN LÝ DỰ ÁN": [
+            "Điều 26. Bảo hành sản phẩm của dự án",
+            "3. Trách nhiệm của các bên về bảo hành:",
+            "a) Kiểm tra, phát hiện sai hỏng, lỗi phát sinh trong quá trình sử dụng.",
+            "Điều 29. Trách nhiệm của chủ đầu tư trong việc quản lý dự án",
+            "1. Báo cáo giám sát, đánh giá dự án và cập nhật thông tin dự án.",
+        ],
+        "Chương IV NHIỆM VỤ, TRÁCH NHIỆM CỦA CƠ QUAN, TỔ CHỨC, CÁ NHÂN": [
+            "Điều 37. Trách nhiệm của Bộ Công Thương",
+            "1. Ban hành và hướng dẫn các văn bản quy phạm pháp luật về quản lý đầu tư.",
+            "Điều 39. Trách nhiệm của cơ quan, tổ chức, hội đồng thẩm định",
+            "1. Bảo mật thông tin, tài liệu liên quan trong quá trình thẩm định.",
+        ],
+        "Chương V TỔ CHỨC THỰC HIỆN": [
+            "Điều 41. Trách nhiệm của người vận tải",
+            "1. Bố trí phương tiện vận chuyển phù hợp với loại hàng hóa nguy hiểm.",
+        ],
+    }
+    chunks = [Chunk(text="\n".join(lines), heading_path=[title], section="") for title, lines in chapters.items()]
+    tasks = extract_tasks(chunks, meta, catalogue=cat)
+    assert [([a.name for a in t.assignees], t.text.split()[1]) for t in tasks] == [
+        (["Bộ Công Thương"], "Ban"),
+        (["Người vận tải"], "Bố"),
+    ]
 
 
 def test_a_letter_quoting_what_was_asked_of_its_writer_gives_that_no_task(cat: UnitCatalogue) -> None:
