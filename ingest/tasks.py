@@ -208,7 +208,7 @@ _CLOSING_RE = re.compile(
     # "… thông báo kết quả đăng tải đến Sở Nội vụ được biết./."
     r"thông\s+báo\b[^.;:]{0,160}?\s(?:được\s+biết|để\s+biết)\b|"
     # "(Nay) thông báo ý kiến kết luận của Phó Chủ tịch … để các sở, ngành … thực hiện./."
-    r"^(?:Nay\s+)?thông\s+báo\s+(?:ý\s+kiến|kết\s+luận|nội\s+dung)\b[^.;:]{0,160}\sđể\s",
+    r"^(?:Nay\s*,?\s+)?thông\s+báo\s+(?:ý\s+kiến|kết\s+luận|nội\s+dung)\b[^.;:]{0,160}\sđể\s",
     re.IGNORECASE,
 )
 # The end mark "./." closes the body; the paragraph it ends is read like any other (a one-paragraph
@@ -392,7 +392,8 @@ _ANY_PREDICATE = re.compile(
     r"^\s*,?\s*(?!(?:của|về|trong|tại|với|và|cho|là|thì|được|đã|vẫn|chưa|đang|từng|cũng|này|đó|nhằm|năm|tháng|ngày|"
     r"trên|dưới|theo|từ|đến|các|những|một|mỗi|như|gồm|bao\s+gồm)\b)[a-zà-ỹđ]",
 )
-_PREDICATE = re.compile(rf"^\s*,?\s*(?:{DIRECTIVE_VERBS})\b", re.IGNORECASE)
+# A verb followed by "của" is a noun ("bộ máy lãnh đạo, quản lý của Công ty" is what is reviewed).
+_PREDICATE = re.compile(rf"^\s*,?\s*(?:{DIRECTIVE_VERBS})\b(?!\s+của\b)", re.IGNORECASE)
 # A unit followed by a verb that hands work to others speaks; it is not assigned ("Sở Tài chính đề
 # nghị các đơn vị …", "UBND tỉnh giao …").
 _SPEAKER_VERB = re.compile(

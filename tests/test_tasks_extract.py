@@ -329,6 +329,29 @@ def test_results_shortcomings_preamble_closing_and_recipients_are_not_tasks(cat:
     assert tasks == []
 
 
+def test_what_a_task_reviews_is_not_assigned_and_the_closing_with_a_comma_assigns_nothing(cat: UnitCatalogue) -> None:
+    """ "… rà soát thành viên, hoạt động của Ban Chỉ đạo cổ phần hóa, Ban Kiểm soát và bộ máy lãnh đạo,
+    quản lý của Công ty …": the Ban Kiểm soát is reviewed, "quản lý của" is a noun, not its verb. "Nay,
+    thông báo kết luận … để các cơ quan, đơn vị có liên quan triển khai thực hiện./." closes the notice
+    as it does without the comma."""
+    tasks = run(
+        cat,
+        NOTICE_2025,
+        (
+            [],
+            "3. Giao Sở Nội vụ chủ trì, phối hợp với Sở Tài chính khẩn trương rà soát thành viên, hoạt động của "
+            "Ban Chỉ đạo cổ phần hóa, Ban Kiểm soát và bộ máy lãnh đạo, quản lý của Công ty TNHH MTV Cấp nước; "
+            "tham mưu, đề xuất cấp thẩm quyền xem xét, quyết định việc kiện toàn. Hoàn thành và báo cáo UBND tỉnh "
+            "trước ngày 20/02/2025.\n"
+            "Nay, thông báo kết luận và chỉ đạo của Phó Chủ tịch UBND tỉnh để các cơ quan, đơn vị có liên quan "
+            "triển khai thực hiện./.",
+        ),
+    )
+    assert [sorted((a.name, a.role) for a in t.assignees) for t in tasks] == [
+        [("Sở Nội vụ", "lead"), ("Sở Tài chính", "cooperate")]
+    ]
+
+
 def test_meeting_preamble_is_not_a_task(cat: UnitCatalogue) -> None:
     tasks = run(
         cat,
