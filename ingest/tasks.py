@@ -385,7 +385,12 @@ def _foreign_names(body: str, chain: list[Mention], home: tuple[str, ...]) -> di
 _CONNECTOR = re.compile(r"^\s*(?:,|và|cùng\s+với|cùng|với|;)?\s*$", re.IGNORECASE)
 _LEAD_VERB = re.compile(r"^\s*,?\s*(?:(?:tiếp\s+tục|khẩn\s+trương|chủ\s+động)\s+)?chủ\s+trì", re.IGNORECASE)
 _RESP_VERB = re.compile(r"^\s*,?\s*(?:(?:phải|có|chịu|phải\s+chịu)\s+)?(?:chịu\s+)?trách\s+nhiệm", re.IGNORECASE)
-_NEG_VERB = re.compile(r"^\s*,?\s*(?:đã|vẫn|chưa|đang|từng|sẽ\s+được|được\s+(?!giao))\b", re.IGNORECASE)
+# Not an order: what was or is being done, and "<Sở …> cấp (lần đầu) ngày …", the body that issued a
+# licence the text cites ("Giấy chứng nhận … do Sở Kế hoạch và Đầu tư thành phố Hà Nội cấp ngày …").
+_NEG_VERB = re.compile(
+    r"^\s*,?\s*(?:đã|vẫn|chưa|đang|từng|sẽ\s+được|được\s+(?!giao)|cấp(?:\s+lần\s+(?:đầu|thứ\s+\w+))?\s*,?\s+ngày)\b",
+    re.IGNORECASE,
+)
 _COLON_AFTER = re.compile(r"^\s*:")
 # At a paragraph start any lowercase predicate will do, except words that continue a noun phrase.
 _ANY_PREDICATE = re.compile(

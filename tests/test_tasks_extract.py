@@ -352,6 +352,23 @@ def test_what_a_task_reviews_is_not_assigned_and_the_closing_with_a_comma_assign
     ]
 
 
+def test_the_body_that_issued_a_cited_licence_is_not_assigned(cat: UnitCatalogue) -> None:
+    """A table cell split off "Giấy chứng nhận … do" reads "Sở Kế hoạch và Đầu tư thành phố Hà Nội cấp
+    ngày 17/01/2013.": who issued the licence, not work for that body."""
+    tasks = run(
+        cat,
+        NOTICE_2025,
+        (
+            [],
+            "Giấy chứng nhận đăng ký doanh nghiệp số 0105838123 do\n"
+            "Sở Kế hoạch và Đầu tư cấp ngày 17/01/2013.\n"
+            "Sở Công Thương cấp lần đầu ngày 02/3/2020.\n"
+            "Giao Sở Xây dựng kiểm tra hồ sơ thiết kế cơ sở của dự án.",
+        ),
+    )
+    assert [[a.name for a in t.assignees] for t in tasks] == [["Sở Xây dựng"]]
+
+
 def test_meeting_preamble_is_not_a_task(cat: UnitCatalogue) -> None:
     tasks = run(
         cat,
