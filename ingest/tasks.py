@@ -293,6 +293,8 @@ _FUTURE_TEXT = re.compile(
 # Subject detection around a mention.
 _ROLE_PREFIX_TAIL = re.compile(
     r"(?:(?:các|mỗi|một\s+số|toàn\s+thể)\s+)?(?:thủ\s+trưởng|người\s+đứng\s+đầu|lãnh\s+đạo|giám\s+đốc|ban\s+giám\s+đốc|"
+    # a central body's head: "Cục trưởng Cục Hóa chất", "Tổng cục trưởng …", "Chánh Văn phòng Bộ"
+    r"(?:tổng\s+|chi\s+)?cục\s+trưởng|vụ\s+trưởng|viện\s+trưởng|chánh|"
     r"tập\s+thể\s+lãnh\s+đạo|các\s+thành\s+viên|thành\s+viên|cán\s+bộ,?\s+công\s+chức(?:,?\s+viên\s+chức)?|"
     r"chủ\s+tịch|bí\s+thư|đồng\s+chí|cấp\s+ủy,?\s+chính\s+quyền|chính\s+quyền)\s*$",
     re.IGNORECASE,

@@ -1064,6 +1064,17 @@ def test_a_decrees_articles_for_roles_bind_nobody_outside_its_implementation_par
     ]
 
 
+def test_a_central_bodys_head_names_the_body(cat: UnitCatalogue) -> None:
+    """ "Cục trưởng Cục Hóa chất có trách nhiệm …" in a circular's "Tổ chức thực hiện": the department
+    acts, as "Giám đốc Sở …" names the Sở."""
+    meta = DocumentMeta(doc_type="Thông tư", issuer="Bộ Công Thương", date=dt.date(2025, 3, 1))
+    text = "1. Cục trưởng Cục Hóa chất có trách nhiệm tổ chức hướng dẫn và triển khai thực hiện Thông tư này."
+    tasks = extract_tasks(
+        [Chunk(text=text, heading_path=["Điều 3. Tổ chức thực hiện"], section="")], meta, catalogue=cat
+    )
+    assert [[(a.name, a.role) for a in t.assignees] for t in tasks] == [[("Cục Hóa chất", "responsible")]]
+
+
 def test_a_letter_quoting_what_was_asked_of_its_writer_gives_that_no_task(cat: UnitCatalogue) -> None:
     """A Sở's letter retelling an inspection conclusion that "đề nghị Giám đốc Sở …:" (the writer):
     background, not work it gives; its own requests below are the tasks. Units named with the basis
