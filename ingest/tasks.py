@@ -844,6 +844,7 @@ class _Frame:
     zone: Zone | None
     due: Due | None
     text: str
+    paragraph: bool = False  # a lead-in written as a plain paragraph ("Sở X có trách nhiệm …:")
 
 
 def _fold_key(text: str) -> str:
@@ -2094,9 +2095,11 @@ class _Walker:
             level = item.level
             lead_zone = self._nested_zone(_heading_zone(item.body))
             due = _due(item.body, self.meta.known_date)
-        else:  # a paragraph lead-in governs the rest of its section: half a level below the section
+        else:
+            # a paragraph lead-in governs the rest of its section: just below the section, above
+            # any marker its items may carry ("Điều 6. …", then "Sở X có trách nhiệm …:", then "1.")
             self._end_paragraph_leadins(all_=True)
-            level = (self.frames[-1].level if self.frames else 0.0) + 0.5
+            level = (self.frames[-1].level if self.frames else 0.0) + 0.1
             lead_zone = None
             due = None
             if zone != "retro":
@@ -2114,7 +2117,7 @@ class _Walker:
                 # đề nghị Giám đốc Sở Nông nghiệp và Môi trường:"): the writer's own background,
                 # nobody's task here.
                 lead_zone = "retro"
-        self.frames.append(_Frame(level, "leadin", owners, lead_zone, due, item.body))
+        self.frames.append(_Frame(level, "leadin", owners, lead_zone, due, item.body, paragraph=not item.marked))
 
     def _new_subjects(self, analysis: _Analysis) -> bool:
         """The paragraph assigns units other than those of the open lead-in."""
@@ -2123,7 +2126,7 @@ class _Walker:
 
     def _end_paragraph_leadins(self, all_: bool = False) -> None:
         """A new paragraph-level subject ends the list a previous paragraph lead-in opened."""
-        while self.frames and self.frames[-1].kind == "leadin" and self.frames[-1].level % 1 == 0.5:
+        while self.frames and self.frames[-1].kind == "leadin" and self.frames[-1].paragraph:
             if not all_ and not self.frames[-1].assignees:
                 break
             self.frames.pop()

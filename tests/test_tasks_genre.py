@@ -1064,6 +1064,30 @@ def test_a_decrees_articles_for_roles_bind_nobody_outside_its_implementation_par
     ]
 
 
+def test_a_lead_in_paragraph_under_an_article_governs_its_numbered_items(cat: UnitCatalogue) -> None:
+    """ "Điều 6. Điều khoản chuyển tiếp", then "Sở Giáo dục và Đào tạo có trách nhiệm chủ trì, phối hợp
+    với Sở Nội vụ … thực hiện:", then "1. …", "2. …": the items are the Sở's, though "1." sits at the
+    outline depth right below an article; the next article ends them."""
+    meta = DocumentMeta(doc_type="Quyết định", issuer="UBND tỉnh Gia Lai", date=dt.date(2025, 3, 1))
+    text = "\n".join(
+        [
+            "Điều 6. Điều khoản chuyển tiếp",
+            "Sở Giáo dục và Đào tạo có trách nhiệm chủ trì, phối hợp với Sở Nội vụ thực hiện:",
+            "1. Chuyển đổi cơ quan chủ quản đối với các đơn vị thuộc Sở trong trường hợp cần thiết.",
+            "1.1. Tiếp nhận thẩm quyền, trách nhiệm đối với các trường phổ thông dân lập.",
+            "2. Thực hiện chuyển giao, tiếp nhận, sắp xếp, bố trí cán bộ, công chức, viên chức.",
+            "Điều 7. Hiệu lực thi hành",
+            "1. Quyết định này có hiệu lực kể từ ngày ký.",
+        ]
+    )
+    tasks = extract_tasks([Chunk(text=text, heading_path=[], section="")], meta, catalogue=cat)
+    assert [([a.name for a in t.primary()], t.text[:4]) for t in tasks] == [
+        (["Sở Giáo dục và Đào tạo"], "1. C"),
+        (["Sở Giáo dục và Đào tạo"], "1.1."),
+        (["Sở Giáo dục và Đào tạo"], "2. T"),
+    ]
+
+
 def test_a_central_bodys_head_names_the_body(cat: UnitCatalogue) -> None:
     """ "Cục trưởng Cục Hóa chất có trách nhiệm …" in a circular's "Tổ chức thực hiện": the department
     acts, as "Giám đốc Sở …" names the Sở."""
