@@ -79,7 +79,7 @@ PIPELINE_VERSION = "7"  # 2: task tables one row a line and one passage a row;
 # row a line, across its pages
 # Bump when task extraction changes: unchanged files get their tasks re-extracted from the stored
 # passages, without re-reading or re-embedding anything.
-TASKS_VERSION = "9"  # 2: names the catalogue lacks read whole (issue 11); 3: task table rows;
+TASKS_VERSION = "10"  # 2: names the catalogue lacks read whole (issue 11); 3: task table rows;
 # 4: people and teams named in a plan, generic partners in tables, appendix rows restating the body;
 # 5: letters to one unit, the writer never an assignee, legal instruments' implementation part only;
 # 6: submissions and comparison tables assign nothing, "<unit> phải …" binds under a provision heading,
@@ -94,7 +94,10 @@ TASKS_VERSION = "9"  # 2: names the catalogue lacks read whole (issue 11); 3: ta
 # list of a party's rights is no task, "thi hành công vụ" is no implementation part; 9: a plan's aims
 # are nobody's work, headings naming a Sở's own units or staff by description assign, a leader's charge
 # lists units overseen, a deadline paragraph dates its item's tasks, "Quyền hạn, trách nhiệm của X"
-# articles, a letter retelling what was asked of its writer gives no task, "UBND các phường, xã"
+# articles, a letter retelling what was asked of its writer gives no task, "UBND các phường, xã";
+# 10: a legal instrument's "Trách nhiệm của <role>" outside its implementation part binds nobody,
+# a lead-in paragraph under an article keeps its numbered items, "Cục trưởng Cục …" names the Cục,
+# "<body> cấp ngày …" and "<verb> của" are no predicate
 
 # Minutes are signed by each party (the team, the company, the commune): no one signer to read.
 _SEVERAL_SIGNERS = frozenset({"biên bản"})
