@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from ingest.tasks import extract_tasks
+from ingest.tasks import ExtractedTask, extract_tasks
 from tests.docfactory import make_docx, make_text_pdf
 from tests.ingested_tasks import ingest_tasks as _ingest
 from tests.ingested_tasks import unit_roles as _units
@@ -36,6 +36,13 @@ def cat() -> UnitCatalogue:
 
 def _docx(tmp_path: Path, name: str, paragraphs: list[str], left=UBND_LETTER) -> Path:
     return make_docx(tmp_path / name, header_left=left, header_right=RIGHT, paragraphs=paragraphs, table=None)
+
+
+def _lines_tasks(
+    cat: UnitCatalogue, meta: DocumentMeta, lines: list[str], path: list[str] | None = None
+) -> list[ExtractedTask]:
+    """The tasks of one passage made of ``lines`` under ``path``."""
+    return extract_tasks([Chunk(text="\n".join(lines), heading_path=path or [], section="")], meta, catalogue=cat)
 
 
 # --------------------------------------------------------------------------- the end mark
@@ -1069,7 +1076,9 @@ def test_a_lead_in_paragraph_under_an_article_governs_its_numbered_items(cat: Un
     với Sở Nội vụ … thực hiện:", then "1. …", "2. …": the items are the Sở's, though "1." sits at the
     outline depth right below an article; the next article ends them."""
     meta = DocumentMeta(doc_type="Quyết định", issuer="UBND tỉnh Gia Lai", date=dt.date(2025, 3, 1))
-    text = "\n".join(
+    tasks = _lines_tasks(
+        cat,
+        meta,
         [
             "Điều 6. Điều khoản chuyển tiếp",
             "Sở Giáo dục và Đào tạo có trách nhiệm chủ trì, phối hợp với Sở Nội vụ thực hiện:",
@@ -1078,9 +1087,8 @@ def test_a_lead_in_paragraph_under_an_article_governs_its_numbered_items(cat: Un
             "2. Thực hiện chuyển giao, tiếp nhận, sắp xếp, bố trí cán bộ, công chức, viên chức.",
             "Điều 7. Hiệu lực thi hành",
             "1. Quyết định này có hiệu lực kể từ ngày ký.",
-        ]
+        ],
     )
-    tasks = extract_tasks([Chunk(text=text, heading_path=[], section="")], meta, catalogue=cat)
     assert [([a.name for a in t.primary()], t.text[:4]) for t in tasks] == [
         (["Sở Giáo dục và Đào tạo"], "1. C"),
         (["Sở Giáo dục và Đào tạo"], "1.1."),
@@ -1093,9 +1101,7 @@ def test_a_central_bodys_head_names_the_body(cat: UnitCatalogue) -> None:
     acts, as "Giám đốc Sở …" names the Sở."""
     meta = DocumentMeta(doc_type="Thông tư", issuer="Bộ Công Thương", date=dt.date(2025, 3, 1))
     text = "1. Cục trưởng Cục Hóa chất có trách nhiệm tổ chức hướng dẫn và triển khai thực hiện Thông tư này."
-    tasks = extract_tasks(
-        [Chunk(text=text, heading_path=["Điều 3. Tổ chức thực hiện"], section="")], meta, catalogue=cat
-    )
+    tasks = _lines_tasks(cat, meta, [text], ["Điều 3. Tổ chức thực hiện"])
     assert [[(a.name, a.role) for a in t.assignees] for t in tasks] == [[("Cục Hóa chất", "responsible")]]
 
 
