@@ -97,7 +97,8 @@ TASKS_VERSION = "10"  # 2: names the catalogue lacks read whole (issue 11); 3: t
 # articles, a letter retelling what was asked of its writer gives no task, "UBND các phường, xã";
 # 10: a legal instrument's "Trách nhiệm của <role>" outside its implementation part binds nobody,
 # a lead-in paragraph under an article keeps its numbered items, "Cục trưởng Cục …" names the Cục,
-# "<body> cấp ngày …" and "<verb> của" are no predicate
+# "<body> cấp ngày …" and "<verb> của" are no predicate, "A, B, C có trách nhiệm:" in an implementation
+# part heads points for each party, the same point under two bodies' articles is each body's
 
 # Minutes are signed by each party (the team, the company, the commune): no one signer to read.
 _SEVERAL_SIGNERS = frozenset({"biên bản"})

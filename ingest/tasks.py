@@ -943,6 +943,10 @@ def _stream(chunks: list[Chunk]) -> list[_Item]:
             if not marked:
                 level = 1.0 + 0.5 * depth
             items.append(_Item(text, body, level, True, ci, from_heading=True))
+        # passages overlap only within one section: under a new heading a paragraph equal to one
+        # of the last passage is the same words given to another body ("1. Tổ chức tiếp nhận …"
+        # under "Trách nhiệm của Cục …" and again under "Trách nhiệm của Ủy ban nhân dân cấp tỉnh")
+        same_section = k == len(path) == len(prev_path)
         prev_path = path
         keys: set[str] = set()
         leading = True  # still inside a possible overlap with the previous chunk
@@ -953,7 +957,7 @@ def _stream(chunks: list[Chunk]) -> list[_Item]:
                 continue
             key = match_key(text)
             keys.add(key)
-            if key in heading_keys or (leading and key in prev_keys):
+            if key in heading_keys or (leading and same_section and key in prev_keys):
                 continue
             if leading and items and items[-1].chunk_index == ci - 1 and key.startswith(match_key(items[-1].text)):
                 # the previous passage ended inside this paragraph, and this one repeats its start
@@ -1593,6 +1597,16 @@ def extract_tasks(
     return _Walker(chunks, meta, catalogue, report_plans).run()
 
 
+def _party_list(name: str) -> list[str]:
+    """ "Người vận tải, người thuê vận tải, tổ chức tập huấn vận chuyển hàng hóa nguy hiểm": the parties
+    of a list whose every item is a name of its own (3–10 words); a name whose commas join bare
+    nouns ("Bộ trưởng, Thủ trưởng cơ quan ngang bộ", "Tổ chức, cá nhân …") is one party."""
+    pieces = [p.strip() for p in re.split(r"\s*,\s*(?:và\s+)?|\s+và\s+", name) if p.strip()]
+    if len(pieces) > 1 and all(3 <= len(p.split()) <= 10 for p in pieces):
+        return pieces
+    return [name]
+
+
 @dataclass(slots=True)
 class _Walker:
     """One pass over a document's outline; holds the lead-in stack while it walks."""
@@ -1828,7 +1842,8 @@ class _Walker:
             if _RIGHTS_LEADIN.search(who):
                 self.frames.append(_Frame(item.level, "heading", [], "retro", None, body))  # rights: no task
                 return True
-            owners = self._bound_parties([Assignee(_DUTIES_TAIL.sub("", who), None, "responsible")], item)
+            parties = [Assignee(name, None, "responsible") for name in _party_list(_DUTIES_TAIL.sub("", who))]
+            owners = self._bound_parties(parties, item)
             self.frames.append(_Frame(item.level, "heading", owners, "directive" if owners else "retro", None, body))
             return True
         if _is_heading(item, analysis) or self._request_heading(item, local):
@@ -1888,16 +1903,19 @@ class _Walker:
         return self.legal and _implementation_part([*path, *(f.text for f in self.frames if f.kind == "heading")])
 
     def _role_heading(self, item: _Item, analysis: _Analysis) -> bool:
-        """A numbered line of a legal instrument's implementation part naming only office holders."""
+        """A numbered line of a legal instrument's implementation part naming only office holders or
+        parties: "1. Bộ trưởng, Thủ trưởng cơ quan ngang bộ:", "3. Người vận tải, người thuê vận tải,
+        tổ chức tập huấn … có trách nhiệm:" (where "tổ chức" is a noun, not the verb)."""
         body = item.body.rstrip()
         path = " ".join(self.chunks[item.chunk_index].heading_path or [])
+        name = _DUTIES_TAIL.sub("", body.rstrip(" :"))
+        listed = name != body.rstrip(" :") and len(_party_list(name)) > 1
         return (
             item.marked
             and not analysis.subjects
             and body.endswith(":")
-            and len(body.split()) <= 12
+            and (listed or (len(body.split()) <= 12 and not _ANY_DIRECTIVE_VERB.search(body)))
             and body[:1].isupper()
-            and not _ANY_DIRECTIVE_VERB.search(body)
             and not _INSTRUMENT_SUBJECT.match(body)
             and bool(_IMPLEMENTATION_PART.search(path))
         )

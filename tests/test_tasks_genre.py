@@ -1096,6 +1096,45 @@ def test_a_lead_in_paragraph_under_an_article_governs_its_numbered_items(cat: Un
     ]
 
 
+def test_a_list_of_parties_heading_points_in_the_implementation_part_gives_each_its_points(
+    cat: UnitCatalogue,
+) -> None:
+    """ "3. Người vận tải, người thuê vận tải, tổ chức tập huấn … có trách nhiệm:" in a circular's
+    "Tổ chức thực hiện": three parties ("tổ chức" is a noun there, not the verb); "1. Bộ trưởng,
+    Thủ trưởng cơ quan ngang bộ:" stays one party, its commas joining titles."""
+    meta = DocumentMeta(doc_type="Thông tư", issuer="Bộ Công Thương", date=dt.date(2025, 3, 1))
+    tasks = _lines_tasks(
+        cat,
+        meta,
+        [
+            "1. Bộ trưởng, Thủ trưởng cơ quan ngang bộ:",
+            "a) Chỉ đạo việc kiểm tra vận chuyển hàng hóa nguy hiểm thuộc phạm vi quản lý.",
+            "3. Người vận tải, người thuê vận tải, tổ chức tập huấn vận chuyển hàng hóa nguy hiểm có trách nhiệm:",
+            "a) Tổ chức tập huấn hoặc thuê tổ chức tập huấn vận chuyển hàng hóa nguy hiểm.",
+        ],
+        ["Chương IV TỔ CHỨC THỰC HIỆN", "Điều 13. Tổ chức thực hiện"],
+    )
+    assert [[a.name for a in t.assignees] for t in tasks] == [
+        ["Bộ trưởng, Thủ trưởng cơ quan ngang bộ"],
+        ["Người vận tải", "người thuê vận tải", "tổ chức tập huấn vận chuyển hàng hóa nguy hiểm"],
+    ]
+
+
+def test_the_same_point_under_two_bodies_articles_is_each_bodys(cat: UnitCatalogue) -> None:
+    """A circular gives "1. Tổ chức tiếp nhận, kiểm tra …" word for word to the Cục (Điều 10) and to
+    the provincial committees (Điều 11), each article its own passage: the second is no overlap of
+    the first passage, it is the committees' point."""
+    meta = DocumentMeta(doc_type="Thông tư", issuer="Bộ Công Thương", date=dt.date(2025, 3, 1))
+    point = "1. Tổ chức tiếp nhận, kiểm tra, đánh giá và phê duyệt hồ sơ thuộc thẩm quyền."
+    chapter = "Chương III TRÁCH NHIỆM THI HÀNH"
+    chunks = [
+        Chunk(text=point, heading_path=[chapter, "Điều 10. Trách nhiệm của Cục Hóa chất"], section=""),
+        Chunk(text=point, heading_path=[chapter, "Điều 11. Trách nhiệm của Ủy ban nhân dân cấp tỉnh"], section=""),
+    ]
+    tasks = extract_tasks(chunks, meta, catalogue=cat)
+    assert [[a.name for a in t.assignees] for t in tasks] == [["Cục Hóa chất"], ["Ủy ban nhân dân cấp tỉnh"]]
+
+
 def test_a_central_bodys_head_names_the_body(cat: UnitCatalogue) -> None:
     """ "Cục trưởng Cục Hóa chất có trách nhiệm …" in a circular's "Tổ chức thực hiện": the department
     acts, as "Giám đốc Sở …" names the Sở."""
