@@ -1896,11 +1896,15 @@ class _Walker:
             return None
         return zone
 
+    def _headings(self, item: _Item) -> list[str]:
+        """The headings ``item`` sits under: its passage's path, then the heading lines read inside it."""
+        path = self.chunks[item.chunk_index].heading_path or []
+        return [*path, *(f.text for f in self.frames if f.kind == "heading")]
+
     def _in_implementation(self, item: _Item) -> bool:
         """Inside a legal instrument's implementation part, whether its heading is the passage's or a
         line of the passage: there headings name who acts."""
-        path = list(self.chunks[item.chunk_index].heading_path or [])
-        return self.legal and _implementation_part([*path, *(f.text for f in self.frames if f.kind == "heading")])
+        return self.legal and _implementation_part(self._headings(item))
 
     def _role_heading(self, item: _Item, analysis: _Analysis) -> bool:
         """A numbered line of a legal instrument's implementation part naming only office holders or
@@ -1924,11 +1928,7 @@ class _Walker:
         """The parties of a legal instrument's responsibility article or heading whose duties are
         work: all of them in the part that puts the instrument into effect, elsewhere the state
         bodies only (a role's duties there are rules of conduct, like a procedure's)."""
-        path = [
-            *(self.chunks[item.chunk_index].heading_path or []),
-            *(f.text for f in self.frames if f.kind == "heading"),
-        ]
-        if _EXECUTION_PART.search(" ".join(path)):
+        if _EXECUTION_PART.search(" ".join(self._headings(item))):
             return owners
         return [a for a in owners if self._state_body(a)]
 
